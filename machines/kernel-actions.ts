@@ -1,0 +1,45 @@
+/**
+ * The three effects a pure machine may ask of its runtime. Machines never talk to each
+ * other directly: they return these as named actions, and whichever runtime runs them
+ * (the live world in actors/, or the controlled scheduler in src/runtime/) decides when
+ * the effect happens. That is what lets one machine definition serve both runtimes.
+ *
+ * - `kSend`    put `event` in the inbox of actor `to` (delivered later, by the scheduler).
+ * - `kChoose`  the machine has a nondeterministic choice (does this allocation enter
+ *              reclaim? does the fence time out?); the scheduler delivers exactly one of
+ *              `options` back to the same actor before it takes any other message.
+ * - `kObserve` a fact for the monitors (a device access, a lock taken, a fence waited on).
+ *              It changes nothing and no machine ever reads it.
+ */
+import type { EventObject } from 'xstate';
+
+/** Actor ids look like `kind:name`, e.g. `mm:p1`, `lock:gpu0`, `drv:gpu0`. */
+export type ActorId = string;
+
+export interface KSendParams {
+  to: ActorId;
+  event: EventObject;
+}
+
+export interface KChooseParams {
+  /** A short label for traces, e.g. `alloc.reclaim?`. */
+  label: string;
+  options: EventObject[];
+}
+
+export interface Observation {
+  kind: string;
+  [field: string]: unknown;
+}
+
+/** Spread into `setup({ actions: { ...kernelActions, ... } })` of every machine. */
+export const kernelActions = {
+  kSend: (_: unknown, _params: KSendParams) => {},
+  kChoose: (_: unknown, _params: KChooseParams) => {},
+  kObserve: (_: unknown, _params: Observation) => {},
+};
+
+/** Shorthand for an inline `kSend` action object with fixed params. */
+export function ksend(to: ActorId, event: EventObject): { type: 'kSend'; params: KSendParams } {
+  return { type: 'kSend', params: { to, event } };
+}
