@@ -7,6 +7,9 @@ import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import type { KSendParams, Observation } from '../../machines/kernel-actions.ts';
 import { PureMachine, type StepResult } from '../../src/runtime/pure-step.ts';
 
+/** Any event with fields: tests write protocol messages as plain literals. */
+export type AnyEvent = { type: string; [field: string]: any };
+
 export class MachineHarness {
   readonly pure: PureMachine;
   snapshot: AnyMachineSnapshot;
@@ -25,8 +28,8 @@ export class MachineHarness {
     this.record(this.last);
   }
 
-  send(event: EventObject): StepResult {
-    this.last = this.pure.step(this.snapshot, event);
+  send(event: AnyEvent): StepResult {
+    this.last = this.pure.step(this.snapshot, event as EventObject);
     this.snapshot = this.last.snapshot;
     this.record(this.last);
     return this.last;
@@ -42,8 +45,8 @@ export class MachineHarness {
   }
 
   /** Sends of the last step addressed to `to` (all sends when omitted). */
-  sentTo(to?: string): EventObject[] {
-    return this.last.sends.filter((s) => to === undefined || s.to === to).map((s) => s.event);
+  sentTo(to?: string): AnyEvent[] {
+    return this.last.sends.filter((s) => to === undefined || s.to === to).map((s) => s.event as AnyEvent);
   }
 
   get context(): Record<string, unknown> {

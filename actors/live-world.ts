@@ -1,0 +1,237 @@
+/**
+ * The live runtime: the same pure machines as real XState actors, children of one root actor
+ * (so one system, one `inspect` stream, `system.get(systemId)` for every actor).
+ *
+ * XState would deliver `sendTo` synchronously and depth-first (xstate-notes §3). We take
+ * delivery away from it instead: each machine's `kSend` is provided as "append to the world's
+ * queue", its timers run on a clock whose callbacks become pending steps, and `step()` delivers
+ * one message chosen by the schedule. So a live run is one interleaving the explorer could
+ * also have taken, and `createWorld(...).run()` under a seed is reproducible.
+ */
+import {
+  type Actor,
+  type AnyActorRef,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  createActor,
+  type EventObject,
+  type InspectionEvent,
+  setup,
+  spawnChild,
+} from 'xstate';
+import type { KChooseParams, KSendParams, Observation } from '../machines/kernel-actions.ts';
+import { Random } from '../src/explorer/random.ts';
+import type { ActorSpec } from '../src/runtime/controlled-world.ts';
+import { eventPolicy } from '../src/runtime/event-policy.ts';
+
+export type LiveSchedule = 'default' | 'random';
+
+export interface LiveWorldOptions {
+  /** `default`: oldest pending message first (a global FIFO); `random`: seeded uniform choice. */
+  schedule?: LiveSchedule;
+  seed?: number;
+  /** XState's inspection callback, e.g. `createBrowserInspector().inspect` or a WebSocket inspector. */
+  inspect?: (event: InspectionEvent) => void;
+}
+
+interface Pending {
+  seq: number;
+  kind: 'deliver' | 'timer' | 'choose';
+  to: string;
+  from: string;
+  event: EventObject;
+  /** For timers: the clock handle; for choices: all options. */
+  timer?: number;
+  options?: EventObject[];
+}
+
+export interface LiveStep {
+  n: number;
+  kind: Pending['kind'];
+  actor: string;
+  from: string;
+  event: EventObject;
+  policy: 'handled' | 'ignored' | 'unhandled';
+  before: unknown;
+  after: unknown;
+  observations: Observation[];
+}
+
+/** A clock whose timeouts never fire by themselves: each becomes a pending step. */
+class ChoiceClock {
+  private next = 1;
+  readonly pending = new Map<number, () => void>();
+  setTimeout(fn: () => void, _ms: number): number {
+    const id = this.next++;
+    this.pending.set(id, fn);
+    return id;
+  }
+  clearTimeout(id: number): void {
+    this.pending.delete(id);
+  }
+}
+
+export class LiveWorld {
+  readonly root: Actor<AnyStateMachine>;
+  readonly ids: string[];
+  readonly steps: LiveStep[] = [];
+  private readonly queue: Pending[] = [];
+  private readonly clock = new ChoiceClock();
+  private readonly rng: Random;
+  private readonly schedule: LiveSchedule;
+  private seq = 0;
+  private observations: Observation[] = [];
+  /** Refs kept by us: XState drops an actor from its system once it reaches a final state. */
+  private readonly refs = new Map<string, AnyActorRef>();
+
+  constructor(specs: ActorSpec[], options: LiveWorldOptions = {}) {
+    this.schedule = options.schedule ?? 'default';
+    this.rng = new Random(options.seed ?? 1);
+    this.ids = specs.map((s) => s.id);
+    const provided = specs.map((s) =>
+      s.machine.provide({
+        actions: {
+          kSend: ({ self }: { self: AnyActorRef }, params: KSendParams) => this.enqueue(self.id, params),
+          kChoose: ({ self }: { self: AnyActorRef }, params: KChooseParams) => this.choice(self.id, params),
+          kObserve: (_: unknown, params: Observation) => this.observations.push(params),
+        } as never,
+      }),
+    );
+    const actors = Object.fromEntries(specs.map((s, i) => [s.id, provided[i]]));
+    const rootMachine = setup({ actors }).createMachine({
+      id: 'mirrorlab',
+      entry: specs.map((s) => spawnChild(s.id as never, { id: s.id, systemId: s.id, input: { ...s.input, id: s.id } })),
+    });
+    this.root = createActor(rootMachine, { clock: this.clock, inspect: options.inspect });
+    this.root.start();
+    for (const id of this.ids) {
+      const ref = this.root.system.get(id);
+      if (ref) this.refs.set(id, ref);
+    }
+    this.collectTimers();
+  }
+
+  private enqueue(from: string, params: KSendParams): void {
+    if (!this.ids.includes(params.to))
+      throw new Error(`actor '${from}' sent to '${params.to}', which is not in this world`);
+    this.queue.push({ seq: this.seq++, kind: 'deliver', to: params.to, from, event: params.event });
+  }
+
+  private choice(actor: string, params: KChooseParams): void {
+    this.queue.push({
+      seq: this.seq++,
+      kind: 'choose',
+      to: actor,
+      from: 'choice',
+      event: params.options[0],
+      options: params.options,
+    });
+  }
+
+  /** Turn newly armed clock timeouts into pending timer steps. */
+  private collectTimers(): void {
+    const known = new Set(this.queue.filter((p) => p.kind === 'timer').map((p) => p.timer));
+    for (const [id] of this.clock.pending) {
+      if (!known.has(id))
+        this.queue.push({
+          seq: this.seq++,
+          kind: 'timer',
+          to: 'timer',
+          from: 'timer',
+          event: { type: 'timer' },
+          timer: id,
+        });
+    }
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const p = this.queue[i];
+      if (p.kind === 'timer' && !this.clock.pending.has(p.timer!)) this.queue.splice(i, 1);
+    }
+  }
+
+  actor(id: string): AnyActorRef {
+    const ref = this.refs.get(id);
+    if (!ref) throw new Error(`no actor '${id}' in this world`);
+    return ref;
+  }
+
+  snapshot(id: string): AnyMachineSnapshot {
+    return this.actor(id).getSnapshot() as AnyMachineSnapshot;
+  }
+
+  /** Pending steps the schedule may take now: per actor the first non-deferred message, timers, choices. */
+  enabled(): Pending[] {
+    const out: Pending[] = [];
+    const choosing = new Set(this.queue.filter((p) => p.kind === 'choose').map((p) => p.to));
+    const taken = new Set<string>();
+    for (const p of this.queue) {
+      if (p.kind === 'timer') {
+        out.push(p);
+        continue;
+      }
+      if (p.kind === 'choose') {
+        out.push(p);
+        continue;
+      }
+      if (choosing.has(p.to) || taken.has(p.to)) continue;
+      if (eventPolicy(this.snapshot(p.to), p.event.type) === 'deferred') continue;
+      taken.add(p.to);
+      out.push(p);
+    }
+    return out;
+  }
+
+  /** Take one step; false when nothing is enabled. */
+  step(): boolean {
+    const enabled = this.enabled();
+    if (enabled.length === 0) return false;
+    const p = this.schedule === 'random' ? enabled[this.rng.int(enabled.length)] : enabled[0];
+    this.queue.splice(this.queue.indexOf(p), 1);
+    this.observations = [];
+    if (p.kind === 'timer') {
+      const fire = this.clock.pending.get(p.timer!)!;
+      this.clock.pending.delete(p.timer!);
+      fire();
+      this.record(p, 'handled', undefined, undefined);
+    } else {
+      const event =
+        p.kind === 'choose' ? p.options![this.schedule === 'random' ? this.rng.int(p.options!.length) : 0] : p.event;
+      const ref = this.actor(p.to);
+      const before = ref.getSnapshot() as AnyMachineSnapshot;
+      const policy = eventPolicy(before, event.type);
+      if (policy === 'handled') ref.send(event);
+      const after = ref.getSnapshot() as AnyMachineSnapshot;
+      this.record({ ...p, event }, policy === 'deferred' ? 'handled' : policy, before.value, after.value);
+    }
+    this.collectTimers();
+    return true;
+  }
+
+  private record(p: Pending, policy: LiveStep['policy'], before: unknown, after: unknown): void {
+    this.steps.push({
+      n: this.steps.length + 1,
+      kind: p.kind,
+      actor: p.to,
+      from: p.from,
+      event: p.event,
+      policy,
+      before,
+      after,
+      observations: this.observations,
+    });
+  }
+
+  /** Step until nothing is enabled or `maxSteps` were taken; returns the number of steps. */
+  run(maxSteps = 100_000): number {
+    let n = 0;
+    while (n < maxSteps && this.step()) n++;
+    return n;
+  }
+
+  stop(): void {
+    this.root.stop();
+  }
+}
+
+export function createLiveWorld(specs: ActorSpec[], options?: LiveWorldOptions): LiveWorld {
+  return new LiveWorld(specs, options);
+}

@@ -1,0 +1,36 @@
+/**
+ * Replay a saved trace step by step, with the monitors watching, and say whether it reached
+ * the same violation. Steps are matched semantically (actor, kind, sender, event), so a trace
+ * survives model edits that renumber states; a step that no longer matches is a divergence.
+ */
+import type { Monitor } from '../monitors/monitor.ts';
+import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
+import type { FoundViolation } from './search-types.ts';
+import { ViolationLog } from './violation-log.ts';
+
+export interface ReplayResult {
+  /** Steps replayed before the end or the divergence. */
+  replayed: number;
+  state: WorldState;
+  violations: FoundViolation[];
+  divergence: null | { at: number; wanted: SemanticStep; enabled: SemanticStep[] };
+}
+
+export function replayTrace(world: ControlledWorld, trace: SemanticStep[], monitors: Monitor[]): ReplayResult {
+  const log = new ViolationLog(monitors, { world });
+  let state = world.initial;
+  const done: SemanticStep[] = [];
+  for (let i = 0; i < trace.length; i++) {
+    const step = world.match(state, trace[i]);
+    if (!step) {
+      const enabled = world.enabled(state).map((s) => world.describe(state, s));
+      return { replayed: i, state, violations: log.found, divergence: { at: i, wanted: trace[i], enabled } };
+    }
+    const { state: next, record } = world.apply(state, step);
+    done.push(world.semantic(record));
+    log.step(record, state, next, () => done.slice());
+    state = next;
+  }
+  if (world.enabled(state).length === 0) log.terminal(state, () => done.slice());
+  return { replayed: trace.length, state, violations: log.found, divergence: null };
+}

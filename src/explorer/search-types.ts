@@ -1,0 +1,50 @@
+/** What every search strategy takes and returns. */
+import type { Monitor, Violation } from '../monitors/monitor.ts';
+import type { SemanticStep } from '../runtime/controlled-world.ts';
+
+export interface SearchLimits {
+  maxDepth?: number;
+  maxStates?: number;
+  /** Seconds. */
+  timeLimit?: number;
+  /** For sampling strategies: how many schedules. */
+  schedules?: number;
+  seed?: number;
+  /** PCT's bug depth d (number of priority change points + 1). */
+  pctDepth?: number;
+  /** Stop at the first violation instead of collecting one per kind. */
+  stopOnFirst?: boolean;
+}
+
+export interface FoundViolation extends Violation {
+  /** Number of steps in the counterexample. */
+  steps: number;
+  trace: SemanticStep[];
+}
+
+export interface SearchStats {
+  states: number;
+  transitions: number;
+  schedules: number;
+  elapsedMs: number;
+  /** True when the whole reachable space (within maxDepth) was explored. */
+  complete: boolean;
+  statesPerSecond: number;
+  maxDepthReached: number;
+  /** How many steps ran XState's transition (the rest came from the cache). */
+  xstateSteps: number;
+  visitedBytes?: number;
+  omissionProbability?: number;
+}
+
+export interface SearchResult {
+  strategy: string;
+  violations: FoundViolation[];
+  stats: SearchStats;
+}
+
+export interface SearchOptions extends SearchLimits {
+  monitors: Monitor[];
+  /** Called now and then with progress (states so far). */
+  onProgress?: (states: number, elapsedMs: number) => void;
+}
