@@ -25,7 +25,7 @@ export class ViolationLog {
   step(record: StepRecord, before: WorldState, after: WorldState, trace: () => SemanticStep[]): boolean {
     let added = false;
     for (const m of this.monitors) {
-      const v = m.onStep?.(this.ctx, record, before, after);
+      const v = m.onStep?.(this.ctx, record, before, after, trace);
       if (v) added = this.add(v, trace) || added;
     }
     return added;

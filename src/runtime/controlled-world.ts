@@ -20,6 +20,8 @@ export interface ActorSpec {
   id: string;
   machine: AnyStateMachine;
   input: Record<string, unknown>;
+  /** Start from this snapshot (of the same machine) instead of the machine's initial state. */
+  snapshot?: AnyMachineSnapshot;
 }
 
 export interface WorldState {
@@ -109,7 +111,9 @@ export class ControlledWorld {
     const choices = new Int32Array(n);
     const timers: number[][] = this.actors.map(() => []);
     const inboxes: number[][] = this.actors.map(() => []);
-    const results: StepResult[] = this.actors.map((a, i) => this.pure[i].initial({ ...a.input, id: a.id }));
+    const results: StepResult[] = this.actors.map((a, i) =>
+      a.snapshot ? { snapshot: a.snapshot, ...noEffects } : this.pure[i].initial({ ...a.input, id: a.id }),
+    );
     // Initial effects are applied after every actor exists, in actor order.
     results.forEach((r, i) => {
       locals[i] = this.internSnapshot(i, r.snapshot);
@@ -355,6 +359,8 @@ export class ControlledWorld {
     return byType;
   }
 }
+
+const noEffects = { sends: [], choice: null, observations: [], timersSet: [], timersCancelled: [] };
 
 /** A step named by what it does rather than by scheduler indices, so replay survives edits. */
 export interface SemanticStep {

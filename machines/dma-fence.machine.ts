@@ -1,0 +1,430 @@
+/**
+ * One dma_fence: a `fence:<name>` actor (kernel-model §4.1–§4.5, §4.10).
+ *
+ * Models: `dma_fence_init` (the input), `dma_fence_signal`, `dma_fence_set_error`,
+ * `dma_fence_get_status`, `dma_fence_enable_sw_signaling`, `dma_fence_add_callback`,
+ * `dma_fence_remove_callback`, `dma_fence_wait_timeout` with the default wait (and so
+ * `dma_fence_wait`, a wait with timeout `'forever'`).
+ *
+ * Config (input): `{ id, context, seqno }` (the fence's timeline and its place on it).
+ *
+ * Events in → out (kSend to `replyTo`; every reply carries `fence`):
+ *   fence.enableSignaling                       → (nothing)
+ *   fence.addCallback { replyTo, cbId }         → fence.addCallbackResult { cbId, result: 0 | -ENOENT }
+ *                                                 and later fence.callback { cbId, status } at signal
+ *   fence.removeCallback { replyTo, cbId }      → fence.removeCallbackResult { cbId, removed }
+ *   fence.setError { error, replyTo? }          → fence.setErrorResult { result: 0 | -EINVAL }
+ *   fence.signal { replyTo?, tid? }             → fence.signalResult { result: 0 | -EINVAL, tid? }
+ *   fence.wait { replyTo, tid, intr, timeout }  → fence.waitResult { tid, result }
+ *   fence.interrupt { tid }                     → ends an interruptible wait with -ERESTARTSYS
+ *   fence.getStatus { replyTo }                 → fence.status { status: 0 | 1 | error }
+ *   fence.timeout { tid }                       internal: the delayed raise of a finite wait
+ * Observations: fence.signaled { fence, context, seqno, error, tid }, fence.waitBegin { fence,
+ * tid } when a waiter queues, fence.waitEnd { fence, tid, result } when a queued one ends,
+ * fence.misuse { fence, reason, ... } where the kernel would WARN.
+ *
+ * Context: `error` (0, or the negative errno set before signalling); `callbacks` are the
+ * pending `{ replyTo, cbId }` in registration order; `waiters` are the queued
+ * `{ replyTo, tid, intr, timeout }` in arrival order. Both lists are emptied at signal.
+ *
+ * States, as predicates:
+ *   unsignaled.lazy     not signalled, ENABLE_SIGNAL clear (callbacks = waiters = [])
+ *   unsignaled.enabled  not signalled, ENABLE_SIGNAL set
+ *   signaled            SIGNALED set; callbacks = waiters = []. Not final: the fence still
+ *                       answers, e.g. a late signal gets -EINVAL.
+ *
+ * Waits. Time is abstract and nothing runs between a wait and its wake-up except other
+ * steps, so a wait woken by the signal reports its whole `timeout` as the remaining jiffies,
+ * or 1 for `'forever'` (the kernel returns a large positive number there; callers only test
+ * > 0). A wait on a signalled fence returns `timeout`, or 1 when it is 0 or `'forever'`.
+ * `timeout < 0` is -EINVAL; `timeout: 0` on an unsignalled fence is 0 at once. Any valid wait
+ * enables signalling first, as `dma_fence_wait_timeout` does. A queued finite wait schedules
+ * a delayed `raise({ type: 'fence.timeout', tid })` with id `fence.timeout:<tid>`; the runtime
+ * may fire it at any step (result 0), and it is cancelled if the wait ends otherwise.
+ * A `fence.interrupt` for a tid that is not in an interruptible wait here has no effect.
+ *
+ * Model choices where the kernel only WARNs: `set_error` after signal or with a value that
+ * is not a negative errno ≥ -4095 is refused (the kernel stores it anyway) and observed as
+ * misuse; so are a negative wait timeout, a second pending callback with the same `cbId`
+ * and a second wait by a tid already waiting here (both would corrupt the kernel's list).
+ * Not modelled: `ops->enable_signaling` refusing (signalling at enable time), `ops->signaled`,
+ * `ops->wait`, reference counts and release. Callbacks are told before waiters at signal
+ * (in the kernel both sit on one list in registration order; the runtime delivers each
+ * actor's inbox separately, so only the order per recipient matters, and that is kept).
+ */
+import { type EventObject, enqueueActions, setup } from 'xstate';
+import { EINVAL, ENOENT, ERESTARTSYS } from './errno.ts';
+import type { ActorId, KSendParams, Observation } from './kernel-actions.ts';
+import { kernelActions } from './kernel-actions.ts';
+
+/** The largest errno magnitude (`MAX_ERRNO`). */
+const MAX_ERRNO = 4095;
+
+export type WaitTimeout = number | 'forever';
+
+export interface FenceCallback {
+  replyTo: ActorId;
+  cbId: string;
+}
+
+export interface FenceWaiter {
+  replyTo: ActorId;
+  tid: string;
+  intr: boolean;
+  timeout: WaitTimeout;
+}
+
+export interface DmaFenceInput {
+  id: ActorId;
+  context: number;
+  seqno: number;
+}
+
+export interface DmaFenceContext {
+  id: ActorId;
+  /** The timeline (`dma_fence_context_alloc`); fences on one context signal in seqno order. */
+  context: number;
+  seqno: number;
+  /** 0, or the error set by `fence.setError` before signalling. */
+  error: number;
+  callbacks: FenceCallback[];
+  waiters: FenceWaiter[];
+}
+
+export type DmaFenceEvent =
+  /** dma_fence_enable_sw_signaling. */
+  | { type: 'fence.enableSignaling' }
+  /** dma_fence_add_callback. */
+  | { type: 'fence.addCallback'; replyTo: ActorId; cbId: string }
+  /** dma_fence_remove_callback. */
+  | { type: 'fence.removeCallback'; replyTo: ActorId; cbId: string }
+  /** dma_fence_set_error. */
+  | { type: 'fence.setError'; error: number; replyTo?: ActorId }
+  /** dma_fence_signal. */
+  | { type: 'fence.signal'; replyTo?: ActorId; tid?: string }
+  /** dma_fence_wait_timeout (`'forever'`: dma_fence_wait). */
+  | { type: 'fence.wait'; replyTo: ActorId; tid: string; intr: boolean; timeout: WaitTimeout }
+  /** A signal delivered to a waiting thread. */
+  | { type: 'fence.interrupt'; tid: string }
+  /** dma_fence_get_status. */
+  | { type: 'fence.getStatus'; replyTo: ActorId }
+  /** Internal: the time-out timer of waiter `tid` fired. */
+  | { type: 'fence.timeout'; tid: string };
+
+type Ev<T extends DmaFenceEvent['type']> = Extract<DmaFenceEvent, { type: T }>;
+
+/** The id of waiter `tid`'s time-out timer, so it can be cancelled. */
+export function waitTimerId(tid: string): string {
+  return `fence.timeout:${tid}`;
+}
+
+/** get_status once signalled: 1, or the error. */
+function signaledStatus(ctx: DmaFenceContext): number {
+  return ctx.error === 0 ? 1 : ctx.error;
+}
+
+/** Remaining jiffies reported to a wait that succeeds (see the header). */
+function remaining(timeout: WaitTimeout): number {
+  return typeof timeout === 'number' && timeout > 0 ? timeout : 1;
+}
+
+function reply(type: string, ctx: DmaFenceContext, fields: Record<string, unknown>): EventObject {
+  return { type, fence: ctx.id, ...fields } as EventObject;
+}
+
+function misuse(ctx: DmaFenceContext, reason: string, fields: Record<string, unknown>): Observation {
+  return { kind: 'fence.misuse', fence: ctx.id, reason, ...fields };
+}
+
+type Effect = { type: 'kSend'; params: KSendParams } | { type: 'kObserve'; params: Observation };
+
+/** The reply and observation that end a queued wait with `result`. */
+function wakeWaiter(ctx: DmaFenceContext, w: FenceWaiter, result: number): Effect[] {
+  return [
+    { type: 'kSend', params: { to: w.replyTo, event: reply('fence.waitResult', ctx, { tid: w.tid, result }) } },
+    { type: 'kObserve', params: { kind: 'fence.waitEnd', fence: ctx.id, tid: w.tid, result } },
+  ];
+}
+
+/** A refused wait: misuse observed, -EINVAL to the waiter. */
+function refuseWait(ctx: DmaFenceContext, ev: Ev<'fence.wait'>, reason: string): Effect[] {
+  return [
+    { type: 'kObserve', params: misuse(ctx, reason, { tid: ev.tid, timeout: ev.timeout }) },
+    {
+      type: 'kSend',
+      params: { to: ev.replyTo, event: reply('fence.waitResult', ctx, { tid: ev.tid, result: EINVAL }) },
+    },
+  ];
+}
+
+/** A refused set_error: misuse observed, -EINVAL to the caller if it asked for a reply. */
+function refuseSetError(ctx: DmaFenceContext, ev: Ev<'fence.setError'>, reason: string): Effect[] {
+  const out: Effect[] = [{ type: 'kObserve', params: misuse(ctx, reason, { error: ev.error }) }];
+  if (ev.replyTo)
+    out.push({
+      type: 'kSend',
+      params: { to: ev.replyTo, event: reply('fence.setErrorResult', ctx, { result: EINVAL }) },
+    });
+  return out;
+}
+
+export const dmaFenceMachine = setup({
+  types: {
+    context: {} as DmaFenceContext,
+    input: {} as DmaFenceInput,
+    events: {} as DmaFenceEvent,
+  },
+  delays: {
+    /** A finite wait's time-out, in jiffies (abstract time: the runtime fires it when it likes). */
+    waitTimeout: ({ event }) => (event.type === 'fence.wait' && typeof event.timeout === 'number' ? event.timeout : 0),
+  },
+  guards: {
+    errnoIsValid: ({ event }) => {
+      const { error } = event as Ev<'fence.setError'>;
+      return Number.isInteger(error) && error < 0 && error >= -MAX_ERRNO;
+    },
+    callbackAlreadyPending: ({ context, event }) =>
+      context.callbacks.some((c) => c.cbId === (event as Ev<'fence.addCallback'>).cbId),
+    timeoutIsNegative: ({ event }) => {
+      const { timeout } = event as Ev<'fence.wait'>;
+      return typeof timeout === 'number' && timeout < 0;
+    },
+    timeoutIsZero: ({ event }) => (event as Ev<'fence.wait'>).timeout === 0,
+    tidAlreadyWaiting: ({ context, event }) => context.waiters.some((w) => w.tid === (event as Ev<'fence.wait'>).tid),
+    interruptibleWaiterPending: ({ context, event }) =>
+      context.waiters.some((w) => w.tid === (event as Ev<'fence.interrupt'>).tid && w.intr),
+    waiterPending: ({ context, event }) => context.waiters.some((w) => w.tid === (event as Ev<'fence.timeout'>).tid),
+  },
+  actions: {
+    ...kernelActions,
+
+    /** First signal: tell every callback and waiter, cancel the waiters' timers. */
+    signalFence: enqueueActions(({ context, event, enqueue }) => {
+      const { replyTo, tid } = event as Ev<'fence.signal'>;
+      const status = signaledStatus(context);
+      for (const cb of context.callbacks)
+        enqueue({
+          type: 'kSend',
+          params: { to: cb.replyTo, event: reply('fence.callback', context, { cbId: cb.cbId, status }) },
+        });
+      for (const w of context.waiters) {
+        if (typeof w.timeout === 'number') enqueue.cancel(waitTimerId(w.tid));
+        for (const e of wakeWaiter(context, w, remaining(w.timeout))) enqueue(e);
+      }
+      enqueue.assign({ callbacks: [], waiters: [] });
+      enqueue({
+        type: 'kObserve',
+        params: {
+          kind: 'fence.signaled',
+          fence: context.id,
+          context: context.context,
+          seqno: context.seqno,
+          error: context.error,
+          tid: tid ?? null,
+        },
+      });
+      if (replyTo) {
+        const fields = tid === undefined ? { result: 0 } : { result: 0, tid };
+        enqueue({ type: 'kSend', params: { to: replyTo, event: reply('fence.signalResult', context, fields) } });
+      }
+    }),
+
+    /** Signalling happens at most once: a later signal is -EINVAL and changes nothing. */
+    rejectSecondSignal: enqueueActions(({ context, event, enqueue }) => {
+      const { replyTo, tid } = event as Ev<'fence.signal'>;
+      if (!replyTo) return;
+      const fields = tid === undefined ? { result: EINVAL } : { result: EINVAL, tid };
+      enqueue({ type: 'kSend', params: { to: replyTo, event: reply('fence.signalResult', context, fields) } });
+    }),
+
+    recordError: enqueueActions(({ context, event, enqueue }) => {
+      const { error, replyTo } = event as Ev<'fence.setError'>;
+      enqueue.assign({ error });
+      if (replyTo)
+        enqueue({
+          type: 'kSend',
+          params: { to: replyTo, event: reply('fence.setErrorResult', context, { result: 0 }) },
+        });
+    }),
+
+    /** set_error with a value that is not a negative errno: refused, -EINVAL, misuse. */
+    rejectBadErrno: enqueueActions(({ context, event, enqueue }) => {
+      for (const e of refuseSetError(context, event as Ev<'fence.setError'>, 'bad-errno')) enqueue(e);
+    }),
+
+    /** set_error after signal: refused, -EINVAL, misuse. */
+    rejectLateError: enqueueActions(({ context, event, enqueue }) => {
+      for (const e of refuseSetError(context, event as Ev<'fence.setError'>, 'set-error-after-signal')) enqueue(e);
+    }),
+
+    appendCallback: enqueueActions(({ context, event, enqueue }) => {
+      const { replyTo, cbId } = event as Ev<'fence.addCallback'>;
+      enqueue.assign({ callbacks: [...context.callbacks, { replyTo, cbId }] });
+      enqueue({
+        type: 'kSend',
+        params: { to: replyTo, event: reply('fence.addCallbackResult', context, { cbId, result: 0 }) },
+      });
+    }),
+
+    /** Misuse: the same callback added twice while pending. */
+    rejectDuplicateCallback: enqueueActions(({ context, event, enqueue }) => {
+      const { replyTo, cbId } = event as Ev<'fence.addCallback'>;
+      enqueue({ type: 'kObserve', params: misuse(context, 'callback-already-pending', { cbId }) });
+      enqueue({
+        type: 'kSend',
+        params: { to: replyTo, event: reply('fence.addCallbackResult', context, { cbId, result: EINVAL }) },
+      });
+    }),
+
+    /** add_callback on a signalled fence: -ENOENT, and the callback will never run. */
+    refuseCallbackAfterSignal: enqueueActions(({ context, event, enqueue }) => {
+      const { replyTo, cbId } = event as Ev<'fence.addCallback'>;
+      enqueue({
+        type: 'kSend',
+        params: { to: replyTo, event: reply('fence.addCallbackResult', context, { cbId, result: ENOENT }) },
+      });
+    }),
+
+    /** remove_callback: true only if it was still pending (it then never runs). */
+    removePendingCallback: enqueueActions(({ context, event, enqueue }) => {
+      const { replyTo, cbId } = event as Ev<'fence.removeCallback'>;
+      const removed = context.callbacks.some((c) => c.cbId === cbId);
+      if (removed) enqueue.assign({ callbacks: context.callbacks.filter((c) => c.cbId !== cbId) });
+      enqueue({
+        type: 'kSend',
+        params: { to: replyTo, event: reply('fence.removeCallbackResult', context, { cbId, removed }) },
+      });
+    }),
+
+    /** get_status before signal: 0, even if an error is already set. */
+    reportPendingStatus: enqueueActions(({ context, event, enqueue }) => {
+      const { replyTo } = event as Ev<'fence.getStatus'>;
+      enqueue({ type: 'kSend', params: { to: replyTo, event: reply('fence.status', context, { status: 0 }) } });
+    }),
+
+    /** get_status after signal: 1, or the error. */
+    reportSignaledStatus: enqueueActions(({ context, event, enqueue }) => {
+      const { replyTo } = event as Ev<'fence.getStatus'>;
+      const status = signaledStatus(context);
+      enqueue({ type: 'kSend', params: { to: replyTo, event: reply('fence.status', context, { status }) } });
+    }),
+
+    /** Misuse: a negative timeout: -EINVAL. */
+    rejectNegativeTimeout: enqueueActions(({ context, event, enqueue }) => {
+      for (const e of refuseWait(context, event as Ev<'fence.wait'>, 'negative-timeout')) enqueue(e);
+    }),
+
+    /** Misuse: a tid that already waits here waits again: -EINVAL. */
+    rejectSecondWaitByTid: enqueueActions(({ context, event, enqueue }) => {
+      for (const e of refuseWait(context, event as Ev<'fence.wait'>, 'tid-already-waiting')) enqueue(e);
+    }),
+
+    /** `timeout: 0` on an unsignalled fence: 0 at once. */
+    answerWaitTimedOut: enqueueActions(({ context, event, enqueue }) => {
+      const { replyTo, tid } = event as Ev<'fence.wait'>;
+      enqueue({
+        type: 'kSend',
+        params: { to: replyTo, event: reply('fence.waitResult', context, { tid, result: 0 }) },
+      });
+    }),
+
+    /** A wait on a signalled fence: the remaining time at once. */
+    answerWaitSignaled: enqueueActions(({ context, event, enqueue }) => {
+      const { replyTo, tid, timeout } = event as Ev<'fence.wait'>;
+      const result = remaining(timeout);
+      enqueue({ type: 'kSend', params: { to: replyTo, event: reply('fence.waitResult', context, { tid, result }) } });
+    }),
+
+    /** The waiter sleeps until signal, interrupt or (finite timeout) its timer. */
+    queueWaiter: enqueueActions(({ context, event, enqueue }) => {
+      const { replyTo, tid, intr, timeout } = event as Ev<'fence.wait'>;
+      enqueue.assign({ waiters: [...context.waiters, { replyTo, tid, intr: intr === true, timeout }] });
+      enqueue({ type: 'kObserve', params: { kind: 'fence.waitBegin', fence: context.id, tid } });
+      if (typeof timeout === 'number')
+        enqueue.raise({ type: 'fence.timeout', tid }, { id: waitTimerId(tid), delay: 'waitTimeout' });
+    }),
+
+    /** A signal reached an interruptible waiter: it ends with -ERESTARTSYS, its timer is cancelled. */
+    interruptWaiter: enqueueActions(({ context, event, enqueue }) => {
+      const { tid } = event as Ev<'fence.interrupt'>;
+      const w = context.waiters.find((x) => x.tid === tid);
+      if (!w) return;
+      if (typeof w.timeout === 'number') enqueue.cancel(waitTimerId(tid));
+      enqueue.assign({ waiters: context.waiters.filter((x) => x.tid !== tid) });
+      for (const e of wakeWaiter(context, w, ERESTARTSYS)) enqueue(e);
+    }),
+
+    /** The waiter's timer fired: it ends with 0. */
+    timeOutWaiter: enqueueActions(({ context, event, enqueue }) => {
+      const { tid } = event as Ev<'fence.timeout'>;
+      const w = context.waiters.find((x) => x.tid === tid);
+      if (!w) return;
+      enqueue.assign({ waiters: context.waiters.filter((x) => x.tid !== tid) });
+      for (const e of wakeWaiter(context, w, 0)) enqueue(e);
+    }),
+  },
+}).createMachine({
+  id: 'dmaFence',
+  context: ({ input }) => ({
+    id: input.id,
+    context: input.context,
+    seqno: input.seqno,
+    error: 0,
+    callbacks: [],
+    waiters: [],
+  }),
+  initial: 'unsignaled',
+  states: {
+    unsignaled: {
+      initial: 'lazy',
+      on: {
+        'fence.signal': { target: 'signaled', actions: 'signalFence' },
+        'fence.setError': [{ guard: 'errnoIsValid', actions: 'recordError' }, { actions: 'rejectBadErrno' }],
+        'fence.addCallback': [
+          { guard: 'callbackAlreadyPending', actions: 'rejectDuplicateCallback' },
+          { target: '.enabled', actions: 'appendCallback' },
+        ],
+        'fence.removeCallback': { actions: 'removePendingCallback' },
+        'fence.getStatus': { actions: 'reportPendingStatus' },
+        'fence.wait': [
+          { guard: 'timeoutIsNegative', actions: 'rejectNegativeTimeout' },
+          { guard: 'tidAlreadyWaiting', actions: 'rejectSecondWaitByTid' },
+          { guard: 'timeoutIsZero', target: '.enabled', actions: 'answerWaitTimedOut' },
+          { target: '.enabled', actions: 'queueWaiter' },
+        ],
+        // A signal for a thread that is not in an interruptible wait on this fence is not ours.
+        'fence.interrupt': { guard: 'interruptibleWaiterPending', actions: 'interruptWaiter' },
+        // A stale timer (its waiter already ended) finds no waiter and does nothing.
+        'fence.timeout': { guard: 'waiterPending', actions: 'timeOutWaiter' },
+      },
+      states: {
+        lazy: {
+          on: { 'fence.enableSignaling': 'enabled' },
+        },
+        enabled: {
+          meta: { ignore: { 'fence.enableSignaling': 'signalling is already enabled; enabling again does nothing' } },
+        },
+      },
+    },
+    signaled: {
+      meta: {
+        ignore: {
+          'fence.enableSignaling': 'already signalled: there is nothing left to enable',
+          'fence.interrupt': 'no wait can be pending on a signalled fence',
+          'fence.timeout': 'every wait timer was cancelled at signal time',
+        },
+      },
+      on: {
+        'fence.signal': { actions: 'rejectSecondSignal' },
+        'fence.setError': { actions: 'rejectLateError' },
+        'fence.addCallback': { actions: 'refuseCallbackAfterSignal' },
+        'fence.removeCallback': { actions: 'removePendingCallback' },
+        'fence.getStatus': { actions: 'reportSignaledStatus' },
+        'fence.wait': [
+          { guard: 'timeoutIsNegative', actions: 'rejectNegativeTimeout' },
+          { actions: 'answerWaitSignaled' },
+        ],
+      },
+    },
+  },
+});

@@ -1,0 +1,300 @@
+/**
+ * The driver's page-table (update) lock: one `lock:<name>` actor.
+ *
+ * Models: `mutex_lock` / `mutex_trylock` / `mutex_unlock`, `spin_lock` / `spin_trylock` /
+ * `spin_unlock`, and the rwsem calls `down_read` / `down_write`, their `_trylock` forms,
+ * `up_read` / `up_write`. A driver holds this lock both while it programs device PTEs and
+ * inside its invalidate callback (kernel-model §3.1, §3.2), which is what makes it the
+ * serialisation point of the mirror.
+ *
+ * Config (input): `{ id, kind: 'mutex' | 'spinlock' | 'rwsem' }`.
+ *
+ * Events in:
+ *   lock.acquire    { replyTo, tid, mode }  blocking acquire; granted now or when its turn comes
+ *   lock.tryAcquire { replyTo, tid, mode }  never waits
+ *   lock.release    { tid }                 unlock / up_read / up_write
+ * Events out (kSend to `replyTo`):
+ *   lock.granted { lock, tid, mode }        on acquire or trylock success (mode as held)
+ *   lock.busy    { lock, tid }              trylock failure
+ * Observations (kObserve), all with `lock, lockKind, tid`:
+ *   lock.acquired { mode }   at grant time      lock.released        at release
+ *   lock.wait     { mode }   a request queues   lock.tryFailed { mode } a trylock failed
+ *   lock.misuse   { reason } see "Misuse" below (also appended to `context.errors`)
+ *
+ * Context: `holders` are `{ tid, mode }` sorted by tid (readers share, so their order means
+ * nothing and equal states must serialise equally); `waiters` are `{ replyTo, tid, mode }`
+ * in arrival order; `errors` lists every misuse seen, oldest first.
+ *
+ * Waiting is strict FIFO. A release that leaves no holder grants the head of the queue: a
+ * writer alone, or the whole run of readers at the head. A reader that arrives while anyone
+ * waits queues behind them (as rwsem does, so a waiting writer is not starved).
+ *
+ * States, as predicates over context:
+ *   free            holders = [] (and then waiters = [] too: a release always hands off)
+ *   held.exclusive  holders = [one writer]
+ *   held.shared     holders ≠ [] and every holder reads (rwsem only)
+ *
+ * Misuse (recorded, never thrown: the explorer reports it from the observation):
+ *   - `release-not-held`: `lock.release` by a tid that holds nothing here. No effect.
+ *   - `self-deadlock`: `lock.acquire` by a tid that already holds the lock. The request
+ *     still queues, so the runtime sees the thread blocked forever on itself. A recursive
+ *     `down_read` is treated the same way: the kernel may let it through while no writer
+ *     waits, but lockdep reports it because a writer arriving in between deadlocks it.
+ *     A trylock by a holder simply fails (`lock.busy`), as trylock cannot deadlock.
+ *   - `read-on-exclusive-lock`: `mode: 'read'` on a mutex or spinlock; served as `write`.
+ *
+ * Not modelled here: a spinlock holder that sleeps. The lock cannot see it; the
+ * `sleep-in-atomic` monitor finds it from `lock.acquired` / `lock.released` and the sleeps.
+ */
+import { type EventObject, enqueueActions, setup } from 'xstate';
+import type { ActorId, Observation } from './kernel-actions.ts';
+import { kernelActions } from './kernel-actions.ts';
+
+export type LockKind = 'mutex' | 'spinlock' | 'rwsem';
+export type LockMode = 'write' | 'read';
+
+export interface LockHolder {
+  tid: string;
+  mode: LockMode;
+}
+
+export interface LockWaiter {
+  replyTo: ActorId;
+  tid: string;
+  mode: LockMode;
+}
+
+export interface PtLockInput {
+  id: ActorId;
+  kind: LockKind;
+}
+
+export interface PtLockContext {
+  id: ActorId;
+  kind: LockKind;
+  /** Current owners, sorted by tid. */
+  holders: LockHolder[];
+  /** Blocked acquirers, oldest first. */
+  waiters: LockWaiter[];
+  /** Misuse seen so far, oldest first (`<reason>: <tid>`). */
+  errors: string[];
+}
+
+export type PtLockEvent =
+  /** mutex_lock / spin_lock / down_read / down_write. */
+  | { type: 'lock.acquire'; replyTo: ActorId; tid: string; mode: LockMode }
+  /** mutex_trylock / spin_trylock / down_read_trylock / down_write_trylock. */
+  | { type: 'lock.tryAcquire'; replyTo: ActorId; tid: string; mode: LockMode }
+  /** mutex_unlock / spin_unlock / up_read / up_write. */
+  | { type: 'lock.release'; tid: string };
+
+type RequestEvent = Extract<PtLockEvent, { type: 'lock.acquire' | 'lock.tryAcquire' }>;
+
+/** The mode a request is served in: `read` only means something on an rwsem. */
+function servedMode(ctx: PtLockContext, event: PtLockEvent): LockMode {
+  return ctx.kind === 'rwsem' && 'mode' in event && event.mode === 'read' ? 'read' : 'write';
+}
+
+function holds(ctx: PtLockContext, tid: string): boolean {
+  return ctx.holders.some((h) => h.tid === tid);
+}
+
+function sortedHolders(holders: LockHolder[]): LockHolder[] {
+  return [...holders].sort((a, b) => (a.tid < b.tid ? -1 : a.tid > b.tid ? 1 : 0));
+}
+
+/** The waiters a lock with no holder admits next: a lone writer, or the run of readers at the head. */
+function queueHead(waiters: LockWaiter[]): LockWaiter[] {
+  const first = waiters[0];
+  if (!first) return [];
+  if (first.mode === 'write') return [first];
+  const end = waiters.findIndex((w) => w.mode === 'write');
+  return end === -1 ? [...waiters] : waiters.slice(0, end);
+}
+
+/** A misuse: the errors list with it appended, and the observation that reports it. */
+function misuse(ctx: PtLockContext, tid: string, reason: string): { errors: string[]; observation: Observation } {
+  return {
+    errors: [...ctx.errors, `${reason}: ${tid}`],
+    observation: { kind: 'lock.misuse', lock: ctx.id, lockKind: ctx.kind, tid, reason },
+  };
+}
+
+/** `lock.granted`, sent to the requester when it becomes a holder. */
+function grantedEvent(ctx: PtLockContext, tid: string, mode: LockMode): EventObject {
+  return { type: 'lock.granted', lock: ctx.id, tid, mode } as EventObject;
+}
+
+/** `lock.busy`, the answer to a trylock that failed. */
+function busyEvent(ctx: PtLockContext, tid: string): EventObject {
+  return { type: 'lock.busy', lock: ctx.id, tid } as EventObject;
+}
+
+export const ptLockMachine = setup({
+  types: {
+    context: {} as PtLockContext,
+    input: {} as PtLockInput,
+    events: {} as PtLockEvent,
+  },
+  guards: {
+    /** An rwsem request for read mode (the only way to share the lock). */
+    wantsSharedHold: ({ context, event }) => servedMode(context, event) === 'read',
+    /** A reader may join the current readers: nobody queued ahead of it, and it is not
+     * already a holder (that would be a recursive read, a self-deadlock). */
+    readerMayShare: ({ context, event }) =>
+      servedMode(context, event) === 'read' &&
+      context.waiters.length === 0 &&
+      !holds(context, (event as RequestEvent).tid),
+    releaserIsNotHolder: ({ context, event }) => !holds(context, (event as { tid: string }).tid),
+    /** After this release, other readers still hold the lock. */
+    otherHoldersRemain: ({ context }) => context.holders.length > 1,
+    noWaiters: ({ context }) => context.waiters.length === 0,
+    writerWaitsFirst: ({ context }) => context.waiters[0]?.mode === 'write',
+  },
+  actions: {
+    ...kernelActions,
+
+    /** Give the lock to the requester right away and tell it. */
+    grantRequest: enqueueActions(({ context, event, enqueue }) => {
+      const req = event as RequestEvent;
+      const mode = servedMode(context, event);
+      enqueue.assign({ holders: sortedHolders([...context.holders, { tid: req.tid, mode }]) });
+      enqueue({ type: 'kSend', params: { to: req.replyTo, event: grantedEvent(context, req.tid, mode) } });
+      enqueue({
+        type: 'kObserve',
+        params: { kind: 'lock.acquired', lock: context.id, lockKind: context.kind, tid: req.tid, mode },
+      });
+    }),
+
+    /** Block the requester at the tail of the FIFO. */
+    queueRequest: enqueueActions(({ context, event, enqueue }) => {
+      const req = event as RequestEvent;
+      const mode = servedMode(context, event);
+      enqueue.assign({ waiters: [...context.waiters, { replyTo: req.replyTo, tid: req.tid, mode }] });
+      enqueue({
+        type: 'kObserve',
+        params: { kind: 'lock.wait', lock: context.id, lockKind: context.kind, tid: req.tid, mode },
+      });
+    }),
+
+    /** A trylock that cannot be granted now. */
+    refuseTrylock: enqueueActions(({ context, event, enqueue }) => {
+      const req = event as RequestEvent;
+      enqueue({ type: 'kSend', params: { to: req.replyTo, event: busyEvent(context, req.tid) } });
+      enqueue({
+        type: 'kObserve',
+        params: {
+          kind: 'lock.tryFailed',
+          lock: context.id,
+          lockKind: context.kind,
+          tid: req.tid,
+          mode: servedMode(context, event),
+        },
+      });
+    }),
+
+    /** Drop the releaser's hold (the guards have checked it holds). */
+    releaseHold: enqueueActions(({ context, event, enqueue }) => {
+      const { tid } = event as { tid: string };
+      enqueue.assign({ holders: context.holders.filter((h) => h.tid !== tid) });
+      enqueue({ type: 'kObserve', params: { kind: 'lock.released', lock: context.id, lockKind: context.kind, tid } });
+    }),
+
+    /** The lock has no holder left: admit the head of the queue (runs after `releaseHold`). */
+    grantQueueHead: enqueueActions(({ context, enqueue }) => {
+      const admitted = queueHead(context.waiters);
+      enqueue.assign({
+        holders: sortedHolders(admitted.map((w) => ({ tid: w.tid, mode: w.mode }))),
+        waiters: context.waiters.slice(admitted.length),
+      });
+      for (const w of admitted) {
+        enqueue({
+          type: 'kSend',
+          params: { to: w.replyTo, event: grantedEvent(context, w.tid, w.mode) },
+        });
+        enqueue({
+          type: 'kObserve',
+          params: { kind: 'lock.acquired', lock: context.id, lockKind: context.kind, tid: w.tid, mode: w.mode },
+        });
+      }
+    }),
+
+    /** Misuse: read mode asked of a mutex or spinlock (served as write). */
+    flagReadOnExclusiveLock: enqueueActions(({ context, event, enqueue }) => {
+      const req = event as RequestEvent;
+      if (context.kind === 'rwsem' || req.mode !== 'read') return;
+      const m = misuse(context, req.tid, 'read-on-exclusive-lock');
+      enqueue.assign({ errors: m.errors });
+      enqueue({ type: 'kObserve', params: m.observation });
+    }),
+
+    /** Misuse: a blocking acquire by a tid that already holds the lock. */
+    flagSelfDeadlock: enqueueActions(({ context, event, enqueue }) => {
+      const req = event as RequestEvent;
+      if (!holds(context, req.tid)) return;
+      const m = misuse(context, req.tid, 'self-deadlock');
+      enqueue.assign({ errors: m.errors });
+      enqueue({ type: 'kObserve', params: m.observation });
+    }),
+
+    /** Misuse: unlock by a tid that does not hold the lock. */
+    flagReleaseByNonHolder: enqueueActions(({ context, event, enqueue }) => {
+      const m = misuse(context, (event as { tid: string }).tid, 'release-not-held');
+      enqueue.assign({ errors: m.errors });
+      enqueue({ type: 'kObserve', params: m.observation });
+    }),
+  },
+}).createMachine({
+  id: 'ptLock',
+  context: ({ input }) => ({ id: input.id, kind: input.kind, holders: [], waiters: [], errors: [] }),
+  initial: 'free',
+  states: {
+    free: {
+      on: {
+        'lock.acquire': [
+          { guard: 'wantsSharedHold', target: 'held.shared', actions: 'grantRequest' },
+          { target: 'held.exclusive', actions: ['flagReadOnExclusiveLock', 'grantRequest'] },
+        ],
+        'lock.tryAcquire': [
+          { guard: 'wantsSharedHold', target: 'held.shared', actions: 'grantRequest' },
+          { target: 'held.exclusive', actions: ['flagReadOnExclusiveLock', 'grantRequest'] },
+        ],
+        'lock.release': { actions: 'flagReleaseByNonHolder' },
+      },
+    },
+    held: {
+      // Entered only through explicit targets (`held.exclusive` / `held.shared`).
+      initial: 'exclusive',
+      states: {
+        exclusive: {
+          on: {
+            'lock.acquire': { actions: ['flagReadOnExclusiveLock', 'flagSelfDeadlock', 'queueRequest'] },
+            'lock.tryAcquire': { actions: ['flagReadOnExclusiveLock', 'refuseTrylock'] },
+            'lock.release': [
+              { guard: 'releaserIsNotHolder', actions: 'flagReleaseByNonHolder' },
+              { guard: 'noWaiters', target: '#ptLock.free', actions: 'releaseHold' },
+              { guard: 'writerWaitsFirst', actions: ['releaseHold', 'grantQueueHead'] },
+              { target: 'shared', actions: ['releaseHold', 'grantQueueHead'] },
+            ],
+          },
+        },
+        shared: {
+          on: {
+            'lock.acquire': [
+              { guard: 'readerMayShare', actions: 'grantRequest' },
+              { actions: ['flagSelfDeadlock', 'queueRequest'] },
+            ],
+            'lock.tryAcquire': [{ guard: 'readerMayShare', actions: 'grantRequest' }, { actions: 'refuseTrylock' }],
+            'lock.release': [
+              { guard: 'releaserIsNotHolder', actions: 'flagReleaseByNonHolder' },
+              { guard: 'otherHoldersRemain', actions: 'releaseHold' },
+              { guard: 'noWaiters', target: '#ptLock.free', actions: 'releaseHold' },
+              { guard: 'writerWaitsFirst', target: 'exclusive', actions: ['releaseHold', 'grantQueueHead'] },
+              { actions: ['releaseHold', 'grantQueueHead'] },
+            ],
+          },
+        },
+      },
+    },
+  },
+});

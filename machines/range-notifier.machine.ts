@@ -1,0 +1,224 @@
+/**
+ * One interval subscription: `struct mmu_interval_notifier` (kernel-model.md §1.1, §1.3) and
+ * the reader side of its sequence protocol: `mmu_interval_read_begin`,
+ * `mmu_interval_read_retry`, `mmu_interval_check_retry`, `mmu_interval_set_seq`, and the
+ * trampoline that runs its `ops->invalidate` (the driver's callback) for the core.
+ *
+ * In:  sub.attach { seq, globalSeq }                     from the core, at insert
+ *      sub.invalidate { start, end, curSeq, event, owner, blockable, tid }   from the core
+ *      sub.epochEnded { seq }                            from the core, when seq turns even
+ *      sub.readBegin { replyTo, tid }
+ *      sub.readRetry { replyTo, tid, seq } / sub.checkRetry { replyTo, tid, seq }
+ *      sub.setSeq { curSeq }                             from the driver, inside its callback
+ *      drv.invalidateReturned { sub, ok }                from the driver
+ * Out: sub.readBeginResult { sub, tid, seq }, sub.retryResult { sub, tid, retry } (to replyTo)
+ *      drv.invalidate { sub, start, end, curSeq, event, owner, blockable, tid } (to driver)
+ *      sub.callbackReturned { sub, ok }                  (to core)
+ * Observes: callback.begin / callback.end { tid, sub, blockable }; sleep { tid, on } when a
+ *      reader has to wait; sub.badSeq { sub, value } for a model error.
+ *
+ * The kernel's "this subscription is being invalidated" test is `sub.seq == global seq`.
+ * The sub cannot read the global, so it keeps `epochSeq`: the odd global of the open epoch it
+ * was told about (by `sub.attach` during an epoch, or by the `curSeq` of a `sub.invalidate`),
+ * null once `sub.epochEnded` arrives. Then invalidatedInCurrentEpoch ⇔ seq = epochSeq.
+ *
+ * States, as predicates over context:
+ *   detached              seq = null: `sub.attach` not received yet; readers wait (deferred)
+ *   attached.idle         seq odd ∧ callback = null
+ *   attached.invalidating seq odd ∧ callback ≠ null: the driver's invalidate op is running
+ *   (orthogonal flag)     invalidatedInCurrentEpoch: epochSeq ≠ null ∧ seq = epochSeq;
+ *                         readers arriving then queue in `readers` until sub.epochEnded
+ */
+import { assertEvent, assign, enqueueActions, setup } from 'xstate';
+import { type ActorId, kernelActions } from './kernel-actions.ts';
+
+export interface RangeNotifierInput {
+  id: ActorId;
+  core: ActorId;
+  driver: ActorId;
+  start: number;
+  length: number;
+}
+
+export type RangeNotifierEvent =
+  | { type: 'sub.attach'; seq: number; globalSeq: number }
+  | {
+      type: 'sub.invalidate';
+      start: number;
+      end: number;
+      curSeq: number;
+      event: string;
+      owner: string | null;
+      blockable: boolean;
+      tid: string;
+    }
+  | { type: 'sub.epochEnded'; seq: number }
+  | { type: 'sub.readBegin'; replyTo: ActorId; tid: string }
+  | { type: 'sub.readRetry'; replyTo: ActorId; tid: string; seq: number }
+  | { type: 'sub.checkRetry'; replyTo: ActorId; tid: string; seq: number }
+  | { type: 'sub.setSeq'; curSeq: number }
+  | { type: 'drv.invalidateReturned'; sub: ActorId; ok: boolean };
+
+/** A `read_begin` sleeping on the wq; it returns the seq it read when it arrived. */
+export interface WaitingReader {
+  replyTo: ActorId;
+  tid: string;
+  seq: number;
+}
+
+export interface SubModelError {
+  kind: 'sub.badSeq' | 'sub.setSeqWhileDetached' | 'sub.doubleAttach';
+  value: number | null;
+}
+
+export interface RangeNotifierContext {
+  id: ActorId;
+  core: ActorId;
+  driver: ActorId;
+  start: number;
+  length: number;
+  /** `invalidate_seq` of the subscription: odd once attached. */
+  seq: number | null;
+  /** Odd global seq of the epoch this sub was last told is open; null when none. */
+  epochSeq: number | null;
+  readers: WaitingReader[];
+  /** The running invalidate callback (its invalidating thread and blockability). */
+  callback: { tid: string; blockable: boolean } | null;
+  errors: SubModelError[];
+}
+
+export const rangeNotifierMachine = setup({
+  types: {
+    context: {} as RangeNotifierContext,
+    input: {} as RangeNotifierInput,
+    events: {} as RangeNotifierEvent,
+  },
+  guards: {
+    /** The kernel's `sub.seq == global seq`: touched in the epoch that is still open. */
+    invalidatedInCurrentEpoch: ({ context }) => context.epochSeq !== null && context.seq === context.epochSeq,
+    /** A sub seq must stay odd; `mmu_interval_set_seq` only ever receives an odd cur_seq. */
+    seqIsEven: ({ event }) => {
+      assertEvent(event, 'sub.setSeq');
+      return event.curSeq % 2 === 0;
+    },
+  },
+  actions: {
+    ...kernelActions,
+    storeAttachSeq: assign(({ event }) => {
+      assertEvent(event, 'sub.attach');
+      return { seq: event.seq, epochSeq: event.globalSeq % 2 === 1 ? event.globalSeq : null };
+    }),
+    answerReadBegin: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'sub.readBegin');
+      const reply = { type: 'sub.readBeginResult', sub: context.id, tid: event.tid, seq: context.seq };
+      enqueue({ type: 'kSend', params: { to: event.replyTo, event: reply } });
+    }),
+    /** read_begin step 3: sleep on the wq until the epoch ends; remember the seq read now. */
+    waitForEpochEnd: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'sub.readBegin');
+      const reader = { replyTo: event.replyTo, tid: event.tid, seq: context.seq as number };
+      enqueue.assign({ readers: [...context.readers, reader] });
+      enqueue({ type: 'kObserve', params: { kind: 'sleep', tid: event.tid, on: context.id } });
+    }),
+    /** read_retry / check_retry: a collision iff the sub seq moved since read_begin. */
+    answerRetry: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, ['sub.readRetry', 'sub.checkRetry']);
+      const reply = { type: 'sub.retryResult', sub: context.id, tid: event.tid, retry: context.seq !== event.seq };
+      enqueue({ type: 'kSend', params: { to: event.replyTo, event: reply } });
+    }),
+    setNotifierSeq: assign(({ event }) => {
+      assertEvent(event, 'sub.setSeq');
+      return { seq: event.curSeq };
+    }),
+    reportEvenSeq: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'sub.setSeq');
+      enqueue.assign({ errors: [...context.errors, { kind: 'sub.badSeq' as const, value: event.curSeq }] });
+      enqueue({ type: 'kObserve', params: { kind: 'sub.badSeq', sub: context.id, value: event.curSeq } });
+    }),
+    reportSetSeqWhileDetached: assign(({ context, event }) => {
+      assertEvent(event, 'sub.setSeq');
+      return { errors: [...context.errors, { kind: 'sub.setSeqWhileDetached' as const, value: event.curSeq }] };
+    }),
+    reportDoubleAttach: assign(({ context, event }) => {
+      assertEvent(event, 'sub.attach');
+      return { errors: [...context.errors, { kind: 'sub.doubleAttach' as const, value: event.seq }] };
+    }),
+    /** The epoch ended (global seq even again): wake every sleeping reader, in arrival order. */
+    wakeReaders: enqueueActions(({ context, enqueue }) => {
+      for (const r of context.readers) {
+        const reply = { type: 'sub.readBeginResult', sub: context.id, tid: r.tid, seq: r.seq };
+        enqueue({ type: 'kSend', params: { to: r.replyTo, event: reply } });
+      }
+      enqueue.assign({ readers: [], epochSeq: null });
+    }),
+    /** Run `ops->invalidate(sub, range, cur_seq)`: hand the range as is to the driver. */
+    callDriverInvalidate: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'sub.invalidate');
+      const { start, end, curSeq, event: kind, owner, blockable, tid } = event;
+      enqueue.assign({ epochSeq: curSeq, callback: { tid, blockable } });
+      const call = { type: 'drv.invalidate', sub: context.id, start, end, curSeq, event: kind, owner, blockable, tid };
+      enqueue({ type: 'kObserve', params: { kind: 'callback.begin', tid, sub: context.id, blockable } });
+      enqueue({ type: 'kSend', params: { to: context.driver, event: call } });
+    }),
+    returnToCore: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'drv.invalidateReturned');
+      const cb = context.callback as { tid: string; blockable: boolean };
+      enqueue({
+        type: 'kObserve',
+        params: { kind: 'callback.end', tid: cb.tid, sub: context.id, blockable: cb.blockable },
+      });
+      const reply = { type: 'sub.callbackReturned', sub: context.id, ok: event.ok };
+      enqueue({ type: 'kSend', params: { to: context.core, event: reply } });
+      enqueue.assign({ callback: null });
+    }),
+  },
+}).createMachine({
+  id: 'rangeNotifier',
+  context: ({ input }) => ({
+    id: input.id,
+    core: input.core,
+    driver: input.driver,
+    start: input.start,
+    length: input.length,
+    seq: null,
+    epochSeq: null,
+    readers: [],
+    callback: null,
+    errors: [],
+  }),
+  initial: 'detached',
+  states: {
+    detached: {
+      meta: { defer: ['sub.readBegin', 'sub.readRetry', 'sub.checkRetry'] },
+      on: {
+        'sub.attach': { target: 'attached', actions: 'storeAttachSeq' },
+        'sub.setSeq': { actions: 'reportSetSeqWhileDetached' },
+      },
+    },
+    attached: {
+      initial: 'idle',
+      on: {
+        'sub.readBegin': [
+          { guard: 'invalidatedInCurrentEpoch', actions: 'waitForEpochEnd' },
+          { actions: 'answerReadBegin' },
+        ],
+        'sub.readRetry': { actions: 'answerRetry' },
+        'sub.checkRetry': { actions: 'answerRetry' },
+        'sub.setSeq': [{ guard: 'seqIsEven', actions: 'reportEvenSeq' }, { actions: 'setNotifierSeq' }],
+        'sub.epochEnded': { actions: 'wakeReaders' },
+        'sub.attach': { actions: 'reportDoubleAttach' },
+      },
+      states: {
+        idle: {
+          on: { 'sub.invalidate': { target: 'invalidating', actions: 'callDriverInvalidate' } },
+        },
+        invalidating: {
+          // The core calls one subscription at a time, so a second invalidate cannot overlap;
+          // if one did, it would wait for this callback to return.
+          meta: { defer: ['sub.invalidate'] },
+          on: { 'drv.invalidateReturned': { target: 'idle', actions: 'returnToCore' } },
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,85 @@
+/**
+ * Check one scenario: explore it with a strategy, run every monitor, and compare what was
+ * found with the scenario's `expect:`. A planted bug matches only when its violation is found;
+ * a clean scenario matches only when nothing is.
+ */
+import type { AnyStateMachine } from 'xstate';
+import { exhaustiveSearch } from '../explorer/exhaustive.ts';
+import { samplingSearch } from '../explorer/sampling.ts';
+import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
+import { defaultMonitors } from '../monitors/index.ts';
+import type { ControlledWorld } from '../runtime/controlled-world.ts';
+import type { CompiledScenario } from '../scenario/compile.ts';
+import { worldFor } from './world-for.ts';
+
+export type Strategy = 'bfs' | 'dfs' | 'random' | 'pct';
+
+export interface CheckOptions extends SearchLimits {
+  strategy?: Strategy;
+  driver?: { machine: AnyStateMachine; name: string };
+}
+
+export interface CheckOutcome {
+  file: string;
+  scenario: string;
+  ok: boolean;
+  expected: string[];
+  expectedObservations: string[];
+  violations: FoundViolation[];
+  observations: FoundViolation[];
+  /** Why `ok` is false, in words. */
+  mismatch: string | null;
+  strategy: string;
+  stats: SearchResult['stats'];
+  world: ControlledWorld;
+  compiled: CompiledScenario;
+}
+
+export function search(world: ControlledWorld, strategy: Strategy, limits: SearchLimits): SearchResult {
+  const monitors = defaultMonitors();
+  if (strategy === 'bfs' || strategy === 'dfs') return exhaustiveSearch(world, strategy, { ...limits, monitors });
+  return samplingSearch(world, strategy, { ...limits, monitors });
+}
+
+export async function checkScenario(file: string, options: CheckOptions = {}): Promise<CheckOutcome> {
+  const { compiled, world } = await worldFor(file, options.driver);
+  const defaults = compiled.scenario.check;
+  const strategy = options.strategy ?? defaults.strategy ?? 'bfs';
+  const limits: SearchLimits = {
+    ...options,
+    maxDepth: options.maxDepth ?? defaults.maxDepth,
+    maxStates: options.maxStates ?? defaults.maxStates ?? 2_000_000,
+    schedules: options.schedules ?? defaults.schedules,
+  };
+  const result = search(world, strategy, limits);
+  const violations = result.violations.filter((v) => v.severity !== 'observation');
+  const observations = result.violations.filter((v) => v.severity === 'observation');
+  const expected = compiled.scenario.expect.violations;
+  const expectedObservations = compiled.scenario.expect.observations;
+  const found = new Set(violations.map((v) => v.kind));
+  const seen = new Set(observations.map((v) => v.kind));
+  const missing = expected.filter((k) => !found.has(k));
+  const unexpected = [...found].filter((k) => !expected.includes(k as never));
+  const missingObs = expectedObservations.filter((k) => !seen.has(k));
+  const problems = [
+    missing.length
+      ? `expected but not found: ${missing.join(', ')}${result.stats.complete ? '' : ' (search incomplete)'}`
+      : '',
+    unexpected.length ? `found but not expected: ${unexpected.join(', ')}` : '',
+    missingObs.length ? `expected observation not seen: ${missingObs.join(', ')}` : '',
+  ].filter(Boolean);
+  return {
+    file,
+    scenario: compiled.scenario.name ?? file,
+    ok: problems.length === 0,
+    expected,
+    expectedObservations,
+    violations,
+    observations,
+    mismatch: problems.length ? problems.join('; ') : null,
+    strategy,
+    stats: result.stats,
+    world,
+    compiled,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The counterexample file: everything `mirrorlab replay` needs to re-run a schedule and say
+ * whether it still breaks the same property. Steps are semantic (actor, kind, sender, event).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { z } from 'zod';
+import type { SemanticStep } from '../runtime/controlled-world.ts';
+
+export const TRACE_FORMAT = 'mirrorlab-trace';
+
+const traceSchema = z.object({
+  format: z.literal(TRACE_FORMAT),
+  version: z.literal(1),
+  /** Relative to the trace file's folder. */
+  scenario: z.string(),
+  driver: z.string().nullable(),
+  strategy: z.string(),
+  seed: z.number().nullable(),
+  violation: z.object({ kind: z.string(), message: z.string() }),
+  steps: z.array(
+    z.object({
+      kind: z.enum(['deliver', 'timer', 'choose']),
+      actor: z.string(),
+      from: z.string().optional(),
+      event: z.object({ type: z.string() }).passthrough(),
+      label: z.string().optional(),
+    }),
+  ),
+});
+
+export type TraceFile = z.infer<typeof traceSchema>;
+
+export interface SavedTrace {
+  scenarioFile: string;
+  driver: string | null;
+  strategy: string;
+  seed: number | null;
+  violation: { kind: string; message: string };
+  steps: SemanticStep[];
+}
+
+export function writeTrace(path: string, t: SavedTrace): void {
+  const file: TraceFile = {
+    format: TRACE_FORMAT,
+    version: 1,
+    scenario: relative(dirname(resolve(path)), resolve(t.scenarioFile)),
+    driver: t.driver ? relative(dirname(resolve(path)), resolve(t.driver)) : null,
+    strategy: t.strategy,
+    seed: t.seed,
+    violation: t.violation,
+    steps: t.steps as TraceFile['steps'],
+  };
+  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
+}
+
+export function readTrace(path: string): SavedTrace {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path}: not a readable JSON trace (${(e as Error).message})`);
+  }
+  const parsed = traceSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new Error(
+      `${path}: not a mirrorlab trace: at ${i.path.join('.') || '(top level)'}: ${i.message}; save one with 'mirrorlab check --save-trace'`,
+    );
+  }
+  const t = parsed.data;
+  const base = dirname(resolve(path));
+  return {
+    scenarioFile: resolve(base, t.scenario),
+    driver: t.driver ? resolve(base, t.driver) : null,
+    strategy: t.strategy,
+    seed: t.seed,
+    violation: t.violation,
+    steps: t.steps as SemanticStep[],
+  };
+}

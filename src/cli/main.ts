@@ -1,0 +1,88 @@
+/**
+ * The `mirrorlab` command line. Every command returns its exit code: 0 = as expected,
+ * 1 = a check or replay did not match, 2 = bad input (the message names the file, the place
+ * and the fix).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ScenarioError } from '../scenario/load.ts';
+import { checkCommand } from './check-command.ts';
+import { replayCommand } from './replay-command.ts';
+import { runCommand } from './run-command.ts';
+
+function int(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} takes a whole number (got '${v}')`);
+    return n;
+  };
+}
+
+function seconds(v: string): number {
+  const n = Number(v);
+  if (!(n > 0)) throw new InvalidArgumentError(`--time takes seconds > 0 (got '${v}')`);
+  return n;
+}
+
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+): Promise<number> {
+  let code = 0;
+  const program = new Command()
+    .name('mirrorlab')
+    .description("The Linux kernel's driver-mirror machinery as XState actors: run, check, replay.")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('run')
+    .description('run one schedule of a scenario and print its timeline and final page tables')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--seed <n>', 'seeded random schedule instead of the default one', int('--seed'))
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, o) => {
+      code = await runCommand(file, o, out);
+    });
+
+  program
+    .command('check')
+    .description("explore every interleaving of each scenario and compare what breaks with its 'expect:'")
+    .argument('[scenarios...]', 'scenario files or folders (default: scenarios/seeds)')
+    .addOption(new Option('--strategy <name>', 'search strategy').choices(['bfs', 'dfs', 'random', 'pct']))
+    .option('--max-depth <n>', 'deepest schedule to explore', int('--max-depth'))
+    .option('--max-states <n>', 'stop after this many states', int('--max-states'))
+    .option('--time <s>', 'stop after this many seconds', seconds)
+    .option('--seed <n>', 'seed for random and pct', int('--seed'))
+    .option('--schedules <n>', 'schedules for random and pct', int('--schedules'))
+    .option('--save-trace <file>', 'save each counterexample as a replayable JSON trace')
+    .option('--driver <module>', "check the bundled battery with this driver module in place of each scenario's driver")
+    .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')
+    .option('--json', 'machine-readable output')
+    .action(async (files: string[], o) => {
+      code = await checkCommand(files.length ? files : ['scenarios/seeds'], o, out);
+    });
+
+  program
+    .command('replay')
+    .description('re-execute a saved counterexample and report whether it still breaks the same property')
+    .argument('<trace>', 'trace JSON written by check --save-trace')
+    .option('--continue', "then keep exploring from the trace's last state")
+    .addOption(new Option('--strategy <name>', 'strategy for --continue').choices(['bfs', 'dfs']))
+    .option('--max-states <n>', 'limit for --continue', int('--max-states'))
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, o) => {
+      code = await replayCommand(file, o, out);
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof ScenarioError || (e instanceof Error && /mirrorlab trace|JSON trace|no such/.test(e.message))) {
+      process.stderr.write(`mirrorlab: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

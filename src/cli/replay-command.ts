@@ -1,0 +1,85 @@
+/**
+ * `mirrorlab replay <trace.json>`: re-execute a saved counterexample and say whether it still
+ * breaks the same property. Exit 0 when it does, 1 when it diverged or no longer breaks it.
+ * `--continue` then explores onward from the trace's last state.
+ */
+
+import { readTrace } from '../check/trace-file.ts';
+import { worldFor } from '../check/world-for.ts';
+import { exhaustiveSearch } from '../explorer/exhaustive.ts';
+import { replayTrace } from '../explorer/replay.ts';
+import { defaultMonitors } from '../monitors/index.ts';
+import { renderLadder } from '../report/ladder.ts';
+import { eventText } from '../report/state-text.ts';
+import { loadDriverModule } from '../scenario/compile.ts';
+
+export interface ReplayOptions {
+  json?: boolean;
+  continue?: boolean;
+  strategy?: 'bfs' | 'dfs';
+  maxStates?: number;
+}
+
+export async function replayCommand(path: string, o: ReplayOptions, out: (s: string) => void): Promise<number> {
+  const saved = readTrace(path);
+  const driver = saved.driver ? { machine: await loadDriverModule(saved.driver), name: saved.driver } : undefined;
+  const { world } = await worldFor(saved.scenarioFile, driver);
+  const r = replayTrace(world, saved.steps, defaultMonitors());
+  const reproduced = r.violations.find((v) => v.kind === saved.violation.kind);
+  const verdict = r.divergence ? 'diverged' : reproduced ? 'reproduced' : 'not reproduced';
+  let continued = null;
+  if (o.continue && !r.divergence) {
+    continued = exhaustiveSearch(
+      world,
+      o.strategy ?? 'bfs',
+      { monitors: defaultMonitors(), maxStates: o.maxStates ?? 1_000_000 },
+      {
+        state: r.state,
+        trace: saved.steps,
+      },
+    );
+  }
+  if (o.json) {
+    out(
+      JSON.stringify(
+        {
+          trace: path,
+          expected: saved.violation,
+          verdict,
+          replayed: r.replayed,
+          divergence: r.divergence,
+          violations: r.violations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
+          continued: continued && {
+            violations: continued.violations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
+            stats: continued.stats,
+          },
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    out(renderLadder(world, saved.steps.slice(0, r.replayed)));
+    out('');
+    if (r.divergence) {
+      out(
+        `DIVERGED at step ${r.divergence.at + 1}: wanted ${r.divergence.wanted.actor} ← ${eventText(r.divergence.wanted.event as { type: string })}`,
+      );
+      out(
+        `  enabled there: ${r.divergence.enabled.map((s) => `${s.actor} ← ${s.event.type}`).join(', ') || 'nothing'}`,
+      );
+    } else if (reproduced) {
+      out(`REPRODUCED ${reproduced.kind} after ${r.replayed} steps: ${reproduced.message}`);
+    } else {
+      out(
+        `NOT REPRODUCED: the trace ran to the end without ${saved.violation.kind} (found: ${r.violations.map((v) => v.kind).join(', ') || 'nothing'})`,
+      );
+    }
+    if (continued) {
+      out(
+        `continued ${continued.strategy} from the trace's end: ${continued.stats.states} states, ${continued.violations.map((v) => `${v.kind} (+${v.steps - saved.steps.length} steps)`).join(', ') || 'no further violation'}`,
+      );
+    }
+  }
+  return verdict === 'reproduced' ? 0 : 1;
+}

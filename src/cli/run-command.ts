@@ -1,0 +1,166 @@
+/**
+ * `mirrorlab run <scenario> [--seed N] [--json]`: one schedule, printed as a timeline (actor,
+ * event, state change, seq values), then the final device and CPU page tables and anything a
+ * monitor flagged. Without --seed the schedule is the deterministic default (the first enabled
+ * step in actor order); with --seed it is seeded random.
+ */
+import { worldFor } from '../check/world-for.ts';
+import { Random } from '../explorer/random.ts';
+import { ViolationLog } from '../explorer/violation-log.ts';
+import { defaultMonitors } from '../monitors/index.ts';
+import { mmMemory, topology } from '../monitors/topology.ts';
+import { eventText, seqText, stateText } from '../report/state-text.ts';
+import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
+
+export interface RunOptions {
+  seed?: number;
+  json?: boolean;
+  maxSteps?: number;
+}
+
+export interface TimelineEntry {
+  n: number;
+  actor: string;
+  from: string;
+  event: { type: string; [k: string]: unknown };
+  before: string;
+  after: string;
+  seq: string;
+}
+
+export async function runCommand(file: string, o: RunOptions, out: (s: string) => void): Promise<number> {
+  const { world, compiled } = await worldFor(file);
+  const rng = o.seed === undefined ? null : new Random(o.seed);
+  const log = new ViolationLog(defaultMonitors(), { world });
+  const timeline: TimelineEntry[] = [];
+  const trace: SemanticStep[] = [];
+  let state = world.initial;
+  const max = o.maxSteps ?? 100_000;
+  for (let n = 1; n <= max; n++) {
+    const steps = world.enabled(state);
+    if (steps.length === 0) {
+      log.terminal(state, () => trace.slice());
+      break;
+    }
+    const step = rng ? steps[rng.int(steps.length)] : steps[0];
+    const before = world.snapshot(state, step.actor);
+    const { state: next, record } = world.apply(state, step);
+    trace.push(world.semantic(record));
+    log.step(record, state, next, () => trace.slice());
+    const after = world.snapshot(next, step.actor);
+    timeline.push({
+      n,
+      actor: record.actor,
+      from: record.message.from,
+      event: record.message.event as TimelineEntry['event'],
+      before: stateText(before.value),
+      after: stateText(after.value),
+      seq: seqText(after),
+    });
+    state = next;
+  }
+  const tables = finalTables(world, state);
+  const threads = topology(world).threads.map((i) => {
+    const snap = world.snapshot(state, i);
+    return {
+      thread: world.actors[i].id,
+      status: snap.status,
+      ...(snap.context as { results?: unknown; mismatches?: unknown }),
+    };
+  });
+  if (o.json) {
+    out(
+      JSON.stringify(
+        {
+          scenario: compiled.scenario.name ?? file,
+          seed: o.seed ?? null,
+          steps: timeline.length,
+          timeline,
+          tables,
+          threads: threads.map((t) => ({
+            thread: t.thread,
+            status: t.status,
+            results: t.results,
+            mismatches: t.mismatches,
+          })),
+          violations: log.found.map((v) => ({
+            kind: v.kind,
+            severity: v.severity,
+            message: v.message,
+            steps: v.steps,
+          })),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    out(
+      `${compiled.scenario.name ?? file}: ${timeline.length} steps, schedule ${o.seed === undefined ? 'default' : `random seed ${o.seed}`}`,
+    );
+    for (const e of timeline) {
+      const change = e.before === e.after ? '' : `  ${e.before} → ${e.after}`;
+      out(
+        `${String(e.n).padStart(4)}  ${e.actor.padEnd(14)} ← ${eventText(e.event)}  (from ${e.from})${change}${e.seq ? `  [${e.seq}]` : ''}`,
+      );
+    }
+    out('');
+    out(renderTables(tables));
+    for (const t of threads) {
+      const mism = (t.mismatches as unknown[] | undefined)?.length ?? 0;
+      out(`${t.thread}: ${t.status}${mism ? `, ${mism} unexpected result(s): ${JSON.stringify(t.mismatches)}` : ''}`);
+    }
+    out(
+      log.found.length
+        ? log.found
+            .map((v) => `${v.severity === 'observation' ? 'observed' : 'VIOLATION'} ${v.kind}: ${v.message}`)
+            .join('\n')
+        : 'no property broken in this run',
+    );
+  }
+  return 0;
+}
+
+interface Tables {
+  devices: Record<string, Record<string, unknown>>;
+  cpu: Record<string, Record<string, unknown>>;
+}
+
+function finalTables(world: ControlledWorld, state: WorldState): Tables {
+  const t = topology(world);
+  const devices: Tables['devices'] = {};
+  for (const i of t.devices) {
+    const ctx = world.snapshot(state, i).context as { table?: Record<string, unknown>; pageSize?: number };
+    devices[world.actors[i].id] = addrKeys(ctx.table ?? {}, ctx.pageSize ?? 4096);
+  }
+  const cpu: Tables['cpu'] = {};
+  for (const i of t.mms) {
+    const snap = world.snapshot(state, i);
+    const mem = mmMemory(snap);
+    const pageSize = (mem as unknown as { pageSize?: number }).pageSize ?? 4096;
+    cpu[world.actors[i].id] = addrKeys(
+      Object.fromEntries(
+        Object.entries(mem.ptes ?? {}).map(([vpn, pte]) => [vpn, { ...pte, version: mem.versions?.[vpn] ?? 0 }]),
+      ),
+      pageSize,
+    );
+  }
+  return { devices, cpu };
+}
+
+function addrKeys(table: Record<string, unknown>, pageSize: number): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(table).map(([vpn, v]) => [`0x${(Number(vpn) * pageSize).toString(16)}`, v]));
+}
+
+function renderTables(t: Tables): string {
+  const lines: string[] = [];
+  for (const [dev, table] of Object.entries(t.devices)) {
+    lines.push(`device page table ${dev}: ${Object.keys(table).length ? '' : '(empty)'}`);
+    for (const [addr, e] of Object.entries(table)) lines.push(`  ${addr}  ${JSON.stringify(e)}`);
+  }
+  for (const [mm, table] of Object.entries(t.cpu)) {
+    lines.push(`CPU page table ${mm}: ${Object.keys(table).length ? '' : '(empty)'}`);
+    for (const [addr, e] of Object.entries(table)) lines.push(`  ${addr}  ${JSON.stringify(e)}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,30 @@
+/** Every monitor the checker runs, by property name. New instances per search (lockdep keeps state). */
+import { falseOnBlockableMonitor, sleepInAtomicMonitor, sleepInNonblockMonitor } from './callback-rules.ts';
+import { deadlockMonitor } from './deadlock.ts';
+import { fenceUnsignaledMonitor, unboundedRetryMonitor } from './liveness.ts';
+import { LockdepMonitor } from './lockdep.ts';
+import { staleDataMonitor, staleSptsMonitor, useAfterFreeMonitor } from './memory-safety.ts';
+import { modelErrorMonitor } from './model-errors.ts';
+import type { Monitor } from './monitor.ts';
+import { seqInvariantMonitor } from './seq-invariant.ts';
+import { unhandledEventMonitor } from './unhandled-event.ts';
+
+export function defaultMonitors(): Monitor[] {
+  return [
+    staleSptsMonitor,
+    staleDataMonitor,
+    useAfterFreeMonitor,
+    seqInvariantMonitor,
+    falseOnBlockableMonitor,
+    sleepInNonblockMonitor,
+    sleepInAtomicMonitor,
+    deadlockMonitor,
+    new LockdepMonitor(),
+    fenceUnsignaledMonitor,
+    unboundedRetryMonitor,
+    unhandledEventMonitor,
+    modelErrorMonitor,
+  ];
+}
+
+export type { Monitor, Violation } from './monitor.ts';

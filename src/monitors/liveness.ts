@@ -1,0 +1,57 @@
+/**
+ * Liveness as far as a finite search can see it:
+ *   - `fence-unsignaled`: the search reached a state where nothing can run, and a fence that
+ *     someone depends on (a waiter, a callback, or a job that carries it) never signalled
+ *     (§7 item 26: every published fence must signal);
+ *   - `unbounded-retry`: a driver gave up a fault with -EBUSY after exhausting its retry bound
+ *     (the model's stand-in for the 1000 ms HMM_RANGE_DEFAULT_TIMEOUT): reported as an
+ *     observation, since a bounded loop that gives up is what the kernel does.
+ */
+import { EBUSY } from '../../machines/errno.ts';
+import type { Monitor } from './monitor.ts';
+import { ctxOf, topology } from './topology.ts';
+
+export const fenceUnsignaledMonitor: Monitor = {
+  name: 'fence-unsignaled',
+  onTerminal(ctx, state) {
+    const { world } = ctx;
+    const t = topology(world);
+    const carried = new Set<string>();
+    for (const i of t.devices) {
+      const c = ctxOf<{ job: { fence: string } | null; queue: { fence: string }[] }>(world, state, i);
+      for (const j of [c.job, ...(c.queue ?? [])]) if (j?.fence) carried.add(j.fence);
+    }
+    for (const i of t.fences) {
+      const id = world.actors[i].id;
+      const snap = world.snapshot(state, i);
+      if (snap.matches('signaled' as never)) continue;
+      const c = snap.context as { waiters?: unknown[]; callbacks?: unknown[] };
+      const dependents = (c.waiters?.length ?? 0) + (c.callbacks?.length ?? 0);
+      if (dependents > 0 || carried.has(id)) {
+        return {
+          kind: 'fence-unsignaled',
+          message: `${id} can never signal: ${dependents} waiter(s)/callback(s) depend on it${carried.has(id) ? ' and its job never completes' : ''}`,
+        };
+      }
+    }
+    return null;
+  },
+};
+
+export const unboundedRetryMonitor: Monitor = {
+  name: 'unbounded-retry',
+  onStep(ctx, record) {
+    if (!record.actor.startsWith('drv:')) return null;
+    for (const s of record.sends) {
+      const ev = ctx.world.message(s.msg).event as { type: string; result?: number };
+      if ((ev.type === 'drv.faultResult' || ev.type === 'drv.submitResult') && ev.result === EBUSY) {
+        return {
+          kind: 'unbounded-retry',
+          severity: 'observation',
+          message: `${record.actor} gave up with -EBUSY after exhausting its retry bound: invalidations kept colliding with its fault`,
+        };
+      }
+    }
+    return null;
+  },
+};

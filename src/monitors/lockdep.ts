@@ -1,0 +1,145 @@
+/**
+ * `potential-deadlock`: lockdep-style inference over every explored schedule. Each time a
+ * thread of control takes (or waits for) a lock while holding others, waits for a fence,
+ * allocates with reclaim, or does any of these inside a fence-signalling section or an
+ * invalidate callback, an order edge "held → taken" is recorded, with the trace that first
+ * showed it. Edges are seeded with the kernel's primed order (kernel-model.md §4.6):
+ * mmap_lock → dma_resv → fs_reclaim → mmu_notifier → dma_fence (wait). A cycle in the graph
+ * is a deadlock that some schedule can reach, even if no explored schedule reached it; it is
+ * reported with the witness fragments of its edges.
+ */
+import type { SemanticStep, StepRecord, WorldState } from '../runtime/controlled-world.ts';
+import type { Monitor, MonitorContext, Violation } from './monitor.ts';
+import { callbackTids, heldLocks, topology } from './topology.ts';
+
+const FENCE = 'dma_fence_map';
+const NOTIFIER = 'mmu_notifier_map';
+const RECLAIM = 'fs_reclaim';
+const PRIMED: [string, string][] = [
+  ['mmap_lock', 'dma_resv'],
+  ['dma_resv', RECLAIM],
+  [RECLAIM, NOTIFIER],
+  [NOTIFIER, FENCE],
+];
+
+interface Edge {
+  from: string;
+  to: string;
+  /** Who showed it, and the last steps of the schedule that did. */
+  tid: string;
+  witness: SemanticStep[] | 'primed at boot';
+}
+
+const WITNESS_STEPS = 8;
+
+export class LockdepMonitor implements Monitor {
+  readonly name = 'potential-deadlock';
+  private edges = new Map<string, Edge>();
+
+  reset(): void {
+    this.edges = new Map(
+      PRIMED.map(([from, to]) => [`${from}→${to}`, { from, to, tid: 'boot', witness: 'primed at boot' }]),
+    );
+  }
+
+  private add(from: string, to: string, tid: string, trace: () => SemanticStep[]): void {
+    if (from === to) return;
+    const key = `${from}→${to}`;
+    if (this.edges.has(key)) return;
+    this.edges.set(key, { from, to, tid, witness: trace().slice(-WITNESS_STEPS) });
+  }
+
+  onStep(
+    ctx: MonitorContext,
+    record: StepRecord,
+    before: WorldState,
+    _after: WorldState,
+    trace: () => SemanticStep[],
+  ): null {
+    const { world } = ctx;
+    let held: Map<string, string[]> | null = null;
+    let callbacks: Map<string, unknown> | null = null;
+    let signalling: Set<string> | null = null;
+    // Context of a tid: its locks, plus the pseudo-locks it is inside.
+    const contextOf = (tid: string): string[] => {
+      held ??= heldLocks(world, before);
+      callbacks ??= callbackTids(world, before);
+      signalling ??= signallingTids(ctx, before);
+      const out = [...(held.get(tid) ?? [])];
+      if (callbacks.has(tid)) out.push(NOTIFIER);
+      if (signalling.has(tid)) out.push(FENCE);
+      return out;
+    };
+    for (const o of record.observations) {
+      const tid = String(o.tid ?? '');
+      let taken: string | null = null;
+      if (o.kind === 'lock.wait' || o.kind === 'lock.acquired') taken = String(o.lock);
+      else if (o.kind === 'fence.waitBegin') taken = FENCE;
+      else if (o.kind === 'alloc' && o.reclaim) taken = RECLAIM;
+      if (!taken || !tid) continue;
+      for (const h of contextOf(tid)) this.add(h, taken, tid, trace);
+    }
+    // An invalidation started by a tid that holds locks: reclaim/munmap can run callbacks.
+    for (const s of record.sends) {
+      const ev = world.message(s.msg).event as { type: string; tid?: string };
+      if (ev.type === 'core.invalidateStart' && ev.tid)
+        for (const h of contextOf(ev.tid)) this.add(h, NOTIFIER, ev.tid, trace);
+    }
+    return null;
+  }
+
+  onFinish(): Violation[] {
+    const cycle = findCycle([...this.edges.values()]);
+    if (!cycle) return [];
+    const text = cycle.map((e) => `${e.from} → ${e.to} (${e.tid})`).join(', ');
+    const witnessed = cycle.filter((e) => e.witness !== 'primed at boot');
+    return [
+      {
+        kind: 'potential-deadlock',
+        message: `lock order cycle: ${text}`,
+        details: {
+          cycle: cycle.map((e) => ({ from: e.from, to: e.to, tid: e.tid, witness: e.witness })),
+          trace: witnessed.length ? (witnessed[witnessed.length - 1].witness as SemanticStep[]) : [],
+        },
+      },
+    ];
+  }
+}
+
+/** tids inside a fence-signalling section: device engines completing a job. */
+function signallingTids(ctx: MonitorContext, state: WorldState): Set<string> {
+  const out = new Set<string>();
+  for (const i of topology(ctx.world).devices) {
+    const snap = ctx.world.snapshot(state, i);
+    if (JSON.stringify(snap.value).includes('completing')) out.add(`${ctx.world.actors[i].id}/engine`);
+  }
+  return out;
+}
+
+function findCycle(edges: Edge[]): Edge[] | null {
+  const out = new Map<string, Edge[]>();
+  for (const e of edges) out.set(e.from, [...(out.get(e.from) ?? []), e]);
+  const state = new Map<string, 1 | 2>();
+  const path: Edge[] = [];
+  const visit = (n: string): Edge[] | null => {
+    state.set(n, 1);
+    for (const e of out.get(n) ?? []) {
+      path.push(e);
+      const s = state.get(e.to);
+      if (s === 1) return path.slice(path.findIndex((p) => p.from === e.to));
+      if (s === undefined) {
+        const c = visit(e.to);
+        if (c) return c;
+      }
+      path.pop();
+    }
+    state.set(n, 2);
+    return null;
+  };
+  for (const n of out.keys()) {
+    if (state.has(n)) continue;
+    const c = visit(n);
+    if (c) return c;
+  }
+  return null;
+}

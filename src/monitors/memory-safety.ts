@@ -1,0 +1,103 @@
+/**
+ * Device-side coherency and memory safety (kernel-model.md §7 items 9, 13, 14):
+ *   - `stale-spte`: a device entry maps a page at an address whose CPU PTE changed after the
+ *     entry was built (its recorded PTE version is older than the mm's). For a driver whose
+ *     entries hold page pins (a registration cache), a stale pinned entry is memory-safe: it
+ *     is reported as the observation `stale-data` when the device uses it, not as a violation.
+ *   - `use-after-free`: the device accessed a page that was freed, or freed and reused (its
+ *     generation moved on), while the device held no pin on it.
+ */
+import type { ControlledWorld, WorldState } from '../runtime/controlled-world.ts';
+import type { Monitor } from './monitor.ts';
+import { ctxOf, mmMemory, topology } from './topology.ts';
+
+interface DevEntry {
+  pfn: number;
+  gen: number;
+  version: number | null;
+  pinned: boolean;
+}
+
+function pageSizeOf(world: ControlledWorld, state: WorldState, dev: string): number {
+  return ctxOf<{ pageSize?: number }>(world, state, dev).pageSize ?? 4096;
+}
+
+export const staleSptsMonitor: Monitor = {
+  name: 'stale-spte',
+  onStep(ctx, record, _before, after) {
+    const { world } = ctx;
+    const t = topology(world);
+    // Only steps that change a device table or a CPU PTE can make an entry stale.
+    if (!record.actor.startsWith('dev:') && !record.actor.startsWith('mm:')) return null;
+    if (record.before === record.after) return null;
+    const devices = record.actor.startsWith('dev:')
+      ? [record.actor]
+      : [...t.deviceMm].filter(([, mm]) => mm === record.actor).map(([dev]) => dev);
+    for (const dev of devices) {
+      const mm = t.deviceMm.get(dev);
+      if (!mm) continue;
+      const mem = mmMemory(world.snapshot(after, mm));
+      const table = ctxOf<{ table: Record<string, DevEntry> }>(world, after, dev).table ?? {};
+      for (const [vpn, e] of Object.entries(table)) {
+        if (e.pinned || e.version === null) continue;
+        const cpu = mem.versions[vpn] ?? 0;
+        if (cpu > e.version) {
+          const addr = Number(vpn) * pageSizeOf(world, after, dev);
+          return {
+            kind: 'stale-spte',
+            message: `${dev} still maps 0x${addr.toString(16)} → pfn ${e.pfn} (built from CPU PTE version ${e.version}) after ${mm} changed that PTE (now version ${cpu})`,
+          };
+        }
+      }
+    }
+    return null;
+  },
+};
+
+export const useAfterFreeMonitor: Monitor = {
+  name: 'use-after-free',
+  onStep(ctx, record, before) {
+    const { world } = ctx;
+    for (const o of record.observations) {
+      if (o.kind !== 'dev.access') continue;
+      const dev = String(o.dev ?? record.actor);
+      const mm = topology(world).deviceMm.get(dev);
+      if (!mm) continue;
+      const mem = mmMemory(world.snapshot(before, mm));
+      const page = mem.pages[String(o.pfn)];
+      const addr = `0x${Number(o.addr).toString(16)}`;
+      if (!page || page.gen !== o.gen) {
+        const what = page ? `reused (generation ${page.gen}, the device's entry is from ${o.gen})` : 'freed';
+        return {
+          kind: 'use-after-free',
+          message: `${dev} ${o.write ? 'wrote' : 'read'} pfn ${o.pfn} at ${addr}, a page that was ${what}${o.pinned ? ' although the entry claimed a pin' : ' and that the device held no pin on'}`,
+        };
+      }
+    }
+    return null;
+  },
+};
+
+export const staleDataMonitor: Monitor = {
+  name: 'stale-data',
+  onStep(ctx, record, before) {
+    const { world } = ctx;
+    for (const o of record.observations) {
+      if (o.kind !== 'dev.access' || !o.pinned) continue;
+      const dev = String(o.dev ?? record.actor);
+      const mm = topology(world).deviceMm.get(dev);
+      if (!mm) continue;
+      const mem = mmMemory(world.snapshot(before, mm));
+      const vpn = String(Math.floor(Number(o.addr) / pageSizeOf(world, before, dev)));
+      const pte = mem.ptes[vpn];
+      if (!pte || pte.pfn !== o.pfn) {
+        return {
+          kind: 'stale-data',
+          severity: 'observation',
+          message: `${dev} used its pinned entry for 0x${Number(o.addr).toString(16)} (pfn ${o.pfn}) after the CPU mapping moved on: stale data, memory-safe because of the pin`,
+        };
+      }
+    }
+    return null;
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * A counterexample as a ladder diagram: one column per actor that takes part, one row per
+ * step, the receiving actor's column showing the event, and the state change and seq values
+ * underneath. This is the two-column race drawing of mailing-list threads, for N actors.
+ */
+import type { ControlledWorld, SemanticStep } from '../runtime/controlled-world.ts';
+import { eventText, seqText, stateText } from './state-text.ts';
+
+export interface LadderRow {
+  n: number;
+  actor: string;
+  from: string;
+  event: string;
+  change: string;
+  seq: string;
+}
+
+/** Replays the trace to collect what each step changed; stops at a divergence. */
+export function ladderRows(world: ControlledWorld, trace: SemanticStep[]): LadderRow[] {
+  const rows: LadderRow[] = [];
+  let state = world.initial;
+  for (const [i, wanted] of trace.entries()) {
+    const step = world.match(state, wanted);
+    if (!step) break;
+    const before = world.snapshot(state, step.actor);
+    const { state: next } = world.apply(state, step);
+    const after = world.snapshot(next, step.actor);
+    const a = stateText(before.value);
+    const b = stateText(after.value);
+    rows.push({
+      n: i + 1,
+      actor: wanted.actor,
+      from: wanted.kind === 'deliver' ? (wanted.from ?? '') : wanted.kind,
+      event: eventText(wanted.event as { type: string }),
+      change: a === b ? '' : `${a} → ${b}`,
+      seq: seqText(after),
+    });
+    state = next;
+  }
+  return rows;
+}
+
+/**
+ * Columns are actors; a row draws an arrow from the sender's column to the receiver's
+ * (`●───►` or `◄───●`; `◆` for a timer or a choice taken by the actor itself), then the event,
+ * the receiver's state change and its seq values.
+ */
+export function renderLadder(world: ControlledWorld, trace: SemanticStep[]): string {
+  const rows = ladderRows(world, trace);
+  const used = new Set(rows.flatMap((r) => [r.actor, r.from]));
+  const columns = world.actors.map((a) => a.id).filter((id) => used.has(id));
+  const widths = columns.map((c) => Math.max(c.length, 6) + 2);
+  const header = columns.map((c, i) => c.padEnd(widths[i])).join('');
+  const lines = [`${'#'.padStart(4)}  ${header}`, `${''.padStart(4)}  ${'─'.repeat(header.length)}`];
+  for (const r of rows) {
+    const to = columns.indexOf(r.actor);
+    const from = columns.indexOf(r.from);
+    const cells = columns.map((_, i) => {
+      const w = widths[i];
+      const mid = Math.floor(w / 2) - 1;
+      if (from < 0)
+        return i === to
+          ? `${' '.repeat(mid)}◆${' '.repeat(w - mid - 1)}`
+          : `${' '.repeat(mid)}│${' '.repeat(w - mid - 1)}`;
+      const lo = Math.min(from, to);
+      const hi = Math.max(from, to);
+      if (i < lo || i > hi) return `${' '.repeat(mid)}│${' '.repeat(w - mid - 1)}`;
+      const mark = i === from ? '●' : i === to ? (to > from ? '►' : '◄') : '─';
+      const left = i === lo ? ' '.repeat(mid) : '─'.repeat(mid);
+      const right = i === hi ? ' '.repeat(w - mid - 1) : '─'.repeat(w - mid - 1);
+      return `${left}${mark}${right}`;
+    });
+    const info = [r.event, r.change && `[${r.change}]`, r.seq && `(${r.seq})`].filter(Boolean).join(' ');
+    lines.push(`${String(r.n).padStart(4)}  ${cells.join('')} ${info}`);
+  }
+  return lines.join('\n');
+}

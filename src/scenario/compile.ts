@@ -1,0 +1,231 @@
+/**
+ * Scenario → actors. Each process gives an mm and its notifier core; each device gives a
+ * device, its driver, the driver's page-table lock and its interval subscription; each fence
+ * a dma_fence; each thread a thread actor. The `processes` section (mappings, populated words,
+ * subscriptions) is set-up: it runs once, deterministically, before the interleaved part, and
+ * the actors start the run from the states it left (see `settle`).
+ */
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AnyStateMachine } from 'xstate';
+import { deviceMachine } from '../../machines/device.machine.ts';
+import { dmaFenceMachine } from '../../machines/dma-fence.machine.ts';
+import { driverProfiles } from '../../machines/drivers/index.ts';
+import { mmMachine } from '../../machines/mm/mm.machine.ts';
+import { notifierCoreMachine } from '../../machines/notifier-core.machine.ts';
+import { ptLockMachine } from '../../machines/pt-lock.machine.ts';
+import { rangeNotifierMachine } from '../../machines/range-notifier.machine.ts';
+import { type ThreadOp, threadMachine } from '../../machines/thread.machine.ts';
+import type { ActorSpec } from '../runtime/controlled-world.ts';
+import { type LoadedScenario, ScenarioError } from './load.ts';
+import { compileOp, type OpContext } from './operations.ts';
+import type { Scenario } from './schema.ts';
+
+/** The whole address space, for subscriptions that do not name a range (dmirror's choice). */
+export const WHOLE_ADDRESS_SPACE = { start: 0, length: 2 ** 47 };
+
+export interface CompileOptions {
+  /** Replace every device's driver with this machine (mirrorlab check --driver). */
+  driverOverride?: { machine: AnyStateMachine; name: string };
+}
+
+export interface CompiledScenario {
+  file: string;
+  scenario: Scenario;
+  /** Kernel actors (mm, core, sub, lock, fence, dev, drv). */
+  kernel: ActorSpec[];
+  /** The set-up thread: mappings, populate writes, subscriptions. */
+  setup: ActorSpec;
+  /** The scenario's own threads: the interleaved part. */
+  threads: ActorSpec[];
+  /** Which driver machine each device got (profile name or module path). */
+  drivers: Record<string, string>;
+}
+
+export async function compileScenario(loaded: LoadedScenario, options: CompileOptions = {}): Promise<CompiledScenario> {
+  const { scenario, file } = loaded;
+  const processes = Object.keys(scenario.processes);
+  const devices = Object.keys(scenario.devices);
+  const fences = Object.keys(scenario.fences);
+  const kernel: ActorSpec[] = [];
+  const drivers: Record<string, string> = {};
+
+  processes.forEach((p, i) => {
+    const spec = scenario.processes[p];
+    if (spec.forkedFrom && !scenario.processes[spec.forkedFrom]) {
+      throw new ScenarioError(
+        `${loaded.where(['processes', p, 'forkedFrom'])}: no process '${spec.forkedFrom}' to fork from`,
+      );
+    }
+    kernel.push({
+      id: `mm:${p}`,
+      machine: mmMachine,
+      input: {
+        core: `core:${p}`,
+        pageSize: scenario.pageSize,
+        wordsPerPage: scenario.wordsPerPage,
+        pfnBase: (i + 1) * 1000,
+        child: Boolean(spec.forkedFrom),
+      },
+    });
+    kernel.push({ id: `core:${p}`, machine: notifierCoreMachine, input: { mm: `mm:${p}` } });
+  });
+
+  for (const f of fences) kernel.push({ id: `fence:${f}`, machine: dmaFenceMachine, input: { ...scenario.fences[f] } });
+
+  for (const d of devices) {
+    const dev = scenario.devices[d];
+    const where = loaded.where(['devices', d]);
+    if (!scenario.processes[dev.process])
+      throw new ScenarioError(`${where}: device '${d}' mirrors unknown process '${dev.process}'`);
+    const { machine, name } = options.driverOverride ?? (await resolveDriver(dev.driver, file, where));
+    drivers[d] = name;
+    const sub = dev.subscription ?? WHOLE_ADDRESS_SPACE;
+    const takesLock = dev.completion.takesLock;
+    if (takesLock && !devices.includes(takesLock)) {
+      throw new ScenarioError(
+        `${where}: completion.takesLock names '${takesLock}', which is not a device (its lock is lock:<device>)`,
+      );
+    }
+    const allocates = dev.completion.allocates;
+    if (allocates && !scenario.processes[allocates.process]) {
+      throw new ScenarioError(`${where}: completion.allocates names unknown process '${allocates.process}'`);
+    }
+    kernel.push({ id: `lock:${d}`, machine: ptLockMachine, input: { kind: dev.lock } });
+    kernel.push({
+      id: `sub:${d}`,
+      machine: rangeNotifierMachine,
+      input: { core: `core:${dev.process}`, driver: `drv:${d}`, start: sub.start, length: sub.length },
+    });
+    kernel.push({
+      id: `dev:${d}`,
+      machine: deviceMachine,
+      input: {
+        driver: `drv:${d}`,
+        pageSize: scenario.pageSize,
+        completion: {
+          ...(takesLock ? { takesLock: `lock:${takesLock}` } : {}),
+          ...(allocates ? { allocates: { mm: `mm:${allocates.process}`, addr: allocates.addr } } : {}),
+        },
+      },
+    });
+    kernel.push({
+      id: `drv:${d}`,
+      machine,
+      input: {
+        ...dev.options,
+        profile: isPath(dev.driver) ? 'custom' : dev.driver,
+        sub: `sub:${d}`,
+        lock: `lock:${d}`,
+        mm: `mm:${dev.process}`,
+        dev: `dev:${d}`,
+        pgmapOwner: d,
+        pageSize: scenario.pageSize,
+        ...(dev.maxRetries ? { maxRetries: dev.maxRetries } : {}),
+        bugs: dev.bugs,
+      },
+    });
+  }
+
+  const ctxFor = (process: string | undefined, where: string): OpContext => ({
+    process,
+    processes,
+    devices,
+    fences,
+    where,
+  });
+
+  // Set-up: map, populate, subscribe.
+  const setupOps: ThreadOp[] = [];
+  for (const p of processes) {
+    const spec = scenario.processes[p];
+    spec.vmas.forEach((v, k) => {
+      const op = { mmap: { ...v, process: p } };
+      setupOps.push(compileOp(op, ctxFor(p, loaded.where(['processes', p, 'vmas', k]))));
+    });
+    spec.populate.forEach((w, k) => {
+      for (let c = 0; c < w.count; c++) {
+        const addr = w.addr + c * (scenario.pageSize / scenario.wordsPerPage);
+        const op = { write: { process: p, addr, value: w.value } };
+        setupOps.push(compileOp(op, ctxFor(p, loaded.where(['processes', p, 'populate', k]))));
+      }
+    });
+  }
+  for (const d of devices) {
+    const dev = scenario.devices[d];
+    const s = dev.subscription ?? WHOLE_ADDRESS_SPACE;
+    if (!dev.subscribe) continue;
+    setupOps.push({
+      to: `core:${dev.process}`,
+      event: { type: 'core.insert', sub: `sub:${d}`, start: s.start, length: s.length },
+      label: `subscribe ${d}`,
+      expect: { result: 0 },
+    });
+  }
+
+  const threads: ActorSpec[] = Object.entries(scenario.threads).map(([name, t]) => ({
+    id: `thread:${name}`,
+    machine: threadMachine,
+    input: {
+      ops: t.ops.map((op, k) => {
+        const compiled = compileOp(op, ctxFor(t.process, loaded.where(['threads', name, 'ops', k])));
+        if (compiled.event.type === 'core.insert') {
+          const d = (op.subscribe as { device: string }).device;
+          const s = scenario.devices[d].subscription ?? WHOLE_ADDRESS_SPACE;
+          compiled.event = { ...compiled.event, start: s.start, length: s.length };
+        }
+        return compiled;
+      }),
+    },
+  }));
+  if (threads.length === 0)
+    throw new ScenarioError(`${loaded.where(['threads'])}: a scenario needs at least one thread`);
+
+  return {
+    file,
+    scenario,
+    kernel,
+    setup: { id: 'thread:setup', machine: threadMachine, input: { ops: setupOps } },
+    threads,
+    drivers,
+  };
+}
+
+function isPath(driver: string): boolean {
+  return driver.startsWith('.') || driver.startsWith('/') || /\.(m?[jt]s)$/.test(driver);
+}
+
+async function resolveDriver(
+  driver: string,
+  file: string,
+  where: string,
+): Promise<{ machine: AnyStateMachine; name: string }> {
+  if (!isPath(driver)) {
+    const machine = driverProfiles[driver];
+    if (!machine) {
+      throw new ScenarioError(
+        `${where}: unknown driver '${driver}': use a built-in profile (${Object.keys(driverProfiles).join(', ')}) or a path like ./my-driver.ts`,
+      );
+    }
+    return { machine, name: driver };
+  }
+  const abs = resolve(dirname(resolve(file)), driver);
+  return { machine: await loadDriverModule(abs, where), name: driver };
+}
+
+/** Load a custom driver module: its default export (or `driver`) must be an XState machine. */
+export async function loadDriverModule(abs: string, where = abs): Promise<AnyStateMachine> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  } catch (e) {
+    throw new ScenarioError(`${where}: cannot load driver module ${abs}: ${(e as Error).message}`);
+  }
+  const machine = (mod.default ?? mod.driver) as AnyStateMachine | undefined;
+  if (!machine || typeof (machine as { transition?: unknown }).transition !== 'function' || !('config' in machine)) {
+    throw new ScenarioError(
+      `${where}: ${abs} must export an XState machine as its default export (or as 'driver'); see docs/driver-protocol.md`,
+    );
+  }
+  return machine;
+}

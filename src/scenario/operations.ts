@@ -1,0 +1,227 @@
+/**
+ * Thread operations of the scenario language → protocol requests (docs/protocol.md).
+ * Each verb checks its own arguments, so a typo is reported at the operation that has it.
+ */
+
+import { parseErrno } from '../../machines/errno.ts';
+import type { ThreadOp } from '../../machines/thread.machine.ts';
+import { ScenarioError } from './load.ts';
+
+export interface OpContext {
+  /** The thread's default process. */
+  process?: string;
+  processes: string[];
+  devices: string[];
+  fences: string[];
+  /** `file:line:col` of this op, for errors. */
+  where: string;
+}
+
+type Args = Record<string, unknown>;
+
+function num(args: Args, key: string, ctx: OpContext, fallback?: number): number {
+  const v = args[key] ?? fallback;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^0x[0-9a-f]+$/i.test(v)) return Number(v);
+  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  throw new ScenarioError(`${ctx.where}: '${key}' must be a number or a 0x… address (got ${JSON.stringify(v)})`);
+}
+
+function bool(args: Args, key: string, fallback: boolean): boolean {
+  const v = args[key];
+  return typeof v === 'boolean' ? v : fallback;
+}
+
+function pick(name: string, kind: string, list: string[], ctx: OpContext): string {
+  if (!list.includes(name)) {
+    throw new ScenarioError(
+      `${ctx.where}: no ${kind} '${name}' in this scenario (declared: ${list.join(', ') || 'none'})`,
+    );
+  }
+  return name;
+}
+
+function processOf(args: Args, ctx: OpContext): string {
+  const p =
+    (args.process as string | undefined) ?? ctx.process ?? (ctx.processes.length === 1 ? ctx.processes[0] : undefined);
+  if (!p) throw new ScenarioError(`${ctx.where}: say which process: add 'process: <name>' to the op or the thread`);
+  return `mm:${pick(p, 'process', ctx.processes, ctx)}`;
+}
+
+function deviceOf(args: Args, ctx: OpContext): string {
+  const d = args.device as string | undefined;
+  if (!d) throw new ScenarioError(`${ctx.where}: say which device: add 'device: <name>'`);
+  return pick(d, 'device', ctx.devices, ctx);
+}
+
+function fenceOf(args: Args, ctx: OpContext): string {
+  const f = args.fence as string | undefined;
+  if (!f) throw new ScenarioError(`${ctx.where}: say which fence: add 'fence: <name>'`);
+  return `fence:${pick(f, 'fence', ctx.fences, ctx)}`;
+}
+
+function protOf(args: Args, ctx: OpContext): { read: boolean; write: boolean } {
+  const prot = (args.prot as string | undefined) ?? 'rw';
+  if (!['none', 'r', 'rw'].includes(prot)) throw new ScenarioError(`${ctx.where}: 'prot' is one of none, r, rw`);
+  return { read: prot !== 'none', write: prot === 'rw' };
+}
+
+const MAPPING_TYPES: Record<string, { shared: boolean; backing: 'anon' | 'file' }> = {
+  'private-anon': { shared: false, backing: 'anon' },
+  'shared-anon': { shared: true, backing: 'anon' },
+  'private-file': { shared: false, backing: 'file' },
+  'shared-file': { shared: true, backing: 'file' },
+};
+
+/** The verbs, each building one request. */
+const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect' | 'label'>> = {
+  mmap: (a, ctx) => {
+    const type = (a.type as string | undefined) ?? 'private-anon';
+    const m = MAPPING_TYPES[type];
+    if (!m) throw new ScenarioError(`${ctx.where}: 'type' is one of ${Object.keys(MAPPING_TYPES).join(', ')}`);
+    return {
+      to: processOf(a, ctx),
+      event: {
+        type: 'mm.mmap',
+        addr: num(a, 'addr', ctx),
+        length: num(a, 'length', ctx),
+        ...protOf(a, ctx),
+        ...m,
+        file: a.file as string | undefined,
+        hugetlb: bool(a, 'hugetlb', false),
+      },
+    };
+  },
+  munmap: (a, ctx) => ({
+    to: processOf(a, ctx),
+    event: { type: 'mm.munmap', addr: num(a, 'addr', ctx), length: num(a, 'length', ctx) },
+  }),
+  mprotect: (a, ctx) => ({
+    to: processOf(a, ctx),
+    event: { type: 'mm.mprotect', addr: num(a, 'addr', ctx), length: num(a, 'length', ctx), ...protOf(a, ctx) },
+  }),
+  madvise: (a, ctx) => {
+    const advice = String(a.advice ?? '').toUpperCase();
+    if (!['DONTNEED', 'FREE', 'HUGEPAGE'].includes(advice)) {
+      throw new ScenarioError(`${ctx.where}: 'advice' is one of DONTNEED, FREE, HUGEPAGE`);
+    }
+    return {
+      to: processOf(a, ctx),
+      event: { type: 'mm.madvise', addr: num(a, 'addr', ctx), length: num(a, 'length', ctx), advice },
+    };
+  },
+  read: (a, ctx) => ({ to: processOf(a, ctx), event: { type: 'mm.read', addr: num(a, 'addr', ctx) } }),
+  write: (a, ctx) => ({
+    to: processOf(a, ctx),
+    event: { type: 'mm.write', addr: num(a, 'addr', ctx), value: num(a, 'value', ctx) },
+  }),
+  fork: (a, ctx) => ({
+    to: processOf(a, ctx),
+    event: { type: 'mm.fork', child: `mm:${pick(String(a.child), 'process', ctx.processes, ctx)}` },
+  }),
+  exit: (a, ctx) => ({ to: processOf(a, ctx), event: { type: 'mm.exit' } }),
+  oomReap: (a, ctx) => ({ to: processOf(a, ctx), event: { type: 'mm.oomReap' } }),
+  reclaim: (a, ctx) => ({ to: processOf(a, ctx), event: { type: 'mm.reclaim', addr: num(a, 'addr', ctx) } }),
+  fault: (a, ctx) => {
+    const d = deviceOf(a, ctx);
+    const start = num(a, 'addr', ctx);
+    return {
+      to: `drv:${d}`,
+      event: { type: 'drv.fault', start, end: start + num(a, 'length', ctx, 4096), write: bool(a, 'write', false) },
+    };
+  },
+  job: (a, ctx) => {
+    const d = deviceOf(a, ctx);
+    return {
+      to: `dev:${d}`,
+      event: {
+        type: 'dev.submit',
+        job: String(a.job ?? 'job'),
+        fence: fenceOf(a, ctx),
+        accesses: accessesOf(a, ctx),
+      },
+    };
+  },
+  submit: (a, ctx) => {
+    const d = deviceOf(a, ctx);
+    const start = num(a, 'addr', ctx);
+    return {
+      to: `drv:${d}`,
+      event: {
+        type: 'drv.submit',
+        job: String(a.job ?? 'job'),
+        fence: fenceOf(a, ctx),
+        start,
+        end: start + num(a, 'length', ctx, 4096),
+        write: bool(a, 'write', true),
+        accesses: accessesOf(a, ctx),
+      },
+    };
+  },
+  signal: (a, ctx) => ({ to: fenceOf(a, ctx), event: { type: 'fence.signal' } }),
+  wait: (a, ctx) => ({
+    to: fenceOf(a, ctx),
+    event: {
+      type: 'fence.wait',
+      intr: bool(a, 'intr', false),
+      timeout: a.timeout === undefined ? 'forever' : num(a, 'timeout', ctx),
+    },
+  }),
+  subscribe: (a, ctx) => {
+    const d = deviceOf(a, ctx);
+    return { to: `core:${processNameOfDevice(a, ctx)}`, event: { type: 'core.insert', sub: `sub:${d}` } };
+  },
+  unsubscribe: (a, ctx) => {
+    const d = deviceOf(a, ctx);
+    return { to: `core:${processNameOfDevice(a, ctx)}`, event: { type: 'core.remove', sub: `sub:${d}` } };
+  },
+  send: (a, ctx) => {
+    if (typeof a.to !== 'string' || typeof a.event !== 'object' || !a.event) {
+      throw new ScenarioError(`${ctx.where}: 'send' takes { to: <actor id>, event: { type: ... } }`);
+    }
+    return { to: a.to, event: a.event as ThreadOp['event'], reply: a.reply as string | undefined };
+  },
+};
+
+function processNameOfDevice(a: Args, ctx: OpContext): string {
+  return processOf(a, ctx).slice('mm:'.length);
+}
+
+function accessesOf(a: Args, ctx: OpContext): { addr: number; write: boolean }[] {
+  const list = a.accesses;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new ScenarioError(`${ctx.where}: 'accesses' is a list like [{ addr: 0x10000, write: true }]`);
+  }
+  return list.map((x) => ({ addr: num(x as Args, 'addr', ctx), write: bool(x as Args, 'write', false) }));
+}
+
+export const VERB_NAMES = Object.keys(VERBS);
+
+/** One scenario op (`{ verb: args }`) → a thread op with its expectation. */
+export function compileOp(op: Record<string, unknown>, ctx: OpContext): ThreadOp {
+  const [verb, raw] = Object.entries(op)[0];
+  const build = VERBS[verb];
+  if (!build) throw new ScenarioError(`${ctx.where}: unknown operation '${verb}' (one of: ${VERB_NAMES.join(', ')})`);
+  const args = (raw ?? {}) as Args;
+  if (typeof args !== 'object') throw new ScenarioError(`${ctx.where}: '${verb}' takes a map of arguments`);
+  const built = build(args, ctx);
+  const expect = args.expect as { result?: number | string; value?: unknown } | undefined;
+  return {
+    ...built,
+    label: verb,
+    expect: expect
+      ? {
+          ...(expect.result !== undefined ? { result: parseErrnoAt(expect.result, ctx) } : {}),
+          ...(expect.value !== undefined ? { value: expect.value } : {}),
+        }
+      : undefined,
+  };
+}
+
+function parseErrnoAt(v: number | string, ctx: OpContext): number {
+  try {
+    return parseErrno(v);
+  } catch (e) {
+    throw new ScenarioError(`${ctx.where}: ${(e as Error).message}`);
+  }
+}

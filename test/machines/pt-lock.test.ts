@@ -1,0 +1,334 @@
+import { describe, expect, it } from 'vitest';
+import type { AnyStateMachine, EventObject } from 'xstate';
+import { getShortestPaths } from 'xstate/graph';
+import { type LockKind, type LockMode, type PtLockContext, ptLockMachine } from '../../machines/pt-lock.machine.ts';
+import { MachineHarness } from '../support/machine-harness.ts';
+
+const LOCK = 'lock:pt';
+
+function lock(kind: LockKind): MachineHarness {
+  return new MachineHarness(ptLockMachine, { id: LOCK, kind });
+}
+const acquire = (t: string, mode: LockMode = 'write') => ({ type: 'lock.acquire', replyTo: t, tid: t, mode });
+const tryAcquire = (t: string, mode: LockMode = 'write') => ({ type: 'lock.tryAcquire', replyTo: t, tid: t, mode });
+const release = (t: string) => ({ type: 'lock.release', tid: t });
+const granted = (tid: string, mode: LockMode = 'write') => ({ type: 'lock.granted', lock: LOCK, tid, mode });
+const ctx = (h: MachineHarness) => h.context as unknown as PtLockContext;
+const holderTids = (h: MachineHarness) => ctx(h).holders.map((x) => x.tid);
+const waiterTids = (h: MachineHarness) => ctx(h).waiters.map((x) => x.tid);
+const kinds = (h: MachineHarness) => h.last.observations.map((o) => o.kind);
+
+describe('ptLockMachine', () => {
+  describe('exclusive locks (mutex, spinlock)', () => {
+    it.each(['mutex', 'spinlock'] as const)('should grant a free %s at once and observe the acquisition', (kind) => {
+      const h = lock(kind);
+      expect(h.matches('free')).toBe(true);
+      h.send(acquire('thread:a'));
+      expect(h.matches('held.exclusive')).toBe(true);
+      expect(h.sentTo('thread:a')).toEqual([granted('thread:a')]);
+      expect(h.last.observations).toEqual([
+        { kind: 'lock.acquired', lock: LOCK, lockKind: kind, tid: 'thread:a', mode: 'write' },
+      ]);
+    });
+
+    it('should queue an acquire on a held lock, send nothing and observe the wait', () => {
+      const h = lock('mutex');
+      h.send(acquire('thread:a'));
+      h.send(acquire('thread:b'));
+      expect(h.sentTo()).toEqual([]);
+      expect(h.last.observations).toEqual([
+        { kind: 'lock.wait', lock: LOCK, lockKind: 'mutex', tid: 'thread:b', mode: 'write' },
+      ]);
+      expect(waiterTids(h)).toEqual(['thread:b']);
+      expect(holderTids(h)).toEqual(['thread:a']);
+    });
+
+    it('should grant waiters in FIFO order, one per release, and become free after the last', () => {
+      const h = lock('mutex');
+      h.send(acquire('thread:a'));
+      h.send(acquire('thread:c'));
+      h.send(acquire('thread:b'));
+      h.send(acquire('thread:d'));
+      const order: string[] = [];
+      for (const holder of ['thread:a', 'thread:c', 'thread:b', 'thread:d']) {
+        h.send(release(holder));
+        expect(kinds(h)[0]).toBe('lock.released');
+        order.push(...h.sentTo().map((e) => (e as unknown as { tid: string }).tid));
+      }
+      expect(order).toEqual(['thread:c', 'thread:b', 'thread:d']);
+      expect(h.matches('free')).toBe(true);
+      expect(ctx(h).waiters).toEqual([]);
+      expect(ctx(h).holders).toEqual([]);
+    });
+
+    it('should send the grant to the waiter that queued, at release time', () => {
+      const h = lock('spinlock');
+      h.send(acquire('thread:a'));
+      h.send({ type: 'lock.acquire', replyTo: 'drv:gpu0', tid: 'drv:gpu0/cb', mode: 'write' });
+      h.send(release('thread:a'));
+      expect(h.last.sends).toEqual([{ to: 'drv:gpu0', event: granted('drv:gpu0/cb') }]);
+      expect(h.last.observations).toEqual([
+        { kind: 'lock.released', lock: LOCK, lockKind: 'spinlock', tid: 'thread:a' },
+        { kind: 'lock.acquired', lock: LOCK, lockKind: 'spinlock', tid: 'drv:gpu0/cb', mode: 'write' },
+      ]);
+    });
+
+    it('should grant a trylock on a free lock', () => {
+      const h = lock('mutex');
+      h.send(tryAcquire('thread:a'));
+      expect(h.matches('held.exclusive')).toBe(true);
+      expect(h.sentTo('thread:a')).toEqual([granted('thread:a')]);
+    });
+
+    it('should answer a trylock on a held lock with lock.busy and never queue it', () => {
+      const h = lock('mutex');
+      h.send(acquire('thread:a'));
+      h.send(tryAcquire('thread:b'));
+      expect(h.sentTo('thread:b')).toEqual([{ type: 'lock.busy', lock: LOCK, tid: 'thread:b' }]);
+      expect(h.last.observations).toEqual([
+        { kind: 'lock.tryFailed', lock: LOCK, lockKind: 'mutex', tid: 'thread:b', mode: 'write' },
+      ]);
+      expect(ctx(h).waiters).toEqual([]);
+      h.send(release('thread:a'));
+      expect(h.matches('free')).toBe(true);
+    });
+
+    it('should fail a trylock by the holder itself without calling it a misuse', () => {
+      const h = lock('mutex');
+      h.send(acquire('thread:a'));
+      h.send(tryAcquire('thread:a'));
+      expect(h.sentTo('thread:a')).toEqual([{ type: 'lock.busy', lock: LOCK, tid: 'thread:a' }]);
+      expect(ctx(h).errors).toEqual([]);
+    });
+
+    it('should serve read mode on a mutex as write and record the misuse', () => {
+      const h = lock('mutex');
+      h.send(acquire('thread:a', 'read'));
+      expect(h.matches('held.exclusive')).toBe(true);
+      expect(h.sentTo('thread:a')).toEqual([granted('thread:a', 'write')]);
+      expect(ctx(h).errors).toEqual(['read-on-exclusive-lock: thread:a']);
+      expect(h.observed).toContainEqual({
+        kind: 'lock.misuse',
+        lock: LOCK,
+        lockKind: 'mutex',
+        tid: 'thread:a',
+        reason: 'read-on-exclusive-lock',
+      });
+      h.send(acquire('thread:b', 'read'));
+      expect(ctx(h).waiters).toEqual([{ replyTo: 'thread:b', tid: 'thread:b', mode: 'write' }]);
+      expect(ctx(h).errors).toHaveLength(2);
+    });
+  });
+
+  describe('rwsem', () => {
+    it('should let readers share the lock', () => {
+      const h = lock('rwsem');
+      h.send(acquire('thread:a', 'read'));
+      expect(h.matches('held.shared')).toBe(true);
+      h.send(acquire('thread:b', 'read'));
+      expect(h.sentTo('thread:b')).toEqual([granted('thread:b', 'read')]);
+      h.send(tryAcquire('thread:c', 'read'));
+      expect(h.sentTo('thread:c')).toEqual([granted('thread:c', 'read')]);
+      expect(holderTids(h)).toEqual(['thread:a', 'thread:b', 'thread:c']);
+      h.send(release('thread:b'));
+      expect(h.matches('held.shared')).toBe(true);
+      expect(holderTids(h)).toEqual(['thread:a', 'thread:c']);
+    });
+
+    it('should keep holders sorted so equal holder sets serialise equally', () => {
+      const h1 = lock('rwsem');
+      h1.send(acquire('thread:b', 'read'));
+      h1.send(acquire('thread:a', 'read'));
+      const h2 = lock('rwsem');
+      h2.send(acquire('thread:a', 'read'));
+      h2.send(acquire('thread:b', 'read'));
+      expect(JSON.stringify(h1.context)).toBe(JSON.stringify(h2.context));
+    });
+
+    it('should make a writer wait for every reader, then grant it exclusively', () => {
+      const h = lock('rwsem');
+      h.send(acquire('thread:a', 'read'));
+      h.send(acquire('thread:b', 'read'));
+      h.send(acquire('thread:w', 'write'));
+      expect(waiterTids(h)).toEqual(['thread:w']);
+      h.send(release('thread:a'));
+      expect(h.sentTo()).toEqual([]);
+      h.send(release('thread:b'));
+      expect(h.matches('held.exclusive')).toBe(true);
+      expect(h.sentTo('thread:w')).toEqual([granted('thread:w', 'write')]);
+    });
+
+    it('should exclude readers while a writer holds it, and busy a read trylock', () => {
+      const h = lock('rwsem');
+      h.send(acquire('thread:w', 'write'));
+      h.send(acquire('thread:r', 'read'));
+      expect(h.sentTo()).toEqual([]);
+      expect(waiterTids(h)).toEqual(['thread:r']);
+      h.send(tryAcquire('thread:s', 'read'));
+      expect(h.sentTo('thread:s')).toEqual([{ type: 'lock.busy', lock: LOCK, tid: 'thread:s' }]);
+    });
+
+    it('should queue a reader behind a waiting writer, even while readers hold the lock', () => {
+      const h = lock('rwsem');
+      h.send(acquire('thread:a', 'read'));
+      h.send(acquire('thread:w', 'write'));
+      h.send(acquire('thread:r', 'read'));
+      expect(h.sentTo()).toEqual([]);
+      expect(waiterTids(h)).toEqual(['thread:w', 'thread:r']);
+      h.send(tryAcquire('thread:s', 'read'));
+      expect(h.sentTo('thread:s')).toEqual([{ type: 'lock.busy', lock: LOCK, tid: 'thread:s' }]);
+      h.send(release('thread:a'));
+      expect(h.sentTo()).toEqual([granted('thread:w', 'write')]);
+      expect(waiterTids(h)).toEqual(['thread:r']);
+    });
+
+    it('should grant the run of readers at the head together, and stop at the next writer', () => {
+      const h = lock('rwsem');
+      h.send(acquire('thread:w1', 'write'));
+      h.send(acquire('thread:r1', 'read'));
+      h.send(acquire('thread:r2', 'read'));
+      h.send(acquire('thread:w2', 'write'));
+      h.send(acquire('thread:r3', 'read'));
+      h.send(release('thread:w1'));
+      expect(h.matches('held.shared')).toBe(true);
+      expect(h.sentTo()).toEqual([granted('thread:r1', 'read'), granted('thread:r2', 'read')]);
+      expect(waiterTids(h)).toEqual(['thread:w2', 'thread:r3']);
+      h.send(release('thread:r2'));
+      h.send(release('thread:r1'));
+      expect(h.matches('held.exclusive')).toBe(true);
+      expect(h.sentTo()).toEqual([granted('thread:w2', 'write')]);
+      h.send(release('thread:w2'));
+      expect(h.matches('held.shared')).toBe(true);
+      expect(h.sentTo()).toEqual([granted('thread:r3', 'read')]);
+    });
+
+    it('should hand a released write lock straight to the next waiting writer', () => {
+      const h = lock('rwsem');
+      h.send(acquire('thread:w1', 'write'));
+      h.send(acquire('thread:w2', 'write'));
+      h.send(release('thread:w1'));
+      expect(h.matches('held.exclusive')).toBe(true);
+      expect(holderTids(h)).toEqual(['thread:w2']);
+    });
+  });
+
+  describe('misuse', () => {
+    it.each([
+      ['free', [] as EventObject[]],
+      ['held', [acquire('thread:a')]],
+    ])('should record a release by a non-holder on a %s lock and change nothing else', (_, setup) => {
+      const h = lock('mutex');
+      for (const e of setup) h.send(e);
+      const before = ctx(h);
+      h.send(release('thread:x'));
+      expect(ctx(h).errors).toEqual(['release-not-held: thread:x']);
+      expect({ ...ctx(h), errors: [] }).toEqual({ ...before, errors: [] });
+      expect(h.last.observations).toEqual([
+        { kind: 'lock.misuse', lock: LOCK, lockKind: 'mutex', tid: 'thread:x', reason: 'release-not-held' },
+      ]);
+      expect(h.sentTo()).toEqual([]);
+    });
+
+    it('should record a release by a non-holder of a shared rwsem', () => {
+      const h = lock('rwsem');
+      h.send(acquire('thread:a', 'read'));
+      h.send(release('thread:b'));
+      expect(h.matches('held.shared')).toBe(true);
+      expect(ctx(h).errors).toEqual(['release-not-held: thread:b']);
+    });
+
+    it('should record a self-deadlock and still queue the request, so the thread never gets the lock', () => {
+      const h = lock('mutex');
+      h.send(acquire('thread:a'));
+      h.send(acquire('thread:a'));
+      expect(ctx(h).errors).toEqual(['self-deadlock: thread:a']);
+      expect(kinds(h)).toEqual(['lock.misuse', 'lock.wait']);
+      expect(waiterTids(h)).toEqual(['thread:a']);
+      expect(h.sentTo()).toEqual([]);
+    });
+
+    it('should treat a recursive down_read as a self-deadlock', () => {
+      const h = lock('rwsem');
+      h.send(acquire('thread:a', 'read'));
+      h.send(acquire('thread:a', 'read'));
+      expect(ctx(h).errors).toEqual(['self-deadlock: thread:a']);
+      expect(waiterTids(h)).toEqual(['thread:a']);
+      expect(h.sentTo()).toEqual([]);
+    });
+  });
+
+  describe('event policy', () => {
+    const PROTOCOL_EVENTS = ['lock.acquire', 'lock.tryAcquire', 'lock.release'];
+
+    it('should handle, defer or ignore every protocol event in every state', () => {
+      const leaves = leafNodes(ptLockMachine);
+      expect(leaves.map((n) => n.path)).toEqual(['free', 'held.exclusive', 'held.shared']);
+      for (const leaf of leaves) {
+        for (const type of PROTOCOL_EVENTS) expect(`${leaf.path}: ${type} ${leaf.covers(type)}`).toMatch(/ true$/);
+      }
+    });
+  });
+
+  describe('model-based coverage', () => {
+    it.each(['mutex', 'rwsem'] as const)('should reach every state node of a %s and replay each path', (kind) => {
+      const tids = ['thread:a', 'thread:b', 'thread:c'];
+      const paths = getShortestPaths(ptLockMachine, {
+        input: { id: LOCK, kind },
+        events: (snapshot) => {
+          const c = snapshot.context as PtLockContext;
+          const busy = new Set([...c.holders, ...c.waiters].map((x) => x.tid));
+          const idle = tids.filter((t) => !busy.has(t));
+          const modes: LockMode[] = kind === 'rwsem' ? ['read', 'write'] : ['write'];
+          return [
+            ...idle.flatMap((t) => modes.flatMap((m) => [acquire(t, m), tryAcquire(t, m)])),
+            ...c.holders.map((x) => release(x.tid)),
+          ] as never;
+        },
+      });
+      const expected = kind === 'rwsem' ? ['free', 'held.exclusive', 'held.shared'] : ['free', 'held.exclusive'];
+      const reached = new Set<string>();
+      for (const path of paths) {
+        for (const leaf of expected) if (path.state.matches(leaf as never)) reached.add(leaf);
+        // The pure step used by the runtime agrees with the graph traversal.
+        const h = lock(kind);
+        for (const step of path.steps) h.send(step.event);
+        expect(h.snapshot.value).toEqual(path.state.value);
+        expect(h.context).toEqual(path.state.context);
+        expect((h.context as unknown as PtLockContext).errors).toEqual([]);
+      }
+      expect([...reached].sort()).toEqual(expected);
+      expect(paths.length).toBeGreaterThan(10);
+    });
+  });
+});
+
+interface LeafNode {
+  path: string;
+  covers: (type: string) => boolean;
+}
+
+/** Atomic state nodes with a check: does the node or an ancestor handle, defer or ignore `type`? */
+function leafNodes(machine: AnyStateMachine): LeafNode[] {
+  type Node = {
+    path: string[];
+    on: Record<string, unknown>;
+    meta?: { defer?: string[]; ignore?: Record<string, string> };
+    parent?: Node;
+    states: Record<string, Node>;
+  };
+  const covers = (node: Node, type: string): boolean => {
+    for (let n: Node | undefined = node; n; n = n.parent) {
+      if (n.on[type] || n.meta?.ignore?.[type]) return true;
+      if (n.meta?.defer?.some((d) => d === type || (d.endsWith('.*') && type.startsWith(d.slice(0, -1))))) return true;
+    }
+    return false;
+  };
+  const out: LeafNode[] = [];
+  const walk = (node: Node) => {
+    const children = Object.values(node.states);
+    if (children.length === 0) out.push({ path: node.path.join('.'), covers: (t) => covers(node, t) });
+    for (const c of children) walk(c);
+  };
+  walk(machine.root as unknown as Node);
+  return out;
+}
