@@ -197,7 +197,8 @@ export class LiveWorld {
         p.kind === 'choose' ? p.options![this.schedule === 'random' ? this.rng.int(p.options!.length) : 0] : p.event;
       const ref = this.actor(p.to);
       const before = ref.getSnapshot() as AnyMachineSnapshot;
-      const policy = eventPolicy(before, event.type);
+      let policy = eventPolicy(before, event.type);
+      if (policy === 'handled' && !before.can(event)) policy = 'unhandled';
       if (policy === 'handled') ref.send(event);
       const after = ref.getSnapshot() as AnyMachineSnapshot;
       this.record({ ...p, event }, policy === 'deferred' ? 'handled' : policy, before.value, after.value);

@@ -294,7 +294,10 @@ export class ControlledWorld {
     if (cached) return cached;
     const snapshot = this.snapshots[i][local];
     const msg = this.messages[msgId];
-    const policy = eventPolicy(snapshot, msg.event.type);
+    let policy = eventPolicy(snapshot, msg.event.type);
+    // A transition exists for the type (perhaps only a guarded wildcard), but none is enabled
+    // for this event: nothing would happen, which is the silent drop the protocol forbids.
+    if (policy === 'handled' && !snapshot.can(msg.event)) policy = 'unhandled';
     let result: CachedTransition;
     if (policy === 'handled') {
       this.xstateSteps++;

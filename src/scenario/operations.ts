@@ -139,6 +139,7 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
         job: String(a.job ?? 'job'),
         fence: fenceOf(a, ctx),
         accesses: accessesOf(a, ctx),
+        ...(a.after ? { deps: depsOf(a, ctx) } : {}),
       },
     };
   },
@@ -185,6 +186,13 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
 
 function processNameOfDevice(a: Args, ctx: OpContext): string {
   return processOf(a, ctx).slice('mm:'.length);
+}
+
+/** `after: [f1, f2]`: fences the job depends on (the engine waits for them first). */
+function depsOf(a: Args, ctx: OpContext): string[] {
+  const list = a.after;
+  if (!Array.isArray(list)) throw new ScenarioError(`${ctx.where}: 'after' is a list of fence names, e.g. after: [fa]`);
+  return list.map((f) => `fence:${pick(String(f), 'fence', ctx.fences, ctx)}`);
 }
 
 function accessesOf(a: Args, ctx: OpContext): { addr: number; write: boolean }[] {

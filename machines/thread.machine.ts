@@ -1,0 +1,174 @@
+/**
+ * A scenario thread: a user-space task (or a kernel thread) issuing a fixed list of
+ * requests one after the other, like a selftest calling ioctls and touching memory. It is
+ * the test harness of a scenario (P's PTst), not a kernel object: it sends each request,
+ * sleeps until the reply, records it, compares it with the expected result, and goes on.
+ *
+ * Events in:  the reply of the pending op, i.e. an event whose `tid` is this thread's id (or,
+ *             when the op names its reply type, an event of that type with this tid or no
+ *             tid: fence replies carry none). Anything else is left unhandled on purpose, so
+ *             the runtime reports it: a stray reply is a protocol bug somewhere.
+ * Events out: each op's `event` plus `replyTo` and `tid` (both = this thread's id) to `op.to`;
+ *             a `reply: 'none'` op gets `tid` only and no `replyTo`, since nobody answers it.
+ * Observations: `sleep { tid, on }` for each request it waits on; `thread.mismatch { tid, op,
+ *             label, expected, got }` when a reply differs from the op's `expect`.
+ *
+ * States as predicates over context (`pc` = index of the pending op):
+ *   running  pc < |ops| ∧ ops[pc].reply ≠ 'none' ∧ ops[pc] was sent and its reply is awaited
+ *   done     pc = |ops| (final)
+ * (`dispatch` is transient: it sends the next op, or finishes.)
+ */
+import { assign, enqueueActions, setup } from 'xstate';
+import { type ActorId, kernelActions, ksend } from './kernel-actions.ts';
+
+/** A message with fields; the thread adds `replyTo` and `tid` itself. */
+type Message = { type: string; [field: string]: unknown };
+
+export interface ThreadOp {
+  to: ActorId;
+  /** The request, without `replyTo` / `tid`. */
+  event: Message;
+  /** The reply's event type, or 'none' when nothing answers; default: any event with this tid. */
+  reply?: 'none' | string;
+  expect?: { result?: number; value?: unknown };
+  label?: string;
+}
+
+export interface ThreadInput {
+  id: ActorId;
+  ops: ThreadOp[];
+}
+
+/** The small part of a reply the thread keeps. */
+export interface ThreadReply {
+  type: string;
+  result?: unknown;
+  value?: unknown;
+}
+
+export interface ThreadResult {
+  op: number;
+  label: string | null;
+  /** null for a `reply: 'none'` op. */
+  reply: ThreadReply | null;
+}
+
+export interface ThreadMismatch {
+  op: number;
+  label: string | null;
+  expected: { result?: number; value?: unknown };
+  got: ThreadReply;
+}
+
+export interface ThreadContext {
+  id: ActorId;
+  ops: ThreadOp[];
+  pc: number;
+  results: ThreadResult[];
+  mismatches: ThreadMismatch[];
+}
+
+type ThreadEvent = { type: string; tid?: string; result?: unknown; value?: unknown };
+
+const pendingOp = (c: ThreadContext): ThreadOp => c.ops[c.pc];
+const labelOf = (c: ThreadContext): string | null => pendingOp(c).label ?? null;
+
+function replyOf(event: ThreadEvent): ThreadReply {
+  const reply: ThreadReply = { type: event.type };
+  if (event.result !== undefined) reply.result = event.result;
+  if (event.value !== undefined) reply.value = event.value;
+  return reply;
+}
+
+/** Structural equality of JSON values (key order ignored). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+function replyMatchesExpectation(op: ThreadOp, reply: ThreadReply): boolean {
+  const expected = op.expect;
+  if (!expected) return true;
+  if (expected.result !== undefined && reply.result !== expected.result) return false;
+  if (expected.value !== undefined && !sameValue(reply.value, expected.value)) return false;
+  return true;
+}
+
+export const threadMachine = setup({
+  types: {
+    context: {} as ThreadContext,
+    events: {} as ThreadEvent,
+    input: {} as ThreadInput,
+  },
+  guards: {
+    allOpsDone: ({ context }) => context.pc >= context.ops.length,
+    nextOpHasNoReply: ({ context }) => pendingOp(context).reply === 'none',
+    isReplyToPendingOp: ({ context, event }) => {
+      const expected = pendingOp(context).reply;
+      if (expected === undefined) return event.tid === context.id;
+      return event.type === expected && (event.tid === undefined || event.tid === context.id);
+    },
+  },
+  actions: {
+    ...kernelActions,
+    sendRequestAndSleep: enqueueActions(({ context, enqueue }) => {
+      const op = pendingOp(context);
+      enqueue(ksend(op.to, { ...op.event, replyTo: context.id, tid: context.id } as Message));
+      enqueue({ type: 'kObserve', params: { kind: 'sleep', tid: context.id, on: op.to } });
+    }),
+    /** Fire-and-forget (e.g. `fence.signal` with no replyTo): no reply, no wait. */
+    sendWithoutWaiting: enqueueActions(({ context, enqueue }) => {
+      const op = pendingOp(context);
+      enqueue(ksend(op.to, { ...op.event, tid: context.id } as Message));
+    }),
+    recordUnansweredOp: assign({
+      results: ({ context }) => [...context.results, { op: context.pc, label: labelOf(context), reply: null }],
+      pc: ({ context }) => context.pc + 1,
+    }),
+    recordReply: enqueueActions(({ context, event, enqueue }) => {
+      const op = pendingOp(context);
+      const reply = replyOf(event);
+      const label = labelOf(context);
+      const results = [...context.results, { op: context.pc, label, reply }];
+      if (replyMatchesExpectation(op, reply)) {
+        enqueue.assign({ results, pc: context.pc + 1 });
+        return;
+      }
+      const expected = op.expect!;
+      const mismatch = { op: context.pc, label, expected, got: reply };
+      enqueue.assign({ results, mismatches: [...context.mismatches, mismatch], pc: context.pc + 1 });
+      enqueue({ type: 'kObserve', params: { kind: 'thread.mismatch', tid: context.id, ...mismatch } });
+    }),
+  },
+}).createMachine({
+  id: 'thread',
+  context: ({ input }) => ({ id: input.id, ops: input.ops, pc: 0, results: [], mismatches: [] }),
+  initial: 'dispatch',
+  states: {
+    dispatch: {
+      always: [
+        { guard: 'allOpsDone', target: 'done' },
+        {
+          guard: 'nextOpHasNoReply',
+          target: 'dispatch',
+          reenter: true,
+          actions: ['sendWithoutWaiting', 'recordUnansweredOp'],
+        },
+        { target: 'running', actions: 'sendRequestAndSleep' },
+      ],
+    },
+    running: {
+      on: {
+        // Guarded on purpose: a reply for another tid, or of the wrong type, stays unhandled
+        // and is reported by the runtime instead of being swallowed.
+        '*': { guard: 'isReplyToPendingOp', target: 'dispatch', actions: 'recordReply' },
+      },
+    },
+    done: { type: 'final' },
+  },
+});

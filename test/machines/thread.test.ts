@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import type { EventObject } from 'xstate';
+import { getShortestPaths } from 'xstate/graph';
+import { EFAULT, ENOENT } from '../../machines/errno.ts';
+import { type ThreadOp, threadMachine } from '../../machines/thread.machine.ts';
+import { MachineHarness } from '../support/machine-harness.ts';
+
+const T = 'thread:t1';
+
+function thread(ops: ThreadOp[]): MachineHarness {
+  return new MachineHarness(threadMachine, { id: T, ops });
+}
+
+const mmapOp: ThreadOp = {
+  to: 'mm:p1',
+  event: { type: 'mm.mmap', start: 0, length: 8192 },
+  expect: { result: 0 },
+  label: 'mmap',
+};
+const readOp: ThreadOp = {
+  to: 'mm:p1',
+  event: { type: 'mm.read', addr: 0 },
+  expect: { result: 0, value: { bytes: [1, 2] } },
+  label: 'read',
+};
+const signalOp: ThreadOp = { to: 'fence:f1', event: { type: 'fence.signal' }, reply: 'none', label: 'signal' };
+
+describe('threadMachine', () => {
+  it('should send op 0 on start with replyTo and tid set to its own id, and sleep on it', () => {
+    const h = thread([mmapOp, readOp]);
+    expect(h.matches('running')).toBe(true);
+    expect(h.sent).toEqual([{ to: 'mm:p1', event: { type: 'mm.mmap', start: 0, length: 8192, replyTo: T, tid: T } }]);
+    expect(h.observed).toEqual([{ kind: 'sleep', tid: T, on: 'mm:p1' }]);
+  });
+
+  it('should send the next op only after the reply to the pending one', () => {
+    const h = thread([mmapOp, readOp]);
+    expect(h.sent).toHaveLength(1);
+    h.send({ type: 'mm.result', tid: T, op: 'mmap', result: 0 });
+    expect(h.sentTo('mm:p1')).toEqual([{ type: 'mm.read', addr: 0, replyTo: T, tid: T }]);
+    expect(h.context.pc).toBe(1);
+    expect(h.matches('running')).toBe(true);
+  });
+
+  it('should record matching replies with only their small fields and reach done after the last op', () => {
+    const h = thread([mmapOp, readOp]);
+    h.send({ type: 'mm.result', tid: T, op: 'mmap', result: 0, extra: 'dropped' });
+    h.send({ type: 'mm.result', tid: T, op: 'read', result: 0, value: { bytes: [1, 2] } });
+    expect(h.context.results).toEqual([
+      { op: 0, label: 'mmap', reply: { type: 'mm.result', result: 0 } },
+      { op: 1, label: 'read', reply: { type: 'mm.result', result: 0, value: { bytes: [1, 2] } } },
+    ]);
+    expect(h.context.mismatches).toEqual([]);
+    expect(h.matches('done')).toBe(true);
+    expect(h.snapshot.status).toBe('done');
+  });
+
+  it('should record a mismatch on a wrong result or value, observe it, and still go on', () => {
+    const h = thread([mmapOp, readOp]);
+    h.send({ type: 'mm.result', tid: T, op: 'mmap', result: EFAULT });
+    expect(h.last.observations).toContainEqual({
+      kind: 'thread.mismatch',
+      tid: T,
+      op: 0,
+      label: 'mmap',
+      expected: { result: 0 },
+      got: { type: 'mm.result', result: EFAULT },
+    });
+    h.send({ type: 'mm.result', tid: T, op: 'read', result: 0, value: { bytes: [1, 3] } });
+    expect(h.context.mismatches).toEqual([
+      { op: 0, label: 'mmap', expected: { result: 0 }, got: { type: 'mm.result', result: EFAULT } },
+      {
+        op: 1,
+        label: 'read',
+        expected: { result: 0, value: { bytes: [1, 2] } },
+        got: { type: 'mm.result', result: 0, value: { bytes: [1, 3] } },
+      },
+    ]);
+    expect(h.matches('done')).toBe(true);
+  });
+
+  it('should compare expected values structurally, ignoring key order', () => {
+    const op: ThreadOp = { to: 'mm:p1', event: { type: 'mm.read' }, expect: { value: { a: 1, b: [2] } } };
+    const h = thread([op]);
+    h.send({ type: 'mm.result', tid: T, result: 0, value: { b: [2], a: 1 } });
+    expect(h.context.mismatches).toEqual([]);
+  });
+
+  it("should send 'none' ops without replyTo and go on at once", () => {
+    const h = thread([signalOp, signalOp, mmapOp]);
+    expect(h.sent).toEqual([
+      { to: 'fence:f1', event: { type: 'fence.signal', tid: T } },
+      { to: 'fence:f1', event: { type: 'fence.signal', tid: T } },
+      { to: 'mm:p1', event: { type: 'mm.mmap', start: 0, length: 8192, replyTo: T, tid: T } },
+    ]);
+    expect(h.observed).toEqual([{ kind: 'sleep', tid: T, on: 'mm:p1' }]);
+    expect(h.context.results).toEqual([
+      { op: 0, label: 'signal', reply: null },
+      { op: 1, label: 'signal', reply: null },
+    ]);
+    expect(h.matches('running')).toBe(true);
+  });
+
+  it("should end in done at once when every op is 'none', or when there are no ops", () => {
+    expect(thread([signalOp]).matches('done')).toBe(true);
+    const empty = thread([]);
+    expect(empty.matches('done')).toBe(true);
+    expect(empty.sent).toEqual([]);
+  });
+
+  it('should accept a named reply type without a tid (fence replies carry none)', () => {
+    const op: ThreadOp = {
+      to: 'fence:f1',
+      event: { type: 'fence.addCallback', cbId: 'cb1' },
+      reply: 'fence.addCallbackResult',
+      expect: { result: ENOENT },
+    };
+    const h = thread([op]);
+    h.send({ type: 'fence.addCallbackResult', fence: 'fence:f1', cbId: 'cb1', result: ENOENT });
+    expect(h.matches('done')).toBe(true);
+    expect(h.context.mismatches).toEqual([]);
+  });
+
+  it('should leave a reply for another tid unhandled', () => {
+    const h = thread([mmapOp]);
+    const before = h.snapshot;
+    const stray = { type: 'mm.result', tid: 'thread:t2', result: 0 };
+    h.send(stray);
+    expect(h.snapshot).toBe(before);
+    expect(h.snapshot.can(stray)).toBe(false);
+    expect(h.sent).toHaveLength(1);
+  });
+
+  it('should leave an event of another type than the named reply unhandled', () => {
+    const op: ThreadOp = { to: 'lock:l', event: { type: 'lock.acquire', mode: 'write' }, reply: 'lock.granted' };
+    const h = thread([op]);
+    const busy = { type: 'lock.busy', lock: 'lock:l', tid: T };
+    expect(h.snapshot.can(busy)).toBe(false);
+    expect(h.snapshot.can({ type: 'lock.granted', lock: 'lock:l', tid: T, mode: 'write' })).toBe(true);
+  });
+
+  it('should take no event once done', () => {
+    const h = thread([mmapOp]);
+    h.send({ type: 'mm.result', tid: T, result: 0 });
+    const late = { type: 'mm.result', tid: T, result: 0 };
+    expect(h.snapshot.can(late)).toBe(false);
+  });
+});
+
+describe('threadMachine (model-based coverage)', () => {
+  const ops: ThreadOp[] = [mmapOp, signalOp, readOp];
+  const replies: EventObject[] = [
+    { type: 'mm.result', tid: T, result: 0 } as EventObject,
+    { type: 'mm.result', tid: T, result: EFAULT } as EventObject,
+    { type: 'mm.result', tid: T, result: 0, value: { bytes: [1, 2] } } as EventObject,
+    { type: 'mm.result', tid: 'thread:t2', result: 0 } as EventObject,
+  ];
+  const paths = getShortestPaths(threadMachine, { input: { id: T, ops }, events: replies as never });
+
+  it('should reach running at every op and done, never with a foreign reply recorded', () => {
+    const reached = new Set(paths.map((p) => `${JSON.stringify(p.state.value)}@${p.state.context.pc}`));
+    expect(reached).toContain('"running"@0');
+    expect(reached).toContain('"running"@2');
+    expect(reached).toContain('"done"@3');
+    expect(reached).not.toContain('"running"@1');
+  });
+
+  it('should keep results and mismatches consistent with the replies on every path', () => {
+    for (const path of paths) {
+      const h = thread(ops);
+      const answered: EventObject[] = [];
+      for (const { event } of path.steps.slice(1)) {
+        const consumed = h.matches('running') && (event as { tid?: string }).tid === T;
+        h.send(event);
+        if (consumed) answered.push(event);
+      }
+      const ctx = h.context as { pc: number; results: { reply: unknown }[]; mismatches: unknown[] };
+      expect(ctx.results).toHaveLength(ctx.pc);
+      const badMmap = (answered[0] as { result?: number } | undefined)?.result === EFAULT ? 1 : 0;
+      const read = answered[1] as { value?: unknown } | undefined;
+      const badRead = read && !(read.value && JSON.stringify(read.value) === '{"bytes":[1,2]}') ? 1 : 0;
+      expect(ctx.mismatches).toHaveLength(badMmap + badRead);
+      expect(h.matches('done')).toBe(ctx.pc === ops.length);
+    }
+  });
+});
