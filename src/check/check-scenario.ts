@@ -10,6 +10,7 @@ import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/sea
 import { defaultMonitors } from '../monitors/index.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import type { CompiledScenario } from '../scenario/compile.ts';
+import type { ParamValue } from '../scenario/expand.ts';
 import { worldFor } from './world-for.ts';
 
 export type Strategy = 'bfs' | 'dfs' | 'random' | 'pct';
@@ -17,6 +18,7 @@ export type Strategy = 'bfs' | 'dfs' | 'random' | 'pct';
 export interface CheckOptions extends SearchLimits {
   strategy?: Strategy;
   driver?: { machine: AnyStateMachine; name: string };
+  params?: Record<string, ParamValue>;
 }
 
 export interface CheckOutcome {
@@ -42,7 +44,7 @@ export function search(world: ControlledWorld, strategy: Strategy, limits: Searc
 }
 
 export async function checkScenario(file: string, options: CheckOptions = {}): Promise<CheckOutcome> {
-  const { compiled, world } = await worldFor(file, options.driver);
+  const { compiled, world } = await worldFor(file, options.driver, options.params);
   const defaults = compiled.scenario.check;
   const strategy = options.strategy ?? defaults.strategy ?? 'bfs';
   const limits: SearchLimits = {

@@ -7,6 +7,7 @@ import { type CheckOptions, type CheckOutcome, checkScenario, type Strategy } fr
 import { writeTrace } from '../check/trace-file.ts';
 import { renderLadder } from '../report/ladder.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
+import { parseParamArgs } from '../scenario/expand.ts';
 import { scenarioFiles } from './scenario-files.ts';
 
 export interface CheckCommandOptions {
@@ -20,6 +21,7 @@ export interface CheckCommandOptions {
   json?: boolean;
   driver?: string;
   ladder?: boolean;
+  param?: string[];
 }
 
 export async function checkCommand(args: string[], o: CheckCommandOptions, out: (s: string) => void): Promise<number> {
@@ -35,6 +37,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     seed: o.seed,
     schedules: o.schedules,
     driver,
+    params: parseParamArgs(o.param),
   };
   const outcomes: CheckOutcome[] = [];
   for (const file of files) outcomes.push(await checkScenario(file, options));

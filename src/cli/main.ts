@@ -39,6 +39,10 @@ export async function main(
     .description('run one schedule of a scenario and print its timeline and final page tables')
     .argument('<scenario>', 'scenario YAML file')
     .option('--seed <n>', 'seeded random schedule instead of the default one', int('--seed'))
+    .option('--param <key=value>', 'override a scenario param (repeatable)', (v: string, all: string[] = []) => [
+      ...all,
+      v,
+    ])
     .option('--json', 'machine-readable output')
     .action(async (file: string, o) => {
       code = await runCommand(file, o, out);
@@ -57,6 +61,10 @@ export async function main(
     .option('--save-trace <file>', 'save each counterexample as a replayable JSON trace')
     .option('--driver <module>', "check the bundled battery with this driver module in place of each scenario's driver")
     .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')
+    .option('--param <key=value>', 'override a scenario param (repeatable)', (v: string, all: string[] = []) => [
+      ...all,
+      v,
+    ])
     .option('--json', 'machine-readable output')
     .action(async (files: string[], o) => {
       code = await checkCommand(files.length ? files : ['scenarios/seeds'], o, out);

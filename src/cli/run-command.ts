@@ -11,11 +11,13 @@ import { defaultMonitors } from '../monitors/index.ts';
 import { mmMemory, topology } from '../monitors/topology.ts';
 import { eventText, seqText, stateText } from '../report/state-text.ts';
 import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
+import { parseParamArgs } from '../scenario/expand.ts';
 
 export interface RunOptions {
   seed?: number;
   json?: boolean;
   maxSteps?: number;
+  param?: string[];
 }
 
 export interface TimelineEntry {
@@ -29,7 +31,7 @@ export interface TimelineEntry {
 }
 
 export async function runCommand(file: string, o: RunOptions, out: (s: string) => void): Promise<number> {
-  const { world, compiled } = await worldFor(file);
+  const { world, compiled } = await worldFor(file, undefined, parseParamArgs(o.param));
   const rng = o.seed === undefined ? null : new Random(o.seed);
   const log = new ViolationLog(defaultMonitors(), { world });
   const timeline: TimelineEntry[] = [];

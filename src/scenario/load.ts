@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
+import { expandScenario, type ParamValue } from './expand.ts';
 import { type Scenario, scenarioSchema } from './schema.ts';
 
 export class ScenarioError extends Error {
@@ -18,7 +19,7 @@ export interface LoadedScenario {
   where(path: (string | number)[]): string;
 }
 
-export function loadScenario(file: string): LoadedScenario {
+export function loadScenario(file: string, params: Record<string, ParamValue> = {}): LoadedScenario {
   const abs = resolve(file);
   let text: string;
   try {
@@ -26,10 +27,14 @@ export function loadScenario(file: string): LoadedScenario {
   } catch (e) {
     throw new ScenarioError(`${file}: cannot read the scenario (${(e as Error).message})`);
   }
-  return parseScenario(text, file);
+  return parseScenario(text, file, params);
 }
 
-export function parseScenario(text: string, file = '<scenario>'): LoadedScenario {
+export function parseScenario(
+  text: string,
+  file = '<scenario>',
+  params: Record<string, ParamValue> = {},
+): LoadedScenario {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const where = (path: (string | number)[]): string => {
@@ -44,7 +49,7 @@ export function parseScenario(text: string, file = '<scenario>'): LoadedScenario
     const pos = lines.linePos(e.pos[0]);
     throw new ScenarioError(`${file}:${pos.line}:${pos.col}: YAML syntax error: ${e.message.split('\n')[0]}`);
   }
-  const raw = doc.toJS();
+  const raw = expandScenario(doc.toJS(), params, file);
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 5).map((issue) => {

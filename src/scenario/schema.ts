@@ -95,6 +95,8 @@ export const scenarioSchema = z
     name: z.string().optional(),
     description: z.string().optional(),
     source: z.string().optional(),
+    /** Knobs with their defaults (see expand.ts); `--param name=value` overrides them. */
+    params: z.record(z.string(), z.unknown()).default({}),
     pageSize: z.number().int().positive().default(4096),
     wordsPerPage: z.number().int().positive().default(1),
     processes: z.record(z.string(), process),

@@ -1,0 +1,107 @@
+/**
+ * Scenario parameters and repetition, applied to the parsed YAML before schema checking:
+ *   - `params: { rounds: 3, ndrv: 1 }` declares knobs with defaults; `--param rounds=5` on the
+ *     command line overrides them. A string that is exactly `${name}` becomes the value (so
+ *     numbers stay numbers), and `${name}` inside a longer string is replaced as text.
+ *   - A device or thread whose name contains `${i}` and that has `replicas: N` stands for N
+ *     copies, `${i}` replaced by 0..N-1 everywhere inside it.
+ *   - An operation `- repeat: { times: N, ops: [...] }` stands for its ops N times over.
+ */
+import { parse as parseYaml } from 'yaml';
+import { ScenarioError } from './load.ts';
+
+export type ParamValue = string | number | boolean | (string | number | boolean)[];
+
+/** `key=value` strings from the command line → values (YAML scalars: `3`, `true`, `[a, b]`). */
+export function parseParamArgs(args: string[] = []): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = {};
+  for (const a of args) {
+    const eq = a.indexOf('=');
+    if (eq <= 0) throw new ScenarioError(`--param takes key=value (got '${a}')`);
+    out[a.slice(0, eq)] = parseYaml(a.slice(eq + 1)) as ParamValue;
+  }
+  return out;
+}
+
+function substitute(value: unknown, vars: Record<string, unknown>, file: string): unknown {
+  if (typeof value === 'string') {
+    const whole = /^\$\{(\w+)\}$/.exec(value);
+    if (whole) {
+      if (!(whole[1] in vars))
+        throw new ScenarioError(`${file}: '${value}' names no declared param (declare it under params:)`);
+      return vars[whole[1]];
+    }
+    return value.replace(/\$\{(\w+)\}/g, (m, name: string) => {
+      if (!(name in vars))
+        throw new ScenarioError(`${file}: '${m}' names no declared param (declare it under params:)`);
+      return String(vars[name]);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => substitute(v, vars, file));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [substitute(k, vars, file) as string, substitute(v, vars, file)]),
+    );
+  }
+  return value;
+}
+
+function expandReplicas(section: unknown, vars: Record<string, unknown>, file: string): unknown {
+  if (!section || typeof section !== 'object') return section;
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(section as Record<string, unknown>)) {
+    const replicas = (spec as { replicas?: unknown } | null)?.replicas;
+    if (!name.includes('${i}')) {
+      out[name] = substitute(spec, vars, file);
+      continue;
+    }
+    const n = Number(substitute(replicas ?? 1, vars, file));
+    if (!Number.isInteger(n) || n < 0) throw new ScenarioError(`${file}: '${name}': replicas must be a whole number`);
+    for (let i = 0; i < n; i++) {
+      const { replicas: _, ...rest } = spec as Record<string, unknown>;
+      out[name.replace(/\$\{i\}/g, String(i))] = substitute(rest, { ...vars, i }, file);
+    }
+  }
+  return out;
+}
+
+function expandRepeats(ops: unknown, file: string): unknown {
+  if (!Array.isArray(ops)) return ops;
+  return ops.flatMap((op) => {
+    const r = (op as { repeat?: { times?: unknown; ops?: unknown } } | null)?.repeat;
+    if (!r) return [op];
+    const times = Number(r.times);
+    if (!Number.isInteger(times) || times < 0 || !Array.isArray(r.ops)) {
+      throw new ScenarioError(`${file}: 'repeat' takes { times: <whole number>, ops: [...] }`);
+    }
+    const body = expandRepeats(r.ops, file) as unknown[];
+    return Array.from({ length: times }, () => body).flat();
+  });
+}
+
+/** Apply params, replicas and repeats to a parsed scenario document. */
+export function expandScenario(raw: unknown, overrides: Record<string, ParamValue>, file: string): unknown {
+  if (!raw || typeof raw !== 'object') return raw;
+  const doc = raw as Record<string, unknown>;
+  const declared = (doc.params ?? {}) as Record<string, unknown>;
+  for (const k of Object.keys(overrides)) {
+    if (!(k in declared)) {
+      throw new ScenarioError(
+        `${file}: --param ${k} is not a param of this scenario (it has: ${Object.keys(declared).join(', ') || 'none'})`,
+      );
+    }
+  }
+  const vars = { ...declared, ...overrides };
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(doc)) {
+    if (key === 'params') out.params = vars;
+    else if (key === 'devices' || key === 'threads') out[key] = expandReplicas(value, vars, file);
+    else out[key] = substitute(value, vars, file);
+  }
+  if (out.threads && typeof out.threads === 'object') {
+    for (const t of Object.values(out.threads as Record<string, { ops?: unknown }>)) {
+      if (t && typeof t === 'object') t.ops = expandRepeats(t.ops, file);
+    }
+  }
+  return out;
+}
