@@ -158,7 +158,7 @@ export class LiveWorld {
     return this.actor(id).getSnapshot() as AnyMachineSnapshot;
   }
 
-  /** Pending steps the schedule may take now: per actor the first non-deferred message, timers, choices. */
+  /** Pending steps the schedule may take now: per channel the first non-deferred message, timers, choices. */
   enabled(): Pending[] {
     const out: Pending[] = [];
     const choosing = new Set(this.queue.filter((p) => p.kind === 'choose').map((p) => p.to));
@@ -172,9 +172,11 @@ export class LiveWorld {
         out.push(p);
         continue;
       }
-      if (choosing.has(p.to) || taken.has(p.to)) continue;
+      // FIFO per (sender, receiver) channel, as in the controlled runtime.
+      const channel = `${p.from}->${p.to}`;
+      if (choosing.has(p.to) || taken.has(channel)) continue;
       if (eventPolicy(this.snapshot(p.to), p.event.type) === 'deferred') continue;
-      taken.add(p.to);
+      taken.add(channel);
       out.push(p);
     }
     return out;

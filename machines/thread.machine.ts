@@ -14,6 +14,8 @@
  *             label, expected, got }` when a reply differs from the op's `expect`.
  *
  * States as predicates over context (`pc` = index of the pending op):
+ *   ready    nothing sent yet; a `thread.run` to itself is queued, so the scheduler decides
+ *            when the thread issues its first request
  *   running  pc < |ops| ∧ ops[pc].reply ≠ 'none' ∧ ops[pc] was sent and its reply is awaited
  *   done     pc = |ops| (final)
  * (`dispatch` is transient: it sends the next op, or finishes.)
@@ -148,8 +150,14 @@ export const threadMachine = setup({
 }).createMachine({
   id: 'thread',
   context: ({ input }) => ({ id: input.id, ops: input.ops, pc: 0, results: [], mismatches: [] }),
-  initial: 'dispatch',
+  initial: 'ready',
   states: {
+    // A thread starts when the scheduler first runs it, not when the world is built: otherwise
+    // every thread's first request would be queued at time zero, ahead of everything else.
+    ready: {
+      entry: { type: 'kSend', params: ({ context }) => ({ to: context.id, event: { type: 'thread.run' } }) },
+      on: { 'thread.run': { target: 'dispatch' } },
+    },
     dispatch: {
       always: [
         { guard: 'allOpsDone', target: 'done' },

@@ -199,26 +199,25 @@ export class ControlledWorld {
 
   // ---- stepping --------------------------------------------------------------------
 
-  /** Index of the first inbox message actor i's current state does not defer, or -1. */
-  deliverable(state: WorldState, actor: number): number {
-    const inbox = state.inboxes[actor];
-    if (inbox.length === 0) return -1;
-    const local = state.locals[actor];
+  private isDeferred(actor: number, local: number, msg: number): boolean {
     const defers = this.deferCache[actor];
-    for (let k = 0; k < inbox.length; k++) {
-      const key = pairKey(local, inbox[k]);
-      let deferred = defers.get(key);
-      if (deferred === undefined) {
-        const snap = this.snapshots[actor][local];
-        deferred = eventPolicy(snap, this.messages[inbox[k]].event.type) === 'deferred';
-        defers.set(key, deferred);
-      }
-      if (!deferred) return k;
+    const key = pairKey(local, msg);
+    let deferred = defers.get(key);
+    if (deferred === undefined) {
+      deferred = eventPolicy(this.snapshots[actor][local], this.messages[msg].event.type) === 'deferred';
+      defers.set(key, deferred);
     }
-    return -1;
+    return deferred;
   }
 
-  /** Every step the scheduler may take from `state`, in a fixed canonical order. */
+  /**
+   * Every step the scheduler may take from `state`, in a fixed canonical order.
+   *
+   * Channels are FIFO per (sender, receiver) pair, not per receiver: two messages from the same
+   * sender arrive in the order sent, but a message from one sender may overtake an earlier one
+   * from another (the receiving thread of control ran later). So an actor can take, from each
+   * sender, the first message its state does not defer.
+   */
   enabled(state: WorldState): Step[] {
     const steps: Step[] = [];
     const n = this.actors.length;
@@ -229,8 +228,19 @@ export class ControlledWorld {
         for (let o = 0; o < options; o++) steps.push({ kind: 'choose', actor: i, option: o });
         continue;
       }
-      const k = this.deliverable(state, i);
-      if (k >= 0) steps.push({ kind: 'deliver', actor: i, index: k });
+      const inbox = state.inboxes[i];
+      if (inbox.length === 1) {
+        if (!this.isDeferred(i, state.locals[i], inbox[0])) steps.push({ kind: 'deliver', actor: i, index: 0 });
+      } else if (inbox.length > 1) {
+        const local = state.locals[i];
+        const senders: string[] = [];
+        for (let k = 0; k < inbox.length; k++) {
+          const from = this.messages[inbox[k]].from;
+          if (senders.includes(from) || this.isDeferred(i, local, inbox[k])) continue;
+          senders.push(from);
+          steps.push({ kind: 'deliver', actor: i, index: k });
+        }
+      }
       const timers = state.timers[i];
       for (let t = 0; t < timers.length; t++) steps.push({ kind: 'timer', actor: i, index: t });
     }

@@ -7,8 +7,12 @@ import { MachineHarness } from '../support/machine-harness.ts';
 
 const T = 'thread:t1';
 
+/** A started thread: the scheduler has run its `thread.run` self-message. */
 function thread(ops: ThreadOp[]): MachineHarness {
-  return new MachineHarness(threadMachine, { id: T, ops });
+  const h = new MachineHarness(threadMachine, { id: T, ops });
+  h.sent.splice(0); // the thread.run it queued for itself
+  h.send({ type: 'thread.run' });
+  return h;
 }
 
 const mmapOp: ThreadOp = {
@@ -147,9 +151,20 @@ describe('threadMachine', () => {
   });
 });
 
+describe('threadMachine start', () => {
+  it('should send nothing but its own thread.run until the scheduler runs it', () => {
+    const h = new MachineHarness(threadMachine, { id: T, ops: [mmapOp] });
+    expect(h.sent).toEqual([{ to: T, event: { type: 'thread.run' } }]);
+    expect(h.matches('ready')).toBe(true);
+    h.send({ type: 'thread.run' });
+    expect(h.sentTo(mmapOp.to)).toHaveLength(1);
+  });
+});
+
 describe('threadMachine (model-based coverage)', () => {
   const ops: ThreadOp[] = [mmapOp, signalOp, readOp];
   const replies: EventObject[] = [
+    { type: 'thread.run' } as EventObject,
     { type: 'mm.result', tid: T, result: 0 } as EventObject,
     { type: 'mm.result', tid: T, result: EFAULT } as EventObject,
     { type: 'mm.result', tid: T, result: 0, value: { bytes: [1, 2] } } as EventObject,
@@ -170,6 +185,7 @@ describe('threadMachine (model-based coverage)', () => {
       const h = thread(ops);
       const answered: EventObject[] = [];
       for (const { event } of path.steps.slice(1)) {
+        if (event.type === 'thread.run') continue;
         const consumed = h.matches('running') && (event as { tid?: string }).tid === T;
         h.send(event);
         if (consumed) answered.push(event);
