@@ -25,7 +25,7 @@ const PRIMED: [string, string][] = [
 interface Edge {
   from: string;
   to: string;
-  /** Who showed it, and the last steps of the schedule that did. */
+  /** Who showed it, and the schedule that first did (from the initial state). */
   tid: string;
   witness: SemanticStep[] | 'primed at boot';
 }
@@ -46,7 +46,7 @@ export class LockdepMonitor implements Monitor {
     if (from === to) return;
     const key = `${from}→${to}`;
     if (this.edges.has(key)) return;
-    this.edges.set(key, { from, to, tid, witness: trace().slice(-WITNESS_STEPS) });
+    this.edges.set(key, { from, to, tid, witness: trace() });
   }
 
   onStep(
@@ -98,7 +98,14 @@ export class LockdepMonitor implements Monitor {
         kind: 'potential-deadlock',
         message: `lock order cycle: ${text}`,
         details: {
-          cycle: cycle.map((e) => ({ from: e.from, to: e.to, tid: e.tid, witness: e.witness })),
+          // Each edge with the last steps of the schedule that showed it (the two fragments).
+          cycle: cycle.map((e) => ({
+            from: e.from,
+            to: e.to,
+            tid: e.tid,
+            witness: e.witness === 'primed at boot' ? e.witness : e.witness.slice(-WITNESS_STEPS),
+          })),
+          // A replayable schedule: the one that recorded the last edge of the cycle.
           trace: witnessed.length ? (witnessed[witnessed.length - 1].witness as SemanticStep[]) : [],
         },
       },

@@ -68,12 +68,24 @@ export function mmMemory(snapshot: AnyMachineSnapshot): {
   return (c.memory ?? c.mem ?? c) as never;
 }
 
-/** Lock holders by tid: which locks (actor ids) each tid holds in `state`. */
+/**
+ * Lock holders by tid: which locks (actor ids) each tid holds in `state`. A holder whose
+ * `lock.release` is already on its way to the lock has let go (the unlock happened in its
+ * own thread; the lock actor just has not processed the message yet).
+ */
 export function heldLocks(world: ControlledWorld, state: WorldState): Map<string, string[]> {
   const held = new Map<string, string[]>();
   for (const i of topology(world).locks) {
     const c = ctxOf<{ holders: { tid: string }[] }>(world, state, i);
-    for (const h of c.holders ?? []) held.set(h.tid, [...(held.get(h.tid) ?? []), world.actors[i].id]);
+    if (!c.holders?.length) continue;
+    const releasing = state.inboxes[i]
+      .map((m) => world.message(m).event as { type: string; tid?: string })
+      .filter((e) => e.type === 'lock.release')
+      .map((e) => e.tid);
+    for (const h of c.holders) {
+      if (releasing.includes(h.tid)) continue;
+      held.set(h.tid, [...(held.get(h.tid) ?? []), world.actors[i].id]);
+    }
   }
   return held;
 }

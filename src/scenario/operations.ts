@@ -156,6 +156,7 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
         end: start + num(a, 'length', ctx, 4096),
         write: bool(a, 'write', true),
         accesses: accessesOf(a, ctx),
+        ...(a.after ? { deps: depsOf(a, ctx) } : {}),
       },
     };
   },

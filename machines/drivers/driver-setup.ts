@@ -1,0 +1,403 @@
+/**
+ * Named guards and actions of the driver actor, shared by the five profiles. Names follow
+ * the kernel step they stand for (`notifierReadBegin` = mmu_interval_read_begin,
+ * `setNotifierSeq` = mmu_interval_set_seq, `zapDeviceRange` = clear SPTEs + TLB flush).
+ * The states that use them are in fault-region.ts and callback-region.ts.
+ *
+ * Lock discipline (the update lock, `context.lock`): `published` and `pinned` are only
+ * written by a region that holds it; `request.pages` are only turned into device entries
+ * after read_retry passed under it.
+ */
+import { assertEvent, type EventObject, setup } from 'xstate';
+import { EBUSY, EFAULT } from '../errno.ts';
+import { type ActorId, type KSendParams, kernelActions, type Observation } from '../kernel-actions.ts';
+import {
+  deviceEntries,
+  inRange,
+  pageRange,
+  pagesFromPins,
+  pagesFromWalk,
+  pinsOf,
+  replacedPins,
+  replacePins,
+} from './device-pages.ts';
+import { cachePinsPages, hasBug, isUserptrProfile } from './driver-context.ts';
+import type { CallbackRun, DriverContext, DriverEvent, DriverInput, DriverRequest, Region } from './driver-types.ts';
+
+const req = (context: DriverContext): DriverRequest => {
+  if (!context.request) throw new Error(`driver '${context.id}': no request in progress (model bug)`);
+  return context.request;
+};
+const cb = (context: DriverContext): CallbackRun => {
+  if (!context.callback) throw new Error(`driver '${context.id}': no invalidate callback in progress (model bug)`);
+  return context.callback;
+};
+const cbIdOf = (context: DriverContext): string => `${context.id}#${String(req(context).job)}`;
+const mmOpIs = (op: unknown, name: string): boolean => op === name || op === `mm.${name}`;
+const tidOf = (context: DriverContext, region: Region): string | null =>
+  region === 'request' ? (context.request?.tid ?? null) : (context.callback?.tid ?? null);
+/** A grant for `tid` goes to the region that asked first among those waiting with that tid. */
+const grantedTo = (context: DriverContext, tid: string): Region | undefined =>
+  context.lockWaiters.find((region) => tidOf(context, region) === tid);
+const withoutFirst = (list: readonly Region[], region: Region): Region[] => {
+  const i = list.indexOf(region);
+  return i < 0 ? [...list] : [...list.slice(0, i), ...list.slice(i + 1)];
+};
+const newRequest = (fields: Omit<DriverRequest, 'seq' | 'retries' | 'pages' | 'pinned' | 'result'>): DriverRequest => ({
+  ...fields,
+  seq: null,
+  retries: 0,
+  pages: [],
+  pinned: false,
+  result: 0,
+});
+
+/** The kernel effects as typed action objects for `enqueue(...)`. */
+const kSend = (to: ActorId, type: string, fields: Record<string, unknown>): { type: 'kSend'; params: KSendParams } => {
+  const event: EventObject = { type, ...fields };
+  return { type: 'kSend', params: { to, event } };
+};
+const kObserve = (params: Observation): { type: 'kObserve'; params: Observation } => ({ type: 'kObserve', params });
+
+const base = setup({
+  types: {
+    context: {} as DriverContext,
+    events: {} as DriverEvent,
+    input: {} as DriverInput,
+  },
+  actions: { ...kernelActions },
+});
+const { assign, enqueueActions } = base;
+
+export const driverSetup = base.extend({
+  guards: {
+    // ---- fault region ----
+    replyIsForRequest: ({ context, event }) => 'tid' in event && event.tid === context.request?.tid,
+    mmHeldByCountOnly: ({ context }) => context.profile === 'svm',
+    mmgetFailed: ({ context, event }) =>
+      event.type === 'mm.result' &&
+      event.tid === context.request?.tid &&
+      mmOpIs(event.op, 'get') &&
+      (event.result < 0 || event.value === false),
+    mmgetSucceeded: ({ context, event }) =>
+      event.type === 'mm.result' && event.tid === context.request?.tid && mmOpIs(event.op, 'get'),
+    pinReplyForRequest: ({ context, event }) =>
+      event.type === 'mm.result' && event.tid === context.request?.tid && mmOpIs(event.op, 'pin'),
+    cachePinsPages: ({ context }) => cachePinsPages(context),
+    walkCollided: ({ context }) => req(context).result === EBUSY,
+    walkFailed: ({ context }) => req(context).result < 0,
+    /** Planted bug `retry-outside-lock`: read_retry is checked before taking the update lock. */
+    retryCheckedOutsideLock: ({ context }) => hasBug(context, 'retry-outside-lock'),
+    seqCollided: ({ context, event }) =>
+      event.type === 'sub.retryResult' && event.tid === context.request?.tid && event.retry,
+    retriesExhausted: ({ context }) => req(context).retries >= context.maxRetries,
+    lockGrantedToRequest: ({ context, event }) =>
+      event.type === 'lock.granted' && grantedTo(context, event.tid) === 'request',
+    requestIsSubmission: ({ context }) => req(context).kind === 'submit',
+    fenceAlreadySignaled: ({ context, event }) =>
+      event.type === 'fence.addCallbackResult' && event.cbId === cbIdOf(context) && event.result < 0,
+    fenceCallbackIsOurs: ({ context, event }) =>
+      (event.type === 'fence.addCallbackResult' || event.type === 'fence.callback') && event.cbId === cbIdOf(context),
+    // ---- callback region ----
+    /** §1.5 owner filtering: our own MIGRATE / EXCLUSIVE is handled by us, no set_seq. */
+    eventIsOwnDeviceMemory: ({ context, event }) => {
+      assertEvent(event, 'drv.invalidate');
+      const kind = String(event.event).toUpperCase();
+      return (kind === 'MIGRATE' || kind === 'EXCLUSIVE') && event.owner === context.pgmapOwner;
+    },
+    /** hfi1: pages are pinned, so only UNMAP matters to the cache. */
+    cacheIgnoresEvent: ({ context, event }) => {
+      assertEvent(event, 'drv.invalidate');
+      return context.profile === 'registration-cache' && String(event.event).toUpperCase() !== 'UNMAP';
+    },
+    /** amdgpu/xe: a non-blockable invalidation is refused at once (the fence wait would sleep). */
+    refusesNonBlockable: ({ context, event }) => {
+      assertEvent(event, 'drv.invalidate');
+      return isUserptrProfile(context) && !event.blockable && !hasBug(context, 'sleep-when-nonblockable');
+    },
+    /** dmirror/nouveau/ODP: a non-blockable invalidation may only trylock. */
+    trylocksNonBlockable: ({ context, event }) => {
+      assertEvent(event, 'drv.invalidate');
+      return (
+        (context.profile === 'shadow-pte' || context.profile === 'svm') &&
+        !event.blockable &&
+        !hasBug(context, 'sleep-when-nonblockable')
+      );
+    },
+    lockGrantedToCallback: ({ context, event }) =>
+      event.type === 'lock.granted' && grantedTo(context, event.tid) === 'callback',
+    lockBusyForCallback: ({ context, event }) => event.type === 'lock.busy' && event.tid === context.callback?.tid,
+    waitsFencesUnderLock: ({ context }) => context.profile === 'userptr-fence-under-lock',
+    waitsFencesAfterUnlock: ({ context }) => context.profile === 'userptr-fence-after-unlock',
+    fenceWaitIsOurs: ({ context, event }) =>
+      event.type === 'fence.waitResult' &&
+      event.tid === context.callback?.tid &&
+      event.fence === context.callback?.fences[0],
+    noFenceLeftToWait: ({ context }) => cb(context).fences.length === 0,
+    zapIsOurs: ({ context, event }) => event.type === 'dev.zapped' && event.tid === context.callback?.tid,
+  },
+  actions: {
+    // ---- fault region: accepting a request ----
+    acceptFaultRequest: assign({
+      request: ({ event }) => {
+        assertEvent(event, 'drv.fault');
+        const { replyTo, tid, start, end, write } = event;
+        return newRequest({
+          kind: 'fault',
+          replyTo,
+          tid,
+          start,
+          end,
+          write,
+          job: null,
+          fence: null,
+          accesses: [],
+          deps: [],
+        });
+      },
+    }),
+    acceptDeviceFault: assign({
+      request: ({ context, event }) => {
+        assertEvent(event, 'drv.deviceFault');
+        const range =
+          event.start !== undefined && event.end !== undefined
+            ? { start: event.start, end: event.end }
+            : pageRange(event.addr ?? event.start ?? 0, context.pageSize);
+        return newRequest({
+          kind: 'fault',
+          replyTo: event.replyTo ?? context.dev,
+          tid: event.tid ?? context.dev,
+          ...range,
+          write: event.write ?? false,
+          job: null,
+          fence: null,
+          accesses: [],
+          deps: [],
+        });
+      },
+    }),
+    acceptSubmission: assign({
+      request: ({ event }) => {
+        assertEvent(event, 'drv.submit');
+        const { replyTo, tid, start, end, write, job, fence, accesses, deps } = event;
+        return newRequest({
+          kind: 'submit',
+          replyTo,
+          tid,
+          start,
+          end,
+          write,
+          job,
+          fence,
+          accesses: accesses ?? [],
+          deps: [...(deps ?? [])],
+        });
+      },
+    }),
+    // ---- fault region: the speculative part (no update lock held) ----
+    mmgetNotZero: enqueueActions(({ context, enqueue }) => {
+      enqueue(kSend(context.mm, 'mm.get', { replyTo: context.id, tid: req(context).tid }));
+    }),
+    mmput: enqueueActions(({ context, enqueue }) => {
+      enqueue(kSend(context.mm, 'mm.put', { tid: req(context).tid }));
+    }),
+    failWithEfault: assign({ request: ({ context }) => ({ ...req(context), result: EFAULT }) }),
+    failWithEbusy: assign({ request: ({ context }) => ({ ...req(context), result: EBUSY }) }),
+    notifierReadBegin: enqueueActions(({ context, enqueue }) => {
+      const { tid } = req(context);
+      enqueue(kSend(context.sub, 'sub.readBegin', { replyTo: context.id, tid }));
+      enqueue(kObserve({ kind: 'sleep', tid, on: context.sub }));
+    }),
+    recordNotifierSeq: assign({
+      request: ({ context, event }) => {
+        assertEvent(event, 'sub.readBeginResult');
+        return { ...req(context), seq: event.seq };
+      },
+    }),
+    hmmRangeFault: enqueueActions(({ context, enqueue }) => {
+      const { tid, start, end, write, seq } = req(context);
+      const owner = context.pgmapOwner;
+      const fields = { replyTo: context.id, tid, start, end, fault: true, write, owner, sub: context.sub, seq };
+      enqueue(kSend(context.mm, 'hmm.rangeFault', fields));
+    }),
+    recordWalk: assign({
+      request: ({ context, event }) => {
+        assertEvent(event, 'hmm.rangeResult');
+        const pages = event.result === 0 ? pagesFromWalk(event.pfns ?? []) : [];
+        return { ...req(context), result: event.result, pages, pinned: false };
+      },
+    }),
+    pinUserPages: enqueueActions(({ context, enqueue }) => {
+      const { tid, start, end, write } = req(context);
+      enqueue(kSend(context.mm, 'mm.pin', { replyTo: context.id, tid, addr: start, length: end - start, write }));
+    }),
+    recordPins: assign({
+      request: ({ context, event }) => {
+        assertEvent(event, 'mm.result');
+        const r = req(context);
+        const pages = event.result === 0 ? pagesFromPins(event.value, r.write) : [];
+        return { ...r, result: event.result, pages, pinned: event.result === 0 };
+      },
+    }),
+    countRetry: assign({
+      request: ({ context }) => {
+        const r = req(context);
+        return { ...r, retries: r.retries + 1, seq: null, pages: [], pinned: false, result: 0 };
+      },
+    }),
+    /** Pages pinned for an attempt that collided are given back before restarting. */
+    dropPinnedPages: enqueueActions(({ context, enqueue }) => {
+      const r = req(context);
+      if (!r.pinned || r.pages.length === 0) return;
+      enqueue(kSend(context.mm, 'mm.unpin', { tid: r.tid, pfns: pinsOf(r.pages) }));
+      enqueue.assign({ request: { ...r, pages: [], pinned: false } });
+    }),
+    // ---- fault region: under the update lock ----
+    takeUpdateLock: enqueueActions(({ context, enqueue }) => {
+      const { tid, kind } = req(context);
+      const mode = kind === 'submit' ? context.submitLockMode : 'write';
+      enqueue(kSend(context.lock, 'lock.acquire', { replyTo: context.id, tid, mode }));
+      enqueue(kObserve({ kind: 'sleep', tid, on: context.lock }));
+      enqueue.assign({ lockWaiters: [...context.lockWaiters, 'request'] });
+    }),
+    requestGotLock: assign({ lockWaiters: ({ context }) => withoutFirst(context.lockWaiters, 'request') }),
+    notifierReadRetry: enqueueActions(({ context, enqueue }) => {
+      const { tid, seq } = req(context);
+      enqueue(kSend(context.sub, 'sub.readRetry', { replyTo: context.id, tid, seq }));
+    }),
+    releaseUpdateLock: enqueueActions(({ context, enqueue }) => {
+      enqueue(kSend(context.lock, 'lock.release', { tid: req(context).tid }));
+    }),
+    programDevicePtes: enqueueActions(({ context, enqueue }) => {
+      const r = req(context);
+      enqueue(kSend(context.dev, 'dev.map', { tid: r.tid, entries: deviceEntries(r.pages, r.pinned) }));
+    }),
+    /** The cache now owns the pins; a page it already held at the same address is released. */
+    cachePinnedPages: enqueueActions(({ context, enqueue }) => {
+      const r = req(context);
+      if (!r.pinned) return;
+      const fresh = pinsOf(r.pages);
+      const old = replacedPins(context.pinned, fresh);
+      if (old.length > 0) enqueue(kSend(context.mm, 'mm.unpin', { tid: r.tid, pfns: old }));
+      enqueue.assign({ pinned: replacePins(context.pinned, fresh) });
+    }),
+    publishJobFence: assign({
+      published: ({ context }) => {
+        const { kind, fence } = req(context);
+        if (kind !== 'submit' || fence === null || context.published.includes(fence)) return context.published;
+        return [...context.published, fence].sort();
+      },
+    }),
+    submitJobToDevice: enqueueActions(({ context, enqueue }) => {
+      const { kind, tid, job, fence, accesses, deps } = req(context);
+      if (kind !== 'submit') return;
+      const after = deps.length ? { deps } : {};
+      enqueue(kSend(context.dev, 'dev.submit', { replyTo: context.id, tid, job, fence, accesses, ...after }));
+    }),
+    // ---- fault region: fenced, and the reply ----
+    addFenceCallback: enqueueActions(({ context, enqueue }) => {
+      const { fence } = req(context);
+      if (fence === null) return;
+      enqueue(kSend(fence, 'fence.addCallback', { replyTo: context.id, cbId: cbIdOf(context) }));
+    }),
+    recordFenceStatus: assign({
+      request: ({ context, event }) => {
+        assertEvent(event, 'fence.callback');
+        return { ...req(context), result: Math.min(event.status, 0) };
+      },
+    }),
+    unpublishFence: assign({
+      published: ({ context }) => context.published.filter((f) => f !== req(context).fence),
+    }),
+    replyToRequester: enqueueActions(({ context, enqueue }) => {
+      const { kind, replyTo, tid, result } = req(context);
+      enqueue(kSend(replyTo, kind === 'submit' ? 'drv.submitResult' : 'drv.faultResult', { tid, result }));
+    }),
+    finishRequest: assign({ request: null }),
+    // ---- callback region ----
+    beginCallback: assign({
+      callback: ({ context, event }) => {
+        assertEvent(event, 'drv.invalidate');
+        const { sub, start, end, curSeq, blockable } = event;
+        const tid = event.tid ?? `${context.id}/cb`;
+        return { sub, tid, start, end, curSeq, event: event.event, blockable, holdsLock: false, fences: [] };
+      },
+    }),
+    /** Filtered event (own MIGRATE/EXCLUSIVE, or not UNMAP for the cache): return true, no set_seq. */
+    returnWithoutInvalidating: enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, 'drv.invalidate');
+      enqueue(kSend(event.sub, 'drv.invalidateReturned', { sub: event.sub, ok: true }));
+    }),
+    /** Non-blockable range and this driver would have to sleep: return false at once. */
+    refuseNonBlockable: enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, 'drv.invalidate');
+      enqueue(kSend(event.sub, 'drv.invalidateReturned', { sub: event.sub, ok: false }));
+    }),
+    /** Trylock failed on a non-blockable range: return false (the core answers -EAGAIN). */
+    returnLockBusy: enqueueActions(({ context, enqueue }) => {
+      const { sub } = cb(context);
+      enqueue(kSend(sub, 'drv.invalidateReturned', { sub, ok: false }));
+    }),
+    /** The device can no longer reach the old pages: return true. */
+    returnInvalidated: enqueueActions(({ context, enqueue }) => {
+      const { sub } = cb(context);
+      enqueue(kSend(sub, 'drv.invalidateReturned', { sub, ok: true }));
+    }),
+    tryTakeUpdateLock: enqueueActions(({ context, enqueue }) => {
+      const { tid } = cb(context);
+      enqueue(kSend(context.lock, 'lock.tryAcquire', { replyTo: context.id, tid, mode: 'write' }));
+      enqueue.assign({ lockWaiters: [...context.lockWaiters, 'callback'] });
+    }),
+    takeUpdateLockInCallback: enqueueActions(({ context, enqueue }) => {
+      const { tid } = cb(context);
+      enqueue(kSend(context.lock, 'lock.acquire', { replyTo: context.id, tid, mode: 'write' }));
+      enqueue(kObserve({ kind: 'sleep', tid, on: context.lock }));
+      enqueue.assign({ lockWaiters: [...context.lockWaiters, 'callback'] });
+    }),
+    callbackGotLock: assign({
+      lockWaiters: ({ context }) => withoutFirst(context.lockWaiters, 'callback'),
+      callback: ({ context }) => ({ ...cb(context), holdsLock: true }),
+    }),
+    callbackLockBusy: assign({ lockWaiters: ({ context }) => withoutFirst(context.lockWaiters, 'callback') }),
+    /** mmu_interval_set_seq under the update lock; skipped by the `missing-set-seq` bug. */
+    setNotifierSeq: enqueueActions(({ context, enqueue }) => {
+      if (hasBug(context, 'missing-set-seq')) return;
+      const { sub, curSeq, tid } = cb(context);
+      enqueue(kSend(sub, 'sub.setSeq', { curSeq, tid }));
+    }),
+    collectPublishedFences: assign({
+      callback: ({ context }) => ({ ...cb(context), fences: [...context.published] }),
+    }),
+    releaseUpdateLockInCallback: enqueueActions(({ context, enqueue }) => {
+      const run = cb(context);
+      if (!run.holdsLock) return;
+      enqueue(kSend(context.lock, 'lock.release', { tid: run.tid }));
+      enqueue.assign({ callback: { ...run, holdsLock: false } });
+    }),
+    /** dma_fence_wait(fence, intr=false) with no timeout, as the notifier must (§3.4, #611). */
+    waitNextFence: enqueueActions(({ context, enqueue }) => {
+      const { tid, fences } = cb(context);
+      const fence = fences[0];
+      if (fence === undefined) return;
+      enqueue(kSend(fence, 'fence.wait', { replyTo: context.id, tid, intr: false, timeout: 'forever' }));
+      enqueue(kObserve({ kind: 'sleep', tid, on: fence }));
+    }),
+    fenceWaited: assign({
+      callback: ({ context }) => ({ ...cb(context), fences: cb(context).fences.slice(1) }),
+    }),
+    zapDeviceRange: enqueueActions(({ context, enqueue }) => {
+      const { tid, start, end } = cb(context);
+      enqueue(kSend(context.dev, 'dev.zap', { replyTo: context.id, tid, start, end }));
+    }),
+    /** Registration cache: the zapped entries' pins are dropped (after the zap, never before). */
+    unpinZappedPages: enqueueActions(({ context, enqueue }) => {
+      if (context.profile !== 'registration-cache') return;
+      const { tid, start, end } = cb(context);
+      const dropped = context.pinned.filter((p) => inRange(p.addr, start, end));
+      if (dropped.length === 0) return;
+      enqueue(kSend(context.mm, 'mm.unpin', { tid, pfns: dropped }));
+      enqueue.assign({ pinned: context.pinned.filter((p) => !inRange(p.addr, start, end)) });
+    }),
+    finishCallback: assign({ callback: null }),
+  },
+});

@@ -1,0 +1,42 @@
+/**
+ * The driver mirror `drv:<name>`: a device driver that mirrors part of a process address
+ * space into a device page table, as an XState machine with two parallel regions.
+ *
+ * Kernel objects and functions modelled: the driver side of mmu_interval_notifier
+ * (read_begin / read_retry / set_seq and the ops->invalidate callback), hmm_range_fault as
+ * called by a driver, pin_user_pages (registration cache), mmget_not_zero / mmput (svm),
+ * the driver's update lock, and dma_fence publication / waits (userptr). One machine per
+ * profile (`createDriverMachine`), all built from the same named guards and actions.
+ *
+ * Events in:  drv.fault, drv.deviceFault, drv.submit, drv.invalidate, and the replies
+ *             sub.readBeginResult, sub.retryResult, hmm.rangeResult, mm.result,
+ *             lock.granted, lock.busy, dev.zapped, dev.jobDone, fence.addCallbackResult,
+ *             fence.callback, fence.waitResult.
+ * Events out: drv.faultResult, drv.submitResult, drv.invalidateReturned; sub.readBegin,
+ *             sub.readRetry, sub.setSeq; hmm.rangeFault, mm.get, mm.put, mm.pin, mm.unpin;
+ *             lock.acquire, lock.tryAcquire, lock.release; dev.map, dev.zap, dev.submit;
+ *             fence.addCallback, fence.wait. Observations: `sleep { tid, on }`.
+ *
+ * States (as predicates over context): see fault-region.ts (`request`) and
+ * callback-region.ts (`callback`). Both regions are idle iff request = null and
+ * callback = null; lockWaiters lists the regions with an outstanding lock request.
+ */
+import { callbackRegion } from './callback-region.ts';
+import { initialDriverContext } from './driver-context.ts';
+import { driverSetup } from './driver-setup.ts';
+import type { DriverProfileName } from './driver-types.ts';
+import { faultRegion } from './fault-region.ts';
+
+export function createDriverMachine(profile: DriverProfileName) {
+  return driverSetup.createMachine({
+    id: `driver-${profile}`,
+    context: ({ input }) => initialDriverContext(input, profile),
+    type: 'parallel',
+    states: {
+      fault: faultRegion,
+      callback: callbackRegion,
+    },
+  });
+}
+
+export type DriverMachine = ReturnType<typeof createDriverMachine>;
