@@ -1,0 +1,82 @@
+/**
+ * The mm machine's context: its configuration, the memory (mm/types.ts `MmMemory`) and the
+ * operation in progress. Plain JSON in one fixed key order.
+ */
+import type { MmRequest } from './events.ts';
+import type { Invalidation, MmMemory, Mutation } from './types.ts';
+
+/** The invalidation the running operation waits on, and what comes after it. */
+export interface PendingInvalidation {
+  inv: Invalidation;
+  mutation: Mutation;
+  progress: unknown;
+  progressIfRefused: unknown;
+}
+
+/**
+ * The operation holding the mmap lock. `outcome` says where the machine goes next:
+ * `invalidate` → `pending` is set; `reply` → idle; `exit` → exited.
+ */
+export interface PendingOp {
+  req: MmRequest;
+  progress: unknown;
+  outcome: 'running' | 'invalidate' | 'reply' | 'exit';
+  pending: PendingInvalidation | null;
+}
+
+export interface MmContext extends MmMemory {
+  id: string;
+  core: string;
+  /** A fork child: starts `unborn` and comes alive on `mm.forked`. */
+  child: boolean;
+  op: PendingOp | null;
+}
+
+export interface MmInput {
+  id: string;
+  core: string;
+  pageSize?: number;
+  wordsPerPage?: number;
+  pfnBase?: number;
+  hugePageSize?: number;
+  child?: boolean;
+}
+
+export function initialContext(input: MmInput): MmContext {
+  const pageSize = input.pageSize ?? 4096;
+  const wordsPerPage = input.wordsPerPage ?? 1;
+  const pfnBase = input.pfnBase ?? 0;
+  const hugePageSize = input.hugePageSize ?? 2097152;
+  if (!input.id?.startsWith('mm:')) throw new Error(`mm id must look like 'mm:<proc>', got '${input.id}'`);
+  if (!input.core?.startsWith('core:')) throw new Error(`mm ${input.id}: core must look like 'core:<proc>'`);
+  if (!Number.isInteger(Math.log2(pageSize)) || pageSize % wordsPerPage !== 0 || hugePageSize % pageSize !== 0)
+    throw new Error(
+      `mm ${input.id}: pageSize must be a power of two divisible by wordsPerPage and dividing hugePageSize`,
+    );
+  return {
+    id: input.id,
+    core: input.core,
+    child: input.child ?? false,
+    pageSize,
+    wordsPerPage,
+    pfnBase,
+    hugePageSize,
+    zeroPfn: pfnBase,
+    mmUsers: input.child ? 0 : 1,
+    mmCount: 1,
+    vmas: [],
+    ptes: {},
+    versions: {},
+    pages: { [pfnBase]: { gen: 1, refcount: 1, pins: 0, kind: 'zero', data: new Array(wordsPerPage).fill(0) } },
+    lastGen: {},
+    files: {},
+    swap: {},
+    op: null,
+  };
+}
+
+/** The memory part of the context (a view; callers clone before changing it). */
+export function memoryOf(ctx: MmContext): MmMemory {
+  const { id: _id, core: _core, child: _child, op: _op, ...m } = ctx;
+  return m;
+}

@@ -1,0 +1,119 @@
+/**
+ * The messages `mm:<proc>` accepts and sends (docs/protocol.md "mm"). Requests carry
+ * `replyTo` and `tid`; the tid also names the thread in whose context the mm's notifier
+ * invalidations run (it is passed on in `core.invalidateStart`).
+ */
+import type { HmmPfn } from './hmm-walk.ts';
+import type { Vma } from './types.ts';
+
+interface Req {
+  replyTo: string;
+  tid: string;
+}
+
+export type WritePattern = { kind: 'index'; scale?: 1 | -1; add?: number } | { kind: 'const'; value?: number };
+
+/** Requests that need the mmap lock: deferred while another operation runs. */
+export type MmRequest =
+  /** mmap (MAP_FIXED when `addr` is given; otherwise the lowest free gap). Result: the address. */
+  | (Req & {
+      type: 'mm.mmap';
+      addr?: number | null;
+      length: number;
+      read: boolean;
+      write: boolean;
+      shared: boolean;
+      backing: 'anon' | 'file';
+      file?: string | null;
+      /** File byte offset (page aligned), default 0. */
+      offset?: number;
+      hugetlb?: boolean;
+    })
+  | (Req & { type: 'mm.munmap'; addr: number; length: number })
+  | (Req & { type: 'mm.mprotect'; addr: number; length: number; read: boolean; write: boolean })
+  | (Req & { type: 'mm.madvise'; addr: number; length: number; advice: 'DONTNEED' | 'FREE' | 'HUGEPAGE' })
+  | (Req & { type: 'mm.read'; addr: number })
+  | (Req & { type: 'mm.write'; addr: number; value: number })
+  | (Req & { type: 'mm.readRange'; addr: number; count: number })
+  | (Req & { type: 'mm.writeRange'; addr: number; count: number; pattern: WritePattern })
+  | (Req & { type: 'mm.pin'; addr: number; length: number; write: boolean })
+  | (Req & { type: 'mm.fork'; child: string })
+  | (Req & { type: 'mm.exit' })
+  | (Req & { type: 'mm.oomReap' })
+  | (Req & { type: 'mm.reclaim'; addr: number })
+  /** dmirror MIGRATE_TO_DEV: private anonymous pages become device-private pages of `owner`. */
+  | (Req & { type: 'mm.migrateToDevice'; addr: number; length: number; owner: string })
+  /** dmirror MIGRATE_TO_SYS: `owner`'s device-private pages come back to system memory. */
+  | (Req & { type: 'mm.migrateToSystem'; addr: number; length: number; owner: string })
+  /** make_device_exclusive_range: fault pages in for write, then mark them device-exclusive. */
+  | (Req & { type: 'mm.makeExclusive'; addr: number; length: number; owner: string })
+  /** /proc/pid/clear_refs (soft-dirty): SOFT_DIRTY over the whole mm, write-protect PTEs. */
+  | (Req & { type: 'mm.clearRefs' })
+  | (Req & {
+      type: 'hmm.rangeFault';
+      start: number;
+      end: number;
+      fault: boolean;
+      write: boolean;
+      owner: string | null;
+    });
+
+export const MM_REQUEST_TYPES: MmRequest['type'][] = [
+  'mm.mmap',
+  'mm.munmap',
+  'mm.mprotect',
+  'mm.madvise',
+  'mm.read',
+  'mm.write',
+  'mm.readRange',
+  'mm.writeRange',
+  'mm.pin',
+  'mm.fork',
+  'mm.exit',
+  'mm.oomReap',
+  'mm.reclaim',
+  'mm.migrateToDevice',
+  'mm.migrateToSystem',
+  'mm.makeExclusive',
+  'mm.clearRefs',
+  'hmm.rangeFault',
+];
+
+/** One entry of a fork image: what the child maps at `vpn` (its own copy of the data). */
+export type ForkEntry =
+  | { vpn: number; kind: 'anon'; data: number[]; write: boolean; cow: boolean }
+  | { vpn: number; kind: 'file'; file: string; index: number; write: boolean }
+  | { vpn: number; kind: 'zero' }
+  | { vpn: number; kind: 'swap'; data: number[] };
+
+/** Everything the child of `mm.fork` needs to build its own address space. */
+export interface ForkImage {
+  vmas: Vma[];
+  /** Page-cache contents: file → page index → data. */
+  files: Record<string, Record<number, number[]>>;
+  entries: ForkEntry[];
+}
+
+/** Messages handled in every state, without the mmap lock (atomics and put_page in the kernel). */
+export type MmLocklessEvent =
+  /** mmget_not_zero: result 0 and mmUsers++ while mmUsers > 0, else -EFAULT. */
+  | { type: 'mm.get'; replyTo: string; tid: string }
+  /** mmput: mmUsers-- (never below 0; the address space is torn down only by mm.exit). */
+  | { type: 'mm.put'; replyTo?: string; tid?: string }
+  /** mmgrab / mmdrop: mmCount++ / mmCount--. */
+  | { type: 'mm.grab'; replyTo?: string; tid?: string }
+  | { type: 'mm.drop'; replyTo?: string; tid?: string }
+  /** unpin_user_pages: `pfns` as numbers or `{ pfn }` records (the value of mm.pin). */
+  | { type: 'mm.unpin'; replyTo?: string; tid?: string; pfns: (number | { pfn: number })[] };
+
+export type MmEvent =
+  | MmRequest
+  | MmLocklessEvent
+  | { type: 'mm.forked'; parent: string; image: ForkImage }
+  | { type: 'core.startDone'; tid: string; result: number }
+  | { type: 'core.endDone'; tid: string };
+
+/** `mm.result` (to `replyTo` of every mm.* request) and `hmm.rangeResult` (of hmm.rangeFault). */
+export type MmReply =
+  | { type: 'mm.result'; mm: string; tid: string; op: string; result: number; value?: unknown }
+  | { type: 'hmm.rangeResult'; mm: string; tid: string; result: number; pfns: HmmPfn[] };

@@ -1,0 +1,249 @@
+/**
+ * `mm:<proc>` — one process address space (`struct mm_struct`): its VMAs, CPU page table,
+ * physical pages, page cache and swap, `mm_users` / `mm_count`, and `hmm_range_fault`.
+ *
+ * Kernel functions modelled: mmap/munmap/mprotect/madvise, the CPU fault paths
+ * (`handle_mm_fault`), fork (`dup_mmap`), `exit_mmap`, the OOM reaper, reclaim of one page,
+ * `pin_user_pages`/`unpin_user_pages`, `mmget_not_zero`/`mmput`/`mmgrab`/`mmdrop`,
+ * device-private migration, `make_device_exclusive_range`, soft-dirty clearing, and
+ * `hmm_range_fault` (mm/hmm-walk.ts, mm/ops-walk.ts).
+ *
+ * Events in: the requests of mm/events.ts (`mm.*` with `{ replyTo, tid }`, `hmm.rangeFault`),
+ * the lockless `mm.get`/`mm.put`/`mm.grab`/`mm.drop`/`mm.unpin`, `mm.forked` (a child's
+ * start), and from the notifier core `core.startDone { tid, result }`, `core.endDone { tid }`.
+ * Events out: `mm.result { mm, tid, op, result, value? }`, `hmm.rangeResult { mm, tid,
+ * result, pfns }`, `core.invalidateStart { replyTo, tid, start, end, event, owner, blockable }`,
+ * `core.invalidateEnd { replyTo, tid }`, `mm.forked { parent, image }` (to a fork child).
+ * Observations: `pte.changed`, `page.allocated`, `page.freed`, `mm.exited`, `mm.misuse`.
+ *
+ * Every clear, replace, write-protect or move of a PTE is bracketed by an invalidation of the
+ * covering range: `core.invalidateStart` → `core.startDone` → the change → `core.invalidateEnd`
+ * → `core.endDone`. Filling an empty PTE needs none.
+ *
+ * States, as predicates over the context:
+ * - `unborn`          child ∧ mmUsers = 0 ∧ no VMAs (a fork child before `mm.forked`)
+ * - `alive.idle`      op = null (the mmap lock is free)
+ * - `alive.busy.running`  op.outcome = 'running' (transient: the operation is being attempted)
+ * - `alive.busy.starting` op.pending ≠ null, `core.invalidateStart` sent, no `startDone` yet
+ * - `alive.busy.ending`   op.pending ≠ null, the PTE change made, `core.invalidateEnd` sent
+ * - `exited`          mmUsers = 0 ∧ no VMAs ∧ no PTEs (exit_mmap done; pinned pages may remain)
+ * While busy, every request that needs the mmap lock is deferred (one operation at a time).
+ */
+import { type EventObject, enqueueActions, setup } from 'xstate';
+import { EFAULT } from '../errno.ts';
+import { type KSendParams, kernelActions } from '../kernel-actions.ts';
+import { initialContext, type MmContext, type MmInput, memoryOf, type PendingOp } from './context.ts';
+import { MM_REQUEST_TYPES, type MmEvent, type MmRequest } from './events.ts';
+import { applyMutation } from './mutations.ts';
+import { handlerFor, replyFor } from './operations.ts';
+import { unpinAll } from './ops-access.ts';
+import { adoptForkImage } from './ops-life.ts';
+import { beginTx } from './pages.ts';
+
+function isRequest(ev: MmEvent): ev is MmRequest {
+  return (MM_REQUEST_TYPES as string[]).includes(ev.type);
+}
+
+/** A `kSend` to `to`, or nothing when the request named no `replyTo`. */
+function sendTo(to: string | undefined, event: EventObject): { type: 'kSend'; params: KSendParams }[] {
+  return to ? [{ type: 'kSend', params: { to, event } }] : [];
+}
+
+/** Requests deferred while the mmap lock is held (and, in `unborn`, everything addressed to it). */
+const LOCKED_REQUESTS = [...MM_REQUEST_TYPES];
+const LOCKLESS = ['mm.get', 'mm.put', 'mm.grab', 'mm.drop', 'mm.unpin'];
+
+export const mmMachine = setup({
+  types: {
+    context: {} as MmContext,
+    input: {} as MmInput,
+    events: {} as MmEvent,
+  },
+  guards: {
+    isForkChild: ({ context }) => context.child,
+    operationNeedsInvalidation: ({ context }) => context.op?.outcome === 'invalidate',
+    operationExited: ({ context }) => context.op?.outcome === 'exit',
+    nonBlockableStartRefused: ({ event }) => event.type === 'core.startDone' && event.result < 0,
+  },
+  actions: {
+    ...kernelActions,
+    /** Take the mmap lock for this request. */
+    beginOperation: enqueueActions(({ event, enqueue }) => {
+      if (!isRequest(event)) return;
+      const op: PendingOp = { req: event, progress: null, outcome: 'running', pending: null };
+      enqueue.assign({ op });
+    }),
+    /** Run the operation as far as it goes without an invalidation; reply when it is done. */
+    runOperation: enqueueActions(({ context, enqueue }) => {
+      const op = context.op!;
+      const tx = beginTx(context.id, memoryOf(context));
+      const att = handlerFor(op.req)(tx, op.req, op.progress);
+      const next: PendingOp =
+        att.kind === 'invalidate'
+          ? {
+              ...op,
+              outcome: 'invalidate',
+              pending: {
+                inv: att.inv,
+                mutation: att.mutation,
+                progress: att.progress ?? null,
+                progressIfRefused: att.progressIfRefused ?? att.progress ?? null,
+              },
+            }
+          : { ...op, outcome: att.exit ? 'exit' : 'reply', pending: null };
+      enqueue.assign({ ...tx.m, op: next });
+      for (const o of tx.obs) enqueue({ type: 'kObserve', params: o });
+      if (att.kind === 'reply') {
+        for (const s of att.sends ?? []) enqueue({ type: 'kSend', params: s });
+        for (const a of sendTo(op.req.replyTo, replyFor(context.id, op.req, att.result, att.value, att.pfns)))
+          enqueue(a);
+      }
+    }),
+    sendInvalidateStart: enqueueActions(({ context, enqueue }) => {
+      const op = context.op!;
+      const event = { type: 'core.invalidateStart', replyTo: context.id, tid: op.req.tid, ...op.pending!.inv };
+      for (const a of sendTo(context.core, event)) enqueue(a);
+    }),
+    /** Between start and end: change the PTEs (pages may be freed here), then end. */
+    changePtesAndEndInvalidation: enqueueActions(({ context, enqueue }) => {
+      const op = context.op!;
+      const tx = beginTx(context.id, memoryOf(context));
+      applyMutation(tx, op.pending!.mutation);
+      enqueue.assign({ ...tx.m });
+      for (const o of tx.obs) enqueue({ type: 'kObserve', params: o });
+      const end = { type: 'core.invalidateEnd', replyTo: context.id, tid: op.req.tid };
+      for (const a of sendTo(context.core, end)) enqueue(a);
+    }),
+    /** -EAGAIN from a non-blockable start: no PTE change and no invalidateEnd for this range. */
+    skipRefusedRange: enqueueActions(({ context, enqueue }) => {
+      const op = context.op!;
+      enqueue.assign({ op: { ...op, progress: op.pending!.progressIfRefused, outcome: 'running', pending: null } });
+    }),
+    advanceAfterEnd: enqueueActions(({ context, enqueue }) => {
+      const op = context.op!;
+      enqueue.assign({ op: { ...op, progress: op.pending!.progress, outcome: 'running', pending: null } });
+    }),
+    releaseMmapLock: enqueueActions(({ enqueue }) => enqueue.assign({ op: null })),
+    /** mmget_not_zero. */
+    mmgetNotZero: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'mm.get') return;
+      const ok = context.mmUsers > 0;
+      if (ok) enqueue.assign({ mmUsers: context.mmUsers + 1 });
+      for (const a of sendTo(event.replyTo, replyFor(context.id, event, ok ? 0 : EFAULT))) enqueue(a);
+    }),
+    mmput: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'mm.put') return;
+      enqueue.assign({ mmUsers: Math.max(0, context.mmUsers - 1) });
+      for (const a of sendTo(event.replyTo, replyFor(context.id, { type: event.type, tid: event.tid ?? '' }, 0)))
+        enqueue(a);
+    }),
+    mmgrabOrDrop: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'mm.grab' && event.type !== 'mm.drop') return;
+      enqueue.assign({ mmCount: context.mmCount + (event.type === 'mm.grab' ? 1 : -1) });
+      for (const a of sendTo(event.replyTo, replyFor(context.id, { type: event.type, tid: event.tid ?? '' }, 0)))
+        enqueue(a);
+    }),
+    unpinUserPages: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'mm.unpin') return;
+      const tx = beginTx(context.id, memoryOf(context));
+      const bad = unpinAll(tx, event.pfns ?? []);
+      enqueue.assign({ pages: tx.m.pages, lastGen: tx.m.lastGen });
+      for (const o of tx.obs) enqueue({ type: 'kObserve', params: o });
+      for (const pfn of bad)
+        enqueue({
+          type: 'kObserve',
+          params: {
+            kind: 'mm.misuse',
+            mm: context.id,
+            tid: event.tid ?? null,
+            reason: 'unpin of an unpinned page',
+            pfn,
+          },
+        });
+      for (const a of sendTo(event.replyTo, replyFor(context.id, { type: event.type, tid: event.tid ?? '' }, 0)))
+        enqueue(a);
+    }),
+    adoptParentImage: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'mm.forked') return;
+      const tx = beginTx(context.id, memoryOf(context));
+      adoptForkImage(tx, event.image);
+      enqueue.assign({ ...tx.m });
+      for (const o of tx.obs) enqueue({ type: 'kObserve', params: o });
+    }),
+    /** After exit_mmap every request fails: the address space is gone (mmget_not_zero fails). */
+    replyAddressSpaceGone: enqueueActions(({ context, event, enqueue }) => {
+      if (!isRequest(event)) return;
+      // The OOM reaper skips an mm whose exit finished (MMF_OOM_SKIP): nothing left to reap.
+      const result = event.type === 'mm.oomReap' ? 0 : EFAULT;
+      for (const a of sendTo(event.replyTo, replyFor(context.id, event, result))) enqueue(a);
+    }),
+  },
+}).createMachine({
+  id: 'mm',
+  context: ({ input }) => initialContext(input),
+  initial: 'booting',
+  states: {
+    booting: {
+      always: [{ guard: 'isForkChild', target: 'unborn' }, { target: 'alive' }],
+    },
+    unborn: {
+      meta: { defer: [...LOCKED_REQUESTS, ...LOCKLESS] },
+      on: { 'mm.forked': { target: 'alive', actions: 'adoptParentImage' } },
+    },
+    alive: {
+      initial: 'idle',
+      on: {
+        'mm.get': { actions: 'mmgetNotZero' },
+        'mm.put': { actions: 'mmput' },
+        'mm.grab': { actions: 'mmgrabOrDrop' },
+        'mm.drop': { actions: 'mmgrabOrDrop' },
+        'mm.unpin': { actions: 'unpinUserPages' },
+      },
+      states: {
+        idle: {
+          entry: 'releaseMmapLock',
+          on: Object.fromEntries(
+            LOCKED_REQUESTS.map((type) => [type, { target: 'busy', actions: 'beginOperation' }]),
+          ) as Record<MmRequest['type'], { target: 'busy'; actions: 'beginOperation' }>,
+        },
+        busy: {
+          meta: { defer: LOCKED_REQUESTS },
+          initial: 'running',
+          states: {
+            running: {
+              entry: 'runOperation',
+              always: [
+                { guard: 'operationExited', target: '#mm.exited' },
+                { guard: 'operationNeedsInvalidation', target: 'starting' },
+                { target: '#mm.alive.idle' },
+              ],
+            },
+            starting: {
+              entry: 'sendInvalidateStart',
+              on: {
+                'core.startDone': [
+                  { guard: 'nonBlockableStartRefused', target: 'running', actions: 'skipRefusedRange' },
+                  { target: 'ending', actions: 'changePtesAndEndInvalidation' },
+                ],
+              },
+            },
+            ending: {
+              on: { 'core.endDone': { target: 'running', actions: 'advanceAfterEnd' } },
+            },
+          },
+        },
+      },
+    },
+    exited: {
+      entry: 'releaseMmapLock',
+      on: {
+        ...Object.fromEntries(LOCKED_REQUESTS.map((type) => [type, { actions: 'replyAddressSpaceGone' }])),
+        'mm.get': { actions: 'mmgetNotZero' },
+        'mm.put': { actions: 'mmput' },
+        'mm.grab': { actions: 'mmgrabOrDrop' },
+        'mm.drop': { actions: 'mmgrabOrDrop' },
+        'mm.unpin': { actions: 'unpinUserPages' },
+      },
+    },
+  },
+});

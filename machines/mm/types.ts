@@ -1,0 +1,124 @@
+/**
+ * The data of one process address space (`struct mm_struct` and what hangs off it), as the
+ * plain JSON the mm machine keeps in its context. Every record is keyed by an integer-like
+ * string (vpn, pfn, slot), so JSON serialisation is canonical; records keyed by names
+ * (`files`) are kept with sorted keys by the helpers that write them.
+ *
+ * Field ownership: every field below is written only by the mm actor, under its "mmap lock"
+ * (the one-operation-at-a-time rule of the machine). `pages[pfn].pins` is also written by
+ * `mm.unpin`, which in the kernel needs no mmap lock either.
+ */
+
+/** A `vm_area_struct`: `[start, end)`, page aligned, sorted and non-overlapping in `vmas`. */
+export interface Vma {
+  start: number;
+  end: number;
+  read: boolean;
+  write: boolean;
+  shared: boolean;
+  backing: 'anon' | 'file';
+  /** Page-cache name for file mappings, null for anonymous memory. */
+  file: string | null;
+  /** File page index mapped at `start` (vm_pgoff); 0 for anonymous memory. */
+  pgoff: number;
+  hugetlb: boolean;
+  /** MADV_HUGEPAGE was applied: the walk may report PMD-order mappings here. */
+  thp: boolean;
+  /** VM_IO / VM_PFNMAP: the walk reports ERROR for the whole VMA. */
+  io: boolean;
+}
+
+/** One CPU page-table entry (absent key = `pte_none`). */
+export type Pte =
+  | { kind: 'present'; pfn: number; write: boolean; cow: boolean }
+  | { kind: 'zero' }
+  | { kind: 'swap'; slot: number }
+  | { kind: 'devicePrivate'; pfn: number; owner: string; write: boolean }
+  | { kind: 'deviceExclusive'; pfn: number; owner: string; write: boolean }
+  | { kind: 'migration'; pfn: number; write: boolean }
+  /** Present but PROT_NONE for NUMA hinting: no access until a hint fault restores it. */
+  | { kind: 'protNone'; pfn: number; write: boolean }
+  /** A present "special" PTE (no struct page behind it, e.g. a raw PFN insert). */
+  | { kind: 'special'; pfn: number }
+  /** A non-present entry the walk cannot fault (e.g. hwpoison). */
+  | { kind: 'hwpoison' };
+
+export type PageKind = 'anon' | 'file' | 'zero' | 'device';
+
+/** An allocated physical page. `refcount` counts PTE mappings plus the page cache's reference. */
+export interface Page {
+  gen: number;
+  refcount: number;
+  pins: number;
+  kind: PageKind;
+  data: number[];
+}
+
+/** The mm's memory: everything an operation reads or changes. */
+export interface MmMemory {
+  pageSize: number;
+  wordsPerPage: number;
+  pfnBase: number;
+  hugePageSize: number;
+  /** The shared zero page (allocated at start, never freed). */
+  zeroPfn: number;
+  mmUsers: number;
+  mmCount: number;
+  vmas: Vma[];
+  ptes: Record<number, Pte>;
+  /** Per-vpn CPU PTE version, bumped on every fill, clear, replace, write-protect and move. */
+  versions: Record<number, number>;
+  pages: Record<number, Page>;
+  /** Generation of each pfn that is currently free (so a reused pfn gets gen + 1). */
+  lastGen: Record<number, number>;
+  /** Page cache: file name → page index → pfn. */
+  files: Record<string, Record<number, number>>;
+  /** Swap slots and the data saved in them. */
+  swap: Record<number, number[]>;
+}
+
+/** The notifier events of kernel-model.md §1.5. */
+export type NotifierEvent =
+  | 'UNMAP'
+  | 'CLEAR'
+  | 'PROTECTION_VMA'
+  | 'PROTECTION_PAGE'
+  | 'SOFT_DIRTY'
+  | 'RELEASE'
+  | 'MIGRATE'
+  | 'EXCLUSIVE';
+
+/** One `mmu_notifier_range`: what the mm sends to its core in `core.invalidateStart`. */
+export interface Invalidation {
+  start: number;
+  end: number;
+  event: NotifierEvent;
+  owner: string | null;
+  blockable: boolean;
+}
+
+/** The PTE change an operation makes between `startDone` and `invalidateEnd`, as data. */
+export type Mutation =
+  | { kind: 'none' }
+  /** munmap / exit: zap the PTEs and remove the VMAs of `[start, end)`. */
+  | { kind: 'unmap'; start: number; end: number }
+  /** MADV_DONTNEED / MADV_FREE / OOM reap: zap the PTEs, keep the VMAs. */
+  | { kind: 'zap'; start: number; end: number }
+  /** mprotect: new VMA protection; write-protect PTEs that lost write. */
+  | { kind: 'protect'; start: number; end: number; read: boolean; write: boolean }
+  /** fork (cow: true) or soft-dirty clearing (cow: false): write-protect present PTEs. */
+  | { kind: 'wrprotect'; start: number; end: number; cow: boolean }
+  /** Replace a read-only page (zero page, COW-shared, private file page) by a private copy. */
+  | { kind: 'cowBreak'; vpn: number }
+  | { kind: 'swapOut'; vpn: number }
+  | { kind: 'restoreExclusive'; vpn: number }
+  | { kind: 'migrateToRam'; vpn: number }
+  /** `owner`'s device-private pages in `[start, end)` come back to system memory. */
+  | { kind: 'migrateBack'; start: number; end: number; owner: string }
+  | { kind: 'migrateToDevice'; start: number; end: number; owner: string }
+  | { kind: 'makeExclusive'; start: number; end: number; owner: string };
+
+/** The top of the user address space (the model's ULONG_MAX for whole-mm ranges). */
+export const MM_TASK_SIZE = 2 ** 47;
+/** Where `mm.mmap` without an address starts looking for a free gap. */
+export const MMAP_BASE = 0x100000;
