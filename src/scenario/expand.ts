@@ -46,12 +46,15 @@ function substitute(value: unknown, vars: Record<string, unknown>, file: string)
   return value;
 }
 
+/** The replica placeholder `${i}`, written without a template-literal look-alike. */
+const REPLICA = `$${'{i}'}`;
+
 function expandReplicas(section: unknown, vars: Record<string, unknown>, file: string): unknown {
   if (!section || typeof section !== 'object') return section;
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(section as Record<string, unknown>)) {
     const replicas = (spec as { replicas?: unknown } | null)?.replicas;
-    if (!name.includes('${i}')) {
+    if (!name.includes(REPLICA)) {
       out[name] = substitute(spec, vars, file);
       continue;
     }
