@@ -97,7 +97,11 @@ export class LiveWorld {
         } as never,
       }),
     );
-    const actors = Object.fromEntries(specs.map((s, i) => [s.id, provided[i]]));
+    // An actor that starts from a snapshot (the state a scenario's set-up left it in) gets a
+    // logic whose initial snapshot is that state, rebuilt on the provided machine so its
+    // effects go through this world; entry actions are not run again.
+    const logics = specs.map((s, i) => (s.snapshot ? startingFrom(provided[i], s.snapshot) : provided[i]));
+    const actors = Object.fromEntries(specs.map((s, i) => [s.id, logics[i]]));
     const rootMachine = setup({ actors }).createMachine({
       id: 'mirrorlab',
       entry: specs.map((s) => spawnChild(s.id as never, { id: s.id, systemId: s.id, input: { ...s.input, id: s.id } })),
@@ -233,6 +237,15 @@ export class LiveWorld {
   stop(): void {
     this.root.stop();
   }
+}
+
+function startingFrom(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): AnyStateMachine {
+  const logic = Object.create(machine) as AnyStateMachine;
+  logic.getInitialSnapshot = () =>
+    machine.resolveState({ value: snapshot.value, context: snapshot.context }) as ReturnType<
+      AnyStateMachine['getInitialSnapshot']
+    >;
+  return logic;
 }
 
 export function createLiveWorld(specs: ActorSpec[], options?: LiveWorldOptions): LiveWorld {
