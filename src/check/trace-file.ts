@@ -27,6 +27,8 @@ const traceSchema = z.object({
       label: z.string().optional(),
     }),
   ),
+  /** For a potential deadlock: the other schedules whose lock-order edges close the cycle. */
+  witnesses: z.array(z.array(z.any())).optional(),
 });
 
 export type TraceFile = z.infer<typeof traceSchema>;
@@ -38,6 +40,7 @@ export interface SavedTrace {
   seed: number | null;
   violation: { kind: string; message: string };
   steps: SemanticStep[];
+  witnesses?: SemanticStep[][];
 }
 
 export function writeTrace(path: string, t: SavedTrace): void {
@@ -50,6 +53,7 @@ export function writeTrace(path: string, t: SavedTrace): void {
     seed: t.seed,
     violation: t.violation,
     steps: t.steps as TraceFile['steps'],
+    ...(t.witnesses?.length ? { witnesses: t.witnesses as TraceFile['witnesses'] } : {}),
   };
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
 }
@@ -77,5 +81,6 @@ export function readTrace(path: string): SavedTrace {
     seed: t.seed,
     violation: t.violation,
     steps: t.steps as SemanticStep[],
+    witnesses: (t.witnesses ?? []) as SemanticStep[][],
   };
 }

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { type CheckOptions, type CheckOutcome, checkScenario, type Strategy } from '../check/check-scenario.ts';
 import { writeTrace } from '../check/trace-file.ts';
 import { renderLadder } from '../report/ladder.ts';
+import type { SemanticStep } from '../runtime/controlled-world.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
 import { scenarioFiles } from './scenario-files.ts';
@@ -96,6 +97,7 @@ function saveTraces(outcomes: CheckOutcome[], o: CheckCommandOptions): Map<strin
       seed: o.seed ?? null,
       violation: { kind: v.kind, message: v.message },
       steps: v.trace,
+      witnesses: (v.details as { witnesses?: SemanticStep[][] } | undefined)?.witnesses,
     });
     saved.set(`${c.file}#${v.kind}`, path);
   }

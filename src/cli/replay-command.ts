@@ -24,7 +24,7 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
   const saved = readTrace(path);
   const driver = saved.driver ? { machine: await loadDriverModule(saved.driver), name: saved.driver } : undefined;
   const { world } = await worldFor(saved.scenarioFile, driver);
-  const r = replayTrace(world, saved.steps, defaultMonitors());
+  const r = replayTrace(world, saved.steps, defaultMonitors(), saved.witnesses ?? []);
   const reproduced = r.violations.find((v) => v.kind === saved.violation.kind);
   const verdict = r.divergence ? 'diverged' : reproduced ? 'reproduced' : 'not reproduced';
   let continued = null;

@@ -16,8 +16,18 @@ export interface ReplayResult {
   divergence: null | { at: number; wanted: SemanticStep; enabled: SemanticStep[] };
 }
 
-export function replayTrace(world: ControlledWorld, trace: SemanticStep[], monitors: Monitor[]): ReplayResult {
+/**
+ * `earlier` are whole schedules replayed first with the same monitors (a potential deadlock
+ * is inferred from the lock-order edges of several schedules); the result is about `trace`.
+ */
+export function replayTrace(
+  world: ControlledWorld,
+  trace: SemanticStep[],
+  monitors: Monitor[],
+  earlier: SemanticStep[][] = [],
+): ReplayResult {
   const log = new ViolationLog(monitors, { world });
+  for (const schedule of earlier) runQuietly(world, schedule, log);
   let state = world.initial;
   const done: SemanticStep[] = [];
   for (let i = 0; i < trace.length; i++) {
@@ -32,5 +42,20 @@ export function replayTrace(world: ControlledWorld, trace: SemanticStep[], monit
     state = next;
   }
   if (world.enabled(state).length === 0) log.terminal(state, () => done.slice());
+  log.finish();
   return { replayed: trace.length, state, violations: log.found, divergence: null };
+}
+
+/** Replay a schedule only for what the monitors learn from it (no result). */
+function runQuietly(world: ControlledWorld, trace: SemanticStep[], log: ViolationLog): void {
+  let state = world.initial;
+  const done: SemanticStep[] = [];
+  for (const wanted of trace) {
+    const step = world.match(state, wanted);
+    if (!step) return;
+    const { state: next, record } = world.apply(state, step);
+    done.push(world.semantic(record));
+    log.step(record, state, next, () => done.slice());
+    state = next;
+  }
 }

@@ -107,6 +107,8 @@ export class LockdepMonitor implements Monitor {
           })),
           // A replayable schedule: the one that recorded the last edge of the cycle.
           trace: witnessed.length ? (witnessed[witnessed.length - 1].witness as SemanticStep[]) : [],
+          // Every schedule that contributed an edge: replaying them all re-derives the cycle.
+          witnesses: witnessed.map((e) => e.witness as SemanticStep[]),
         },
       },
     ];
