@@ -11,6 +11,7 @@ import { defaultMonitors } from '../monitors/index.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import type { CompiledScenario } from '../scenario/compile.ts';
 import type { ParamValue } from '../scenario/expand.ts';
+import { driverMisfit } from './driver-fit.ts';
 import { worldFor } from './world-for.ts';
 
 export type Strategy = 'bfs' | 'dfs' | 'random' | 'pct';
@@ -31,6 +32,8 @@ export interface CheckOutcome {
   observations: FoundViolation[];
   /** Why `ok` is false, in words. */
   mismatch: string | null;
+  /** With a driver override: why this scenario was not run (the driver does not fit its slot). */
+  skipped: string | null;
   strategy: string;
   stats: SearchResult['stats'];
   world: ControlledWorld;
@@ -45,6 +48,8 @@ export function search(world: ControlledWorld, strategy: Strategy, limits: Searc
 
 export async function checkScenario(file: string, options: CheckOptions = {}): Promise<CheckOutcome> {
   const { compiled, world } = await worldFor(file, options.driver, options.params);
+  const misfit = options.driver ? driverMisfit(options.driver.machine, compiled) : null;
+  if (misfit) return skippedOutcome(file, compiled, world, `the driver takes no ${misfit.join(', ')}`);
   const defaults = compiled.scenario.check;
   const strategy = options.strategy ?? defaults.strategy ?? 'bfs';
   const limits: SearchLimits = {
@@ -79,8 +84,36 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     violations,
     observations,
     mismatch: problems.length ? problems.join('; ') : null,
+    skipped: null,
     strategy,
     stats: result.stats,
+    world,
+    compiled,
+  };
+}
+
+function skippedOutcome(file: string, compiled: CompiledScenario, world: ControlledWorld, why: string): CheckOutcome {
+  return {
+    file,
+    scenario: compiled.scenario.name ?? file,
+    ok: true,
+    expected: compiled.scenario.expect.violations,
+    expectedObservations: compiled.scenario.expect.observations,
+    violations: [],
+    observations: [],
+    mismatch: null,
+    skipped: why,
+    strategy: 'none',
+    stats: {
+      states: 0,
+      transitions: 0,
+      schedules: 0,
+      elapsedMs: 0,
+      complete: false,
+      statesPerSecond: 0,
+      maxDepthReached: 0,
+      xstateSteps: 0,
+    },
     world,
     compiled,
   };

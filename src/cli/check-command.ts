@@ -54,6 +54,8 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     );
   } else if (driver) {
     out(driverReport(outcomes, driver.name));
+    // For a user's driver the question is which properties it breaks, not the scenarios' expect:.
+    return outcomes.some((c) => c.violations.length > 0) ? 1 : 0;
   } else {
     for (const c of outcomes) out(describeOutcome(c, saved, o.ladder ?? false));
     out(summaryTable(outcomes));
@@ -150,7 +152,10 @@ export function summaryTable(outcomes: CheckOutcome[]): string {
 
 /** For `--driver`: which properties the user's driver keeps and which it breaks, per scenario. */
 function driverReport(outcomes: CheckOutcome[], driver: string): string {
-  const lines = [`Driver ${driver} on ${outcomes.length} scenario(s):`, ''];
+  const ran = outcomes.filter((c) => !c.skipped);
+  const lines = [`Driver ${driver} on ${ran.length} scenario(s):`, ''];
+  for (const c of outcomes) if (c.skipped) lines.push(`  skipped ${c.scenario}: ${c.skipped}`);
+  if (ran.length < outcomes.length) lines.push('');
   const broken = new Map<string, { scenario: string; c: CheckOutcome; v: CheckOutcome['violations'][number] }>();
   for (const c of outcomes)
     for (const v of c.violations) if (!broken.has(v.kind)) broken.set(v.kind, { scenario: c.scenario, c, v });
