@@ -90,6 +90,9 @@ export const madvise: OpHandler<Req<'mm.madvise'>> = (tx, req, progress) => {
   }
   if (req.advice !== 'DONTNEED' && req.advice !== 'FREE') return reply(EINVAL);
   const cursor = (progress as { cursor: number } | null)?.cursor ?? range.start;
+  // Every piece up to the end is done (an empty [cursor, end) would still "intersect" the VMA
+  // that contains `end`, and zap nothing forever).
+  if (cursor >= range.end) return reply(holes);
   const vma = vmasIntersecting(m.vmas, cursor, range.end)[0];
   if (!vma) return reply(holes);
   if (req.advice === 'FREE' && (vma.backing !== 'anon' || vma.shared)) return reply(EINVAL);

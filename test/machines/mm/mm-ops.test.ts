@@ -112,6 +112,12 @@ describe('mm mprotect / madvise', () => {
     expect(k.request({ type: 'mm.read', addr: A }).value).toBe(0);
   });
 
+  it('should stop after the last piece when MADV_DONTNEED covers only the start of a VMA', () => {
+    const k = kitWith(2);
+    expect(k.request({ type: 'mm.madvise', addr: A, length: PAGE, advice: 'DONTNEED' }).result).toBe(0);
+    expect(k.events()).toEqual([['CLEAR', A, A + PAGE]]);
+  });
+
   it('should treat MADV_FREE as an immediate discard of private anonymous pages with CLEAR', () => {
     const k = kitWith(1);
     k.request({ type: 'mm.write', addr: A, value: 9 });
