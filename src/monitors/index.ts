@@ -1,6 +1,7 @@
 /** Every monitor the checker runs, by property name. New instances per search (lockdep keeps state). */
 import { falseOnBlockableMonitor, sleepInAtomicMonitor, sleepInNonblockMonitor } from './callback-rules.ts';
 import { deadlockMonitor } from './deadlock.ts';
+import { expectationMonitor } from './expectation.ts';
 import { fenceUnsignaledMonitor, unboundedRetryMonitor } from './liveness.ts';
 import { LockdepMonitor } from './lockdep.ts';
 import { staleDataMonitor, staleSptsMonitor, useAfterFreeMonitor } from './memory-safety.ts';
@@ -24,6 +25,7 @@ export function defaultMonitors(): Monitor[] {
     unboundedRetryMonitor,
     unhandledEventMonitor,
     modelErrorMonitor,
+    expectationMonitor,
   ];
 }
 
