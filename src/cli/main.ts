@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ScenarioError } from '../scenario/load.ts';
 import { checkCommand } from './check-command.ts';
 import { replayCommand } from './replay-command.ts';
+import { liveRunCommand } from './live-run-command.ts';
 import { runCommand } from './run-command.ts';
 
 function int(name: string) {
@@ -44,8 +45,11 @@ export async function main(
       v,
     ])
     .option('--json', 'machine-readable output')
+    .option('--live', 'run the scenario as live XState actors (createWorld) instead of the controlled runtime')
+    .option('--inspect <url>', 'with --live: stream to the Stately inspector over WebSocket, e.g. ws://localhost:8080')
+    .option('--inspect-log <file>', 'with --live: write Stately inspection events, one JSON per line')
     .action(async (file: string, o) => {
-      code = await runCommand(file, o, out);
+      code = o.live || o.inspect || o.inspectLog ? await liveRunCommand(file, o, out) : await runCommand(file, o, out);
     });
 
   program
@@ -61,6 +65,7 @@ export async function main(
     .option('--save-trace <file>', 'save each counterexample as a replayable JSON trace')
     .option('--driver <module>', "check the bundled battery with this driver module in place of each scenario's driver")
     .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')
+    .option('--no-minimize', 'keep random and pct counterexamples as found (by default they are minimized)')
     .option('--param <key=value>', 'override a scenario param (repeatable)', (v: string, all: string[] = []) => [
       ...all,
       v,

@@ -117,6 +117,36 @@ describe('mirrorlab run', () => {
   });
 });
 
+describe('mirrorlab run --live', () => {
+  it('should run live XState actors and log Stately inspection events with every actor definition', async () => {
+    const log = join(tmp, 'inspect.jsonl');
+    const { code, out } = await cli('run', `${SEEDS}/fault-vs-unmap.yaml`, '--live', '--inspect-log', log);
+    expect(code).toBe(0);
+    expect(out).toMatch(/steps as live XState actors/);
+    const events = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const actors = events.filter((e) => e.type === '@xstate.actor');
+    expect(actors.map((e) => e.name).sort()).toEqual(
+      [
+        'core:p1',
+        'dev:gpu0',
+        'drv:gpu0',
+        'fence:job0',
+        'lock:gpu0',
+        'mirrorlab',
+        'mm:p1',
+        'sub:gpu0',
+        'thread:cpu',
+        'thread:gpu',
+      ].sort(),
+    );
+    expect(JSON.parse(actors.find((e) => e.name === 'sub:gpu0').definition).id).toBe('rangeNotifier');
+    expect(events.some((e) => e.type === '@xstate.event' && e.event.type === 'core.invalidateStart')).toBe(true);
+  });
+});
+
 describe('mirrorlab check --driver', () => {
   it('should report the properties a deliberately broken custom driver breaks, with exit 1', async () => {
     const { code, out } = await cli('check', '--driver', 'examples/drivers/early-return-driver.ts');

@@ -1,0 +1,47 @@
+/**
+ * `mirrorlab run <scenario> --live`: the same scenario as live XState actors (createWorld),
+ * optionally streamed to the Stately inspector (`--inspect ws://localhost:8080`) or to a file
+ * of Stately inspection events (`--inspect-log run.jsonl`).
+ */
+import type { InspectionEvent } from 'xstate';
+import { createWorld } from '../../actors/world.ts';
+import { fileInspector, flushInspector, webSocketInspector } from '../inspect/stately.ts';
+import { eventText, stateText } from '../report/state-text.ts';
+import { parseParamArgs } from '../scenario/expand.ts';
+
+export interface LiveRunOptions {
+  seed?: number;
+  inspect?: string;
+  inspectLog?: string;
+  param?: string[];
+}
+
+export async function liveRunCommand(file: string, o: LiveRunOptions, out: (s: string) => void): Promise<number> {
+  const inspectors = [
+    ...(o.inspect ? [webSocketInspector(o.inspect)] : []),
+    ...(o.inspectLog ? [fileInspector(o.inspectLog)] : []),
+  ];
+  const inspect = inspectors.length
+    ? (e: InspectionEvent) => inspectors.forEach((i) => i.inspect.next?.(e))
+    : undefined;
+  const world = await createWorld(file, {
+    schedule: o.seed === undefined ? 'default' : 'random',
+    seed: o.seed,
+    inspect,
+    params: parseParamArgs(o.param),
+  });
+  world.run();
+  out(
+    `${file}: ${world.steps.length} steps as live XState actors, schedule ${o.seed === undefined ? 'default' : `random seed ${o.seed}`}`,
+  );
+  for (const s of world.steps) {
+    const change = stateText(s.before) === stateText(s.after) ? '' : `  ${stateText(s.before)} → ${stateText(s.after)}`;
+    out(
+      `${String(s.n).padStart(4)}  ${s.actor.padEnd(14)} ← ${eventText(s.event as { type: string })}  (from ${s.from})${change}`,
+    );
+  }
+  await flushInspector();
+  for (const i of inspectors) i.stop?.();
+  world.stop();
+  return 0;
+}
