@@ -5,6 +5,7 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import { exhaustiveSearch } from '../explorer/exhaustive.ts';
+import { contextSwitches, minimizeTrace } from '../explorer/minimize.ts';
 import { samplingSearch } from '../explorer/sampling.ts';
 import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
@@ -20,6 +21,14 @@ export interface CheckOptions extends SearchLimits {
   strategy?: Strategy;
   driver?: { machine: AnyStateMachine; name: string };
   params?: Record<string, ParamValue>;
+  /** Shrink each counterexample (`explorer/minimize.ts`); default: for random and pct, whose traces are long. */
+  minimize?: boolean;
+}
+
+/** A counterexample as reported; `minimizedFrom` is the length the search found, when it was minimized. */
+export interface CheckedViolation extends FoundViolation {
+  minimizedFrom?: number;
+  contextSwitches: number;
 }
 
 export interface CheckOutcome {
@@ -28,7 +37,7 @@ export interface CheckOutcome {
   ok: boolean;
   expected: string[];
   expectedObservations: string[];
-  violations: FoundViolation[];
+  violations: CheckedViolation[];
   observations: FoundViolation[];
   /** Why `ok` is false, in words. */
   mismatch: string | null;
@@ -59,7 +68,10 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     schedules: options.schedules ?? defaults.schedules,
   };
   const result = search(world, strategy, limits);
-  const violations = result.violations.filter((v) => v.severity !== 'observation');
+  const minimize = options.minimize ?? (strategy === 'random' || strategy === 'pct');
+  const violations = result.violations
+    .filter((v) => v.severity !== 'observation')
+    .map((v) => (minimize ? minimized(world, v) : { ...v, contextSwitches: contextSwitches(v.trace) }));
   const observations = result.violations.filter((v) => v.severity === 'observation');
   const expected = compiled.scenario.expect.violations;
   const expectedObservations = compiled.scenario.expect.observations;
@@ -89,6 +101,22 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     stats: result.stats,
     world,
     compiled,
+  };
+}
+
+/** The counterexample shrunk to the fewest steps, then switches; as found when it cannot be replayed alone. */
+function minimized(world: ControlledWorld, v: FoundViolation): CheckedViolation {
+  const m = v.trace.length ? minimizeTrace(world, v.trace, v.kind, { monitors: defaultMonitors }) : null;
+  if (!m?.reproduced || !m.violation) return { ...v, contextSwitches: contextSwitches(v.trace) };
+  const { message, details } = m.violation;
+  return {
+    ...v,
+    message,
+    details,
+    trace: m.trace,
+    steps: m.steps,
+    minimizedFrom: v.steps,
+    contextSwitches: m.contextSwitches,
   };
 }
 

@@ -3,12 +3,22 @@
  * Exit 0 when every outcome matches, 1 when one does not, 2 for bad input.
  */
 import { basename } from 'node:path';
-import { type CheckOptions, type CheckOutcome, checkScenario, type Strategy } from '../check/check-scenario.ts';
+import {
+  type CheckedViolation,
+  type CheckOptions,
+  type CheckOutcome,
+  checkScenario,
+  type Strategy,
+} from '../check/check-scenario.ts';
 import { writeTrace } from '../check/trace-file.ts';
+import { type CriticalReordering, findCriticalReordering } from '../explorer/critical-reordering.ts';
+import type { FoundViolation } from '../explorer/search-types.ts';
+import { defaultMonitors } from '../monitors/index.ts';
 import { renderLadder } from '../report/ladder.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
+import { PROPERTY_KINDS } from '../scenario/schema.ts';
 import { scenarioFiles } from './scenario-files.ts';
 
 export interface CheckCommandOptions {
@@ -23,6 +33,8 @@ export interface CheckCommandOptions {
   driver?: string;
   ladder?: boolean;
   param?: string[];
+  /** `--no-minimize` sets this false: keep random and pct counterexamples as found. */
+  minimize?: boolean;
 }
 
 export async function checkCommand(args: string[], o: CheckCommandOptions, out: (s: string) => void): Promise<number> {
@@ -39,6 +51,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     schedules: o.schedules,
     driver,
     params: parseParamArgs(o.param),
+    minimize: o.minimize === false ? false : undefined,
   };
   const outcomes: CheckOutcome[] = [];
   for (const file of files) outcomes.push(await checkScenario(file, options));
@@ -74,13 +87,38 @@ function toJson(c: CheckOutcome, saved: Map<string, string>) {
       kind: v.kind,
       message: v.message,
       steps: v.steps,
+      minimizedFrom: v.minimizedFrom ?? null,
+      contextSwitches: v.contextSwitches,
       trace: v.trace,
+      criticalReordering: reorderingJson(raceOf(c, v)),
       traceFile: saved.get(`${c.file}#${v.kind}`) ?? null,
       details: v.details ?? null,
     })),
     observations: c.observations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
     stats: { ...c.stats, strategy: c.strategy },
   };
+}
+
+/** The pair of steps whose reversal makes the counterexample pass, if there is one. */
+function raceOf(c: CheckOutcome, v: CheckedViolation): CriticalReordering | null {
+  return v.trace.length ? findCriticalReordering(c.world, v.trace, v.kind, { monitors: defaultMonitors }) : null;
+}
+
+function reorderingJson(r: CriticalReordering | null) {
+  if (!r) return null;
+  return {
+    text: r.text,
+    first: { step: r.first.index + 1, ...r.first.step },
+    second: { step: r.second.index + 1, ...r.second.step },
+    passing: r.passing,
+  };
+}
+
+/** `after 12 steps` / `after 12 steps (minimized from 40; 5 context switches)`. */
+function lengthText(v: CheckedViolation | FoundViolation): string {
+  const m = v as Partial<CheckedViolation>;
+  if (m.minimizedFrom === undefined) return `after ${v.steps} steps`;
+  return `after ${v.steps} steps (minimized from ${m.minimizedFrom}; ${m.contextSwitches} context switches)`;
 }
 
 function saveTraces(outcomes: CheckOutcome[], o: CheckCommandOptions): Map<string, string> {
@@ -111,10 +149,14 @@ function describeOutcome(c: CheckOutcome, saved: Map<string, string>, ladder: bo
   if (c.mismatch) lines.push(`      ${c.mismatch}`);
   for (const v of [...c.violations, ...c.observations]) {
     const tag = v.severity === 'observation' ? 'observed' : 'violation';
-    lines.push(`      ${tag} ${v.kind} after ${v.steps} steps: ${v.message}`);
+    lines.push(`      ${tag} ${v.kind} ${lengthText(v)}: ${v.message}`);
     const file = saved.get(`${c.file}#${v.kind}`);
     if (file) lines.push(`      replay: mirrorlab replay ${file}`);
-    if ((ladder || !c.ok) && v.trace.length) lines.push(indent(renderLadder(c.world, v.trace), 6));
+    if ((ladder || !c.ok) && v.trace.length) {
+      lines.push(indent(renderLadder(c.world, v.trace), 6));
+      const race = v.severity === 'observation' ? null : raceOf(c, v as CheckedViolation);
+      if (race) lines.push(`      ${race.text}`);
+    }
   }
   return lines.join('\n');
 }
@@ -159,19 +201,8 @@ function driverReport(outcomes: CheckOutcome[], driver: string): string {
   const broken = new Map<string, { scenario: string; c: CheckOutcome; v: CheckOutcome['violations'][number] }>();
   for (const c of outcomes)
     for (const v of c.violations) if (!broken.has(v.kind)) broken.set(v.kind, { scenario: c.scenario, c, v });
-  const checked = [
-    'stale-spte',
-    'use-after-free',
-    'seq-invariant',
-    'false-on-blockable',
-    'sleep-in-nonblock',
-    'sleep-in-atomic',
-    'deadlock',
-    'potential-deadlock',
-    'fence-unsignaled',
-    'unhandled-event',
-    'model-error',
-  ];
+  // Every property a driver can break (the observations and scenario expectations are not driver properties).
+  const checked = PROPERTY_KINDS.filter((k) => !['stale-data', 'unbounded-retry', 'expectation'].includes(k));
   for (const k of checked)
     lines.push(
       `  ${broken.has(k) ? 'BREAKS' : 'keeps '}  ${k}${broken.has(k) ? `  (in ${broken.get(k)!.scenario})` : ''}`,
@@ -179,6 +210,8 @@ function driverReport(outcomes: CheckOutcome[], driver: string): string {
   for (const [k, { c, v }] of broken) {
     lines.push('', `${k} in ${c.scenario}: ${v.message}`);
     if (v.trace.length) lines.push(indent(renderLadder(c.world, v.trace), 2));
+    const race = raceOf(c, v);
+    if (race) lines.push(`  ${race.text}`);
   }
   return lines.join('\n');
 }

@@ -22,7 +22,9 @@ export async function liveRunCommand(file: string, o: LiveRunOptions, out: (s: s
     ...(o.inspectLog ? [fileInspector(o.inspectLog)] : []),
   ];
   const inspect = inspectors.length
-    ? (e: InspectionEvent) => inspectors.forEach((i) => i.inspect.next?.(e))
+    ? (e: InspectionEvent) => {
+        for (const i of inspectors) i.inspect.next?.(e);
+      }
     : undefined;
   const world = await createWorld(file, {
     schedule: o.seed === undefined ? 'default' : 'random',

@@ -6,8 +6,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ScenarioError } from '../scenario/load.ts';
 import { checkCommand } from './check-command.ts';
-import { replayCommand } from './replay-command.ts';
 import { liveRunCommand } from './live-run-command.ts';
+import { machinesCommand } from './machines-command.ts';
+import { replayCommand } from './replay-command.ts';
 import { runCommand } from './run-command.ts';
 
 function int(name: string) {
@@ -73,6 +74,15 @@ export async function main(
     .option('--json', 'machine-readable output')
     .action(async (files: string[], o) => {
       code = await checkCommand(files.length ? files : ['scenarios/seeds'], o, out);
+    });
+
+  program
+    .command('machines')
+    .description('list the machines, or print one as a Mermaid state diagram or as JSON (for the Stately editor)')
+    .argument('[name]', 'a machine name from the list')
+    .option('--json', "the machine's structure as JSON instead of Mermaid")
+    .action((name: string | undefined, o) => {
+      code = machinesCommand(name, o, out);
     });
 
   program

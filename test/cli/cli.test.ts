@@ -168,3 +168,26 @@ describe('mirrorlab check --driver', () => {
     expect((await cli('check', '--driver', file)).code).toBe(2);
   });
 });
+
+describe('mirrorlab machines', () => {
+  it('should list every machine and print one as a Mermaid diagram with named guards', async () => {
+    const list = await cli('machines');
+    expect(list.out).toMatch(/range-notifier\s+id 'rangeNotifier'/);
+    expect(list.out).toMatch(/driver-shadow-pte/);
+    const { code, out } = await cli('machines', 'pt-lock');
+    expect(code).toBe(0);
+    expect(out.split('\n')[0]).toBe('stateDiagram-v2');
+    expect(out).toMatch(/ptLock_free --> ptLock_held_shared : lock\.acquire \[wantsSharedHold\]/);
+  });
+
+  it('should print the structure as JSON with named actions kept', async () => {
+    const { out } = await cli('machines', 'range-notifier', '--json');
+    const config = JSON.parse(out);
+    expect(config.id).toBe('rangeNotifier');
+    expect(config.states.detached.on['sub.attach'].actions).toBe('storeAttachSeq');
+  });
+
+  it('should exit 2 for an unknown machine name', async () => {
+    expect((await cli('machines', 'nope')).code).toBe(2);
+  });
+});

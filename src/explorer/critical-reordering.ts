@@ -1,0 +1,119 @@
+/**
+ * The critical reordering of a failing schedule (anchors §13 item 6): two steps whose order, once
+ * reversed, turns the failing schedule into a passing one. It names the race in the schedule's
+ * own terms: "step 2 (counter ← counter.read from w1) before step 5 (counter ← counter.write
+ * from w0)".
+ *
+ * For steps i < j of the schedule (nearest pairs first, so adjacent steps come first; among
+ * equally near pairs the latest first, the last moment the failure could still be avoided), two
+ * reversals are tried: i postponed to just after j, and j brought forward to just before i. The
+ * reversed schedule is executed in "follow" mode (at each point the earliest listed step that
+ * can run, runs), so steps that depend on a moved step move with it; when no listed step can
+ * run any more, or all ran, it goes on towards a final state, each time running the actor that
+ * waited longest (the reversal may change what later steps carry: a retry instead of a result).
+ * A reversal counts when j really ran before i, the violation kind was not reported, no kind was
+ * reported that the failing schedule did not report, and the schedule was judged:
+ *   - it reached a final state (no step enabled): a whole passing schedule; or
+ *   - every step of the failing schedule ran and the failing schedule was not judged at a final
+ *     state (deadlocks and other end-state properties are judged only there, so for them "not
+ *     reported" before the end would only mean "not judged yet").
+ * Pairs of deliveries over one channel (same sender, same receiver: FIFO) are skipped. The
+ * number of executions is bounded, so the search is deterministic.
+ */
+import type { Monitor } from '../monitors/monitor.ts';
+import type { ControlledWorld, SemanticStep } from '../runtime/controlled-world.ts';
+import { runSchedule } from './minimize.ts';
+
+export interface CriticalReordering {
+  /** 0-based indices into the failing schedule; `first` ran before `second` there. */
+  first: { index: number; step: SemanticStep };
+  second: { index: number; step: SemanticStep };
+  /** The passing schedule, as executed (to a final state when the reversal got there). */
+  passing: SemanticStep[];
+  /** "the race: step 12 (drv:gpu0 ← sub.retryResult) before step 13 (sub:gpu0 ← sub.setSeq)". */
+  text: string;
+}
+
+export interface CriticalReorderingOptions {
+  /** Fresh monitors for one execution. */
+  monitors: () => Monitor[];
+  /** Schedule executions the search may spend (default 2 000). */
+  maxRuns?: number;
+}
+
+export function findCriticalReordering(
+  world: ControlledWorld,
+  trace: readonly SemanticStep[],
+  kind: string,
+  options: CriticalReorderingOptions,
+): CriticalReordering | null {
+  const failing = runSchedule(world, trace, options.monitors(), { mode: 'strict', kind });
+  if (failing.reachedAt === null || !failing.complete) return null;
+  const allowed = new Set(failing.kinds);
+  allowed.delete(kind);
+  const steps = failing.executed;
+  const n = steps.length;
+  let runs = 0;
+  const maxRuns = options.maxRuns ?? 2_000;
+  const extend = Math.max(100, 4 * n);
+  for (let distance = 1; distance < n; distance++) {
+    for (let i = n - 1 - distance; i >= 0; i--) {
+      const j = i + distance;
+      if (!reorderable(steps[i], steps[j])) continue;
+      for (const order of [postpone(n, i, j), bringForward(n, i, j)]) {
+        if (runs++ >= maxRuns) return null;
+        const listed = order.map((k) => steps[k]);
+        const r = runSchedule(world, listed, options.monitors(), { mode: 'follow', kind, extend });
+        if (r.violation || r.kinds.some((k) => !allowed.has(k))) continue;
+        if (!r.terminal && !(r.complete && !failing.terminal)) continue;
+        // `r.order` indexes `order` (-1 for steps taken towards the end); back to the failing indices.
+        const ran = r.order.map((k) => (k < 0 ? -1 : order[k]));
+        const at = { i: ran.indexOf(i), j: ran.indexOf(j) };
+        if (at.i < 0 || at.j < 0 || at.j > at.i) continue;
+        return {
+          first: { index: i, step: steps[i] },
+          second: { index: j, step: steps[j] },
+          passing: r.executed,
+          text: raceText(steps, i, j),
+        };
+      }
+    }
+  }
+  return null;
+}
+
+/** Two deliveries over one channel (same sender, same receiver) keep their order: FIFO. */
+function reorderable(a: SemanticStep, b: SemanticStep): boolean {
+  return a.actor !== b.actor || a.kind !== 'deliver' || b.kind !== 'deliver' || a.from !== b.from;
+}
+
+/** Indices 0..n-1 with i moved to just after j. */
+function postpone(n: number, i: number, j: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) {
+    if (k !== i) out.push(k);
+    if (k === j) out.push(i);
+  }
+  return out;
+}
+
+/** Indices 0..n-1 with j moved to just before i. */
+function bringForward(n: number, i: number, j: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) {
+    if (k === i) out.push(j);
+    if (k !== j) out.push(k);
+  }
+  return out;
+}
+
+function raceText(steps: SemanticStep[], i: number, j: number): string {
+  const sameActor = steps[i].actor === steps[j].actor;
+  return `the race: step ${i + 1} (${stepText(steps[i], sameActor)}) before step ${j + 1} (${stepText(steps[j], sameActor)})`;
+}
+
+/** `actor ← event`, with the sender when two steps of one actor race, or the step's own kind. */
+export function stepText(s: SemanticStep, withSender = false): string {
+  const how = s.kind === 'deliver' ? (withSender && s.from ? ` from ${s.from}` : '') : ` (${s.kind})`;
+  return `${s.actor} ← ${s.event.type}${how}`;
+}
