@@ -2,6 +2,7 @@
 import { falseOnBlockableMonitor, sleepInAtomicMonitor, sleepInNonblockMonitor } from './callback-rules.ts';
 import { deadlockMonitor } from './deadlock.ts';
 import { expectationMonitor } from './expectation.ts';
+import { fenceOrderMonitor } from './fence-order.ts';
 import { fenceUnsignaledMonitor, unboundedRetryMonitor } from './liveness.ts';
 import { LockdepMonitor } from './lockdep.ts';
 import { staleDataMonitor, staleSptsMonitor, useAfterFreeMonitor } from './memory-safety.ts';
@@ -22,6 +23,7 @@ export function defaultMonitors(): Monitor[] {
     deadlockMonitor,
     new LockdepMonitor(),
     fenceUnsignaledMonitor,
+    fenceOrderMonitor,
     unboundedRetryMonitor,
     unhandledEventMonitor,
     modelErrorMonitor,

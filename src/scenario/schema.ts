@@ -19,6 +19,7 @@ export const PROPERTY_KINDS = [
   'deadlock',
   'potential-deadlock',
   'fence-unsignaled',
+  'fence-order',
   'unbounded-retry',
   'unhandled-event',
   'model-error',

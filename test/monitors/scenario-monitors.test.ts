@@ -31,3 +31,32 @@ describe('expectation monitor', () => {
     expect(r.violations).toEqual([]);
   });
 });
+
+describe('fence-order monitor', () => {
+  const fences = (second: number) => `
+processes:
+  p1: { vmas: [] }
+fences:
+  a: { context: 7, seqno: 1 }
+  b: { context: 7, seqno: ${second} }
+threads:
+  t1: { ops: [{ signal: { fence: a } }] }
+  t2: { ops: [{ signal: { fence: b } }] }
+`;
+
+  it('should report a later seqno of a context signalling before an earlier one', async () => {
+    const r = search(await worldOf(fences(2)), 'bfs', {});
+    expect(r.violations.map((v) => v.kind)).toEqual(['fence-order']);
+    expect(r.violations[0].message).toMatch(/fence:b \(context 7, seqno 2\) signalled before fence:a \(seqno 1\)/);
+  });
+
+  it('should accept fences on one context signalling in seqno order only', async () => {
+    const single = fences(2)
+      .replace('  t2: { ops: [{ signal: { fence: b } }] }\n', '')
+      .replace(
+        '  t1: { ops: [{ signal: { fence: a } }] }',
+        '  t1: { ops: [{ signal: { fence: a } }, { signal: { fence: b } }] }',
+      );
+    expect(search(await worldOf(single), 'bfs', {}).violations).toEqual([]);
+  });
+});
