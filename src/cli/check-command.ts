@@ -28,6 +28,7 @@ export interface CheckCommandOptions {
   time?: number;
   seed?: number;
   schedules?: number;
+  pctDepth?: number;
   saveTrace?: string;
   json?: boolean;
   driver?: string;
@@ -49,6 +50,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     timeLimit: o.time,
     seed: o.seed,
     schedules: o.schedules,
+    pctDepth: o.pctDepth,
     driver,
     params: parseParamArgs(o.param),
     minimize: o.minimize === false ? false : undefined,

@@ -63,6 +63,11 @@ export async function main(
     .option('--time <s>', 'stop after this many seconds', seconds)
     .option('--seed <n>', 'seed for random and pct', int('--seed'))
     .option('--schedules <n>', 'schedules for random and pct', int('--schedules'))
+    .option(
+      '--pct-depth <d>',
+      "PCT's bug depth d: d-1 priority change points per schedule (default 3)",
+      int('--pct-depth'),
+    )
     .option('--save-trace <file>', 'save each counterexample as a replayable JSON trace')
     .option('--driver <module>', "check the bundled battery with this driver module in place of each scenario's driver")
     .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')

@@ -73,6 +73,29 @@ describe('mirrorlab check', () => {
   });
 });
 
+describe('mirrorlab check --strategy pct', () => {
+  it('should take the PCT depth and find the planted bug, with a minimized replayable trace', async () => {
+    const { out } = await cli(
+      'check',
+      `${SEEDS}/missing-set-seq.yaml`,
+      '--strategy',
+      'pct',
+      '--pct-depth',
+      '2',
+      '--schedules',
+      '300',
+      '--seed',
+      '5',
+      '--json',
+    );
+    const [r] = JSON.parse(out);
+    expect(r.ok).toBe(true);
+    const v = r.violations.find((x: { kind: string }) => x.kind === 'stale-spte');
+    expect(v.steps).toBeLessThanOrEqual(v.minimizedFrom);
+    expect(r.stats.strategy).toBe('pct');
+  });
+});
+
 describe('mirrorlab replay', () => {
   it('should reproduce a saved counterexample and report a divergence for a tampered one', async () => {
     const trace = join(tmp, 'missing-set-seq.json');
