@@ -28,6 +28,7 @@ export interface CheckCommandOptions {
   time?: number;
   seed?: number;
   schedules?: number;
+  por?: boolean;
   pctDepth?: number;
   saveTrace?: string;
   json?: boolean;
@@ -50,6 +51,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     timeLimit: o.time,
     seed: o.seed,
     schedules: o.schedules,
+    por: o.por,
     pctDepth: o.pctDepth,
     driver,
     params: parseParamArgs(o.param),

@@ -63,6 +63,7 @@ export async function main(
     .option('--time <s>', 'stop after this many seconds', seconds)
     .option('--seed <n>', 'seed for random and pct', int('--seed'))
     .option('--schedules <n>', 'schedules for random and pct', int('--schedules'))
+    .option('--por', 'partial-order reduction (sleep sets) for bfs and dfs: same verdicts, fewer transitions')
     .option(
       '--pct-depth <d>',
       "PCT's bug depth d: d-1 priority change points per schedule (default 3)",

@@ -14,6 +14,8 @@ export interface SearchLimits {
   pctDepth?: number;
   /** Stop at the first violation instead of collecting one per kind. */
   stopOnFirst?: boolean;
+  /** Exhaustive strategies: partial-order reduction (sleep sets, src/explorer/por.ts). */
+  por?: boolean;
 }
 
 export interface FoundViolation extends Violation {

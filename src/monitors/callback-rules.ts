@@ -20,6 +20,8 @@ function blocking(o: Observation): { tid: string; on: string } | null {
 
 export const falseOnBlockableMonitor: Monitor = {
   name: 'false-on-blockable',
+  interest: (_world, record) =>
+    record.actor.startsWith('sub:') && record.message.event.type === 'drv.invalidateReturned' ? 'local' : 'skip',
   onStep(ctx, record: StepRecord, before) {
     if (!record.actor.startsWith('sub:')) return null;
     const ev = record.message.event as { type: string; ok?: boolean };
@@ -39,6 +41,12 @@ export const falseOnBlockableMonitor: Monitor = {
 
 export const sleepInNonblockMonitor: Monitor = {
   name: 'sleep-in-nonblock',
+  interest: (_world, record) =>
+    record.observations.some((o) => blocking(o) !== null) ||
+    (record.message.event.type === 'lock.acquire' && record.actor.startsWith('lock:'))
+      ? 'global'
+      : 'skip',
+  reads: (world) => [...topology(world).locks, ...topology(world).subs],
   onStep(ctx, record, before) {
     const sleeps = record.observations.map(blocking).filter((b) => b !== null);
     // A blocking acquire of a sleeping lock is a might_sleep() even when it is uncontended.
@@ -64,6 +72,8 @@ export const sleepInNonblockMonitor: Monitor = {
 
 export const sleepInAtomicMonitor: Monitor = {
   name: 'sleep-in-atomic',
+  interest: (_world, record) => (record.observations.some((o) => blocking(o) !== null) ? 'global' : 'skip'),
+  reads: (world) => topology(world).locks,
   onStep(ctx, record, before) {
     const sleeps = record.observations.map(blocking).filter((b) => b !== null);
     if (sleeps.length === 0) return null;

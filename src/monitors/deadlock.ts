@@ -118,7 +118,9 @@ export const deadlockMonitor: Monitor = {
     const edges = waitEdges(world, state);
     const cycle = findCycle(edges);
     const stuck = world.actors
-      .map((a, i) => (state.inboxes[i].length ? `${a.id} holds ${state.inboxes[i].length} deferred message(s)` : ''))
+      .map((a, i) =>
+        world.inbox(state, i).length ? `${a.id} holds ${world.inbox(state, i).length} deferred message(s)` : '',
+      )
       .filter(Boolean);
     const lines = [...blocked, ...edges.map((e) => e.text), ...stuck];
     return {

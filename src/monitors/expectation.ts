@@ -6,6 +6,7 @@ import type { Monitor } from './monitor.ts';
 
 export const expectationMonitor: Monitor = {
   name: 'expectation',
+  interest: (_world, record) => (record.observations.some((o) => o.kind === 'thread.mismatch') ? 'local' : 'skip'),
   onStep(_ctx, record) {
     for (const o of record.observations) {
       if (o.kind !== 'thread.mismatch') continue;

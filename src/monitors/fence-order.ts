@@ -8,6 +8,8 @@ import { ctxOf, topology } from './topology.ts';
 
 export const fenceOrderMonitor: Monitor = {
   name: 'fence-order',
+  interest: (_world, record) => (record.observations.some((o) => o.kind === 'fence.signaled') ? 'global' : 'skip'),
+  reads: (world) => topology(world).fences,
   onStep(ctx, record, before) {
     for (const o of record.observations) {
       if (o.kind !== 'fence.signaled') continue;

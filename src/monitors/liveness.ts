@@ -40,6 +40,7 @@ export const fenceUnsignaledMonitor: Monitor = {
 
 export const unboundedRetryMonitor: Monitor = {
   name: 'unbounded-retry',
+  interest: (_world, record) => (record.actor.startsWith('drv:') && record.sends.length ? 'local' : 'skip'),
   onStep(ctx, record) {
     if (!record.actor.startsWith('drv:')) return null;
     for (const s of record.sends) {

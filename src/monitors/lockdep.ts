@@ -8,8 +8,8 @@
  * is a deadlock that some schedule can reach, even if no explored schedule reached it; it is
  * reported with the witness fragments of its edges.
  */
-import type { SemanticStep, StepRecord, WorldState } from '../runtime/controlled-world.ts';
-import type { Monitor, MonitorContext, Violation } from './monitor.ts';
+import type { ControlledWorld, SemanticStep, StepRecord, WorldState } from '../runtime/controlled-world.ts';
+import type { Interest, Monitor, MonitorContext, Violation } from './monitor.ts';
 import { callbackTids, heldLocks, topology } from './topology.ts';
 
 const FENCE = 'dma_fence_map';
@@ -35,6 +35,27 @@ const WITNESS_STEPS = 8;
 export class LockdepMonitor implements Monitor {
   readonly name = 'potential-deadlock';
   private edges = new Map<string, Edge>();
+
+  interest(world: ControlledWorld, record: StepRecord): Interest {
+    const taking = record.observations.some(
+      (o) =>
+        String(o.tid ?? '') !== '' &&
+        (o.kind === 'lock.wait' ||
+          o.kind === 'lock.acquired' ||
+          o.kind === 'fence.waitBegin' ||
+          (o.kind === 'alloc' && o.reclaim)),
+    );
+    const invalidates = record.sends.some((s) => {
+      const ev = world.message(s.msg).event as { type: string; tid?: string };
+      return ev.type === 'core.invalidateStart' && !!ev.tid;
+    });
+    return taking || invalidates ? 'global' : 'skip';
+  }
+
+  reads(world: ControlledWorld): number[] {
+    const t = topology(world);
+    return [...t.locks, ...t.subs, ...t.devices];
+  }
 
   reset(): void {
     this.edges = new Map(

@@ -7,8 +7,8 @@
  *   - `use-after-free`: the device accessed a page that was freed, or freed and reused (its
  *     generation moved on), while the device held no pin on it.
  */
-import type { ControlledWorld, WorldState } from '../runtime/controlled-world.ts';
-import type { Monitor } from './monitor.ts';
+import type { ControlledWorld, StepRecord, WorldState } from '../runtime/controlled-world.ts';
+import type { Interest, Monitor } from './monitor.ts';
 import { ctxOf, mmMemory, topology } from './topology.ts';
 
 interface DevEntry {
@@ -24,6 +24,11 @@ function pageSizeOf(world: ControlledWorld, state: WorldState, dev: string): num
 
 export const staleSptsMonitor: Monitor = {
   name: 'stale-spte',
+  interest: (_world, record) =>
+    record.before !== record.after && (record.actor.startsWith('dev:') || record.actor.startsWith('mm:'))
+      ? 'global'
+      : 'skip',
+  reads: (world) => [...topology(world).devices, ...topology(world).mms],
   onStep(ctx, record, _before, after) {
     const { world } = ctx;
     const t = topology(world);
@@ -54,8 +59,13 @@ export const staleSptsMonitor: Monitor = {
   },
 };
 
+const accesses = (record: StepRecord, pinnedOnly: boolean): Interest =>
+  record.observations.some((o) => o.kind === 'dev.access' && (!pinnedOnly || o.pinned)) ? 'global' : 'skip';
+
 export const useAfterFreeMonitor: Monitor = {
   name: 'use-after-free',
+  interest: (_world, record) => accesses(record, false),
+  reads: (world) => [...topology(world).devices, ...topology(world).mms],
   onStep(ctx, record, before) {
     const { world } = ctx;
     for (const o of record.observations) {
@@ -80,6 +90,8 @@ export const useAfterFreeMonitor: Monitor = {
 
 export const staleDataMonitor: Monitor = {
   name: 'stale-data',
+  interest: (_world, record) => accesses(record, true),
+  reads: (world) => [...topology(world).devices, ...topology(world).mms],
   onStep(ctx, record, before) {
     const { world } = ctx;
     for (const o of record.observations) {

@@ -12,6 +12,8 @@ function errorsOf(ctx: unknown): unknown[] {
 
 export const modelErrorMonitor: Monitor = {
   name: 'model-error',
+  // Reads only the acting actor's own context before and after.
+  interest: (_world, record) => (record.before !== record.after ? 'local' : 'skip'),
   onStep(ctx, record, before, after) {
     if (record.before === record.after) return null;
     const was = errorsOf(ctx.world.snapshot(before, record.step.actor).context);

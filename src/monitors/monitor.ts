@@ -19,8 +19,28 @@ export interface MonitorContext {
   world: ControlledWorld;
 }
 
+/**
+ * How a monitor's `onStep` depends on a kind of step (decided once per distinct machine
+ * transition, from its cached record):
+ *   - `skip`: it always returns null for such steps, so it need not be called;
+ *   - `local`: its verdict is a function of the step's record and the acting actor's own
+ *     snapshots before and after, so one call per distinct transition is enough;
+ *   - `global`: it reads other actors' state too, so it runs on every occurrence (and the
+ *     step counts as visible for partial-order reduction).
+ * A monitor without `interest` is treated as `global` for every step (safe, slow).
+ */
+export type Interest = 'skip' | 'local' | 'global';
+
 export interface Monitor {
   readonly name: string;
+  /** Which steps `onStep` cares about, and what it reads (see `Interest`). */
+  interest?(world: ControlledWorld, record: StepRecord): Interest;
+  /**
+   * For a `global` monitor: the actors (indices) whose situations before the step (snapshot,
+   * inbox, timers, choice), together with the step itself, decide everything `onStep` does,
+   * its bookkeeping included. A search then runs it once per distinct combination.
+   */
+  reads?(world: ControlledWorld): number[];
   /** Called once before a search or a run. */
   reset?(ctx: MonitorContext): void;
   /** After each step; `trace()` builds the schedule so far (including this step) on demand. */

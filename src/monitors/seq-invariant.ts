@@ -9,7 +9,7 @@
  *     (its seq equals the odd global seq).
  */
 import type { Monitor } from './monitor.ts';
-import { ctxOf } from './topology.ts';
+import { ctxOf, topology } from './topology.ts';
 
 interface CoreCtx {
   seq: number;
@@ -31,6 +31,13 @@ function coreRule(before: CoreCtx, after: CoreCtx): string | null {
 
 export const seqInvariantMonitor: Monitor = {
   name: 'seq-invariant',
+  interest(world, record) {
+    if (record.actor.startsWith('core:')) return record.before !== record.after ? 'local' : 'skip';
+    if (!record.actor.startsWith('sub:')) return 'skip';
+    // A read_begin answer is judged against the core's seq: another actor's state.
+    return record.sends.some((s) => world.message(s.msg).event.type === 'sub.readBeginResult') ? 'global' : 'local';
+  },
+  reads: (world) => [...topology(world).cores, ...topology(world).subs],
   onStep(ctx, record, before, after) {
     const { world } = ctx;
     const actor = record.actor;

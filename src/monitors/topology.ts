@@ -78,7 +78,8 @@ export function heldLocks(world: ControlledWorld, state: WorldState): Map<string
   for (const i of topology(world).locks) {
     const c = ctxOf<{ holders: { tid: string }[] }>(world, state, i);
     if (!c.holders?.length) continue;
-    const releasing = state.inboxes[i]
+    const releasing = world
+      .inbox(state, i)
       .map((m) => world.message(m).event as { type: string; tid?: string })
       .filter((e) => e.type === 'lock.release')
       .map((e) => e.tid);

@@ -3,6 +3,7 @@ import type { Monitor } from './monitor.ts';
 
 export const unhandledEventMonitor: Monitor = {
   name: 'unhandled-event',
+  interest: (_world, record) => (record.policy === 'unhandled' ? 'local' : 'skip'),
   onStep(ctx, record, before) {
     if (record.policy !== 'unhandled') return null;
     const snap = ctx.world.snapshot(before, record.step.actor);

@@ -1,15 +1,18 @@
 /**
  * The controlled runtime: every actor's pure machine, with all delivery decided outside XState.
  *
- * A world state is an immutable value made of small integers:
- *   - `locals[i]`   the interned snapshot of actor i (equal snapshots share one id),
- *   - `choices[i]`  the interned pending choice of actor i (0: none),
- *   - `timers[i]`   the pending timers of actor i (interned message ids, in the order set),
- *   - `inboxes[i]`  the FIFO inbox of actor i (interned message ids).
- * Steps are: deliver the first non-deferred inbox message of an actor, fire a pending timer,
- * or take one option of a pending choice. Each distinct (actor, local state, message) is run
- * through XState once and cached (xstate-notes §9: the cache is what makes search fast while
- * the machines stay the single source of truth).
+ * Each actor's whole local situation — its interned snapshot, its pending choice, its pending
+ * timers and its FIFO inbox — is interned as one small integer, the actor's *local id*. A world
+ * state is then just a vector of local ids, one per actor (`WorldState.vec`).
+ * Steps are: deliver the first non-deferred inbox message of an actor (per sender), fire a
+ * pending timer, or take one option of a pending choice. Everything about a step is cached:
+ *   - the machine transition per (actor, snapshot, message) (xstate-notes §9: XState runs once
+ *     per distinct local step, the machines stay the single source of truth),
+ *   - the enabled steps per local id, and per (local id, step) the next local id and the
+ *     messages sent to others (an `Outcome`), with its step record,
+ *   - appending a message to an inbox, per (local id, message).
+ * So a step of the search is: copy the vector, set one entry, and one cached append per message
+ * sent. No JSON and no string maps on that path.
  */
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import type { KChooseParams, Observation } from '../../machines/kernel-actions.ts';
@@ -22,13 +25,6 @@ export interface ActorSpec {
   input: Record<string, unknown>;
   /** Start from this snapshot (of the same machine) instead of the machine's initial state. */
   snapshot?: AnyMachineSnapshot;
-}
-
-export interface WorldState {
-  readonly locals: Int32Array;
-  readonly choices: Int32Array;
-  readonly timers: readonly (readonly number[])[];
-  readonly inboxes: readonly (readonly number[])[];
 }
 
 /** A message as stored in the tables: who sent it and what. Timers use `from = 'timer'`. */
@@ -44,7 +40,7 @@ export type Step =
   | { kind: 'timer'; actor: number; index: number }
   | { kind: 'choose'; actor: number; option: number };
 
-/** What one step did, for monitors, timelines and traces. */
+/** What one step did, for monitors, timelines and traces. Cached: treat it as read-only. */
 export interface StepRecord {
   step: Step;
   actor: string;
@@ -58,9 +54,14 @@ export interface StepRecord {
   sends: { to: string; msg: number }[];
   choice: KChooseParams | null;
   observations: Observation[];
+  /** Id of the machine transition (actor, snapshot, message) behind this step. */
+  transition: number;
 }
 
-interface CachedTransition {
+/** The cached effect of one message on one actor's snapshot. */
+export interface CachedTransition {
+  id: number;
+  actor: number;
   after: number;
   policy: 'handled' | 'ignored' | 'unhandled';
   sends: { to: number; msg: number }[];
@@ -70,6 +71,71 @@ interface CachedTransition {
   observations: Observation[];
 }
 
+/** One actor's local situation, interned. */
+interface Local {
+  snap: number;
+  choice: number;
+  timers: number[];
+  inbox: number[];
+  /** Enabled steps from this local situation (computed on first use). */
+  steps: LocalStep[] | null;
+  /** Steps asked for that are not enabled (e.g. a deferred message given to `apply`). */
+  extra: LocalStep[] | null;
+  /** Local ids after appending a message id (cached): message ids and results, side by side. */
+  appendMsgs: number[] | null;
+  appendIds: number[] | null;
+  /** Local id of the same situation with the inbox ordered by sender (-1: not computed yet). */
+  canon: number;
+}
+
+/** One enabled step of one actor in one local situation, and (once resolved) what it does. */
+export interface LocalStep {
+  /** Global id of this local step (for compact search nodes). */
+  id: number;
+  actor: number;
+  /** The local id it is taken from. */
+  from: number;
+  step: Step;
+  /** The message delivered (the interned option, for a choice); -1 until resolved. */
+  msg: number;
+  /** The actor's next local id, own inbox and timers included; -1 until resolved. */
+  next: number;
+  /** Messages to other actors, as (target, message) pairs in send order. */
+  sends: Int32Array;
+  /** What the step did; null until resolved (`ControlledWorld.resolve`). */
+  record: StepRecord | null;
+}
+
+/**
+ * A world state: one local id per actor. The fields `locals`, `choices`, `timers` and
+ * `inboxes` are computed views for readers off the hot path.
+ */
+export class WorldState {
+  constructor(
+    readonly vec: Int32Array,
+    private readonly world: ControlledWorld,
+  ) {}
+
+  /** Snapshot id of each actor. */
+  get locals(): Int32Array {
+    return Int32Array.from(this.vec, (l, i) => this.world.local(i, l).snap);
+  }
+
+  get choices(): Int32Array {
+    return Int32Array.from(this.vec, (l, i) => this.world.local(i, l).choice);
+  }
+
+  get timers(): readonly (readonly number[])[] {
+    return Array.from(this.vec, (l, i) => this.world.local(i, l).timers);
+  }
+
+  get inboxes(): readonly (readonly number[])[] {
+    return Array.from(this.vec, (l, i) => this.world.local(i, l).inbox);
+  }
+}
+
+const NO_SENDS = new Int32Array(0);
+
 export class ControlledWorld {
   readonly actors: ActorSpec[];
   readonly index = new Map<string, number>();
@@ -77,13 +143,22 @@ export class ControlledWorld {
   /** Per actor: interned snapshots and their keys. */
   private readonly snapshots: AnyMachineSnapshot[][] = [];
   private readonly snapshotIds: Map<string, number>[] = [];
+  /** Per actor: interned local situations and their keys. */
+  private readonly locals: Local[][] = [];
+  private readonly localIds: Map<string, number>[] = [];
   private readonly messages: Message[] = [{ from: '', event: { type: '' } }];
+  /** Per message id: the sending actor's index, or -1 (timers, choices, outsiders). */
+  private readonly messageFrom: number[] = [-1];
   private readonly messageIds = new Map<string, number>();
   private readonly choiceTable: KChooseParams[] = [{ label: '', options: [] }];
   private readonly choiceIds = new Map<string, number>();
-  /** Per actor: (local id, message id) → transition. */
+  /** Per actor: (snapshot id, message id) → transition. */
   private readonly cache: Map<number, CachedTransition>[] = [];
   private readonly deferCache: Map<number, boolean>[] = [];
+  /** Every cached transition, by id. */
+  readonly transitions: CachedTransition[] = [];
+  /** Every local step, by id. */
+  readonly localSteps: LocalStep[] = [];
   /** How often XState's own transition actually ran (the rest came from the cache). */
   xstateSteps = 0;
   readonly initial: WorldState;
@@ -99,6 +174,8 @@ export class ControlledWorld {
     for (let i = 0; i < actors.length; i++) {
       this.snapshots.push([]);
       this.snapshotIds.push(new Map());
+      this.locals.push([]);
+      this.localIds.push(new Map());
       this.cache.push(new Map());
       this.deferCache.push(new Map());
     }
@@ -107,8 +184,8 @@ export class ControlledWorld {
 
   private start(): WorldState {
     const n = this.actors.length;
-    const locals = new Int32Array(n);
-    const choices = new Int32Array(n);
+    const snaps: number[] = [];
+    const choices: number[] = [];
     const timers: number[][] = this.actors.map(() => []);
     const inboxes: number[][] = this.actors.map(() => []);
     const results: StepResult[] = this.actors.map((a, i) =>
@@ -116,7 +193,7 @@ export class ControlledWorld {
     );
     // Initial effects are applied after every actor exists, in actor order.
     results.forEach((r, i) => {
-      locals[i] = this.internSnapshot(i, r.snapshot);
+      snaps[i] = this.internSnapshot(i, r.snapshot);
       choices[i] = r.choice ? this.internChoice(r.choice) : 0;
       for (const t of r.timersSet) timers[i].push(this.internMessage({ from: 'timer', event: t.event, timerId: t.id }));
       this.initialObservations.push(...r.observations);
@@ -125,7 +202,9 @@ export class ControlledWorld {
       for (const s of r.sends)
         inboxes[this.target(s.to, i)].push(this.internMessage({ from: this.actors[i].id, event: s.event }));
     });
-    return { locals, choices, timers, inboxes };
+    const vec = new Int32Array(n);
+    for (let i = 0; i < n; i++) vec[i] = this.internLocal(i, snaps[i], choices[i], timers[i], inboxes[i]);
+    return new WorldState(vec, this);
   }
 
   private target(to: string, from: number): number {
@@ -150,12 +229,35 @@ export class ControlledWorld {
     return id;
   }
 
+  private internLocal(actor: number, snap: number, choice: number, timers: number[], inbox: number[]): number {
+    const key = `${snap},${choice}|${timers.join(',')}|${inbox.join(',')}`;
+    const ids = this.localIds[actor];
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = this.locals[actor].length;
+      this.locals[actor].push({
+        snap,
+        choice,
+        timers,
+        inbox,
+        steps: null,
+        extra: null,
+        appendMsgs: null,
+        appendIds: null,
+        canon: -1,
+      });
+      ids.set(key, id);
+    }
+    return id;
+  }
+
   internMessage(msg: Message): number {
     const key = JSON.stringify([msg.from, msg.timerId ?? '', msg.event]);
     let id = this.messageIds.get(key);
     if (id === undefined) {
       id = this.messages.length;
       this.messages.push(msg);
+      this.messageFrom.push(this.index.get(msg.from) ?? -1);
       this.messageIds.set(key, id);
     }
     return id;
@@ -176,9 +278,24 @@ export class ControlledWorld {
     return this.messages[id];
   }
 
+  /** The interned local situation `id` of actor `actor` (read-only). */
+  local(actor: number, id: number): Readonly<Local> {
+    return this.locals[actor][id];
+  }
+
   snapshot(state: WorldState, actor: number | string): AnyMachineSnapshot {
     const i = typeof actor === 'number' ? actor : this.indexOf(actor);
-    return this.snapshots[i][state.locals[i]];
+    return this.snapshots[i][this.locals[i][state.vec[i]].snap];
+  }
+
+  /** Interned snapshot id of an actor in a state (equal ids ⇔ equal snapshots). */
+  snapshotId(state: WorldState, actor: number): number {
+    return this.locals[actor][state.vec[actor]].snap;
+  }
+
+  /** An actor's inbox (message ids, oldest first). */
+  inbox(state: WorldState, actor: number): readonly number[] {
+    return this.locals[actor][state.vec[actor]].inbox;
   }
 
   indexOf(id: string): number {
@@ -188,7 +305,7 @@ export class ControlledWorld {
   }
 
   pendingChoice(state: WorldState, actor: number): KChooseParams | null {
-    const c = state.choices[actor];
+    const c = this.locals[actor][state.vec[actor]].choice;
     return c ? this.choiceTable[c] : null;
   }
 
@@ -197,104 +314,217 @@ export class ControlledWorld {
     return this.snapshots.reduce((n, s) => n + s.length, 0);
   }
 
+  /** Wrap a vector of local ids as a state (the vector is not copied). */
+  stateOf(vec: Int32Array): WorldState {
+    return new WorldState(vec, this);
+  }
+
   // ---- stepping --------------------------------------------------------------------
 
-  private isDeferred(actor: number, local: number, msg: number): boolean {
+  private isDeferred(actor: number, snap: number, msg: number): boolean {
     const defers = this.deferCache[actor];
-    const key = pairKey(local, msg);
+    const key = pairKey(snap, msg);
     let deferred = defers.get(key);
     if (deferred === undefined) {
-      deferred = eventPolicy(this.snapshots[actor][local], this.messages[msg].event.type) === 'deferred';
+      deferred = eventPolicy(this.snapshots[actor][snap], this.messages[msg].event.type) === 'deferred';
       defers.set(key, deferred);
     }
     return deferred;
   }
 
   /**
-   * Every step the scheduler may take from `state`, in a fixed canonical order.
+   * The steps actor `actor` may take from local situation `id`, in a fixed canonical order.
    *
    * Channels are FIFO per (sender, receiver) pair, not per receiver: two messages from the same
    * sender arrive in the order sent, but a message from one sender may overtake an earlier one
    * from another (the receiving thread of control ran later). So an actor can take, from each
    * sender, the first message its state does not defer.
    */
-  enabled(state: WorldState): Step[] {
+  stepsOf(actor: number, id: number): LocalStep[] {
+    const l = this.locals[actor][id];
+    if (l.steps) return l.steps;
     const steps: Step[] = [];
-    const n = this.actors.length;
-    for (let i = 0; i < n; i++) {
-      const c = state.choices[i];
-      if (c) {
-        const options = this.choiceTable[c].options.length;
-        for (let o = 0; o < options; o++) steps.push({ kind: 'choose', actor: i, option: o });
-        continue;
+    if (l.choice) {
+      const options = this.choiceTable[l.choice].options.length;
+      for (let o = 0; o < options; o++) steps.push({ kind: 'choose', actor, option: o });
+    } else {
+      const senders: string[] = [];
+      for (let k = 0; k < l.inbox.length; k++) {
+        const from = this.messages[l.inbox[k]].from;
+        if (senders.includes(from) || this.isDeferred(actor, l.snap, l.inbox[k])) continue;
+        senders.push(from);
+        steps.push({ kind: 'deliver', actor, index: k });
       }
-      const inbox = state.inboxes[i];
-      if (inbox.length === 1) {
-        if (!this.isDeferred(i, state.locals[i], inbox[0])) steps.push({ kind: 'deliver', actor: i, index: 0 });
-      } else if (inbox.length > 1) {
-        const local = state.locals[i];
-        const senders: string[] = [];
-        for (let k = 0; k < inbox.length; k++) {
-          const from = this.messages[inbox[k]].from;
-          if (senders.includes(from) || this.isDeferred(i, local, inbox[k])) continue;
-          senders.push(from);
-          steps.push({ kind: 'deliver', actor: i, index: k });
-        }
-      }
-      const timers = state.timers[i];
-      for (let t = 0; t < timers.length; t++) steps.push({ kind: 'timer', actor: i, index: t });
+      for (let t = 0; t < l.timers.length; t++) steps.push({ kind: 'timer', actor, index: t });
     }
-    return steps;
+    l.steps = steps.map((s) => this.makeLocalStep(actor, id, s));
+    return l.steps;
   }
 
-  /** Apply one step; returns the next state and what happened. Never mutates `state`. */
-  apply(state: WorldState, step: Step): { state: WorldState; record: StepRecord } {
+  /** Every step the scheduler may take from `state`, in a fixed canonical order. */
+  enabled(state: WorldState): Step[] {
+    const out: Step[] = [];
+    const vec = state.vec;
+    for (let i = 0; i < vec.length; i++) for (const s of this.stepsOf(i, vec[i])) out.push(s.step);
+    return out;
+  }
+
+  /** The local step for `step` from the actor's situation in `state` (enabled or not). */
+  localStep(state: WorldState, step: Step): LocalStep {
     const i = step.actor;
-    const local = state.locals[i];
-    let msgId: number;
-    const inboxes = state.inboxes.slice();
-    const timers = state.timers.slice();
-    const choices = state.choices.slice();
-    if (step.kind === 'deliver') {
-      const inbox = state.inboxes[i];
-      msgId = inbox[step.index];
-      inboxes[i] = inbox.slice(0, step.index).concat(inbox.slice(step.index + 1));
-    } else if (step.kind === 'timer') {
-      const list = state.timers[i];
-      msgId = list[step.index];
-      timers[i] = list.slice(0, step.index).concat(list.slice(step.index + 1));
-    } else {
-      const choice = this.choiceTable[state.choices[i]];
-      msgId = this.internMessage({ from: 'choice', event: choice.options[step.option] });
-      choices[i] = 0;
+    const id = state.vec[i];
+    const same = (s: LocalStep) =>
+      s.step.kind === step.kind &&
+      (step.kind === 'choose'
+        ? (s.step as { option: number }).option === step.option
+        : (s.step as { index: number }).index === step.index);
+    const found = this.stepsOf(i, id).find(same);
+    if (found) return found;
+    const l = this.locals[i][id];
+    l.extra ??= [];
+    let extra = l.extra.find(same);
+    if (!extra) {
+      extra = this.makeLocalStep(i, id, { ...step });
+      l.extra.push(extra);
     }
-    const t = this.transition(i, local, msgId);
-    const locals = state.locals.slice();
-    locals[i] = t.after;
-    if (t.choice) choices[i] = t.choice;
+    return extra;
+  }
+
+  private makeLocalStep(actor: number, from: number, step: Step): LocalStep {
+    const ls: LocalStep = {
+      id: this.localSteps.length,
+      actor,
+      from,
+      step,
+      msg: -1,
+      next: -1,
+      sends: NO_SENDS,
+      record: null,
+    };
+    this.localSteps.push(ls);
+    return ls;
+  }
+
+  /** Compute what one step does (once): the cached machine transition, then the actor's next situation. */
+  resolve(ls: LocalStep): StepRecord {
+    if (ls.record) return ls.record;
+    const i = ls.actor;
+    const step = ls.step;
+    const l = this.locals[i][ls.from];
+    let inbox = l.inbox;
+    let timers = l.timers;
+    let choice = l.choice;
+    let msgId: number;
+    if (step.kind === 'deliver') {
+      msgId = inbox[step.index];
+      if (msgId === undefined) throw new ModelError(`${this.actors[i].id} has no message at inbox index ${step.index}`);
+      inbox = inbox.slice(0, step.index).concat(inbox.slice(step.index + 1));
+    } else if (step.kind === 'timer') {
+      msgId = timers[step.index];
+      if (msgId === undefined) throw new ModelError(`${this.actors[i].id} has no timer at index ${step.index}`);
+      timers = timers.slice(0, step.index).concat(timers.slice(step.index + 1));
+    } else {
+      const c = this.choiceTable[l.choice];
+      msgId = this.internMessage({ from: 'choice', event: c.options[step.option] });
+      choice = 0;
+    }
+    const t = this.transition(i, l.snap, msgId);
+    if (t.choice) choice = t.choice;
     if (t.timersCancelled.length || t.timersSet.length) {
-      let list = timers[i].filter((m) => !t.timersCancelled.includes(this.messages[m].timerId ?? ''));
+      let list = timers.filter((m) => !t.timersCancelled.includes(this.messages[m].timerId ?? ''));
       if (t.timersSet.length) {
         // Re-arming a timer with the same id replaces it.
         const ids = new Set(t.timersSet.map((m) => this.messages[m].timerId));
         list = list.filter((m) => !ids.has(this.messages[m].timerId)).concat(t.timersSet);
       }
-      timers[i] = list;
+      timers = list;
     }
-    for (const s of t.sends) inboxes[s.to] = inboxes[s.to].concat(s.msg);
+    const others: number[] = [];
+    for (const s of t.sends) {
+      if (s.to === i) inbox = inbox.concat(s.msg);
+      else others.push(s.to, s.msg);
+    }
+    const next = this.internLocal(i, t.after, choice, timers, inbox);
     const record: StepRecord = {
       step,
       actor: this.actors[i].id,
       message: this.messages[msgId],
       msg: msgId,
-      before: local,
+      before: l.snap,
       after: t.after,
       policy: t.policy,
       sends: t.sends.map((s) => ({ to: this.actors[s.to].id, msg: s.msg })),
       choice: t.choice ? this.choiceTable[t.choice] : null,
       observations: t.observations,
+      transition: t.id,
     };
-    return { state: { locals, choices, timers, inboxes }, record };
+    ls.msg = msgId;
+    ls.next = next;
+    ls.sends = others.length ? Int32Array.from(others) : NO_SENDS;
+    ls.record = record;
+    return record;
+  }
+
+  /** Local id of actor `actor`'s situation `id` with message `msg` appended to its inbox. */
+  append(actor: number, id: number, msg: number): number {
+    const l = this.locals[actor][id];
+    const msgs = l.appendMsgs;
+    if (msgs !== null) {
+      for (let k = 0; k < msgs.length; k++) if (msgs[k] === msg) return l.appendIds![k];
+    }
+    const next = this.internLocal(actor, l.snap, l.choice, l.timers, l.inbox.concat(msg));
+    if (l.appendMsgs === null || l.appendIds === null) {
+      l.appendMsgs = [];
+      l.appendIds = [];
+    }
+    l.appendMsgs.push(msg);
+    l.appendIds.push(next);
+    return next;
+  }
+
+  /**
+   * The local id of the same situation with its inbox stably ordered by sender. Delivery is
+   * FIFO per (sender, receiver) channel, so how messages of different senders interleave in an
+   * inbox changes no enabled step and no outcome: states equal up to that order are bisimilar.
+   */
+  canonical(actor: number, id: number): number {
+    const l = this.locals[actor][id];
+    if (l.canon >= 0) return l.canon;
+    const from = this.messageFrom;
+    let sorted = true;
+    for (let k = 1; k < l.inbox.length; k++) if (from[l.inbox[k - 1]] > from[l.inbox[k]]) sorted = false;
+    if (sorted) {
+      l.canon = id;
+    } else {
+      const inbox = l.inbox
+        .map((m, k) => [from[m], k, m])
+        .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+        .map((x) => x[2]);
+      l.canon = this.internLocal(actor, l.snap, l.choice, l.timers, inbox);
+      this.locals[actor][l.canon].canon = l.canon;
+    }
+    return l.canon;
+  }
+
+  /** Write into `out` the state after `ls` (a step of actor `actor`) from `vec`. */
+  applyInto(vec: Int32Array, actor: number, ls: LocalStep, out: Int32Array): StepRecord {
+    const record = ls.record ?? this.resolve(ls);
+    for (let k = 0; k < vec.length; k++) out[k] = vec[k];
+    out[actor] = ls.next;
+    const sends = ls.sends;
+    for (let k = 0; k < sends.length; k += 2) {
+      const to = sends[k];
+      out[to] = this.append(to, out[to], sends[k + 1]);
+    }
+    return record;
+  }
+
+  /** Apply one step; returns the next state and what happened. Never mutates `state`. */
+  apply(state: WorldState, step: Step): { state: WorldState; record: StepRecord } {
+    const ls = this.localStep(state, step);
+    const out = new Int32Array(state.vec.length);
+    const record = this.applyInto(state.vec, step.actor, ls, out);
+    return { state: new WorldState(out, this), record };
   }
 
   /** The cached (or, the first time, computed) effect of message `msgId` on actor i in `local`. */
@@ -313,6 +543,8 @@ export class ControlledWorld {
       this.xstateSteps++;
       const r = this.pure[i].step(snapshot, msg.event);
       result = {
+        id: this.transitions.length,
+        actor: i,
         after: this.internSnapshot(i, r.snapshot),
         policy,
         sends: r.sends.map((s) => ({
@@ -327,6 +559,8 @@ export class ControlledWorld {
     } else {
       // Ignored on purpose, or unhandled (reported by the unhandled-event monitor): consumed, no change.
       result = {
+        id: this.transitions.length,
+        actor: i,
         after: local,
         policy: policy === 'ignored' ? 'ignored' : 'unhandled',
         sends: [],
@@ -336,6 +570,7 @@ export class ControlledWorld {
         observations: [],
       };
     }
+    this.transitions.push(result);
     this.cache[i].set(key, result);
     return result;
   }
@@ -343,11 +578,12 @@ export class ControlledWorld {
   /** A stable, readable name for a step, used by traces and replay. */
   describe(state: WorldState, step: Step): SemanticStep {
     const actor = this.actors[step.actor].id;
+    const l = this.locals[step.actor][state.vec[step.actor]];
     if (step.kind === 'choose') {
-      const choice = this.choiceTable[state.choices[step.actor]];
+      const choice = this.choiceTable[l.choice];
       return { kind: 'choose', actor, event: choice.options[step.option], label: choice.label };
     }
-    const id = step.kind === 'deliver' ? state.inboxes[step.actor][step.index] : state.timers[step.actor][step.index];
+    const id = step.kind === 'deliver' ? l.inbox[step.index] : l.timers[step.index];
     const msg = this.messages[id];
     return { kind: step.kind, actor, from: msg.from, event: msg.event };
   }
