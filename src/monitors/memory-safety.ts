@@ -24,8 +24,11 @@ function pageSizeOf(world: ControlledWorld, state: WorldState, dev: string): num
 
 export const staleSptsMonitor: Monitor = {
   name: 'stale-spte',
+  // An entry can turn stale only when a device installs one (dev.map) or a CPU PTE version
+  // moves (the mm observes pte.changed for every version bump).
   interest: (_world, record) =>
-    record.before !== record.after && (record.actor.startsWith('dev:') || record.actor.startsWith('mm:'))
+    (record.actor.startsWith('dev:') && record.message.event.type === 'dev.map') ||
+    (record.actor.startsWith('mm:') && record.observations.some((o) => o.kind === 'pte.changed'))
       ? 'global'
       : 'skip',
   reads: (world) => [...topology(world).devices, ...topology(world).mms],
