@@ -12,6 +12,9 @@
  *             a `reply: 'none'` op gets `tid` only and no `replyTo`, since nobody answers it.
  * Observations: `sleep { tid, on }` for each request it waits on; `thread.mismatch { tid, op,
  *             label, expected, got }` when a reply differs from the op's `expect`.
+ * Counters:   a reply with `counters` (dmirror's cpages / faults) updates `context.counters`,
+ *             the caller's copy of the ioctl struct; `expect.counters` is checked against it,
+ *             `expect.data` against the reply's value (machines/dmirror/buffer-pattern.ts).
  *
  * States as predicates over context (`pc` = index of the pending op):
  *   ready    nothing sent yet; a `thread.run` to itself is queued, so the scheduler decides
@@ -21,6 +24,7 @@
  * (`dispatch` is transient: it sends the next op, or finishes.)
  */
 import { assign, enqueueActions, setup } from 'xstate';
+import { type BufferPattern, firstDifference } from './dmirror/buffer-pattern.ts';
 import { type ActorId, kernelActions, ksend } from './kernel-actions.ts';
 
 /** A message with fields; the thread adds `replyTo` and `tid` itself. */
@@ -32,8 +36,22 @@ export interface ThreadOp {
   event: Message;
   /** The reply's event type, or 'none' when nothing answers; default: any event with this tid. */
   reply?: 'none' | string;
-  expect?: { result?: number; value?: unknown };
+  expect?: ThreadExpectation;
   label?: string;
+}
+
+/**
+ * What the reply must say. `result` strictly, `value` structurally; `data`: the reply's value is
+ * an array matching this pattern; `counters`: the thread's counters after the reply (see
+ * `ThreadContext.counters`); `acceptErrors`: a negative result is accepted as is (the other
+ * checks apply only to a success).
+ */
+export interface ThreadExpectation {
+  result?: number;
+  value?: unknown;
+  data?: BufferPattern;
+  counters?: Record<string, number>;
+  acceptErrors?: boolean;
 }
 
 export interface ThreadInput {
@@ -46,6 +64,7 @@ export interface ThreadReply {
   type: string;
   result?: unknown;
   value?: unknown;
+  counters?: Record<string, number>;
 }
 
 export interface ThreadResult {
@@ -58,8 +77,8 @@ export interface ThreadResult {
 export interface ThreadMismatch {
   op: number;
   label: string | null;
-  expected: { result?: number; value?: unknown };
-  got: ThreadReply;
+  expected: Record<string, unknown>;
+  got: Record<string, unknown>;
 }
 
 export interface ThreadContext {
@@ -68,9 +87,21 @@ export interface ThreadContext {
   pc: number;
   results: ThreadResult[];
   mismatches: ThreadMismatch[];
+  /**
+   * The caller's view of the counters replies carry (`counters` of a `dmirror.result`): like
+   * the ioctl's struct, updated only by a reply that has them (a failed ioctl copies nothing
+   * back), so after an error they still hold the last successful command's values.
+   */
+  counters: Record<string, number>;
 }
 
-type ThreadEvent = { type: string; tid?: string; result?: unknown; value?: unknown };
+type ThreadEvent = {
+  type: string;
+  tid?: string;
+  result?: unknown;
+  value?: unknown;
+  counters?: Record<string, number>;
+};
 
 const pendingOp = (c: ThreadContext): ThreadOp => c.ops[c.pc];
 const labelOf = (c: ThreadContext): string | null => pendingOp(c).label ?? null;
@@ -79,7 +110,16 @@ function replyOf(event: ThreadEvent): ThreadReply {
   const reply: ThreadReply = { type: event.type };
   if (event.result !== undefined) reply.result = event.result;
   if (event.value !== undefined) reply.value = event.value;
+  if (event.counters && typeof event.counters === 'object') reply.counters = sortedCounters(event.counters);
   return reply;
+}
+
+function sortedCounters(c: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.keys(c)
+      .sort()
+      .map((k) => [k, c[k]]),
+  );
 }
 
 /** Structural equality of JSON values (key order ignored). */
@@ -100,6 +140,36 @@ function replyMatchesExpectation(op: ThreadOp, reply: ThreadReply): boolean {
   if (expected.value !== undefined && !sameValue(reply.value, expected.value)) return false;
   return true;
 }
+
+/**
+ * The checks of `data`, `counters` and `acceptErrors` (kept apart so that ops without them
+ * report mismatches exactly as before): the first difference as a small expected/got pair.
+ */
+function extendedMismatch(
+  op: ThreadOp,
+  reply: ThreadReply,
+  counters: Record<string, number>,
+): { expected: Record<string, unknown>; got: Record<string, unknown> } | null {
+  const e = op.expect!;
+  const failed = typeof reply.result === 'number' && reply.result < 0;
+  if (e.acceptErrors && failed) return null;
+  if (e.result !== undefined && reply.result !== e.result)
+    return { expected: { result: e.result }, got: { type: reply.type, result: reply.result } };
+  if (e.value !== undefined && !sameValue(reply.value, e.value))
+    return { expected: { value: e.value }, got: { value: reply.value } };
+  for (const [k, v] of Object.entries(e.counters ?? {})) {
+    if (counters[k] !== v) return { expected: { [k]: v }, got: { [k]: counters[k] ?? null } };
+  }
+  if (e.data) {
+    const d = firstDifference(e.data, reply.value);
+    if (d) return { expected: { data: { at: d.at, value: d.expected } }, got: { data: { at: d.at, value: d.got } } };
+  }
+  return null;
+}
+
+const hasExtendedChecks = (op: ThreadOp) =>
+  op.expect !== undefined &&
+  (op.expect.data !== undefined || op.expect.counters !== undefined || op.expect.acceptErrors !== undefined);
 
 export const threadMachine = setup({
   types: {
@@ -137,19 +207,25 @@ export const threadMachine = setup({
       const reply = replyOf(event);
       const label = labelOf(context);
       const results = [...context.results, { op: context.pc, label, reply }];
-      if (replyMatchesExpectation(op, reply)) {
-        enqueue.assign({ results, pc: context.pc + 1 });
+      const counters = reply.counters ? sortedCounters({ ...context.counters, ...reply.counters }) : context.counters;
+      let mismatch: ThreadMismatch | null = null;
+      if (hasExtendedChecks(op)) {
+        const d = extendedMismatch(op, reply, counters);
+        if (d) mismatch = { op: context.pc, label, ...d };
+      } else if (!replyMatchesExpectation(op, reply)) {
+        mismatch = { op: context.pc, label, expected: { ...op.expect! }, got: { ...reply } };
+      }
+      if (!mismatch) {
+        enqueue.assign({ results, counters, pc: context.pc + 1 });
         return;
       }
-      const expected = op.expect!;
-      const mismatch = { op: context.pc, label, expected, got: reply };
-      enqueue.assign({ results, mismatches: [...context.mismatches, mismatch], pc: context.pc + 1 });
+      enqueue.assign({ results, counters, mismatches: [...context.mismatches, mismatch], pc: context.pc + 1 });
       enqueue({ type: 'kObserve', params: { kind: 'thread.mismatch', tid: context.id, ...mismatch } });
     }),
   },
 }).createMachine({
   id: 'thread',
-  context: ({ input }) => ({ id: input.id, ops: input.ops, pc: 0, results: [], mismatches: [] }),
+  context: ({ input }) => ({ id: input.id, ops: input.ops, pc: 0, results: [], mismatches: [], counters: {} }),
   initial: 'ready',
   states: {
     // A thread starts when the scheduler first runs it, not when the world is built: otherwise

@@ -3,8 +3,9 @@
  * `replyTo` and `tid`; the tid also names the thread in whose context the mm's notifier
  * invalidations run (it is passed on in `core.invalidateStart`).
  */
+import type { DevicePage } from './device-access.ts';
 import type { HmmPfn } from './hmm-walk.ts';
-import type { Vma } from './types.ts';
+import type { DeviceMemoryKind, Vma } from './types.ts';
 
 interface Req {
   replyTo: string;
@@ -28,6 +29,11 @@ export type MmRequest =
       /** File byte offset (page aligned), default 0. */
       offset?: number;
       hugetlb?: boolean;
+      /**
+       * The file's mmap hook inserts a zeroed page at every address (`vm_insert_page`, as
+       * dmirror's own device file does): present, read-only entries of file pages.
+       */
+      insertPages?: boolean;
     })
   | (Req & { type: 'mm.munmap'; addr: number; length: number })
   | (Req & { type: 'mm.mprotect'; addr: number; length: number; read: boolean; write: boolean })
@@ -36,17 +42,42 @@ export type MmRequest =
   | (Req & { type: 'mm.write'; addr: number; value: number })
   | (Req & { type: 'mm.readRange'; addr: number; count: number })
   | (Req & { type: 'mm.writeRange'; addr: number; count: number; pattern: WritePattern })
-  | (Req & { type: 'mm.pin'; addr: number; length: number; write: boolean })
+  /** `longterm`: FOLL_LONGTERM (device-coherent pages move to system memory first); `release`:
+   *  unpin at once (a gup_test benchmark pins and unpins in one call). */
+  | (Req & { type: 'mm.pin'; addr: number; length: number; write: boolean; longterm?: boolean; release?: boolean })
+  /** `ptr[i] += delta` per word (default 1); value: the words before the increment. */
+  | (Req & { type: 'mm.incrementRange'; addr: number; count: number; delta?: number })
+  /** pwrite / pread of `count` words of `file` from byte `offset` (the page cache, no mapping). */
+  | (Req & { type: 'mm.pwrite'; file: string; offset: number; count: number; pattern: WritePattern })
+  | (Req & { type: 'mm.pread'; file: string; offset: number; count: number })
   | (Req & { type: 'mm.fork'; child: string })
   | (Req & { type: 'mm.exit' })
   | (Req & { type: 'mm.oomReap' })
   | (Req & { type: 'mm.reclaim'; addr: number })
-  /** dmirror MIGRATE_TO_DEV: private anonymous pages become device-private pages of `owner`. */
-  | (Req & { type: 'mm.migrateToDevice'; addr: number; length: number; owner: string })
-  /** dmirror MIGRATE_TO_SYS: `owner`'s device-private pages come back to system memory. */
-  | (Req & { type: 'mm.migrateToSystem'; addr: number; length: number; owner: string })
+  /** dmirror MIGRATE_TO_DEV: anonymous system pages become device pages of `owner` (ops-migrate.ts). */
+  | (Req & {
+      type: 'mm.migrateToDevice';
+      addr: number;
+      length: number;
+      owner: string;
+      /** Default 'private'. */
+      memory?: DeviceMemoryKind;
+      /** Pages per migrate_vma_setup call, default 64. */
+      chunkPages?: number;
+    })
+  /** dmirror MIGRATE_TO_SYS: `owner`'s device pages (of `memory` kind, or any) come back. */
+  | (Req & {
+      type: 'mm.migrateToSystem';
+      addr: number;
+      length: number;
+      owner: string;
+      memory?: DeviceMemoryKind;
+      chunkPages?: number;
+    })
+  /** migrate_device_range over all of `owner`'s device pages in this mm (RELEASE, close). */
+  | (Req & { type: 'mm.evictDevice'; owner: string })
   /** make_device_exclusive_range: fault pages in for write, then mark them device-exclusive. */
-  | (Req & { type: 'mm.makeExclusive'; addr: number; length: number; owner: string })
+  | (Req & { type: 'mm.makeExclusive'; addr: number; length: number; owner: string | null })
   /** /proc/pid/clear_refs (soft-dirty): SOFT_DIRTY over the whole mm, write-protect PTEs. */
   | (Req & { type: 'mm.clearRefs' })
   | (Req & {
@@ -68,12 +99,16 @@ export const MM_REQUEST_TYPES: MmRequest['type'][] = [
   'mm.readRange',
   'mm.writeRange',
   'mm.pin',
+  'mm.incrementRange',
+  'mm.pwrite',
+  'mm.pread',
   'mm.fork',
   'mm.exit',
   'mm.oomReap',
   'mm.reclaim',
   'mm.migrateToDevice',
   'mm.migrateToSystem',
+  'mm.evictDevice',
   'mm.makeExclusive',
   'mm.clearRefs',
   'hmm.rangeFault',
@@ -104,7 +139,10 @@ export type MmLocklessEvent =
   | { type: 'mm.grab'; replyTo?: string; tid?: string }
   | { type: 'mm.drop'; replyTo?: string; tid?: string }
   /** unpin_user_pages: `pfns` as numbers or `{ pfn }` records (the value of mm.pin). */
-  | { type: 'mm.unpin'; replyTo?: string; tid?: string; pfns: (number | { pfn: number })[] };
+  | { type: 'mm.unpin'; replyTo?: string; tid?: string; pfns: (number | { pfn: number })[] }
+  /** A device reads / writes physical pages (device-access.ts); value of devRead: the words. */
+  | { type: 'mm.devRead'; replyTo?: string; tid?: string; dev: string; pages: DevicePage[] }
+  | { type: 'mm.devWrite'; replyTo?: string; tid?: string; dev: string; pages: DevicePage[]; data: number[] };
 
 export type MmEvent =
   | MmRequest

@@ -17,7 +17,8 @@
  *   one means the migration finished: the entry is restored (the "wait, then re-walk" row);
  * - a device-private page's owner `migrate_to_ram` is folded into the mm: a `MIGRATE`
  *   invalidation with the entry's owner, then the data is copied back into a system page;
- * - a hugetlb fault fills one base page (the walk still reports the huge order).
+ * - a hugetlb fault fills one base page (the walk still reports the huge order);
+ * - a device-coherent entry is a present mapping of device memory: accessed in place.
  */
 import { EFAULT } from '../errno.ts';
 import { writePte } from './page-table.ts';
@@ -63,6 +64,14 @@ export function cpuFaultStep(tx: Tx, vma: Vma, addr: number, write: boolean): Fa
       writePte(tx, vpn, { ...pte, write: true }, false);
       return { kind: 'filled' };
     }
+    case 'deviceCoherent':
+      // CPU-addressable device memory: accessed in place; a write to a read-only entry breaks
+      // COW into a system page, or upgrades an exclusive page in place (as for `present`).
+      if (!write || pte.write) return { kind: 'ok' };
+      if (pte.cow)
+        return { kind: 'invalidate', inv: onePage(tx, vpn, 'CLEAR', null), mutation: { kind: 'cowBreak', vpn } };
+      writePte(tx, vpn, { ...pte, write: true }, false);
+      return { kind: 'filled' };
     case 'zero':
       if (!write) return { kind: 'ok' };
       return { kind: 'invalidate', inv: onePage(tx, vpn, 'CLEAR', null), mutation: { kind: 'cowBreak', vpn } };

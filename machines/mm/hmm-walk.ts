@@ -38,6 +38,13 @@ export interface HmmPfn {
   write: boolean;
   error: boolean;
   order: number;
+  /**
+   * Only on valid entries of special pages (absent for ordinary system pages): what the pfn is,
+   * for callers that report it (dmirror's SNAPSHOT: `is_zero_pfn`, `is_device_private_page`,
+   * `is_device_coherent_page` and the page's pgmap owner).
+   */
+  zone?: 'zero' | 'devicePrivate' | 'deviceCoherent';
+  owner?: string;
 }
 
 export type PageDecision =
@@ -65,7 +72,7 @@ function needFault(req: HmmRequest, cpu: CpuFlags): 'none' | 'read' | 'write' {
 
 function output(m: MmMemory, addr: number, pfn: number | null, flags: Partial<HmmPfn>): HmmPfn {
   const vpn = addr / m.pageSize;
-  return {
+  const out: HmmPfn = {
     addr,
     pfn,
     gen: pfn === null ? null : (m.pages[pfn]?.gen ?? null),
@@ -75,6 +82,9 @@ function output(m: MmMemory, addr: number, pfn: number | null, flags: Partial<Hm
     error: flags.error ?? false,
     order: flags.order ?? 0,
   };
+  if (out.valid && flags.zone) out.zone = flags.zone;
+  if (out.valid && flags.owner !== undefined) out.owner = flags.owner;
+  return out;
 }
 
 /** The map order of a valid entry at `addr` (see the header for the approximation). */
@@ -105,7 +115,15 @@ export function decidePage(m: MmMemory, addr: number, req: HmmRequest): PageDeci
     case 'present':
       return decideOrFault(m, addr, req, { valid: true, write: pte.write }, pte.pfn, mapOrder(m, vma, addr));
     case 'zero':
-      return decideOrFault(m, addr, req, { valid: true, write: false }, m.zeroPfn, mapOrder(m, vma, addr));
+      return decideOrFault(m, addr, req, { valid: true, write: false }, m.zeroPfn, mapOrder(m, vma, addr), {
+        zone: 'zero',
+      });
+    case 'deviceCoherent':
+      // A present mapping of CPU-addressable device memory: reported like any present page.
+      return decideOrFault(m, addr, req, { valid: true, write: pte.write }, pte.pfn, 0, {
+        zone: 'deviceCoherent',
+        owner: pte.owner,
+      });
     case 'protNone':
       // NUMA hint: present but no access; the pfn is reported without flags.
       return decideOrFault(m, addr, req, { valid: false, write: false }, pte.pfn);
@@ -116,7 +134,10 @@ export function decidePage(m: MmMemory, addr: number, req: HmmRequest): PageDeci
     case 'devicePrivate':
       // Owned by the caller: reported as is, never faulted (even for a write request).
       if (req.owner !== null && pte.owner === req.owner)
-        return { kind: 'out', pfn: output(m, addr, pte.pfn, { valid: true, write: pte.write }) };
+        return {
+          kind: 'out',
+          pfn: output(m, addr, pte.pfn, { valid: true, write: pte.write, zone: 'devicePrivate', owner: pte.owner }),
+        };
       return nonPresent(m, addr, req, 'fault');
     case 'swap':
     case 'deviceExclusive':
@@ -135,12 +156,13 @@ function decideOrFault(
   cpu: CpuFlags,
   pfn: number | null,
   order = 0,
+  zone: Pick<HmmPfn, 'zone' | 'owner'> = {},
 ): PageDecision {
   const need = needFault(req, cpu);
   if (need !== 'none') return { kind: 'fault', write: need === 'write' };
   return {
     kind: 'out',
-    pfn: output(m, addr, pfn, { valid: cpu.valid, write: cpu.write, order: cpu.valid ? order : 0 }),
+    pfn: output(m, addr, pfn, { valid: cpu.valid, write: cpu.write, order: cpu.valid ? order : 0, ...zone }),
   };
 }
 

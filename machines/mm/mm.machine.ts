@@ -9,7 +9,8 @@
  * `hmm_range_fault` (mm/hmm-walk.ts, mm/ops-walk.ts).
  *
  * Events in: the requests of mm/events.ts (`mm.*` with `{ replyTo, tid }`, `hmm.rangeFault`),
- * the lockless `mm.get`/`mm.put`/`mm.grab`/`mm.drop`/`mm.unpin`, `mm.forked` (a child's
+ * the lockless `mm.get`/`mm.put`/`mm.grab`/`mm.drop`/`mm.unpin`/`mm.devRead`/`mm.devWrite`
+ * (a device's direct page access, mm/device-access.ts), `mm.forked` (a child's
  * start), and from the notifier core `core.startDone { tid, result }`, `core.endDone { tid }`.
  * Events out: `mm.result { mm, tid, op, result, value? }`, `hmm.rangeResult { mm, tid,
  * result, pfns }`, `core.invalidateStart { replyTo, tid, start, end, event, owner, blockable }`,
@@ -33,6 +34,7 @@ import { type EventObject, enqueueActions, setup } from 'xstate';
 import { EFAULT } from '../errno.ts';
 import { type KSendParams, kernelActions } from '../kernel-actions.ts';
 import { initialContext, type MmContext, type MmInput, memoryOf, type PendingOp } from './context.ts';
+import { deviceRead, deviceWrite } from './device-access.ts';
 import { MM_REQUEST_TYPES, type MmEvent, type MmRequest } from './events.ts';
 import { applyMutation } from './mutations.ts';
 import { handlerFor, replyFor } from './operations.ts';
@@ -51,7 +53,7 @@ function sendTo(to: string | undefined, event: EventObject): { type: 'kSend'; pa
 
 /** Requests deferred while the mmap lock is held (and, in `unborn`, everything addressed to it). */
 const LOCKED_REQUESTS = [...MM_REQUEST_TYPES];
-const LOCKLESS = ['mm.get', 'mm.put', 'mm.grab', 'mm.drop', 'mm.unpin'];
+const LOCKLESS = ['mm.get', 'mm.put', 'mm.grab', 'mm.drop', 'mm.unpin', 'mm.devRead', 'mm.devWrite'];
 
 export const mmMachine = setup({
   types: {
@@ -163,6 +165,20 @@ export const mmMachine = setup({
       for (const a of sendTo(event.replyTo, replyFor(context.id, { type: event.type, tid: event.tid ?? '' }, 0)))
         enqueue(a);
     }),
+    /** A device's direct access to physical pages (device-access.ts): no mmap lock. */
+    deviceAccessPages: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'mm.devRead' && event.type !== 'mm.devWrite') return;
+      const tx = beginTx(context.id, memoryOf(context));
+      let value: number[] | undefined;
+      if (event.type === 'mm.devRead') value = deviceRead(tx, event.dev, event.pages ?? []);
+      else {
+        deviceWrite(tx, event.dev, event.pages ?? [], event.data ?? []);
+        enqueue.assign({ pages: tx.m.pages });
+      }
+      for (const o of tx.obs) enqueue({ type: 'kObserve', params: o });
+      for (const a of sendTo(event.replyTo, replyFor(context.id, { type: event.type, tid: event.tid ?? '' }, 0, value)))
+        enqueue(a);
+    }),
     adoptParentImage: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'mm.forked') return;
       const tx = beginTx(context.id, memoryOf(context));
@@ -198,6 +214,8 @@ export const mmMachine = setup({
         'mm.grab': { actions: 'mmgrabOrDrop' },
         'mm.drop': { actions: 'mmgrabOrDrop' },
         'mm.unpin': { actions: 'unpinUserPages' },
+        'mm.devRead': { actions: 'deviceAccessPages' },
+        'mm.devWrite': { actions: 'deviceAccessPages' },
       },
       states: {
         idle: {
@@ -243,6 +261,8 @@ export const mmMachine = setup({
         'mm.grab': { actions: 'mmgrabOrDrop' },
         'mm.drop': { actions: 'mmgrabOrDrop' },
         'mm.unpin': { actions: 'unpinUserPages' },
+        'mm.devRead': { actions: 'deviceAccessPages' },
+        'mm.devWrite': { actions: 'deviceAccessPages' },
       },
     },
   },

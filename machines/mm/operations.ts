@@ -5,10 +5,12 @@
 import type { OpHandler } from './attempt.ts';
 import type { MmReply, MmRequest } from './events.ts';
 import type { HmmPfn } from './hmm-walk.ts';
-import { pin, read, readRange, reclaim, write, writeRange } from './ops-access.ts';
-import { clearRefs, makeExclusive, migrateToDevice, migrateToSystem } from './ops-device.ts';
+import { incrementRange, pin, read, readRange, reclaim, write, writeRange } from './ops-access.ts';
+import { clearRefs, makeExclusive } from './ops-device.ts';
+import { pread, pwrite } from './ops-file.ts';
 import { exit, fork, oomReap } from './ops-life.ts';
 import { madvise, mmap, mprotect, munmap } from './ops-map.ts';
+import { evictDevice, migrateToDevice, migrateToSystem } from './ops-migrate.ts';
 import { rangeFault } from './ops-walk.ts';
 
 type Handlers = { [T in MmRequest['type']]: OpHandler<Extract<MmRequest, { type: T }>> };
@@ -23,12 +25,16 @@ export const OPERATIONS: Handlers = {
   'mm.readRange': readRange,
   'mm.writeRange': writeRange,
   'mm.pin': pin,
+  'mm.incrementRange': incrementRange,
+  'mm.pwrite': pwrite,
+  'mm.pread': pread,
   'mm.fork': fork,
   'mm.exit': exit,
   'mm.oomReap': oomReap,
   'mm.reclaim': reclaim,
   'mm.migrateToDevice': migrateToDevice,
   'mm.migrateToSystem': migrateToSystem,
+  'mm.evictDevice': evictDevice,
   'mm.makeExclusive': makeExclusive,
   'mm.clearRefs': clearRefs,
   'hmm.rangeFault': rangeFault,

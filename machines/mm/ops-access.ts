@@ -88,10 +88,41 @@ export const write: OpHandler<Req<'mm.write'>> = (tx, req, progress) => {
   return accessWords(tx, req.addr, 1, from, () => req.value, []) ?? reply(0);
 };
 
-/** Reads restart from word 0 (the values read before an invalidation are not kept). */
-export const readRange: OpHandler<Req<'mm.readRange'>> = (tx, req) => {
-  const out: number[] = [];
-  return accessWords(tx, req.addr, req.count, 0, null, out) ?? reply(0, out);
+/** Words read before an invalidation are kept (the thread already loaded them); the read resumes. */
+export const readRange: OpHandler<Req<'mm.readRange'>> = (tx, req, progress) => {
+  const p = progress as { index: number; out: number[] } | null;
+  const out: number[] = p ? [...p.out] : [];
+  const step = accessWords(tx, req.addr, req.count, p?.index ?? 0, null, out);
+  if (step?.kind === 'invalidate')
+    return { ...step, progress: { index: (step.progress as { index: number }).index, out } };
+  return step ?? reply(0, out);
+};
+
+/**
+ * `ptr[i] += delta` for each word, in order (a load and a store per word, like the selftests'
+ * post-increment loops). Value: the words as they were before the increment.
+ */
+export const incrementRange: OpHandler<Req<'mm.incrementRange'>> = (tx, req, progress) => {
+  const p = progress as { index: number; out: number[] } | null;
+  const out: number[] = p ? [...p.out] : [];
+  const base = Math.floor(req.addr / wordBytes(tx)) * wordBytes(tx);
+  const step = accessWords(
+    tx,
+    req.addr,
+    req.count,
+    p?.index ?? 0,
+    (i) => {
+      const a = base + i * wordBytes(tx);
+      const pte = tx.m.ptes[Math.floor(a / tx.m.pageSize)];
+      const old = tx.m.pages[ptePfn(tx.m, pte)!].data[wordIndex(tx, a)];
+      out.push(old);
+      return old + (req.delta ?? 1);
+    },
+    [],
+  );
+  if (step?.kind === 'invalidate')
+    return { ...step, progress: { index: (step.progress as { index: number }).index, out } };
+  return step ?? reply(0, out);
 };
 
 export const writeRange: OpHandler<Req<'mm.writeRange'>> = (tx, req, progress) => {
@@ -111,10 +142,22 @@ export const pin: OpHandler<Req<'mm.pin'>> = (tx, req) => {
     const got = ensurePage(tx, a, req.write);
     if (got.kind === 'error') return reply(got.errno);
     if (got.kind === 'invalidate') return invalidate(got.inv, got.mutation);
+    const vpn = a / tx.m.pageSize;
+    const pte = tx.m.ptes[vpn];
+    // FOLL_LONGTERM: a device-coherent page cannot stay pinned for long; it is migrated to
+    // system memory first (`migrate_longterm_unpinnable_folios` → try_to_migrate: CLEAR).
+    if (req.longterm && pte?.kind === 'deviceCoherent')
+      return invalidate(blockable(a, a + tx.m.pageSize, 'CLEAR'), {
+        kind: 'migrateBack',
+        start: a,
+        end: a + tx.m.pageSize,
+        owner: pte.owner,
+      });
     pfns.push(got.pfn);
   }
   const value = pfns.map((pfn, i) => {
-    mutablePage(tx, pfn).pins++;
+    // `release`: the caller unpins at once (gup_test pins and unpins in one ioctl).
+    if (!req.release) mutablePage(tx, pfn).pins++;
     return { addr: range.start + i * tx.m.pageSize, pfn, gen: tx.m.pages[pfn].gen };
   });
   return reply(0, value);

@@ -76,6 +76,7 @@ export function forkImage(tx: Tx): ForkImage {
         else entries.push({ vpn, kind: 'anon', data: [...m.pages[pte.pfn].data], write: pte.write, cow: pte.cow });
         break;
       case 'devicePrivate':
+      case 'deviceCoherent':
       case 'deviceExclusive':
       case 'migration':
       case 'protNone':

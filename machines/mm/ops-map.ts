@@ -13,7 +13,8 @@
 import { EINVAL, ENOMEM } from '../errno.ts';
 import { type Attempt, blockable, invalidate, type OpHandler, pageRange, reply } from './attempt.ts';
 import type { MmRequest } from './events.ts';
-import type { Tx } from './pages.ts';
+import { writePte } from './page-table.ts';
+import { allocPage, getPage, type Tx } from './pages.ts';
 import { MMAP_BASE } from './types.ts';
 import { findGap, insertVma, makeVma, rangeFullyMapped, updateRange, vmasIntersecting } from './vma.ts';
 
@@ -58,8 +59,21 @@ export const mmap: OpHandler<Req<'mm.mmap'>> = (tx, req) => {
     hugetlb,
   });
   m.vmas = insertVma(m.vmas, vma, m.pageSize);
+  if (req.insertPages) insertZeroedPages(tx, range.start, range.end);
   return reply(addr);
 };
+
+/**
+ * A driver's mmap hook that `vm_insert_page`s a zeroed kernel page at every address: present,
+ * read-only file pages (a private mapping copies them on write), filling empty entries only.
+ */
+function insertZeroedPages(tx: Tx, start: number, end: number): void {
+  for (let a = start; a < end; a += tx.m.pageSize) {
+    const pfn = allocPage(tx, 'file');
+    getPage(tx, pfn);
+    writePte(tx, a / tx.m.pageSize, { kind: 'present', pfn, write: false, cow: false });
+  }
+}
 
 export const munmap: OpHandler<Req<'mm.munmap'>> = (tx, req) => {
   const range = pageRange(tx.m, req.addr, req.length);

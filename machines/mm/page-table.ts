@@ -66,9 +66,9 @@ export function zapRange(tx: Tx, start: number, end: number): void {
 export function wrprotectRange(tx: Tx, start: number, end: number, cow: boolean): void {
   for (const vpn of vpnsWithEntries(tx.m, start, end)) {
     const pte = tx.m.ptes[vpn];
-    if (pte.kind === 'present') {
-      if (pte.write) writePte(tx, vpn, { kind: 'present', pfn: pte.pfn, write: false, cow: cow || pte.cow });
-      else if (cow && !pte.cow) tx.m.ptes[vpn] = { kind: 'present', pfn: pte.pfn, write: false, cow: true };
+    if (pte.kind === 'present' || pte.kind === 'deviceCoherent') {
+      if (pte.write) writePte(tx, vpn, { ...pte, write: false, cow: cow || pte.cow });
+      else if (cow && !pte.cow) tx.m.ptes[vpn] = { ...pte, write: false, cow: true };
     } else if ((pte.kind === 'devicePrivate' || pte.kind === 'deviceExclusive') && pte.write) {
       writePte(tx, vpn, { ...pte, write: false });
     }

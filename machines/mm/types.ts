@@ -34,7 +34,13 @@ export type Pte =
   | { kind: 'zero' }
   | { kind: 'swap'; slot: number }
   | { kind: 'devicePrivate'; pfn: number; owner: string; write: boolean }
-  | { kind: 'deviceExclusive'; pfn: number; owner: string; write: boolean }
+  /** Owner null: made exclusive by a caller that passed no owner (dmirror does). */
+  | { kind: 'deviceExclusive'; pfn: number; owner: string | null; write: boolean }
+  /**
+   * A device-coherent page of `owner` (MEMORY_DEVICE_COHERENT): mapped by a present PTE, so the
+   * CPU reads and writes it in place like any page; `cow` as for `present`.
+   */
+  | { kind: 'deviceCoherent'; pfn: number; owner: string; write: boolean; cow: boolean }
   | { kind: 'migration'; pfn: number; write: boolean }
   /** Present but PROT_NONE for NUMA hinting: no access until a hint fault restores it. */
   | { kind: 'protNone'; pfn: number; write: boolean }
@@ -113,10 +119,16 @@ export type Mutation =
   | { kind: 'swapOut'; vpn: number }
   | { kind: 'restoreExclusive'; vpn: number }
   | { kind: 'migrateToRam'; vpn: number }
-  /** `owner`'s device-private pages in `[start, end)` come back to system memory. */
+  /** `owner`'s device pages (private and coherent) in `[start, end)` come back to system memory. */
   | { kind: 'migrateBack'; start: number; end: number; owner: string }
-  | { kind: 'migrateToDevice'; start: number; end: number; owner: string }
-  | { kind: 'makeExclusive'; start: number; end: number; owner: string };
+  | { kind: 'migrateToDevice'; start: number; end: number; owner: string; memory: DeviceMemoryKind }
+  | { kind: 'makeExclusive'; start: number; end: number; owner: string | null };
+
+/** The two kinds of device memory a `dev_pagemap` can hold (MEMORY_DEVICE_PRIVATE / _COHERENT). */
+export type DeviceMemoryKind = 'private' | 'coherent';
+
+/** Pages per `migrate_vma_setup` call of a device migration (dmirror's 64-entry pfn arrays). */
+export const MIGRATE_CHUNK_PAGES = 64;
 
 /** The top of the user address space (the model's ULONG_MAX for whole-mm ranges). */
 export const MM_TASK_SIZE = 2 ** 47;

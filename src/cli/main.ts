@@ -4,6 +4,7 @@
  * and the fix).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { conformanceCommand } from '../conformance/conformance-command.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import { checkCommand } from './check-command.ts';
 import { liveRunCommand } from './live-run-command.ts';
@@ -101,6 +102,20 @@ export async function main(
     .option('--json', 'machine-readable output')
     .action(async (file: string, o) => {
       code = await replayCommand(file, o, out);
+    });
+
+  program
+    .command('conformance')
+    .description('run the HMM selftests (hmm-tests.c) against the dmirror model: test × variant → pass/fail')
+    .argument('[path]', 'conformance scenarios (a file or folder)', 'scenarios/conformance')
+    .option('--only <name>', 'only tests whose name contains this (repeatable)', (v: string, all: string[] = []) => [
+      ...all,
+      v,
+    ])
+    .option('--seeds <n>', 'seeds for the tests that run under the random strategy', int('--seeds'))
+    .option('--json', 'machine-readable output')
+    .action(async (path: string, o) => {
+      code = await conformanceCommand(path, o, out);
     });
 
   try {

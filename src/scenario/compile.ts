@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
 import { deviceMachine } from '../../machines/device.machine.ts';
 import { dmaFenceMachine } from '../../machines/dma-fence.machine.ts';
+import { dmirrorMachine } from '../../machines/dmirror/dmirror.machine.ts';
 import { driverProfiles } from '../../machines/drivers/index.ts';
 import { mmMachine } from '../../machines/mm/mm.machine.ts';
 import { notifierCoreMachine } from '../../machines/notifier-core.machine.ts';
@@ -123,6 +124,10 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
         pageSize: scenario.pageSize,
         ...(dev.maxRetries ? { maxRetries: dev.maxRetries } : {}),
         bugs: dev.bugs,
+        // dmirror keeps its page table itself: the monitors read it from the driver actor.
+        ...(name === 'dmirror'
+          ? { dev: `drv:${d}`, wordsPerPage: scenario.wordsPerPage, subscribed: dev.subscribe }
+          : {}),
       },
     });
   }
@@ -201,10 +206,10 @@ async function resolveDriver(
   where: string,
 ): Promise<{ machine: AnyStateMachine; name: string }> {
   if (!isPath(driver)) {
-    const machine = driverProfiles[driver];
+    const machine = driver === 'dmirror' ? dmirrorMachine : driverProfiles[driver];
     if (!machine) {
       throw new ScenarioError(
-        `${where}: unknown driver '${driver}': use a built-in profile (${Object.keys(driverProfiles).join(', ')}) or a path like ./my-driver.ts`,
+        `${where}: unknown driver '${driver}': use a built-in profile (${[...Object.keys(driverProfiles), 'dmirror'].join(', ')}) or a path like ./my-driver.ts`,
       );
     }
     return { machine, name: driver };

@@ -3,6 +3,8 @@
  * Each verb checks its own arguments, so a typo is reported at the operation that has it.
  */
 
+import { parsePattern } from '../../machines/dmirror/buffer-pattern.ts';
+import { DMIRROR_COMMANDS } from '../../machines/dmirror/dmirror-types.ts';
 import { parseErrno } from '../../machines/errno.ts';
 import type { ThreadOp } from '../../machines/thread.machine.ts';
 import { ScenarioError } from './load.ts';
@@ -89,6 +91,7 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
         ...m,
         file: a.file as string | undefined,
         hugetlb: bool(a, 'hugetlb', false),
+        ...(a.insertPages ? { insertPages: true } : {}),
       },
     };
   },
@@ -177,6 +180,65 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
     const d = deviceOf(a, ctx);
     return { to: `core:${processNameOfDevice(a, ctx)}`, event: { type: 'core.remove', sub: `sub:${d}` } };
   },
+  // ---- the dmirror test device and the selftests' memory accesses (docs/conformance.md) ----
+  open: (a, ctx) => dmirrorCmd(a, ctx, 'OPEN'),
+  close: (a, ctx) => dmirrorCmd(a, ctx, 'CLOSE'),
+  ioctl: (a, ctx) => {
+    const cmd = String(a.cmd ?? '').toUpperCase();
+    if (!DMIRROR_COMMANDS.includes(cmd as never) || cmd === 'OPEN' || cmd === 'CLOSE') {
+      throw new ScenarioError(
+        `${ctx.where}: 'cmd' is one of ${DMIRROR_COMMANDS.filter((c) => c !== 'OPEN' && c !== 'CLOSE').join(', ')}`,
+      );
+    }
+    return dmirrorCmd(a, ctx, cmd);
+  },
+  writeWords: (a, ctx) => ({
+    to: processOf(a, ctx),
+    event: {
+      type: 'mm.writeRange',
+      addr: num(a, 'addr', ctx),
+      count: num(a, 'count', ctx),
+      pattern: wordPattern(a, ctx),
+    },
+  }),
+  readWords: (a, ctx) => ({
+    to: processOf(a, ctx),
+    event: { type: 'mm.readRange', addr: num(a, 'addr', ctx), count: num(a, 'count', ctx) },
+  }),
+  incrementWords: (a, ctx) => ({
+    to: processOf(a, ctx),
+    event: {
+      type: 'mm.incrementRange',
+      addr: num(a, 'addr', ctx),
+      count: num(a, 'count', ctx),
+      delta: num(a, 'delta', ctx, 1),
+    },
+  }),
+  pwrite: (a, ctx) => ({
+    to: processOf(a, ctx),
+    event: {
+      type: 'mm.pwrite',
+      file: fileOf(a, ctx),
+      offset: num(a, 'offset', ctx, 0),
+      count: num(a, 'count', ctx),
+      pattern: wordPattern(a, ctx),
+    },
+  }),
+  pread: (a, ctx) => ({
+    to: processOf(a, ctx),
+    event: { type: 'mm.pread', file: fileOf(a, ctx), offset: num(a, 'offset', ctx, 0), count: num(a, 'count', ctx) },
+  }),
+  gup: (a, ctx) => ({
+    to: processOf(a, ctx),
+    event: {
+      type: 'mm.pin',
+      addr: num(a, 'addr', ctx),
+      length: num(a, 'length', ctx, 4096),
+      write: bool(a, 'write', true),
+      longterm: bool(a, 'longterm', false),
+      release: true,
+    },
+  }),
   send: (a, ctx) => {
     if (typeof a.to !== 'string' || typeof a.event !== 'object' || !a.event) {
       throw new ScenarioError(`${ctx.where}: 'send' takes { to: <actor id>, event: { type: ... } }`);
@@ -184,6 +246,45 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
     return { to: a.to, event: a.event as ThreadOp['event'], reply: a.reply as string | undefined };
   },
 };
+
+/** A dmirror file operation or ioctl on device `device` (docs/protocol.md "dmirror"). */
+function dmirrorCmd(a: Args, ctx: OpContext, cmd: string): Omit<ThreadOp, 'expect' | 'label'> {
+  const event: ThreadOp['event'] = { type: 'dmirror.cmd', cmd };
+  if (cmd !== 'OPEN' && cmd !== 'CLOSE') {
+    event.addr = num(a, 'addr', ctx);
+    event.npages = num(a, 'npages', ctx);
+  }
+  if (a.data !== undefined) {
+    if (Array.isArray(a.data) && a.data.every((x) => typeof x === 'number')) event.data = a.data;
+    else {
+      try {
+        event.pattern = parsePattern(a.data);
+      } catch (e) {
+        throw new ScenarioError(`${ctx.where}: 'data': ${(e as Error).message}`);
+      }
+    }
+  }
+  return { to: `drv:${deviceOf(a, ctx)}`, event, reply: 'dmirror.result' };
+}
+
+/** `value: v` writes v everywhere; otherwise word i gets `scale * i + add` (scale 1 or -1). */
+function wordPattern(
+  a: Args,
+  ctx: OpContext,
+): { kind: 'const'; value: number } | { kind: 'index'; scale: 1 | -1; add: number } {
+  if (a.value !== undefined) return { kind: 'const', value: num(a, 'value', ctx) };
+  const scale = num(a, 'scale', ctx, 1);
+  if (scale !== 1 && scale !== -1) throw new ScenarioError(`${ctx.where}: 'scale' is 1 or -1`);
+  const add = a.add === undefined ? 0 : Number(a.add);
+  if (!Number.isInteger(add)) throw new ScenarioError(`${ctx.where}: 'add' must be a whole number`);
+  return { kind: 'index', scale, add };
+}
+
+function fileOf(a: Args, ctx: OpContext): string {
+  if (typeof a.file !== 'string' || a.file === '')
+    throw new ScenarioError(`${ctx.where}: say which file: add 'file: <name>'`);
+  return a.file;
+}
 
 function processNameOfDevice(a: Args, ctx: OpContext): string {
   return processOf(a, ctx).slice('mm:'.length);
@@ -214,16 +315,51 @@ export function compileOp(op: Record<string, unknown>, ctx: OpContext): ThreadOp
   const args = (raw ?? {}) as Args;
   if (typeof args !== 'object') throw new ScenarioError(`${ctx.where}: '${verb}' takes a map of arguments`);
   const built = build(args, ctx);
-  const expect = args.expect as { result?: number | string; value?: unknown } | undefined;
+  const expect = args.expect as ScenarioExpect | undefined;
   return {
     ...built,
-    label: verb,
+    label: (args.label as string | undefined) ?? verb,
     expect: expect
       ? {
           ...(expect.result !== undefined ? { result: parseErrnoAt(expect.result, ctx) } : {}),
           ...(expect.value !== undefined ? { value: expect.value } : {}),
+          ...extendedExpect(expect, ctx),
         }
       : undefined,
+  };
+}
+
+interface ScenarioExpect {
+  result?: number | string;
+  value?: unknown;
+  /** dmirror counters, compared with the thread's view after the reply. */
+  cpages?: number;
+  faults?: number;
+  /** A buffer pattern (machines/dmirror/buffer-pattern.ts) the reply's value must match. */
+  data?: unknown;
+  /** A negative result is accepted; the other checks apply to a success only. */
+  acceptErrors?: boolean;
+}
+
+function extendedExpect(e: ScenarioExpect, ctx: OpContext) {
+  const counters: Record<string, number> = {};
+  for (const k of ['cpages', 'faults'] as const) {
+    if (e[k] === undefined) continue;
+    if (typeof e[k] !== 'number') throw new ScenarioError(`${ctx.where}: expect.${k} must be a number`);
+    counters[k] = e[k];
+  }
+  let data: ReturnType<typeof parsePattern> | undefined;
+  if (e.data !== undefined) {
+    try {
+      data = parsePattern(e.data);
+    } catch (err) {
+      throw new ScenarioError(`${ctx.where}: expect.data: ${(err as Error).message}`);
+    }
+  }
+  return {
+    ...(Object.keys(counters).length ? { counters } : {}),
+    ...(data ? { data } : {}),
+    ...(e.acceptErrors ? { acceptErrors: true } : {}),
   };
 }
 

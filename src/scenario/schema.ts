@@ -98,6 +98,11 @@ export const scenarioSchema = z
     source: z.string().optional(),
     /** Knobs with their defaults (see expand.ts); `--param name=value` overrides them. */
     params: z.record(z.string(), z.unknown()).default({}),
+    /**
+     * Named param sets the scenario is meant to be run with (e.g. a conformance test's
+     * device-private and device-coherent variants): `mirrorlab conformance` runs each.
+     */
+    variants: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
     pageSize: z.number().int().positive().default(4096),
     wordsPerPage: z.number().int().positive().default(1),
     processes: z.record(z.string(), process),

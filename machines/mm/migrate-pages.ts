@@ -1,0 +1,72 @@
+/**
+ * Moving one page between system memory and device memory (`migrate_vma_setup` /
+ * `migrate_vma_pages` / `migrate_vma_finalize`, `migrate_device_range`, and a device's
+ * `migrate_to_ram`), as PTE and page changes made inside the covering invalidation.
+ *
+ * Which pages a migration selects (kernel-model.md §5.7, `migrate_vma_collect`):
+ * - to device (MIGRATE_VMA_SELECT_SYSTEM): in a private VMA, an anonymous unpinned system page,
+ *   or, in an anonymous VMA only, an empty or zero-page entry (it becomes a zeroed device page).
+ *   Device pages (private or coherent, of any owner) are never selected; shared mappings and
+ *   page-cache pages are not migratable to device memory.
+ * - back to system memory (SELECT_DEVICE_PRIVATE / _COHERENT): the owner's device pages.
+ * The new device page is writable when the source entry was, or when the source was empty or
+ * the zero page and the VMA is writable. Device pages are allocated from the mm's own pfn space
+ * with page kind 'device'.
+ */
+import { writePte } from './page-table.ts';
+import { allocPage, getPage, putPage, type Tx } from './pages.ts';
+import type { DeviceMemoryKind, MmMemory, Pte } from './types.ts';
+import { findVma } from './vma.ts';
+
+/** The entry at `vpn` would be selected by a migration of system memory to a device. */
+export function migratableToDevice(m: MmMemory, vpn: number): boolean {
+  const vma = findVma(m.vmas, vpn * m.pageSize);
+  if (!vma || vma.shared) return false;
+  const pte = m.ptes[vpn];
+  if (!pte || pte.kind === 'zero') return vma.backing === 'anon';
+  if (pte.kind !== 'present') return false;
+  const page = m.pages[pte.pfn];
+  return page.kind === 'anon' && page.pins === 0;
+}
+
+/** The entry at `vpn` is a device page of `owner` of the given kind (any kind when null). */
+export function isDevicePageOf(pte: Pte | undefined, owner: string, memory: DeviceMemoryKind | null): boolean {
+  if (pte?.kind === 'devicePrivate') return pte.owner === owner && memory !== 'coherent';
+  if (pte?.kind === 'deviceCoherent') return pte.owner === owner && memory !== 'private';
+  return false;
+}
+
+/** Move the page at `vpn` to a new device page of `owner` (if it is still migratable). */
+export function migratePageToDevice(tx: Tx, vpn: number, owner: string, memory: DeviceMemoryKind): void {
+  const { m } = tx;
+  if (!migratableToDevice(m, vpn)) return;
+  const vma = findVma(m.vmas, vpn * m.pageSize)!;
+  const pte = m.ptes[vpn];
+  const source = pte?.kind === 'present' ? pte : null;
+  const pfn = allocPage(tx, 'device', source ? m.pages[source.pfn].data : undefined);
+  getPage(tx, pfn);
+  const write = source ? source.write : vma.write;
+  writePte(
+    tx,
+    vpn,
+    memory === 'coherent'
+      ? { kind: 'deviceCoherent', pfn, owner, write, cow: false }
+      : { kind: 'devicePrivate', pfn, owner, write },
+  );
+  if (source) putPage(tx, source.pfn);
+}
+
+/**
+ * Copy a device page back into a new system page, keeping its writability. `owner` null: any
+ * owner's device-private page (a CPU fault's `migrate_to_ram`); otherwise only `owner`'s pages,
+ * private and coherent (MIGRATE_TO_SYS, eviction, a long-term pin of a coherent page).
+ */
+export function migratePageToRam(tx: Tx, vpn: number, owner: string | null): void {
+  const pte = tx.m.ptes[vpn];
+  if (owner === null ? pte?.kind !== 'devicePrivate' : !isDevicePageOf(pte, owner, null)) return;
+  if (pte?.kind !== 'devicePrivate' && pte?.kind !== 'deviceCoherent') return;
+  const pfn = allocPage(tx, 'anon', tx.m.pages[pte.pfn].data);
+  getPage(tx, pfn);
+  writePte(tx, vpn, { kind: 'present', pfn, write: pte.write, cow: pte.kind === 'deviceCoherent' && pte.cow });
+  putPage(tx, pte.pfn);
+}

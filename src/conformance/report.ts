@@ -1,0 +1,50 @@
+/**
+ * The conformance table: one row per test, one column per variant, pass/fail in each cell,
+ * then the first mismatch (expected vs got) of every failure. `--json` prints the report as is.
+ */
+import type { ConformanceReport, ConformanceResult } from './suite.ts';
+
+export function conformanceTable(report: ConformanceReport): string[] {
+  const variants = [...new Set(report.results.map((r) => r.variant))];
+  const tests = [...new Set(report.results.map((r) => r.test))];
+  const cell = (test: string, v: string): string => {
+    const r = report.results.find((x) => x.test === test && x.variant === v);
+    if (!r) return '-';
+    const extra = r.mode === 'random' ? ` (${r.seeds?.length ?? 0} seeds)` : '';
+    return `${r.pass ? 'pass' : 'FAIL'}${extra}`;
+  };
+  const rows = tests.map((t) => [t, ...variants.map((v) => cell(t, v))]);
+  const header = ['test', ...variants];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  const failures = report.results.filter((r) => !r.pass);
+  for (const f of failures) out.push('', ...failureLines(f));
+  const passed = report.results.filter((r) => r.pass).length;
+  out.push('', `${passed}/${report.results.length} passed${report.pass ? '' : ` (${failures.length} failed)`}`);
+  return out;
+}
+
+function failureLines(r: ConformanceResult): string[] {
+  const m = r.firstMismatch;
+  const lines = [`FAIL ${r.test} [${r.variant}] (${r.file})`];
+  if (m) {
+    lines.push(`  at ${m.where}`);
+    lines.push(`  expected: ${text(m.expected)}`);
+    lines.push(`  got:      ${text(m.got)}`);
+  }
+  if (r.mode === 'random' && m?.where.startsWith('seed ')) {
+    const params = Object.entries(r.params).map(([k, v]) => ` --param ${k}=${v}`);
+    lines.push(`  replay: mirrorlab run ${r.file} --seed ${m.where.slice(5)}${params.join('')}`);
+  }
+  return lines;
+}
+
+function text(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 400 ? `${s.slice(0, 400)}…` : s;
+}

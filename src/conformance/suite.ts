@@ -1,0 +1,134 @@
+/**
+ * The conformance suite: every scenario under a folder (scenarios/conformance by default) run
+ * once per variant it declares (`variants:`, e.g. device-private and device-coherent), each
+ * a pass or a fail with the first thing that differed.
+ *
+ * A scenario runs along the default schedule (sequential-run.ts), unless its `check:` names
+ * the `random` strategy: then it runs one random schedule per seed (random-run.ts), as many
+ * seeds as `check.schedules` (or `seeds`). Adding a test is adding a scenario file.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { compileScenario } from '../scenario/compile.ts';
+import type { ParamValue } from '../scenario/expand.ts';
+import { loadScenario } from '../scenario/load.ts';
+import { settle } from '../scenario/settle.ts';
+import { runRandomSeed, type SeedOutcome } from './random-run.ts';
+import { runSequential } from './sequential-run.ts';
+
+export interface FirstMismatch {
+  /** Where: `thread:main op 5 (ioctl)`, or the problem kind (`deadlock`, `use-after-free`, ...). */
+  where: string;
+  expected: unknown;
+  got: unknown;
+}
+
+export interface ConformanceResult {
+  test: string;
+  file: string;
+  variant: string;
+  /** The variant's params (what `--param` would set to run it alone). */
+  params: Record<string, ParamValue>;
+  mode: 'sequential' | 'random';
+  pass: boolean;
+  firstMismatch: FirstMismatch | null;
+  steps: number;
+  elapsedMs: number;
+  /** Random mode: one outcome per seed. */
+  seeds?: SeedOutcome[];
+}
+
+export interface ConformanceReport {
+  results: ConformanceResult[];
+  pass: boolean;
+}
+
+export interface ConformanceOptions {
+  /** Only tests whose name or file contains one of these. */
+  only?: string[];
+  /** Seeds for random-mode tests (default: the scenario's check.schedules, else 20). */
+  seeds?: number;
+  onResult?: (r: ConformanceResult) => void;
+}
+
+/** Scenario files under `path` (a file or a folder), sorted. */
+export function conformanceFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => {
+      const full = join(path, name);
+      if (statSync(full).isDirectory()) return conformanceFiles(full);
+      return /\.ya?ml$/.test(name) ? [full] : [];
+    });
+}
+
+export async function runConformance(
+  path = 'scenarios/conformance',
+  options: ConformanceOptions = {},
+): Promise<ConformanceReport> {
+  const results: ConformanceResult[] = [];
+  for (const file of conformanceFiles(path)) {
+    const base = loadScenario(file);
+    const test = base.scenario.name ?? relative(path, file);
+    if (options.only?.length && !options.only.some((o) => test.includes(o) || file.includes(o))) continue;
+    const variants = base.scenario.variants ?? { default: {} };
+    for (const [variant, params] of Object.entries(variants)) {
+      const r = await runOne(file, test, variant, params as Record<string, ParamValue>, options);
+      results.push(r);
+      options.onResult?.(r);
+    }
+  }
+  return { results, pass: results.length > 0 && results.every((r) => r.pass) };
+}
+
+async function runOne(
+  file: string,
+  test: string,
+  variant: string,
+  params: Record<string, ParamValue>,
+  options: ConformanceOptions,
+): Promise<ConformanceResult> {
+  const t0 = performance.now();
+  const base = { test, file, variant, params };
+  let compiled: Awaited<ReturnType<typeof compileScenario>>;
+  let specs: ReturnType<typeof settle>;
+  try {
+    compiled = await compileScenario(loadScenario(file, params));
+    specs = settle(compiled);
+  } catch (e) {
+    const firstMismatch = { where: 'set-up', expected: 'the scenario compiles and settles', got: (e as Error).message };
+    return { ...base, mode: 'sequential', pass: false, firstMismatch, steps: 0, elapsedMs: elapsed(t0) };
+  }
+  const check = compiled.scenario.check;
+  if (check.strategy === 'random') {
+    const n = options.seeds ?? check.schedules ?? 20;
+    const seeds = Array.from({ length: n }, (_, k) => runRandomSeed(specs, k + 1, check.maxDepth));
+    const bad = seeds.find((s) => !s.ok);
+    const firstMismatch = bad ? { where: `seed ${bad.seed}`, expected: 'no violation', got: bad.problem } : null;
+    const steps = seeds.reduce((n, s) => n + s.steps, 0);
+    return { ...base, mode: 'random', pass: !bad, firstMismatch, steps, elapsedMs: elapsed(t0), seeds };
+  }
+  const out = runSequential(specs);
+  let firstMismatch: FirstMismatch | null = null;
+  for (const t of out.threads) {
+    const m = t.context.mismatches?.[0];
+    if (m) {
+      firstMismatch = { where: `${t.id} op ${m.op} (${m.label})`, expected: m.expected, got: m.got };
+      break;
+    }
+  }
+  if (!firstMismatch && out.problems.length) {
+    const p = out.problems[0];
+    firstMismatch = { where: p.kind, expected: `no ${p.kind}`, got: p.message };
+  }
+  if (!firstMismatch) {
+    const t = out.threads.find((x) => !x.done);
+    if (t) firstMismatch = { where: t.id, expected: 'every op answered', got: 'the thread did not finish' };
+  }
+  return { ...base, mode: 'sequential', pass: !firstMismatch, firstMismatch, steps: out.steps, elapsedMs: elapsed(t0) };
+}
+
+function elapsed(t0: number): number {
+  return Math.round(performance.now() - t0);
+}
