@@ -7,7 +7,7 @@
  * no failed expectation. Each seed gets a fresh world, so memory does not grow with seeds.
  */
 import { Random } from '../explorer/random.ts';
-import { randomChooser } from '../explorer/sampling.ts';
+import { pctChooser, randomChooser } from '../explorer/sampling.ts';
 import { ViolationLog } from '../explorer/violation-log.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { type ActorSpec, ControlledWorld, type SemanticStep } from '../runtime/controlled-world.ts';
@@ -15,6 +15,8 @@ import { expectationMonitor } from './expectation-monitor.ts';
 
 export interface SeedOutcome {
   seed: number;
+  /** `random` (uniform) or `pct` (priority-based: long stretches of one actor, e.g. a READ that wins the race). */
+  strategy: 'random' | 'pct';
   steps: number;
   ok: boolean;
   /** The first problem, in words (null when ok). */
@@ -23,10 +25,17 @@ export interface SeedOutcome {
   results: Record<string, Record<string, number>>;
 }
 
-export function runRandomSeed(specs: ActorSpec[], seed: number, maxDepth = 500_000): SeedOutcome {
+export function runRandomSeed(
+  specs: ActorSpec[],
+  seed: number,
+  maxDepth = 500_000,
+  strategy: 'random' | 'pct' = 'random',
+): SeedOutcome {
   const world = new ControlledWorld(specs);
   const log = new ViolationLog([...defaultMonitors(), expectationMonitor], { world });
-  const chooser = randomChooser(new Random(seed));
+  const rng = new Random(seed);
+  // PCT with depth 2: one priority change point somewhere in the first 20,000 steps.
+  const chooser = strategy === 'pct' ? pctChooser(rng, world.actors.length, 2, 20_000) : randomChooser(rng);
   const trace: SemanticStep[] = [];
   let state = world.initial;
   let steps = 0;
@@ -66,5 +75,5 @@ export function runRandomSeed(specs: ActorSpec[], seed: number, maxDepth = 500_0
       : unfinished
         ? `deadlock: ${unfinished} did not finish`
         : null;
-  return { seed, steps, ok: problem === null, problem, results };
+  return { seed, strategy, steps, ok: problem === null, problem, results };
 }
