@@ -3,9 +3,10 @@
  *   - `params: { rounds: 3, ndrv: 1 }` declares knobs with defaults; `--param rounds=5` on the
  *     command line overrides them. A string that is exactly `${name}` becomes the value (so
  *     numbers stay numbers), and `${name}` inside a longer string is replaced as text.
- *   - A device or thread whose name contains `${i}` and that has `replicas: N` stands for N
+ *   - A device, fence or thread whose name contains `${i}` and that has `replicas: N` stands for N
  *     copies, `${i}` replaced by 0..N-1 everywhere inside it.
- *   - An operation `- repeat: { times: N, ops: [...] }` stands for its ops N times over.
+ *   - An operation `- repeat: { times: N, as: c, ops: [...] }` stands for its ops N times over,
+ *     `${c}` being 0..N-1 in each copy (`as` is optional).
  */
 import { parse as parseYaml } from 'yaml';
 import { ScenarioError } from './load.ts';
@@ -68,17 +69,38 @@ function expandReplicas(section: unknown, vars: Record<string, unknown>, file: s
   return out;
 }
 
-function expandRepeats(ops: unknown, file: string): unknown {
+/** Replace one loop variable `${name}` (whole string → number, inside a string → text). */
+function bindLoopVariable(value: unknown, name: string, k: number): unknown {
+  const token = `$${'{'}${name}}`;
+  if (typeof value === 'string') return value === token ? k : value.split(token).join(String(k));
+  if (Array.isArray(value)) return value.map((v) => bindLoopVariable(v, name, k));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, bindLoopVariable(v, name, k)]));
+  }
+  return value;
+}
+
+/**
+ * `- repeat: { times: N, as: c, ops: [...] }` → the ops N times; with `as`, `${c}` in the body
+ * is 0..N-1 (e.g. the selftests' "value i + c" rounds). Runs before param substitution, so the
+ * body keeps its other `${...}` for it; `times` itself may be a param.
+ */
+function expandRepeats(ops: unknown, vars: Record<string, unknown>, file: string): unknown {
   if (!Array.isArray(ops)) return ops;
   return ops.flatMap((op) => {
-    const r = (op as { repeat?: { times?: unknown; ops?: unknown } } | null)?.repeat;
+    const r = (op as { repeat?: { times?: unknown; as?: unknown; ops?: unknown } } | null)?.repeat;
     if (!r) return [op];
-    const times = Number(r.times);
+    const times = Number(substitute(r.times, vars, file));
     if (!Number.isInteger(times) || times < 0 || !Array.isArray(r.ops)) {
-      throw new ScenarioError(`${file}: 'repeat' takes { times: <whole number>, ops: [...] }`);
+      throw new ScenarioError(`${file}: 'repeat' takes { times: <whole number>, as?: <name>, ops: [...] }`);
     }
-    const body = expandRepeats(r.ops, file) as unknown[];
-    return Array.from({ length: times }, () => body).flat();
+    if (r.as !== undefined && (typeof r.as !== 'string' || !/^\w+$/.test(r.as) || r.as in vars)) {
+      throw new ScenarioError(`${file}: repeat's 'as' must be a new name (letters, digits, _), not a param`);
+    }
+    const body = expandRepeats(r.ops, vars, file) as unknown[];
+    return Array.from({ length: times }, (_, k) =>
+      r.as ? (bindLoopVariable(body, r.as, k) as unknown[]) : body,
+    ).flat();
   });
 }
 
@@ -95,16 +117,20 @@ export function expandScenario(raw: unknown, overrides: Record<string, ParamValu
     }
   }
   const vars = { ...declared, ...overrides };
+  // Repeats first: their loop variables are bound before params are substituted.
+  if (doc.threads && typeof doc.threads === 'object') {
+    doc.threads = Object.fromEntries(
+      Object.entries(doc.threads as Record<string, { ops?: unknown }>).map(([name, t]) => [
+        name,
+        t && typeof t === 'object' ? { ...t, ops: expandRepeats(t.ops, vars, file) } : t,
+      ]),
+    );
+  }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc)) {
     if (key === 'params') out.params = vars;
-    else if (key === 'devices' || key === 'threads') out[key] = expandReplicas(value, vars, file);
+    else if (key === 'devices' || key === 'threads' || key === 'fences') out[key] = expandReplicas(value, vars, file);
     else out[key] = substitute(value, vars, file);
-  }
-  if (out.threads && typeof out.threads === 'object') {
-    for (const t of Object.values(out.threads as Record<string, { ops?: unknown }>)) {
-      if (t && typeof t === 'object') t.ops = expandRepeats(t.ops, file);
-    }
   }
   return out;
 }

@@ -71,6 +71,22 @@ threads:
     expect(scenario.threads.cpu.ops).toHaveLength(5);
   });
 
+  it('should bind a repeat loop variable in every copy of the body', () => {
+    const looped = `
+params: { n: 3 }
+processes:
+  p1: { vmas: [{ addr: 0x10000, length: 0x1000 }] }
+threads:
+  cpu:
+    ops:
+      - repeat: { times: '\${n}', as: c, ops: [{ write: { addr: 0x10000, value: '\${c}' } }, { read: { addr: 0x10000, expect: { value: '\${c}' } } }] }
+`;
+    const { scenario } = parseScenario(looped, 'loop.yaml');
+    expect(scenario.threads.cpu.ops).toHaveLength(6);
+    expect(scenario.threads.cpu.ops[4]).toEqual({ write: { addr: 0x10000, value: 2 } });
+    expect(scenario.threads.cpu.ops[5]).toEqual({ read: { addr: 0x10000, expect: { value: 2 } } });
+  });
+
   it('should refuse a param the scenario does not declare', () => {
     expect(() => parseScenario(templated, 'p.yaml', { bogus: 1 })).toThrow(
       /--param bogus is not a param of this scenario/,
