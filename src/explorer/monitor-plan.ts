@@ -17,6 +17,8 @@ import { VisitedSet } from './visited-set.ts';
 
 interface Plan {
   global: Monitor[];
+  /** `seen` of each global monitor, in the same order (null: runs on every occurrence). */
+  globalSeen: (Seen | null)[];
   local: Monitor[] | null;
   /** Bit set of the actors the global monitors read at this step (-1: all, or too many actors). */
   reads: number;
@@ -64,7 +66,12 @@ export class MonitorPlan {
       if (!seen) reads = -1;
       else for (const a of seen.reads) reads |= actorBit(a);
     }
-    p = { global: global.length ? global : NONE, local: local.length ? local : null, reads };
+    p = {
+      global: global.length ? global : NONE,
+      globalSeen: global.map((m) => this.seen.get(m) ?? null),
+      local: local.length ? local : null,
+      reads,
+    };
     this.plans[record.transition] = p;
     return p;
   }
@@ -92,9 +99,10 @@ export class MonitorPlan {
       p.local = null;
     }
     const g = p.global;
+    const seens = p.globalSeen;
     for (let k = 0; k < g.length; k++) {
       const m = g[k];
-      const seen = this.seen.get(m);
+      const seen = seens[k];
       if (seen && !firstTime(seen, ls.id, before.vec)) continue;
       const v = m.onStep!(this.ctx, record, before, after, trace);
       if (v) added = this.log.add(v, trace) || added;
