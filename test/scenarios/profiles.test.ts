@@ -1,4 +1,4 @@
-/** One scenario per built-in driver profile: each explores completely and breaks nothing. */
+/** One scenario per built-in driver profile (and the dmirror device): each explores completely and breaks nothing. */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,8 @@ import { profileNames } from '../../machines/drivers/index.ts';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 
 const dir = 'scenarios/profiles';
+/** The five driver profiles, plus the dmirror test device (issue 4), which is a profile too. */
+const profiles = [...profileNames, 'dmirror'];
 
 describe('driver profile scenarios', () => {
   it('should bundle one scenario per built-in profile', () => {
@@ -13,10 +15,10 @@ describe('driver profile scenarios', () => {
       .filter((f) => f.endsWith('.yaml'))
       .map((f) => f.replace('.yaml', ''))
       .sort();
-    expect(names).toEqual([...profileNames].sort());
+    expect(names).toEqual([...profiles].sort());
   });
 
-  for (const profile of profileNames) {
+  for (const profile of profiles) {
     it(`should explore the ${profile} scenario completely with nothing broken`, async () => {
       const outcome = await checkScenario(join(dir, `${profile}.yaml`));
       expect(outcome.violations.map((v) => `${v.kind}: ${v.message}`)).toEqual([]);
