@@ -3,6 +3,7 @@ import type { AnyStateMachine, EventObject } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { type DmaFenceContext, dmaFenceMachine, type WaitTimeout } from '../../machines/dma-fence.machine.ts';
 import { EINVAL, EIO, ENOENT, ERESTARTSYS } from '../../machines/errno.ts';
+import { leafNodes } from '../support/event-policy.ts';
 import { MachineHarness } from '../support/machine-harness.ts';
 
 const FENCE = 'fence:job1';
@@ -373,34 +374,3 @@ describe('dmaFenceMachine', () => {
     });
   });
 });
-
-interface LeafNode {
-  path: string;
-  covers: (type: string) => boolean;
-}
-
-/** Atomic state nodes with a check: does the node or an ancestor handle, defer or ignore `type`? */
-function leafNodes(machine: AnyStateMachine): LeafNode[] {
-  type Node = {
-    path: string[];
-    on: Record<string, unknown>;
-    meta?: { defer?: string[]; ignore?: Record<string, string> };
-    parent?: Node;
-    states: Record<string, Node>;
-  };
-  const covers = (node: Node, type: string): boolean => {
-    for (let n: Node | undefined = node; n; n = n.parent) {
-      if (n.on[type] || n.meta?.ignore?.[type]) return true;
-      if (n.meta?.defer?.some((d) => d === type || (d.endsWith('.*') && type.startsWith(d.slice(0, -1))))) return true;
-    }
-    return false;
-  };
-  const out: LeafNode[] = [];
-  const walk = (node: Node) => {
-    const children = Object.values(node.states);
-    if (children.length === 0) out.push({ path: node.path.join('.'), covers: (t) => covers(node, t) });
-    for (const c of children) walk(c);
-  };
-  walk(machine.root as unknown as Node);
-  return out;
-}
