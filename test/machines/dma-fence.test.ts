@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AnyStateMachine, EventObject } from 'xstate';
+import type { EventObject } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { type DmaFenceContext, dmaFenceMachine, type WaitTimeout } from '../../machines/dma-fence.machine.ts';
 import { EINVAL, EIO, ENOENT, ERESTARTSYS } from '../../machines/errno.ts';

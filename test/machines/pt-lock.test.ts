@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AnyStateMachine, EventObject } from 'xstate';
+import type { EventObject } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { type LockKind, type LockMode, type PtLockContext, ptLockMachine } from '../../machines/pt-lock.machine.ts';
 import { leafNodes } from '../support/event-policy.ts';
