@@ -97,9 +97,10 @@ function expandRepeats(ops: unknown, vars: Record<string, unknown>, file: string
     if (r.as !== undefined && (typeof r.as !== 'string' || !/^\w+$/.test(r.as) || r.as in vars)) {
       throw new ScenarioError(`${file}: repeat's 'as' must be a new name (letters, digits, _), not a param`);
     }
+    const loop = typeof r.as === 'string' ? r.as : null;
     const body = expandRepeats(r.ops, vars, file) as unknown[];
     return Array.from({ length: times }, (_, k) =>
-      r.as ? (bindLoopVariable(body, r.as, k) as unknown[]) : body,
+      loop ? (bindLoopVariable(body, loop, k) as unknown[]) : body,
     ).flat();
   });
 }
