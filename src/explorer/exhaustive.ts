@@ -2,17 +2,27 @@
  * Exhaustive stateful search, breadth-first or depth-first, with a hash-compacted visited set
  * (Spin's default shape). Breadth-first gives shortest counterexamples.
  *
- * The hot loop works on vectors of per-actor local ids (controlled-world.ts): a frontier entry
- * is the vector plus a search-node number, and a search node is three integers (parent node,
- * local step that reached it, depth) in typed arrays, so a trace is rebuilt on demand and the
- * search allocates next to nothing per transition. Monitors run through a `MonitorPlan` (only
- * where they can say something). With `por: true`, sleep sets prune transitions and states
- * equal up to the interleaving of senders in an inbox are identified (por.ts).
+ * The hot loop works on vectors of per-actor local ids (controlled-world.ts). A frontier entry
+ * is the vector, its fingerprint, the set of actors that have a step, and a search-node number;
+ * a search node is three integers (parent node, local step that reached it, depth) in typed
+ * arrays, so a trace is rebuilt on demand and the search allocates next to nothing per
+ * transition. Expanding a state:
+ *   1. looks only at the actors with a step (a bit set kept per entry, updated from the
+ *      parent's for the actors a step changes);
+ *   2. writes each child as its difference from the parent ((actor, local id) pairs) and gets
+ *      its fingerprint from the parent's by XOR-ing the Zobrist keys of the changed entries
+ *      (fingerprint.ts): no copy of the vector and no full hash per transition;
+ *   3. in step order, runs the monitors through a `MonitorPlan` (skipped at once for a step
+ *      no monitor will ever look at again, and given the child's vector only when one runs),
+ *      probes the visited set once, and pushes a new child straight from parent and difference.
+ * With `por: true`, sleep sets prune transitions and states equal up to the interleaving of
+ * senders in an inbox are identified (por.ts); a state's sleep set and expansion mark live with
+ * its first search node, which the visited set maps its fingerprint to, so a pop needs no probe.
  */
 import type { ControlledWorld, LocalStep, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
-import { fingerprintVec } from './fingerprint.ts';
+import { zobrist1, zobrist2 } from './fingerprint.ts';
 import { MonitorPlan } from './monitor-plan.ts';
-import { Dependence, SleepSets } from './por.ts';
+import { Dependence, SleepArena } from './por.ts';
 import type { SearchOptions, SearchResult } from './search-types.ts';
 import { ViolationLog } from './violation-log.ts';
 import { VisitedSet } from './visited-set.ts';
@@ -23,72 +33,129 @@ export interface SearchStart {
   trace: SemanticStep[];
 }
 
-/** Search nodes: parent, the local step that reached the node, depth; grown as needed. */
+/**
+ * Search nodes: parent, the local step that reached the node, depth; grown as needed. With
+ * partial-order reduction also, per node, its state's first node (`home`, where the state's
+ * sleep set lives) and, for first nodes, the sleep set and the expansion mark (see `expand`).
+ */
 class Nodes {
-  parent = new Int32Array(1 << 16);
-  via = new Int32Array(1 << 16);
-  depth = new Int32Array(1 << 16);
+  parent: Int32Array;
+  via: Int32Array;
+  depth: Int32Array;
+  home: Int32Array;
+  sleep: Int32Array;
+  mark: Int32Array;
   count = 0;
 
+  /** `expected`: how many nodes to make room for up front (growing copies every array). */
+  constructor(
+    private readonly por: boolean,
+    expected: number,
+  ) {
+    const size = Math.max(1 << 16, expected);
+    this.parent = new Int32Array(size);
+    this.via = new Int32Array(size);
+    this.depth = new Int32Array(size);
+    this.home = new Int32Array(por ? size : 0);
+    this.sleep = new Int32Array(por ? size : 0);
+    this.mark = new Int32Array(por ? size : 0);
+  }
+
   add(parent: number, via: number, depth: number): number {
-    if (this.count === this.parent.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.parent = grow(this.parent);
-      this.via = grow(this.via);
-      this.depth = grow(this.depth);
-    }
+    if (this.count === this.parent.length) this.grow();
     this.parent[this.count] = parent;
     this.via[this.count] = via;
     this.depth[this.count] = depth;
     return this.count++;
   }
+
+  private grow(): void {
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.parent = grow(this.parent);
+    this.via = grow(this.via);
+    this.depth = grow(this.depth);
+    if (this.por) {
+      this.home = grow(this.home);
+      this.sleep = grow(this.sleep);
+      this.mark = grow(this.mark);
+    }
+  }
 }
 
-/** The frontier: fixed-size records (state vector, node) in one growable typed array. */
+/**
+ * The frontier: fixed-size records in one growable typed array. A record is the state vector,
+ * its fingerprint (two integers), the set of its actors that have a step (`actorBit`s) and its
+ * search node.
+ */
 class Frontier {
   private buf: Int32Array;
   private head = 0;
   private tail = 0;
+  private readonly width: number;
 
   constructor(
-    private readonly width: number,
+    private readonly n: number,
     private readonly fifo: boolean,
   ) {
-    this.buf = new Int32Array(width * 4096);
+    this.width = n + 4;
+    this.buf = new Int32Array(this.width * 4096);
   }
 
   get empty(): boolean {
     return this.head === this.tail;
   }
 
-  push(vec: Int32Array, node: number): void {
-    const w = this.width;
-    if (this.tail + w > this.buf.length) {
-      if (this.fifo && this.head * 2 >= this.buf.length) {
-        this.buf.copyWithin(0, this.head, this.tail);
-        this.tail -= this.head;
-        this.head = 0;
-      } else {
-        const b = new Int32Array(this.buf.length * 2);
-        b.set(this.buf.subarray(this.head, this.tail));
-        this.tail -= this.head;
-        this.head = 0;
-        this.buf = b;
-      }
+  private makeRoom(): void {
+    if (this.fifo && this.head * 2 >= this.buf.length) {
+      this.buf.copyWithin(0, this.head, this.tail);
+    } else {
+      const b = new Int32Array(this.buf.length * 2);
+      b.set(this.buf.subarray(this.head, this.tail));
+      this.buf = b;
     }
-    const buf = this.buf;
-    const at = this.tail;
-    for (let k = 0; k < w - 1; k++) buf[at + k] = vec[k];
-    buf[at + w - 1] = node;
-    this.tail += w;
+    this.tail -= this.head;
+    this.head = 0;
   }
 
-  /** Pops into `vec`; returns the node. */
-  pop(vec: Int32Array): number {
+  /** Pushes the vector `vec`, its fingerprint, its actors with steps and its node. */
+  push(vec: Int32Array, h1: number, h2: number, active: number, node: number): void {
+    this.pushChild(vec, vec, 0, 0, h1, h2, active, node);
+  }
+
+  /**
+   * Pushes `base` with the changes `changes[from .. to)` ((actor, local id) pairs) applied, its
+   * fingerprint, its actors with steps and its node: a child is stored straight from its parent
+   * and its difference.
+   */
+  pushChild(
+    base: Int32Array,
+    changes: Int32Array,
+    from: number,
+    to: number,
+    h1: number,
+    h2: number,
+    active: number,
+    node: number,
+  ): void {
+    if (this.tail + this.width > this.buf.length) this.makeRoom();
+    const buf = this.buf;
+    const n = this.n;
+    const at = this.tail;
+    for (let k = 0; k < n; k++) buf[at + k] = base[k];
+    for (let k = from; k < to; k += 2) buf[at + changes[k]] = changes[k + 1];
+    buf[at + n] = h1;
+    buf[at + n + 1] = h2;
+    buf[at + n + 2] = active;
+    buf[at + n + 3] = node;
+    this.tail = at + this.width;
+  }
+
+  /** Pops into `vec`, and its fingerprint and actors with steps into `fp[0..2]`; returns the node. */
+  pop(vec: Int32Array, fp: Int32Array): number {
     const w = this.width;
     let at: number;
     if (this.fifo) {
@@ -99,8 +166,37 @@ class Frontier {
       at = this.tail;
     }
     const buf = this.buf;
-    for (let k = 0; k < w - 1; k++) vec[k] = buf[at + k];
-    return buf[at + w - 1];
+    const n = this.n;
+    for (let k = 0; k < n; k++) vec[k] = buf[at + k];
+    fp[0] = buf[at + n];
+    fp[1] = buf[at + n + 1];
+    fp[2] = buf[at + n + 2];
+    return buf[at + n + 3];
+  }
+}
+
+/** Per local step (by id), what the search derives once: fingerprint delta, monitor need, POR key. */
+class StepFacts {
+  /** Bit 0: known; bit 1: no monitor will ever be called for it. */
+  flags = new Uint8Array(1024);
+  /** XOR of the acting actor's Zobrist keys before and after (the fingerprint delta of its move). */
+  d1 = new Int32Array(1024);
+  d2 = new Int32Array(1024);
+  /** Partial-order reduction: the step's transition id (`Dependence.note`). */
+  key = new Int32Array(1024);
+
+  ensure(id: number): void {
+    if (id < this.flags.length) return;
+    let size = this.flags.length;
+    while (size <= id) size *= 2;
+    const f = new Uint8Array(size);
+    f.set(this.flags);
+    this.flags = f;
+    for (const name of ['d1', 'd2', 'key'] as const) {
+      const a = new Int32Array(size);
+      a.set(this[name]);
+      this[name] = a;
+    }
   }
 }
 
@@ -117,11 +213,11 @@ export function exhaustiveSearch(
   const por = opts.por === true;
   // Room for maxStates at half load up front (growing rehashes the whole table), within 2^16..2^22 slots.
   const slots = Math.min(22, Math.max(16, Math.ceil(Math.log2(Math.min(opts.maxStates ?? 2 ** 19, 2 ** 21) * 2))));
-  const visited = new VisitedSet(slots, por ? 2 : 0);
-  const sleeps = new SleepSets();
+  // With POR a slot also holds the state's first search node, times two, plus one if the
+  // state's sleep set is not empty: the revisit test needs no other memory when it is empty.
+  const visited = new VisitedSet(slots, por ? 1 : 0);
+  const sleeps = new SleepArena();
   const n = world.actors.length;
-  const fp = new Uint32Array(2);
-  const canon = new Int32Array(n);
   const maxDepth = opts.maxDepth ?? Number.POSITIVE_INFINITY;
   const maxStates = opts.maxStates ?? Number.POSITIVE_INFINITY;
   const deadline = opts.timeLimit ? t0 + opts.timeLimit * 1000 : Number.POSITIVE_INFINITY;
@@ -131,16 +227,24 @@ export function exhaustiveSearch(
   let stopped = false;
   let maxDepthReached = 0;
 
-  const hash = (vec: Int32Array): void => {
-    if (por) {
-      for (let i = 0; i < n; i++) canon[i] = world.canonical(i, vec[i]);
-      fingerprintVec(canon, fp);
-    } else {
-      fingerprintVec(vec, fp);
-    }
+  // Fingerprints are Zobrist sums (fingerprint.ts) over the local ids, or, with POR, over their
+  // channel-canonical forms (states equal up to how senders interleave in an inbox hash alike).
+  const keyId = por ? (i: number, l: number) => world.canonical(i, l) : (_i: number, l: number) => l;
+  const facts = new StepFacts();
+  /** Derives (once) what the search needs about a local step; resolves it. */
+  const learn = (ls: LocalStep): void => {
+    if (ls.record === null) world.resolve(ls);
+    facts.ensure(ls.id);
+    const i = ls.actor;
+    const a = keyId(i, ls.from);
+    const b = keyId(i, ls.next);
+    facts.d1[ls.id] = zobrist1(i, a) ^ zobrist1(i, b);
+    facts.d2[ls.id] = zobrist2(i, a) ^ zobrist2(i, b);
+    if (por) facts.key[ls.id] = dep.note(ls);
+    facts.flags[ls.id] = 1;
   };
 
-  const nodes = new Nodes();
+  const nodes = new Nodes(por, Math.min(opts.maxStates ?? 0, 2 ** 20));
   const traceOf = (node: number, last = -1): SemanticStep[] => {
     const ids: number[] = last >= 0 ? [last] : [];
     for (let k = node; k > 0; k = nodes.parent[k]) ids.push(nodes.via[k]);
@@ -148,95 +252,258 @@ export function exhaustiveSearch(
     return start.trace.concat(path);
   };
 
-  const frontier = new Frontier(n + 1, order === 'bfs');
+  const frontier = new Frontier(n, order === 'bfs');
   const cur = new Int32Array(n);
   const next = new Int32Array(n);
+  const fp = new Int32Array(3);
+  // Which actors have a step, as a bit set, kept per frontier entry and updated from the
+  // parent's for the actors a step changes: expanding a state looks only at those actors.
+  // Past 31 actors every actor is looked at.
+  const masked = n <= 31;
+  /** Per actor, per local id: 0 not known yet, 1 no step, 2 some step (a compact cache). */
+  const hasStep: Uint8Array[] = world.actors.map(() => new Uint8Array(256));
+  const activeBit = (i: number, local: number): number => {
+    if (!masked) return 0;
+    let known = hasStep[i];
+    if (local >= known.length) {
+      const more = new Uint8Array(Math.max(known.length * 2, local + 1));
+      more.set(known);
+      hasStep[i] = known = more;
+    }
+    let v = known[local];
+    if (v === 0) {
+      v = world.stepsOf(i, local).length > 0 ? 2 : 1;
+      known[local] = v;
+    }
+    return v === 2 ? 1 << i : 0;
+  };
+  const actorList = new Int32Array(n);
   const curState = world.stateOf(cur);
   const nextState = world.stateOf(next);
   let node = 0;
   let via = -1;
   const traceNow = () => traceOf(node, via);
   const traceHere = () => traceOf(node);
-  /** POR: this expansion's sleep set plus the steps already taken from it (a sleep-set id). */
-  let done = 0;
   const stepLists: LocalStep[][] = new Array(n);
+  // The children of the state being expanded, each as its difference from the parent: the
+  // (actor, local id) pairs `changes[kidAt[c] .. kidAt[c + 1])`, plus fingerprint, step, sleep set.
+  let kidCap = 64;
+  let changes = new Int32Array(kidCap * 4);
+  let kidAt = new Int32Array(kidCap + 1);
+  let kidFp = new Int32Array(kidCap * 2);
+  const kidStep: LocalStep[] = [];
+  // POR: this expansion's sleep set plus the steps taken so far (`done`), and each child's sleep
+  // set, in `kidSleep[kidSleepAt[c] .. kidSleepAt[c + 1])`.
+  let done = new Int32Array(64);
+  let kidSleep = new Int32Array(256);
+  let kidSleepAt = new Int32Array(kidCap + 1);
+  let meet = new Int32Array(64);
+  /** The child whose vector `fillNext` writes into `next` (for the monitors). */
+  let kidNow = 0;
+  /** The actors with a step after child `c`'s changes, from its parent's set. */
+  const activeOf = (c: number, parent: number): number => {
+    if (!masked) return -1;
+    let active = parent;
+    for (let k = kidAt[c]; k < kidAt[c + 1]; k += 2) {
+      const i = changes[k];
+      active = (active & ~(1 << i)) | activeBit(i, changes[k + 1]);
+    }
+    return active;
+  };
+  const fillNext = (): void => {
+    for (let j = 0; j < n; j++) next[j] = cur[j];
+    for (let k = kidAt[kidNow]; k < kidAt[kidNow + 1]; k += 2) next[changes[k]] = changes[k + 1];
+  };
 
-  hash(start.state.vec);
-  visited.addSlot(fp[0], fp[1]);
-  frontier.push(start.state.vec, nodes.add(-1, -1, 0));
+  {
+    const root = nodes.add(-1, -1, 0);
+    const vec = start.state.vec;
+    let h1 = 0;
+    let h2 = 0;
+    let active = 0;
+    for (let i = 0; i < n; i++) {
+      h1 ^= zobrist1(i, keyId(i, vec[i]));
+      h2 ^= zobrist2(i, keyId(i, vec[i]));
+      active |= activeBit(i, vec[i]);
+    }
+    const slot = visited.addSlot(h1, h2);
+    if (por) {
+      visited.setValue(slot, root * 2);
+      nodes.home[root] = root;
+    }
+    frontier.push(vec, h1, h2, active, root);
+  }
   let expanded = 0;
 
   outer: while (!frontier.empty) {
-    node = frontier.pop(cur);
+    node = frontier.pop(cur, fp);
+    const ph1 = fp[0];
+    const ph2 = fp[1];
+    const parentActive = fp[2];
     const depth = nodes.depth[node];
     // Partial-order reduction: this state's sleep set, and what an earlier expansion covered.
+    // `mark` of a state's first node: 0 not expanded yet; (sleep + 1) * 2 expanded with that
+    // sleep set; odd: expanded, but reached since with fewer asleep, so due again.
     let sleep = 0;
     let prev = -1;
+    let doneLen = 0;
     if (por) {
-      hash(cur);
-      const slot = visited.addSlot(fp[0], fp[1]);
-      const e = visited.values[slot * 2 + 1];
+      const home = nodes.home[node];
+      const e = nodes.mark[home];
       if (e !== 0) {
         if ((e & 1) === 0) continue; // already expanded with its current sleep set
         prev = (e >> 1) - 1;
       }
-      sleep = visited.values[slot * 2];
-      visited.values[slot * 2 + 1] = (sleep + 1) * 2;
-      done = sleep;
+      sleep = nodes.sleep[home];
+      nodes.mark[home] = (sleep + 1) * 2;
+      const size = sleeps.size(sleep);
+      if (done.length < size + 64) done = new Int32Array((size + 64) * 2);
+      doneLen = sleeps.read(sleep, done);
     }
     if (depth > maxDepthReached) maxDepthReached = depth;
-    let any = false;
-    for (let i = 0; i < n; i++) {
-      const steps = world.stepsOf(i, cur[i]);
-      stepLists[i] = steps;
-      if (steps.length) any = true;
+    // The actors with a step, in actor order (the canonical step order).
+    let actors = 0;
+    let count = 0;
+    if (masked) {
+      for (let m = fp[2]; m !== 0; m &= m - 1) {
+        const i = 31 - Math.clz32(m & -m);
+        const steps = world.stepsOf(i, cur[i]);
+        stepLists[i] = steps;
+        count += steps.length;
+        actorList[actors++] = i;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const steps = world.stepsOf(i, cur[i]);
+        stepLists[i] = steps;
+        count += steps.length;
+        if (steps.length) actorList[actors++] = i;
+      }
     }
-    if (!any) {
+    if (count === 0) {
       if (prev < 0 && log.terminal(curState, traceHere) && opts.stopOnFirst) stopped = true;
     } else if (depth >= maxDepth) {
       cutByDepth = true;
     } else {
-      for (let i = 0; i < n; i++) {
+      if (count > kidCap) {
+        while (kidCap < count) kidCap *= 2;
+        kidAt = new Int32Array(kidCap + 1);
+        kidFp = new Int32Array(kidCap * 2);
+        kidSleepAt = new Int32Array(kidCap + 1);
+      }
+      if (por) {
+        if (done.length < doneLen + count) {
+          const more = new Int32Array((doneLen + count) * 2);
+          more.set(done);
+          done = more;
+        }
+        if (kidSleep.length < count * (doneLen + count)) kidSleep = new Int32Array(count * (doneLen + count) * 2);
+      }
+      let sleepTop = 0;
+      // Pass 1: every child's difference from this state and its fingerprint (Zobrist: XOR out
+      // the old and in the new key of each actor that changed).
+      let kids = 0;
+      let w = 0;
+      for (let x = 0; x < actors; x++) {
+        const i = actorList[x];
         const steps = stepLists[i];
         for (let k = 0; k < steps.length; k++) {
           const ls = steps[k];
-          let child = 0;
-          let key = 0;
+          const id = ls.id;
+          if (id >= facts.flags.length || facts.flags[id] === 0) learn(ls);
           if (por) {
-            key = dep.note(ls);
+            const key = facts.key[id];
             if (sleeps.has(sleep, key)) continue;
             if (prev >= 0 && !sleeps.has(prev, key)) continue;
             // Child's sleep set: what sleeps here or was done before, and commutes with this step.
-            child = sleeps.independentOf(done, key, dep);
+            kidSleepAt[kids] = sleepTop;
+            for (let d = 0; d < doneLen; d++) if (dep.independent(done[d], key)) kidSleep[sleepTop++] = done[d];
+            done[doneLen++] = key;
           }
-          world.applyInto(cur, i, ls, next);
-          transitions++;
+          const sends = ls.sends;
+          if (w + 2 + sends.length > changes.length) {
+            const more = new Int32Array(changes.length * 2 + sends.length);
+            more.set(changes);
+            changes = more;
+          }
+          const from = w;
+          kidAt[kids] = from;
+          changes[w] = i;
+          changes[w + 1] = ls.next;
+          w += 2;
+          let h1 = ph1 ^ facts.d1[id];
+          let h2 = ph2 ^ facts.d2[id];
+          for (let s = 0; s < sends.length; s += 2) {
+            const to = sends[s];
+            // The target's entry so far: changed by an earlier send of this step, or the parent's.
+            let p = from + 2;
+            while (p < w && changes[p] !== to) p += 2;
+            const old = p < w ? changes[p + 1] : cur[to];
+            const now = world.append(to, old, sends[s + 1]);
+            if (p === w) {
+              changes[w] = to;
+              w += 2;
+            }
+            changes[p + 1] = now;
+            const a = por ? world.canonical(to, old) : old;
+            const b = por ? world.canonical(to, now) : now;
+            h1 ^= zobrist1(to, a) ^ zobrist1(to, b);
+            h2 ^= zobrist2(to, a) ^ zobrist2(to, b);
+          }
+          kidFp[kids * 2] = h1;
+          kidFp[kids * 2 + 1] = h2;
+          kidStep[kids] = ls;
+          kids++;
+        }
+      }
+      kidAt[kids] = w;
+      kidSleepAt[kids] = sleepTop;
+      // Pass 2, in step order: monitors, then the visited set and the frontier.
+      for (let c = 0; c < kids; c++) {
+        const ls = kidStep[c];
+        transitions++;
+        if ((facts.flags[ls.id] & 2) === 0) {
+          kidNow = c;
           via = ls.id;
-          if (plan.step(ls, curState, nextState, traceNow) && opts.stopOnFirst) {
+          if (plan.step(ls, curState, nextState, traceNow, fillNext) && opts.stopOnFirst) {
             stopped = true;
             break outer;
           }
-          hash(next);
-          const slot = visited.addSlot(fp[0], fp[1]);
-          if (visited.isNew) {
-            if (por) {
-              visited.values[slot * 2] = child;
-              visited.values[slot * 2 + 1] = 0;
-            }
-            frontier.push(next, nodes.add(node, ls.id, depth + 1));
-          } else if (por) {
-            const was = visited.values[slot * 2];
-            if (!sleeps.subset(was, child)) {
-              visited.values[slot * 2] = sleeps.intersect(was, child);
-              const e = visited.values[slot * 2 + 1];
-              // Expanded before with more asleep: expand again for the steps it slept on.
-              if (e !== 0 && (e & 1) === 0) {
-                visited.values[slot * 2 + 1] = e | 1;
-                frontier.push(next, nodes.add(node, ls.id, depth + 1));
-              }
+          if (plan.quiet(ls)) facts.flags[ls.id] |= 2;
+        }
+        const h1 = kidFp[c * 2];
+        const h2 = kidFp[c * 2 + 1];
+        const slot = visited.addSlot(h1, h2);
+        if (visited.isNew) {
+          const child = nodes.add(node, ls.id, depth + 1);
+          if (por) {
+            const asleep = sleeps.store(kidSleep, kidSleepAt[c], kidSleepAt[c + 1] - kidSleepAt[c]);
+            visited.setValue(slot, child * 2 + (asleep === 0 ? 0 : 1));
+            nodes.home[child] = child;
+            nodes.sleep[child] = asleep;
+            nodes.mark[child] = 0;
+          }
+          frontier.pushChild(cur, changes, kidAt[c], kidAt[c + 1], h1, h2, activeOf(c, parentActive), child);
+        } else if (por) {
+          const v = visited.value(slot);
+          const h = v >> 1;
+          const was = (v & 1) === 0 ? 0 : nodes.sleep[h];
+          const from = kidSleepAt[c];
+          const len = kidSleepAt[c + 1] - from;
+          if (!sleeps.subsetOf(was, kidSleep, from, len)) {
+            if (meet.length < sleeps.size(was)) meet = new Int32Array(sleeps.size(was) * 2);
+            const meets = sleeps.intersect(was, kidSleep, from, len, meet);
+            nodes.sleep[h] = meets;
+            if (meets === 0) visited.setValue(slot, h * 2);
+            const e = nodes.mark[h];
+            // Expanded before with more asleep: expand again for the steps it slept on.
+            if (e !== 0 && (e & 1) === 0) {
+              nodes.mark[h] = e | 1;
+              const again = nodes.add(node, ls.id, depth + 1);
+              nodes.home[again] = h;
+              frontier.pushChild(cur, changes, kidAt[c], kidAt[c + 1], h1, h2, activeOf(c, parentActive), again);
             }
           }
-          if (por) done = sleeps.add(done, key);
         }
       }
     }

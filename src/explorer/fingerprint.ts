@@ -5,6 +5,16 @@
  * A world state is a vector of per-actor local ids (controlled-world.ts), each of which stands
  * for the actor's snapshot, pending choice, timers and inbox; so hashing the vector hashes all
  * of them.
+ *
+ * Two flavours:
+ *   - `fingerprintVec`: a sequential hash of the whole vector (sampling, one-off uses);
+ *   - Zobrist (`zobristVec`, `zobrist1`, `zobrist2`): the XOR over actors of a pseudo-random
+ *     64-bit key per (actor, local id). A step changes only a few actors' entries, so the
+ *     exhaustive search gets a child's fingerprint from its parent's by XOR-ing out the old and
+ *     in the new keys of the actors that moved: O(changed actors) instead of O(actors).
+ *     Within one actor the map from local id to key is a bijection (an odd multiply, an XOR,
+ *     and murmur3's finaliser), and actors get unrelated seeds, so no two entries cancel by
+ *     construction; collisions are as likely as for random 64-bit keys.
  */
 import type { WorldState } from '../runtime/controlled-world.ts';
 
@@ -29,4 +39,45 @@ export function fingerprintVec(vec: Int32Array, out: Uint32Array): void {
   h2 ^= h2 >>> 16;
   out[0] = h1 >>> 0;
   out[1] = h2 >>> 0;
+}
+
+/** murmur3's 32-bit finaliser: a bijection that spreads every input bit over the output. */
+function fmix(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return x ^ (x >>> 16);
+}
+
+/** Per-actor seed of the first key half. */
+function seed1(actor: number): number {
+  return fmix(Math.imul(actor + 1, 0x27d4eb2f) ^ 0x165667b1);
+}
+
+/** Per-actor seed of the second key half (unrelated to the first). */
+function seed2(actor: number): number {
+  return fmix(Math.imul(actor + 1, 0x61c88647) ^ 0x7feb352d);
+}
+
+/** First 32 bits of the Zobrist key of (actor, local id); a signed 32-bit integer. */
+export function zobrist1(actor: number, local: number): number {
+  return fmix(Math.imul(local + 1, 0x9e3779b1) ^ seed1(actor));
+}
+
+/** Second 32 bits of the Zobrist key of (actor, local id). */
+export function zobrist2(actor: number, local: number): number {
+  return fmix(Math.imul(local + 1, 0x85ebca77) ^ seed2(actor));
+}
+
+/** The Zobrist fingerprint of a whole vector into `out` (as signed 32-bit halves). */
+export function zobristVec(vec: Int32Array, out: Int32Array): void {
+  let h1 = 0;
+  let h2 = 0;
+  for (let i = 0; i < vec.length; i++) {
+    h1 ^= zobrist1(i, vec[i]);
+    h2 ^= zobrist2(i, vec[i]);
+  }
+  out[0] = h1;
+  out[1] = h2;
 }

@@ -7,6 +7,11 @@
  *     `reads`, once per distinct (local step, situations of those actors): a 64-bit fingerprint
  *     of that combination is kept per monitor, like the visited set (same omission odds);
  *   - the rest are not called.
+ * When every global monitor of a transition declares its reads, one more fingerprint, of
+ * (local step, situations of the union of those reads), is probed first in a set shared by all
+ * transitions: if that combination was seen, each monitor's own combination was seen at the
+ * same earlier occurrence, so none of them would run, and the one probe replaces one per
+ * monitor (most occurrences are repeats).
  * A transition some monitor reads globally is *visible*: partial-order reduction never
  * reorders it with other actors' steps.
  */
@@ -22,6 +27,8 @@ interface Plan {
   local: Monitor[] | null;
   /** Bit set of the actors the global monitors read at this step (-1: all, or too many actors). */
   reads: number;
+  /** The union of the global monitors' reads, sorted; null when one of them reads everything. */
+  union: Int32Array | null;
 }
 
 interface Seen {
@@ -35,6 +42,8 @@ export class MonitorPlan {
   private readonly plans: (Plan | undefined)[] = [];
   private readonly ctx: { world: ControlledWorld };
   private readonly seen = new Map<Monitor, Seen | null>();
+  /** (local step, situations of `Plan.union`) combinations already judged. */
+  private readonly unionSeen = new VisitedSet(14);
 
   constructor(
     private readonly world: ControlledWorld,
@@ -61,16 +70,25 @@ export class MonitorPlan {
       else if (i === 'local') local.push(m);
     }
     let reads = 0;
+    let union: number[] | null = [];
     for (const m of global) {
       const seen = this.seen.get(m);
-      if (!seen) reads = -1;
-      else for (const a of seen.reads) reads |= actorBit(a);
+      if (!seen) {
+        reads = -1;
+        union = null;
+      } else {
+        for (const a of seen.reads) {
+          reads |= actorBit(a);
+          if (union && !union.includes(a)) union.push(a);
+        }
+      }
     }
     p = {
       global: global.length ? global : NONE,
       globalSeen: global.map((m) => this.seen.get(m) ?? null),
       local: local.length ? local : null,
       reads,
+      union: union && global.length > 1 ? Int32Array.from(union.sort((a, b) => a - b)) : null,
     };
     this.plans[record.transition] = p;
     return p;
@@ -81,17 +99,38 @@ export class MonitorPlan {
     return this.plan(ls).global.length > 0;
   }
 
+  /** True when `step` would call no monitor for `ls`, now or at any later occurrence. */
+  quiet(ls: LocalStep): boolean {
+    const p = this.plan(ls);
+    return p.local === null && p.global.length === 0;
+  }
+
   /** The actors whose state some monitor reads at this step, as a bit set (`actorBit`). */
   reads(ls: LocalStep): number {
     return this.plan(ls).reads;
   }
 
-  /** Run the monitors step `ls` (from `before` to `after`) needs; true if a new violation kind was logged. */
-  step(ls: LocalStep, before: WorldState, after: WorldState, trace: () => SemanticStep[]): boolean {
+  /**
+   * Run the monitors step `ls` (from `before` to `after`) needs; true if a new violation kind
+   * was logged. `ready`, when given, is called once before the first monitor runs: it may fill
+   * in `after` only then (most occurrences run no monitor).
+   */
+  step(
+    ls: LocalStep,
+    before: WorldState,
+    after: WorldState,
+    trace: () => SemanticStep[],
+    ready: (() => void) | null = null,
+  ): boolean {
     const record = ls.record ?? this.world.resolve(ls);
     const p = this.plans[record.transition] ?? this.plan(ls);
     let added = false;
+    let filled = ready === null;
     if (p.local) {
+      if (!filled) {
+        ready!();
+        filled = true;
+      }
       for (const m of p.local) {
         const v = m.onStep!(this.ctx, record, before, after, trace);
         if (v) added = this.log.add(v, trace) || added;
@@ -99,11 +138,17 @@ export class MonitorPlan {
       p.local = null;
     }
     const g = p.global;
+    if (g.length === 0) return added;
+    if (p.union !== null && !firstTime(this.unionSeen, p.union, ls.id, before.vec)) return added;
     const seens = p.globalSeen;
     for (let k = 0; k < g.length; k++) {
       const m = g[k];
       const seen = seens[k];
-      if (seen && !firstTime(seen, ls.id, before.vec)) continue;
+      if (seen && !firstTime(seen.keys, seen.reads, ls.id, before.vec)) continue;
+      if (!filled) {
+        ready!();
+        filled = true;
+      }
       const v = m.onStep!(this.ctx, record, before, after, trace);
       if (v) added = this.log.add(v, trace) || added;
     }
@@ -116,11 +161,10 @@ export function actorBit(actor: number): number {
   return actor < 31 ? 1 << actor : -1;
 }
 
-/** Whether (local step, situations of the actors read) is new to this monitor. */
-function firstTime(seen: Seen, step: number, vec: Int32Array): boolean {
+/** Whether (local step, situations of the actors `reads`) is new to `keys` (and adds it). */
+function firstTime(keys: VisitedSet, reads: Int32Array, step: number, vec: Int32Array): boolean {
   let h1 = Math.imul(step ^ 0x811c9dc5, 0x01000193);
   let h2 = Math.imul(step + 0x9747b28c, 0x85ebca6b);
-  const reads = seen.reads;
   for (let k = 0; k < reads.length; k++) {
     const x = vec[reads[k]];
     h1 = Math.imul(h1 ^ x, 0x01000193);
@@ -132,5 +176,5 @@ function firstTime(seen: Seen, step: number, vec: Int32Array): boolean {
   h1 ^= h1 >>> 13;
   h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
   h2 ^= h2 >>> 16;
-  return seen.keys.add(h1 >>> 0, h2 >>> 0);
+  return keys.add(h1, h2);
 }

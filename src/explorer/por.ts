@@ -19,7 +19,9 @@
  * alone keep every reachable state (so state and terminal checks stay exact) and prune
  * transitions; the state count goes down only by the channel-canonical identification.
  *
- * State caching. A state's sleep set is stored with its fingerprint. A state reached again with
+ * State caching. A state's sleep set (a `SleepArena` reference) is stored with its first search
+ * node (the visited set maps the fingerprint to that node, so popping a state needs no second
+ * probe). A state reached again with
  * a sleep set that is not a superset of the stored one is expanded again for the steps it had
  * slept on (the classic fix for sleep sets with a visited set); the stored set becomes the
  * intersection.
@@ -27,72 +29,84 @@
 import type { ControlledWorld, LocalStep } from '../runtime/controlled-world.ts';
 import { actorBit, type MonitorPlan } from './monitor-plan.ts';
 
-/** Interned sleep sets: sorted arrays of step keys; id 0 is the empty set. */
-export class SleepSets {
-  private readonly sets: number[][] = [[]];
-  private readonly ids = new Map<string, number>([['', 0]]);
+/**
+ * Sleep sets, stored flat: a set is a reference into one growable `Int32Array`, where
+ * `buf[ref]` is its size and its members (step keys, in no particular order) follow. Reference
+ * 0 is the empty set. Sets are written once and never changed, so a state's sleep set is one
+ * integer, and the search builds the sets of an expansion in scratch arrays and stores only
+ * those it keeps: no interning, no per-operation caches. Sets are small (at most the steps
+ * enabled in a state), so membership and subset tests are short linear scans.
+ */
+export class SleepArena {
+  private buf = new Int32Array(1 << 16);
+  private top = 1;
 
-  get(id: number): readonly number[] {
-    return this.sets[id];
+  size(ref: number): number {
+    return this.buf[ref];
   }
 
-  intern(keys: number[]): number {
-    if (keys.length === 0) return 0;
-    keys.sort((a, b) => a - b);
-    const key = keys.join(',');
-    let id = this.ids.get(key);
-    if (id === undefined) {
-      id = this.sets.length;
-      this.sets.push(keys);
-      this.ids.set(key, id);
-    }
-    return id;
+  /** Copies the members of `ref` into `out` from index 0; returns how many. */
+  read(ref: number, out: Int32Array): number {
+    const b = this.buf;
+    const len = b[ref];
+    for (let k = 0; k < len; k++) out[k] = b[ref + 1 + k];
+    return len;
   }
 
-  has(id: number, key: number): boolean {
-    const s = this.sets[id];
-    for (let k = 0; k < s.length; k++) if (s[k] === key) return true;
+  has(ref: number, key: number): boolean {
+    const b = this.buf;
+    const end = ref + 1 + b[ref];
+    for (let k = ref + 1; k < end; k++) if (b[k] === key) return true;
     return false;
   }
 
-  intersect(a: number, b: number): number {
-    if (a === b) return a;
-    if (a === 0 || b === 0) return 0;
-    const sb = this.sets[b];
-    return this.intern(this.sets[a].filter((k) => sb.includes(k)));
-  }
-
-  private readonly addCache = new Map<number, number>();
-  private readonly keepCache = new Map<number, number>();
-
-  /** The set a ∪ {key} (cached). */
-  add(a: number, key: number): number {
-    const k = a * 2_097_152 + key;
-    let id = this.addCache.get(k);
-    if (id === undefined) {
-      id = this.has(a, key) ? a : this.intern([...this.sets[a], key]);
-      this.addCache.set(k, id);
+  /** Stores the set `src[from .. from + len)` and returns its reference. */
+  store(src: Int32Array, from: number, len: number): number {
+    if (len === 0) return 0;
+    if (this.top + len + 1 > this.buf.length) {
+      const more = new Int32Array(Math.max(this.buf.length * 2, this.top + len + 1));
+      more.set(this.buf);
+      this.buf = more;
     }
-    return id;
+    const b = this.buf;
+    const ref = this.top;
+    b[ref] = len;
+    for (let k = 0; k < len; k++) b[ref + 1 + k] = src[from + k];
+    this.top = ref + 1 + len;
+    return ref;
   }
 
-  /** The members of a independent of step `key` (cached). */
-  independentOf(a: number, key: number, dep: Dependence): number {
-    if (a === 0) return 0;
-    const k = a * 2_097_152 + key;
-    let id = this.keepCache.get(k);
-    if (id === undefined) {
-      id = this.intern(this.sets[a].filter((x) => dep.independent(x, key)));
-      this.keepCache.set(k, id);
+  /** Whether every member of `ref` is in `src[from .. from + len)`. */
+  subsetOf(ref: number, src: Int32Array, from: number, len: number): boolean {
+    const b = this.buf;
+    const end = ref + 1 + b[ref];
+    outer: for (let k = ref + 1; k < end; k++) {
+      const x = b[k];
+      for (let j = from; j < from + len; j++) if (src[j] === x) continue outer;
+      return false;
     }
-    return id;
+    return true;
   }
 
-  /** Whether every key of a is in b. */
-  subset(a: number, b: number): boolean {
-    if (a === b || a === 0) return true;
-    const sb = this.sets[b];
-    return this.sets[a].every((k) => sb.includes(k));
+  /** The members of `ref` that are also in `src[from .. from + len)`, stored; returns its reference. */
+  intersect(ref: number, src: Int32Array, from: number, len: number, scratch: Int32Array): number {
+    const b = this.buf;
+    const end = ref + 1 + b[ref];
+    let m = 0;
+    outer: for (let k = ref + 1; k < end; k++) {
+      const x = b[k];
+      for (let j = from; j < from + len; j++) {
+        if (src[j] === x) {
+          scratch[m++] = x;
+          continue outer;
+        }
+      }
+    }
+    return this.store(scratch, 0, m);
+  }
+
+  get bytes(): number {
+    return this.buf.byteLength;
   }
 }
 

@@ -1,17 +1,18 @@
 /**
- * An open-addressing set of 64-bit fingerprints in one typed array. V8 caps a Set at about
- * 16.8 M entries (xstate-notes §9); this table has no such limit and costs 8 bytes a slot.
- * Fingerprint 0:0 is the empty marker, so it is remapped to 0:1.
+ * An open-addressing set of 64-bit fingerprints in one typed array (two 32-bit halves, signed or
+ * unsigned: both are taken modulo 2^32). V8 caps a Set at about 16.8 M entries (xstate-notes
+ * §9); this table has no such limit and costs 8 bytes a slot. Fingerprint 0:0 is the empty
+ * marker, so it is remapped to 0:1.
  *
- * Optionally each slot carries `width` integers of data (`values`, at `slot * width`), moved
- * along when the table grows: partial-order reduction keeps a state's sleep sets there.
+ * Optionally each slot carries `width` integers of data, stored right after its fingerprint (so
+ * reading them after a probe costs no second cache miss) and moved along when the table grows:
+ * partial-order reduction keeps a state's first search node there (`value`, `setValue`).
  */
 export class VisitedSet {
-  private table: Uint32Array;
+  private table: Int32Array;
   private mask: number;
+  private readonly stride: number;
   size = 0;
-  /** Per-slot data, `width` integers a slot (empty when width is 0). */
-  values: Int32Array;
   /** Whether the last `addSlot` inserted a new fingerprint. */
   isNew = false;
 
@@ -19,23 +20,36 @@ export class VisitedSet {
     log2Slots = 16,
     private readonly width = 0,
   ) {
-    this.table = new Uint32Array(2 << log2Slots);
+    this.stride = 2 + width;
+    this.table = new Int32Array(this.stride << log2Slots);
     this.mask = (1 << log2Slots) - 1;
-    this.values = new Int32Array(width << log2Slots);
+  }
+
+  /** Data integer `k` of a slot (from `addSlot`). */
+  value(slot: number, k = 0): number {
+    return this.table[slot * this.stride + 2 + k];
+  }
+
+  setValue(slot: number, v: number, k = 0): void {
+    this.table[slot * this.stride + 2 + k] = v;
   }
 
   /** Adds the fingerprint if absent and returns its slot; `isNew` says which. */
   addSlot(h1: number, h2: number): number {
+    h1 |= 0;
+    h2 |= 0;
     if (h1 === 0 && h2 === 0) h2 = 1;
     if ((this.size + 1) * 2 > this.mask + 1) this.grow();
     const t = this.table;
+    const stride = this.stride;
     let slot = (h1 ^ Math.imul(h2, 0x9e3779b1)) & this.mask;
     for (;;) {
-      const a = t[slot * 2];
-      const b = t[slot * 2 + 1];
+      const at = slot * stride;
+      const a = t[at];
+      const b = t[at + 1];
       if (a === 0 && b === 0) {
-        t[slot * 2] = h1;
-        t[slot * 2 + 1] = h2;
+        t[at] = h1;
+        t[at + 1] = h2;
         this.size++;
         this.isNew = true;
         return slot;
@@ -50,45 +64,26 @@ export class VisitedSet {
 
   /** Adds the fingerprint; true if it was new. */
   add(h1: number, h2: number): boolean {
-    if (h1 === 0 && h2 === 0) h2 = 1;
-    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
-    return this.insert(h1, h2);
-  }
-
-  private insert(h1: number, h2: number): boolean {
-    const t = this.table;
-    let slot = (h1 ^ Math.imul(h2, 0x9e3779b1)) & this.mask;
-    for (;;) {
-      const a = t[slot * 2];
-      const b = t[slot * 2 + 1];
-      if (a === 0 && b === 0) {
-        t[slot * 2] = h1;
-        t[slot * 2 + 1] = h2;
-        this.size++;
-        return true;
-      }
-      if (a === h1 && b === h2) return false;
-      slot = (slot + 1) & this.mask;
-    }
+    this.addSlot(h1, h2);
+    return this.isNew;
   }
 
   private grow(): void {
     const old = this.table;
-    const oldValues = this.values;
+    const stride = this.stride;
     const w = this.width;
-    this.table = new Uint32Array(old.length * 2);
-    this.values = new Int32Array(oldValues.length * 2);
+    this.table = new Int32Array(old.length * 2);
     this.mask = this.mask * 2 + 1;
     this.size = 0;
-    for (let s = 0; s < old.length; s += 2) {
+    for (let s = 0; s < old.length; s += stride) {
       if (old[s] === 0 && old[s + 1] === 0) continue;
-      const slot = this.addSlot(old[s], old[s + 1]);
-      for (let k = 0; k < w; k++) this.values[slot * w + k] = oldValues[(s / 2) * w + k];
+      const at = this.addSlot(old[s], old[s + 1]) * stride;
+      for (let k = 0; k < w; k++) this.table[at + 2 + k] = old[s + 2 + k];
     }
   }
 
   get bytes(): number {
-    return this.table.byteLength + this.values.byteLength;
+    return this.table.byteLength;
   }
 
   /** Probability that some state was wrongly taken as visited (a fingerprint collision). */

@@ -46,7 +46,9 @@ export const sleepInNonblockMonitor: Monitor = {
     (record.message.event.type === 'lock.acquire' && record.actor.startsWith('lock:'))
       ? 'global'
       : 'skip',
-  reads: (world) => [...topology(world).locks, ...topology(world).subs],
+  // Besides the step itself (which fixes the acting lock's own situation), only the
+  // subscriptions' callbacks decide the verdict.
+  reads: (world) => topology(world).subs,
   onStep(ctx, record, before) {
     const sleeps = record.observations.map(blocking).filter((b) => b !== null);
     // A blocking acquire of a sleeping lock is a might_sleep() even when it is uncontended.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { worldFor } from '../../src/check/world-for.ts';
 import { exhaustiveSearch } from '../../src/explorer/exhaustive.ts';
+import { SleepArena } from '../../src/explorer/por.ts';
 import type { SearchResult } from '../../src/explorer/search-types.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import type { Monitor } from '../../src/monitors/monitor.ts';
@@ -73,4 +74,57 @@ describe('partial-order reduction', () => {
       expect(reduced.r.stats.complete).toBe(true);
     });
   }
+
+  it('should keep every reachable state whichever order the search takes', async () => {
+    const run = async (order: 'bfs' | 'dfs') => {
+      const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+      return exhaustiveSearch(world, order, { monitors: defaultMonitors(), por: true });
+    };
+    const [bfs, dfs] = [await run('bfs'), await run('dfs')];
+    expect(dfs.stats.states).toBe(bfs.stats.states);
+    expect(kinds(dfs)).toEqual(kinds(bfs));
+  });
+});
+
+describe('sleep-set arena', () => {
+  const set = (...keys: number[]) => Int32Array.from(keys);
+
+  it('should store sets once and answer membership from a reference', () => {
+    const arena = new SleepArena();
+    expect(arena.store(set(), 0, 0)).toBe(0);
+    const a = arena.store(set(7, 3, 9), 0, 3);
+    const b = arena.store(set(1, 4), 0, 2);
+    expect(a).not.toBe(b);
+    expect(arena.size(0)).toBe(0);
+    expect(arena.size(a)).toBe(3);
+    expect(arena.has(a, 3)).toBe(true);
+    expect(arena.has(a, 4)).toBe(false);
+    expect(arena.has(0, 3)).toBe(false);
+    const out = new Int32Array(8);
+    expect(arena.read(b, out)).toBe(2);
+    expect([...out.subarray(0, 2)]).toEqual([1, 4]);
+  });
+
+  it('should test subsets and intersect against a slice of a scratch array', () => {
+    const arena = new SleepArena();
+    const a = arena.store(set(5, 2, 8), 0, 3);
+    const scratch = set(0, 8, 2, 5, 0);
+    expect(arena.subsetOf(a, scratch, 1, 3)).toBe(true);
+    expect(arena.subsetOf(a, scratch, 1, 2)).toBe(false);
+    expect(arena.subsetOf(0, scratch, 0, 0)).toBe(true);
+    const meet = new Int32Array(8);
+    const m = arena.intersect(a, scratch, 1, 2, meet);
+    expect(arena.size(m)).toBe(2);
+    expect(arena.has(m, 8) && arena.has(m, 2) && !arena.has(m, 5)).toBe(true);
+    expect(arena.intersect(a, scratch, 0, 1, meet)).toBe(0);
+  });
+
+  it('should keep earlier sets intact while it grows', () => {
+    const arena = new SleepArena();
+    const first = arena.store(set(11, 12), 0, 2);
+    const big = new Int32Array(5000).map((_, k) => k);
+    for (let r = 0; r < 40; r++) arena.store(big, 0, big.length);
+    expect(arena.size(first)).toBe(2);
+    expect(arena.has(first, 12)).toBe(true);
+  });
 });
