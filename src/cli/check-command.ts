@@ -174,7 +174,7 @@ function indent(text: string, n: number): string {
 
 export function summaryTable(outcomes: CheckOutcome[]): string {
   const rows = outcomes.map((c) => [
-    c.ok ? 'ok' : 'MISMATCH',
+    c.skipped ? 'skipped' : !c.ok ? 'MISMATCH' : c.stats.complete || c.violations.length ? 'ok' : 'ok, partial',
     c.scenario,
     c.expected.join(',') || 'pass',
     c.violations.map((v) => v.kind).join(',') || 'none',
@@ -193,6 +193,9 @@ export function summaryTable(outcomes: CheckOutcome[]): string {
     ...rows.map(fmt),
     '',
     `${passed} of ${outcomes.length} scenarios match their expect:`,
+    ...(outcomes.some((c) => c.ok && !c.skipped && !c.stats.complete && c.violations.length === 0)
+      ? ["'ok, partial': nothing found, but the search stopped at a limit (raise --max-states or --time)"]
+      : []),
   ].join('\n');
 }
 

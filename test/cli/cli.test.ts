@@ -39,6 +39,13 @@ describe('mirrorlab check', () => {
     expect(out).toMatch(/expected but not found: stale-spte/);
   });
 
+  it('should mark a clean verdict from a search cut short by a limit as partial', async () => {
+    const { code, out } = await cli('check', 'scenarios/profiles/shadow-pte.yaml', '--max-states', '100');
+    expect(code).toBe(0);
+    expect(out).toMatch(/ok, partial\s+profile-shadow-pte/);
+    expect(out).toMatch(/the search stopped at a limit/);
+  });
+
   it('should exit 2 for a missing file, naming it', async () => {
     const { code } = await cli('check', 'no/such/scenario.yaml');
     expect(code).toBe(2);
