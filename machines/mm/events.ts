@@ -7,7 +7,7 @@ import type { DevicePage } from './device-access.ts';
 import type { HmmPfn } from './hmm-walk.ts';
 import type { DeviceMemoryKind, Vma } from './types.ts';
 
-interface Req {
+export interface Req {
   replyTo: string;
   tid: string;
 }

@@ -10,12 +10,19 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { createInspector, createWebSocketInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
+import type { InspectionEvent, Observer } from 'xstate';
 
-export function webSocketInspector(url: string) {
+/** What a run needs of an inspector: the observer for XState's `inspect` option, and a stop. */
+export interface RunInspector {
+  inspect: Observer<InspectionEvent>;
+  stop?: () => void;
+}
+
+export function webSocketInspector(url: string): RunInspector {
   return createWebSocketInspector({ url });
 }
 
-export function fileInspector(path: string) {
+export function fileInspector(path: string): RunInspector {
   writeFileSync(path, '');
   return createInspector({
     send(event: StatelyInspectionEvent) {

@@ -1,0 +1,31 @@
+/**
+ * The package as another project would use it: built to JavaScript (`npm run build`, which
+ * `npm ci` runs through `prepare`) and imported by plain Node, without a TypeScript loader.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+describe('the built package', () => {
+  it('should build to JavaScript that plain Node imports and runs', () => {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'pipe' });
+    const dir = mkdtempSync(join(tmpdir(), 'mirrorlab-consumer-'));
+    const script = join(dir, 'consumer.mjs');
+    const entry = resolve('dist/src/index.js');
+    writeFileSync(
+      script,
+      `import { createWorld, checkScenario, mmMachine } from ${JSON.stringify(entry)};
+const w = await createWorld(${JSON.stringify(resolve('scenarios/seeds/fault-vs-unmap.yaml'))});
+w.run();
+const o = await checkScenario(${JSON.stringify(resolve('scenarios/seeds/missing-set-seq.yaml'))});
+console.log(JSON.stringify({ steps: w.steps.length, found: o.violations.map((v) => v.kind).sort(), mm: mmMachine.id }));
+`,
+    );
+    const out = JSON.parse(execFileSync('node', [script], { encoding: 'utf8' }));
+    expect(out.steps).toBeGreaterThan(10);
+    expect(out.found).toEqual(['stale-spte', 'use-after-free']);
+    expect(out.mm).toBe('mm');
+  });
+});
