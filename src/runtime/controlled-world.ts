@@ -14,97 +14,31 @@
  * So a step of the search is: copy the vector, set one entry, and one cached append per message
  * sent. No JSON and no string maps on that path.
  */
-import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import type { KChooseParams, Observation } from '../../machines/kernel-actions.ts';
 import { eventPolicy } from './event-policy.ts';
 import { ModelError, PureMachine, type StepResult } from './pure-step.ts';
+import type {
+  ActorSpec,
+  CachedTransition,
+  Local,
+  LocalStep,
+  Message,
+  SemanticStep,
+  Step,
+  StepRecord,
+} from './world-types.ts';
 
-export interface ActorSpec {
-  id: string;
-  machine: AnyStateMachine;
-  input: Record<string, unknown>;
-  /** Start from this snapshot (of the same machine) instead of the machine's initial state. */
-  snapshot?: AnyMachineSnapshot;
-}
-
-/** A message as stored in the tables: who sent it and what. Timers use `from = 'timer'`. */
-export interface Message {
-  from: string;
-  event: EventObject;
-  /** For timers: the XState send id, used by cancel. */
-  timerId?: string;
-}
-
-export type Step =
-  | { kind: 'deliver'; actor: number; index: number }
-  | { kind: 'timer'; actor: number; index: number }
-  | { kind: 'choose'; actor: number; option: number };
-
-/** What one step did, for monitors, timelines and traces. Cached: treat it as read-only. */
-export interface StepRecord {
-  step: Step;
-  actor: string;
-  message: Message;
-  /** Interned id of `message` (the chosen option, for choices). */
-  msg: number;
-  /** Snapshot ids before and after (equal when the event was deferred-free but changed nothing). */
-  before: number;
-  after: number;
-  policy: 'handled' | 'ignored' | 'unhandled';
-  sends: { to: string; msg: number }[];
-  choice: KChooseParams | null;
-  observations: Observation[];
-  /** Id of the machine transition (actor, snapshot, message) behind this step. */
-  transition: number;
-}
-
-/** The cached effect of one message on one actor's snapshot. */
-export interface CachedTransition {
-  id: number;
-  actor: number;
-  after: number;
-  policy: 'handled' | 'ignored' | 'unhandled';
-  sends: { to: number; msg: number }[];
-  choice: number;
-  timersSet: number[];
-  timersCancelled: string[];
-  observations: Observation[];
-}
-
-/** One actor's local situation, interned. */
-interface Local {
-  snap: number;
-  choice: number;
-  timers: number[];
-  inbox: number[];
-  /** Enabled steps from this local situation (computed on first use). */
-  steps: LocalStep[] | null;
-  /** Steps asked for that are not enabled (e.g. a deferred message given to `apply`). */
-  extra: LocalStep[] | null;
-  /** Local ids after appending a message id (cached): message ids and results, side by side. */
-  appendMsgs: number[] | null;
-  appendIds: number[] | null;
-  /** Local id of the same situation with the inbox ordered by sender (-1: not computed yet). */
-  canon: number;
-}
-
-/** One enabled step of one actor in one local situation, and (once resolved) what it does. */
-export interface LocalStep {
-  /** Global id of this local step (for compact search nodes). */
-  id: number;
-  actor: number;
-  /** The local id it is taken from. */
-  from: number;
-  step: Step;
-  /** The message delivered (the interned option, for a choice); -1 until resolved. */
-  msg: number;
-  /** The actor's next local id, own inbox and timers included; -1 until resolved. */
-  next: number;
-  /** Messages to other actors, as (target, message) pairs in send order. */
-  sends: Int32Array;
-  /** What the step did; null until resolved (`ControlledWorld.resolve`). */
-  record: StepRecord | null;
-}
+export type {
+  ActorSpec,
+  CachedTransition,
+  Local,
+  LocalStep,
+  Message,
+  SemanticStep,
+  Step,
+  StepRecord,
+} from './world-types.ts';
 
 /**
  * A world state: one local id per actor. The fields `locals`, `choices`, `timers` and
@@ -610,15 +544,6 @@ export class ControlledWorld {
 }
 
 const noEffects = { sends: [], choice: null, observations: [], timersSet: [], timersCancelled: [] };
-
-/** A step named by what it does rather than by scheduler indices, so replay survives edits. */
-export interface SemanticStep {
-  kind: Step['kind'];
-  actor: string;
-  from?: string;
-  event: EventObject;
-  label?: string;
-}
 
 /** One number for a (local state, message) pair; both stay far below 2^26 in any search we run. */
 function pairKey(local: number, msg: number): number {
