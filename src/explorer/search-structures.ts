@@ -1,0 +1,171 @@
+/**
+ * The data structures of the exhaustive search's hot loop, in typed arrays so the search
+ * allocates next to nothing per transition: search nodes (parent, step, depth, and POR marks),
+ * the frontier, and what the search derives once per local step.
+ */
+/**
+ * Search nodes: parent, the local step that reached the node, depth; grown as needed. With
+ * partial-order reduction also, per node, its state's first node (`home`, where the state's
+ * sleep set lives) and, for first nodes, the sleep set and the expansion mark (see `expand`).
+ */
+export class Nodes {
+  parent: Int32Array;
+  via: Int32Array;
+  depth: Int32Array;
+  home: Int32Array;
+  sleep: Int32Array;
+  mark: Int32Array;
+  count = 0;
+
+  /** `expected`: how many nodes to make room for up front (growing copies every array). */
+  constructor(
+    private readonly por: boolean,
+    expected: number,
+  ) {
+    const size = Math.max(1 << 16, expected);
+    this.parent = new Int32Array(size);
+    this.via = new Int32Array(size);
+    this.depth = new Int32Array(size);
+    this.home = new Int32Array(por ? size : 0);
+    this.sleep = new Int32Array(por ? size : 0);
+    this.mark = new Int32Array(por ? size : 0);
+  }
+
+  add(parent: number, via: number, depth: number): number {
+    if (this.count === this.parent.length) this.grow();
+    this.parent[this.count] = parent;
+    this.via[this.count] = via;
+    this.depth[this.count] = depth;
+    return this.count++;
+  }
+
+  private grow(): void {
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.parent = grow(this.parent);
+    this.via = grow(this.via);
+    this.depth = grow(this.depth);
+    if (this.por) {
+      this.home = grow(this.home);
+      this.sleep = grow(this.sleep);
+      this.mark = grow(this.mark);
+    }
+  }
+}
+
+/**
+ * The frontier: fixed-size records in one growable typed array. A record is the state vector,
+ * its fingerprint (two integers), the set of its actors that have a step (`actorBit`s) and its
+ * search node.
+ */
+export class Frontier {
+  private buf: Int32Array;
+  private head = 0;
+  private tail = 0;
+  private readonly width: number;
+
+  constructor(
+    private readonly n: number,
+    private readonly fifo: boolean,
+  ) {
+    this.width = n + 4;
+    this.buf = new Int32Array(this.width * 4096);
+  }
+
+  get empty(): boolean {
+    return this.head === this.tail;
+  }
+
+  private makeRoom(): void {
+    if (this.fifo && this.head * 2 >= this.buf.length) {
+      this.buf.copyWithin(0, this.head, this.tail);
+    } else {
+      const b = new Int32Array(this.buf.length * 2);
+      b.set(this.buf.subarray(this.head, this.tail));
+      this.buf = b;
+    }
+    this.tail -= this.head;
+    this.head = 0;
+  }
+
+  /** Pushes the vector `vec`, its fingerprint, its actors with steps and its node. */
+  push(vec: Int32Array, h1: number, h2: number, active: number, node: number): void {
+    this.pushChild(vec, vec, 0, 0, h1, h2, active, node);
+  }
+
+  /**
+   * Pushes `base` with the changes `changes[from .. to)` ((actor, local id) pairs) applied, its
+   * fingerprint, its actors with steps and its node: a child is stored straight from its parent
+   * and its difference.
+   */
+  pushChild(
+    base: Int32Array,
+    changes: Int32Array,
+    from: number,
+    to: number,
+    h1: number,
+    h2: number,
+    active: number,
+    node: number,
+  ): void {
+    if (this.tail + this.width > this.buf.length) this.makeRoom();
+    const buf = this.buf;
+    const n = this.n;
+    const at = this.tail;
+    for (let k = 0; k < n; k++) buf[at + k] = base[k];
+    for (let k = from; k < to; k += 2) buf[at + changes[k]] = changes[k + 1];
+    buf[at + n] = h1;
+    buf[at + n + 1] = h2;
+    buf[at + n + 2] = active;
+    buf[at + n + 3] = node;
+    this.tail = at + this.width;
+  }
+
+  /** Pops into `vec`, and its fingerprint and actors with steps into `fp[0..2]`; returns the node. */
+  pop(vec: Int32Array, fp: Int32Array): number {
+    const w = this.width;
+    let at: number;
+    if (this.fifo) {
+      at = this.head;
+      this.head += w;
+    } else {
+      this.tail -= w;
+      at = this.tail;
+    }
+    const buf = this.buf;
+    const n = this.n;
+    for (let k = 0; k < n; k++) vec[k] = buf[at + k];
+    fp[0] = buf[at + n];
+    fp[1] = buf[at + n + 1];
+    fp[2] = buf[at + n + 2];
+    return buf[at + n + 3];
+  }
+}
+
+/** Per local step (by id), what the search derives once: fingerprint delta, monitor need, POR key. */
+export class StepFacts {
+  /** Bit 0: known; bit 1: no monitor will ever be called for it. */
+  flags = new Uint8Array(1024);
+  /** XOR of the acting actor's Zobrist keys before and after (the fingerprint delta of its move). */
+  d1 = new Int32Array(1024);
+  d2 = new Int32Array(1024);
+  /** Partial-order reduction: the step's transition id (`Dependence.note`). */
+  key = new Int32Array(1024);
+
+  ensure(id: number): void {
+    if (id < this.flags.length) return;
+    let size = this.flags.length;
+    while (size <= id) size *= 2;
+    const f = new Uint8Array(size);
+    f.set(this.flags);
+    this.flags = f;
+    for (const name of ['d1', 'd2', 'key'] as const) {
+      const a = new Int32Array(size);
+      a.set(this[name]);
+      this[name] = a;
+    }
+  }
+}
