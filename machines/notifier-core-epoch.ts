@@ -1,0 +1,64 @@
+/**
+ * The notifier core's epoch logic over a `Draft` (kernel-model.md §1.2, §1.3): delivering
+ * queued callbacks one at a time, inv_end closing an epoch (seq even again, the deferred
+ * list applied, touched subscriptions told, sleeping removes woken), and queries of the tree
+ * and the deferred list.
+ */
+import { hasInterval, insertInterval, removeInterval } from './interval-tree.ts';
+import type { ActorId } from './kernel-actions.ts';
+import type { Draft } from './notifier-core-draft.ts';
+import type { NotifierCoreContext } from './notifier-core-types.ts';
+
+/**
+ * Deliver callbacks while none is outstanding: call the head start's next target, or, when
+ * it has none left, answer it with 0 and move on to the next start in the FIFO.
+ */
+export function runCallbacks(d: Draft): void {
+  while (d.ctx.calling === null && d.ctx.starting.length > 0) {
+    const [head, ...rest] = d.ctx.starting;
+    if (head.targets.length === 0) {
+      d.ctx.starting = rest;
+      d.ctx.started = [...d.ctx.started, head.tid].sort();
+      d.send(head.replyTo, { type: 'core.startDone', tid: head.tid, result: 0 });
+      continue;
+    }
+    const [next, ...later] = head.targets;
+    d.ctx.starting = [{ ...head, targets: later }, ...rest];
+    d.ctx.calling = next;
+    d.touch(next);
+    const { start, end, curSeq, event, owner, blockable, tid } = head;
+    d.send(next, { type: 'sub.invalidate', start, end, curSeq, event, owner, blockable, tid });
+  }
+}
+
+/** inv_end: one range fewer; the last end of an epoch makes seq even, applies the deferred
+ * tree edits in order, tells every touched subscription and wakes the sleeping removes. */
+export function invEnd(d: Draft): void {
+  d.ctx.active -= 1;
+  if (d.ctx.active > 0 || d.ctx.seq % 2 === 0) return;
+  d.ctx.seq += 1;
+  let tree = d.ctx.tree;
+  for (const edit of d.ctx.deferred) {
+    tree =
+      edit.op === 'insert'
+        ? insertInterval(tree, { start: edit.start, last: edit.last, id: edit.sub })
+        : removeInterval(tree, edit.sub);
+  }
+  d.ctx.tree = tree;
+  d.ctx.deferred = [];
+  for (const sub of d.ctx.touched) d.send(sub, { type: 'sub.epochEnded', seq: d.ctx.seq });
+  d.ctx.touched = [];
+  const woken = d.ctx.removing.filter((w) => w.waitSeq !== d.ctx.seq);
+  d.ctx.removing = d.ctx.removing.filter((w) => w.waitSeq === d.ctx.seq);
+  for (const w of woken) d.send(w.replyTo, { type: 'core.removeResult', tid: w.tid, sub: w.sub });
+}
+
+export function inTree(ctx: NotifierCoreContext, sub: ActorId): boolean {
+  return hasInterval(ctx.tree, sub);
+}
+export function deferredInsertOf(ctx: NotifierCoreContext, sub: ActorId): boolean {
+  return ctx.deferred.some((e) => e.op === 'insert' && e.sub === sub);
+}
+export function deferredRemoveOf(ctx: NotifierCoreContext, sub: ActorId): boolean {
+  return ctx.deferred.some((e) => e.op === 'remove' && e.sub === sub);
+}

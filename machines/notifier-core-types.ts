@@ -1,0 +1,118 @@
+/**
+ * Types of the notifier core (notifier-core.machine.ts): the events it accepts, its context
+ * (`struct mmu_notifier_subscriptions` plus the model's bookkeeping), and the records kept in
+ * it (pending starts, the deferred list, sleeping removes, model errors).
+ */
+import type { IntervalTree } from './interval-tree.ts';
+import type { ActorId } from './kernel-actions.ts';
+
+/** Largest address the model represents exactly (stands in for the kernel's ULONG_MAX). */
+export const MAX_ADDR = 2 ** 53 - 1;
+
+export interface InvalidateStartEvent {
+  type: 'core.invalidateStart';
+  replyTo: ActorId;
+  tid: string;
+  start: number;
+  end: number;
+  event: string;
+  owner: string | null;
+  blockable: boolean;
+}
+export interface InvalidateEndEvent {
+  type: 'core.invalidateEnd';
+  replyTo: ActorId;
+  tid: string;
+}
+export interface InsertEvent {
+  type: 'core.insert';
+  replyTo: ActorId;
+  tid: string;
+  sub: ActorId;
+  start: number;
+  length: number;
+}
+export interface RemoveEvent {
+  type: 'core.remove';
+  replyTo: ActorId;
+  tid: string;
+  sub: ActorId;
+}
+export interface CallbackReturnedEvent {
+  type: 'sub.callbackReturned';
+  sub: ActorId;
+  ok: boolean;
+}
+export type NotifierCoreEvent =
+  | InvalidateStartEvent
+  | InvalidateEndEvent
+  | InsertEvent
+  | RemoveEvent
+  | CallbackReturnedEvent;
+
+/** An invalidation that did inv_start and whose callbacks have not all returned yet. */
+export interface PendingStart {
+  replyTo: ActorId;
+  tid: string;
+  start: number;
+  end: number;
+  event: string;
+  owner: string | null;
+  blockable: boolean;
+  /** The global seq after its inv_start: the `cur_seq` every callback of it gets. */
+  curSeq: number;
+  /** Subscriptions still to call, in tree order (the tree is frozen meanwhile). */
+  targets: ActorId[];
+}
+
+/** A tree edit postponed while the tree was frozen (the kernel's `deferred_list`). */
+export type DeferredEdit = { op: 'insert'; sub: ActorId; start: number; last: number } | { op: 'remove'; sub: ActorId };
+
+/** A `remove` sleeping on the wq until the global seq moves away from `waitSeq`. */
+export interface RemoveWaiter {
+  replyTo: ActorId;
+  tid: string;
+  sub: ActorId;
+  waitSeq: number;
+}
+
+/** WARN cases of mmu_notifier.c, and protocol misuse, recorded rather than thrown. */
+export type CoreErrorKind =
+  | 'notifier.falseOnBlockable'
+  | 'notifier.removeUnknown'
+  | 'notifier.endWithoutStart'
+  | 'notifier.insertDuplicate'
+  | 'notifier.strayCallbackReturn';
+
+export interface CoreModelError {
+  kind: CoreErrorKind;
+  tid: string | null;
+  sub: ActorId | null;
+}
+
+export interface NotifierCoreContext {
+  id: ActorId;
+  mm: ActorId;
+  /** Global `invalidate_seq`: even = no subscription invalidated in an open epoch. */
+  seq: number;
+  /** `active_invalidate_ranges`: started (inv_start done) and not yet ended. */
+  active: number;
+  tree: IntervalTree;
+  deferred: DeferredEdit[];
+  /** Subscriptions invalidated or inserted in the current epoch (sorted): each gets
+   * `sub.epochEnded` when it ends. */
+  touched: ActorId[];
+  /** FIFO of starts whose callbacks are running (head) or waiting to run. */
+  starting: PendingStart[];
+  /** The subscription whose callback is outstanding, if any. */
+  calling: ActorId | null;
+  /** Tids whose start completed with 0 and that owe an invalidateEnd (sorted multiset). */
+  started: string[];
+  removing: RemoveWaiter[];
+  errors: CoreModelError[];
+}
+
+export interface NotifierCoreInput {
+  id: ActorId;
+  mm: ActorId;
+}
