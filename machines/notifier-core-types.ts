@@ -51,14 +51,7 @@ export type NotifierCoreEvent =
   | CallbackReturnedEvent;
 
 /** An invalidation that did inv_start and whose callbacks have not all returned yet. */
-export interface PendingStart {
-  replyTo: ActorId;
-  tid: string;
-  start: number;
-  end: number;
-  event: string;
-  owner: string | null;
-  blockable: boolean;
+export interface PendingStart extends Omit<InvalidateStartEvent, 'type'> {
   /** The global seq after its inv_start: the `cur_seq` every callback of it gets. */
   curSeq: number;
   /** Subscriptions still to call, in tree order (the tree is frozen meanwhile). */

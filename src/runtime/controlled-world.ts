@@ -29,16 +29,7 @@ import type {
   StepRecord,
 } from './world-types.ts';
 
-export type {
-  ActorSpec,
-  CachedTransition,
-  Local,
-  LocalStep,
-  Message,
-  SemanticStep,
-  Step,
-  StepRecord,
-} from './world-types.ts';
+export type * from './world-types.ts';
 
 /**
  * A world state: one local id per actor. The fields `locals`, `choices`, `timers` and
