@@ -45,8 +45,9 @@ export function exhaustiveSearch(
   const plan = new MonitorPlan(world, opts.monitors, log);
   const dep = new Dependence(world, plan);
   const por = opts.por === true;
-  // Room for maxStates at half load up front (growing rehashes the whole table), within 2^16..2^22 slots.
-  const slots = Math.min(22, Math.max(16, Math.ceil(Math.log2(Math.min(opts.maxStates ?? 2 ** 19, 2 ** 21) * 2))));
+  // Room for maxStates at half load up front (growing rehashes the whole table, ~10 % of a large
+  // search), within 2^16..2^24 slots (8 bytes each: 128 MB at most, for searches of ≥ 8 M states).
+  const slots = Math.min(24, Math.max(16, Math.ceil(Math.log2(Math.min(opts.maxStates ?? 2 ** 19, 2 ** 23) * 2))));
   // With POR a slot also holds the state's first search node, times two, plus one if the
   // state's sleep set is not empty: the revisit test needs no other memory when it is empty.
   const visited = new VisitedSet(slots, por ? 1 : 0);
