@@ -24,6 +24,17 @@ const BUSY = { defer: ['dmirror.cmd'] };
 const REPLY = '#dmirror.command.replying';
 const is = (...cmds: DmirrorCommandName[]) => ({ type: 'commandIs' as const, params: { cmds } });
 
+/** mmget_not_zero, then `next`; a gone mm ends the command with -EINVAL (§5.7). */
+const mmgetThen = (next: string) => ({
+  entry: 'mmgetNotZero' as const,
+  on: {
+    'mm.result': [
+      { guard: and(['forCommand', 'mmGone']), target: REPLY, actions: 'failInvalid' as const },
+      { guard: 'forCommand' as const, target: next },
+    ],
+  },
+});
+
 export const commandRegion = dmirrorSetup.createStateConfig({
   initial: 'idle',
   states: {
@@ -168,15 +179,7 @@ export const commandRegion = dmirrorSetup.createStateConfig({
       meta: BUSY,
       initial: 'getting',
       states: {
-        getting: {
-          entry: 'mmgetNotZero',
-          on: {
-            'mm.result': [
-              { guard: and(['forCommand', 'mmGone']), target: REPLY, actions: 'failInvalid' },
-              { guard: 'forCommand', target: 'dropping' },
-            ],
-          },
-        },
+        getting: mmgetThen('dropping'),
         dropping: {
           entry: 'lockMirror',
           on: {
@@ -215,15 +218,7 @@ export const commandRegion = dmirrorSetup.createStateConfig({
       meta: BUSY,
       initial: 'getting',
       states: {
-        getting: {
-          entry: 'mmgetNotZero',
-          on: {
-            'mm.result': [
-              { guard: and(['forCommand', 'mmGone']), target: REPLY, actions: 'failInvalid' },
-              { guard: 'forCommand', target: 'making' },
-            ],
-          },
-        },
+        getting: mmgetThen('making'),
         making: {
           entry: 'makeDeviceExclusive',
           on: {
