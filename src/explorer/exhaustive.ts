@@ -19,12 +19,13 @@
  * senders in an inbox are identified (por.ts); a state's sleep set and expansion mark live with
  * its first search node, which the visited set maps its fingerprint to, so a pop needs no probe.
  */
-import type { ControlledWorld, LocalStep, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
+import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
 import { zobrist1, zobrist2 } from './fingerprint.ts';
 import { MonitorPlan } from './monitor-plan.ts';
 import { Dependence, SleepArena } from './por.ts';
-import { Frontier, Nodes, StepFacts } from './search-structures.ts';
+import { Frontier, Nodes } from './search-structures.ts';
 import type { SearchOptions, SearchResult } from './search-types.ts';
+import { QUIET, StepTable } from './step-table.ts';
 import { ViolationLog } from './violation-log.ts';
 import { VisitedSet } from './visited-set.ts';
 
@@ -45,9 +46,11 @@ export function exhaustiveSearch(
   const plan = new MonitorPlan(world, opts.monitors, log);
   const dep = new Dependence(world, plan);
   const por = opts.por === true;
-  // Room for maxStates at half load up front (growing rehashes the whole table, ~10 % of a large
-  // search), within 2^16..2^24 slots (8 bytes each: 128 MB at most, for searches of ≥ 8 M states).
-  const slots = Math.min(24, Math.max(16, Math.ceil(Math.log2(Math.min(opts.maxStates ?? 2 ** 19, 2 ** 23) * 2))));
+  // Start small and double at half load: a table sized for `maxStates` up front (often 10^8, a
+  // bound rather than an estimate) is mostly empty, and an emptier table costs more cache and TLB
+  // misses per probe (seq-retry 2×2: 2^24 slots were ~10 % slower than 2^22), while doubling
+  // rehashes in slot order, nearly sequentially. 2^16..2^20 slots to begin with (8 bytes each).
+  const slots = Math.min(20, Math.max(16, Math.ceil(Math.log2(Math.min(opts.maxStates ?? 2 ** 19, 2 ** 19) * 2))));
   // With POR a slot also holds the state's first search node, times two, plus one if the
   // state's sleep set is not empty: the revisit test needs no other memory when it is empty.
   const visited = new VisitedSet(slots, por ? 1 : 0);
@@ -65,19 +68,8 @@ export function exhaustiveSearch(
   // Fingerprints are Zobrist sums (fingerprint.ts) over the local ids, or, with POR, over their
   // channel-canonical forms (states equal up to how senders interleave in an inbox hash alike).
   const keyId = por ? (i: number, l: number) => world.canonical(i, l) : (_i: number, l: number) => l;
-  const facts = new StepFacts();
-  /** Derives (once) what the search needs about a local step; resolves it. */
-  const learn = (ls: LocalStep): void => {
-    if (ls.record === null) world.resolve(ls);
-    facts.ensure(ls.id);
-    const i = ls.actor;
-    const a = keyId(i, ls.from);
-    const b = keyId(i, ls.next);
-    facts.d1[ls.id] = zobrist1(i, a) ^ zobrist1(i, b);
-    facts.d2[ls.id] = zobrist2(i, a) ^ zobrist2(i, b);
-    if (por) facts.key[ls.id] = dep.note(ls);
-    facts.flags[ls.id] = 1;
-  };
+  // Step lists, next ids, sends, fingerprint deltas and appends, in flat arrays (step-table.ts).
+  const table = new StepTable(world, keyId, por ? (ls) => dep.note(ls) : null);
 
   const nodes = new Nodes(por, Math.min(opts.maxStates ?? 0, 2 ** 20));
   const traceOf = (node: number, last = -1): SemanticStep[] => {
@@ -95,22 +87,10 @@ export function exhaustiveSearch(
   // parent's for the actors a step changes: expanding a state looks only at those actors.
   // Past 31 actors every actor is looked at.
   const masked = n <= 31;
-  /** Per actor, per local id: 0 not known yet, 1 no step, 2 some step (a compact cache). */
-  const hasStep: Uint8Array[] = world.actors.map(() => new Uint8Array(256));
   const activeBit = (i: number, local: number): number => {
     if (!masked) return 0;
-    let known = hasStep[i];
-    if (local >= known.length) {
-      const more = new Uint8Array(Math.max(known.length * 2, local + 1));
-      more.set(known);
-      hasStep[i] = known = more;
-    }
-    let v = known[local];
-    if (v === 0) {
-      v = world.stepsOf(i, local).length > 0 ? 2 : 1;
-      known[local] = v;
-    }
-    return v === 2 ? 1 << i : 0;
+    const off = table.listOf(i, local); // may grow `table.list`: read it after
+    return table.list[off] > 0 ? 1 << i : 0;
   };
   const actorList = new Int32Array(n);
   const curState = world.stateOf(cur);
@@ -119,14 +99,15 @@ export function exhaustiveSearch(
   let via = -1;
   const traceNow = () => traceOf(node, via);
   const traceHere = () => traceOf(node);
-  const stepLists: LocalStep[][] = new Array(n);
+  /** Per actor being expanded: where its step list starts in `table.list`. */
+  const stepLists = new Int32Array(n);
   // The children of the state being expanded, each as its difference from the parent: the
   // (actor, local id) pairs `changes[kidAt[c] .. kidAt[c + 1])`, plus fingerprint, step, sleep set.
   let kidCap = 64;
   let changes = new Int32Array(kidCap * 4);
   let kidAt = new Int32Array(kidCap + 1);
   let kidFp = new Int32Array(kidCap * 2);
-  const kidStep: LocalStep[] = [];
+  let kidStep = new Int32Array(kidCap);
   // POR: this expansion's sleep set plus the steps taken so far (`done`), and each child's sleep
   // set, in `kidSleep[kidSleepAt[c] .. kidSleepAt[c + 1])`.
   let done = new Int32Array(64);
@@ -202,17 +183,17 @@ export function exhaustiveSearch(
     if (masked) {
       for (let m = fp[2]; m !== 0; m &= m - 1) {
         const i = 31 - Math.clz32(m & -m);
-        const steps = world.stepsOf(i, cur[i]);
-        stepLists[i] = steps;
-        count += steps.length;
+        const off = table.listOf(i, cur[i]);
+        stepLists[i] = off;
+        count += table.list[off];
         actorList[actors++] = i;
       }
     } else {
       for (let i = 0; i < n; i++) {
-        const steps = world.stepsOf(i, cur[i]);
-        stepLists[i] = steps;
-        count += steps.length;
-        if (steps.length) actorList[actors++] = i;
+        const off = table.listOf(i, cur[i]);
+        stepLists[i] = off;
+        count += table.list[off];
+        if (table.list[off] > 0) actorList[actors++] = i;
       }
     }
     if (count === 0) {
@@ -225,6 +206,7 @@ export function exhaustiveSearch(
         kidAt = new Int32Array(kidCap + 1);
         kidFp = new Int32Array(kidCap * 2);
         kidSleepAt = new Int32Array(kidCap + 1);
+        kidStep = new Int32Array(kidCap);
       }
       if (por) {
         if (done.length < doneLen + count) {
@@ -239,15 +221,16 @@ export function exhaustiveSearch(
       // the old and in the new key of each actor that changed).
       let kids = 0;
       let w = 0;
+      const list = table.list;
       for (let x = 0; x < actors; x++) {
         const i = actorList[x];
-        const steps = stepLists[i];
-        for (let k = 0; k < steps.length; k++) {
-          const ls = steps[k];
-          const id = ls.id;
-          if (id >= facts.flags.length || facts.flags[id] === 0) learn(ls);
+        const off = stepLists[i];
+        const end = off + 1 + list[off];
+        for (let k = off + 1; k < end; k++) {
+          const id = list[k];
+          if (!table.learned(id)) table.learn(id);
           if (por) {
-            const key = facts.key[id];
+            const key = table.key[id];
             if (sleeps.has(sleep, key)) continue;
             if (prev >= 0 && !sleeps.has(prev, key)) continue;
             // Child's sleep set: what sleeps here or was done before, and commutes with this step.
@@ -255,26 +238,28 @@ export function exhaustiveSearch(
             for (let d = 0; d < doneLen; d++) if (dep.independent(done[d], key)) kidSleep[sleepTop++] = done[d];
             done[doneLen++] = key;
           }
-          const sends = ls.sends;
-          if (w + 2 + sends.length > changes.length) {
-            const more = new Int32Array(changes.length * 2 + sends.length);
+          const sends = table.sends;
+          const sendsFrom = table.sendAt[id] + 1;
+          const sendsEnd = sendsFrom + sends[sendsFrom - 1];
+          if (w + 2 + sendsEnd - sendsFrom > changes.length) {
+            const more = new Int32Array(changes.length * 2 + sendsEnd - sendsFrom);
             more.set(changes);
             changes = more;
           }
           const from = w;
           kidAt[kids] = from;
           changes[w] = i;
-          changes[w + 1] = ls.next;
+          changes[w + 1] = table.next[id];
           w += 2;
-          let h1 = ph1 ^ facts.d1[id];
-          let h2 = ph2 ^ facts.d2[id];
-          for (let s = 0; s < sends.length; s += 2) {
+          let h1 = ph1 ^ table.d1[id];
+          let h2 = ph2 ^ table.d2[id];
+          for (let s = sendsFrom; s < sendsEnd; s += 2) {
             const to = sends[s];
             // The target's entry so far: changed by an earlier send of this step, or the parent's.
             let p = from + 2;
             while (p < w && changes[p] !== to) p += 2;
             const old = p < w ? changes[p + 1] : cur[to];
-            const now = world.append(to, old, sends[s + 1]);
+            const now = table.append(to, old, sends[s + 1]);
             if (p === w) {
               changes[w] = to;
               w += 2;
@@ -287,7 +272,7 @@ export function exhaustiveSearch(
           }
           kidFp[kids * 2] = h1;
           kidFp[kids * 2 + 1] = h2;
-          kidStep[kids] = ls;
+          kidStep[kids] = id;
           kids++;
         }
       }
@@ -295,22 +280,23 @@ export function exhaustiveSearch(
       kidSleepAt[kids] = sleepTop;
       // Pass 2, in step order: monitors, then the visited set and the frontier.
       for (let c = 0; c < kids; c++) {
-        const ls = kidStep[c];
+        const id = kidStep[c];
         transitions++;
-        if ((facts.flags[ls.id] & 2) === 0) {
+        if ((table.flags[id] & QUIET) === 0) {
+          const ls = world.localSteps[id];
           kidNow = c;
-          via = ls.id;
+          via = id;
           if (plan.step(ls, curState, nextState, traceNow, fillNext) && opts.stopOnFirst) {
             stopped = true;
             break outer;
           }
-          if (plan.quiet(ls)) facts.flags[ls.id] |= 2;
+          if (plan.quiet(ls)) table.flags[id] |= QUIET;
         }
         const h1 = kidFp[c * 2];
         const h2 = kidFp[c * 2 + 1];
         const slot = visited.addSlot(h1, h2);
         if (visited.isNew) {
-          const child = nodes.add(node, ls.id, depth + 1);
+          const child = nodes.add(node, id, depth + 1);
           if (por) {
             const asleep = sleeps.store(kidSleep, kidSleepAt[c], kidSleepAt[c + 1] - kidSleepAt[c]);
             visited.setValue(slot, child * 2 + (asleep === 0 ? 0 : 1));
@@ -334,7 +320,7 @@ export function exhaustiveSearch(
             // Expanded before with more asleep: expand again for the steps it slept on.
             if (e !== 0 && (e & 1) === 0) {
               nodes.mark[h] = e | 1;
-              const again = nodes.add(node, ls.id, depth + 1);
+              const again = nodes.add(node, id, depth + 1);
               nodes.home[again] = h;
               frontier.pushChild(cur, changes, kidAt[c], kidAt[c + 1], h1, h2, activeOf(c, parentActive), again);
             }

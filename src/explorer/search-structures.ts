@@ -1,7 +1,7 @@
 /**
  * The data structures of the exhaustive search's hot loop, in typed arrays so the search
- * allocates next to nothing per transition: search nodes (parent, step, depth, and POR marks),
- * the frontier, and what the search derives once per local step.
+ * allocates next to nothing per transition: search nodes (parent, step, depth, and POR marks)
+ * and the frontier. (What it derives once per local step is in step-table.ts.)
  */
 /**
  * Search nodes: parent, the local step that reached the node, depth; grown as needed. With
@@ -142,30 +142,5 @@ export class Frontier {
     fp[1] = buf[at + n + 1];
     fp[2] = buf[at + n + 2];
     return buf[at + n + 3];
-  }
-}
-
-/** Per local step (by id), what the search derives once: fingerprint delta, monitor need, POR key. */
-export class StepFacts {
-  /** Bit 0: known; bit 1: no monitor will ever be called for it. */
-  flags = new Uint8Array(1024);
-  /** XOR of the acting actor's Zobrist keys before and after (the fingerprint delta of its move). */
-  d1 = new Int32Array(1024);
-  d2 = new Int32Array(1024);
-  /** Partial-order reduction: the step's transition id (`Dependence.note`). */
-  key = new Int32Array(1024);
-
-  ensure(id: number): void {
-    if (id < this.flags.length) return;
-    let size = this.flags.length;
-    while (size <= id) size *= 2;
-    const f = new Uint8Array(size);
-    f.set(this.flags);
-    this.flags = f;
-    for (const name of ['d1', 'd2', 'key'] as const) {
-      const a = new Int32Array(size);
-      a.set(this[name]);
-      this[name] = a;
-    }
   }
 }

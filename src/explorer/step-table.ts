@@ -1,0 +1,171 @@
+/**
+ * What the exhaustive search's hot loop reads about local situations and local steps, kept in
+ * flat typed arrays rather than read from the world's objects.
+ *
+ * The world (controlled-world.ts) holds a `Local` object per interned situation and a
+ * `LocalStep` object per step, each with its own arrays: reading one step's next local id and
+ * sends costs several dependent loads from scattered heap objects, and once a search has tens of
+ * thousands of them (seq-retry 1×10: 27 k situations, 27 k steps) those loads miss the cache as
+ * often as the visited table does. Here the same facts are a few integers each in arrays indexed
+ * by id, filled once from the world and never changed:
+ *   - per actor and local id, where its step list starts in `list` (`list[at]` is the count,
+ *     the step ids follow);
+ *   - per local step id, the actor's next local id, where its sends start in `sends`
+ *     (`sends[at]` is 2 × the count, the (target, message) pairs follow), its fingerprint delta
+ *     (d1, d2), its partial-order key, and flags (learned; no monitor will ever be called);
+ *   - appending a message to a situation's inbox, in an open-addressing table keyed by (actor,
+ *     local id, message).
+ */
+import type { ControlledWorld, LocalStep } from '../runtime/controlled-world.ts';
+import { zobrist1, zobrist2 } from './fingerprint.ts';
+
+/** `flags` bits of a local step. */
+export const LEARNED = 1;
+export const QUIET = 2;
+
+export class StepTable {
+  /** Per actor: local id → start of its step list in `list` (0: not listed yet). */
+  private at: Int32Array[];
+  list = new Int32Array(64);
+  private listTop = 1;
+  flags = new Uint8Array(64);
+  next = new Int32Array(64);
+  sendAt = new Int32Array(64);
+  d1 = new Int32Array(64);
+  d2 = new Int32Array(64);
+  key = new Int32Array(64);
+  /** `sends[0]` is the empty list every step without sends points at. */
+  sends = new Int32Array(64);
+  private sendsTop = 1;
+  /** Append cache: per slot (actor + 1, local id, message, result). */
+  private appends = new Int32Array(4 * 64);
+  private appendMask = 63;
+  private appendCount = 0;
+
+  /**
+   * `keyOf(actor, local)`: the local id the fingerprint uses (the channel-canonical one under
+   * POR); `porKey(ls)`: the step's partial-order key, or null without POR.
+   */
+  constructor(
+    private readonly world: ControlledWorld,
+    private readonly keyOf: (actor: number, local: number) => number,
+    private readonly porKey: ((ls: LocalStep) => number) | null,
+  ) {
+    this.at = world.actors.map(() => new Int32Array(16));
+  }
+
+  /** Start of the step list of actor `actor` in situation `local` (listed on first use). */
+  listOf(actor: number, local: number): number {
+    const at = this.at[actor];
+    if (local < at.length) {
+      const off = at[local];
+      if (off !== 0) return off;
+    }
+    return this.listNow(actor, local);
+  }
+
+  private listNow(actor: number, local: number): number {
+    let at = this.at[actor];
+    if (local >= at.length) {
+      at = grow(at, local + 1);
+      this.at[actor] = at;
+    }
+    const steps = this.world.stepsOf(actor, local);
+    const off = this.listTop;
+    if (off + 1 + steps.length > this.list.length) this.list = grow(this.list, off + 1 + steps.length);
+    this.list[off] = steps.length;
+    for (let k = 0; k < steps.length; k++) this.list[off + 1 + k] = steps[k].id;
+    this.listTop = off + 1 + steps.length;
+    at[local] = off;
+    return off;
+  }
+
+  /** Whether the step `id` has been learned (its next, sends and deltas are filled in). */
+  learned(id: number): boolean {
+    return id < this.flags.length && this.flags[id] !== 0;
+  }
+
+  /** Resolves local step `id` in the world (once) and records what the search needs of it. */
+  learn(id: number): void {
+    const ls = this.world.localSteps[id];
+    if (ls.record === null) this.world.resolve(ls);
+    if (id >= this.flags.length) {
+      const size = Math.max(this.flags.length * 2, id + 1);
+      this.flags = grow(this.flags, size);
+      this.next = grow(this.next, size);
+      this.sendAt = grow(this.sendAt, size);
+      this.d1 = grow(this.d1, size);
+      this.d2 = grow(this.d2, size);
+      this.key = grow(this.key, size);
+    }
+    const i = ls.actor;
+    const a = this.keyOf(i, ls.from);
+    const b = this.keyOf(i, ls.next);
+    this.next[id] = ls.next;
+    this.d1[id] = zobrist1(i, a) ^ zobrist1(i, b);
+    this.d2[id] = zobrist2(i, a) ^ zobrist2(i, b);
+    this.key[id] = this.porKey ? this.porKey(ls) : 0;
+    const pairs = ls.sends;
+    if (pairs.length === 0) {
+      this.sendAt[id] = 0;
+    } else {
+      const off = this.sendsTop;
+      if (off + 1 + pairs.length > this.sends.length) this.sends = grow(this.sends, off + 1 + pairs.length);
+      this.sends[off] = pairs.length;
+      this.sends.set(pairs, off + 1);
+      this.sendsTop = off + 1 + pairs.length;
+      this.sendAt[id] = off;
+    }
+    this.flags[id] = LEARNED;
+  }
+
+  /** Local id of `actor`'s situation `local` with message `msg` appended to its inbox. */
+  append(actor: number, local: number, msg: number): number {
+    const t = this.appends;
+    const tag = actor + 1;
+    let slot = appendHash(tag, local, msg) & this.appendMask;
+    for (;;) {
+      const p = slot * 4;
+      const a = t[p];
+      if (a === 0) break;
+      if (a === tag && t[p + 1] === local && t[p + 2] === msg) return t[p + 3];
+      slot = (slot + 1) & this.appendMask;
+    }
+    const result = this.world.append(actor, local, msg);
+    this.remember(tag, local, msg, result);
+    return result;
+  }
+
+  private remember(tag: number, local: number, msg: number, result: number): void {
+    if ((this.appendCount + 1) * 2 > this.appendMask + 1) {
+      const old = this.appends;
+      this.appends = new Int32Array(old.length * 2);
+      this.appendMask = this.appendMask * 2 + 1;
+      this.appendCount = 0;
+      for (let p = 0; p < old.length; p += 4)
+        if (old[p] !== 0) this.remember(old[p], old[p + 1], old[p + 2], old[p + 3]);
+    }
+    const t = this.appends;
+    let slot = appendHash(tag, local, msg) & this.appendMask;
+    while (t[slot * 4] !== 0) slot = (slot + 1) & this.appendMask;
+    t[slot * 4] = tag;
+    t[slot * 4 + 1] = local;
+    t[slot * 4 + 2] = msg;
+    t[slot * 4 + 3] = result;
+    this.appendCount++;
+  }
+}
+
+function appendHash(tag: number, local: number, msg: number): number {
+  let h = Math.imul(tag, 0x9e3779b1) ^ Math.imul(local, 0x85ebca6b) ^ Math.imul(msg, 0xc2b2ae35);
+  h ^= h >>> 15;
+  return Math.imul(h, 0x2c1b3c6d) >>> 0;
+}
+
+function grow<T extends Int32Array | Uint8Array>(a: T, atLeast: number): T {
+  let size = Math.max(a.length, 1);
+  while (size < atLeast) size *= 2;
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
+}
