@@ -16,16 +16,20 @@ describe('the built package', () => {
     const entry = resolve('dist/src/index.js');
     writeFileSync(
       script,
-      `import { createWorld, checkScenario, mmMachine } from ${JSON.stringify(entry)};
+      `import { createWorld, checkScenario, mmMachine, worldFor, exhaustiveSearch, defaultMonitors } from ${JSON.stringify(entry)};
 const w = await createWorld(${JSON.stringify(resolve('scenarios/seeds/fault-vs-unmap.yaml'))});
 w.run();
 const o = await checkScenario(${JSON.stringify(resolve('scenarios/seeds/missing-set-seq.yaml'))});
-console.log(JSON.stringify({ steps: w.steps.length, found: o.violations.map((v) => v.kind).sort(), mm: mmMachine.id }));
+// The visited-set thread runs the built worker module (visited-worker.js).
+const { world } = await worldFor(${JSON.stringify(resolve('scenarios/bench/seq-retry.yaml'))});
+const r = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), pipelineFrom: 2000 });
+console.log(JSON.stringify({ steps: w.steps.length, found: o.violations.map((v) => v.kind).sort(), mm: mmMachine.id, states: r.stats.states, threads: r.stats.threads }));
 `,
     );
     const out = JSON.parse(execFileSync('node', [script], { encoding: 'utf8' }));
     expect(out.steps).toBeGreaterThan(10);
     expect(out.found).toEqual(['stale-spte', 'use-after-free']);
     expect(out.mm).toBe('mm');
+    expect([out.states, out.threads]).toEqual([25_871, 2]);
   });
 });

@@ -29,6 +29,7 @@ export interface CheckCommandOptions {
   seed?: number;
   schedules?: number;
   por?: boolean;
+  threads?: number;
   pctDepth?: number;
   saveTrace?: string;
   json?: boolean;
@@ -52,6 +53,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     seed: o.seed,
     schedules: o.schedules,
     por: o.por,
+    threads: o.threads,
     pctDepth: o.pctDepth,
     driver,
     params: parseParamArgs(o.param),

@@ -66,6 +66,11 @@ export async function main(
     .option('--schedules <n>', 'schedules for random and pct', int('--schedules'))
     .option('--por', 'partial-order reduction (sleep sets) for bfs and dfs: same verdicts, fewer transitions')
     .option(
+      '--threads <n>',
+      'bfs without --por: 2 (default) probes the visited set on a second thread once past 2 M states; 1 stays on one',
+      int('--threads'),
+    )
+    .option(
       '--pct-depth <d>',
       "PCT's bug depth d: d-1 priority change points per schedule (default 3)",
       int('--pct-depth'),

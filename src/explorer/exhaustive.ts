@@ -23,11 +23,21 @@ import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/contr
 import { zobrist1, zobrist2 } from './fingerprint.ts';
 import { MonitorPlan } from './monitor-plan.ts';
 import { Dependence, SleepArena } from './por.ts';
-import { Frontier, Nodes } from './search-structures.ts';
+import { Candidates, Frontier, Nodes } from './search-structures.ts';
 import type { SearchOptions, SearchResult } from './search-types.ts';
 import { QUIET, StepTable } from './step-table.ts';
 import { ViolationLog } from './violation-log.ts';
-import { VisitedSet } from './visited-set.ts';
+import { RING, VisitedPipeline } from './visited-pipeline.ts';
+import { omissionProbability, VisitedSet } from './visited-set.ts';
+
+/**
+ * When a breadth-first search moves its visited set to a second thread (visited-pipeline.ts):
+ * the worker is started at a quarter of this many states and takes the table at this many. Below
+ * a few million states the table is small enough that probing it in place is as fast (seq-retry
+ * 2×2, 1.7 M states: 1.17–1.20 M states/s on one thread, 0.96–1.07 with the worker from 16 k);
+ * above it the misses grow dearer and the worker pays (1×10: 0.81–0.88 → 1.10–1.12 M/s).
+ */
+const PIPELINE_FROM = 1 << 21;
 
 /** Where to start: the initial state, or the end of a replayed trace ("continue from here"). */
 export interface SearchStart {
@@ -151,207 +161,289 @@ export function exhaustiveSearch(
   }
   let expanded = 0;
 
-  outer: while (!frontier.empty) {
-    node = frontier.pop(cur, fp);
-    const ph1 = fp[0];
-    const ph2 = fp[1];
-    const parentActive = fp[2];
-    const depth = nodes.depth[node];
-    // Partial-order reduction: this state's sleep set, and what an earlier expansion covered.
-    // `mark` of a state's first node: 0 not expanded yet; (sleep + 1) * 2 expanded with that
-    // sleep set; odd: expanded, but reached since with fewer asleep, so due again.
-    let sleep = 0;
-    let prev = -1;
-    let doneLen = 0;
-    if (por) {
-      const home = nodes.home[node];
-      const e = nodes.mark[home];
-      if (e !== 0) {
-        if ((e & 1) === 0) continue; // already expanded with its current sleep set
-        prev = (e >> 1) - 1;
+  // The visited set on a second thread (visited-pipeline.ts): started once the search is big
+  // enough to pay for it, used once the worker runs. Children then wait in `cands` for their
+  // verdict; `promoted` counts those moved on (to the frontier if new) so far.
+  let pipelining = order === 'bfs' && !por && (opts.threads ?? 2) > 1;
+  const pipelineFrom = opts.pipelineFrom ?? PIPELINE_FROM;
+  let pipe: VisitedPipeline | null = null;
+  let cands: Candidates | null = null;
+  let promoted = 0;
+  /** The latest fingerprints submitted, by 12 bits of their hash (32 KB: stays in L1). */
+  const recent = new Int32Array(2 << 12);
+  /** Moves judged candidates, in order, onto the frontier; first waits for one if `block`. */
+  const promote = (block: boolean): void => {
+    if (pipe === null || cands === null) return;
+    if (block) pipe.waitFor(promoted);
+    const judged = pipe.judged();
+    for (; promoted < judged; promoted++) {
+      if (!pipe.isNew(promoted)) {
+        cands.records.drop();
+        continue;
       }
-      sleep = nodes.sleep[home];
-      nodes.mark[home] = (sleep + 1) * 2;
-      const size = sleeps.size(sleep);
-      if (done.length < size + 64) done = new Int32Array((size + 64) * 2);
-      doneLen = sleeps.read(sleep, done);
+      const child = nodes.add(cands.parent(promoted), cands.via(promoted), cands.depth(promoted));
+      cands.records.moveHeadTo(frontier, child);
     }
-    if (depth > maxDepthReached) maxDepthReached = depth;
-    // The actors with a step, in actor order (the canonical step order).
-    let actors = 0;
-    let count = 0;
-    if (masked) {
-      for (let m = fp[2]; m !== 0; m &= m - 1) {
-        const i = 31 - Math.clz32(m & -m);
-        const off = table.listOf(i, cur[i]);
-        stepLists[i] = off;
-        count += table.list[off];
-        actorList[actors++] = i;
+  };
+  const statesSoFar = (): number => (pipe?.active ? nodes.count : visited.size);
+
+  try {
+    outer: while (!frontier.empty || (pipe !== null && promoted < pipe.submitted)) {
+      if (frontier.empty) {
+        promote(true);
+        continue;
       }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const off = table.listOf(i, cur[i]);
-        stepLists[i] = off;
-        count += table.list[off];
-        if (table.list[off] > 0) actorList[actors++] = i;
-      }
-    }
-    if (count === 0) {
-      if (prev < 0 && log.terminal(curState, traceHere) && opts.stopOnFirst) stopped = true;
-    } else if (depth >= maxDepth) {
-      cutByDepth = true;
-    } else {
-      if (count > kidCap) {
-        while (kidCap < count) kidCap *= 2;
-        kidAt = new Int32Array(kidCap + 1);
-        kidFp = new Int32Array(kidCap * 2);
-        kidSleepAt = new Int32Array(kidCap + 1);
-        kidStep = new Int32Array(kidCap);
-      }
+      node = frontier.pop(cur, fp);
+      const ph1 = fp[0];
+      const ph2 = fp[1];
+      const parentActive = fp[2];
+      const depth = nodes.depth[node];
+      // Partial-order reduction: this state's sleep set, and what an earlier expansion covered.
+      // `mark` of a state's first node: 0 not expanded yet; (sleep + 1) * 2 expanded with that
+      // sleep set; odd: expanded, but reached since with fewer asleep, so due again.
+      let sleep = 0;
+      let prev = -1;
+      let doneLen = 0;
       if (por) {
-        if (done.length < doneLen + count) {
-          const more = new Int32Array((doneLen + count) * 2);
-          more.set(done);
-          done = more;
+        const home = nodes.home[node];
+        const e = nodes.mark[home];
+        if (e !== 0) {
+          if ((e & 1) === 0) continue; // already expanded with its current sleep set
+          prev = (e >> 1) - 1;
         }
-        if (kidSleep.length < count * (doneLen + count)) kidSleep = new Int32Array(count * (doneLen + count) * 2);
+        sleep = nodes.sleep[home];
+        nodes.mark[home] = (sleep + 1) * 2;
+        const size = sleeps.size(sleep);
+        if (done.length < size + 64) done = new Int32Array((size + 64) * 2);
+        doneLen = sleeps.read(sleep, done);
       }
-      let sleepTop = 0;
-      // Pass 1: every child's difference from this state and its fingerprint (Zobrist: XOR out
-      // the old and in the new key of each actor that changed).
-      let kids = 0;
-      let w = 0;
-      const list = table.list;
-      for (let x = 0; x < actors; x++) {
-        const i = actorList[x];
-        const off = stepLists[i];
-        const end = off + 1 + list[off];
-        for (let k = off + 1; k < end; k++) {
-          const id = list[k];
-          if (!table.learned(id)) table.learn(id);
-          if (por) {
-            const key = table.key[id];
-            if (sleeps.has(sleep, key)) continue;
-            if (prev >= 0 && !sleeps.has(prev, key)) continue;
-            // Child's sleep set: what sleeps here or was done before, and commutes with this step.
-            kidSleepAt[kids] = sleepTop;
-            for (let d = 0; d < doneLen; d++) if (dep.independent(done[d], key)) kidSleep[sleepTop++] = done[d];
-            done[doneLen++] = key;
-          }
-          const sends = table.sends;
-          const sendsFrom = table.sendAt[id] + 1;
-          const sendsEnd = sendsFrom + sends[sendsFrom - 1];
-          if (w + 2 + sendsEnd - sendsFrom > changes.length) {
-            const more = new Int32Array(changes.length * 2 + sendsEnd - sendsFrom);
-            more.set(changes);
-            changes = more;
-          }
-          const from = w;
-          kidAt[kids] = from;
-          changes[w] = i;
-          changes[w + 1] = table.next[id];
-          w += 2;
-          let h1 = ph1 ^ table.d1[id];
-          let h2 = ph2 ^ table.d2[id];
-          for (let s = sendsFrom; s < sendsEnd; s += 2) {
-            const to = sends[s];
-            // The target's entry so far: changed by an earlier send of this step, or the parent's.
-            let p = from + 2;
-            while (p < w && changes[p] !== to) p += 2;
-            const old = p < w ? changes[p + 1] : cur[to];
-            const now = table.append(to, old, sends[s + 1]);
-            if (p === w) {
-              changes[w] = to;
-              w += 2;
-            }
-            changes[p + 1] = now;
-            const a = por ? world.canonical(to, old) : old;
-            const b = por ? world.canonical(to, now) : now;
-            h1 ^= zobrist1(to, a) ^ zobrist1(to, b);
-            h2 ^= zobrist2(to, a) ^ zobrist2(to, b);
-          }
-          kidFp[kids * 2] = h1;
-          kidFp[kids * 2 + 1] = h2;
-          kidStep[kids] = id;
-          kids++;
+      if (depth > maxDepthReached) maxDepthReached = depth;
+      // The actors with a step, in actor order (the canonical step order).
+      let actors = 0;
+      let count = 0;
+      if (masked) {
+        for (let m = fp[2]; m !== 0; m &= m - 1) {
+          const i = 31 - Math.clz32(m & -m);
+          const off = table.listOf(i, cur[i]);
+          stepLists[i] = off;
+          count += table.list[off];
+          actorList[actors++] = i;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const off = table.listOf(i, cur[i]);
+          stepLists[i] = off;
+          count += table.list[off];
+          if (table.list[off] > 0) actorList[actors++] = i;
         }
       }
-      kidAt[kids] = w;
-      kidSleepAt[kids] = sleepTop;
-      // Pass 2, in step order: monitors, then the visited set and the frontier.
-      for (let c = 0; c < kids; c++) {
-        const id = kidStep[c];
-        transitions++;
-        if ((table.flags[id] & QUIET) === 0) {
-          const ls = world.localSteps[id];
-          kidNow = c;
-          via = id;
-          if (plan.step(ls, curState, nextState, traceNow, fillNext) && opts.stopOnFirst) {
-            stopped = true;
-            break outer;
-          }
-          if (plan.quiet(ls)) table.flags[id] |= QUIET;
+      if (count === 0) {
+        if (prev < 0 && log.terminal(curState, traceHere) && opts.stopOnFirst) stopped = true;
+      } else if (depth >= maxDepth) {
+        cutByDepth = true;
+      } else {
+        if (count > kidCap) {
+          while (kidCap < count) kidCap *= 2;
+          kidAt = new Int32Array(kidCap + 1);
+          kidFp = new Int32Array(kidCap * 2);
+          kidSleepAt = new Int32Array(kidCap + 1);
+          kidStep = new Int32Array(kidCap);
         }
-        const h1 = kidFp[c * 2];
-        const h2 = kidFp[c * 2 + 1];
-        const slot = visited.addSlot(h1, h2);
-        if (visited.isNew) {
-          const child = nodes.add(node, id, depth + 1);
-          if (por) {
-            const asleep = sleeps.store(kidSleep, kidSleepAt[c], kidSleepAt[c + 1] - kidSleepAt[c]);
-            visited.setValue(slot, child * 2 + (asleep === 0 ? 0 : 1));
-            nodes.home[child] = child;
-            nodes.sleep[child] = asleep;
-            nodes.mark[child] = 0;
+        if (por) {
+          if (done.length < doneLen + count) {
+            const more = new Int32Array((doneLen + count) * 2);
+            more.set(done);
+            done = more;
           }
-          frontier.pushChild(cur, changes, kidAt[c], kidAt[c + 1], h1, h2, activeOf(c, parentActive), child);
-        } else if (por) {
-          const v = visited.value(slot);
-          const h = v >> 1;
-          const was = (v & 1) === 0 ? 0 : nodes.sleep[h];
-          const from = kidSleepAt[c];
-          const len = kidSleepAt[c + 1] - from;
-          if (!sleeps.subsetOf(was, kidSleep, from, len)) {
-            if (meet.length < sleeps.size(was)) meet = new Int32Array(sleeps.size(was) * 2);
-            const meets = sleeps.intersect(was, kidSleep, from, len, meet);
-            nodes.sleep[h] = meets;
-            if (meets === 0) visited.setValue(slot, h * 2);
-            const e = nodes.mark[h];
-            // Expanded before with more asleep: expand again for the steps it slept on.
-            if (e !== 0 && (e & 1) === 0) {
-              nodes.mark[h] = e | 1;
-              const again = nodes.add(node, id, depth + 1);
-              nodes.home[again] = h;
-              frontier.pushChild(cur, changes, kidAt[c], kidAt[c + 1], h1, h2, activeOf(c, parentActive), again);
+          if (kidSleep.length < count * (doneLen + count)) kidSleep = new Int32Array(count * (doneLen + count) * 2);
+        }
+        let sleepTop = 0;
+        // Pass 1: every child's difference from this state and its fingerprint (Zobrist: XOR out
+        // the old and in the new key of each actor that changed).
+        let kids = 0;
+        let w = 0;
+        const list = table.list;
+        for (let x = 0; x < actors; x++) {
+          const i = actorList[x];
+          const off = stepLists[i];
+          const end = off + 1 + list[off];
+          for (let k = off + 1; k < end; k++) {
+            const id = list[k];
+            if (!table.learned(id)) table.learn(id);
+            if (por) {
+              const key = table.key[id];
+              if (sleeps.has(sleep, key)) continue;
+              if (prev >= 0 && !sleeps.has(prev, key)) continue;
+              // Child's sleep set: what sleeps here or was done before, and commutes with this step.
+              kidSleepAt[kids] = sleepTop;
+              for (let d = 0; d < doneLen; d++) if (dep.independent(done[d], key)) kidSleep[sleepTop++] = done[d];
+              done[doneLen++] = key;
+            }
+            const sends = table.sends;
+            const sendsFrom = table.sendAt[id] + 1;
+            const sendsEnd = sendsFrom + sends[sendsFrom - 1];
+            if (w + 2 + sendsEnd - sendsFrom > changes.length) {
+              const more = new Int32Array(changes.length * 2 + sendsEnd - sendsFrom);
+              more.set(changes);
+              changes = more;
+            }
+            const from = w;
+            kidAt[kids] = from;
+            changes[w] = i;
+            changes[w + 1] = table.next[id];
+            w += 2;
+            let h1 = ph1 ^ table.d1[id];
+            let h2 = ph2 ^ table.d2[id];
+            for (let s = sendsFrom; s < sendsEnd; s += 2) {
+              const to = sends[s];
+              // The target's entry so far: changed by an earlier send of this step, or the parent's.
+              let p = from + 2;
+              while (p < w && changes[p] !== to) p += 2;
+              const old = p < w ? changes[p + 1] : cur[to];
+              const now = table.append(to, old, sends[s + 1]);
+              if (p === w) {
+                changes[w] = to;
+                w += 2;
+              }
+              changes[p + 1] = now;
+              const a = por ? world.canonical(to, old) : old;
+              const b = por ? world.canonical(to, now) : now;
+              h1 ^= zobrist1(to, a) ^ zobrist1(to, b);
+              h2 ^= zobrist2(to, a) ^ zobrist2(to, b);
+            }
+            kidFp[kids * 2] = h1;
+            kidFp[kids * 2 + 1] = h2;
+            kidStep[kids] = id;
+            kids++;
+          }
+        }
+        kidAt[kids] = w;
+        kidSleepAt[kids] = sleepTop;
+        // Pass 2, in step order: monitors, then the visited set and the frontier.
+        for (let c = 0; c < kids; c++) {
+          const id = kidStep[c];
+          transitions++;
+          if ((table.flags[id] & QUIET) === 0) {
+            // Most occurrences of a monitored step repeat a combination its monitors have judged:
+            // the step's gate, probed from flat arrays, settles those without calling the plan.
+            const gate = table.gate[id];
+            if (gate === 0 || plan.passGate(gate, id, cur)) {
+              const ls = world.localSteps[id];
+              kidNow = c;
+              via = id;
+              if (plan.step(ls, curState, nextState, traceNow, fillNext, gate !== 0) && opts.stopOnFirst) {
+                stopped = true;
+                break outer;
+              }
+              if (plan.quiet(ls)) table.flags[id] |= QUIET;
+              else if (gate === 0) table.gate[id] = plan.gate(ls);
+            }
+          }
+          const h1 = kidFp[c * 2];
+          const h2 = kidFp[c * 2 + 1];
+          if (cands !== null && pipe !== null) {
+            // Most repeats are of a state submitted moments ago: a small table of the latest
+            // fingerprints settles them here (a fingerprint once submitted is in the worker's set
+            // before any later one is judged). The rest the worker judges later; the candidate
+            // keeps what the frontier and the search node need meanwhile.
+            const r = ((h1 ^ Math.imul(h2, 0x9e3779b1)) >>> 20) * 2;
+            if (recent[r] === h1 && recent[r + 1] === h2) continue;
+            recent[r] = h1;
+            recent[r + 1] = h2;
+            const k = pipe.submitted;
+            if (k - promoted >= RING) promote(true);
+            cands.records.pushChild(cur, changes, kidAt[c], kidAt[c + 1], h1, h2, activeOf(c, parentActive), 0);
+            cands.note(k, node, id, depth + 1);
+            pipe.submit(h1, h2);
+            continue;
+          }
+          const slot = visited.addSlot(h1, h2);
+          if (visited.isNew) {
+            const child = nodes.add(node, id, depth + 1);
+            if (por) {
+              const asleep = sleeps.store(kidSleep, kidSleepAt[c], kidSleepAt[c + 1] - kidSleepAt[c]);
+              visited.setValue(slot, child * 2 + (asleep === 0 ? 0 : 1));
+              nodes.home[child] = child;
+              nodes.sleep[child] = asleep;
+              nodes.mark[child] = 0;
+            }
+            frontier.pushChild(cur, changes, kidAt[c], kidAt[c + 1], h1, h2, activeOf(c, parentActive), child);
+          } else if (por) {
+            const v = visited.value(slot);
+            const h = v >> 1;
+            const was = (v & 1) === 0 ? 0 : nodes.sleep[h];
+            const from = kidSleepAt[c];
+            const len = kidSleepAt[c + 1] - from;
+            if (!sleeps.subsetOf(was, kidSleep, from, len)) {
+              if (meet.length < sleeps.size(was)) meet = new Int32Array(sleeps.size(was) * 2);
+              const meets = sleeps.intersect(was, kidSleep, from, len, meet);
+              nodes.sleep[h] = meets;
+              if (meets === 0) visited.setValue(slot, h * 2);
+              const e = nodes.mark[h];
+              // Expanded before with more asleep: expand again for the steps it slept on.
+              if (e !== 0 && (e & 1) === 0) {
+                nodes.mark[h] = e | 1;
+                const again = nodes.add(node, id, depth + 1);
+                nodes.home[again] = h;
+                frontier.pushChild(cur, changes, kidAt[c], kidAt[c + 1], h1, h2, activeOf(c, parentActive), again);
+              }
             }
           }
         }
+      }
+      if (cands !== null && pipe !== null) {
+        pipe.publishSome();
+        // Move the judged candidates on while they are still in cache (reading the worker's
+        // progress touches its cache line: every few expansions, or when the frontier runs low).
+        if ((expanded & 7) === 0 || frontier.length < 64) promote(false);
+      } else if (pipelining && visited.size >= pipelineFrom >> 2) {
+        // Started early so it is up by the time it takes over (it boots in ~0.2 s).
+        pipe ??= new VisitedPipeline();
+        if (visited.size >= pipelineFrom) {
+          if (pipe.awaitReady(5000)) {
+            pipe.handOver(visited.handOver());
+            cands = new Candidates(n, RING);
+          } else {
+            pipe.stop(); // it could not start: go on with one thread
+            pipe = null;
+            pipelining = false;
+          }
+        }
+      }
+      if (stopped || statesSoFar() >= maxStates) break;
+      if ((++expanded & 1023) === 0) {
+        const now = performance.now();
+        if (now > deadline) break;
+        if ((expanded & 65535) === 0) opts.onProgress?.(statesSoFar(), now - t0);
       }
     }
-    if (stopped || visited.size >= maxStates) break;
-    if ((++expanded & 1023) === 0) {
-      const now = performance.now();
-      if (now > deadline) break;
-      if ((expanded & 65535) === 0) opts.onProgress?.(visited.size, now - t0);
+    // Every verdict in, so the state count is exact and the frontier tells whether any is left.
+    if (pipe?.active) {
+      pipe.finish();
+      promote(false);
     }
+  } finally {
+    pipe?.stop();
   }
   const frontierLeft = !frontier.empty;
+  const states = statesSoFar();
   log.finish();
   const elapsedMs = performance.now() - t0;
   return {
     strategy: por ? `${order}+por` : order,
     violations: log.found,
     stats: {
-      states: visited.size,
+      states,
       transitions,
       schedules: 0,
       elapsedMs: Math.round(elapsedMs),
       complete: !frontierLeft && !cutByDepth && !stopped,
-      statesPerSecond: Math.round(visited.size / Math.max(elapsedMs / 1000, 1e-6)),
+      statesPerSecond: Math.round(states / Math.max(elapsedMs / 1000, 1e-6)),
       maxDepthReached,
+      threads: cands !== null ? 2 : 1,
       xstateSteps: world.xstateSteps - startXstate,
-      visitedBytes: visited.bytes,
-      omissionProbability: visited.omissionProbability(),
+      visitedBytes: pipe?.active ? pipe.bytes : visited.bytes,
+      omissionProbability: omissionProbability(states),
     },
   };
 }

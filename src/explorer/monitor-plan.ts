@@ -44,6 +44,14 @@ export class MonitorPlan {
   private readonly seen = new Map<Monitor, Seen | null>();
   /** (local step, situations of `Plan.union`) combinations already judged. */
   private readonly unionSeen = new VisitedSet(14);
+  /**
+   * Gates (`gate`), flat: [set, count, actors...] per record, where `set` indexes `gateSets`.
+   * Offset 0 is no gate.
+   */
+  private gates = new Int32Array(64);
+  private gatesTop = 1;
+  private readonly gateSets: VisitedSet[] = [this.unionSeen];
+  private readonly gateOfPlan = new Map<Plan, number>();
 
   constructor(
     private readonly world: ControlledWorld,
@@ -105,6 +113,49 @@ export class MonitorPlan {
     return p.local === null && p.global.length === 0;
   }
 
+  /**
+   * The gate of a step whose local monitors have run: the one combination probe (`passGate`)
+   * that decides whether any monitor will run at an occurrence, so the search can make it
+   * itself from flat arrays and call `step` (with `gated`) only when it passes. 0 when the
+   * step has none (a local monitor still to run, or a global one that reads everything).
+   */
+  gate(ls: LocalStep): number {
+    const p = this.plan(ls);
+    if (p.local !== null || p.global.length === 0) return 0;
+    let set: number;
+    let reads: Int32Array;
+    if (p.union !== null) {
+      set = 0;
+      reads = p.union;
+    } else {
+      const seen = p.globalSeen[0];
+      if (p.global.length !== 1 || seen === null) return 0;
+      set = this.gateSets.indexOf(seen.keys);
+      if (set < 0) set = this.gateSets.push(seen.keys) - 1;
+      reads = seen.reads;
+    }
+    const known = this.gateOfPlan.get(p);
+    if (known !== undefined) return known;
+    const off = this.gatesTop;
+    if (off + 2 + reads.length > this.gates.length) {
+      const more = new Int32Array((off + 2 + reads.length) * 2);
+      more.set(this.gates);
+      this.gates = more;
+    }
+    this.gates[off] = set;
+    this.gates[off + 1] = reads.length;
+    this.gates.set(reads, off + 2);
+    this.gatesTop = off + 2 + reads.length;
+    this.gateOfPlan.set(p, off);
+    return off;
+  }
+
+  /** Whether (step, situations the gate reads in `vec`) is new: then `step(..., gated)` must run. */
+  passGate(gate: number, step: number, vec: Int32Array): boolean {
+    const g = this.gates;
+    return firstTime(this.gateSets[g[gate]], g, gate + 2, g[gate + 1], step, vec);
+  }
+
   /** The actors whose state some monitor reads at this step, as a bit set (`actorBit`). */
   reads(ls: LocalStep): number {
     return this.plan(ls).reads;
@@ -113,7 +164,8 @@ export class MonitorPlan {
   /**
    * Run the monitors step `ls` (from `before` to `after`) needs; true if a new violation kind
    * was logged. `ready`, when given, is called once before the first monitor runs: it may fill
-   * in `after` only then (most occurrences run no monitor).
+   * in `after` only then (most occurrences run no monitor). `gated`: the caller has just passed
+   * this step's `gate`, so its probe is not made again.
    */
   step(
     ls: LocalStep,
@@ -121,6 +173,7 @@ export class MonitorPlan {
     after: WorldState,
     trace: () => SemanticStep[],
     ready: (() => void) | null = null,
+    gated = false,
   ): boolean {
     const record = ls.record ?? this.world.resolve(ls);
     const p = this.plans[record.transition] ?? this.plan(ls);
@@ -139,12 +192,15 @@ export class MonitorPlan {
     }
     const g = p.global;
     if (g.length === 0) return added;
-    if (p.union !== null && !firstTime(this.unionSeen, p.union, ls.id, before.vec)) return added;
+    if (!gated && p.union !== null && !firstTime(this.unionSeen, p.union, 0, p.union.length, ls.id, before.vec))
+      return added;
+    // A single monitor's own combination was the gate.
+    const ownChecked = gated && p.union === null;
     const seens = p.globalSeen;
     for (let k = 0; k < g.length; k++) {
       const m = g[k];
       const seen = seens[k];
-      if (seen && !firstTime(seen.keys, seen.reads, ls.id, before.vec)) continue;
+      if (seen && !ownChecked && !firstTime(seen.keys, seen.reads, 0, seen.reads.length, ls.id, before.vec)) continue;
       if (!filled) {
         ready!();
         filled = true;
@@ -161,11 +217,18 @@ export function actorBit(actor: number): number {
   return actor < 31 ? 1 << actor : -1;
 }
 
-/** Whether (local step, situations of the actors `reads`) is new to `keys` (and adds it). */
-function firstTime(keys: VisitedSet, reads: Int32Array, step: number, vec: Int32Array): boolean {
+/** Whether (local step, situations of the actors `reads[from .. from + count)`) is new to `keys` (and adds it). */
+function firstTime(
+  keys: VisitedSet,
+  reads: Int32Array,
+  from: number,
+  count: number,
+  step: number,
+  vec: Int32Array,
+): boolean {
   let h1 = Math.imul(step ^ 0x811c9dc5, 0x01000193);
   let h2 = Math.imul(step + 0x9747b28c, 0x85ebca6b);
-  for (let k = 0; k < reads.length; k++) {
+  for (let k = from; k < from + count; k++) {
     const x = vec[reads[k]];
     h1 = Math.imul(h1 ^ x, 0x01000193);
     h2 = Math.imul(h2 ^ (x + 0x9e3779b9), 0x85ebca6b);

@@ -79,6 +79,11 @@ export class Frontier {
     return this.head === this.tail;
   }
 
+  /** Records on the frontier. */
+  get length(): number {
+    return (this.tail - this.head) / this.width;
+  }
+
   private makeRoom(): void {
     if (this.fifo && this.head * 2 >= this.buf.length) {
       this.buf.copyWithin(0, this.head, this.tail);
@@ -124,6 +129,25 @@ export class Frontier {
     this.tail = at + this.width;
   }
 
+  /** Drops the oldest record (FIFO only). */
+  drop(): void {
+    this.head += this.width;
+  }
+
+  /** Moves the oldest record (FIFO only) onto `to`, with node `node`. */
+  moveHeadTo(to: Frontier, node: number): void {
+    if (to.tail + to.width > to.buf.length) to.makeRoom();
+    const src = this.buf;
+    const dst = to.buf;
+    const from = this.head;
+    const at = to.tail;
+    const w = this.width - 1;
+    for (let j = 0; j < w; j++) dst[at + j] = src[from + j];
+    dst[at + w] = node;
+    to.tail = at + to.width;
+    this.head = from + this.width;
+  }
+
   /** Pops into `vec`, and its fingerprint and actors with steps into `fp[0..2]`; returns the node. */
   pop(vec: Int32Array, fp: Int32Array): number {
     const w = this.width;
@@ -142,5 +166,47 @@ export class Frontier {
     fp[1] = buf[at + n + 1];
     fp[2] = buf[at + n + 2];
     return buf[at + n + 3];
+  }
+}
+
+/**
+ * Children waiting for their visited verdict (visited-pipeline.ts), oldest first: each a frontier
+ * record (`records`, its node slot unused) plus what makes its search node (parent node, local
+ * step, depth) in rings indexed by the child's number modulo `size`.
+ */
+export class Candidates {
+  readonly records: Frontier;
+  private readonly parents: Int32Array;
+  private readonly vias: Int32Array;
+  private readonly depths: Int32Array;
+
+  constructor(
+    n: number,
+    private readonly size: number,
+  ) {
+    this.records = new Frontier(n, true);
+    this.parents = new Int32Array(size);
+    this.vias = new Int32Array(size);
+    this.depths = new Int32Array(size);
+  }
+
+  /** Notes child k's node data (its record goes on `records` in the same order). */
+  note(k: number, parent: number, via: number, depth: number): void {
+    const at = k & (this.size - 1);
+    this.parents[at] = parent;
+    this.vias[at] = via;
+    this.depths[at] = depth;
+  }
+
+  parent(k: number): number {
+    return this.parents[k & (this.size - 1)];
+  }
+
+  via(k: number): number {
+    return this.vias[k & (this.size - 1)];
+  }
+
+  depth(k: number): number {
+    return this.depths[k & (this.size - 1)];
   }
 }

@@ -16,6 +16,14 @@ export interface SearchLimits {
   stopOnFirst?: boolean;
   /** Exhaustive strategies: partial-order reduction (sleep sets, src/explorer/por.ts). */
   por?: boolean;
+  /**
+   * Exhaustive breadth-first search without POR: 2 (the default) moves the visited set to a
+   * second thread once the search passes 2 M states (visited-pipeline.ts); 1 stays on one.
+   * Same states, transitions and counterexamples either way.
+   */
+  threads?: number;
+  /** With two threads: how many states before the second takes the visited set (tests lower it). */
+  pipelineFrom?: number;
 }
 
 export interface FoundViolation extends Violation {
@@ -33,6 +41,8 @@ export interface SearchStats {
   complete: boolean;
   statesPerSecond: number;
   maxDepthReached: number;
+  /** 2 when the visited set moved to a second thread (visited-pipeline.ts), else 1. */
+  threads?: number;
   /** How many steps ran XState's transition (the rest came from the cache). */
   xstateSteps: number;
   visitedBytes?: number;

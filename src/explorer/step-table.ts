@@ -34,6 +34,8 @@ export class StepTable {
   d1 = new Int32Array(64);
   d2 = new Int32Array(64);
   key = new Int32Array(64);
+  /** The step's monitor gate (`MonitorPlan.gate`) once known; 0: none, or not known yet. */
+  gate = new Int32Array(64);
   /** `sends[0]` is the empty list every step without sends points at. */
   sends = new Int32Array(64);
   private sendsTop = 1;
@@ -97,6 +99,7 @@ export class StepTable {
       this.d1 = grow(this.d1, size);
       this.d2 = grow(this.d2, size);
       this.key = grow(this.key, size);
+      this.gate = grow(this.gate, size);
     }
     const i = ls.actor;
     const a = this.keyOf(i, ls.from);

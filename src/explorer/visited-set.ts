@@ -8,6 +8,14 @@
  * reading them after a probe costs no second cache miss) and moved along when the table grows:
  * partial-order reduction keeps a state's first search node there (`value`, `setValue`).
  */
+/** A visited set's whole state, as handed between threads. */
+export interface VisitedTable {
+  table: Int32Array;
+  mask: number;
+  size: number;
+  width: number;
+}
+
 export class VisitedSet {
   private table: Int32Array;
   private mask: number;
@@ -82,12 +90,38 @@ export class VisitedSet {
     }
   }
 
+  /**
+   * Gives the table away (to another thread: visited-pipeline.ts), with what rebuilds the set
+   * around it (`VisitedSet.adopt`). This set must not be used afterwards.
+   */
+  handOver(): VisitedTable {
+    return { table: this.table, mask: this.mask, size: this.size, width: this.width };
+  }
+
+  static adopt(from: VisitedTable): VisitedSet {
+    const set = new VisitedSet(0, from.width);
+    set.table = from.table;
+    set.mask = from.mask;
+    set.size = from.size;
+    return set;
+  }
+
+  /** Slots in the table (a power of two). */
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
   get bytes(): number {
     return this.table.byteLength;
   }
 
   /** Probability that some state was wrongly taken as visited (a fingerprint collision). */
   omissionProbability(): number {
-    return (this.size * this.size) / 2 ** 65;
+    return omissionProbability(this.size);
   }
+}
+
+/** Probability that some of `states` 64-bit fingerprints collided (a state wrongly taken as seen). */
+export function omissionProbability(states: number): number {
+  return (states * states) / 2 ** 65;
 }
