@@ -22,7 +22,7 @@ w.run();
 const o = await checkScenario(${JSON.stringify(resolve('scenarios/seeds/missing-set-seq.yaml'))});
 // The visited-set thread runs the built worker module (visited-worker.js).
 const { world } = await worldFor(${JSON.stringify(resolve('scenarios/bench/seq-retry.yaml'))});
-const r = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), pipelineFrom: 2000 });
+const r = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), threads: 2, pipelineFrom: 2000 });
 console.log(JSON.stringify({ steps: w.steps.length, found: o.violations.map((v) => v.kind).sort(), mm: mmMachine.id, states: r.stats.states, threads: r.stats.threads }));
 `,
     );

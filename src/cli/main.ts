@@ -67,7 +67,7 @@ export async function main(
     .option('--por', 'partial-order reduction (sleep sets) for bfs and dfs: same verdicts, fewer transitions')
     .option(
       '--threads <n>',
-      'bfs without --por: 2 (default) probes the visited set on a second thread once past 2 M states; 1 stays on one',
+      'bfs without --por: 2 probes the visited set on a second thread once past 2 M states (default 1)',
       int('--threads'),
     )
     .option(

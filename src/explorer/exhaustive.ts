@@ -20,24 +20,31 @@
  * its first search node, which the visited set maps its fingerprint to, so a pop needs no probe.
  */
 import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
+import { DeferredVisits } from './deferred-visits.ts';
 import { zobrist1, zobrist2 } from './fingerprint.ts';
 import { MonitorPlan } from './monitor-plan.ts';
 import { Dependence, SleepArena } from './por.ts';
-import { Candidates, Frontier, Nodes } from './search-structures.ts';
+import { Frontier, Nodes } from './search-structures.ts';
 import type { SearchOptions, SearchResult } from './search-types.ts';
 import { QUIET, StepTable } from './step-table.ts';
 import { ViolationLog } from './violation-log.ts';
-import { RING, VisitedPipeline } from './visited-pipeline.ts';
 import { omissionProbability, VisitedSet } from './visited-set.ts';
 
 /**
- * When a breadth-first search moves its visited set to a second thread (visited-pipeline.ts):
- * the worker is started at a quarter of this many states and takes the table at this many. Below
- * a few million states the table is small enough that probing it in place is as fast (seq-retry
- * 2×2, 1.7 M states: 1.17–1.20 M states/s on one thread, 0.96–1.07 with the worker from 16 k);
- * above it the misses grow dearer and the worker pays (1×10: 0.81–0.88 → 1.10–1.12 M/s).
+ * With `threads: 2`, when a breadth-first search moves its visited set to a second thread
+ * (visited-pipeline.ts): the worker starts at a quarter of this many states and takes the table
+ * at this many. The gain is small next to the in-thread batches (visited-batch.ts) and only
+ * shows on big searches (seq-retry 2×3, 22.6 M states: 1.22–1.27 against 1.20–1.25 M states/s),
+ * so it is not the default.
  */
 const PIPELINE_FROM = 1 << 21;
+
+/**
+ * Deferred verdicts let a search overshoot `maxStates` by the children still waiting (up to a
+ * few thousand states); below this limit a search probes child by child and stops within one
+ * expansion of it.
+ */
+const DEFER_FROM_MAX_STATES = 1 << 16;
 
 /** Where to start: the initial state, or the end of a replayed trace ("continue from here"). */
 export interface SearchStart {
@@ -161,36 +168,17 @@ export function exhaustiveSearch(
   }
   let expanded = 0;
 
-  // The visited set on a second thread (visited-pipeline.ts): started once the search is big
-  // enough to pay for it, used once the worker runs. Children then wait in `cands` for their
-  // verdict; `promoted` counts those moved on (to the frontier if new) so far.
-  let pipelining = order === 'bfs' && !por && (opts.threads ?? 2) > 1;
-  const pipelineFrom = opts.pipelineFrom ?? PIPELINE_FROM;
-  let pipe: VisitedPipeline | null = null;
-  let cands: Candidates | null = null;
-  let promoted = 0;
-  /** The latest fingerprints submitted, by 12 bits of their hash (32 KB: stays in L1). */
-  const recent = new Int32Array(2 << 12);
-  /** Moves judged candidates, in order, onto the frontier; first waits for one if `block`. */
-  const promote = (block: boolean): void => {
-    if (pipe === null || cands === null) return;
-    if (block) pipe.waitFor(promoted);
-    const judged = pipe.judged();
-    for (; promoted < judged; promoted++) {
-      if (!pipe.isNew(promoted)) {
-        cands.records.drop();
-        continue;
-      }
-      const child = nodes.add(cands.parent(promoted), cands.via(promoted), cands.depth(promoted));
-      cands.records.moveHeadTo(frontier, child);
-    }
-  };
-  const statesSoFar = (): number => (pipe?.active ? nodes.count : visited.size);
+  // Breadth-first without POR: children wait for their visited verdict (deferred-visits.ts).
+  const deferred =
+    order === 'bfs' && !por && maxStates >= DEFER_FROM_MAX_STATES
+      ? new DeferredVisits(n, visited, frontier, nodes, opts.threads ?? 1, opts.pipelineFrom ?? PIPELINE_FROM)
+      : null;
+  const statesSoFar = (): number => (deferred !== null ? deferred.states : visited.size);
 
   try {
-    outer: while (!frontier.empty || (pipe !== null && promoted < pipe.submitted)) {
+    outer: while (!frontier.empty || deferred?.pending) {
       if (frontier.empty) {
-        promote(true);
+        deferred!.drain();
         continue;
       }
       node = frontier.pop(cur, fp);
@@ -341,20 +329,11 @@ export function exhaustiveSearch(
           }
           const h1 = kidFp[c * 2];
           const h2 = kidFp[c * 2 + 1];
-          if (cands !== null && pipe !== null) {
-            // Most repeats are of a state submitted moments ago: a small table of the latest
-            // fingerprints settles them here (a fingerprint once submitted is in the worker's set
-            // before any later one is judged). The rest the worker judges later; the candidate
-            // keeps what the frontier and the search node need meanwhile.
-            const r = ((h1 ^ Math.imul(h2, 0x9e3779b1)) >>> 20) * 2;
-            if (recent[r] === h1 && recent[r + 1] === h2) continue;
-            recent[r] = h1;
-            recent[r + 1] = h2;
-            const k = pipe.submitted;
-            if (k - promoted >= RING) promote(true);
-            cands.records.pushChild(cur, changes, kidAt[c], kidAt[c + 1], h1, h2, activeOf(c, parentActive), 0);
-            cands.note(k, node, id, depth + 1);
-            pipe.submit(h1, h2);
+          if (deferred !== null) {
+            if (deferred.admit(h1, h2)) {
+              deferred.records.pushChild(cur, changes, kidAt[c], kidAt[c + 1], h1, h2, activeOf(c, parentActive), 0);
+              deferred.submit(h1, h2, node, id, depth + 1);
+            }
             continue;
           }
           const slot = visited.addSlot(h1, h2);
@@ -391,25 +370,7 @@ export function exhaustiveSearch(
           }
         }
       }
-      if (cands !== null && pipe !== null) {
-        pipe.publishSome();
-        // Move the judged candidates on while they are still in cache (reading the worker's
-        // progress touches its cache line: every few expansions, or when the frontier runs low).
-        if ((expanded & 7) === 0 || frontier.length < 64) promote(false);
-      } else if (pipelining && visited.size >= pipelineFrom >> 2) {
-        // Started early so it is up by the time it takes over (it boots in ~0.2 s).
-        pipe ??= new VisitedPipeline();
-        if (visited.size >= pipelineFrom) {
-          if (pipe.awaitReady(5000)) {
-            pipe.handOver(visited.handOver());
-            cands = new Candidates(n, RING);
-          } else {
-            pipe.stop(); // it could not start: go on with one thread
-            pipe = null;
-            pipelining = false;
-          }
-        }
-      }
+      deferred?.afterExpansion(expanded);
       if (stopped || statesSoFar() >= maxStates) break;
       if ((++expanded & 1023) === 0) {
         const now = performance.now();
@@ -418,12 +379,9 @@ export function exhaustiveSearch(
       }
     }
     // Every verdict in, so the state count is exact and the frontier tells whether any is left.
-    if (pipe?.active) {
-      pipe.finish();
-      promote(false);
-    }
+    deferred?.finish();
   } finally {
-    pipe?.stop();
+    deferred?.stop();
   }
   const frontierLeft = !frontier.empty;
   const states = statesSoFar();
@@ -440,9 +398,9 @@ export function exhaustiveSearch(
       complete: !frontierLeft && !cutByDepth && !stopped,
       statesPerSecond: Math.round(states / Math.max(elapsedMs / 1000, 1e-6)),
       maxDepthReached,
-      threads: cands !== null ? 2 : 1,
+      threads: deferred?.threads ?? 1,
       xstateSteps: world.xstateSteps - startXstate,
-      visitedBytes: pipe?.active ? pipe.bytes : visited.bytes,
+      visitedBytes: deferred?.bytes ?? visited.bytes,
       omissionProbability: omissionProbability(states),
     },
   };

@@ -17,8 +17,8 @@ export interface SearchLimits {
   /** Exhaustive strategies: partial-order reduction (sleep sets, src/explorer/por.ts). */
   por?: boolean;
   /**
-   * Exhaustive breadth-first search without POR: 2 (the default) moves the visited set to a
-   * second thread once the search passes 2 M states (visited-pipeline.ts); 1 stays on one.
+   * Exhaustive breadth-first search without POR: 2 moves the visited set to a second thread
+   * once the search passes 2 M states (visited-pipeline.ts); 1 (the default) stays on one.
    * Same states, transitions and counterexamples either way.
    */
   threads?: number;

@@ -35,7 +35,7 @@ export const FAILED = 21;
 export const CTL_INTS = 32;
 
 /** Fingerprints in flight at most (a power of two). */
-export const RING = 1 << 14;
+export const RING = 1 << 18;
 
 /** What the search thread and the worker share. */
 export interface PipelineShared {
@@ -46,7 +46,29 @@ export interface PipelineShared {
   verdicts: Uint8Array;
 }
 
-export class VisitedPipeline {
+/**
+ * Children's fingerprints in, verdicts out, in submission order: what the search needs of a
+ * visited set it does not probe itself (this worker, or visited-batch.ts on its own thread).
+ */
+export interface VerdictQueue {
+  readonly active: boolean;
+  readonly submitted: number;
+  submit(h1: number, h2: number): void;
+  /** Lets the judging go on with what was submitted, when enough has accumulated. */
+  publishSome(): void;
+  /** How many have a verdict. */
+  judged(): number;
+  isNew(k: number): boolean;
+  /** Returns once submission k has its verdict. */
+  waitFor(k: number): void;
+  /** Returns once every submission has its verdict. */
+  finish(): void;
+  stop(): void;
+  readonly size: number;
+  readonly bytes: number;
+}
+
+export class VisitedPipeline implements VerdictQueue {
   readonly shared: PipelineShared;
   private readonly worker: Worker;
   private written = 0;

@@ -1,0 +1,79 @@
+/**
+ * The visited set probed in batches on the search's own thread: the same protocol as
+ * visited-pipeline.ts (children submitted in order, verdicts read back in order), with the
+ * probing done here, a batch at a time, in one tight loop.
+ *
+ * Why: a probe of a large table is a cache miss, and in the search's long loop body the CPU
+ * cannot start the next miss before the last one is done. In a tight loop over a batch the
+ * iterations are independent, so several misses are in flight at once.
+ */
+import { RING, type VerdictQueue } from './visited-pipeline.ts';
+import type { VisitedSet } from './visited-set.ts';
+
+/** Fingerprints judged together (well under RING, so the search seldom has to wait). */
+const BATCH = 1024;
+
+export class BatchedVisited implements VerdictQueue {
+  private readonly prints = new Int32Array(RING * 2);
+  private readonly verdicts = new Uint8Array(RING);
+  private written = 0;
+  private done = 0;
+
+  constructor(private readonly visited: VisitedSet) {}
+
+  readonly active = true;
+
+  get submitted(): number {
+    return this.written;
+  }
+
+  submit(h1: number, h2: number): void {
+    const at = (this.written & (RING - 1)) * 2;
+    this.prints[at] = h1;
+    this.prints[at + 1] = h2;
+    this.written++;
+  }
+
+  publishSome(): void {
+    if (this.written - this.done >= BATCH) this.judge();
+  }
+
+  judged(): number {
+    return this.done;
+  }
+
+  isNew(k: number): boolean {
+    return this.verdicts[k & (RING - 1)] === 1;
+  }
+
+  waitFor(k: number): void {
+    if (k >= this.done) this.judge();
+  }
+
+  finish(): void {
+    this.judge();
+  }
+
+  stop(): void {}
+
+  get size(): number {
+    return this.visited.size;
+  }
+
+  get bytes(): number {
+    return this.visited.bytes;
+  }
+
+  private judge(): void {
+    const visited = this.visited;
+    const prints = this.prints;
+    const verdicts = this.verdicts;
+    const end = this.written;
+    for (let k = this.done; k < end; k++) {
+      const at = k & (RING - 1);
+      visited.addSlot(prints[at * 2], prints[at * 2 + 1]);
+      verdicts[at] = visited.isNew ? 1 : 0;
+    }
+    this.done = end;
+  }
+}
