@@ -42,6 +42,15 @@ export class VisitedSet {
     this.table[slot * this.stride + 2 + k] = v;
   }
 
+  /**
+   * Reads the first slot the fingerprint would probe and returns its first integer, changing
+   * nothing: a batch of these in a loop with no branch on the result brings the slots into
+   * cache with many misses in flight at once (visited-batch.ts), before the real probes.
+   */
+  touch(h1: number, h2: number): number {
+    return this.table[((h1 ^ Math.imul(h2, 0x9e3779b1)) & this.mask) * this.stride];
+  }
+
   /** Adds the fingerprint if absent and returns its slot; `isNew` says which. */
   addSlot(h1: number, h2: number): number {
     h1 |= 0;
