@@ -5,9 +5,10 @@
  * timers and its FIFO inbox — is interned as one small integer, the actor's *local id*. A world
  * state is then just a vector of local ids, one per actor (`WorldState.vec`).
  * Steps are: deliver the first non-deferred inbox message of an actor (per sender), fire a
- * pending timer, or take one option of a pending choice. Everything about a step is cached:
- *   - the machine transition per (actor, snapshot, message) (xstate-notes §9: XState runs once
- *     per distinct local step, the machines stay the single source of truth),
+ * pending timer, or take one option of a pending choice. The interning lives in interning.ts.
+ * Everything about a step is cached:
+ *   - the machine transition per (actor, snapshot, message) (transition-cache.ts; xstate-notes
+ *     §9: XState runs once per distinct local step, the machines stay the single source of truth),
  *   - the enabled steps per local id, and per (local id, step) the next local id and the
  *     messages sent to others (an `Outcome`), with its step record,
  *   - appending a message to an inbox, per (local id, message).
@@ -16,8 +17,9 @@
  */
 import type { AnyMachineSnapshot } from 'xstate';
 import type { KChooseParams, Observation } from '../../machines/kernel-actions.ts';
-import { eventPolicy } from './event-policy.ts';
+import { Interned } from './interning.ts';
 import { ModelError, PureMachine, type StepResult } from './pure-step.ts';
+import { TransitionCache } from './transition-cache.ts';
 import type {
   ActorSpec,
   CachedTransition,
@@ -65,27 +67,18 @@ export class ControlledWorld {
   readonly actors: ActorSpec[];
   readonly index = new Map<string, number>();
   private readonly pure: PureMachine[];
-  /** Per actor: interned snapshots and their keys. */
-  private readonly snapshots: AnyMachineSnapshot[][] = [];
-  private readonly snapshotIds: Map<string, number>[] = [];
-  /** Per actor: interned local situations and their keys. */
-  private readonly locals: Local[][] = [];
-  private readonly localIds: Map<string, number>[] = [];
-  private readonly messages: Message[] = [{ from: '', event: { type: '' } }];
-  /** Per message id: the sending actor's index, or -1 (timers, choices, outsiders). */
-  private readonly messageFrom: number[] = [-1];
-  private readonly messageIds = new Map<string, number>();
-  private readonly choiceTable: KChooseParams[] = [{ label: '', options: [] }];
-  private readonly choiceIds = new Map<string, number>();
-  /** Per actor: (snapshot id, message id) → transition. */
-  private readonly cache: Map<number, CachedTransition>[] = [];
-  private readonly deferCache: Map<number, boolean>[] = [];
-  /** Every cached transition, by id. */
-  readonly transitions: CachedTransition[] = [];
-  /** Every local step, by id. */
+  /** Snapshots, local situations, messages and choices, as small integers (interning.ts). */
+  private readonly interned: Interned;
+  // The interned tables themselves, read on every step.
+  private readonly snapshots: AnyMachineSnapshot[][];
+  private readonly locals: Local[][];
+  private readonly messages: Message[];
+  private readonly messageFrom: number[];
+  private readonly choiceTable: KChooseParams[];
+  /** The machines' transitions, each computed once (transition-cache.ts). */
+  private readonly steps: TransitionCache;
+  /** Local steps by id. */
   readonly localSteps: LocalStep[] = [];
-  /** How often XState's own transition actually ran (the rest came from the cache). */
-  xstateSteps = 0;
   readonly initial: WorldState;
   readonly initialObservations: Observation[] = [];
 
@@ -96,14 +89,13 @@ export class ControlledWorld {
       this.index.set(a.id, i);
     });
     this.pure = actors.map((a) => new PureMachine(a.machine, a.id));
-    for (let i = 0; i < actors.length; i++) {
-      this.snapshots.push([]);
-      this.snapshotIds.push(new Map());
-      this.locals.push([]);
-      this.localIds.push(new Map());
-      this.cache.push(new Map());
-      this.deferCache.push(new Map());
-    }
+    this.interned = new Interned(actors.length, this.index);
+    this.snapshots = this.interned.snapshots;
+    this.locals = this.interned.locals;
+    this.messages = this.interned.messages;
+    this.messageFrom = this.interned.messageFrom;
+    this.choiceTable = this.interned.choices;
+    this.steps = new TransitionCache(actors, this.pure, this.interned, (to, from) => this.target(to, from));
     this.initial = this.start();
   }
 
@@ -118,17 +110,18 @@ export class ControlledWorld {
     );
     // Initial effects are applied after every actor exists, in actor order.
     results.forEach((r, i) => {
-      snaps[i] = this.internSnapshot(i, r.snapshot);
-      choices[i] = r.choice ? this.internChoice(r.choice) : 0;
-      for (const t of r.timersSet) timers[i].push(this.internMessage({ from: 'timer', event: t.event, timerId: t.id }));
+      snaps[i] = this.interned.snapshot(i, r.snapshot);
+      choices[i] = r.choice ? this.interned.choice(r.choice) : 0;
+      for (const t of r.timersSet)
+        timers[i].push(this.interned.message({ from: 'timer', event: t.event, timerId: t.id }));
       this.initialObservations.push(...r.observations);
     });
     results.forEach((r, i) => {
       for (const s of r.sends)
-        inboxes[this.target(s.to, i)].push(this.internMessage({ from: this.actors[i].id, event: s.event }));
+        inboxes[this.target(s.to, i)].push(this.interned.message({ from: this.actors[i].id, event: s.event }));
     });
     const vec = new Int32Array(n);
-    for (let i = 0; i < n; i++) vec[i] = this.internLocal(i, snaps[i], choices[i], timers[i], inboxes[i]);
+    for (let i = 0; i < n; i++) vec[i] = this.interned.local(i, snaps[i], choices[i], timers[i], inboxes[i]);
     return new WorldState(vec, this);
   }
 
@@ -140,63 +133,9 @@ export class ControlledWorld {
     return t;
   }
 
-  // ---- interning -------------------------------------------------------------------
-
-  private internSnapshot(actor: number, snapshot: AnyMachineSnapshot): number {
-    const key = snapshotKey(snapshot);
-    const ids = this.snapshotIds[actor];
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = this.snapshots[actor].length;
-      this.snapshots[actor].push(snapshot);
-      ids.set(key, id);
-    }
-    return id;
-  }
-
-  private internLocal(actor: number, snap: number, choice: number, timers: number[], inbox: number[]): number {
-    const key = `${snap},${choice}|${timers.join(',')}|${inbox.join(',')}`;
-    const ids = this.localIds[actor];
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = this.locals[actor].length;
-      this.locals[actor].push({
-        snap,
-        choice,
-        timers,
-        inbox,
-        steps: null,
-        extra: null,
-        appendMsgs: null,
-        appendIds: null,
-        canon: -1,
-      });
-      ids.set(key, id);
-    }
-    return id;
-  }
-
+  /** The id of a message (interned on first use). */
   internMessage(msg: Message): number {
-    const key = JSON.stringify([msg.from, msg.timerId ?? '', msg.event]);
-    let id = this.messageIds.get(key);
-    if (id === undefined) {
-      id = this.messages.length;
-      this.messages.push(msg);
-      this.messageFrom.push(this.index.get(msg.from) ?? -1);
-      this.messageIds.set(key, id);
-    }
-    return id;
-  }
-
-  private internChoice(choice: KChooseParams): number {
-    const key = JSON.stringify(choice);
-    let id = this.choiceIds.get(key);
-    if (id === undefined) {
-      id = this.choiceTable.length;
-      this.choiceTable.push(choice);
-      this.choiceIds.set(key, id);
-    }
-    return id;
+    return this.interned.message(msg);
   }
 
   message(id: number): Message {
@@ -234,6 +173,16 @@ export class ControlledWorld {
     return c ? this.choiceTable[c] : null;
   }
 
+  /** Every cached machine transition, by id. */
+  get transitions(): readonly CachedTransition[] {
+    return this.steps.all;
+  }
+
+  /** How often XState's own transition actually ran (the rest came from the cache). */
+  get xstateSteps(): number {
+    return this.steps.xstateSteps;
+  }
+
   /** Distinct local states interned so far, summed over actors. */
   get internedStates(): number {
     return this.snapshots.reduce((n, s) => n + s.length, 0);
@@ -245,17 +194,6 @@ export class ControlledWorld {
   }
 
   // ---- stepping --------------------------------------------------------------------
-
-  private isDeferred(actor: number, snap: number, msg: number): boolean {
-    const defers = this.deferCache[actor];
-    const key = pairKey(snap, msg);
-    let deferred = defers.get(key);
-    if (deferred === undefined) {
-      deferred = eventPolicy(this.snapshots[actor][snap], this.messages[msg].event.type) === 'deferred';
-      defers.set(key, deferred);
-    }
-    return deferred;
-  }
 
   /**
    * The steps actor `actor` may take from local situation `id`, in a fixed canonical order.
@@ -276,7 +214,7 @@ export class ControlledWorld {
       const senders: string[] = [];
       for (let k = 0; k < l.inbox.length; k++) {
         const from = this.messages[l.inbox[k]].from;
-        if (senders.includes(from) || this.isDeferred(actor, l.snap, l.inbox[k])) continue;
+        if (senders.includes(from) || this.steps.deferred(actor, l.snap, l.inbox[k])) continue;
         senders.push(from);
         steps.push({ kind: 'deliver', actor, index: k });
       }
@@ -350,10 +288,10 @@ export class ControlledWorld {
       timers = timers.slice(0, step.index).concat(timers.slice(step.index + 1));
     } else {
       const c = this.choiceTable[l.choice];
-      msgId = this.internMessage({ from: 'choice', event: c.options[step.option] });
+      msgId = this.interned.message({ from: 'choice', event: c.options[step.option] });
       choice = 0;
     }
-    const t = this.transition(i, l.snap, msgId);
+    const t = this.steps.get(i, l.snap, msgId);
     if (t.choice) choice = t.choice;
     if (t.timersCancelled.length || t.timersSet.length) {
       let list = timers.filter((m) => !t.timersCancelled.includes(this.messages[m].timerId ?? ''));
@@ -369,7 +307,7 @@ export class ControlledWorld {
       if (s.to === i) inbox = inbox.concat(s.msg);
       else others.push(s.to, s.msg);
     }
-    const next = this.internLocal(i, t.after, choice, timers, inbox);
+    const next = this.interned.local(i, t.after, choice, timers, inbox);
     const record: StepRecord = {
       step,
       actor: this.actors[i].id,
@@ -397,7 +335,7 @@ export class ControlledWorld {
     if (msgs !== null) {
       for (let k = 0; k < msgs.length; k++) if (msgs[k] === msg) return l.appendIds![k];
     }
-    const next = this.internLocal(actor, l.snap, l.choice, l.timers, l.inbox.concat(msg));
+    const next = this.interned.local(actor, l.snap, l.choice, l.timers, l.inbox.concat(msg));
     if (l.appendMsgs === null || l.appendIds === null) {
       l.appendMsgs = [];
       l.appendIds = [];
@@ -425,7 +363,7 @@ export class ControlledWorld {
         .map((m, k) => [from[m], k, m])
         .sort((a, b) => a[0] - b[0] || a[1] - b[1])
         .map((x) => x[2]);
-      l.canon = this.internLocal(actor, l.snap, l.choice, l.timers, inbox);
+      l.canon = this.interned.local(actor, l.snap, l.choice, l.timers, inbox);
       this.locals[actor][l.canon].canon = l.canon;
     }
     return l.canon;
@@ -450,54 +388,6 @@ export class ControlledWorld {
     const out = new Int32Array(state.vec.length);
     const record = this.applyInto(state.vec, step.actor, ls, out);
     return { state: new WorldState(out, this), record };
-  }
-
-  /** The cached (or, the first time, computed) effect of message `msgId` on actor i in `local`. */
-  private transition(i: number, local: number, msgId: number): CachedTransition {
-    const key = pairKey(local, msgId);
-    const cached = this.cache[i].get(key);
-    if (cached) return cached;
-    const snapshot = this.snapshots[i][local];
-    const msg = this.messages[msgId];
-    let policy = eventPolicy(snapshot, msg.event.type);
-    // A transition exists for the type (perhaps only a guarded wildcard), but none is enabled
-    // for this event: nothing would happen, which is the silent drop the protocol forbids.
-    if (policy === 'handled' && !snapshot.can(msg.event)) policy = 'unhandled';
-    let result: CachedTransition;
-    if (policy === 'handled') {
-      this.xstateSteps++;
-      const r = this.pure[i].step(snapshot, msg.event);
-      result = {
-        id: this.transitions.length,
-        actor: i,
-        after: this.internSnapshot(i, r.snapshot),
-        policy,
-        sends: r.sends.map((s) => ({
-          to: this.target(s.to, i),
-          msg: this.internMessage({ from: this.actors[i].id, event: s.event }),
-        })),
-        choice: r.choice ? this.internChoice(r.choice) : 0,
-        timersSet: r.timersSet.map((tm) => this.internMessage({ from: 'timer', event: tm.event, timerId: tm.id })),
-        timersCancelled: r.timersCancelled,
-        observations: r.observations,
-      };
-    } else {
-      // Ignored on purpose, or unhandled (reported by the unhandled-event monitor): consumed, no change.
-      result = {
-        id: this.transitions.length,
-        actor: i,
-        after: local,
-        policy: policy === 'ignored' ? 'ignored' : 'unhandled',
-        sends: [],
-        choice: 0,
-        timersSet: [],
-        timersCancelled: [],
-        observations: [],
-      };
-    }
-    this.transitions.push(result);
-    this.cache[i].set(key, result);
-    return result;
   }
 
   /** A stable, readable name for a step, used by traces and replay. */
@@ -535,14 +425,3 @@ export class ControlledWorld {
 }
 
 const noEffects = { sends: [], choice: null, observations: [], timersSet: [], timersCancelled: [] };
-
-/** One number for a (local state, message) pair; both stay far below 2^26 in any search we run. */
-function pairKey(local: number, msg: number): number {
-  if (msg >= 67_108_864) throw new ModelError('more than 2^26 distinct messages: the model is not finite');
-  return local * 67_108_864 + msg;
-}
-
-/** Equal local states must give equal keys: value, context and status are the whole state. */
-function snapshotKey(s: AnyMachineSnapshot): string {
-  return JSON.stringify([s.status, s.value, s.context]);
-}
