@@ -129,6 +129,13 @@ type Message = { type: string; [field: string]: unknown };
 const tell = (to: ActorId, event: Message) => ksend(to, event);
 
 const engineTid = (c: DeviceContext) => `${c.id}/engine`;
+
+/**
+ * The tag of a device state inside a fence-signalling section (from `signalling.begin` to the
+ * fence's signal): the engine's tid (`<device id>/engine`) must not wait on what that fence's
+ * waiters may hold.
+ */
+export const FENCE_SIGNALLING_TAG = 'fenceSignalling';
 const vpnOf = (c: DeviceContext, addr: number) => Math.floor(addr / c.pageSize);
 const currentAccess = (c: DeviceContext): DeviceAccess => c.job!.accesses[c.pc];
 
@@ -364,6 +371,8 @@ export const deviceMachine = setup({
           },
         },
         completing: {
+          // Monitors read "inside a fence-signalling section" from this tag (lockdep.ts).
+          tags: [FENCE_SIGNALLING_TAG],
           entry: 'beginFenceSignalling',
           meta: {
             ignore: { 'dev.reset': 'the engine has finished this job; only its software completion path is left' },

@@ -8,6 +8,7 @@
  * is a deadlock that some schedule can reach, even if no explored schedule reached it; it is
  * reported with the witness fragments of its edges.
  */
+import { FENCE_SIGNALLING_TAG } from '../../machines/device.machine.ts';
 import type { ControlledWorld, SemanticStep, StepRecord, WorldState } from '../runtime/controlled-world.ts';
 import type { Interest, Monitor, MonitorContext, Violation } from './monitor.ts';
 import { callbackTids, heldLocks, topology } from './topology.ts';
@@ -136,12 +137,11 @@ export class LockdepMonitor implements Monitor {
   }
 }
 
-/** tids inside a fence-signalling section: device engines completing a job. */
+/** tids inside a fence-signalling section: engines of devices in a state with that tag. */
 function signallingTids(ctx: MonitorContext, state: WorldState): Set<string> {
   const out = new Set<string>();
   for (const i of topology(ctx.world).devices) {
-    const snap = ctx.world.snapshot(state, i);
-    if (JSON.stringify(snap.value).includes('completing')) out.add(`${ctx.world.actors[i].id}/engine`);
+    if (ctx.world.snapshot(state, i).hasTag(FENCE_SIGNALLING_TAG)) out.add(`${ctx.world.actors[i].id}/engine`);
   }
   return out;
 }
