@@ -22,7 +22,7 @@
  */
 import type { Monitor } from '../monitors/monitor.ts';
 import type { ControlledWorld, SemanticStep } from '../runtime/controlled-world.ts';
-import { runSchedule } from './minimize.ts';
+import { runSchedule } from './run-schedule.ts';
 
 export interface CriticalReordering {
   /** 0-based indices into the failing schedule; `first` ran before `second` there. */
