@@ -43,6 +43,7 @@
 import { assign, enqueueActions, setup } from 'xstate';
 import { EIO } from './errno.ts';
 import { type ActorId, kernelActions, ksend } from './kernel-actions.ts';
+import { FENCE_SIGNALLING_TAG } from './tags.ts';
 
 export type DevicePerm = 'read' | 'write' | 'atomic';
 
@@ -129,13 +130,6 @@ type Message = { type: string; [field: string]: unknown };
 const tell = (to: ActorId, event: Message) => ksend(to, event);
 
 const engineTid = (c: DeviceContext) => `${c.id}/engine`;
-
-/**
- * The tag of a device state inside a fence-signalling section (from `signalling.begin` to the
- * fence's signal): the engine's tid (`<device id>/engine`) must not wait on what that fence's
- * waiters may hold.
- */
-export const FENCE_SIGNALLING_TAG = 'fenceSignalling';
 const vpnOf = (c: DeviceContext, addr: number) => Math.floor(addr / c.pageSize);
 const currentAccess = (c: DeviceContext): DeviceAccess => c.job!.accesses[c.pc];
 

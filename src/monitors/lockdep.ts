@@ -8,7 +8,7 @@
  * is a deadlock that some schedule can reach, even if no explored schedule reached it; it is
  * reported with the witness fragments of its edges.
  */
-import { FENCE_SIGNALLING_TAG } from '../../machines/device.machine.ts';
+import { FENCE_SIGNALLING_TAG } from '../../machines/tags.ts';
 import type { ControlledWorld, SemanticStep, StepRecord, WorldState } from '../runtime/controlled-world.ts';
 import type { Interest, Monitor, MonitorContext, Violation } from './monitor.ts';
 import { callbackTids, heldLocks, topology } from './topology.ts';

@@ -1,0 +1,11 @@
+/**
+ * State tags that are part of the actor protocol (docs/protocol.md): monitors read them with
+ * `snapshot.hasTag`, so what a state means does not hang on its name.
+ */
+
+/**
+ * A device state inside a fence-signalling section (from `signalling.begin` to the fence's
+ * signal): the engine's tid (`<device id>/engine`) must not wait on what that fence's waiters
+ * may hold.
+ */
+export const FENCE_SIGNALLING_TAG = 'fenceSignalling';
