@@ -20,6 +20,7 @@ import type { KChooseParams, Observation } from '../../machines/kernel-actions.t
 import { Interned } from './interning.ts';
 import { ModelError, PureMachine, type StepResult } from './pure-step.ts';
 import { TransitionCache } from './transition-cache.ts';
+import { WorldState } from './world-state.ts';
 import type {
   ActorSpec,
   CachedTransition,
@@ -31,35 +32,8 @@ import type {
   StepRecord,
 } from './world-types.ts';
 
+export { WorldState } from './world-state.ts';
 export type * from './world-types.ts';
-
-/**
- * A world state: one local id per actor. The fields `locals`, `choices`, `timers` and
- * `inboxes` are computed views for readers off the hot path.
- */
-export class WorldState {
-  constructor(
-    readonly vec: Int32Array,
-    private readonly world: ControlledWorld,
-  ) {}
-
-  /** Snapshot id of each actor. */
-  get locals(): Int32Array {
-    return Int32Array.from(this.vec, (l, i) => this.world.local(i, l).snap);
-  }
-
-  get choices(): Int32Array {
-    return Int32Array.from(this.vec, (l, i) => this.world.local(i, l).choice);
-  }
-
-  get timers(): readonly (readonly number[])[] {
-    return Array.from(this.vec, (l, i) => this.world.local(i, l).timers);
-  }
-
-  get inboxes(): readonly (readonly number[])[] {
-    return Array.from(this.vec, (l, i) => this.world.local(i, l).inbox);
-  }
-}
 
 const NO_SENDS = new Int32Array(0);
 
