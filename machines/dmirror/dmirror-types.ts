@@ -3,6 +3,8 @@
  * input, its context, the device page table entries, and every message it takes. The messages
  * it sends are written inline in dmirror-setup.ts and listed in docs/protocol.md "dmirror".
  */
+
+import type { DrvInvalidate } from '../drivers/driver-types.ts';
 import type { ActorId } from '../kernel-actions.ts';
 import type { HmmPfn } from '../mm/hmm-walk.ts';
 import type { MigratedPage } from '../mm/ops-migrate.ts';
@@ -147,17 +149,7 @@ export type DmirrorEvent =
       /** ... or a pattern that stands for it (buffer-pattern.ts). */
       pattern?: BufferPattern;
     }
-  | {
-      type: 'drv.invalidate';
-      sub: ActorId;
-      start: number;
-      end: number;
-      curSeq: number;
-      event: string;
-      owner: string | null;
-      blockable: boolean;
-      tid: string;
-    }
+  | (DrvInvalidate & { tid: string })
   | { type: 'sub.readBeginResult'; sub: ActorId; tid: string; seq: number }
   | { type: 'sub.retryResult'; sub: ActorId; tid: string; retry: boolean }
   | { type: 'hmm.rangeResult'; mm: ActorId; tid: string; result: number; pfns: Pfns }

@@ -15,6 +15,8 @@
  *   3. in step order, runs the monitors through a `MonitorPlan` (skipped at once for a step
  *      no monitor will ever look at again, and given the child's vector only when one runs),
  *      probes the visited set once, and pushes a new child straight from parent and difference.
+ *      Breadth-first search without POR defers that probe instead (deferred-visits.ts): children
+ *      wait in order and are judged a batch at a time, with the same outcome.
  * With `por: true`, sleep sets prune transitions and states equal up to the interleaving of
  * senders in an inbox are identified (por.ts); a state's sleep set and expansion mark live with
  * its first search node, which the visited set maps its fingerprint to, so a pop needs no probe.

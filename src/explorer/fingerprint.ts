@@ -23,11 +23,24 @@ export function fingerprint(state: WorldState, out: Uint32Array): void {
 }
 
 export function fingerprintVec(vec: Int32Array, out: Uint32Array): void {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9747b28c;
-  const n = vec.length;
-  for (let i = 0; i < n; i++) {
-    const x = vec[i];
+  hashEntries(0x811c9dc5, 0x9747b28c, vec, null, 0, vec.length, out);
+}
+
+/**
+ * Two independent 32-bit hashes, started from (`h1`, `h2`), of `vec[picks[from + k]]` for k <
+ * `count` (or of `vec[from .. from + count)` when `picks` is null), written to `out`.
+ */
+export function hashEntries(
+  h1: number,
+  h2: number,
+  vec: Int32Array,
+  picks: Int32Array | null,
+  from: number,
+  count: number,
+  out: Int32Array | Uint32Array,
+): void {
+  for (let k = from; k < from + count; k++) {
+    const x = vec[picks === null ? k : picks[k]];
     h1 = Math.imul(h1 ^ x, 0x01000193);
     h2 = Math.imul(h2 ^ (x + 0x9e3779b9), 0x85ebca6b);
     h2 ^= h2 >>> 13;
@@ -37,8 +50,8 @@ export function fingerprintVec(vec: Int32Array, out: Uint32Array): void {
   h1 ^= h1 >>> 13;
   h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
   h2 ^= h2 >>> 16;
-  out[0] = h1 >>> 0;
-  out[1] = h2 >>> 0;
+  out[0] = h1;
+  out[1] = h2;
 }
 
 /** murmur3's 32-bit finaliser: a bijection that spreads every input bit over the output. */

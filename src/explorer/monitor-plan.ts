@@ -17,8 +17,12 @@
  */
 import type { Interest, Monitor } from '../monitors/monitor.ts';
 import type { ControlledWorld, LocalStep, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
+import { hashEntries } from './fingerprint.ts';
 import type { ViolationLog } from './violation-log.ts';
 import { VisitedSet } from './visited-set.ts';
+
+/** Scratch for `firstTime`'s two hashes. */
+const pair = new Int32Array(2);
 
 interface Plan {
   global: Monitor[];
@@ -226,18 +230,14 @@ function firstTime(
   step: number,
   vec: Int32Array,
 ): boolean {
-  let h1 = Math.imul(step ^ 0x811c9dc5, 0x01000193);
-  let h2 = Math.imul(step + 0x9747b28c, 0x85ebca6b);
-  for (let k = from; k < from + count; k++) {
-    const x = vec[reads[k]];
-    h1 = Math.imul(h1 ^ x, 0x01000193);
-    h2 = Math.imul(h2 ^ (x + 0x9e3779b9), 0x85ebca6b);
-    h2 ^= h2 >>> 13;
-  }
-  h1 ^= h1 >>> 16;
-  h1 = Math.imul(h1, 0x85ebca6b);
-  h1 ^= h1 >>> 13;
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
-  h2 ^= h2 >>> 16;
-  return keys.add(h1, h2);
+  hashEntries(
+    Math.imul(step ^ 0x811c9dc5, 0x01000193),
+    Math.imul(step + 0x9747b28c, 0x85ebca6b),
+    vec,
+    reads,
+    from,
+    count,
+    pair,
+  );
+  return keys.add(pair[0], pair[1]);
 }

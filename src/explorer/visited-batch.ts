@@ -25,8 +25,6 @@ export class BatchedVisited implements VerdictQueue {
 
   constructor(private readonly visited: VisitedSet) {}
 
-  readonly active = true;
-
   get submitted(): number {
     return this.written;
   }
@@ -57,8 +55,6 @@ export class BatchedVisited implements VerdictQueue {
   finish(): void {
     this.judge();
   }
-
-  stop(): void {}
 
   get size(): number {
     return this.visited.size;

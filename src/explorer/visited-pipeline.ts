@@ -51,7 +51,6 @@ export interface PipelineShared {
  * visited set it does not probe itself (this worker, or visited-batch.ts on its own thread).
  */
 export interface VerdictQueue {
-  readonly active: boolean;
   readonly submitted: number;
   submit(h1: number, h2: number): void;
   /** Lets the judging go on with what was submitted, when enough has accumulated. */
@@ -63,7 +62,6 @@ export interface VerdictQueue {
   waitFor(k: number): void;
   /** Returns once every submission has its verdict. */
   finish(): void;
-  stop(): void;
   readonly size: number;
   readonly bytes: number;
 }
@@ -73,7 +71,6 @@ export class VisitedPipeline implements VerdictQueue {
   private readonly worker: Worker;
   private written = 0;
   private published = 0;
-  private handedOver = false;
 
   /** Starts the worker; it takes the table later (`handOver`), once it reports READY. */
   constructor() {
@@ -113,11 +110,6 @@ export class VisitedPipeline implements VerdictQueue {
     Atomics.store(this.shared.ctl, SIZE, table.size);
     Atomics.store(this.shared.ctl, SLOTS, table.mask + 1);
     this.worker.postMessage(table, [table.table.buffer as ArrayBuffer]);
-    this.handedOver = true;
-  }
-
-  get active(): boolean {
-    return this.handedOver;
   }
 
   /** Fingerprints submitted so far (the index the next one gets). */

@@ -123,11 +123,6 @@ export class VisitedSet {
   get bytes(): number {
     return this.table.byteLength;
   }
-
-  /** Probability that some state was wrongly taken as visited (a fingerprint collision). */
-  omissionProbability(): number {
-    return omissionProbability(this.size);
-  }
 }
 
 /** Probability that some of `states` 64-bit fingerprints collided (a state wrongly taken as seen). */
