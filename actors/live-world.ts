@@ -22,6 +22,7 @@ import {
 import type { KChooseParams, KSendParams, Observation } from '../machines/kernel-actions.ts';
 import { Random } from '../src/explorer/random.ts';
 import type { ActorSpec } from '../src/runtime/controlled-world.ts';
+import { threadOf } from '../src/runtime/delivery.ts';
 import { eventPolicy } from '../src/runtime/event-policy.ts';
 
 export type LiveSchedule = 'default' | 'random';
@@ -40,9 +41,21 @@ interface Pending {
   to: string;
   from: string;
   event: EventObject;
+  /** The thread of control it belongs to, and its FIFO channel (src/runtime/delivery.ts). */
+  thread: string;
+  channel: string;
+  /** The rest of the sending transition's chain, queued once this message is consumed. */
+  next?: Pending[];
   /** For timers: the clock handle; for choices: all options. */
   timer?: number;
   options?: EventObject[];
+}
+
+/** A send a machine made during the current step, before it is chained. */
+interface Sent {
+  from: string;
+  to: string;
+  event: EventObject;
 }
 
 export interface LiveStep {
@@ -81,6 +94,12 @@ export class LiveWorld {
   private readonly schedule: LiveSchedule;
   private seq = 0;
   private observations: Observation[] = [];
+  /** What the machines sent during the current step (or the start), in order. */
+  private sent: Sent[] = [];
+  /** Choices made during the current step (or the start). */
+  private chosen: { actor: string; params: KChooseParams }[] = [];
+  private readonly concurrent: Set<string>;
+  private readonly asynchronous: Set<string>;
   /** Refs kept by us: XState drops an actor from its system once it reaches a final state. */
   private readonly refs = new Map<string, AnyActorRef>();
 
@@ -88,11 +107,15 @@ export class LiveWorld {
     this.schedule = options.schedule ?? 'default';
     this.rng = new Random(options.seed ?? 1);
     this.ids = specs.map((s) => s.id);
+    this.concurrent = new Set(specs.filter((s) => s.concurrent).map((s) => s.id));
+    this.asynchronous = new Set(specs.filter((s) => s.asynchronous).map((s) => s.id));
     const provided = specs.map((s) =>
       s.machine.provide({
         actions: {
-          kSend: ({ self }: { self: AnyActorRef }, params: KSendParams) => this.enqueue(self.id, params),
-          kChoose: ({ self }: { self: AnyActorRef }, params: KChooseParams) => this.choice(self.id, params),
+          kSend: ({ self }: { self: AnyActorRef }, params: KSendParams) => this.sendFrom(self.id, params),
+          kChoose: ({ self }: { self: AnyActorRef }, params: KChooseParams) => {
+            this.chosen.push({ actor: self.id, params });
+          },
           kObserve: (_: unknown, params: Observation) => this.observations.push(params),
         } as never,
       }),
@@ -112,24 +135,57 @@ export class LiveWorld {
       const ref = this.root.system.get(id);
       if (ref) this.refs.set(id, ref);
     }
+    // Each actor's start sends form one chain in its own thread; start choices are its own.
+    for (const id of this.ids) {
+      const mine = this.sent.filter((x) => x.from === id);
+      this.queueChain(mine, id);
+    }
+    for (const c of this.chosen) this.queueChoice(c.actor, c.params, c.actor, undefined);
+    this.sent = [];
+    this.chosen = [];
     this.collectTimers();
   }
 
-  private enqueue(from: string, params: KSendParams): void {
+  private sendFrom(from: string, params: KSendParams): void {
     if (!this.ids.includes(params.to))
       throw new Error(`actor '${from}' sent to '${params.to}', which is not in this world`);
-    this.queue.push({ seq: this.seq++, kind: 'deliver', to: params.to, from, event: params.event });
+    this.sent.push({ from, to: params.to, event: params.event });
   }
 
-  private choice(actor: string, params: KChooseParams): void {
-    this.queue.push({
-      seq: this.seq++,
+  /**
+   * Queue the head of a chain of sends made in `thread`: the rest follows it, and a command
+   * posted to a device goes out with whatever follows it (src/runtime/delivery.ts).
+   */
+  private queueChain(sends: Sent[], thread: string): void {
+    let next: Pending[] = [];
+    for (let k = sends.length - 1; k >= 0; k--) {
+      const { from, to, event } = sends[k];
+      const t = threadOf(event, thread);
+      const ring = this.asynchronous.has(to);
+      const channel = this.concurrent.has(from) && !ring ? `${from}#${t}` : from;
+      const p: Pending = { seq: 0, kind: 'deliver', to, from, event, thread: t, channel };
+      if (!ring && next.length) p.next = next;
+      next = ring ? [p, ...next] : [p];
+    }
+    for (const p of next) this.push(p);
+  }
+
+  private queueChoice(actor: string, params: KChooseParams, thread: string, next: Pending[] | undefined): void {
+    this.push({
+      seq: 0,
       kind: 'choose',
       to: actor,
       from: 'choice',
       event: params.options[0],
+      thread,
+      channel: 'choice',
+      next,
       options: params.options,
     });
+  }
+
+  private push(p: Pending): void {
+    this.queue.push({ ...p, seq: this.seq++ });
   }
 
   /** Turn newly armed clock timeouts into pending timer steps. */
@@ -137,12 +193,14 @@ export class LiveWorld {
     const known = new Set(this.queue.filter((p) => p.kind === 'timer').map((p) => p.timer));
     for (const [id] of this.clock.pending) {
       if (!known.has(id))
-        this.queue.push({
-          seq: this.seq++,
+        this.push({
+          seq: 0,
           kind: 'timer',
           to: 'timer',
           from: 'timer',
           event: { type: 'timer' },
+          thread: 'timer',
+          channel: 'timer',
           timer: id,
         });
     }
@@ -176,8 +234,8 @@ export class LiveWorld {
         out.push(p);
         continue;
       }
-      // FIFO per (sender, receiver) channel, as in the controlled runtime.
-      const channel = `${p.from}->${p.to}`;
+      // FIFO per channel and receiver, as in the controlled runtime (delivery.ts).
+      const channel = `${p.channel}->${p.to}`;
       if (choosing.has(p.to) || taken.has(channel)) continue;
       if (eventPolicy(this.snapshot(p.to), p.event.type) === 'deferred') continue;
       taken.add(channel);
@@ -193,10 +251,16 @@ export class LiveWorld {
     const p = this.schedule === 'random' ? enabled[this.rng.int(enabled.length)] : enabled[0];
     this.queue.splice(this.queue.indexOf(p), 1);
     this.observations = [];
+    this.sent = [];
+    this.chosen = [];
+    let thread = p.thread;
     if (p.kind === 'timer') {
       const fire = this.clock.pending.get(p.timer!)!;
       this.clock.pending.delete(p.timer!);
       fire();
+      // A timer runs in its actor's own thread (the clock does not say whose timer it was: the
+      // actor is the one that sent or chose something).
+      thread = this.sent[0]?.from ?? this.chosen[0]?.actor ?? 'timer';
       this.record(p, 'handled', undefined, undefined);
     } else {
       const event =
@@ -209,6 +273,15 @@ export class LiveWorld {
       const after = ref.getSnapshot() as AnyMachineSnapshot;
       this.record({ ...p, event }, policy === 'deferred' ? 'handled' : policy, before.value, after.value);
     }
+    this.queueChain(this.sent, thread);
+    const chosen = this.chosen[0];
+    if (chosen) {
+      // The caller's next call waits until the choice is taken (delivery.ts).
+      this.queueChoice(chosen.actor, chosen.params, thread, p.next);
+    } else if (p.next) {
+      for (const n of p.next) this.push(n);
+    }
+    this.sent = [];
     this.collectTimers();
     return true;
   }

@@ -30,6 +30,6 @@ console.log(JSON.stringify({ steps: w.steps.length, found: o.violations.map((v) 
     expect(out.steps).toBeGreaterThan(10);
     expect(out.found).toEqual(['stale-spte', 'use-after-free']);
     expect(out.mm).toBe('mm');
-    expect([out.states, out.threads]).toEqual([25_871, 2]);
+    expect([out.states, out.threads]).toEqual([14_177, 2]);
   });
 });

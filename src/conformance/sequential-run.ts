@@ -49,6 +49,13 @@ export interface SequentialOutcome {
 interface Pending {
   from: string;
   event: EventObject;
+  /** The rest of the sending transition's chain (src/runtime/delivery.ts). */
+  next?: Chained[];
+}
+
+interface Chained {
+  to: string;
+  msg: Pending;
 }
 
 interface Slot {
@@ -57,6 +64,8 @@ interface Slot {
   snapshot: AnyMachineSnapshot;
   inbox: Pending[];
   choice: KChooseParams | null;
+  /** The chain a pending choice holds back until it is taken. */
+  choiceNext?: Chained[];
   timers: { id: string; event: EventObject }[];
 }
 
@@ -66,20 +75,37 @@ export function runSequential(specs: ActorSpec[], maxSteps = 2_000_000): Sequent
   const problems: RunProblem[] = [];
   const deviceMm = deviceMmOf(specs);
   for (const [i, s] of specs.entries()) index.set(s.id, i);
+  const asynchronous = new Set(specs.filter((s) => s.asynchronous).map((s) => s.id));
   const results: StepResult[] = specs.map((s) => {
     const pure = new PureMachine(s.machine, s.id);
     const r = s.snapshot ? { snapshot: s.snapshot, ...noEffects() } : pure.initial({ ...s.input, id: s.id });
     slots.push({ id: s.id, pure, snapshot: r.snapshot, inbox: [], choice: r.choice, timers: [...r.timersSet] });
     return r;
   });
-  results.forEach((r, i) => {
-    for (const send of r.sends) deliverTo(send.to, { from: specs[i].id, event: send.event });
-  });
+  results.forEach((r, i) => sendChain(specs[i].id, r.sends));
 
   function deliverTo(to: string, msg: Pending): void {
     const t = index.get(to);
     if (t === undefined) throw new Error(`actor '${msg.from}' sent to '${to}', which is not in this world`);
     slots[t].inbox.push(msg);
+  }
+
+  /**
+   * One transition's sends, in program order: each call waits for the one before it, and a
+   * command posted to a device goes out with whatever follows it (delivery.ts).
+   */
+  function sendChain(from: string, sends: StepResult['sends']): void {
+    let next: Chained[] = [];
+    for (let k = sends.length - 1; k >= 0; k--) {
+      const ring = asynchronous.has(sends[k].to);
+      const msg: Pending = { from, event: sends[k].event, ...(!ring && next.length ? { next } : {}) };
+      next = ring ? [{ to: sends[k].to, msg }, ...next] : [{ to: sends[k].to, msg }];
+    }
+    deliverAll(next);
+  }
+
+  function deliverAll(chained: Chained[] | undefined): void {
+    for (const c of chained ?? []) deliverTo(c.to, c.msg);
   }
 
   let steps = 0;
@@ -96,16 +122,21 @@ export function runSequential(specs: ActorSpec[], maxSteps = 2_000_000): Sequent
           kind: 'unhandled-event',
           message: `${slot.id} got ${pick.event.type} from ${pick.from} in ${JSON.stringify(before.value)}, which neither handles, defers nor ignores it`,
         });
+      deliverAll(pick.next);
       continue;
     }
     const r = slot.pure.step(before, pick.event);
     slot.snapshot = r.snapshot;
-    if (r.choice) slot.choice = r.choice;
+    sendChain(slot.id, r.sends);
+    // The caller's next call waits until a choice made here is taken.
+    if (r.choice) {
+      slot.choice = r.choice;
+      slot.choiceNext = pick.next;
+    } else deliverAll(pick.next);
     if (r.timersCancelled.length || r.timersSet.length) {
       const replaced = new Set([...r.timersCancelled, ...r.timersSet.map((t) => t.id)]);
       slot.timers = [...slot.timers.filter((t) => !replaced.has(t.id)), ...r.timersSet];
     }
-    for (const send of r.sends) deliverTo(send.to, { from: slot.id, event: send.event });
     const err = newModelErrors(before, r.snapshot);
     if (err) problems.push({ kind: 'model-error', message: `${slot.id}: ${err}` });
     const uaf = useAfterFree(r.observations, slot.id, before, slots, index, deviceMm);
@@ -138,18 +169,20 @@ export function runSequential(specs: ActorSpec[], maxSteps = 2_000_000): Sequent
 }
 
 /** The first enabled step in actor order: a pending choice (option 0), a message, a timer. */
-function nextStep(slots: Slot[]): { actor: number; from: string; event: EventObject } | null {
+function nextStep(slots: Slot[]): { actor: number; from: string; event: EventObject; next?: Pending['next'] } | null {
   for (let i = 0; i < slots.length; i++) {
     const s = slots[i];
     if (s.choice) {
       const event = s.choice.options[0];
+      const next = s.choiceNext;
       s.choice = null;
-      return { actor: i, from: 'choice', event };
+      s.choiceNext = undefined;
+      return { actor: i, from: 'choice', event, next };
     }
     for (let k = 0; k < s.inbox.length; k++) {
       if (eventPolicy(s.snapshot, s.inbox[k].event.type) === 'deferred') continue;
       const [msg] = s.inbox.splice(k, 1);
-      return { actor: i, from: msg.from, event: msg.event };
+      return { actor: i, from: msg.from, event: msg.event, next: msg.next };
     }
     if (s.timers.length) {
       const [t] = s.timers.splice(0, 1);

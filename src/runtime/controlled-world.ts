@@ -17,7 +17,7 @@
  */
 import type { AnyMachineSnapshot } from 'xstate';
 import type { KChooseParams, Observation } from '../../machines/kernel-actions.ts';
-import { Interned } from './interning.ts';
+import { Interned, type PendingChoice } from './interning.ts';
 import { ModelError, PureMachine, type StepResult } from './pure-step.ts';
 import { TransitionCache } from './transition-cache.ts';
 import { WorldState } from './world-state.ts';
@@ -47,8 +47,8 @@ export class ControlledWorld {
   private readonly snapshots: AnyMachineSnapshot[][];
   private readonly locals: Local[][];
   private readonly messages: Message[];
-  private readonly messageFrom: number[];
-  private readonly choiceTable: KChooseParams[];
+  private readonly messageChannel: number[];
+  private readonly choiceTable: PendingChoice[];
   /** The machines' transitions, each computed once (transition-cache.ts). */
   private readonly steps: TransitionCache;
   /** Local steps by id. */
@@ -63,11 +63,15 @@ export class ControlledWorld {
       this.index.set(a.id, i);
     });
     this.pure = actors.map((a) => new PureMachine(a.machine, a.id));
-    this.interned = new Interned(actors.length, this.index);
+    this.interned = new Interned(
+      actors.length,
+      new Set(actors.filter((a) => a.concurrent).map((a) => a.id)),
+      new Set(actors.flatMap((a, i) => (a.asynchronous ? [i] : []))),
+    );
     this.snapshots = this.interned.snapshots;
     this.locals = this.interned.locals;
     this.messages = this.interned.messages;
-    this.messageFrom = this.interned.messageFrom;
+    this.messageChannel = this.interned.messageChannel;
     this.choiceTable = this.interned.choices;
     this.steps = new TransitionCache(actors, this.pure, this.interned, (to, from) => this.target(to, from));
     this.initial = this.start();
@@ -84,15 +88,18 @@ export class ControlledWorld {
     );
     // Initial effects are applied after every actor exists, in actor order.
     results.forEach((r, i) => {
+      const id = this.actors[i].id;
       snaps[i] = this.interned.snapshot(i, r.snapshot);
-      choices[i] = r.choice ? this.interned.choice(r.choice) : 0;
+      choices[i] = r.choice ? this.interned.choice({ ...r.choice, thread: id }) : 0;
       for (const t of r.timersSet)
-        timers[i].push(this.interned.message({ from: 'timer', event: t.event, timerId: t.id }));
+        timers[i].push(this.interned.message({ from: 'timer', event: t.event, thread: id, timerId: t.id }));
       this.initialObservations.push(...r.observations);
     });
+    // Each actor's start sends form one chain in the actor's own thread (delivery.ts).
     results.forEach((r, i) => {
-      for (const s of r.sends)
-        inboxes[this.target(s.to, i)].push(this.interned.message({ from: this.actors[i].id, event: s.event }));
+      const sends = r.sends.map((s) => ({ to: this.target(s.to, i), event: s.event }));
+      const chain = this.interned.chain(this.actors[i].id, this.actors[i].id, sends);
+      for (const a of chain.first) inboxes[a.to].push(a.msg);
     });
     const vec = new Int32Array(n);
     for (let i = 0; i < n; i++) vec[i] = this.interned.local(i, snaps[i], choices[i], timers[i], inboxes[i]);
@@ -172,10 +179,11 @@ export class ControlledWorld {
   /**
    * The steps actor `actor` may take from local situation `id`, in a fixed canonical order.
    *
-   * Channels are FIFO per (sender, receiver) pair, not per receiver: two messages from the same
-   * sender arrive in the order sent, but a message from one sender may overtake an earlier one
-   * from another (the receiving thread of control ran later). So an actor can take, from each
-   * sender, the first message its state does not defer.
+   * Channels are FIFO per (sender, receiver) pair, and per thread of control of a concurrent
+   * sender (a driver), not per receiver (delivery.ts): messages of one channel arrive in the
+   * order sent, but a message of one channel may overtake an earlier one of another (the
+   * receiving thread of control ran later). So an actor can take, from each channel, the first
+   * message its state does not defer.
    */
   stepsOf(actor: number, id: number): LocalStep[] {
     const l = this.locals[actor][id];
@@ -185,11 +193,11 @@ export class ControlledWorld {
       const options = this.choiceTable[l.choice].options.length;
       for (let o = 0; o < options; o++) steps.push({ kind: 'choose', actor, option: o });
     } else {
-      const senders: string[] = [];
+      const channels: number[] = [];
       for (let k = 0; k < l.inbox.length; k++) {
-        const from = this.messages[l.inbox[k]].from;
-        if (senders.includes(from) || this.steps.deferred(actor, l.snap, l.inbox[k])) continue;
-        senders.push(from);
+        const channel = this.messageChannel[l.inbox[k]];
+        if (channels.includes(channel) || this.steps.deferred(actor, l.snap, l.inbox[k])) continue;
+        channels.push(channel);
         steps.push({ kind: 'deliver', actor, index: k });
       }
       for (let t = 0; t < l.timers.length; t++) steps.push({ kind: 'timer', actor, index: t });
@@ -262,7 +270,12 @@ export class ControlledWorld {
       timers = timers.slice(0, step.index).concat(timers.slice(step.index + 1));
     } else {
       const c = this.choiceTable[l.choice];
-      msgId = this.interned.message({ from: 'choice', event: c.options[step.option] });
+      msgId = this.interned.message({
+        from: 'choice',
+        event: c.options[step.option],
+        thread: c.thread,
+        ...(c.next ? { next: c.next } : {}),
+      });
       choice = 0;
     }
     const t = this.steps.get(i, l.snap, msgId);
@@ -277,7 +290,7 @@ export class ControlledWorld {
       timers = list;
     }
     const others: number[] = [];
-    for (const s of t.sends) {
+    for (const s of t.appends) {
       if (s.to === i) inbox = inbox.concat(s.msg);
       else others.push(s.to, s.msg);
     }
@@ -320,14 +333,14 @@ export class ControlledWorld {
   }
 
   /**
-   * The local id of the same situation with its inbox stably ordered by sender. Delivery is
-   * FIFO per (sender, receiver) channel, so how messages of different senders interleave in an
-   * inbox changes no enabled step and no outcome: states equal up to that order are bisimilar.
+   * The local id of the same situation with its inbox stably ordered by channel. Delivery is
+   * FIFO per channel, so how messages of different channels interleave in an inbox changes no
+   * enabled step and no outcome: states equal up to that order are bisimilar.
    */
   canonical(actor: number, id: number): number {
     const l = this.locals[actor][id];
     if (l.canon >= 0) return l.canon;
-    const from = this.messageFrom;
+    const from = this.messageChannel;
     let sorted = true;
     for (let k = 1; k < l.inbox.length; k++) if (from[l.inbox[k - 1]] > from[l.inbox[k]]) sorted = false;
     if (sorted) {
@@ -374,14 +387,14 @@ export class ControlledWorld {
     }
     const id = step.kind === 'deliver' ? l.inbox[step.index] : l.timers[step.index];
     const msg = this.messages[id];
-    return { kind: step.kind, actor, from: msg.from, event: msg.event };
+    return { kind: step.kind, actor, from: msg.from, thread: msg.thread, event: msg.event };
   }
 
   /** The semantic name of a step already taken, from its record (no state needed). */
   semantic(record: StepRecord): SemanticStep {
     const m = record.message;
     if (record.step.kind === 'choose') return { kind: 'choose', actor: record.actor, event: m.event };
-    return { kind: record.step.kind, actor: record.actor, from: m.from, event: m.event };
+    return { kind: record.step.kind, actor: record.actor, from: m.from, thread: m.thread, event: m.event };
   }
 
   /** Find the enabled step that matches a recorded semantic step (replay), or null. */
@@ -391,7 +404,12 @@ export class ControlledWorld {
     for (const step of this.enabled(state)) {
       const d = this.describe(state, step);
       if (d.actor !== wanted.actor || d.kind !== wanted.kind) continue;
-      if (JSON.stringify(d.event) === wantedEvent && (wanted.from === undefined || d.from === wanted.from)) return step;
+      if (
+        JSON.stringify(d.event) === wantedEvent &&
+        (wanted.from === undefined || d.from === wanted.from) &&
+        (wanted.thread === undefined || d.thread === wanted.thread)
+      )
+        return step;
       if (!byType && d.event.type === wanted.event.type) byType = step;
     }
     return byType;

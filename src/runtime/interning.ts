@@ -5,9 +5,10 @@
  * equal exactly when the values are, so a world state can be a vector of integers and equal
  * states compare and hash as equal vectors.
  */
-import type { AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import type { KChooseParams } from '../../machines/kernel-actions.ts';
-import type { Local, Message } from './world-types.ts';
+import { threadOf } from './delivery.ts';
+import type { Append, Local, Message } from './world-types.ts';
 
 export class Interned {
   /** Per actor: snapshots by id. */
@@ -17,18 +18,26 @@ export class Interned {
   readonly locals: Local[][];
   private readonly localIds: Map<string, number>[];
   /** Messages by id; id 0 is no message. */
-  readonly messages: Message[] = [{ from: '', event: { type: '' } }];
-  /** Per message id: the sending actor's index, or -1 (timers, choices, outsiders). */
-  readonly messageFrom: number[] = [-1];
+  readonly messages: Message[] = [{ from: '', event: { type: '' }, thread: '' }];
+  /** Per message id: its channel, a small integer per sender (and thread, for concurrent senders: delivery.ts). */
+  readonly messageChannel: number[] = [-1];
+  /** Per message id: its event's id (equal events, equal ids), whatever thread or chain it is in. */
+  readonly messageEvent: number[] = [0];
   private readonly messageIds = new Map<string, number>();
+  private readonly eventIds = new Map<string, number>();
+  private readonly channelIds = new Map<string, number>();
   /** Pending choices by id; id 0 is no choice. */
-  readonly choices: KChooseParams[] = [{ label: '', options: [] }];
+  readonly choices: PendingChoice[] = [{ label: '', options: [], thread: '' }];
   private readonly choiceIds = new Map<string, number>();
 
-  /** `index`: actor id → actor index, to record who sent each message. */
+  /**
+   * `concurrent`: the ids of actors that run several threads of control at once;
+   * `asynchronous`: the indices of actors that take posted commands (delivery.ts).
+   */
   constructor(
     actors: number,
-    private readonly index: ReadonlyMap<string, number>,
+    private readonly concurrent: ReadonlySet<string>,
+    private readonly asynchronous: ReadonlySet<number>,
   ) {
     this.snapshots = Array.from({ length: actors }, () => []);
     this.snapshotIds = Array.from({ length: actors }, () => new Map());
@@ -71,19 +80,46 @@ export class Interned {
   }
 
   message(msg: Message): number {
-    const key = JSON.stringify([msg.from, msg.timerId ?? '', msg.event]);
+    const eventKey = JSON.stringify(msg.event);
+    const next = msg.next ? msg.next.map((a) => `${a.to}:${a.msg}`).join(',') : '';
+    const key = `${msg.from}|${msg.thread}|${msg.ring ? 1 : 0}|${msg.timerId ?? ''}|${next}|${eventKey}`;
     let id = this.messageIds.get(key);
     if (id === undefined) {
       id = this.messages.length;
       this.messages.push(msg);
-      this.messageFrom.push(this.index.get(msg.from) ?? -1);
+      this.messageChannel.push(intern(this.channelIds, channelOf(msg, this.concurrent)));
+      this.messageEvent.push(intern(this.eventIds, eventKey));
       this.messageIds.set(key, id);
     }
     return id;
   }
 
-  choice(choice: KChooseParams): number {
-    const key = JSON.stringify(choice);
+  /**
+   * The messages of one transition's sends, chained in program order (delivery.ts): each call
+   * names what follows it. A command posted to a device does not wait: it goes out together
+   * with whatever follows it. Returns the messages in send order and the first appends.
+   */
+  chain(from: string, thread: string, sends: readonly { to: number; event: EventObject }[]): Chain {
+    const messages: Append[] = new Array(sends.length);
+    let next: Append[] = [];
+    for (let k = sends.length - 1; k >= 0; k--) {
+      const { to, event } = sends[k];
+      const ring = this.asynchronous.has(to);
+      const msg = this.message({
+        from,
+        event,
+        thread: threadOf(event, thread),
+        ...(ring ? { ring } : {}),
+        ...(!ring && next.length ? { next } : {}),
+      });
+      messages[k] = { to, msg };
+      next = ring ? [{ to, msg }, ...next] : [{ to, msg }];
+    }
+    return { messages, first: next };
+  }
+
+  choice(choice: PendingChoice): number {
+    const key = JSON.stringify([choice.label, choice.options, choice.thread, choice.next ?? []]);
     let id = this.choiceIds.get(key);
     if (id === undefined) {
       id = this.choices.length;
@@ -92,6 +128,34 @@ export class Interned {
     }
     return id;
   }
+}
+
+/**
+ * A choice waiting to be taken, with the thread that made it and the rest of the chain it holds
+ * back: the caller's next call waits until the callee has made up its mind (delivery.ts).
+ */
+export interface PendingChoice extends KChooseParams {
+  thread: string;
+  next?: readonly Append[];
+}
+
+/** One transition's sends as a chain: every message in send order, and what goes out at once. */
+export interface Chain {
+  messages: Append[];
+  first: Append[];
+}
+
+function channelOf(msg: Message, concurrent: ReadonlySet<string>): string {
+  return concurrent.has(msg.from) && !msg.ring ? `${msg.from}#${msg.thread}` : msg.from;
+}
+
+function intern(ids: Map<string, number>, key: string): number {
+  let id = ids.get(key);
+  if (id === undefined) {
+    id = ids.size;
+    ids.set(key, id);
+  }
+  return id;
 }
 
 /** Equal local states must give equal keys: value, context and status are the whole state. */

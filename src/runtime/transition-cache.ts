@@ -4,6 +4,8 @@
  * local step and the machines stay the single source of truth. Also cached: whether a state
  * defers a message (`deferred`), which decides which inbox messages an actor can take.
  */
+import type { EventObject } from 'xstate';
+import type { KChooseParams, Observation } from '../../machines/kernel-actions.ts';
 import { eventPolicy } from './event-policy.ts';
 import type { Interned } from './interning.ts';
 import { ModelError, type PureMachine } from './pure-step.ts';
@@ -16,6 +18,8 @@ export class TransitionCache {
   xstateSteps = 0;
   /** Per actor: (snapshot id, message id) → transition. */
   private readonly byPair: Map<number, CachedTransition>[];
+  /** Per actor: (snapshot id, event id) → what the machine did. */
+  private readonly byEvent: Map<number, PureOutcome>[];
   private readonly defers: Map<number, boolean>[];
 
   constructor(
@@ -26,6 +30,7 @@ export class TransitionCache {
     private readonly target: (to: string, from: number) => number,
   ) {
     this.byPair = actors.map(() => new Map());
+    this.byEvent = actors.map(() => new Map());
     this.defers = actors.map(() => new Map());
   }
 
@@ -42,54 +47,98 @@ export class TransitionCache {
     return deferred;
   }
 
-  /** The effect of message `msgId` on actor i in snapshot `local`. */
+  /**
+   * The effect of message `msgId` on actor i in snapshot `local`: the machine's transition for
+   * the message's event (run once per (snapshot, event), `pureStep`), with its sends chained in
+   * the thread of control of the message (delivery.ts) and the message's own chain continued.
+   */
   get(i: number, local: number, msgId: number): CachedTransition {
     const key = pairKey(local, msgId);
     const cached = this.byPair[i].get(key);
     if (cached) return cached;
-    const snapshot = this.interned.snapshots[i][local];
-    const msg = this.interned.messages[msgId];
-    let policy = eventPolicy(snapshot, msg.event.type);
+    const interned = this.interned;
+    const msg = interned.messages[msgId];
+    const pure = this.pureStep(i, local, msgId);
+    const thread = msg.thread;
+    const chain = interned.chain(this.actors[i].id, thread, pure.sends);
+    const appends = chain.first;
+    let choice = 0;
+    if (pure.choice) {
+      // The caller's next call waits for the choice to be taken (the callee is still at work).
+      choice = interned.choice({ ...pure.choice, thread, ...(msg.next ? { next: msg.next } : {}) });
+    } else if (msg.next) {
+      appends.push(...msg.next);
+    }
+    const result: CachedTransition = {
+      id: this.all.length,
+      actor: i,
+      after: pure.after,
+      policy: pure.policy,
+      sends: chain.messages,
+      appends,
+      choice,
+      timersSet: pure.timersSet,
+      timersCancelled: pure.timersCancelled,
+      observations: pure.observations,
+    };
+    this.all.push(result);
+    this.byPair[i].set(key, result);
+    return result;
+  }
+
+  /** What the machine itself does with the message's event: computed once per (snapshot, event). */
+  private pureStep(i: number, local: number, msgId: number): PureOutcome {
+    const interned = this.interned;
+    const key = pairKey(local, interned.messageEvent[msgId]);
+    const cached = this.byEvent[i].get(key);
+    if (cached) return cached;
+    const snapshot = interned.snapshots[i][local];
+    const event = interned.messages[msgId].event;
+    let policy = eventPolicy(snapshot, event.type);
     // A transition exists for the type (perhaps only a guarded wildcard), but none is enabled
     // for this event: nothing would happen, which is the silent drop the protocol forbids.
-    if (policy === 'handled' && !snapshot.can(msg.event)) policy = 'unhandled';
-    let result: CachedTransition;
+    if (policy === 'handled' && !snapshot.can(event)) policy = 'unhandled';
+    let result: PureOutcome;
     if (policy === 'handled') {
       this.xstateSteps++;
-      const r = this.pure[i].step(snapshot, msg.event);
-      const interned = this.interned;
+      const r = this.pure[i].step(snapshot, event);
       result = {
-        id: this.all.length,
-        actor: i,
         after: interned.snapshot(i, r.snapshot),
         policy,
-        sends: r.sends.map((s) => ({
-          to: this.target(s.to, i),
-          msg: interned.message({ from: this.actors[i].id, event: s.event }),
-        })),
-        choice: r.choice ? interned.choice(r.choice) : 0,
-        timersSet: r.timersSet.map((tm) => interned.message({ from: 'timer', event: tm.event, timerId: tm.id })),
+        sends: r.sends.map((s) => ({ to: this.target(s.to, i), event: s.event })),
+        choice: r.choice,
+        timersSet: r.timersSet.map((tm) =>
+          interned.message({ from: 'timer', event: tm.event, thread: this.actors[i].id, timerId: tm.id }),
+        ),
         timersCancelled: r.timersCancelled,
         observations: r.observations,
       };
     } else {
       // Ignored on purpose, or unhandled (reported by the unhandled-event monitor): consumed, no change.
       result = {
-        id: this.all.length,
-        actor: i,
         after: local,
         policy: policy === 'ignored' ? 'ignored' : 'unhandled',
         sends: [],
-        choice: 0,
+        choice: null,
         timersSet: [],
         timersCancelled: [],
         observations: [],
       };
     }
-    this.all.push(result);
-    this.byPair[i].set(key, result);
+    this.byEvent[i].set(key, result);
     return result;
   }
+}
+
+/** A machine transition before its sends are put in a thread's chain. */
+interface PureOutcome {
+  after: number;
+  policy: CachedTransition['policy'];
+  sends: { to: number; event: EventObject }[];
+  choice: KChooseParams | null;
+  timersSet: number[];
+  timersCancelled: string[];
+  observations: Observation[];
 }
 
 /** One number for a (local state, message) pair; both stay far below 2^26 in any search we run. */

@@ -11,14 +11,45 @@ export interface ActorSpec {
   input: Record<string, unknown>;
   /** Start from this snapshot (of the same machine) instead of the machine's initial state. */
   snapshot?: AnyMachineSnapshot;
+  /**
+   * The actor runs the code of several threads of control at once (a driver: its fault path,
+   * its invalidate callback, its submissions), so its sends are FIFO per thread, not per actor
+   * (delivery.ts). Every other actor is one serialisation point, like the lock it stands for.
+   */
+  concurrent?: boolean;
+  /**
+   * The actor is a processor of its own (a device): a call to it only posts a command, which
+   * it runs in its own time, so the caller's next call does not wait for it; and its inbox is
+   * one ring, FIFO per sending actor whatever the sender's thread (delivery.ts).
+   */
+  asynchronous?: boolean;
 }
 
-/** A message as stored in the tables: who sent it and what. Timers use `from = 'timer'`. */
+/**
+ * A message as stored in the tables: who sent it, on behalf of which thread of control, and
+ * what. Timers use `from = 'timer'`, chosen options `from = 'choice'` (delivery.ts).
+ */
 export interface Message {
   from: string;
   event: EventObject;
+  /** The thread of control it belongs to (delivery.ts). */
+  thread: string;
+  /** Posted to a device's ring: FIFO per sending actor, whatever its thread (delivery.ts). */
+  ring?: boolean;
   /** For timers: the XState send id, used by cancel. */
   timerId?: string;
+  /**
+   * The rest of the sending transition's chain: what is put in inboxes once this message is
+   * consumed (delivery.ts): the next call, after any commands posted to devices before it.
+   * Absent at the end of a chain.
+   */
+  next?: readonly Append[];
+}
+
+/** A message put at the tail of an actor's inbox. */
+export interface Append {
+  to: number;
+  msg: number;
 }
 
 export type Step =
@@ -37,6 +68,7 @@ export interface StepRecord {
   before: number;
   after: number;
   policy: 'handled' | 'ignored' | 'unhandled';
+  /** What the machine sent at this step, in program order (each reaches its inbox in turn). */
   sends: { to: string; msg: number }[];
   choice: KChooseParams | null;
   observations: Observation[];
@@ -50,7 +82,13 @@ export interface CachedTransition {
   actor: number;
   after: number;
   policy: 'handled' | 'ignored' | 'unhandled';
-  sends: { to: number; msg: number }[];
+  /** Everything the machine sent, in program order (the chain's messages). */
+  sends: Append[];
+  /**
+   * What this step puts in inboxes: the head of its own chain, then the next message of the
+   * consumed message's chain (unless a choice holds it back until it is taken).
+   */
+  appends: Append[];
   choice: number;
   timersSet: number[];
   timersCancelled: string[];
@@ -86,7 +124,7 @@ export interface LocalStep {
   msg: number;
   /** The actor's next local id, own inbox and timers included; -1 until resolved. */
   next: number;
-  /** Messages to other actors, as (target, message) pairs in send order. */
+  /** Inbox appends to other actors, as (target, message) pairs in order. */
   sends: Int32Array;
   /** What the step did; null until resolved (`ControlledWorld.resolve`). */
   record: StepRecord | null;
@@ -97,6 +135,8 @@ export interface SemanticStep {
   kind: Step['kind'];
   actor: string;
   from?: string;
+  /** The message's thread of control (absent in traces written before threads had channels). */
+  thread?: string;
   event: EventObject;
   label?: string;
 }

@@ -101,6 +101,8 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
     kernel.push({
       id: `dev:${d}`,
       machine: deviceMachine,
+      // The device is a processor of its own: a driver posts commands to it (delivery.ts).
+      asynchronous: true,
       input: {
         driver: `drv:${d}`,
         pageSize: scenario.pageSize,
@@ -113,6 +115,8 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
     kernel.push({
       id: `drv:${d}`,
       machine,
+      // A driver's fault path, callback and submissions are threads of their own (delivery.ts).
+      concurrent: true,
       input: {
         ...dev.options,
         profile: isPath(dev.driver) ? 'custom' : dev.driver,

@@ -59,7 +59,7 @@ describe('deferred visited verdicts', () => {
     const plain = await search('scenarios/bench/seq-retry.yaml', 'child by child');
     const batched = await search('scenarios/bench/seq-retry.yaml', 'batched');
     const worker = await search('scenarios/bench/seq-retry.yaml', 'worker');
-    expect(plain.stats.states).toBe(25_871);
+    expect(plain.stats.states).toBe(14_177);
     expect([batched.stats.threads, worker.stats.threads]).toEqual([1, 2]);
     expect(summary(batched)).toEqual(summary(plain));
     expect(summary(worker)).toEqual(summary(plain));
