@@ -82,7 +82,7 @@ export function runSequential(specs: ActorSpec[], maxSteps = 2_000_000): Sequent
     slots.push({ id: s.id, pure, snapshot: r.snapshot, inbox: [], choice: r.choice, timers: [...r.timersSet] });
     return r;
   });
-  results.forEach((r, i) => sendChain(specs[i].id, r.sends));
+  for (const [i, r] of results.entries()) sendChain(specs[i].id, r.sends);
 
   function deliverTo(to: string, msg: Pending): void {
     const t = index.get(to);
