@@ -133,7 +133,7 @@ export class Dependence {
     if (this.actor[id] === undefined) {
       const t = this.world.transitions[id];
       let w = actorBit(t.actor);
-      for (const s of t.sends) w |= actorBit(s.to);
+      for (const s of t.appends) w |= actorBit(s.to);
       this.actor[id] = t.actor;
       this.write[id] = w;
       this.read[id] = this.plan.reads(ls);
