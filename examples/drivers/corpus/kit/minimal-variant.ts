@@ -1,0 +1,48 @@
+// A corpus driver that differs from the docs' minimal driver (../../minimal-driver.ts) in a few
+// states: the author copies the driver and edits the states where the bug (or the variation)
+// is. Only the named states are replaced; every other state, guard and the context are the
+// minimal driver's.
+import { setup } from 'xstate';
+import { kernelActions } from '../../../../machines/kernel-actions.ts';
+import minimal from '../../minimal-driver.ts';
+
+type StateConfig = Record<string, any>;
+type Guard = (args: { context: any; event: any }) => boolean;
+
+export interface MinimalVariant {
+  id: string;
+  /** Replacement (or new) states of the fault region. */
+  fault?: Record<string, StateConfig>;
+  /** Replacement (or new) states of the callback region. */
+  callback?: Record<string, StateConfig>;
+  /** Extra `meta` (defer / ignore) on a region. */
+  faultMeta?: StateConfig;
+  callbackMeta?: StateConfig;
+  guards?: Record<string, Guard>;
+}
+
+const config = minimal.config as any;
+
+/** A state of the minimal driver as written, to copy and edit. */
+export function minimalState(regionName: 'fault' | 'callback', state: string): StateConfig {
+  return config.states[regionName].states[state];
+}
+
+function region(name: 'fault' | 'callback', states: Record<string, StateConfig> = {}, meta?: StateConfig) {
+  const base = config.states[name];
+  return { ...base, ...(meta ? { meta } : {}), states: { ...base.states, ...states } };
+}
+
+export function minimalVariant(v: MinimalVariant) {
+  return setup({
+    actions: { ...kernelActions },
+    guards: { ...(minimal.implementations.guards as Record<string, Guard>), ...v.guards },
+  }).createMachine({
+    ...config,
+    id: v.id,
+    states: {
+      fault: region('fault', v.fault, v.faultMeta),
+      callback: region('callback', v.callback, v.callbackMeta),
+    },
+  } as any);
+}
