@@ -20,28 +20,25 @@ const sends = (h: MachineHarness) => h.last.sends.map((s) => `${s.to} ${s.event.
 const start = (machine: AnyStateMachine, extra: Record<string, unknown> = {}) =>
   new MachineHarness(machine, { ...input, ...extra });
 
-function faultUpToReadRetry(h: MachineHarness): void {
-  h.send({ type: 'drv.fault', replyTo: GPU, tid: GPU, start: 4096, end: 8192, write: true });
-  h.send({ type: 'sub.readBeginResult', sub: 'sub:gpu0', tid: GPU, seq: 3 });
-  h.send({ type: 'hmm.rangeResult', tid: GPU, result: 0, pfns: PAGE });
-  h.send({ type: 'lock.granted', lock: 'lock:gpu0', tid: GPU, mode: 'write' });
+/** A request (fault or submission) of `tid` through read_begin, the walk and the lock, up to read_retry. */
+function requestUpToReadRetry(h: MachineHarness, request: Record<string, unknown>, tid = GPU): void {
+  h.send({ type: 'drv.fault', replyTo: tid, tid, start: 4096, end: 8192, write: true, ...request });
+  h.send({ type: 'sub.readBeginResult', sub: 'sub:gpu0', tid, seq: 3 });
+  h.send({ type: 'hmm.rangeResult', tid, result: 0, pfns: PAGE });
+  h.send({ type: 'lock.granted', lock: 'lock:gpu0', tid, mode: 'write' });
+}
+
+/** A blockable munmap invalidation in the CPU thread, up to the callback getting the lock. */
+function invalidateUpToLock(h: MachineHarness): void {
+  const range = { sub: 'sub:gpu0', start: 4096, end: 8192, curSeq: 5, event: 'UNMAP', owner: null };
+  h.send({ type: 'drv.invalidate', ...range, blockable: true, tid: CPU });
+  h.send({ type: 'lock.granted', lock: 'lock:gpu0', tid: CPU, mode: 'write' });
 }
 
 describe('corpus drivers with a pending verdict, driven by hand', () => {
   it('set-seq-after-unlock: unlocks before set_seq, the window item 1 must expose', () => {
     const h = start(setSeqAfterUnlock);
-    h.send({
-      type: 'drv.invalidate',
-      sub: 'sub:gpu0',
-      start: 4096,
-      end: 8192,
-      curSeq: 5,
-      event: 'UNMAP',
-      owner: null,
-      blockable: true,
-      tid: CPU,
-    });
-    h.send({ type: 'lock.granted', lock: 'lock:gpu0', tid: CPU, mode: 'write' });
+    invalidateUpToLock(h);
     expect(sends(h)).toEqual(['dev:gpu0 dev.zap']);
     h.send({ type: 'dev.zapped', tid: CPU });
     expect(sends(h)).toEqual(['lock:gpu0 lock.release', 'sub:gpu0 sub.setSeq', 'sub:gpu0 drv.invalidateReturned']);
@@ -50,25 +47,11 @@ describe('corpus drivers with a pending verdict, driven by hand', () => {
   it('gives-up-on-erestartsys: an interrupted fence wait returns true without the zap', () => {
     // The slot's profile and planted bugs reach a custom module; the rebuilt driver ignores both.
     const h = start(givesUp, { profile: 'userptr-fence-under-lock', bugs: ['missing-set-seq'] });
-    const submit = { type: 'drv.submit', replyTo: 'thread:gpu', tid: 'thread:gpu', job: 'job', fence: 'fence:job0' };
-    h.send({ ...submit, accesses: [{ addr: 4096, write: true }], start: 4096, end: 8192, write: true });
-    h.send({ type: 'sub.readBeginResult', sub: 'sub:gpu0', tid: 'thread:gpu', seq: 3 });
-    h.send({ type: 'hmm.rangeResult', tid: 'thread:gpu', result: 0, pfns: PAGE });
-    h.send({ type: 'lock.granted', lock: 'lock:gpu0', tid: 'thread:gpu', mode: 'write' });
+    const submit = { type: 'drv.submit', job: 'job', fence: 'fence:job0', accesses: [{ addr: 4096, write: true }] };
+    requestUpToReadRetry(h, submit, 'thread:gpu');
     h.send({ type: 'sub.retryResult', sub: 'sub:gpu0', tid: 'thread:gpu', retry: false });
     expect(h.context.published).toEqual(['fence:job0']);
-    h.send({
-      type: 'drv.invalidate',
-      sub: 'sub:gpu0',
-      start: 4096,
-      end: 8192,
-      curSeq: 5,
-      event: 'UNMAP',
-      owner: null,
-      blockable: true,
-      tid: CPU,
-    });
-    h.send({ type: 'lock.granted', lock: 'lock:gpu0', tid: CPU, mode: 'write' });
+    invalidateUpToLock(h);
     expect(sends(h)).toEqual(['sub:gpu0 sub.setSeq', 'lock:gpu0 lock.release', 'fence:job0 fence.wait']);
     expect(h.last.sends[2].event).toMatchObject({ intr: true, timeout: 'forever' });
     h.send({ type: 'fence.waitResult', fence: 'fence:job0', tid: CPU, result: ERESTARTSYS });
@@ -87,11 +70,11 @@ describe('corpus drivers with a pending verdict, driven by hand', () => {
 
   it('inverted-read-retry: a clean read_retry restarts, a collision maps', () => {
     const clean = start(invertedRetry);
-    faultUpToReadRetry(clean);
+    requestUpToReadRetry(clean, {});
     clean.send({ type: 'sub.retryResult', sub: 'sub:gpu0', tid: GPU, retry: false });
     expect(sends(clean)).toEqual(['lock:gpu0 lock.release', 'sub:gpu0 sub.readBegin']);
     const collided = start(invertedRetry);
-    faultUpToReadRetry(collided);
+    requestUpToReadRetry(collided, {});
     collided.send({ type: 'sub.retryResult', sub: 'sub:gpu0', tid: GPU, retry: true });
     expect(sends(collided)).toEqual(['dev:gpu0 dev.map', 'lock:gpu0 lock.release', `${GPU} drv.faultResult`]);
   });

@@ -1,20 +1,27 @@
-// Today's verdict of every corpus driver (or of the files given), scenario by scenario:
+// Today's verdict of every corpus driver next to the one it must get and the one corpus.yaml
+// records for today (to refresh `today` / drop `pendingOn` when a fix lands), or of the
+// driver files given, scenario by scenario:
 //   node bin/run-ts.mjs test/corpus/print-verdicts.ts [driver.ts ...]
-import { readdirSync } from 'node:fs';
 import { batteryVerdict, verdictText } from './battery-verdict.ts';
+import { CORPUS_DIR, loadCorpus } from './corpus-manifest.ts';
 
-const CORPUS = 'examples/drivers/corpus';
-const files = process.argv.slice(2).length
-  ? process.argv.slice(2)
-  : ['buggy', 'correct'].flatMap((d) =>
-      readdirSync(`${CORPUS}/${d}`)
-        .filter((f) => f.endsWith('.ts'))
-        .sort()
-        .map((f) => `${CORPUS}/${d}/${f}`),
+const corpus = loadCorpus();
+const given = process.argv.slice(2);
+const rows = given.length
+  ? given.map((file) => ({ file, entry: null }))
+  : corpus.drivers.map((entry) => ({ file: `${CORPUS_DIR}/${entry.file}`, entry }));
+for (const { file, entry } of rows) {
+  const v = await batteryVerdict(file, corpus.maxStates);
+  const today = verdictText(v);
+  console.log(`${file}: ${today}`);
+  if (entry) {
+    const must = verdictText({ breaks: [...entry.breaks].sort(), inconclusive: [], crashed: [] });
+    const recorded = entry.today.replace(/\s+/g, ' ').trim();
+    console.log(
+      `    must: ${must}${entry.pendingOn ? ' (pendingOn)' : ''}; recorded today: ${recorded === today ? 'same' : recorded}`,
     );
-for (const file of files) {
-  const v = await batteryVerdict(file, Number(process.env.MAX_STATES ?? 500_000));
-  console.log(`${file}: ${verdictText(v)}`);
+    continue;
+  }
   for (const r of v.runs) {
     const what = r.crashed ? `CRASH ${r.crashed}` : r.skipped ? `skipped (${r.skipped})` : r.found.join(',') || '-';
     console.log(

@@ -4,7 +4,7 @@
 // waits for that very fence, which cannot signal until the allocation returns.
 import { enqueueActions } from 'xstate';
 import { send, sleep } from '../kit/effects.ts';
-import { rebuiltProfile } from '../kit/rebuilt-profile.ts';
+import { programmedThen, rebuiltProfile } from '../kit/rebuilt-profile.ts';
 
 const busy = { defer: ['drv.fault', 'drv.deviceFault', 'drv.submit'] };
 
@@ -15,14 +15,7 @@ export default rebuiltProfile({
     reclaimDone: ({ context, event }) => event.tid === context.request?.tid && event.op === 'reclaim',
   },
   fault: {
-    programmed: {
-      id: 'driverFaultProgrammed',
-      entry: ['programDevicePtes', 'publishJobFence', 'releaseUpdateLock'],
-      always: [
-        { guard: 'requestIsSubmission', target: 'allocatingJob' },
-        { target: 'idle', actions: ['replyToRequester', 'finishRequest'] },
-      ],
-    },
+    programmed: programmedThen('allocatingJob'),
     // kmalloc(GFP_KERNEL): the allocator decides whether it reclaims.
     allocatingJob: {
       meta: busy,

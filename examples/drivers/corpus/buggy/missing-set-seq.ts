@@ -1,9 +1,7 @@
 // BUG: the invalidate callback zaps the device range but never calls mmu_interval_set_seq
 // (the kernel-doc says it must be called unconditionally). A fault that did read_begin before
 // the invalidation and takes the lock after it passes read_retry and maps the old page.
-import { enqueueActions } from 'xstate';
-import { send } from '../kit/effects.ts';
-import { minimalState, minimalVariant } from '../kit/minimal-variant.ts';
+import { minimalState, minimalVariant, zapWithoutSetSeq } from '../kit/minimal-variant.ts';
 
 const zapping = minimalState('callback', 'zapping');
 
@@ -12,10 +10,7 @@ export default minimalVariant({
   callback: {
     zapping: {
       ...zapping,
-      entry: enqueueActions(({ context: c, enqueue }: any) => {
-        const { tid, start, end } = c.cb;
-        enqueue(send(c.dev, { type: 'dev.zap', replyTo: c.id, tid, start, end }));
-      }),
+      entry: zapWithoutSetSeq,
     },
   },
 });

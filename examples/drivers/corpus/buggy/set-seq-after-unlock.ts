@@ -4,17 +4,14 @@
 // lock, read_retry still sees the old seq, and it maps the page the core is about to free.
 import { assign, enqueueActions } from 'xstate';
 import { send } from '../kit/effects.ts';
-import { minimalVariant } from '../kit/minimal-variant.ts';
+import { minimalState, minimalVariant, zapWithoutSetSeq } from '../kit/minimal-variant.ts';
 
 export default minimalVariant({
   id: 'set-seq-after-unlock',
   callback: {
     zapping: {
-      meta: { defer: ['drv.invalidate'] },
-      entry: enqueueActions(({ context: c, enqueue }: any) => {
-        const { tid, start, end } = c.cb;
-        enqueue(send(c.dev, { type: 'dev.zap', replyTo: c.id, tid, start, end }));
-      }),
+      ...minimalState('callback', 'zapping'),
+      entry: zapWithoutSetSeq,
       on: {
         'dev.zapped': {
           guard: 'forCallback',

@@ -3,20 +3,13 @@
 // takes the notifier lock again before it hands the job to the device. That stretch is the
 // fence's signalling path: the callback holds the lock waiting for the fence, and the fence
 // cannot signal until the submitter gets the lock.
-import { rebuiltProfile } from '../kit/rebuilt-profile.ts';
+import { programmedThen, rebuiltProfile } from '../kit/rebuilt-profile.ts';
 
 export default rebuiltProfile({
   id: 'signalling-path-takes-lock',
   profile: 'userptr-fence-under-lock',
   fault: {
-    programmed: {
-      id: 'driverFaultProgrammed',
-      entry: ['programDevicePtes', 'publishJobFence', 'releaseUpdateLock'],
-      always: [
-        { guard: 'requestIsSubmission', target: 'pushingJob' },
-        { target: 'idle', actions: ['replyToRequester', 'finishRequest'] },
-      ],
-    },
+    programmed: programmedThen('pushingJob'),
     // Re-take the lock to push the job: the bug.
     pushingJob: {
       meta: { defer: ['drv.fault', 'drv.deviceFault', 'drv.submit'] },

@@ -2,9 +2,10 @@
 // states: the author copies the driver and edits the states where the bug (or the variation)
 // is. Only the named states are replaced; every other state, guard and the context are the
 // minimal driver's.
-import { setup } from 'xstate';
+import { and, enqueueActions, setup } from 'xstate';
 import { kernelActions } from '../../../../machines/kernel-actions.ts';
 import minimal from '../../minimal-driver.ts';
+import { send } from './effects.ts';
 
 type StateConfig = Record<string, any>;
 type Guard = (args: { context: any; event: any }) => boolean;
@@ -32,6 +33,41 @@ function region(name: 'fault' | 'callback', states: Record<string, StateConfig> 
   const base = config.states[name];
   return { ...base, ...(meta ? { meta } : {}), states: { ...base.states, ...states } };
 }
+
+/** The minimal driver's `walking` state, except that a successful walk goes to `target`. */
+export function walkingThen(target: string): StateConfig {
+  const walking = minimalState('fault', 'walking');
+  const results = walking.on['hmm.rangeResult'] as StateConfig[];
+  return {
+    ...walking,
+    on: { 'hmm.rangeResult': results.map((t, i) => (i === results.length - 1 ? { ...t, target } : t)) },
+  };
+}
+
+/**
+ * A seq check made without the update lock (`sub.readRetry` or the `sub.checkRetry` hint):
+ * a collision restarts the fault, a clean check goes on to take the lock.
+ */
+export function unlockedSeqCheck(type: 'sub.readRetry' | 'sub.checkRetry'): StateConfig {
+  return {
+    meta: { defer: ['drv.fault'] },
+    entry: enqueueActions(({ context: c, enqueue }: any) =>
+      enqueue(send(c.sub, { type, replyTo: c.id, tid: c.req.tid, seq: c.req.seq })),
+    ),
+    on: {
+      'sub.retryResult': [
+        { guard: and(['forRequest', 'seqCollided']), target: 'retry' },
+        { guard: 'forRequest', target: 'locking' },
+      ],
+    },
+  };
+}
+
+/** Callback entry that posts the zap of the invalidated range, and no set_seq. */
+export const zapWithoutSetSeq = enqueueActions(({ context: c, enqueue }: any) => {
+  const { tid, start, end } = c.cb;
+  enqueue(send(c.dev, { type: 'dev.zap', replyTo: c.id, tid, start, end }));
+});
 
 export function minimalVariant(v: MinimalVariant) {
   return setup({

@@ -36,6 +36,22 @@ const withStates = (region: StateConfig, states: Record<string, StateConfig> = {
   states: { ...region.states, ...states },
 });
 
+/**
+ * The fault region's `programmed` step (map, publish the fence, unlock) for a driver whose
+ * submission does more before the job reaches the device: a submission goes on to `target`,
+ * which must submit the job; a fault replies as usual.
+ */
+export function programmedThen(target: string): StateConfig {
+  return {
+    id: 'driverFaultProgrammed',
+    entry: ['programDevicePtes', 'publishJobFence', 'releaseUpdateLock'],
+    always: [
+      { guard: 'requestIsSubmission', target },
+      { target: 'idle', actions: ['replyToRequester', 'finishRequest'] },
+    ],
+  };
+}
+
 export function rebuiltProfile(r: Rebuild) {
   return driverSetup.extend({ guards: r.guards ?? {}, actions: r.actions ?? {} }).createMachine({
     id: r.id,
