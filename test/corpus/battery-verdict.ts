@@ -1,0 +1,72 @@
+/**
+ * The verdict `mirrorlab check --driver FILE` gives a driver, per property, computed with the
+ * same library calls (loadDriverModule, scenarioFiles, checkScenario over the bundled battery),
+ * bounded by work: each scenario's search stops at `maxStates`, and a search cut short makes
+ * the verdict inconclusive rather than "keeps".
+ */
+import { resolve } from 'node:path';
+import { checkScenario } from '../../src/check/check-scenario.ts';
+import { scenarioFiles } from '../../src/cli/scenario-files.ts';
+import { loadDriverModule } from '../../src/scenario/compile.ts';
+
+export const BATTERY = 'scenarios/seeds';
+
+export interface ScenarioRun {
+  scenario: string;
+  /** Violated properties (observations excluded). */
+  found: string[];
+  states: number;
+  complete: boolean;
+  skipped: string | null;
+  /** The tool threw instead of answering (a stack trace for the user). */
+  crashed: string | null;
+}
+
+export interface BatteryVerdict {
+  /** Properties broken in at least one scenario, sorted. */
+  breaks: string[];
+  /** Scenarios whose search stopped at the limit without a violation. */
+  inconclusive: string[];
+  crashed: { scenario: string; message: string }[];
+  runs: ScenarioRun[];
+}
+
+export async function batteryVerdict(driverFile: string, maxStates: number): Promise<BatteryVerdict> {
+  const machine = await loadDriverModule(resolve(driverFile), `--driver ${driverFile}`);
+  const driver = { machine, name: driverFile };
+  const runs: ScenarioRun[] = [];
+  for (const file of scenarioFiles([BATTERY])) {
+    const scenario = file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+    try {
+      const c = await checkScenario(file, { driver, maxStates });
+      const found = [...new Set(c.violations.map((v) => v.kind))].sort();
+      runs.push({
+        scenario,
+        found,
+        states: c.stats.states,
+        complete: c.stats.complete,
+        skipped: c.skipped,
+        crashed: null,
+      });
+    } catch (e) {
+      const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+      runs.push({ scenario, found: [], states: 0, complete: false, skipped: null, crashed: message });
+    }
+  }
+  return {
+    breaks: [...new Set(runs.flatMap((r) => r.found))].sort(),
+    inconclusive: runs
+      .filter((r) => !r.skipped && !r.crashed && !r.complete && r.found.length === 0)
+      .map((r) => r.scenario),
+    crashed: runs.filter((r) => r.crashed).map((r) => ({ scenario: r.scenario, message: r.crashed! })),
+    runs,
+  };
+}
+
+/** `keeps all`, `BREAKS a, b`, plus what kept the verdict from being a clean answer. */
+export function verdictText(v: Pick<BatteryVerdict, 'breaks' | 'inconclusive' | 'crashed'>): string {
+  const parts = [v.breaks.length ? `BREAKS ${v.breaks.join(', ')}` : 'keeps all'];
+  if (v.inconclusive.length) parts.push(`inconclusive in ${v.inconclusive.join(', ')}`);
+  if (v.crashed.length) parts.push(`crashes in ${v.crashed.map((c) => c.scenario).join(', ')}`);
+  return parts.join('; ');
+}

@@ -1,0 +1,43 @@
+/**
+ * The driver corpus (issue 13, "Proof"): every driver of examples/drivers/corpus/corpus.yaml
+ * gets, on the whole battery, exactly the verdict the manifest says it must. Each battery run
+ * is a complete search of small scenarios, bounded by the manifest's maxStates per scenario.
+ * Drivers marked `pendingOn` get a wrong verdict today: their check is expected to fail until
+ * the named fix lands (then vitest reports the `it.fails` as failing: drop the field).
+ */
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { batteryVerdict, verdictText } from './battery-verdict.ts';
+import { CORPUS_DIR, loadCorpus } from './corpus-manifest.ts';
+
+const corpus = loadCorpus();
+const NO_WALL_CLOCK = 30 * 60_000; // bounded by states, not time: a slow machine must not fail it
+
+describe('driver corpus manifest', () => {
+  it('lists at least 12 buggy and 6 correct drivers, and every module of the corpus', () => {
+    const listed = corpus.drivers.map((d) => d.file).sort();
+    const onDisk = ['buggy', 'correct'].flatMap((dir) =>
+      readdirSync(`${CORPUS_DIR}/${dir}`)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => `${dir}/${f}`),
+    );
+    expect(listed).toEqual(onDisk.sort());
+    expect(listed.filter((f) => f.startsWith('buggy/')).length).toBeGreaterThanOrEqual(12);
+    expect(listed.filter((f) => f.startsWith('correct/')).length).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('driver corpus verdicts on the battery', () => {
+  for (const d of corpus.drivers) {
+    const must = verdictText({ breaks: [...d.breaks].sort(), inconclusive: [], crashed: [] });
+    const run = d.pendingOn ? it.fails : it;
+    run(
+      `${d.name}: ${must}${d.pendingOn ? ` (pending on ${d.pendingOn.split(':')[0]})` : ''}`,
+      async () => {
+        const v = await batteryVerdict(`${CORPUS_DIR}/${d.file}`, corpus.maxStates);
+        expect(verdictText(v)).toBe(must);
+      },
+      NO_WALL_CLOCK,
+    );
+  }
+});
