@@ -63,6 +63,8 @@ export interface LiveStep {
   kind: Pending['kind'];
   actor: string;
   from: string;
+  /** The message's thread of control (src/runtime/delivery.ts). */
+  thread: string;
   event: EventObject;
   policy: 'handled' | 'ignored' | 'unhandled';
   before: unknown;
@@ -292,6 +294,7 @@ export class LiveWorld {
       kind: p.kind,
       actor: p.to,
       from: p.from,
+      thread: p.thread,
       event: p.event,
       policy,
       before,

@@ -41,7 +41,13 @@ describe('createWorld', () => {
     let state = world.initial;
     for (const s of live.steps) {
       if (s.kind === 'timer') continue;
-      const step = world.match(state, { kind: s.kind, actor: s.actor, from: s.from, event: s.event });
+      const step = world.match(state, {
+        kind: s.kind,
+        actor: s.actor,
+        from: s.from,
+        ...(s.kind === 'deliver' ? { thread: s.thread } : {}),
+        event: s.event,
+      });
       expect(step, `step ${s.n}: ${s.actor} <- ${s.event.type}`).not.toBeNull();
       state = world.apply(state, step!).state;
     }
