@@ -40,6 +40,8 @@ function limitText(by: SearchLimit, l: LimitsUsed): string {
       return `--time${value(l.timeLimit)}`;
     case 'memory':
       return `--max-memory${value(l.maxMemoryMiB)} (MiB)`;
+    case 'heap':
+      return "V8's heap limit";
     case 'first-violation':
       return 'the first violation';
     case 'schedules':
@@ -58,6 +60,8 @@ export function remedy(stats: SearchStats): string {
       return 'raise --time';
     case 'memory':
       return 'raise --max-memory, or shrink the scenario';
+    case 'heap':
+      return 'raise the heap limit (NODE_OPTIONS=--max-old-space-size=<MiB>), or shrink the scenario';
     default:
       return 'raise --max-states';
   }

@@ -389,9 +389,9 @@ export function exhaustiveSearch(
           break;
         }
         // Memory is dearer to read than the clock (about 10 µs): every 4096 expansions.
-        if ((expanded & 4095) === 0 && memory.exceeded()) {
-          limit = 'memory';
-          break;
+        if ((expanded & 4095) === 0) {
+          limit = memory.exceeded();
+          if (limit !== null) break;
         }
         if ((expanded & 65535) === 0) opts.onProgress?.(statesSoFar(), now - t0);
       }

@@ -37,8 +37,9 @@ export class MemoryBudget {
     this.heapBytes = getHeapStatistics().heap_size_limit * HEAP_FILL;
   }
 
-  /** True once the process's resident memory passes the budget or the V8 heap nears its limit. */
-  exceeded(): boolean {
-    return process.memoryUsage.rss() > this.maxBytes || getHeapStatistics().used_heap_size > this.heapBytes;
+  /** Which wall the search has reached, if any: the budget (resident memory) or V8's heap limit. */
+  exceeded(): 'memory' | 'heap' | null {
+    if (process.memoryUsage.rss() > this.maxBytes) return 'memory';
+    return getHeapStatistics().used_heap_size > this.heapBytes ? 'heap' : null;
   }
 }

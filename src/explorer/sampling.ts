@@ -96,7 +96,7 @@ export function samplingSearch(world: ControlledWorld, strategy: 'random' | 'pct
       state = next;
       // A schedule may run 10^4 steps: look at the clock and the memory now and then within it.
       if ((transitions & 4095) === 0) {
-        const cut = performance.now() > deadline ? 'time' : memory.exceeded() ? 'memory' : null;
+        const cut = performance.now() > deadline ? 'time' : memory.exceeded();
         if (cut) {
           stoppedBy = cut;
           break outer;

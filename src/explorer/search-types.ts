@@ -30,10 +30,10 @@ export interface SearchLimits {
 
 /**
  * What cut a search short: a limit (`--max-states`, `--max-depth`, `--time`, `--max-memory`),
- * the end of a sampling run's schedules (sampling never covers the whole space), or
- * `stopOnFirst`.
+ * V8's heap limit (memory-budget.ts), the end of a sampling run's schedules (sampling never
+ * covers the whole space), or `stopOnFirst`.
  */
-export type SearchLimit = 'max-states' | 'max-depth' | 'time' | 'memory' | 'schedules' | 'first-violation';
+export type SearchLimit = 'max-states' | 'max-depth' | 'time' | 'memory' | 'heap' | 'schedules' | 'first-violation';
 
 export interface FoundViolation extends Violation {
   /** Number of steps in the counterexample. */
