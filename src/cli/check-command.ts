@@ -18,6 +18,7 @@ import {
   judgeProperties,
   type PropertyJudgement,
   propertiesExitCode,
+  remedy,
   type ScenarioVerdict,
   scenariosExitCode,
 } from '../check/verdict.ts';
@@ -268,7 +269,7 @@ function driverReport(outcomes: CheckOutcome[], properties: PropertyJudgement[],
   const lines = [`Driver ${driver} on ${ran.length} scenario(s):`, ''];
   for (const c of outcomes) if (c.skipped) lines.push(`  skipped ${c.scenario}: ${c.skipped}`);
   const cutShort = ran.filter((c) => !c.stats.complete);
-  for (const c of cutShort) lines.push(`  cut short ${c.scenario}: ${c.inconclusive ?? c.mismatch ?? 'incomplete'}`);
+  for (const c of cutShort) lines.push(`  cut short ${c.scenario}: ${coverage(c.stats, c.limits)}; ${remedy(c.stats)}`);
   if (ran.length < outcomes.length || cutShort.length) lines.push('');
   const width = Math.max(...properties.map((p) => p.verdict.length));
   for (const p of properties) {

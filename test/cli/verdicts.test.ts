@@ -76,7 +76,7 @@ describe('check --max-memory', () => {
     const text = await cli(...args);
     expect(text.code).toBe(3);
     expect(text.out).toMatch(
-      /cut short fault-vs-unmap: nothing violated in \d+ states, stopped at --max-memory 1 \(MiB\)/,
+      /cut short fault-vs-unmap: \d+ states, stopped at --max-memory 1 \(MiB\); raise --max-memory/,
     );
     const json = JSON.parse((await cli(...args, '--json')).out);
     expect(json.scenarios[0].stats).toMatchObject({ complete: false, stoppedBy: 'memory' });
