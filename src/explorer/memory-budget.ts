@@ -11,8 +11,20 @@ import { getHeapStatistics } from 'node:v8';
 
 const MIB = 2 ** 20;
 
-/** How close to V8's heap limit a search may go: V8 collects harder near it, then gives up. */
-const HEAP_FILL = 0.9;
+/**
+ * How close to V8's heap limit a search may go. `heap_size_limit` counts the young generation's
+ * reserve too (48 MiB on Node 20), which never fills, so the old space, where the interned states
+ * live, ends below it; and near its end V8 spends seconds per collection before it gives up.
+ * Measured: with --max-old-space-size=256 (limit 304 MiB) node aborted at 254 MiB used.
+ */
+const YOUNG_RESERVE = 64 * MIB;
+const HEAP_FILL = 0.85;
+
+/** The V8 heap use at which a search stops whatever its budget. */
+export function heapWall(): number {
+  const limit = getHeapStatistics().heap_size_limit;
+  return Math.max(0.5 * limit, HEAP_FILL * (limit - YOUNG_RESERVE));
+}
 
 /**
  * The default budget: 3/4 of the smaller of V8's heap limit and half the machine's RAM. Below
@@ -34,7 +46,7 @@ export class MemoryBudget {
     if (!(maxMiB > 0)) throw new RangeError(`maxMemoryMiB takes a number of MiB > 0 (got ${maxMiB})`);
     this.maxMiB = maxMiB;
     this.maxBytes = maxMiB * MIB;
-    this.heapBytes = getHeapStatistics().heap_size_limit * HEAP_FILL;
+    this.heapBytes = heapWall();
   }
 
   /** Which wall the search has reached, if any: the budget (resident memory) or V8's heap limit. */

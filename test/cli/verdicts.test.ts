@@ -3,6 +3,7 @@
  * short or a sampling run did not find is inconclusive (exit 3), never a pass, in the text and
  * in `--json` alike.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,27 @@ describe('check --max-memory', () => {
     const json = JSON.parse((await cli(...args, '--json')).out);
     expect(json.scenarios[0].stats).toMatchObject({ complete: false, stoppedBy: 'memory' });
     expect(json.scenarios[0].stats.states).toBeLessThan(200_000);
+  });
+
+  it("should stop at V8's heap limit, whatever the budget, instead of aborting node (exit 134)", () => {
+    // A 96 MiB old space fills after some 10^5 states of the endless driver: bounded by work.
+    const p = spawnSync(
+      process.execPath,
+      [
+        '--max-old-space-size=96',
+        'bin/mirrorlab.mjs',
+        'check',
+        '--driver',
+        ENDLESS,
+        `${SEEDS}/fault-vs-unmap.yaml`,
+        '--max-memory',
+        '100000',
+      ],
+      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    expect(p.stderr).not.toMatch(/heap out of memory/);
+    expect(p.status).toBe(3);
+    expect(p.stdout).toMatch(/cut short fault-vs-unmap: \d+ states, stopped at V8's heap limit; raise the heap limit/);
   });
 
   it('should exit 2 for a budget that is not a whole number of MiB, naming the option', async () => {
