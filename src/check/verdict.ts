@@ -118,6 +118,14 @@ export function judgeScenario(f: ScenarioFindings): ScenarioJudgement {
   };
 }
 
+/** Why an `ok` from a search that did not cover the space is still a pass; null for a complete one. */
+export function passNote(expected: readonly string[], stats: SearchStats, limits: LimitsUsed = {}): string | null {
+  if (stats.complete) return null;
+  return expected.length
+    ? `every expected violation found (real, though the search stopped: ${coverage(stats, limits)})`
+    : `nothing violated in ${coverage(stats, limits)}: enough for this scenario (check.acceptSampling)`;
+}
+
 /** The exit code of a run of scenarios: any mismatch 1, else anything inconclusive 3, else 0. */
 export function scenariosExitCode(verdicts: readonly ScenarioVerdict[]): number {
   if (verdicts.includes('mismatch')) return EXIT.mismatch;

@@ -17,6 +17,7 @@ import {
   coverage,
   judgeProperties,
   type PropertyJudgement,
+  passNote,
   propertiesExitCode,
   remedy,
   type ScenarioVerdict,
@@ -196,10 +197,8 @@ const HEADLINE: Record<ScenarioVerdict, string> = {
 function describeOutcome(c: CheckOutcome, saved: Map<string, string>, ladder: boolean): string {
   const lines = [`${HEADLINE[c.verdict]}  ${c.scenario}  (${c.file})`];
   for (const why of [c.mismatch, c.inconclusive, c.skipped]) if (why) lines.push(`      ${why}`);
-  if (c.verdict === 'ok' && !c.stats.complete)
-    lines.push(
-      `      every expected violation found (real, though the search stopped: ${coverage(c.stats, c.limits)})`,
-    );
+  const note = c.verdict === 'ok' ? passNote(c.expected, c.stats, c.limits) : null;
+  if (note) lines.push(`      ${note}`);
   for (const v of [...c.violations, ...c.observations]) {
     const tag = v.severity === 'observation' ? 'observed' : 'violation';
     lines.push(`      ${tag} ${v.kind} ${lengthText(v)}: ${v.message}`);

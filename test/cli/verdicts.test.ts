@@ -53,6 +53,11 @@ describe('check: a search cut short', () => {
     const accepted = await cli('check', accepting, '--strategy', 'random', '--schedules', '30', '--json');
     expect(accepted.code).toBe(0);
     expect(JSON.parse(accepted.out)[0]).toMatchObject({ ok: true, verdict: 'ok' });
+    const note = await cli('check', accepting, '--strategy', 'random', '--schedules', '30');
+    expect(note.out).toMatch(/^PASS {2}fault-vs-unmap/);
+    expect(note.out).toMatch(
+      /nothing violated in 30 schedules sampled \(\d+ states\): enough for this scenario \(check\.acceptSampling\)/,
+    );
   });
 
   it('should let a mismatch win over an inconclusive scenario: exit 1', async () => {
