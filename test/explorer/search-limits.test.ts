@@ -6,11 +6,11 @@
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { search } from '../../src/check/check-scenario.ts';
 import { worldFor } from '../../src/check/world-for.ts';
 import { exhaustiveSearch } from '../../src/explorer/exhaustive.ts';
 import { defaultMaxMemoryMiB, MemoryBudget } from '../../src/explorer/memory-budget.ts';
 import { samplingSearch } from '../../src/explorer/sampling.ts';
-import { defaultMonitors } from '../../src/monitors/index.ts';
 import { ControlledWorld } from '../../src/runtime/controlled-world.ts';
 import { toyWorld } from '../support/toy-lost-update.ts';
 import endlessRetry from './fixtures/endless-retry-driver.ts';
@@ -38,26 +38,13 @@ describe('stats.stoppedBy', () => {
 });
 
 describe('the memory budget', () => {
-  it('should stop an exhaustive search without end with a partial result once past the budget', async () => {
-    const r = exhaustiveSearch(await endless(), 'bfs', {
-      monitors: defaultMonitors(),
-      maxMemoryMiB: 1,
-      maxStates: 2_000_000,
-    });
+  it.each(['bfs', 'random'] as const)('should stop a %s search without end once past the budget', async (strategy) => {
+    const r = search(await endless(), strategy, { maxMemoryMiB: 1, maxStates: 2_000_000, schedules: 100_000 });
     expect(r.stats).toMatchObject({ complete: false, stoppedBy: 'memory' });
-    // Stopped at the first check, long before the state limit.
-    expect(r.stats.states).toBeGreaterThan(4096);
+    // At the first check: 4096 expansions (bfs) or transitions (random), long before another limit.
+    if (strategy === 'random') expect(r.stats.transitions).toBe(4096);
+    else expect(r.stats.states).toBeGreaterThan(4096);
     expect(r.stats.states).toBeLessThan(200_000);
-  });
-
-  it('should stop a sampling run within a schedule once past the budget', async () => {
-    const r = samplingSearch(await endless(), 'random', {
-      monitors: defaultMonitors(),
-      maxMemoryMiB: 1,
-      schedules: 100_000,
-    });
-    expect(r.stats).toMatchObject({ complete: false, stoppedBy: 'memory' });
-    expect(r.stats.transitions).toBe(4096);
   });
 
   it('should default below both V8 heap limit and the RAM, and refuse a budget of nothing', () => {
