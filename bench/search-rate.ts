@@ -13,7 +13,7 @@ interface Run {
   transitions: number;
   elapsedMs: number;
   rate: number;
-  ok: boolean;
+  verdict: string;
 }
 
 const sizes = process.argv.slice(2).length ? process.argv.slice(2) : ['2x2', '1x10'];
@@ -24,7 +24,9 @@ function run(ndrv: string, rounds: string): Run {
   const args = ['bin/mirrorlab.mjs', 'check', 'scenarios/bench/seq-retry.yaml', '--param', `ndrv=${ndrv}`];
   args.push('--param', `rounds=${rounds}`, '--max-states', '200000000', '--json', ...extra);
   const p = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (p.status !== 0 && p.status !== 1) throw new Error(`mirrorlab check failed (exit ${p.status}): ${p.stderr}`);
+  // 3: inconclusive, e.g. stopped at the memory budget (docs/driver-protocol.md, exit codes).
+  if (p.status !== 0 && p.status !== 1 && p.status !== 3)
+    throw new Error(`mirrorlab check failed (exit ${p.status}): ${p.stderr}`);
   const [result] = JSON.parse(p.stdout);
   const s = result.stats;
   return {
@@ -32,7 +34,11 @@ function run(ndrv: string, rounds: string): Run {
     transitions: s.transitions,
     elapsedMs: s.elapsedMs,
     rate: s.statesPerSecond,
-    ok: result.ok,
+    verdict: result.inconclusive
+      ? `INCONCLUSIVE (stopped by ${s.stoppedBy})`
+      : result.ok
+        ? 'matches expect'
+        : 'DOES NOT MATCH expect',
   };
 }
 
@@ -44,7 +50,7 @@ for (const size of sizes) {
   for (let k = 0; k < reps; k++) {
     const r = run(ndrv, rounds);
     rates.push(r.rate);
-    const verdict = r.ok ? 'matches expect' : 'DOES NOT MATCH expect';
+    const verdict = r.verdict;
     console.log(
       `  ${size}  ${r.states} states  ${r.transitions} transitions  ${(r.elapsedMs / 1000).toFixed(2)} s  ${M(r.rate)} states/s  ${verdict}`,
     );

@@ -1,10 +1,11 @@
 /**
  * Check one scenario: explore it with a strategy, run every monitor, and compare what was
- * found with the scenario's `expect:`. A planted bug matches only when its violation is found;
- * a clean scenario matches only when nothing is.
+ * found with the scenario's `expect:` (verdict.ts). A planted bug matches only when its
+ * violation is found; a clean scenario matches only when a complete search finds nothing.
  */
 import type { AnyStateMachine } from 'xstate';
 import { exhaustiveSearch } from '../explorer/exhaustive.ts';
+import { defaultMaxMemoryMiB } from '../explorer/memory-budget.ts';
 import { contextSwitches, minimizeTrace } from '../explorer/minimize.ts';
 import { samplingSearch } from '../explorer/sampling.ts';
 import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
@@ -13,6 +14,7 @@ import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import type { CompiledScenario } from '../scenario/compile.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { driverMisfit } from './driver-fit.ts';
+import { judgeScenario, type LimitsUsed, type ScenarioVerdict } from './verdict.ts';
 import { worldFor } from './world-for.ts';
 
 export type Strategy = 'bfs' | 'dfs' | 'random' | 'pct';
@@ -34,13 +36,19 @@ export interface CheckedViolation extends FoundViolation {
 export interface CheckOutcome {
   file: string;
   scenario: string;
+  /** True for the verdicts `ok` and `skipped`: an inconclusive outcome is not ok. */
   ok: boolean;
+  verdict: ScenarioVerdict;
   expected: string[];
   expectedObservations: string[];
   violations: CheckedViolation[];
   observations: FoundViolation[];
-  /** Why `ok` is false, in words. */
+  /** Why the outcome differs from `expect:`, in words. */
   mismatch: string | null;
+  /** Why the verdict is `inconclusive`: what stayed unproven, what the search covered, the limit it hit. */
+  inconclusive: string | null;
+  /** The limits the search ran under (the scenario's `check:` defaults filled in). */
+  limits: LimitsUsed;
   /** With a driver override: why this scenario was not run (the driver does not fit its slot). */
   skipped: string | null;
   strategy: string;
@@ -66,6 +74,7 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     maxDepth: options.maxDepth ?? defaults.maxDepth,
     maxStates: options.maxStates ?? defaults.maxStates ?? 2_000_000,
     schedules: options.schedules ?? defaults.schedules,
+    maxMemoryMiB: options.maxMemoryMiB ?? defaultMaxMemoryMiB(),
   };
   const result = search(world, strategy, limits);
   const minimize = options.minimize ?? (strategy === 'random' || strategy === 'pct');
@@ -75,27 +84,33 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
   const observations = result.violations.filter((v) => v.severity === 'observation');
   const expected = compiled.scenario.expect.violations;
   const expectedObservations = compiled.scenario.expect.observations;
-  const found = new Set(violations.map((v) => v.kind));
-  const seen = new Set(observations.map((v) => v.kind));
-  const missing = expected.filter((k) => !found.has(k));
-  const unexpected = [...found].filter((k) => !expected.includes(k as never));
-  const missingObs = expectedObservations.filter((k) => !seen.has(k));
-  const problems = [
-    missing.length
-      ? `expected but not found: ${missing.join(', ')}${result.stats.complete ? '' : ' (search incomplete)'}`
-      : '',
-    unexpected.length ? `found but not expected: ${unexpected.join(', ')}` : '',
-    missingObs.length ? `expected observation not seen: ${missingObs.join(', ')}` : '',
-  ].filter(Boolean);
+  const used: LimitsUsed = {
+    maxStates: limits.maxStates,
+    maxDepth: limits.maxDepth,
+    timeLimit: limits.timeLimit,
+    maxMemoryMiB: limits.maxMemoryMiB,
+  };
+  const judged = judgeScenario({
+    expected,
+    expectedObservations,
+    found: new Set(violations.map((v) => v.kind)),
+    seen: new Set(observations.map((v) => v.kind)),
+    stats: result.stats,
+    limits: used,
+    acceptSampling: defaults.acceptSampling,
+  });
   return {
     file,
     scenario: compiled.scenario.name ?? file,
-    ok: problems.length === 0,
+    ok: judged.verdict === 'ok',
+    verdict: judged.verdict,
     expected,
     expectedObservations,
     violations,
     observations,
-    mismatch: problems.length ? problems.join('; ') : null,
+    mismatch: judged.mismatch,
+    inconclusive: judged.inconclusive,
+    limits: used,
     skipped: null,
     strategy,
     stats: result.stats,
@@ -125,11 +140,14 @@ function skippedOutcome(file: string, compiled: CompiledScenario, world: Control
     file,
     scenario: compiled.scenario.name ?? file,
     ok: true,
+    verdict: 'skipped',
     expected: compiled.scenario.expect.violations,
     expectedObservations: compiled.scenario.expect.observations,
     violations: [],
     observations: [],
     mismatch: null,
+    inconclusive: null,
+    limits: {},
     skipped: why,
     strategy: 'none',
     stats: {

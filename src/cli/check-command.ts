@@ -1,6 +1,8 @@
 /**
- * `mirrorlab check <scenario|dir>...`: explore each scenario and compare with its `expect:`.
- * Exit 0 when every outcome matches, 1 when one does not, 2 for bad input.
+ * `mirrorlab check <scenario|dir>...`: explore each scenario and compare with its `expect:`;
+ * with `--driver`, which properties the driver keeps. Exit 0 when every outcome is as expected,
+ * 1 when one is not (or the driver breaks a property), 2 for bad input, 3 when nothing is
+ * wrong but something is inconclusive (verdict.ts).
  */
 import { basename } from 'node:path';
 import {
@@ -11,6 +13,16 @@ import {
   type Strategy,
 } from '../check/check-scenario.ts';
 import { writeTrace } from '../check/trace-file.ts';
+import {
+  coverage,
+  judgeProperties,
+  type PropertyJudgement,
+  passNote,
+  propertiesExitCode,
+  remedy,
+  type ScenarioVerdict,
+  scenariosExitCode,
+} from '../check/verdict.ts';
 import { type CriticalReordering, findCriticalReordering } from '../explorer/critical-reordering.ts';
 import type { FoundViolation } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
@@ -26,6 +38,8 @@ export interface CheckCommandOptions {
   maxDepth?: number;
   maxStates?: number;
   time?: number;
+  /** MiB; `--max-memory`. */
+  maxMemory?: number;
   seed?: number;
   schedules?: number;
   por?: boolean;
@@ -50,6 +64,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     maxDepth: o.maxDepth,
     maxStates: o.maxStates,
     timeLimit: o.time,
+    maxMemoryMiB: o.maxMemory,
     seed: o.seed,
     schedules: o.schedules,
     por: o.por,
@@ -63,6 +78,15 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
   for (const file of files) outcomes.push(await checkScenario(file, options));
   const saved = o.saveTrace ? saveTraces(outcomes, o) : new Map<string, string>();
 
+  if (driver) {
+    // For a user's driver the question is which properties it breaks, not the scenarios' expect:.
+    const properties = judgeProperties(DRIVER_PROPERTIES, outcomes);
+    const code = propertiesExitCode(properties);
+    if (o.json) out(JSON.stringify(driverJson(outcomes, properties, driver.name, code, saved), null, 2));
+    else out(driverReport(outcomes, properties, driver.name, code));
+    return code;
+  }
+  const code = scenariosExitCode(outcomes.map((c) => c.verdict));
   if (o.json) {
     out(
       JSON.stringify(
@@ -71,15 +95,25 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
         2,
       ),
     );
-  } else if (driver) {
-    out(driverReport(outcomes, driver.name));
-    // For a user's driver the question is which properties it breaks, not the scenarios' expect:.
-    return outcomes.some((c) => c.violations.length > 0) ? 1 : 0;
   } else {
     for (const c of outcomes) out(describeOutcome(c, saved, o.ladder ?? false));
     out(summaryTable(outcomes));
   }
-  return outcomes.every((c) => c.ok) ? 0 : 1;
+  return code;
+}
+
+/** Every property a driver can break (the observations and scenario expectations are not driver properties). */
+const DRIVER_PROPERTIES = PROPERTY_KINDS.filter((k) => !['stale-data', 'unbounded-retry', 'expectation'].includes(k));
+
+/** `--driver --json`: the per-property summary, the exit code, and each scenario as plain `--json` gives it. */
+function driverJson(
+  outcomes: CheckOutcome[],
+  properties: PropertyJudgement[],
+  driver: string,
+  exitCode: number,
+  saved: Map<string, string>,
+) {
+  return { driver, exitCode, properties, scenarios: outcomes.map((c) => toJson(c, saved)) };
 }
 
 function toJson(c: CheckOutcome, saved: Map<string, string>) {
@@ -87,8 +121,11 @@ function toJson(c: CheckOutcome, saved: Map<string, string>) {
     scenario: c.scenario,
     file: c.file,
     ok: c.ok,
+    verdict: c.verdict,
     expected: c.expected,
     mismatch: c.mismatch,
+    inconclusive: c.inconclusive,
+    skipped: c.skipped,
     violations: c.violations.map((v) => ({
       kind: v.kind,
       message: v.message,
@@ -150,9 +187,18 @@ function saveTraces(outcomes: CheckOutcome[], o: CheckCommandOptions): Map<strin
   return saved;
 }
 
+const HEADLINE: Record<ScenarioVerdict, string> = {
+  ok: 'PASS',
+  mismatch: 'FAIL',
+  inconclusive: 'INCONCLUSIVE',
+  skipped: 'SKIPPED',
+};
+
 function describeOutcome(c: CheckOutcome, saved: Map<string, string>, ladder: boolean): string {
-  const lines = [`${c.ok ? 'PASS' : 'FAIL'}  ${c.scenario}  (${c.file})`];
-  if (c.mismatch) lines.push(`      ${c.mismatch}`);
+  const lines = [`${HEADLINE[c.verdict]}  ${c.scenario}  (${c.file})`];
+  for (const why of [c.mismatch, c.inconclusive, c.skipped]) if (why) lines.push(`      ${why}`);
+  const note = c.verdict === 'ok' ? passNote(c.expected, c.stats, c.limits) : null;
+  if (note) lines.push(`      ${note}`);
   for (const v of [...c.violations, ...c.observations]) {
     const tag = v.severity === 'observation' ? 'observed' : 'violation';
     lines.push(`      ${tag} ${v.kind} ${lengthText(v)}: ${v.message}`);
@@ -176,18 +222,19 @@ function indent(text: string, n: number): string {
 
 export function summaryTable(outcomes: CheckOutcome[]): string {
   const rows = outcomes.map((c) => [
-    c.skipped ? 'skipped' : !c.ok ? 'MISMATCH' : c.stats.complete || c.violations.length ? 'ok' : 'ok, partial',
+    c.verdict === 'mismatch' ? 'MISMATCH' : c.verdict,
     c.scenario,
     c.expected.join(',') || 'pass',
     c.violations.map((v) => v.kind).join(',') || 'none',
     String(c.stats.states),
-    c.stats.complete ? 'yes' : 'no',
+    c.stats.complete ? 'yes' : `no (${c.stats.stoppedBy ?? 'skipped'})`,
     `${c.stats.elapsedMs}`,
   ]);
   const head = ['verdict', 'scenario', 'expected', 'found', 'states', 'complete', 'ms'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((x, i) => x.padEnd(widths[i])).join('  ');
-  const passed = outcomes.filter((c) => c.ok).length;
+  const passed = outcomes.filter((c) => c.verdict === 'ok').length;
+  const open = outcomes.filter((c) => c.verdict === 'inconclusive').length;
   return [
     '',
     fmt(head),
@@ -195,27 +242,49 @@ export function summaryTable(outcomes: CheckOutcome[]): string {
     ...rows.map(fmt),
     '',
     `${passed} of ${outcomes.length} scenarios match their expect:`,
-    ...(outcomes.some((c) => c.ok && !c.skipped && !c.stats.complete && c.violations.length === 0)
-      ? ["'ok, partial': nothing found, but the search stopped at a limit (raise --max-states or --time)"]
+    ...(open
+      ? [
+          `${open} inconclusive: nothing contradicts their expect:, but their search was cut short or sampled, which shows no absence (exit 3)`,
+        ]
       : []),
   ].join('\n');
 }
 
-/** For `--driver`: which properties the user's driver keeps and which it breaks, per scenario. */
-function driverReport(outcomes: CheckOutcome[], driver: string): string {
+/** `a, b, c and 4 more`. */
+function names(list: string[]): string {
+  return list.length <= 3 ? list.join(', ') : `${list.slice(0, 3).join(', ')} and ${list.length - 3} more`;
+}
+
+/** The closing line of `--driver`, by exit code. */
+const DRIVER_VERDICT: Record<number, string> = {
+  0: 'Verdict: the driver keeps every property in every scenario it fits (exit 0).',
+  1: 'Verdict: the driver BREAKS a property (exit 1).',
+  3: 'Verdict: inconclusive: nothing broken, but some searches were cut short, so not every property is shown kept (exit 3).',
+};
+
+/** For `--driver`: which properties the user's driver keeps, breaks, or was not shown to keep. */
+function driverReport(outcomes: CheckOutcome[], properties: PropertyJudgement[], driver: string, code: number): string {
   const ran = outcomes.filter((c) => !c.skipped);
   const lines = [`Driver ${driver} on ${ran.length} scenario(s):`, ''];
   for (const c of outcomes) if (c.skipped) lines.push(`  skipped ${c.scenario}: ${c.skipped}`);
-  if (ran.length < outcomes.length) lines.push('');
-  const broken = new Map<string, { scenario: string; c: CheckOutcome; v: CheckOutcome['violations'][number] }>();
-  for (const c of outcomes)
-    for (const v of c.violations) if (!broken.has(v.kind)) broken.set(v.kind, { scenario: c.scenario, c, v });
-  // Every property a driver can break (the observations and scenario expectations are not driver properties).
-  const checked = PROPERTY_KINDS.filter((k) => !['stale-data', 'unbounded-retry', 'expectation'].includes(k));
-  for (const k of checked)
-    lines.push(
-      `  ${broken.has(k) ? 'BREAKS' : 'keeps '}  ${k}${broken.has(k) ? `  (in ${broken.get(k)!.scenario})` : ''}`,
-    );
+  const cutShort = ran.filter((c) => !c.stats.complete);
+  for (const c of cutShort) lines.push(`  cut short ${c.scenario}: ${coverage(c.stats, c.limits)}; ${remedy(c.stats)}`);
+  if (ran.length < outcomes.length || cutShort.length) lines.push('');
+  const width = Math.max(...properties.map((p) => p.verdict.length));
+  for (const p of properties) {
+    const where =
+      p.verdict === 'BREAKS'
+        ? `  (in ${p.scenarios.join(', ')})`
+        : p.verdict === 'inconclusive'
+          ? p.scenarios.length
+            ? `  (not violated; cut short in ${names(p.scenarios)})`
+            : '  (no scenario fits the driver)'
+          : '';
+    lines.push(`  ${p.verdict.padEnd(width)}  ${p.property}${where}`);
+  }
+  lines.push('', DRIVER_VERDICT[code]);
+  const broken = new Map<string, { c: CheckOutcome; v: CheckOutcome['violations'][number] }>();
+  for (const c of outcomes) for (const v of c.violations) if (!broken.has(v.kind)) broken.set(v.kind, { c, v });
   for (const [k, { c, v }] of broken) {
     lines.push('', `${k} in ${c.scenario}: ${v.message}`);
     if (v.trace.length) lines.push(indent(renderLadder(c.world, v.trace), 2));

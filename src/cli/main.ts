@@ -1,7 +1,7 @@
 /**
  * The `mirrorlab` command line. Every command returns its exit code: 0 = as expected,
  * 1 = a check or replay did not match, 2 = bad input (the message names the file, the place
- * and the fix).
+ * and the fix), 3 = (check) nothing wrong, but something inconclusive.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { conformanceCommand } from '../conformance/conformance-command.ts';
@@ -19,6 +19,23 @@ function int(name: string) {
     return n;
   };
 }
+
+function mebibytes(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError(`--max-memory takes MiB, a whole number > 0 (got '${v}')`);
+  return n;
+}
+
+const CHECK_EXIT_CODES = `
+Verdicts and exit codes (docs/driver-protocol.md):
+  A violation found is real however the search ended; the absence of one is shown only by a
+  complete search. What a search cut short (--max-states, --max-depth, --time, --max-memory) or
+  a random/pct run did not find is "inconclusive", never a pass.
+  0  every outcome as expected (with --driver: every property kept)
+  1  a scenario's outcome differs from its expect: (with --driver: a property BREAKS)
+  2  bad input (the message names the file, the place and the fix)
+  3  nothing violated or mismatched, but something inconclusive`;
 
 function seconds(v: string): number {
   const n = Number(v);
@@ -62,6 +79,11 @@ export async function main(
     .option('--max-depth <n>', 'deepest schedule to explore', int('--max-depth'))
     .option('--max-states <n>', 'stop after this many states', int('--max-states'))
     .option('--time <s>', 'stop after this many seconds', seconds)
+    .option(
+      '--max-memory <MiB>',
+      "stop (inconclusive) once the process uses this much memory (default: 3/4 of the smaller of V8's heap limit and half the RAM)",
+      mebibytes,
+    )
     .option('--seed <n>', 'seed for random and pct', int('--seed'))
     .option('--schedules <n>', 'schedules for random and pct', int('--schedules'))
     .option('--por', 'partial-order reduction (sleep sets) for bfs and dfs: same verdicts, fewer transitions')
@@ -83,7 +105,8 @@ export async function main(
       ...all,
       v,
     ])
-    .option('--json', 'machine-readable output')
+    .option('--json', 'machine-readable output (with --driver: an object with the per-property summary)')
+    .addHelpText('after', CHECK_EXIT_CODES)
     .action(async (files: string[], o) => {
       code = await checkCommand(files.length ? files : ['scenarios/seeds'], o, out);
     });

@@ -24,10 +24,11 @@
 import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
 import { DeferredVisits } from './deferred-visits.ts';
 import { zobrist1, zobrist2 } from './fingerprint.ts';
+import { MemoryBudget } from './memory-budget.ts';
 import { MonitorPlan } from './monitor-plan.ts';
 import { Dependence, SleepArena } from './por.ts';
 import { Frontier, Nodes } from './search-structures.ts';
-import type { SearchOptions, SearchResult } from './search-types.ts';
+import type { SearchLimit, SearchOptions, SearchResult } from './search-types.ts';
 import { QUIET, StepTable } from './step-table.ts';
 import { ViolationLog } from './violation-log.ts';
 import { omissionProbability, VisitedSet } from './visited-set.ts';
@@ -78,10 +79,13 @@ export function exhaustiveSearch(
   const maxDepth = opts.maxDepth ?? Number.POSITIVE_INFINITY;
   const maxStates = opts.maxStates ?? Number.POSITIVE_INFINITY;
   const deadline = opts.timeLimit ? t0 + opts.timeLimit * 1000 : Number.POSITIVE_INFINITY;
+  const memory = new MemoryBudget(opts.maxMemoryMiB);
   const startXstate = world.xstateSteps;
   let transitions = 0;
   let cutByDepth = false;
   let stopped = false;
+  /** The limit that ended the loop early, if one did. */
+  let limit: SearchLimit | null = null;
   let maxDepthReached = 0;
 
   // Fingerprints are Zobrist sums (fingerprint.ts) over the local ids, or, with POR, over their
@@ -373,10 +377,22 @@ export function exhaustiveSearch(
         }
       }
       deferred?.afterExpansion(expanded);
-      if (stopped || statesSoFar() >= maxStates) break;
+      if (stopped) break;
+      if (statesSoFar() >= maxStates) {
+        limit = 'max-states';
+        break;
+      }
       if ((++expanded & 1023) === 0) {
         const now = performance.now();
-        if (now > deadline) break;
+        if (now > deadline) {
+          limit = 'time';
+          break;
+        }
+        // Memory is dearer to read than the clock (about 10 µs): every 4096 expansions.
+        if ((expanded & 4095) === 0) {
+          limit = memory.exceeded();
+          if (limit !== null) break;
+        }
         if ((expanded & 65535) === 0) opts.onProgress?.(statesSoFar(), now - t0);
       }
     }
@@ -389,6 +405,14 @@ export function exhaustiveSearch(
   const states = statesSoFar();
   log.finish();
   const elapsedMs = performance.now() - t0;
+  const complete = !frontierLeft && !cutByDepth && !stopped;
+  const stoppedBy = complete
+    ? undefined
+    : stopped
+      ? 'first-violation'
+      : frontierLeft
+        ? (limit ?? 'max-states')
+        : 'max-depth';
   return {
     strategy: por ? `${order}+por` : order,
     violations: log.found,
@@ -397,7 +421,8 @@ export function exhaustiveSearch(
       transitions,
       schedules: 0,
       elapsedMs: Math.round(elapsedMs),
-      complete: !frontierLeft && !cutByDepth && !stopped,
+      complete,
+      stoppedBy,
       statesPerSecond: Math.round(states / Math.max(elapsedMs / 1000, 1e-6)),
       maxDepthReached,
       threads: deferred?.threads ?? 1,

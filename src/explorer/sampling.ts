@@ -7,8 +7,9 @@
  */
 import type { ControlledWorld, SemanticStep, Step } from '../runtime/controlled-world.ts';
 import { fingerprint } from './fingerprint.ts';
+import { MemoryBudget } from './memory-budget.ts';
 import { Random } from './random.ts';
-import type { SearchOptions, SearchResult } from './search-types.ts';
+import type { SearchLimit, SearchOptions, SearchResult } from './search-types.ts';
 import { ViolationLog } from './violation-log.ts';
 import { VisitedSet } from './visited-set.ts';
 
@@ -53,14 +54,20 @@ export function samplingSearch(world: ControlledWorld, strategy: 'random' | 'pct
   const schedules = opts.schedules ?? 100;
   const maxDepth = opts.maxDepth ?? 10_000;
   const deadline = opts.timeLimit ? t0 + opts.timeLimit * 1000 : Number.POSITIVE_INFINITY;
+  const memory = new MemoryBudget(opts.maxMemoryMiB);
   const startXstate = world.xstateSteps;
   let transitions = 0;
+  /** Sampling never covers the space: it ends with its schedules run, or earlier at a limit. */
+  let stoppedBy: SearchLimit = 'schedules';
   let ran = 0;
   let maxDepthReached = 0;
   let expectedSteps = Math.min(maxDepth, 100);
 
   outer: for (; ran < schedules; ran++) {
-    if (performance.now() > deadline) break;
+    if (performance.now() > deadline) {
+      stoppedBy = 'time';
+      break;
+    }
     const chooser =
       strategy === 'random'
         ? randomChooser(rng)
@@ -70,17 +77,31 @@ export function samplingSearch(world: ControlledWorld, strategy: 'random' | 'pct
     for (let depth = 0; depth < maxDepth; depth++) {
       const steps = world.enabled(state);
       if (steps.length === 0) {
-        if (log.terminal(state, () => trace.slice()) && opts.stopOnFirst) break outer;
+        if (log.terminal(state, () => trace.slice()) && opts.stopOnFirst) {
+          stoppedBy = 'first-violation';
+          break outer;
+        }
         break;
       }
       const step = chooser.choose(steps, depth + 1);
       const { state: next, record } = world.apply(state, step);
       transitions++;
       trace.push(world.semantic(record));
-      if (log.step(record, state, next, () => trace.slice()) && opts.stopOnFirst) break outer;
+      if (log.step(record, state, next, () => trace.slice()) && opts.stopOnFirst) {
+        stoppedBy = 'first-violation';
+        break outer;
+      }
       fingerprint(next, fp);
       seen.add(fp[0], fp[1]);
       state = next;
+      // A schedule may run 10^4 steps: look at the clock and the memory now and then within it.
+      if ((transitions & 4095) === 0) {
+        const cut = performance.now() > deadline ? 'time' : memory.exceeded();
+        if (cut) {
+          stoppedBy = cut;
+          break outer;
+        }
+      }
     }
     maxDepthReached = Math.max(maxDepthReached, trace.length);
     expectedSteps = Math.max(expectedSteps, trace.length);
@@ -96,6 +117,7 @@ export function samplingSearch(world: ControlledWorld, strategy: 'random' | 'pct
       schedules: ran,
       elapsedMs: Math.round(elapsedMs),
       complete: false,
+      stoppedBy,
       statesPerSecond: Math.round(seen.size / Math.max(elapsedMs / 1000, 1e-6)),
       maxDepthReached,
       xstateSteps: world.xstateSteps - startXstate,

@@ -7,6 +7,8 @@ export interface SearchLimits {
   maxStates?: number;
   /** Seconds. */
   timeLimit?: number;
+  /** Stop with a partial result once the process uses this many MiB (memory-budget.ts has the default). */
+  maxMemoryMiB?: number;
   /** For sampling strategies: how many schedules. */
   schedules?: number;
   seed?: number;
@@ -26,6 +28,13 @@ export interface SearchLimits {
   pipelineFrom?: number;
 }
 
+/**
+ * What cut a search short: a limit (`--max-states`, `--max-depth`, `--time`, `--max-memory`),
+ * V8's heap limit (memory-budget.ts), the end of a sampling run's schedules (sampling never
+ * covers the whole space), or `stopOnFirst`.
+ */
+export type SearchLimit = 'max-states' | 'max-depth' | 'time' | 'memory' | 'heap' | 'schedules' | 'first-violation';
+
 export interface FoundViolation extends Violation {
   /** Number of steps in the counterexample. */
   steps: number;
@@ -37,8 +46,10 @@ export interface SearchStats {
   transitions: number;
   schedules: number;
   elapsedMs: number;
-  /** True when the whole reachable space (within maxDepth) was explored. */
+  /** True when the whole reachable space was explored (a state left unexpanded at maxDepth makes it false). */
   complete: boolean;
+  /** Why the search is not complete; absent when it is. */
+  stoppedBy?: SearchLimit;
   statesPerSecond: number;
   maxDepthReached: number;
   /** 2 when the visited set moved to a second thread (visited-pipeline.ts), else 1. */

@@ -122,6 +122,8 @@ export const scenarioSchema = z
         maxDepth: z.number().int().positive().optional(),
         maxStates: z.number().int().positive().optional(),
         schedules: z.number().int().positive().optional(),
+        /** A random or pct run that finds nothing counts as a pass here (src/check/verdict.ts). */
+        acceptSampling: z.boolean().optional(),
       })
       .strict()
       .default({}),

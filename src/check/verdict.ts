@@ -1,0 +1,172 @@
+/**
+ * Verdicts and exit codes, for a scenario against its `expect:` and for a driver's properties
+ * over a battery (docs/driver-protocol.md, "Verdicts and exit codes"). The rule: a violation
+ * found is real however the search ended, but the absence of one is shown only by a complete
+ * search. What a search cut short (or a sampling run) did not find is `inconclusive`, never a pass.
+ */
+import type { SearchLimit, SearchStats } from '../explorer/search-types.ts';
+
+export type ScenarioVerdict = 'ok' | 'mismatch' | 'inconclusive' | 'skipped';
+export type PropertyVerdict = 'keeps' | 'BREAKS' | 'inconclusive';
+
+/** 0 every outcome as expected, 1 a mismatch or a broken property, 2 bad input, 3 something inconclusive. */
+export const EXIT = { ok: 0, mismatch: 1, badInput: 2, inconclusive: 3 } as const;
+
+/** The limits a search ran under, to say which one cut it short. */
+export interface LimitsUsed {
+  maxStates?: number;
+  maxDepth?: number;
+  timeLimit?: number;
+  maxMemoryMiB?: number;
+}
+
+/** What a search covered, in words: `120 states, stopped at --max-states 100`, `400 schedules sampled`. */
+export function coverage(stats: SearchStats, limits: LimitsUsed = {}): string {
+  if (stats.complete) return `${stats.states} states, every one explored`;
+  const by = stats.stoppedBy ?? 'max-states';
+  if (by === 'schedules') return `${stats.schedules} schedules sampled (${stats.states} states)`;
+  const covered = stats.schedules > 0 ? `${stats.schedules} schedules sampled` : `${stats.states} states`;
+  return `${covered}, stopped at ${limitText(by, limits)}`;
+}
+
+function limitText(by: SearchLimit, l: LimitsUsed): string {
+  const value = (v: number | undefined) => (v === undefined ? '' : ` ${v}`);
+  switch (by) {
+    case 'max-states':
+      return `--max-states${value(l.maxStates)}`;
+    case 'max-depth':
+      return `--max-depth${value(l.maxDepth)}`;
+    case 'time':
+      return `--time${value(l.timeLimit)}`;
+    case 'memory':
+      return `--max-memory${value(l.maxMemoryMiB)} (MiB)`;
+    case 'heap':
+      return "V8's heap limit";
+    case 'first-violation':
+      return 'the first violation';
+    case 'schedules':
+      return 'the last schedule';
+  }
+}
+
+/** How to get a conclusive answer after this limit. */
+export function remedy(stats: SearchStats): string {
+  switch (stats.stoppedBy) {
+    case 'schedules':
+      return 'sampling never proves absence: use --strategy bfs, or set check.acceptSampling in the scenario';
+    case 'max-depth':
+      return 'raise --max-depth';
+    case 'time':
+      return 'raise --time';
+    case 'memory':
+      return 'raise --max-memory, or shrink the scenario';
+    case 'heap':
+      return 'raise the heap limit (NODE_OPTIONS=--max-old-space-size=<MiB>), or shrink the scenario';
+    default:
+      return 'raise --max-states';
+  }
+}
+
+export interface ScenarioFindings {
+  expected: readonly string[];
+  expectedObservations: readonly string[];
+  /** Kinds of the violations found. */
+  found: ReadonlySet<string>;
+  /** Kinds of the observations seen. */
+  seen: ReadonlySet<string>;
+  stats: SearchStats;
+  limits?: LimitsUsed;
+  /** The scenario accepts a clean sampling run as a pass (`check.acceptSampling`). */
+  acceptSampling?: boolean;
+}
+
+export interface ScenarioJudgement {
+  verdict: Exclude<ScenarioVerdict, 'skipped'>;
+  /** Why the outcome differs from `expect:`, in words. */
+  mismatch: string | null;
+  /** What stayed unproven and where the search stopped, in words. */
+  inconclusive: string | null;
+}
+
+/**
+ * A scenario against its `expect:`. An unexpected violation is a mismatch wherever it was found;
+ * every expected one found and nothing else is a match even if the search stopped early (found
+ * violations are real); anything still missing, or a clean result, needs the whole space.
+ */
+export function judgeScenario(f: ScenarioFindings): ScenarioJudgement {
+  const missing = f.expected.filter((k) => !f.found.has(k));
+  const unexpected = [...f.found].filter((k) => !f.expected.includes(k));
+  const missingObs = f.expectedObservations.filter((k) => !f.seen.has(k));
+  const exhaustive = f.stats.complete || (f.acceptSampling === true && f.stats.stoppedBy === 'schedules');
+  const unproven = f.expected.length === 0 ? !exhaustive : missing.length > 0 && !exhaustive;
+  const problems = [
+    unexpected.length ? `found but not expected: ${unexpected.join(', ')}` : '',
+    exhaustive && missing.length ? `expected but not found: ${missing.join(', ')}` : '',
+    exhaustive && missingObs.length ? `expected observation not seen: ${missingObs.join(', ')}` : '',
+  ].filter(Boolean);
+  if (problems.length) return { verdict: 'mismatch', mismatch: problems.join('; '), inconclusive: null };
+  if (!unproven && missingObs.length === 0) return { verdict: 'ok', mismatch: null, inconclusive: null };
+  const open = missing.length
+    ? `expected but not found yet (${missing.join(', ')})`
+    : missingObs.length
+      ? `expected observation not seen yet (${missingObs.join(', ')})`
+      : 'nothing violated';
+  return {
+    verdict: 'inconclusive',
+    mismatch: null,
+    inconclusive: `${open} in ${coverage(f.stats, f.limits)}; ${remedy(f.stats)}`,
+  };
+}
+
+/** Why an `ok` from a search that did not cover the space is still a pass; null for a complete one. */
+export function passNote(expected: readonly string[], stats: SearchStats, limits: LimitsUsed = {}): string | null {
+  if (stats.complete) return null;
+  return expected.length
+    ? `every expected violation found (real, though the search stopped: ${coverage(stats, limits)})`
+    : `nothing violated in ${coverage(stats, limits)}: enough for this scenario (check.acceptSampling)`;
+}
+
+/** The exit code of a run of scenarios: any mismatch 1, else anything inconclusive 3, else 0. */
+export function scenariosExitCode(verdicts: readonly ScenarioVerdict[]): number {
+  if (verdicts.includes('mismatch')) return EXIT.mismatch;
+  if (verdicts.includes('inconclusive')) return EXIT.inconclusive;
+  return EXIT.ok;
+}
+
+/** What the property summary needs of one scenario run with the driver under test. */
+export interface DriverRun {
+  scenario: string;
+  skipped: string | null;
+  violations: readonly { kind: string }[];
+  stats: SearchStats;
+}
+
+export interface PropertyJudgement {
+  property: string;
+  verdict: PropertyVerdict;
+  /** BREAKS: where it broke; inconclusive: the runs cut short; keeps: every run (all complete). */
+  scenarios: string[];
+}
+
+/**
+ * Per property over the battery: BREAKS where any run found it broken (a found violation is
+ * real); keeps only when every run that fits the driver covered its whole space (and one ran);
+ * inconclusive otherwise.
+ */
+export function judgeProperties(properties: readonly string[], runs: readonly DriverRun[]): PropertyJudgement[] {
+  const ran = runs.filter((r) => !r.skipped);
+  const cutShort = ran.filter((r) => !r.stats.complete).map((r) => r.scenario);
+  return properties.map((property) => {
+    const broken = ran.filter((r) => r.violations.some((v) => v.kind === property)).map((r) => r.scenario);
+    if (broken.length) return { property, verdict: 'BREAKS', scenarios: broken };
+    if (ran.length === 0 || cutShort.length) return { property, verdict: 'inconclusive', scenarios: cutShort };
+    return { property, verdict: 'keeps', scenarios: ran.map((r) => r.scenario) };
+  });
+}
+
+/** The exit code of a driver check: a property broken 1, else one inconclusive 3, else 0. */
+export function propertiesExitCode(judged: readonly PropertyJudgement[]): number {
+  if (judged.some((p) => p.verdict === 'BREAKS')) return EXIT.mismatch;
+  if (judged.some((p) => p.verdict === 'inconclusive')) return EXIT.inconclusive;
+  return EXIT.ok;
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type DriverRun,
+  EXIT,
+  judgeProperties,
+  judgeScenario,
+  propertiesExitCode,
+  type ScenarioFindings,
+  scenariosExitCode,
+} from '../../src/check/verdict.ts';
+import type { SearchStats } from '../../src/explorer/search-types.ts';
+
+const complete: SearchStats = {
+  states: 500,
+  transitions: 900,
+  schedules: 0,
+  elapsedMs: 1,
+  complete: true,
+  statesPerSecond: 1,
+  maxDepthReached: 30,
+  xstateSteps: 10,
+};
+const cutShort: SearchStats = { ...complete, states: 100, complete: false, stoppedBy: 'max-states' };
+const sampled: SearchStats = { ...complete, schedules: 40, complete: false, stoppedBy: 'schedules' };
+
+function judge(over: Partial<Omit<ScenarioFindings, 'found' | 'seen'>> & { found?: string[]; seen?: string[] }) {
+  return judgeScenario({
+    expected: [],
+    expectedObservations: [],
+    stats: complete,
+    limits: { maxStates: 100 },
+    ...over,
+    found: new Set(over.found ?? []),
+    seen: new Set(over.seen ?? []),
+  });
+}
+
+describe('judgeScenario', () => {
+  it('should pass a clean scenario only when its search was complete', () => {
+    expect(judge({}).verdict).toBe('ok');
+    const cut = judge({ stats: cutShort });
+    expect(cut.verdict).toBe('inconclusive');
+    expect(cut.inconclusive).toBe('nothing violated in 100 states, stopped at --max-states 100; raise --max-states');
+  });
+
+  it('should take a planted bug found early as a match: a found violation is real', () => {
+    const r = judge({ expected: ['stale-spte'], found: ['stale-spte'], stats: cutShort });
+    expect(r).toEqual({ verdict: 'ok', mismatch: null, inconclusive: null });
+  });
+
+  it('should keep an expected violation not found yet open until the search is complete', () => {
+    const cut = judge({ expected: ['stale-spte', 'use-after-free'], found: ['stale-spte'], stats: cutShort });
+    expect(cut.verdict).toBe('inconclusive');
+    expect(cut.inconclusive).toMatch(/^expected but not found yet \(use-after-free\) in 100 states/);
+    const done = judge({ expected: ['stale-spte', 'use-after-free'], found: ['stale-spte'] });
+    expect(done).toMatchObject({ verdict: 'mismatch', mismatch: 'expected but not found: use-after-free' });
+  });
+
+  it('should call an unexpected violation a mismatch however the search ended', () => {
+    expect(judge({ found: ['deadlock'], stats: cutShort }).mismatch).toBe('found but not expected: deadlock');
+    expect(judge({ expected: ['stale-spte'], found: ['deadlock'], stats: sampled }).verdict).toBe('mismatch');
+  });
+
+  it('should wait for an expected observation like for an expected violation', () => {
+    expect(judge({ expectedObservations: ['stale-data'], stats: cutShort }).inconclusive).toMatch(
+      /^expected observation not seen yet \(stale-data\)/,
+    );
+    expect(judge({ expectedObservations: ['stale-data'] }).verdict).toBe('mismatch');
+    const seen = { expectedObservations: ['stale-data'], seen: ['stale-data'], stats: cutShort };
+    expect(judge({ ...seen, expected: ['stale-spte'], found: ['stale-spte'] }).verdict).toBe('ok');
+    // Seen, but a clean scenario still needs the whole space to show that nothing breaks.
+    expect(judge(seen).verdict).toBe('inconclusive');
+  });
+
+  it('should not pass a clean sampling run unless the scenario accepts sampling', () => {
+    const r = judge({ stats: sampled });
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.inconclusive).toMatch(/in 40 schedules sampled \(500 states\); sampling never proves absence/);
+    expect(judge({ stats: sampled, acceptSampling: true }).verdict).toBe('ok');
+    // Accepting sampling is no licence to stop early for another reason.
+    expect(judge({ stats: { ...sampled, stoppedBy: 'time' }, acceptSampling: true }).verdict).toBe('inconclusive');
+  });
+
+  it('should give exit 1 for any mismatch, else 3 for anything inconclusive, else 0', () => {
+    expect(scenariosExitCode(['ok', 'skipped'])).toBe(EXIT.ok);
+    expect(scenariosExitCode(['ok', 'inconclusive'])).toBe(3);
+    expect(scenariosExitCode(['inconclusive', 'mismatch'])).toBe(1);
+  });
+});
+
+describe('judgeProperties', () => {
+  const run = (
+    scenario: string,
+    stats: SearchStats,
+    kinds: string[] = [],
+    skipped: string | null = null,
+  ): DriverRun => ({
+    scenario,
+    skipped,
+    violations: kinds.map((kind) => ({ kind })),
+    stats,
+  });
+
+  it('should say keeps only when every run that fits the driver was complete', () => {
+    const judged = judgeProperties(
+      ['stale-spte', 'deadlock'],
+      [run('a', complete), run('b', complete), run('c', cutShort, [], 'the driver takes no drv.submit')],
+    );
+    expect(judged).toEqual([
+      { property: 'stale-spte', verdict: 'keeps', scenarios: ['a', 'b'] },
+      { property: 'deadlock', verdict: 'keeps', scenarios: ['a', 'b'] },
+    ]);
+    expect(propertiesExitCode(judged)).toBe(0);
+  });
+
+  it('should list where a property broke and which runs left the others open', () => {
+    const judged = judgeProperties(
+      ['stale-spte', 'deadlock'],
+      [run('a', complete, ['stale-spte']), run('b', cutShort, ['stale-spte']), run('c', cutShort)],
+    );
+    expect(judged).toEqual([
+      { property: 'stale-spte', verdict: 'BREAKS', scenarios: ['a', 'b'] },
+      { property: 'deadlock', verdict: 'inconclusive', scenarios: ['b', 'c'] },
+    ]);
+    expect(propertiesExitCode(judged)).toBe(1);
+    expect(propertiesExitCode(judged.slice(1))).toBe(3);
+  });
+
+  it('should not say keeps when no scenario fits the driver', () => {
+    const [p] = judgeProperties(['deadlock'], [run('a', complete, [], 'the driver takes no drv.submit')]);
+    expect(p).toEqual({ property: 'deadlock', verdict: 'inconclusive', scenarios: [] });
+  });
+});
