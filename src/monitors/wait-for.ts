@@ -38,7 +38,14 @@ function inFlight(world: ControlledWorld, state: WorldState, actor: number): { t
 }
 
 /** A wait an interrupt or a timer can end (fence waits with `intr` or a finite timeout, killable locks). */
-function endsAlone(w: { intr?: boolean; killable?: boolean; interruptible?: boolean; timeout?: unknown }): boolean {
+interface Interruptible {
+  intr?: boolean;
+  killable?: boolean;
+  interruptible?: boolean;
+  timeout?: unknown;
+}
+
+function endsAlone(w: Interruptible): boolean {
   return !!(w.intr || w.killable || w.interruptible) || (w.timeout !== undefined && w.timeout !== 'forever');
 }
 
@@ -47,7 +54,7 @@ export function waitEdges(world: ControlledWorld, state: WorldState): WaitEdge[]
   const edges: WaitEdge[] = [];
   for (const i of t.locks) {
     const id = world.actors[i].id;
-    const c = ctxOf<{ holders: { tid: string }[]; waiters: { tid: string }[] }>(world, state, i);
+    const c = ctxOf<{ holders: { tid: string }[]; waiters: ({ tid: string } & Interruptible)[] }>(world, state, i);
     if (!c.waiters?.length) continue;
     const releasing = new Set(
       inFlight(world, state, i)
