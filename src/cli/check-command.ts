@@ -38,6 +38,8 @@ export interface CheckCommandOptions {
   param?: string[];
   /** `--no-minimize` sets this false: keep random and pct counterexamples as found. */
   minimize?: boolean;
+  /** `--check-monitors`: the monitor plan's checking mode (explorer/monitor-audit.ts). */
+  checkMonitors?: boolean;
 }
 
 export async function checkCommand(args: string[], o: CheckCommandOptions, out: (s: string) => void): Promise<number> {
@@ -58,6 +60,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     driver,
     params: parseParamArgs(o.param),
     minimize: o.minimize === false ? false : undefined,
+    checkMonitors: o.checkMonitors,
   };
   const outcomes: CheckOutcome[] = [];
   for (const file of files) outcomes.push(await checkScenario(file, options));

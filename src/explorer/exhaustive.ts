@@ -24,7 +24,7 @@
 import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
 import { DeferredVisits } from './deferred-visits.ts';
 import { zobrist1, zobrist2 } from './fingerprint.ts';
-import { MonitorPlan } from './monitor-plan.ts';
+import { finishAudit, MonitorPlan } from './monitor-plan.ts';
 import { Dependence, SleepArena } from './por.ts';
 import { Frontier, Nodes } from './search-structures.ts';
 import type { SearchOptions, SearchResult } from './search-types.ts';
@@ -62,7 +62,7 @@ export function exhaustiveSearch(
 ): SearchResult {
   const t0 = performance.now();
   const log = new ViolationLog(opts.monitors, { world });
-  const plan = new MonitorPlan(world, opts.monitors, log);
+  const plan = new MonitorPlan(world, opts.monitors, log, opts.checkMonitors === true);
   const dep = new Dependence(world, plan);
   const por = opts.por === true;
   // Start small and double at half load: a table sized for `maxStates` up front (often 10^8, a
@@ -387,6 +387,7 @@ export function exhaustiveSearch(
   }
   const frontierLeft = !frontier.empty;
   const states = statesSoFar();
+  finishAudit(plan, log);
   log.finish();
   const elapsedMs = performance.now() - t0;
   return {
@@ -404,6 +405,7 @@ export function exhaustiveSearch(
       xstateSteps: world.xstateSteps - startXstate,
       visitedBytes: deferred?.bytes ?? visited.bytes,
       omissionProbability: omissionProbability(states),
+      ...(plan.audit ? { monitorChecks: plan.audit.summary } : {}),
     },
   };
 }

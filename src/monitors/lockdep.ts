@@ -60,6 +60,10 @@ export class LockdepMonitor implements Monitor {
     return [...t.locks, ...t.subs, ...t.devices];
   }
 
+  fresh(): LockdepMonitor {
+    return new LockdepMonitor();
+  }
+
   reset(): void {
     this.edges = new Map(
       PRIMED.map(([from, to]) => [`${from}→${to}`, { from, to, tid: 'boot', witness: 'primed at boot' }]),

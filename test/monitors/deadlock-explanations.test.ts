@@ -28,7 +28,9 @@ describe('a callback that removes its own subscription', () => {
   it('should report the recursive notifier map as a potential deadlock', async () => {
     const c = await checkScenario('scenarios/seeds/fault-vs-unmap.yaml', { driver: await removeInCallback() });
     const p = c.violations.find((v) => v.kind === 'potential-deadlock')!;
-    expect(p.message).toMatch(/^recursive mmu_notifier_map: thread:cpu calls core.remove inside an invalidate callback/);
+    expect(p.message).toMatch(
+      /^recursive mmu_notifier_map: thread:cpu calls core.remove inside an invalidate callback/,
+    );
   });
 });
 
