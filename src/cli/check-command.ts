@@ -10,6 +10,7 @@ import {
   checkScenario,
   type Strategy,
 } from '../check/check-scenario.ts';
+import { shortestPerProperty } from '../check/battery.ts';
 import { writeTrace } from '../check/trace-file.ts';
 import { type CriticalReordering, findCriticalReordering } from '../explorer/critical-reordering.ts';
 import type { FoundViolation } from '../explorer/search-types.ts';
@@ -210,9 +211,7 @@ function driverReport(outcomes: CheckOutcome[], driver: string): string {
   const lines = [`Driver ${driver} on ${ran.length} scenario(s):`, ''];
   for (const c of outcomes) if (c.skipped) lines.push(`  skipped ${c.scenario}: ${c.skipped}`);
   if (ran.length < outcomes.length) lines.push('');
-  const broken = new Map<string, { scenario: string; c: CheckOutcome; v: CheckOutcome['violations'][number] }>();
-  for (const c of outcomes)
-    for (const v of c.violations) if (!broken.has(v.kind)) broken.set(v.kind, { scenario: c.scenario, c, v });
+  const broken = shortestPerProperty(outcomes);
   // Every property a driver can break (the observations and scenario expectations are not driver properties).
   const checked = PROPERTY_KINDS.filter((k) => !['stale-data', 'unbounded-retry', 'expectation'].includes(k));
   for (const k of checked)
