@@ -4,9 +4,12 @@
  * own terms: "step 2 (counter ← counter.read from w1) before step 5 (counter ← counter.write
  * from w0)".
  *
- * For steps i < j of the schedule (nearest pairs first, so adjacent steps come first; among
- * equally near pairs the latest first, the last moment the failure could still be avoided), two
- * reversals are tried: i postponed to just after j, and j brought forward to just before i. The
+ * Pairs come in three tiers (`tierOf`): two of the driver's own steps of different threads of
+ * control first (the race inside the driver: its fault path's read_retry against its callback's
+ * set_seq), then pairs with one driver step, then the rest (a walk against a munmap is a race
+ * of the environment, which every correct driver survives). Within a tier, for steps i < j of
+ * the schedule (nearest pairs first, so adjacent steps come first; among equally near pairs
+ * the latest first, the last moment the failure could still be avoided), two reversals are tried: i postponed to just after j, and j brought forward to just before i. The
  * reversed schedule is executed in "follow" mode (at each point the earliest listed step that
  * can run, runs), so steps that depend on a moved step move with it; when no listed step can
  * run any more, or all ran, it goes on towards a final state, each time running the actor that
@@ -17,8 +20,8 @@
  *   - every step of the failing schedule ran and the failing schedule was not judged at a final
  *     state (deadlocks and other end-state properties are judged only there, so for them "not
  *     reported" before the end would only mean "not judged yet").
- * Pairs of deliveries over one channel (same sender, same receiver: FIFO) are skipped. The
- * number of executions is bounded, so the search is deterministic.
+ * Pairs of deliveries over one channel (same sender, same receiver: FIFO) of one thread of
+ * control are skipped. The number of executions is bounded, so the search is deterministic.
  */
 import type { Monitor } from '../monitors/monitor.ts';
 import type { ControlledWorld, SemanticStep } from '../runtime/controlled-world.ts';
@@ -56,35 +59,70 @@ export function findCriticalReordering(
   let runs = 0;
   const maxRuns = options.maxRuns ?? 2_000;
   const extend = Math.max(100, 4 * n);
-  for (let distance = 1; distance < n; distance++) {
-    for (let i = n - 1 - distance; i >= 0; i--) {
-      const j = i + distance;
-      if (!reorderable(steps[i], steps[j])) continue;
-      for (const order of [postpone(n, i, j), bringForward(n, i, j)]) {
-        if (runs++ >= maxRuns) return null;
-        const listed = order.map((k) => steps[k]);
-        const r = runSchedule(world, listed, options.monitors(), { mode: 'follow', kind, extend });
-        if (r.violation || r.kinds.some((k) => !allowed.has(k))) continue;
-        if (!r.terminal && !(r.complete && !failing.terminal)) continue;
-        // `r.order` indexes `order` (-1 for steps taken towards the end); back to the failing indices.
-        const ran = r.order.map((k) => (k < 0 ? -1 : order[k]));
-        const at = { i: ran.indexOf(i), j: ran.indexOf(j) };
-        if (at.i < 0 || at.j < 0 || at.j > at.i) continue;
-        return {
-          first: { index: i, step: steps[i] },
-          second: { index: j, step: steps[j] },
-          passing: r.executed,
-          text: raceText(steps, i, j),
-        };
+  for (const tier of [1, 2, 3, 4]) {
+    for (let distance = 1; distance < n; distance++) {
+      for (let i = n - 1 - distance; i >= 0; i--) {
+        const j = i + distance;
+        if (!reorderable(steps[i], steps[j]) || tierOf(steps[i], steps[j]) !== tier) continue;
+        for (const order of [postpone(n, i, j), bringForward(n, i, j)]) {
+          if (runs++ >= maxRuns) return null;
+          const listed = order.map((k) => steps[k]);
+          const r = runSchedule(world, listed, options.monitors(), { mode: 'follow', kind, extend });
+          if (r.violation || r.kinds.some((k) => !allowed.has(k))) continue;
+          if (!r.terminal && !(r.complete && !failing.terminal)) continue;
+          // `r.order` indexes `order` (-1 for steps taken towards the end); back to the failing indices.
+          const ran = r.order.map((k) => (k < 0 ? -1 : order[k]));
+          const at = { i: ran.indexOf(i), j: ran.indexOf(j) };
+          if (at.i < 0 || at.j < 0 || at.j > at.i) continue;
+          return {
+            first: { index: i, step: steps[i] },
+            second: { index: j, step: steps[j] },
+            passing: r.executed,
+            text: raceText(steps, i, j),
+          };
+        }
       }
     }
   }
   return null;
 }
 
-/** Two deliveries over one channel (same sender, same receiver) keep their order: FIFO. */
+/**
+ * The driver's own steps: deliveries to or from the actors of a driver's slot (its driver,
+ * device, lock and subscription: the kernel code a driver author writes or calls into, the
+ * device's fault and completion paths included), as opposed to the mm, the notifier core,
+ * the user threads and the fences around it.
+ */
+function drivers(s: SemanticStep): boolean {
+  return SLOT.test(s.actor) || SLOT.test(s.from ?? '');
+}
+const SLOT = /^(drv|dev|lock|sub):/;
+
+/** The thread of control a step belongs to, when its event names one. */
+function tidOf(s: SemanticStep): string | undefined {
+  const tid = (s.event as { tid?: unknown }).tid;
+  return typeof tid === 'string' ? tid : undefined;
+}
+
+/**
+ * Which pairs come first: 1, two of the driver's own steps for different threads of control
+ * (its fault path against its callback: read_retry against set_seq); 2, two of its own; 3, one
+ * of its own; 4, the rest (the environment's races: a walk against a munmap).
+ */
+function tierOf(a: SemanticStep, b: SemanticStep): number {
+  const own = (drivers(a) ? 1 : 0) + (drivers(b) ? 1 : 0);
+  if (own === 2) return tidOf(a) !== undefined && tidOf(b) !== undefined && tidOf(a) !== tidOf(b) ? 1 : 2;
+  return own === 1 ? 3 : 4;
+}
+
+/**
+ * Two deliveries over one channel (same sender, same receiver) keep their order (FIFO) when
+ * they belong to one thread of control; for two threads of one sender the runtime decides
+ * (per-thread program order), and a reversal it cannot run is simply not counted.
+ */
 function reorderable(a: SemanticStep, b: SemanticStep): boolean {
-  return a.actor !== b.actor || a.kind !== 'deliver' || b.kind !== 'deliver' || a.from !== b.from;
+  if (a.actor !== b.actor || a.kind !== 'deliver' || b.kind !== 'deliver' || a.from !== b.from) return true;
+  return tidOf(a) !== undefined && tidOf(b) !== undefined && tidOf(a) !== tidOf(b);
 }
 
 /** Indices 0..n-1 with i moved to just after j. */
