@@ -54,37 +54,64 @@ export function findCriticalReordering(
   if (failing.reachedAt === null || !failing.complete) return null;
   const allowed = new Set(failing.kinds);
   allowed.delete(kind);
-  const steps = failing.executed;
+  // The failing schedule and what follows it to a final state: the step that would have saved
+  // it may come after the report (an early return's zap still on its way to the device).
+  const steps = failing.terminal
+    ? failing.executed
+    : runSchedule(world, failing.executed, options.monitors(), { mode: 'follow', kind, extend: EXTEND_FAILING })
+        .executed;
   const n = steps.length;
   let runs = 0;
   const maxRuns = options.maxRuns ?? 2_000;
   const extend = Math.max(100, 4 * n);
-  for (const tier of [1, 2, 3, 4]) {
-    for (let distance = 1; distance < n; distance++) {
-      for (let i = n - 1 - distance; i >= 0; i--) {
-        const j = i + distance;
-        if (!reorderable(steps[i], steps[j]) || tierOf(steps[i], steps[j]) !== tier) continue;
-        for (const order of [postpone(n, i, j), bringForward(n, i, j)]) {
-          if (runs++ >= maxRuns) return null;
-          const listed = order.map((k) => steps[k]);
-          const r = runSchedule(world, listed, options.monitors(), { mode: 'follow', kind, extend });
-          if (r.violation || r.kinds.some((k) => !allowed.has(k))) continue;
-          if (!r.terminal && !(r.complete && !failing.terminal)) continue;
-          // `r.order` indexes `order` (-1 for steps taken towards the end); back to the failing indices.
-          const ran = r.order.map((k) => (k < 0 ? -1 : order[k]));
-          const at = { i: ran.indexOf(i), j: ran.indexOf(j) };
-          if (at.i < 0 || at.j < 0 || at.j > at.i) continue;
-          return {
-            first: { index: i, step: steps[i] },
-            second: { index: j, step: steps[j] },
-            passing: r.executed,
-            text: raceText(steps, i, j),
-          };
-        }
+  let lenient: CriticalReordering | null = null;
+  let lenientAt = 0;
+  for (const [i, j] of candidatePairs(steps, failing.executed.length)) {
+    for (const order of [postpone(n, i, j), bringForward(n, i, j)]) {
+      if (runs++ >= maxRuns || (lenient && runs - lenientAt > PURE_SEARCH_RUNS)) return lenient;
+      const listed = order.map((k) => steps[k]);
+      const r = runSchedule(world, listed, options.monitors(), { mode: 'follow', kind, extend });
+      if (r.violation || r.kinds.some((k) => !allowed.has(k))) continue;
+      if (!r.terminal && !(r.complete && !failing.terminal)) continue;
+      // `r.order` indexes `order` (-1 for steps taken towards the end); back to the failing indices.
+      const ran = r.order.map((k) => (k < 0 ? -1 : order[k]));
+      const at = { i: ran.indexOf(i), j: ran.indexOf(j) };
+      if (at.i < 0 || at.j < 0 || at.j > at.i) continue;
+      const found = {
+        first: { index: i, step: steps[i] },
+        second: { index: j, step: steps[j] },
+        passing: r.executed,
+        text: raceText(steps, i, j),
+      };
+      // Every step of the failing schedule ran, only in another order: the pair is the cause.
+      if (r.complete) return found;
+      if (!lenient) {
+        lenient = found;
+        lenientAt = runs;
       }
     }
   }
-  return null;
+  return lenient;
+}
+
+/**
+ * After a reversal that passes only because later steps changed (a walk that now retries),
+ * how many more executions may look for one that passes with the very same steps.
+ */
+const PURE_SEARCH_RUNS = 600;
+
+/** Steps the failing schedule may be followed by, towards a final state. */
+const EXTEND_FAILING = 40;
+
+/** The pairs (i, j), i < j, to try, in order (see the header). */
+function candidatePairs(steps: SemanticStep[], shown: number): [number, number][] {
+  const n = steps.length;
+  const pairs: [number, number, number][] = [];
+  for (let j = 1; j < n; j++)
+    for (let i = 0; i < Math.min(j, shown); i++) if (reorderable(steps[i], steps[j])) pairs.push([i, j, tierOf(steps[i], steps[j])]);
+  // By tier, then nearest first, then latest first.
+  pairs.sort((a, b) => a[2] - b[2] || a[1] - a[0] - (b[1] - b[0]) || b[0] - a[0]);
+  return pairs.map(([i, j]) => [i, j]);
 }
 
 /**
@@ -105,14 +132,13 @@ function tidOf(s: SemanticStep): string | undefined {
 }
 
 /**
- * Which pairs come first: 1, two of the driver's own steps for different threads of control
- * (its fault path against its callback: read_retry against set_seq); 2, two of its own; 3, one
- * of its own; 4, the rest (the environment's races: a walk against a munmap).
+ * Which pairs come first: 1, two of the driver's own steps (its fault path against its
+ * callback, its callback's return against its device's zap); 2, one of its own; 3, the rest
+ * (the environment's races).
  */
 function tierOf(a: SemanticStep, b: SemanticStep): number {
   const own = (drivers(a) ? 1 : 0) + (drivers(b) ? 1 : 0);
-  if (own === 2) return tidOf(a) !== undefined && tidOf(b) !== undefined && tidOf(a) !== tidOf(b) ? 1 : 2;
-  return own === 1 ? 3 : 4;
+  return 3 - own;
 }
 
 /**
