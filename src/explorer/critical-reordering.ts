@@ -4,12 +4,16 @@
  * own terms: "step 2 (counter ← counter.read from w1) before step 5 (counter ← counter.write
  * from w0)".
  *
- * Pairs come in three tiers (`tierOf`): two of the driver's own steps of different threads of
- * control first (the race inside the driver: its fault path's read_retry against its callback's
- * set_seq), then pairs with one driver step, then the rest (a walk against a munmap is a race
- * of the environment, which every correct driver survives). Within a tier, for steps i < j of
- * the schedule (nearest pairs first, so adjacent steps come first; among equally near pairs
- * the latest first, the last moment the failure could still be avoided), two reversals are tried: i postponed to just after j, and j brought forward to just before i. The
+ * The failing schedule is first followed on to a final state, as far as it goes: the step that
+ * would have saved it may come after the report (an early return's zap still on its way to the
+ * device); the first step of a pair is always one of the schedule as reported. Pairs come in
+ * three tiers (`tierOf`): two of the driver's own steps first (the actors of a driver's slot:
+ * its fault path against its callback, its callback's return against its device's zap), then
+ * pairs with one of them, then the rest (a walk against a munmap is a race of the environment,
+ * which every correct driver survives). Within a tier, for steps i < j (nearest pairs first, so
+ * adjacent steps come first; among equally near pairs the latest first, the last moment the
+ * failure could still be avoided), two reversals are tried: i postponed to just after j, and j
+ * brought forward to just before i. The
  * reversed schedule is executed in "follow" mode (at each point the earliest listed step that
  * can run, runs), so steps that depend on a moved step move with it; when no listed step can
  * run any more, or all ran, it goes on towards a final state, each time running the actor that
@@ -20,6 +24,9 @@
  *   - every step of the failing schedule ran and the failing schedule was not judged at a final
  *     state (deadlocks and other end-state properties are judged only there, so for them "not
  *     reported" before the end would only mean "not judged yet").
+ * A reversal that passes with the very same steps, only reordered, names the cause; one that
+ * passes because later steps changed (a walk that now retries) is kept only if no such pure
+ * reversal turns up within a bounded number of further executions.
  * Pairs of deliveries over one channel (same sender, same receiver: FIFO) of one thread of
  * control are skipped. The number of executions is bounded, so the search is deterministic.
  */
