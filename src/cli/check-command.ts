@@ -3,6 +3,7 @@
  * Exit 0 when every outcome matches, 1 when one does not, 2 for bad input.
  */
 import { basename } from 'node:path';
+import { shortestPerProperty } from '../check/battery.ts';
 import {
   type CheckedViolation,
   type CheckOptions,
@@ -10,7 +11,6 @@ import {
   checkScenario,
   type Strategy,
 } from '../check/check-scenario.ts';
-import { shortestPerProperty } from '../check/battery.ts';
 import { writeTrace } from '../check/trace-file.ts';
 import { type CriticalReordering, findCriticalReordering } from '../explorer/critical-reordering.ts';
 import type { FoundViolation } from '../explorer/search-types.ts';

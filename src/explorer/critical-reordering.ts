@@ -88,7 +88,7 @@ export function findCriticalReordering(
         first: { index: i, step: steps[i] },
         second: { index: j, step: steps[j] },
         passing: r.executed,
-        text: raceText(steps, i, j),
+        text: raceText(steps, i, j, failing.executed.length),
       };
       // Every step of the failing schedule ran, only in another order: the pair is the cause.
       if (r.complete) return found;
@@ -115,7 +115,8 @@ function candidatePairs(steps: SemanticStep[], shown: number): [number, number][
   const n = steps.length;
   const pairs: [number, number, number][] = [];
   for (let j = 1; j < n; j++)
-    for (let i = 0; i < Math.min(j, shown); i++) if (reorderable(steps[i], steps[j])) pairs.push([i, j, tierOf(steps[i], steps[j])]);
+    for (let i = 0; i < Math.min(j, shown); i++)
+      if (reorderable(steps[i], steps[j])) pairs.push([i, j, tierOf(steps[i], steps[j])]);
   // By tier, then nearest first, then latest first.
   pairs.sort((a, b) => a[2] - b[2] || a[1] - a[0] - (b[1] - b[0]) || b[0] - a[0]);
   return pairs.map(([i, j]) => [i, j]);
@@ -178,9 +179,11 @@ function bringForward(n: number, i: number, j: number): number[] {
   return out;
 }
 
-function raceText(steps: SemanticStep[], i: number, j: number): string {
+function raceText(steps: SemanticStep[], i: number, j: number, shown: number): string {
   const sameActor = steps[i].actor === steps[j].actor;
-  return `the race: step ${i + 1} (${stepText(steps[i], sameActor)}) before step ${j + 1} (${stepText(steps[j], sameActor)})`;
+  // A step past the counterexample as printed: the schedule's continuation.
+  const later = j >= shown ? ', which came after the report' : '';
+  return `the race: step ${i + 1} (${stepText(steps[i], sameActor)}) before step ${j + 1} (${stepText(steps[j], sameActor)}${later})`;
 }
 
 /** `actor ← event`, with the sender when two steps of one actor race, or the step's own kind. */
