@@ -22,11 +22,24 @@ function waitActors(world: ControlledWorld): number[] {
   return [...t.locks, ...t.fences, ...t.subs, ...t.cores, ...t.devices].sort((a, b) => a - b);
 }
 
+const WAIT_OBSERVATIONS = new Set(['lock.wait', 'lock.acquired', 'fence.waitBegin', 'sleep']);
+const WAIT_EVENTS = new Set(['core.remove', 'core.invalidateStart', 'dev.submit']);
+
+function formsWait(record: StepRecord): boolean {
+  return (
+    WAIT_EVENTS.has(record.message.event.type) || record.observations.some((o) => WAIT_OBSERVATIONS.has(o.kind))
+  );
+}
+
 export const deadlockMonitor: Monitor = {
   name: 'deadlock',
-  // A wait, a holder, a signaller or an epoch holder changes only when one of these actors does.
+  // A cycle forms only where a wait or a blocker appears: a waiter queues on a lock, a fence or
+  // a subscription, a lock gets a new holder, a remove sleeps, an invalidation opens or joins an
+  // epoch, a device takes a job whose fence someone may wait for.
   interest: (world: ControlledWorld, record: StepRecord): Interest =>
-    record.before !== record.after && waitActors(world).includes(world.indexOf(record.actor)) ? 'global' : 'skip',
+    record.before !== record.after && waitActors(world).includes(world.indexOf(record.actor)) && formsWait(record)
+      ? 'global'
+      : 'skip',
   reads: waitActors,
   onStep(ctx, _record, _before, after): Violation | null {
     const edges = waitEdges(ctx.world, after);
