@@ -93,26 +93,33 @@ describe('the checking mode over every bundled scenario', () => {
 });
 
 /**
- * The driver corpus (examples/drivers/corpus/, written alongside issue 13): each module on the
- * seeds its bugs are about, in the checking mode. Runs as soon as the corpus lands.
+ * Driver modules: the bundled examples, the remove-in-callback fixture, and the driver corpus
+ * (examples/drivers/corpus/, written alongside issue 13) as soon as it lands; each on the seeds
+ * its bugs are about, in the checking mode.
  */
 const corpusDir = 'examples/drivers/corpus';
-const corpus = existsSync(corpusDir)
-  ? readdirSync(corpusDir)
-      .filter((f) => /\.(ts|mjs|js)$/.test(f))
-      .map((f) => join(corpusDir, f))
-  : [];
-const corpusSeeds = ['fault-vs-unmap', 'fence-wait-under-lock', 'missing-set-seq'].map(
+const modules = [
+  'examples/drivers/minimal-driver.ts',
+  'examples/drivers/early-return-driver.ts',
+  'test/monitors/fixtures/remove-in-callback-driver.ts',
+  ...(existsSync(corpusDir)
+    ? readdirSync(corpusDir)
+        .filter((f) => /\.(ts|mjs|js)$/.test(f))
+        .map((f) => join(corpusDir, f))
+    : []),
+];
+const driverSeeds = ['fault-vs-unmap', 'fence-wait-under-lock', 'missing-set-seq', 'remove-during-invalidate'].map(
   (s) => `scenarios/seeds/${s}.yaml`,
 );
 
-describe.skipIf(corpus.length === 0)('the checking mode over the driver corpus', () => {
-  for (const module of corpus) {
+describe('the checking mode over driver modules and the driver corpus', () => {
+  for (const module of modules) {
     it(`should find the monitor plan faithful with ${module}`, async () => {
       const driver = { machine: await loadDriverModule(resolve(module)), name: module };
-      for (const file of corpusSeeds) {
+      for (const file of driverSeeds) {
         const c = await checkScenario(file, { driver, strategy: 'bfs', maxStates: 5_000, checkMonitors: true });
         expect(c.stats.monitorChecks?.discrepancies ?? []).toEqual([]);
+        expect(c.violations.map((v) => v.kind)).not.toContain('monitor-plan');
       }
     });
   }
