@@ -97,17 +97,23 @@ describe('the checking mode over every bundled scenario', () => {
  * (examples/drivers/corpus/, written alongside issue 13) as soon as it lands; each on the seeds
  * its bugs are about, in the checking mode.
  */
-const corpusDir = 'examples/drivers/corpus';
+const corpusDir = process.env.MIRRORLAB_CORPUS ?? 'examples/drivers/corpus';
 const modules = [
   'examples/drivers/minimal-driver.ts',
   'examples/drivers/early-return-driver.ts',
   'test/monitors/fixtures/remove-in-callback-driver.ts',
-  ...(existsSync(corpusDir)
-    ? readdirSync(corpusDir)
-        .filter((f) => /\.(ts|mjs|js)$/.test(f))
-        .map((f) => join(corpusDir, f))
-    : []),
+  ...corpusModules(corpusDir),
 ];
+
+/** The corpus's driver modules: every module under it but its shared `kit/`. */
+function corpusModules(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(ts|mjs|js)$/.test(f) && !f.split(/[\\/]/).includes('kit'))
+    .map((f) => join(dir, f))
+    .sort();
+}
+
 const driverSeeds = ['fault-vs-unmap', 'fence-wait-under-lock', 'missing-set-seq', 'remove-during-invalidate'].map(
   (s) => `scenarios/seeds/${s}.yaml`,
 );
