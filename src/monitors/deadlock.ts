@@ -7,7 +7,7 @@
  *     such a cycle persists in every continuation, so a depth- or state-bounded search reports
  *     it even when it never reaches the terminal state behind it.
  */
-import type { ControlledWorld, StepRecord, WorldState } from '../runtime/controlled-world.ts';
+import type { ControlledWorld, StepRecord } from '../runtime/controlled-world.ts';
 import type { Interest, Monitor, Violation } from './monitor.ts';
 import { ctxOf, topology } from './topology.ts';
 import { cycleText, findCycle, type WaitEdge, waitEdges } from './wait-for.ts';
@@ -26,9 +26,7 @@ const WAIT_OBSERVATIONS = new Set(['lock.wait', 'lock.acquired', 'fence.waitBegi
 const WAIT_EVENTS = new Set(['core.remove', 'core.invalidateStart', 'dev.submit']);
 
 function formsWait(record: StepRecord): boolean {
-  return (
-    WAIT_EVENTS.has(record.message.event.type) || record.observations.some((o) => WAIT_OBSERVATIONS.has(o.kind))
-  );
+  return WAIT_EVENTS.has(record.message.event.type) || record.observations.some((o) => WAIT_OBSERVATIONS.has(o.kind));
 }
 
 export const deadlockMonitor: Monitor = {

@@ -112,16 +112,8 @@ export function waitEdges(world: ControlledWorld, state: WorldState): WaitEdge[]
     const core = world.indexOf(c.core);
     const why = epochHolders(core);
     const seq = ctxOf<{ seq: number }>(world, state, core).seq;
-    for (const r of c.readers) {
-      edges.push({
-        tid: r.tid,
-        on: id,
-        blockers: Object.keys(why),
-        why,
-        stable: true,
-        text: `${r.tid} waits in read_begin on ${id} until the epoch (seq ${seq}) ends`,
-      });
-    }
+    for (const r of c.readers)
+      edges.push(epochWait(r.tid, id, why, `${r.tid} waits in read_begin on ${id} until the epoch (seq ${seq}) ends`));
   }
   for (const i of t.cores) {
     const id = world.actors[i].id;
@@ -129,17 +121,16 @@ export function waitEdges(world: ControlledWorld, state: WorldState): WaitEdge[]
     if (!c.removing?.length) continue;
     const why = epochHolders(i);
     for (const r of c.removing) {
-      edges.push({
-        tid: r.tid,
-        on: id,
-        blockers: Object.keys(why),
-        why,
-        stable: true,
-        text: `${r.tid} waits for ${id} to answer core.remove of ${r.sub}, which comes when the epoch (seq ${r.waitSeq}) ends`,
-      });
+      const text = `${r.tid} waits for ${id} to answer core.remove of ${r.sub}, which comes when the epoch (seq ${r.waitSeq}) ends`;
+      edges.push(epochWait(r.tid, id, why, text));
     }
   }
   return edges;
+}
+
+/** A wait for an epoch to end: only the invalidations holding it open can end it. */
+function epochWait(tid: string, on: string, why: Record<string, string>, text: string): WaitEdge {
+  return { tid, on, blockers: Object.keys(why), why, stable: true, text };
 }
 
 /**
