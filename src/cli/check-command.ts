@@ -5,6 +5,7 @@
  * wrong but something is inconclusive (verdict.ts).
  */
 import { basename } from 'node:path';
+import { shortestPerProperty } from '../check/battery.ts';
 import {
   type CheckedViolation,
   type CheckOptions,
@@ -52,6 +53,8 @@ export interface CheckCommandOptions {
   param?: string[];
   /** `--no-minimize` sets this false: keep random and pct counterexamples as found. */
   minimize?: boolean;
+  /** `--check-monitors`: the monitor plan's checking mode (explorer/monitor-audit.ts). */
+  checkMonitors?: boolean;
 }
 
 export async function checkCommand(args: string[], o: CheckCommandOptions, out: (s: string) => void): Promise<number> {
@@ -73,6 +76,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     driver,
     params: parseParamArgs(o.param),
     minimize: o.minimize === false ? false : undefined,
+    checkMonitors: o.checkMonitors,
   };
   const outcomes: CheckOutcome[] = [];
   for (const file of files) outcomes.push(await checkScenario(file, options));
@@ -283,8 +287,7 @@ function driverReport(outcomes: CheckOutcome[], properties: PropertyJudgement[],
     lines.push(`  ${p.verdict.padEnd(width)}  ${p.property}${where}`);
   }
   lines.push('', DRIVER_VERDICT[code]);
-  const broken = new Map<string, { c: CheckOutcome; v: CheckOutcome['violations'][number] }>();
-  for (const c of outcomes) for (const v of c.violations) if (!broken.has(v.kind)) broken.set(v.kind, { c, v });
+  const broken = shortestPerProperty(outcomes);
   for (const [k, { c, v }] of broken) {
     lines.push('', `${k} in ${c.scenario}: ${v.message}`);
     if (v.trace.length) lines.push(indent(renderLadder(c.world, v.trace), 2));

@@ -97,6 +97,10 @@ export async function main(
       "PCT's bug depth d: d-1 priority change points per schedule (default 3)",
       int('--pct-depth'),
     )
+    .option(
+      '--check-monitors',
+      'bfs and dfs: run every monitor at every step and report where the monitor plan would skip a verdict (slow)',
+    )
     .option('--save-trace <file>', 'save each counterexample as a replayable JSON trace')
     .option('--driver <module>', "check the bundled battery with this driver module in place of each scenario's driver")
     .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')

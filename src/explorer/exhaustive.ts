@@ -25,7 +25,7 @@ import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/contr
 import { DeferredVisits } from './deferred-visits.ts';
 import { zobrist1, zobrist2 } from './fingerprint.ts';
 import { MemoryBudget } from './memory-budget.ts';
-import { MonitorPlan } from './monitor-plan.ts';
+import { finishAudit, MonitorPlan } from './monitor-plan.ts';
 import { Dependence, SleepArena } from './por.ts';
 import { Frontier, Nodes } from './search-structures.ts';
 import type { SearchLimit, SearchOptions, SearchResult } from './search-types.ts';
@@ -63,7 +63,7 @@ export function exhaustiveSearch(
 ): SearchResult {
   const t0 = performance.now();
   const log = new ViolationLog(opts.monitors, { world });
-  const plan = new MonitorPlan(world, opts.monitors, log);
+  const plan = new MonitorPlan(world, opts.monitors, log, opts.checkMonitors === true);
   const dep = new Dependence(world, plan);
   const por = opts.por === true;
   // Start small and double at half load: a table sized for `maxStates` up front (often 10^8, a
@@ -403,6 +403,7 @@ export function exhaustiveSearch(
   }
   const frontierLeft = !frontier.empty;
   const states = statesSoFar();
+  finishAudit(plan, log);
   log.finish();
   const elapsedMs = performance.now() - t0;
   const complete = !frontierLeft && !cutByDepth && !stopped;
@@ -429,6 +430,7 @@ export function exhaustiveSearch(
       xstateSteps: world.xstateSteps - startXstate,
       visitedBytes: deferred?.bytes ?? visited.bytes,
       omissionProbability: omissionProbability(states),
+      ...(plan.audit ? { monitorChecks: plan.audit.summary } : {}),
     },
   };
 }

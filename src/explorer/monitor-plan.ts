@@ -18,6 +18,7 @@
 import type { Interest, Monitor } from '../monitors/monitor.ts';
 import type { ControlledWorld, LocalStep, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
 import { hashEntries } from './fingerprint.ts';
+import { MonitorAudit } from './monitor-audit.ts';
 import type { ViolationLog } from './violation-log.ts';
 import { VisitedSet } from './visited-set.ts';
 
@@ -25,6 +26,8 @@ import { VisitedSet } from './visited-set.ts';
 const pair = new Int32Array(2);
 
 interface Plan {
+  /** Each monitor's interest in this transition, in monitor order (for the checking mode). */
+  interests: Interest[];
   global: Monitor[];
   /** `seen` of each global monitor, in the same order (null: runs on every occurrence). */
   globalSeen: (Seen | null)[];
@@ -57,12 +60,17 @@ export class MonitorPlan {
   private readonly gateSets: VisitedSet[] = [this.unionSeen];
   private readonly gateOfPlan = new Map<Plan, number>();
 
+  /** The checking mode: every monitor at every step, compared with this plan (monitor-audit.ts). */
+  readonly audit: MonitorAudit | null;
+
   constructor(
     private readonly world: ControlledWorld,
     private readonly monitors: Monitor[],
     private readonly log: ViolationLog,
+    checkMonitors = false,
   ) {
     this.ctx = { world };
+    this.audit = checkMonitors ? new MonitorAudit(world, monitors, this.ctx) : null;
     for (const m of monitors) {
       const reads = m.reads?.(world);
       this.seen.set(m, reads ? { reads: Int32Array.from(reads), keys: new VisitedSet(12) } : null);
@@ -75,9 +83,10 @@ export class MonitorPlan {
     if (p) return p;
     const global: Monitor[] = [];
     const local: Monitor[] = [];
+    const interests: Interest[] = [];
     for (const m of this.monitors) {
-      if (!m.onStep) continue;
-      const i: Interest = m.interest ? m.interest(this.world, record) : 'global';
+      const i: Interest = !m.onStep ? 'skip' : m.interest ? m.interest(this.world, record) : 'global';
+      interests.push(i);
       if (i === 'global') global.push(m);
       else if (i === 'local') local.push(m);
     }
@@ -96,6 +105,7 @@ export class MonitorPlan {
       }
     }
     p = {
+      interests,
       global: global.length ? global : NONE,
       globalSeen: global.map((m) => this.seen.get(m) ?? null),
       local: local.length ? local : null,
@@ -113,6 +123,7 @@ export class MonitorPlan {
 
   /** True when `step` would call no monitor for `ls`, now or at any later occurrence. */
   quiet(ls: LocalStep): boolean {
+    if (this.audit) return false;
     const p = this.plan(ls);
     return p.local === null && p.global.length === 0;
   }
@@ -124,6 +135,7 @@ export class MonitorPlan {
    * step has none (a local monitor still to run, or a global one that reads everything).
    */
   gate(ls: LocalStep): number {
+    if (this.audit) return 0;
     const p = this.plan(ls);
     if (p.local !== null || p.global.length === 0) return 0;
     let set: number;
@@ -183,6 +195,14 @@ export class MonitorPlan {
     const p = this.plans[record.transition] ?? this.plan(ls);
     let added = false;
     let filled = ready === null;
+    if (this.audit) {
+      if (!filled) {
+        ready!();
+        filled = true;
+      }
+      const v = this.audit.check(ls, record, p.interests, before, after, trace);
+      if (v) added = this.log.add(v, trace) || added;
+    }
     if (p.local) {
       if (!filled) {
         ready!();
@@ -190,6 +210,7 @@ export class MonitorPlan {
       }
       for (const m of p.local) {
         const v = m.onStep!(this.ctx, record, before, after, trace);
+        this.audit?.gated(v);
         if (v) added = this.log.add(v, trace) || added;
       }
       p.local = null;
@@ -210,6 +231,7 @@ export class MonitorPlan {
         filled = true;
       }
       const v = m.onStep!(this.ctx, record, before, after, trace);
+      this.audit?.gated(v);
       if (v) added = this.log.add(v, trace) || added;
     }
     return added;
@@ -219,6 +241,11 @@ export class MonitorPlan {
 /** An actor as a bit of a 32-bit set; actors past 30 share the whole set (conservative). */
 export function actorBit(actor: number): number {
   return actor < 31 ? 1 << actor : -1;
+}
+
+/** The checking mode's conclusions at the end of a search: its discrepancies, logged. */
+export function finishAudit(plan: MonitorPlan, log: ViolationLog): void {
+  for (const v of plan.audit?.finish() ?? []) log.add(v, () => []);
 }
 
 /** Whether (local step, situations of the actors `reads[from .. from + count)`) is new to `keys` (and adds it). */

@@ -1,6 +1,7 @@
 /** What every search strategy takes and returns. */
 import type { Monitor, Violation } from '../monitors/monitor.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
+import type { MonitorAuditSummary } from './monitor-audit.ts';
 
 export interface SearchLimits {
   maxDepth?: number;
@@ -24,6 +25,11 @@ export interface SearchLimits {
    * Same states, transitions and counterexamples either way.
    */
   threads?: number;
+  /**
+   * Exhaustive strategies: the checking mode of the monitor plan (monitor-audit.ts): every
+   * monitor at every step, compared with what the plan would have skipped. Slow; for tests.
+   */
+  checkMonitors?: boolean;
   /** With two threads: how many states before the second takes the visited set (tests lower it). */
   pipelineFrom?: number;
 }
@@ -58,6 +64,8 @@ export interface SearchStats {
   xstateSteps: number;
   visitedBytes?: number;
   omissionProbability?: number;
+  /** With `checkMonitors`: what the checking mode compared and found. */
+  monitorChecks?: MonitorAuditSummary;
 }
 
 export interface SearchResult {

@@ -1,110 +1,55 @@
 /**
- * `deadlock`: no step can run while some thread has not finished. The report names what
- * each blocked thread of control waits for (a lock and its holder, a fence and the engine that
- * would signal it, a read_begin and the invalidations holding the epoch open) and, when there
- * is one, the wait-for cycle.
+ * `deadlock`: threads of control that can never move again. Judged twice:
+ *   - at a state with no enabled step while some thread has not finished: the report names
+ *     what each blocked thread waits for, every wait (wait-for.ts) and, when there is one,
+ *     the whole wait-for cycle with the cause of each link;
+ *   - as soon as a state holds a cycle of stable waits (waits only a blocker's move can end):
+ *     such a cycle persists in every continuation, so a depth- or state-bounded search reports
+ *     it even when it never reaches the terminal state behind it.
  */
-import type { ControlledWorld, WorldState } from '../runtime/controlled-world.ts';
-import type { Monitor } from './monitor.ts';
+import type { ControlledWorld, StepRecord } from '../runtime/controlled-world.ts';
+import type { Interest, Monitor, Violation } from './monitor.ts';
 import { ctxOf, topology } from './topology.ts';
+import { cycleText, findCycle, type WaitEdge, waitEdges } from './wait-for.ts';
 
-interface WaitEdge {
-  tid: string;
-  /** What it waits on, e.g. `lock:gpu0`. */
-  on: string;
-  /** tids that would have to move first (holders, signallers). */
-  blockers: string[];
-  text: string;
+function cycleDetails(cycle: WaitEdge[] | null) {
+  return cycle?.map((e) => ({ tid: e.tid, on: e.on, text: e.text, blockedBy: e.why })) ?? null;
 }
 
-export function waitEdges(world: ControlledWorld, state: WorldState): WaitEdge[] {
+/** Actors whose contexts hold waits or what they wait for (wait-for.ts reads exactly these). */
+function waitActors(world: ControlledWorld): number[] {
   const t = topology(world);
-  const edges: WaitEdge[] = [];
-  for (const i of t.locks) {
-    const c = ctxOf<{ holders: { tid: string }[]; waiters: { tid: string; mode?: string }[] }>(world, state, i);
-    const holders = (c.holders ?? []).map((h) => h.tid);
-    for (const w of c.waiters ?? []) {
-      const id = world.actors[i].id;
-      edges.push({
-        tid: w.tid,
-        on: id,
-        blockers: holders,
-        text: `${w.tid} waits for ${id} held by ${holders.join(', ') || 'nobody'}`,
-      });
-    }
-  }
-  // Which engine would signal each fence: the device whose current or queued job carries it.
-  const signaller = new Map<string, string>();
-  for (const i of t.devices) {
-    const c = ctxOf<{ job: { fence: string } | null; queue: { fence: string }[] }>(world, state, i);
-    for (const j of [c.job, ...(c.queue ?? [])]) if (j?.fence) signaller.set(j.fence, `${world.actors[i].id}/engine`);
-  }
-  for (const i of t.fences) {
-    const id = world.actors[i].id;
-    const c = ctxOf<{ waiters: { tid: string }[] }>(world, state, i);
-    const by = signaller.get(id);
-    for (const w of c.waiters ?? []) {
-      edges.push({
-        tid: w.tid,
-        on: id,
-        blockers: by ? [by] : [],
-        text: `${w.tid} waits for ${id}, ${by ? `which ${by} would signal` : 'which no job will signal'}`,
-      });
-    }
-  }
-  for (const i of t.subs) {
-    const id = world.actors[i].id;
-    const c = ctxOf<{ readers: { tid: string }[]; core: string }>(world, state, i);
-    if (!c.readers?.length) continue;
-    const core = ctxOf<{ starting?: { tid: string }[]; seq: number }>(world, state, c.core);
-    const invalidators = (core.starting ?? []).map((s) => s.tid);
-    for (const r of c.readers) {
-      edges.push({
-        tid: r.tid,
-        on: id,
-        blockers: invalidators,
-        text: `${r.tid} waits in read_begin on ${id} until the epoch (seq ${core.seq}) ends`,
-      });
-    }
-  }
-  return edges;
+  return [...t.locks, ...t.fences, ...t.subs, ...t.cores, ...t.devices].sort((a, b) => a - b);
 }
 
-/** A cycle in the tid wait-for graph, as a list of edges, or null. */
-export function findCycle(edges: WaitEdge[]): WaitEdge[] | null {
-  const out = new Map<string, WaitEdge[]>();
-  for (const e of edges) out.set(e.tid, [...(out.get(e.tid) ?? []), e]);
-  const visiting = new Set<string>();
-  const done = new Set<string>();
-  const stack: WaitEdge[] = [];
-  const visit = (tid: string): WaitEdge[] | null => {
-    if (visiting.has(tid)) {
-      const start = stack.findIndex((e) => e.tid === tid);
-      return start >= 0 ? stack.slice(start) : null;
-    }
-    if (done.has(tid)) return null;
-    visiting.add(tid);
-    for (const e of out.get(tid) ?? []) {
-      stack.push(e);
-      for (const b of e.blockers) {
-        const c = visit(b);
-        if (c) return c;
-      }
-      stack.pop();
-    }
-    visiting.delete(tid);
-    done.add(tid);
-    return null;
-  };
-  for (const tid of out.keys()) {
-    const c = visit(tid);
-    if (c) return c;
-  }
-  return null;
+const WAIT_OBSERVATIONS = new Set(['lock.wait', 'lock.acquired', 'fence.waitBegin', 'sleep']);
+const WAIT_EVENTS = new Set(['core.remove', 'core.invalidateStart', 'dev.submit']);
+
+function formsWait(record: StepRecord): boolean {
+  return WAIT_EVENTS.has(record.message.event.type) || record.observations.some((o) => WAIT_OBSERVATIONS.has(o.kind));
 }
 
 export const deadlockMonitor: Monitor = {
   name: 'deadlock',
+  // A cycle forms only where a wait or a blocker appears: a waiter queues on a lock, a fence or
+  // a subscription, a lock gets a new holder, a remove sleeps, an invalidation opens or joins an
+  // epoch, a device takes a job whose fence someone may wait for.
+  interest: (world: ControlledWorld, record: StepRecord): Interest =>
+    record.before !== record.after && waitActors(world).includes(world.indexOf(record.actor)) && formsWait(record)
+      ? 'global'
+      : 'skip',
+  reads: waitActors,
+  onStep(ctx, _record, _before, after): Violation | null {
+    const edges = waitEdges(ctx.world, after);
+    if (edges.length < 1) return null;
+    const cycle = findCycle(edges, true);
+    if (!cycle) return null;
+    return {
+      kind: 'deadlock',
+      message: `a wait-for cycle formed, and no step can break it: ${cycleText(cycle)}`,
+      details: { blocked: [], waits: edges.map((e) => e.text), cycle: cycleDetails(cycle) },
+    };
+  },
   onTerminal(ctx, state) {
     const { world } = ctx;
     const blocked = topology(world)
@@ -125,12 +70,8 @@ export const deadlockMonitor: Monitor = {
     const lines = [...blocked, ...edges.map((e) => e.text), ...stuck];
     return {
       kind: 'deadlock',
-      message: `no step can run: ${lines.join('; ')}${cycle ? `; cycle: ${cycle.map((e) => `${e.tid} → ${e.on}`).join(' → ')}` : ''}`,
-      details: {
-        blocked,
-        waits: edges.map((e) => e.text),
-        cycle: cycle?.map((e) => ({ tid: e.tid, on: e.on })) ?? null,
-      },
+      message: `no step can run: ${lines.join('; ')}${cycle ? `. Cycle: ${cycleText(cycle)}` : ''}`,
+      details: { blocked, waits: edges.map((e) => e.text), cycle: cycleDetails(cycle) },
     };
   },
 };

@@ -8,35 +8,57 @@
  *     observation, since a bounded loop that gives up is what the kernel does.
  */
 import { EBUSY } from '../../machines/errno.ts';
+import type { ControlledWorld, WorldState } from '../runtime/controlled-world.ts';
 import type { Monitor } from './monitor.ts';
 import { ctxOf, topology } from './topology.ts';
+import { waitEdges } from './wait-for.ts';
 
 export const fenceUnsignaledMonitor: Monitor = {
   name: 'fence-unsignaled',
   onTerminal(ctx, state) {
     const { world } = ctx;
     const t = topology(world);
-    const carried = new Set<string>();
+    // The job carrying each fence: its submitter and the engine that would complete it.
+    const carried = new Map<string, { engine: string; submitter: string }>();
     for (const i of t.devices) {
-      const c = ctxOf<{ job: { fence: string } | null; queue: { fence: string }[] }>(world, state, i);
-      for (const j of [c.job, ...(c.queue ?? [])]) if (j?.fence) carried.add(j.fence);
+      const c = ctxOf<{ job: Job | null; queue: Job[] }>(world, state, i);
+      for (const j of [c.job, ...(c.queue ?? [])])
+        if (j?.fence) carried.set(j.fence, { engine: `${world.actors[i].id}/engine`, submitter: j.tid });
     }
     for (const i of t.fences) {
       const id = world.actors[i].id;
       const snap = world.snapshot(state, i);
       if (snap.matches('signaled' as never)) continue;
-      const c = snap.context as { waiters?: unknown[]; callbacks?: unknown[] };
-      const dependents = (c.waiters?.length ?? 0) + (c.callbacks?.length ?? 0);
-      if (dependents > 0 || carried.has(id)) {
-        return {
-          kind: 'fence-unsignaled',
-          message: `${id} can never signal: ${dependents} waiter(s)/callback(s) depend on it${carried.has(id) ? ' and its job never completes' : ''}`,
-        };
-      }
+      const c = snap.context as { waiters?: { tid: string }[]; callbacks?: { replyTo: string; cbId: unknown }[] };
+      const waiters = (c.waiters ?? []).map((w) => w.tid);
+      const callbacks = (c.callbacks ?? []).map((cb) => `${cb.replyTo} (callback ${String(cb.cbId)})`);
+      const job = carried.get(id);
+      if (waiters.length + callbacks.length === 0 && !job) continue;
+      const who = [
+        waiters.length ? `waited for by ${waiters.join(', ')}` : '',
+        callbacks.length ? `with callbacks of ${callbacks.join(', ')}` : '',
+        job ? `carried by a job of ${job.submitter} that never completes${stuckText(world, state, job.engine)}` : '',
+      ].filter(Boolean);
+      return {
+        kind: 'fence-unsignaled',
+        message: `${id} can never signal: ${who.join('; ')}`,
+        details: { fence: id, waiters, callbacks, job: job ?? null },
+      };
     }
     return null;
   },
 };
+
+interface Job {
+  fence: string;
+  tid: string;
+}
+
+/** ", its engine dev:gpu0/engine waits for lock:gpu0 held by thread:cpu", when the engine waits. */
+function stuckText(world: ControlledWorld, state: WorldState, engine: string): string {
+  const waits = waitEdges(world, state).filter((e) => e.tid === engine);
+  return waits.length ? ` (${waits.map((e) => e.text).join('; ')})` : '';
+}
 
 export const unboundedRetryMonitor: Monitor = {
   name: 'unbounded-retry',

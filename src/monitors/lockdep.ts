@@ -29,6 +29,8 @@ interface Edge {
   /** Who showed it, and the schedule that first did (from the initial state). */
   tid: string;
   witness: SemanticStep[] | 'primed at boot';
+  /** The call that took `to`, when it says more than the lock's name (`core.remove`). */
+  via?: string;
 }
 
 const WITNESS_STEPS = 8;
@@ -48,7 +50,7 @@ export class LockdepMonitor implements Monitor {
     );
     const invalidates = record.sends.some((s) => {
       const ev = world.message(s.msg).event as { type: string; tid?: string };
-      return ev.type === 'core.invalidateStart' && !!ev.tid;
+      return (ev.type === 'core.invalidateStart' || ev.type === 'core.remove') && !!ev.tid;
     });
     return taking || invalidates ? 'global' : 'skip';
   }
@@ -58,17 +60,22 @@ export class LockdepMonitor implements Monitor {
     return [...t.locks, ...t.subs, ...t.devices];
   }
 
+  fresh(): LockdepMonitor {
+    return new LockdepMonitor();
+  }
+
   reset(): void {
     this.edges = new Map(
       PRIMED.map(([from, to]) => [`${from}→${to}`, { from, to, tid: 'boot', witness: 'primed at boot' }]),
     );
   }
 
-  private add(from: string, to: string, tid: string, trace: () => SemanticStep[]): void {
-    if (from === to) return;
+  private add(from: string, to: string, tid: string, trace: () => SemanticStep[], via?: string): void {
+    // Only the notifier map is taken recursively on purpose (a remove inside a callback).
+    if (from === to && via === undefined) return;
     const key = `${from}→${to}`;
     if (this.edges.has(key)) return;
-    this.edges.set(key, { from, to, tid, witness: trace() });
+    this.edges.set(key, { from, to, tid, witness: trace(), ...(via ? { via } : {}) });
   }
 
   onStep(
@@ -105,20 +112,28 @@ export class LockdepMonitor implements Monitor {
     for (const s of record.sends) {
       const ev = world.message(s.msg).event as { type: string; tid?: string };
       if (ev.type === 'core.invalidateStart' && ev.tid)
-        for (const h of contextOf(ev.tid)) this.add(h, NOTIFIER, ev.tid, trace);
+        for (const h of contextOf(ev.tid)) if (h !== NOTIFIER) this.add(h, NOTIFIER, ev.tid, trace);
+      // remove acquires and releases the map: it may wait for a callback's epoch.
+      if (ev.type === 'core.remove' && ev.tid)
+        for (const h of contextOf(ev.tid)) this.add(h, NOTIFIER, ev.tid, trace, 'core.remove');
     }
     return null;
   }
 
   onFinish(): Violation[] {
-    const cycle = findCycle([...this.edges.values()]);
+    // A recursive acquisition is the plainest cause: report it before longer cycles.
+    const recursive = [...this.edges.values()].find((e) => e.from === e.to);
+    const cycle = recursive ? [recursive] : findCycle([...this.edges.values()]);
     if (!cycle) return [];
-    const text = cycle.map((e) => `${e.from} → ${e.to} (${e.tid})`).join(', ');
+    const text =
+      cycle.length === 1
+        ? `recursive ${cycle[0].to}: ${cycle[0].tid} calls ${cycle[0].via ?? 'it'} inside an invalidate callback, which holds ${cycle[0].from}; the remove waits for the epoch of the callback it is called from`
+        : `lock order cycle: ${cycle.map((e) => `${e.from} → ${e.to} (${e.tid}${e.via ? ` in ${e.via}` : ''})`).join(', ')}`;
     const witnessed = cycle.filter((e) => e.witness !== 'primed at boot');
     return [
       {
         kind: 'potential-deadlock',
-        message: `lock order cycle: ${text}`,
+        message: text,
         details: {
           // Each edge with the last steps of the schedule that showed it (the two fragments).
           cycle: cycle.map((e) => ({

@@ -22,23 +22,38 @@ function pageSizeOf(world: ControlledWorld, state: WorldState, dev: string): num
   return ctxOf<{ pageSize?: number }>(world, state, dev).pageSize ?? 4096;
 }
 
+/** Devices, actors holding a device page table (the driver itself for dmirror), and the mms. */
+function tablesAndMms(world: ControlledWorld): number[] {
+  const t = topology(world);
+  const holders = [...t.deviceMm.keys()].map((id) => world.indexOf(id));
+  return [...new Set([...t.devices, ...holders, ...t.mms])].sort((a, b) => a - b);
+}
+
 export const staleSptsMonitor: Monitor = {
   name: 'stale-spte',
-  // An entry can turn stale only when a device installs one (dev.map) or a CPU PTE version
-  // moves (the mm observes pte.changed for every version bump).
-  interest: (_world, record) =>
-    (record.actor.startsWith('dev:') && record.message.event.type === 'dev.map') ||
-    (record.actor.startsWith('mm:') && record.observations.some((o) => o.kind === 'pte.changed'))
+  // An entry can turn stale only when a table gains one (`dev.map` for a device; any change for
+  // a driver that keeps its table itself, as dmirror does) or a CPU PTE version moves (the mm
+  // observes pte.changed for every version bump).
+  interest: (world, record) => {
+    const t = topology(world);
+    if (t.deviceMm.has(record.actor))
+      return record.before !== record.after &&
+        (!record.actor.startsWith('dev:') || record.message.event.type === 'dev.map')
+        ? 'global'
+        : 'skip';
+    return record.actor.startsWith('mm:') && record.observations.some((o) => o.kind === 'pte.changed')
       ? 'global'
-      : 'skip',
-  reads: (world) => [...topology(world).devices, ...topology(world).mms],
+      : 'skip';
+  },
+  reads: tablesAndMms,
   onStep(ctx, record, _before, after) {
     const { world } = ctx;
     const t = topology(world);
     // Only steps that change a device table or a CPU PTE can make an entry stale.
-    if (!record.actor.startsWith('dev:') && !record.actor.startsWith('mm:')) return null;
+    const holder = t.deviceMm.has(record.actor);
+    if (!holder && !record.actor.startsWith('mm:')) return null;
     if (record.before === record.after) return null;
-    const devices = record.actor.startsWith('dev:')
+    const devices = holder
       ? [record.actor]
       : [...t.deviceMm].filter(([, mm]) => mm === record.actor).map(([dev]) => dev);
     for (const dev of devices) {
@@ -68,7 +83,7 @@ const accesses = (record: StepRecord, pinnedOnly: boolean): Interest =>
 export const useAfterFreeMonitor: Monitor = {
   name: 'use-after-free',
   interest: (_world, record) => accesses(record, false),
-  reads: (world) => [...topology(world).devices, ...topology(world).mms],
+  reads: tablesAndMms,
   onStep(ctx, record, before) {
     const { world } = ctx;
     for (const o of record.observations) {
@@ -94,7 +109,7 @@ export const useAfterFreeMonitor: Monitor = {
 export const staleDataMonitor: Monitor = {
   name: 'stale-data',
   interest: (_world, record) => accesses(record, true),
-  reads: (world) => [...topology(world).devices, ...topology(world).mms],
+  reads: tablesAndMms,
   onStep(ctx, record, before) {
     const { world } = ctx;
     for (const o of record.observations) {

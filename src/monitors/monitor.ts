@@ -41,6 +41,11 @@ export interface Monitor {
    * its bookkeeping included. A search then runs it once per distinct combination.
    */
   reads?(world: ControlledWorld): number[];
+  /**
+   * A new instance with empty bookkeeping, for a monitor that keeps some across steps: the
+   * checking mode (explorer/monitor-audit.ts) runs it ungated beside the gated one.
+   */
+  fresh?(): Monitor;
   /** Called once before a search or a run. */
   reset?(ctx: MonitorContext): void;
   /** After each step; `trace()` builds the schedule so far (including this step) on demand. */

@@ -1,0 +1,26 @@
+/**
+ * The battery's verdict per property (`check --driver`): of every scenario that breaks a
+ * property, the one with the shortest counterexample (fewest steps, then fewest context
+ * switches, then file order), so the report leads with the plainest witness.
+ */
+import type { CheckedViolation, CheckOutcome } from './check-scenario.ts';
+
+export interface PropertyWitness {
+  scenario: string;
+  c: CheckOutcome;
+  v: CheckedViolation;
+}
+
+export function shortestPerProperty(outcomes: CheckOutcome[]): Map<string, PropertyWitness> {
+  const best = new Map<string, PropertyWitness>();
+  for (const c of outcomes)
+    for (const v of c.violations) {
+      const known = best.get(v.kind);
+      if (!known || shorter(v, known.v)) best.set(v.kind, { scenario: c.scenario, c, v });
+    }
+  return best;
+}
+
+function shorter(a: CheckedViolation, b: CheckedViolation): boolean {
+  return a.steps !== b.steps ? a.steps < b.steps : a.contextSwitches < b.contextSwitches;
+}

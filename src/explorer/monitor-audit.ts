@@ -1,0 +1,145 @@
+/**
+ * The checking mode of the monitor plan (`check --check-monitors`): what a monitor declares it
+ * reads is checked, not trusted. Every monitor runs at every step, ungated, on its own
+ * instance when it keeps bookkeeping (`Monitor.fresh`), and each verdict is held against what
+ * the gated plan (monitor-plan.ts) assumes:
+ *   - `local`: it says the same at every occurrence of the machine transition as at the first;
+ *   - `global` with `reads`: it says the same at every occurrence of (local step, situations
+ *     of the actors it reads) as at the first;
+ *   - `skip`: it says nothing new there. A monitor of a condition on states (a stale entry)
+ *     may repeat at a skipped step what it said where the condition arose, so this one is
+ *     judged over the whole search: every verdict said ungated must have been said gated;
+ * and, at the end, an ungated bookkeeping monitor concludes what its gated twin concludes
+ * (`onFinish`). A broken assumption is a discrepancy: the plan could have hidden a verdict.
+ * The search reports it as a `monitor-plan` violation, with the schedule that showed it.
+ */
+import type { Interest, Monitor, MonitorContext, Violation } from '../monitors/monitor.ts';
+import type { ControlledWorld, LocalStep, SemanticStep, StepRecord, WorldState } from '../runtime/controlled-world.ts';
+import { stepText } from './critical-reordering.ts';
+
+export interface MonitorAuditSummary {
+  /** Step occurrences at which every monitor ran ungated. */
+  steps: number;
+  /** Monitor calls compared with the plan's assumptions. */
+  calls: number;
+  discrepancies: string[];
+}
+
+const MAX_KEPT = 20;
+
+export class MonitorAudit {
+  private readonly shadows: Monitor[];
+  private readonly reads: (Int32Array | null)[];
+  /** First verdict per (monitor, transition) or (monitor, local step, read situations). */
+  private readonly first = new Map<string, string>();
+  /** Every verdict the gated monitors said. */
+  private readonly gatedSaid = new Set<string>();
+  /** Every verdict said ungated at a step the plan skips, with the first schedule that said it. */
+  private readonly skippedSaid = new Map<string, { monitor: string; at: string; trace: SemanticStep[] }>();
+  readonly summary: MonitorAuditSummary = { steps: 0, calls: 0, discrepancies: [] };
+  private total = 0;
+
+  constructor(
+    private readonly world: ControlledWorld,
+    private readonly monitors: Monitor[],
+    private readonly ctx: MonitorContext,
+  ) {
+    this.shadows = monitors.map((m) => m.fresh?.() ?? m);
+    for (const s of this.shadows) if (!monitors.includes(s)) s.reset?.(ctx);
+    this.reads = monitors.map((m) => {
+      const r = m.reads?.(world);
+      return r ? Int32Array.from(r) : null;
+    });
+  }
+
+  /**
+   * Run every monitor on one step occurrence and compare with `interests` (the plan's, per
+   * monitor in order). Returns a violation for the first discrepancy this step shows, if any.
+   */
+  check(
+    ls: LocalStep,
+    record: StepRecord,
+    interests: readonly Interest[],
+    before: WorldState,
+    after: WorldState,
+    trace: () => SemanticStep[],
+  ): Violation | null {
+    this.summary.steps++;
+    let found: Violation | null = null;
+    for (let k = 0; k < this.shadows.length; k++) {
+      const s = this.shadows[k];
+      if (!s.onStep) continue;
+      this.summary.calls++;
+      const v = s.onStep(this.ctx, record, before, after, trace);
+      const verdict = v ? `${v.kind}: ${v.message}` : '';
+      const m = this.monitors[k];
+      const at = `at ${stepText(this.world.semantic(record))}`;
+      let wrong: string | null = null;
+      if (interests[k] === 'skip') {
+        if (verdict && !this.skippedSaid.has(verdict))
+          this.skippedSaid.set(verdict, { monitor: m.name, at, trace: trace() });
+      } else {
+        const reads = interests[k] === 'global' ? this.reads[k] : null;
+        if (interests[k] === 'global' && reads === null) continue; // runs at every occurrence anyway
+        const key =
+          reads === null
+            ? `${k}|t${record.transition}`
+            : `${k}|s${ls.id}|${Array.from(reads, (a) => before.vec[a]).join(',')}`;
+        const was = this.first.get(key);
+        if (was === undefined) this.first.set(key, verdict);
+        else if (was !== verdict)
+          wrong =
+            reads === null
+              ? `${m.name} is local to the step ${at}, but says "${verdict || 'nothing'}" where its first occurrence said "${was || 'nothing'}"`
+              : `${m.name} declares it reads ${this.names(reads)} ${at}, but says "${verdict || 'nothing'}" where the same situations of those actors said "${was || 'nothing'}"`;
+      }
+      if (wrong) {
+        this.note(wrong);
+        found ??= { kind: 'monitor-plan', message: wrong };
+      }
+    }
+    return found;
+  }
+
+  /** A verdict a gated monitor said (null: nothing). */
+  gated(v: Violation | null): void {
+    if (v) this.gatedSaid.add(`${v.kind}: ${v.message}`);
+  }
+
+  /**
+   * Verdicts said at skipped steps that the gated monitors never said, and what the ungated
+   * bookkeeping monitors conclude against their gated twins.
+   */
+  finish(): Violation[] {
+    const out: Violation[] = [];
+    for (const [verdict, { monitor, at, trace }] of this.skippedSaid) {
+      if (this.gatedSaid.has(verdict)) continue;
+      const wrong = `${monitor} declares it skips the step ${at}, but there it says "${verdict}", which the gated plan never said`;
+      this.note(wrong);
+      out.push({ kind: 'monitor-plan', message: wrong, details: { trace } });
+    }
+    for (let k = 0; k < this.shadows.length; k++) {
+      const s = this.shadows[k];
+      const m = this.monitors[k];
+      if (s === m || !m.onFinish) continue;
+      const text = (vs: Violation[]) => vs.map((v) => `${v.kind}: ${v.message}`).join('\n');
+      const gated = text(m.onFinish(this.ctx));
+      const ungated = text(s.onFinish?.(this.ctx) ?? []);
+      if (gated !== ungated) {
+        const wrong = `${m.name} concludes "${gated || 'nothing'}" when gated, "${ungated || 'nothing'}" when run at every step: what it declares it reads does not decide its bookkeeping`;
+        this.note(wrong);
+        out.push({ kind: 'monitor-plan', message: wrong });
+      }
+    }
+    if (this.total > MAX_KEPT) this.summary.discrepancies.push(`… and ${this.total - MAX_KEPT} more`);
+    return out;
+  }
+
+  private note(text: string): void {
+    if (this.total++ < MAX_KEPT) this.summary.discrepancies.push(text);
+  }
+
+  private names(reads: Int32Array): string {
+    return Array.from(reads, (a) => this.world.actors[a].id).join(', ');
+  }
+}
