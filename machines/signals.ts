@@ -66,3 +66,13 @@ export function pendingSignalOf(list: PendingSignal[], tid: string): PendingSign
 export function signalClearedEvent(actor: ActorId, tid: string): EventObject {
   return { type: 'signal.cleared', actor, tid } as EventObject;
 }
+
+/** `signal.pending` to every target: `tid` has a signal pending (sent by the signalled thread). */
+export function signalPendingNotices(targets: ActorId[], tid: string, fatal: boolean) {
+  return targets.map((to) => ({ to, event: { type: 'signal.pending', tid, fatal } as SignalPendingEvent }));
+}
+
+/** `signal.handled` to every target, each answered with `signal.cleared` to `tid`. */
+export function clearSignalRequests(targets: ActorId[], tid: string) {
+  return targets.map((to) => ({ to, event: { type: 'signal.handled', replyTo: tid, tid } as SignalHandledEvent }));
+}
