@@ -185,6 +185,11 @@ function interruptQueuedWait(ctx: DmaFenceContext, tid: string, enqueue: Enqueue
   for (const e of wakeWaiter(ctx, w, ERESTARTSYS)) enqueue(e);
 }
 
+/** The answer to a wait that ends before it sleeps. */
+function answerWaitAtOnce(ctx: DmaFenceContext, ev: Ev<'fence.wait'>, result: number): Effect {
+  return { type: 'kSend', params: { to: ev.replyTo, event: reply('fence.waitResult', ctx, { tid: ev.tid, result }) } };
+}
+
 /** A refused wait: misuse observed, -EINVAL to the waiter. */
 function refuseWait(ctx: DmaFenceContext, ev: Ev<'fence.wait'>, reason: string): Effect[] {
   return [
@@ -365,11 +370,7 @@ export const dmaFenceMachine = setup({
 
     /** `timeout: 0` on an unsignalled fence: 0 at once. */
     answerWaitTimedOut: enqueueActions(({ context, event, enqueue }) => {
-      const { replyTo, tid } = event as Ev<'fence.wait'>;
-      enqueue({
-        type: 'kSend',
-        params: { to: replyTo, event: reply('fence.waitResult', context, { tid, result: 0 }) },
-      });
+      enqueue(answerWaitAtOnce(context, event as Ev<'fence.wait'>, 0));
     }),
 
     /** A wait on a signalled fence: the remaining time at once. */
@@ -398,11 +399,7 @@ export const dmaFenceMachine = setup({
 
     /** An interruptible wait by a tid with a signal pending: -ERESTARTSYS before it sleeps. */
     answerWaitInterrupted: enqueueActions(({ context, event, enqueue }) => {
-      const { replyTo, tid } = event as Ev<'fence.wait'>;
-      enqueue({
-        type: 'kSend',
-        params: { to: replyTo, event: reply('fence.waitResult', context, { tid, result: ERESTARTSYS }) },
-      });
+      enqueue(answerWaitAtOnce(context, event as Ev<'fence.wait'>, ERESTARTSYS));
     }),
 
     /** tid has a signal pending: remember it, and wake its interruptible wait if one is queued. */

