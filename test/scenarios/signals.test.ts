@@ -4,7 +4,7 @@
  * and its exploration covers the signal landing before the callback's wait and while it sleeps.
  */
 import { describe, expect, it } from 'vitest';
-import { ERESTARTSYS } from '../../machines/errno.ts';
+import { EINTR, ERESTARTSYS } from '../../machines/errno.ts';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { worldFor } from '../../src/check/world-for.ts';
 import { main } from '../../src/cli/main.ts';
@@ -45,6 +45,26 @@ describe('signals in the bundled battery', () => {
     const result = exhaustiveSearch(world, 'bfs', { monitors: [recorder], maxStates: 200_000 });
     expect(result.stats.complete).toBe(true);
     expect([...seen].sort()).toEqual(['refused before sleeping', 'woken while asleep']);
+  });
+
+  it('should end the submission lock wait of a signalled xe-like submitter with -EINTR in some interleavings', async () => {
+    const file = 'scenarios/seeds/signal-during-submit-lock.yaml';
+    const { world } = await worldFor(file);
+    const seen = new Set<string>();
+    const recorder: Monitor = {
+      name: 'interrupted-locks',
+      onStep(_ctx, record) {
+        for (const o of record.observations) if (o.kind === 'lock.interrupted') seen.add(`${o.lock} ${o.tid}`);
+        const ev = record.message.event as { type: string; result?: number };
+        if (record.actor === 'thread:gpu' && ev.type === 'drv.submitResult') seen.add(`submit ${ev.result}`);
+        return null;
+      },
+    };
+    expect(exhaustiveSearch(world, 'bfs', { monitors: [recorder], maxStates: 200_000 }).stats.complete).toBe(true);
+    expect(seen).toContain('lock:gpu0 thread:gpu');
+    expect(seen).toContain(`submit ${EINTR}`);
+    expect(seen).toContain('submit 0');
+    expect((await checkScenario(file)).violations).toEqual([]);
   });
 
   it('should report that a callback giving up on -ERESTARTSYS BREAKS use-after-free, found by the signal scenario', async () => {
