@@ -90,4 +90,10 @@ describe('signals between scenario threads', () => {
     expect(outcome.violations.map((v) => v.kind)).toEqual([]);
     expect(outcome.stats.complete).toBe(true);
   });
+
+  it('should take a stray fence.interrupt to a fence with no interruptible wait as a no-op, not an unhandled event', async () => {
+    const outcome = await checkScenario('test/scenarios/fixtures/stray-fence-interrupt.yaml');
+    expect(outcome.violations.map((v) => v.kind)).toEqual([]);
+    expect(outcome.stats.complete).toBe(true);
+  });
 });
