@@ -17,6 +17,8 @@
  *   fence.signal { replyTo?, tid? }             → fence.signalResult { result: 0 | -EINVAL, tid? }
  *   fence.wait { replyTo, tid, intr, timeout }  → fence.waitResult { tid, result }
  *   fence.interrupt { tid }                     → ends an interruptible wait with -ERESTARTSYS
+ *   signal.pending { tid, fatal }               tid has a signal pending (machines/signals.ts)
+ *   signal.handled { replyTo, tid }             → signal.cleared { actor, tid }: tid's signal is gone
  *   fence.getStatus { replyTo }                 → fence.status { status: 0 | 1 | error }
  *   fence.timeout { tid }                       internal: the delayed raise of a finite wait
  * Observations: fence.signaled { fence, context, seqno, error, tid }, fence.waitBegin { fence,
@@ -26,6 +28,8 @@
  * Context: `error` (0, or the negative errno set before signalling); `callbacks` are the
  * pending `{ replyTo, cbId }` in registration order; `waiters` are the queued
  * `{ replyTo, tid, intr, timeout }` in arrival order. Both lists are emptied at signal.
+ * `signals` are the tids with a signal pending (`{ tid, fatal }`, sorted by tid), emptied at
+ * signal too: a signalled fence answers every wait at once, so they can no longer matter.
  *
  * States, as predicates:
  *   unsignaled.lazy     not signalled, ENABLE_SIGNAL clear (callbacks = waiters = [])
@@ -41,7 +45,15 @@
  * enables signalling first, as `dma_fence_wait_timeout` does. A queued finite wait schedules
  * a delayed `raise({ type: 'fence.timeout', tid })` with id `fence.timeout:<tid>`; the runtime
  * may fire it at any step (result 0), and it is cancelled if the wait ends otherwise.
- * A `fence.interrupt` for a tid that is not in an interruptible wait here has no effect.
+ *
+ * Signals. An interruptible wait (`intr: true`) of a tid with a signal pending (fatal or not)
+ * ends with -ERESTARTSYS: at once if the signal was pending when it arrived (after the
+ * signalled-fence check, before the `timeout: 0` one, as in the kernel's default wait), or
+ * when `signal.pending` reaches a queued one. The fact stays until `signal.handled`, so every
+ * later interruptible wait of that tid fails too. An uninterruptible wait never ends early.
+ * `fence.interrupt { tid }` wakes a queued interruptible wait of tid the same way but leaves no
+ * signal pending; for a tid that is not in an interruptible wait here it is a no-op (a stray
+ * interrupt: the signal was meant for some other sleep of that thread).
  *
  * Model choices where the kernel only WARNs: `set_error` after signal or with a value that
  * is not a negative errno ≥ -4095 is refused (the kernel stores it anyway) and observed as
@@ -56,6 +68,14 @@ import { type EventObject, enqueueActions, setup } from 'xstate';
 import { EINVAL, ENOENT, ERESTARTSYS } from './errno.ts';
 import type { ActorId, KSendParams, Observation } from './kernel-actions.ts';
 import { kernelActions } from './kernel-actions.ts';
+import {
+  type PendingSignal,
+  pendingSignalOf,
+  type SignalEvent,
+  signalClearedEvent,
+  withoutSignal,
+  withSignal,
+} from './signals.ts';
 
 /** The largest errno magnitude (`MAX_ERRNO`). */
 const MAX_ERRNO = 4095;
@@ -89,6 +109,8 @@ export interface DmaFenceContext {
   error: number;
   callbacks: FenceCallback[];
   waiters: FenceWaiter[];
+  /** Tids with a signal pending (machines/signals.ts), sorted by tid. */
+  signals: PendingSignal[];
 }
 
 export type DmaFenceEvent =
@@ -109,7 +131,8 @@ export type DmaFenceEvent =
   /** dma_fence_get_status. */
   | { type: 'fence.getStatus'; replyTo: ActorId }
   /** Internal: the time-out timer of waiter `tid` fired. */
-  | { type: 'fence.timeout'; tid: string };
+  | { type: 'fence.timeout'; tid: string }
+  | SignalEvent;
 
 type Ev<T extends DmaFenceEvent['type']> = Extract<DmaFenceEvent, { type: T }>;
 
@@ -144,6 +167,27 @@ function wakeWaiter(ctx: DmaFenceContext, w: FenceWaiter, result: number): Effec
     { type: 'kSend', params: { to: w.replyTo, event: reply('fence.waitResult', ctx, { tid: w.tid, result }) } },
     { type: 'kObserve', params: { kind: 'fence.waitEnd', fence: ctx.id, tid: w.tid, result } },
   ];
+}
+
+/** What `interruptQueuedWait` needs of `enqueueActions`' enqueue. */
+interface Enqueue {
+  (effect: Effect): void;
+  cancel(id: string): void;
+  assign(update: Partial<DmaFenceContext>): void;
+}
+
+/** A signal reached tid: its queued interruptible wait (if any) ends with -ERESTARTSYS. */
+function interruptQueuedWait(ctx: DmaFenceContext, tid: string, enqueue: Enqueue): void {
+  const w = ctx.waiters.find((x) => x.tid === tid && x.intr);
+  if (!w) return;
+  if (typeof w.timeout === 'number') enqueue.cancel(waitTimerId(tid));
+  enqueue.assign({ waiters: ctx.waiters.filter((x) => x.tid !== tid) });
+  for (const e of wakeWaiter(ctx, w, ERESTARTSYS)) enqueue(e);
+}
+
+/** The answer to a wait that ends before it sleeps. */
+function answerWaitAtOnce(ctx: DmaFenceContext, ev: Ev<'fence.wait'>, result: number): Effect {
+  return { type: 'kSend', params: { to: ev.replyTo, event: reply('fence.waitResult', ctx, { tid: ev.tid, result }) } };
 }
 
 /** A refused wait: misuse observed, -EINVAL to the waiter. */
@@ -191,6 +235,11 @@ export const dmaFenceMachine = setup({
     },
     timeoutIsZero: ({ event }) => (event as Ev<'fence.wait'>).timeout === 0,
     tidAlreadyWaiting: ({ context, event }) => context.waiters.some((w) => w.tid === (event as Ev<'fence.wait'>).tid),
+    /** An interruptible wait by a tid that already has a signal pending. */
+    signalPendingForWait: ({ context, event }) => {
+      const { tid, intr } = event as Ev<'fence.wait'>;
+      return intr === true && pendingSignalOf(context.signals, tid) !== undefined;
+    },
     interruptibleWaiterPending: ({ context, event }) =>
       context.waiters.some((w) => w.tid === (event as Ev<'fence.interrupt'>).tid && w.intr),
     waiterPending: ({ context, event }) => context.waiters.some((w) => w.tid === (event as Ev<'fence.timeout'>).tid),
@@ -211,7 +260,7 @@ export const dmaFenceMachine = setup({
         if (typeof w.timeout === 'number') enqueue.cancel(waitTimerId(w.tid));
         for (const e of wakeWaiter(context, w, remaining(w.timeout))) enqueue(e);
       }
-      enqueue.assign({ callbacks: [], waiters: [] });
+      enqueue.assign({ callbacks: [], waiters: [], signals: [] });
       enqueue({
         type: 'kObserve',
         params: {
@@ -321,11 +370,7 @@ export const dmaFenceMachine = setup({
 
     /** `timeout: 0` on an unsignalled fence: 0 at once. */
     answerWaitTimedOut: enqueueActions(({ context, event, enqueue }) => {
-      const { replyTo, tid } = event as Ev<'fence.wait'>;
-      enqueue({
-        type: 'kSend',
-        params: { to: replyTo, event: reply('fence.waitResult', context, { tid, result: 0 }) },
-      });
+      enqueue(answerWaitAtOnce(context, event as Ev<'fence.wait'>, 0));
     }),
 
     /** A wait on a signalled fence: the remaining time at once. */
@@ -346,12 +391,29 @@ export const dmaFenceMachine = setup({
 
     /** A signal reached an interruptible waiter: it ends with -ERESTARTSYS, its timer is cancelled. */
     interruptWaiter: enqueueActions(({ context, event, enqueue }) => {
-      const { tid } = event as Ev<'fence.interrupt'>;
-      const w = context.waiters.find((x) => x.tid === tid);
-      if (!w) return;
-      if (typeof w.timeout === 'number') enqueue.cancel(waitTimerId(tid));
-      enqueue.assign({ waiters: context.waiters.filter((x) => x.tid !== tid) });
-      for (const e of wakeWaiter(context, w, ERESTARTSYS)) enqueue(e);
+      interruptQueuedWait(context, (event as Ev<'fence.interrupt'>).tid, enqueue);
+    }),
+
+    /** A stray interrupt changes nothing (named so XState counts the event as handled). */
+    dropStrayInterrupt: () => {},
+
+    /** An interruptible wait by a tid with a signal pending: -ERESTARTSYS before it sleeps. */
+    answerWaitInterrupted: enqueueActions(({ context, event, enqueue }) => {
+      enqueue(answerWaitAtOnce(context, event as Ev<'fence.wait'>, ERESTARTSYS));
+    }),
+
+    /** tid has a signal pending: remember it, and wake its interruptible wait if one is queued. */
+    recordSignal: enqueueActions(({ context, event, enqueue }) => {
+      const { tid, fatal } = event as Extract<SignalEvent, { type: 'signal.pending' }>;
+      enqueue.assign({ signals: withSignal(context.signals, tid, fatal) });
+      interruptQueuedWait(context, tid, enqueue);
+    }),
+
+    /** tid returned to user space: its signal is handled. */
+    forgetSignal: enqueueActions(({ context, event, enqueue }) => {
+      const { replyTo, tid } = event as Extract<SignalEvent, { type: 'signal.handled' }>;
+      enqueue.assign({ signals: withoutSignal(context.signals, tid) });
+      enqueue({ type: 'kSend', params: { to: replyTo, event: signalClearedEvent(context.id, tid) } });
     }),
 
     /** The waiter's timer fired: it ends with 0. */
@@ -372,6 +434,7 @@ export const dmaFenceMachine = setup({
     error: 0,
     callbacks: [],
     waiters: [],
+    signals: [],
   }),
   initial: 'unsignaled',
   states: {
@@ -389,11 +452,17 @@ export const dmaFenceMachine = setup({
         'fence.wait': [
           { guard: 'timeoutIsNegative', actions: 'rejectNegativeTimeout' },
           { guard: 'tidAlreadyWaiting', actions: 'rejectSecondWaitByTid' },
+          { guard: 'signalPendingForWait', target: '.enabled', actions: 'answerWaitInterrupted' },
           { guard: 'timeoutIsZero', target: '.enabled', actions: 'answerWaitTimedOut' },
           { target: '.enabled', actions: 'queueWaiter' },
         ],
-        // A signal for a thread that is not in an interruptible wait on this fence is not ours.
-        'fence.interrupt': { guard: 'interruptibleWaiterPending', actions: 'interruptWaiter' },
+        // A stray interrupt (no interruptible wait of that tid here) is consumed and does nothing.
+        'fence.interrupt': [
+          { guard: 'interruptibleWaiterPending', actions: 'interruptWaiter' },
+          { actions: 'dropStrayInterrupt' },
+        ],
+        'signal.pending': { actions: 'recordSignal' },
+        'signal.handled': { actions: 'forgetSignal' },
         // A stale timer (its waiter already ended) finds no waiter and does nothing.
         'fence.timeout': { guard: 'waiterPending', actions: 'timeOutWaiter' },
       },
@@ -412,9 +481,11 @@ export const dmaFenceMachine = setup({
           'fence.enableSignaling': 'already signalled: there is nothing left to enable',
           'fence.interrupt': 'no wait can be pending on a signalled fence',
           'fence.timeout': 'every wait timer was cancelled at signal time',
+          'signal.pending': 'a signalled fence answers every wait at once: a pending signal cannot matter',
         },
       },
       on: {
+        'signal.handled': { actions: 'forgetSignal' },
         'fence.signal': { actions: 'rejectSecondSignal' },
         'fence.setError': { actions: 'rejectLateError' },
         'fence.addCallback': { actions: 'refuseCallbackAfterSignal' },

@@ -12,6 +12,17 @@
  *             a `reply: 'none'` op gets `tid` only and no `replyTo`, since nobody answers it.
  * Observations: `sleep { tid, on }` for each request it waits on; `thread.mismatch { tid, op,
  *             label, expected, got }` when a reply differs from the op's `expect`.
+ * Signals:    `thread.signal { fatal }` (a scenario's `signal: { thread }` op, from another thread)
+ *             while a request is outstanding (the thread is in kernel) makes a signal pending:
+ *             the thread tells every fence and lock (`signalTargets`) `signal.pending { tid,
+ *             fatal }`, so its interruptible / killable waits end (machines/signals.ts). When the
+ *             reply comes (back to user space) a fatal signal kills the thread (no further ops,
+ *             `killed`); a non-fatal one is handled: if ops remain, the thread first sends
+ *             `signal.handled` to every target and waits for each `signal.cleared`, so no later
+ *             request of its own can find the old signal. A signal that finds the thread in user
+ *             space (not started, between or after its ops) changes nothing, or kills it if fatal.
+ *             The thread knows how many signals will come (`signalsToCome`) and does not finish
+ *             before they all arrived, so no signal reaches a finished thread.
  * Counters:   a reply with `counters` (dmirror's cpages / faults) updates `context.counters`,
  *             the caller's copy of the ioctl struct; `expect.counters` is checked against it,
  *             `expect.data` against the reply's value (machines/dmirror/buffer-pattern.ts).
@@ -20,12 +31,16 @@
  *   ready    nothing sent yet; a `thread.run` to itself is queued, so the scheduler decides
  *            when the thread issues its first request
  *   running  pc < |ops| ∧ ops[pc].reply ≠ 'none' ∧ ops[pc] was sent and its reply is awaited
- *   done     pc = |ops| (final)
- * (`dispatch` is transient: it sends the next op, or finishes.)
+ *   clearing a handled signal is being withdrawn: acksDue > 0 `signal.cleared` still to come
+ *   exiting  (pc = |ops| ∨ killed) ∧ signalsToCome > 0: waiting for the signals still on their way
+ *   done     (pc = |ops| ∨ killed) ∧ signalsToCome = 0 (final)
+ * (`dispatch` is transient: it sends the next op, or finishes; `returning` is transient too:
+ * what a pending signal does when the reply came.)
  */
 import { assign, enqueueActions, setup } from 'xstate';
 import { type BufferPattern, firstDifference } from './dmirror/buffer-pattern.ts';
 import { type ActorId, kernelActions, ksend } from './kernel-actions.ts';
+import { clearSignalRequests, signalPendingNotices } from './signals.ts';
 
 /** A message with fields; the thread adds `replyTo` and `tid` itself. */
 type Message = { type: string; [field: string]: unknown };
@@ -57,6 +72,10 @@ export interface ThreadExpectation {
 export interface ThreadInput {
   id: ActorId;
   ops: ThreadOp[];
+  /** The fences and locks a pending signal of this thread must reach (default none). */
+  signalTargets?: ActorId[];
+  /** How many `thread.signal` messages other threads will send it (default 0). */
+  signalsToCome?: number;
 }
 
 /** The small part of a reply the thread keeps. */
@@ -93,6 +112,14 @@ export interface ThreadContext {
    * back), so after an error they still hold the last successful command's values.
    */
   counters: Record<string, number>;
+  signalTargets: ActorId[];
+  signalsToCome: number;
+  /** The signal pending while a request is outstanding (null when none). */
+  signal: { fatal: boolean } | null;
+  /** A fatal signal ended the thread: the ops after `pc` never run. */
+  killed: boolean;
+  /** `signal.cleared` answers still to come while clearing. */
+  acksDue: number;
 }
 
 type ThreadEvent = {
@@ -101,6 +128,8 @@ type ThreadEvent = {
   result?: unknown;
   value?: unknown;
   counters?: Record<string, number>;
+  /** thread.signal */
+  fatal?: boolean;
 };
 
 const pendingOp = (c: ThreadContext): ThreadOp => c.ops[c.pc];
@@ -178,7 +207,14 @@ export const threadMachine = setup({
     input: {} as ThreadInput,
   },
   guards: {
-    allOpsDone: ({ context }) => context.pc >= context.ops.length,
+    allOpsDone: ({ context }) => context.pc >= context.ops.length || context.killed,
+    signalsAllArrived: ({ context }) => context.signalsToCome === 0,
+    noSignalPending: ({ context }) => context.signal === null,
+    fatalSignalPending: ({ context }) => context.signal?.fatal === true,
+    /** The thread will make more requests, and some target holds a copy of its signal. */
+    mustWithdrawSignal: ({ context }) => context.pc < context.ops.length && context.signalTargets.length > 0,
+    lastClearAck: ({ context, event }) => event.tid === context.id && context.acksDue === 1,
+    clearAckForMe: ({ context, event }) => event.tid === context.id,
     nextOpHasNoReply: ({ context }) => pendingOp(context).reply === 'none',
     isReplyToPendingOp: ({ context, event }) => {
       const expected = pendingOp(context).reply;
@@ -198,6 +234,27 @@ export const threadMachine = setup({
       const op = pendingOp(context);
       enqueue(ksend(op.to, { ...op.event, tid: context.id } as Message));
     }),
+    /** A signal while the thread is in kernel: pending until the reply; tell the targets. */
+    signalInKernel: enqueueActions(({ context, event, enqueue }) => {
+      const fatal = event.fatal === true || context.signal?.fatal === true;
+      const news = context.signal === null || fatal !== context.signal.fatal;
+      enqueue.assign({ signalsToCome: context.signalsToCome - 1, signal: { fatal } });
+      if (news)
+        for (const e of signalPendingNotices(context.signalTargets, context.id, fatal)) enqueue(ksend(e.to, e.event));
+    }),
+    /** A signal while the thread is in user space: handled at once; a fatal one kills it. */
+    signalInUserSpace: assign({
+      signalsToCome: ({ context }) => context.signalsToCome - 1,
+      killed: ({ context, event }) => context.killed || event.fatal === true,
+    }),
+    dieOfFatalSignal: assign({ killed: true, signal: null }),
+    forgetSignal: assign({ signal: null }),
+    /** Back in user space with a handled signal: withdraw it from every target before going on. */
+    clearSignal: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ signal: null, acksDue: context.signalTargets.length });
+      for (const e of clearSignalRequests(context.signalTargets, context.id)) enqueue(ksend(e.to, e.event));
+    }),
+    countClearAck: assign({ acksDue: ({ context }) => context.acksDue - 1 }),
     recordUnansweredOp: assign({
       results: ({ context }) => [...context.results, { op: context.pc, label: labelOf(context), reply: null }],
       pc: ({ context }) => context.pc + 1,
@@ -225,18 +282,30 @@ export const threadMachine = setup({
   },
 }).createMachine({
   id: 'thread',
-  context: ({ input }) => ({ id: input.id, ops: input.ops, pc: 0, results: [], mismatches: [], counters: {} }),
+  context: ({ input }) => ({
+    id: input.id,
+    ops: input.ops,
+    pc: 0,
+    results: [],
+    mismatches: [],
+    counters: {},
+    signalTargets: input.signalTargets ?? [],
+    signalsToCome: input.signalsToCome ?? 0,
+    signal: null,
+    killed: false,
+    acksDue: 0,
+  }),
   initial: 'ready',
   states: {
     // A thread starts when the scheduler first runs it, not when the world is built: otherwise
     // every thread's first request would be queued at time zero, ahead of everything else.
     ready: {
       entry: { type: 'kSend', params: ({ context }) => ({ to: context.id, event: { type: 'thread.run' } }) },
-      on: { 'thread.run': { target: 'dispatch' } },
+      on: { 'thread.run': { target: 'dispatch' }, 'thread.signal': { actions: 'signalInUserSpace' } },
     },
     dispatch: {
       always: [
-        { guard: 'allOpsDone', target: 'done' },
+        { guard: 'allOpsDone', target: 'exiting' },
         {
           guard: 'nextOpHasNoReply',
           target: 'dispatch',
@@ -248,10 +317,34 @@ export const threadMachine = setup({
     },
     running: {
       on: {
+        'thread.signal': { actions: 'signalInKernel' },
         // Guarded on purpose: a reply for another tid, or of the wrong type, stays unhandled
         // and is reported by the runtime instead of being swallowed.
-        '*': { guard: 'isReplyToPendingOp', target: 'dispatch', actions: 'recordReply' },
+        '*': { guard: 'isReplyToPendingOp', target: 'returning', actions: 'recordReply' },
       },
+    },
+    // The request returned: what its pending signal (if any) does on the way to user space.
+    returning: {
+      always: [
+        { guard: 'noSignalPending', target: 'dispatch' },
+        { guard: 'fatalSignalPending', target: 'dispatch', actions: 'dieOfFatalSignal' },
+        { guard: 'mustWithdrawSignal', target: 'clearing', actions: 'clearSignal' },
+        // After the last op the thread makes no more requests, so its targets may keep the signal.
+        { target: 'dispatch', actions: 'forgetSignal' },
+      ],
+    },
+    clearing: {
+      on: {
+        'signal.cleared': [
+          { guard: 'lastClearAck', target: 'dispatch', actions: 'countClearAck' },
+          { guard: 'clearAckForMe', actions: 'countClearAck' },
+        ],
+        'thread.signal': { actions: 'signalInUserSpace' },
+      },
+    },
+    exiting: {
+      always: { guard: 'signalsAllArrived', target: 'done' },
+      on: { 'thread.signal': { actions: 'signalInUserSpace' } },
     },
     done: { type: 'final' },
   },

@@ -40,6 +40,10 @@ export function initialDriverContext(input: DriverInput, profile: DriverProfileN
   if (submitLockMode !== 'write' && submitLockMode !== 'read') {
     throw new Error(`driver input 'submitLockMode' must be 'write' or 'read', got ${JSON.stringify(submitLockMode)}`);
   }
+  const intr = input.submitLockIntr;
+  if (intr !== undefined && intr !== 'interruptible' && intr !== 'killable') {
+    throw new Error(`driver input 'submitLockIntr' must be 'interruptible' or 'killable', got ${JSON.stringify(intr)}`);
+  }
   const pageSize = input.pageSize ?? PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize <= 0) {
     throw new Error(`driver input 'pageSize' must be a positive integer, got ${JSON.stringify(pageSize)}`);
@@ -56,6 +60,7 @@ export function initialDriverContext(input: DriverInput, profile: DriverProfileN
     bugs: bugs as DriverBug[],
     pin: input.pin ?? true,
     submitLockMode,
+    ...(intr ? { submitLockIntr: intr } : {}),
     pageSize,
     request: null,
     callback: null,

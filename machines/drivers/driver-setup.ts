@@ -93,6 +93,8 @@ export const driverSetup = base.extend({
     retriesExhausted: ({ context }) => req(context).retries >= context.maxRetries,
     lockGrantedToRequest: ({ context, event }) =>
       event.type === 'lock.granted' && grantedTo(context, event.tid) === 'request',
+    lockInterruptedForRequest: ({ context, event }) =>
+      event.type === 'lock.interrupted' && grantedTo(context, event.tid) === 'request',
     requestIsSubmission: ({ context }) => req(context).kind === 'submit',
     fenceAlreadySignaled: ({ context, event }) =>
       event.type === 'fence.addCallbackResult' && event.cbId === cbIdOf(context) && event.result < 0,
@@ -256,11 +258,20 @@ export const driverSetup = base.extend({
     takeUpdateLock: enqueueActions(({ context, enqueue }) => {
       const { tid, kind } = req(context);
       const mode = kind === 'submit' ? context.submitLockMode : 'write';
-      enqueue(kSend(context.lock, 'lock.acquire', { replyTo: context.id, tid, mode }));
+      const intr = kind === 'submit' && context.submitLockIntr ? { intr: context.submitLockIntr } : {};
+      enqueue(kSend(context.lock, 'lock.acquire', { replyTo: context.id, tid, mode, ...intr }));
       enqueue(kObserve({ kind: 'sleep', tid, on: context.lock }));
       enqueue.assign({ lockWaiters: [...context.lockWaiters, 'request'] });
     }),
     requestGotLock: assign({ lockWaiters: ({ context }) => withoutFirst(context.lockWaiters, 'request') }),
+    /** A signal ended the submission's lock wait: it fails with that error (-EINTR). */
+    requestLockInterrupted: assign({
+      lockWaiters: ({ context }) => withoutFirst(context.lockWaiters, 'request'),
+      request: ({ context, event }) => {
+        assertEvent(event, 'lock.interrupted');
+        return { ...req(context), result: event.result };
+      },
+    }),
     notifierReadRetry: enqueueActions(({ context, enqueue }) => {
       const { tid, seq } = req(context);
       enqueue(kSend(context.sub, 'sub.readRetry', { replyTo: context.id, tid, seq }));

@@ -38,6 +38,8 @@ export interface DriverInput {
   pin?: boolean;
   /** Mode of the update lock on the submission path (`read` needs an rwsem; default `write`). */
   submitLockMode?: LockMode;
+  /** The submission path takes the update lock interruptibly (xe: down_read_interruptible) or killably. */
+  submitLockIntr?: 'interruptible' | 'killable';
   /** Page size of the scenario (default 4096); a device fault without a range covers one page. */
   pageSize?: number;
 }
@@ -115,6 +117,8 @@ export interface DriverContext {
   bugs: DriverBug[];
   pin: boolean;
   submitLockMode: LockMode;
+  /** Absent: the submission path's lock wait is uninterruptible. */
+  submitLockIntr?: 'interruptible' | 'killable';
   pageSize: number;
   request: DriverRequest | null;
   callback: CallbackRun | null;
@@ -218,6 +222,13 @@ export interface LockGranted {
   tid: string;
   mode?: LockMode;
 }
+/** An interruptible / killable acquire ended by a signal (no lock held). */
+export interface LockInterrupted {
+  type: 'lock.interrupted';
+  lock: ActorId;
+  tid: string;
+  result: number;
+}
 export interface LockBusy {
   type: 'lock.busy';
   lock: ActorId;
@@ -263,6 +274,7 @@ export type DriverEvent =
   | MmResult
   | LockGranted
   | LockBusy
+  | LockInterrupted
   | DevZapped
   | DevJobDone
   | FenceAddCallbackResult

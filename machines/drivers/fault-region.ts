@@ -9,7 +9,8 @@
  *   - readBegin:          waiting for mmu_interval_read_begin; r.seq = null
  *   - walking / pinning:  r.seq set; waiting for hmm_range_fault / pin_user_pages
  *   - checkingUnlocked:   (bug `retry-outside-lock`) read_retry sent without the lock
- * - locked.acquiring:     waiting for the update lock
+ * - locked.acquiring:     waiting for the update lock (with `submitLockIntr`, a submission's
+ *                         wait may end with lock.interrupted: it fails with -EINTR)
  * - locked.checking:      r.tid holds the update lock; waiting for read_retry
  * - programmed:           (transient) device entries written from r.pages under the lock;
  *                         a submission's fence is in context.published; lock released on exit
@@ -114,6 +115,11 @@ export const faultRegion = driverSetup.createStateConfig({
                 actions: 'requestGotLock',
               },
             ],
+            'lock.interrupted': {
+              guard: 'lockInterruptedForRequest',
+              target: '#driverFaultFailed',
+              actions: ['requestLockInterrupted', 'dropPinnedPages'],
+            },
           },
         },
         checking: {

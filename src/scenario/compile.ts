@@ -21,6 +21,7 @@ import type { ActorSpec } from '../runtime/controlled-world.ts';
 import { type LoadedScenario, ScenarioError } from './load.ts';
 import { compileOp, type OpContext } from './operations.ts';
 import type { Scenario } from './schema.ts';
+import { wireSignals } from './signals.ts';
 
 /** The whole address space, for subscriptions that do not name a range (dmirror's choice). */
 export const WHOLE_ADDRESS_SPACE = { start: 0, length: 2 ** 47 };
@@ -136,11 +137,14 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
     });
   }
 
-  const ctxFor = (process: string | undefined, where: string): OpContext => ({
+  const threadNames = Object.keys(scenario.threads);
+  const ctxFor = (process: string | undefined, where: string, thread?: string): OpContext => ({
     process,
     processes,
     devices,
     fences,
+    threads: threadNames,
+    thread,
     where,
   });
 
@@ -177,7 +181,7 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
     machine: threadMachine,
     input: {
       ops: t.ops.map((op, k) => {
-        const compiled = compileOp(op, ctxFor(t.process, loaded.where(['threads', name, 'ops', k])));
+        const compiled = compileOp(op, ctxFor(t.process, loaded.where(['threads', name, 'ops', k]), name));
         if (compiled.event.type === 'core.insert') {
           const d = (op.subscribe as { device: string }).device;
           const s = scenario.devices[d].subscription ?? WHOLE_ADDRESS_SPACE;
@@ -189,6 +193,7 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
   }));
   if (threads.length === 0)
     throw new ScenarioError(`${loaded.where(['threads'])}: a scenario needs at least one thread`);
+  wireSignals(threads, kernel);
 
   return {
     file,

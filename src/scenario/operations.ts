@@ -15,6 +15,9 @@ export interface OpContext {
   processes: string[];
   devices: string[];
   fences: string[];
+  /** The scenario's threads, and the one this op belongs to (absent at set-up). */
+  threads?: string[];
+  thread?: string;
   /** `file:line:col` of this op, for errors. */
   where: string;
 }
@@ -163,7 +166,7 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
       },
     };
   },
-  signal: (a, ctx) => ({ to: fenceOf(a, ctx), event: { type: 'fence.signal' } }),
+  signal: (a, ctx) => (a.thread === undefined ? signalFence(a, ctx) : signalThread(a, ctx)),
   wait: (a, ctx) => ({
     to: fenceOf(a, ctx),
     event: {
@@ -246,6 +249,31 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
     return { to: a.to, event: a.event as ThreadOp['event'], reply: a.reply as string | undefined };
   },
 };
+
+/** `signal: { fence }`: dma_fence_signal. */
+function signalFence(a: Args, ctx: OpContext): Omit<ThreadOp, 'expect' | 'label'> {
+  return { to: fenceOf(a, ctx), event: { type: 'fence.signal' } };
+}
+
+/**
+ * `signal: { thread, fatal }`: send a signal to another thread (kill(2); fatal = SIGKILL). It does
+ * not wait: the signal lands whenever the target thread's actor takes it (docs/scenarios.md).
+ */
+function signalThread(a: Args, ctx: OpContext): Omit<ThreadOp, 'expect' | 'label'> {
+  if (a.fence !== undefined) {
+    throw new ScenarioError(`${ctx.where}: 'signal' takes either 'fence' (signal a dma_fence) or 'thread', not both`);
+  }
+  if (a.fatal !== undefined && typeof a.fatal !== 'boolean') {
+    throw new ScenarioError(`${ctx.where}: 'fatal' is true (SIGKILL) or false (any other signal)`);
+  }
+  const target = pick(String(a.thread), 'thread', ctx.threads ?? [], ctx);
+  if (target === ctx.thread) {
+    throw new ScenarioError(
+      `${ctx.where}: thread '${target}' cannot signal itself: send the signal from another thread`,
+    );
+  }
+  return { to: `thread:${target}`, event: { type: 'thread.signal', fatal: a.fatal === true }, reply: 'none' };
+}
 
 /** A dmirror file operation or ioctl on device `device` (docs/protocol.md "dmirror"). */
 function dmirrorCmd(a: Args, ctx: OpContext, cmd: string): Omit<ThreadOp, 'expect' | 'label'> {

@@ -307,6 +307,89 @@ describe('dmaFenceMachine', () => {
     });
   });
 
+  describe('signals (machines/signals.ts)', () => {
+    const pending = (tid: string, fatal = false) => ({ type: 'signal.pending', tid, fatal });
+    const handled = (tid: string) => ({ type: 'signal.handled', replyTo: tid, tid });
+
+    it('should end a queued interruptible wait with -ERESTARTSYS when its thread gets a signal', () => {
+      const h = fence();
+      h.send(wait('thread:a', 50, true));
+      h.send(pending('thread:a'));
+      expect(replyTo(h, 'thread:a')).toMatchObject({ type: 'fence.waitResult', tid: 'thread:a', result: ERESTARTSYS });
+      expect(h.last.timersCancelled).toEqual(['fence.timeout:thread:a']);
+      expect(ctx(h).waiters).toEqual([]);
+      expect(ctx(h).signals).toEqual([{ tid: 'thread:a', fatal: false }]);
+    });
+
+    it('should fail at once every later interruptible wait of a tid whose signal is still pending', () => {
+      const h = fence();
+      h.send(pending('thread:a'));
+      for (let i = 0; i < 2; i++) {
+        h.send(wait('thread:a', 'forever', true));
+        expect(replyTo(h, 'thread:a')).toMatchObject({ result: ERESTARTSYS });
+        expect(ctx(h).waiters).toEqual([]);
+      }
+      // Checked before timeout 0, as in the kernel's default wait.
+      h.send(wait('thread:a', 0, true));
+      expect(replyTo(h, 'thread:a')).toMatchObject({ result: ERESTARTSYS });
+      expect(h.matches('unsignaled.enabled')).toBe(true);
+    });
+
+    it('should leave uninterruptible waits and other tids alone, fatal or not', () => {
+      const h = fence();
+      h.send(wait('thread:a', 'forever', false));
+      h.send(wait('thread:b', 'forever', true));
+      h.send(pending('thread:a', true));
+      expect(h.last.sends).toEqual([]);
+      h.send(pending('thread:c', true));
+      h.send(wait('thread:c', 'forever', false));
+      expect(h.sentTo('thread:c')).toEqual([]);
+      expect(ctx(h).waiters.map((w) => w.tid)).toEqual(['thread:a', 'thread:b', 'thread:c']);
+      h.send({ type: 'fence.timeout', tid: 'thread:c' });
+      expect(ctx(h).waiters.map((w) => w.tid)).toEqual(['thread:a', 'thread:b']);
+      h.send(signal());
+      expect(h.sentTo('thread:b')).toEqual([{ type: 'fence.waitResult', fence: FENCE, tid: 'thread:b', result: 1 }]);
+    });
+
+    it('should let a wait sleep again once the signal was handled, and answer signal.cleared', () => {
+      const h = fence();
+      h.send(pending('thread:a'));
+      h.send(pending('thread:a', true));
+      expect(ctx(h).signals).toEqual([{ tid: 'thread:a', fatal: true }]);
+      h.send(handled('thread:a'));
+      expect(replyTo(h, 'thread:a')).toEqual({ type: 'signal.cleared', actor: FENCE, tid: 'thread:a' });
+      expect(ctx(h).signals).toEqual([]);
+      h.send(wait('thread:a', 'forever', true));
+      expect(h.last.sends).toEqual([]);
+      expect(ctx(h).waiters.map((w) => w.tid)).toEqual(['thread:a']);
+    });
+
+    it('should answer a wait on a signalled fence with success even with a signal pending', () => {
+      const h = fence();
+      h.send(pending('thread:a'));
+      h.send(signal());
+      expect(ctx(h).signals).toEqual([]);
+      h.send(pending('thread:a'));
+      h.send(wait('thread:a', 'forever', true));
+      expect(replyTo(h, 'thread:a')).toMatchObject({ result: 1 });
+      h.send(handled('thread:a'));
+      expect(replyTo(h, 'thread:a')).toMatchObject({ type: 'signal.cleared' });
+    });
+
+    it('should take a stray fence.interrupt on an idle unsignalled fence as a no-op, not an unhandled event', () => {
+      const h = fence();
+      const before = JSON.stringify(h.snapshot.value) + JSON.stringify(h.context);
+      // The runtime counts an event as handled only if XState would take a transition for it.
+      expect(h.snapshot.can({ type: 'fence.interrupt', tid: 'thread:a' } as never)).toBe(true);
+      const r = h.send({ type: 'fence.interrupt', tid: 'thread:a' });
+      expect(r.sends).toEqual([]);
+      expect(JSON.stringify(h.snapshot.value) + JSON.stringify(h.context)).toBe(before);
+      h.send(wait('thread:a', 'forever', false));
+      h.send({ type: 'fence.interrupt', tid: 'thread:a' });
+      expect(h.last.sends).toEqual([]);
+    });
+  });
+
   describe('event policy', () => {
     const PROTOCOL_EVENTS = [
       'fence.enableSignaling',
@@ -318,6 +401,8 @@ describe('dmaFenceMachine', () => {
       'fence.interrupt',
       'fence.getStatus',
       'fence.timeout',
+      'signal.pending',
+      'signal.handled',
     ];
 
     it('should handle, defer or ignore (with a reason) every protocol event in every state', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventObject } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
+import { EINTR } from '../../machines/errno.ts';
 import { type LockKind, type LockMode, type PtLockContext, ptLockMachine } from '../../machines/pt-lock.machine.ts';
 import { leafNodes } from '../support/event-policy.ts';
 import { MachineHarness } from '../support/machine-harness.ts';
@@ -258,8 +259,90 @@ describe('ptLockMachine', () => {
     });
   });
 
+  describe('interruptible and killable acquires (signals)', () => {
+    type Intr = 'interruptible' | 'killable';
+    const acquireIntr = (t: string, intr: Intr, mode: LockMode = 'write') => ({ ...acquire(t, mode), intr });
+    const pending = (tid: string, fatal = false) => ({ type: 'signal.pending', tid, fatal });
+    const interrupted = (tid: string) => ({ type: 'lock.interrupted', lock: LOCK, tid, result: EINTR });
+
+    it('should end a waiting mutex_lock_interruptible with -EINTR when its thread gets any signal', () => {
+      const h = lock('mutex');
+      h.send(acquire('thread:a'));
+      h.send(acquireIntr('thread:b', 'interruptible'));
+      expect(ctx(h).waiters).toEqual([{ replyTo: 'thread:b', tid: 'thread:b', mode: 'write', intr: 'interruptible' }]);
+      h.send(pending('thread:b'));
+      expect(h.sentTo('thread:b')).toEqual([interrupted('thread:b')]);
+      expect(kinds(h)).toEqual(['lock.interrupted']);
+      expect(waiterTids(h)).toEqual([]);
+      h.send(release('thread:a'));
+      expect(h.matches('free')).toBe(true);
+    });
+
+    it('should end a waiting mutex_lock_killable on a fatal signal only', () => {
+      const h = lock('mutex');
+      h.send(acquire('thread:a'));
+      h.send(acquireIntr('thread:b', 'killable'));
+      h.send(pending('thread:b'));
+      expect(h.sentTo()).toEqual([]);
+      expect(waiterTids(h)).toEqual(['thread:b']);
+      h.send(pending('thread:b', true));
+      expect(h.sentTo('thread:b')).toEqual([interrupted('thread:b')]);
+      expect(ctx(h).signals).toEqual([{ tid: 'thread:b', fatal: true }]);
+    });
+
+    it('should never end a plain acquire', () => {
+      const h = lock('mutex');
+      h.send(acquire('thread:a'));
+      h.send(acquire('thread:b'));
+      h.send(pending('thread:b', true));
+      expect(h.sentTo()).toEqual([]);
+      expect(waiterTids(h)).toEqual(['thread:b']);
+    });
+
+    it('should take a free lock despite a pending signal, but refuse a contended one at once', () => {
+      const h = lock('mutex');
+      h.send(pending('thread:a'));
+      h.send(acquireIntr('thread:a', 'interruptible'));
+      expect(h.sentTo('thread:a')).toEqual([granted('thread:a')]);
+      h.send(pending('thread:b'));
+      h.send(acquireIntr('thread:b', 'interruptible'));
+      expect(h.sentTo('thread:b')).toEqual([interrupted('thread:b')]);
+      expect(waiterTids(h)).toEqual([]);
+      // Until the signal is handled: then the acquire sleeps like any other.
+      h.send({ type: 'signal.handled', replyTo: 'thread:b', tid: 'thread:b' });
+      expect(h.sentTo('thread:b')).toEqual([{ type: 'signal.cleared', actor: LOCK, tid: 'thread:b' }]);
+      h.send(acquireIntr('thread:b', 'interruptible'));
+      expect(h.sentTo()).toEqual([]);
+      expect(waiterTids(h)).toEqual(['thread:b']);
+    });
+
+    it('should let the readers queued behind an interrupted writer join the readers of an rwsem', () => {
+      const h = lock('rwsem');
+      for (const e of [acquire('thread:r1', 'read'), acquireIntr('thread:w', 'killable'), acquire('thread:r2', 'read')])
+        h.send(e);
+      h.send(acquire('thread:w2'));
+      expect(waiterTids(h)).toEqual(['thread:w', 'thread:r2', 'thread:w2']);
+      h.send(pending('thread:w', true));
+      expect(h.sentTo('thread:w')).toEqual([interrupted('thread:w')]);
+      expect(h.sentTo('thread:r2')).toEqual([granted('thread:r2', 'read')]);
+      expect(holderTids(h)).toEqual(['thread:r1', 'thread:r2']);
+      expect(waiterTids(h)).toEqual(['thread:w2']);
+      expect(h.matches('held.shared')).toBe(true);
+    });
+
+    it('should flag an interruptible spinlock acquire as misuse and serve it as a plain one', () => {
+      const h = lock('spinlock');
+      h.send(acquire('thread:a'));
+      h.send(acquireIntr('thread:b', 'interruptible'));
+      expect(ctx(h).errors).toEqual(['intr-on-spinlock: thread:b']);
+      h.send(pending('thread:b', true));
+      expect(h.sentTo()).toEqual([]);
+      expect(ctx(h).waiters).toEqual([{ replyTo: 'thread:b', tid: 'thread:b', mode: 'write' }]);
+    });
+  });
+
   describe('event policy', () => {
-    const PROTOCOL_EVENTS = ['lock.acquire', 'lock.tryAcquire', 'lock.release'];
+    const PROTOCOL_EVENTS = ['lock.acquire', 'lock.tryAcquire', 'lock.release', 'signal.pending', 'signal.handled'];
 
     it('should handle, defer or ignore every protocol event in every state', () => {
       const leaves = leafNodes(ptLockMachine);

@@ -199,4 +199,81 @@ describe('threadMachine (model-based coverage)', () => {
       expect(h.matches('done')).toBe(ctx.pc === ops.length);
     }
   });
+
+  describe('signals', () => {
+    const TARGETS = ['fence:f1', 'lock:gpu0'];
+    function signalled(ops: ThreadOp[], signalsToCome = 1): MachineHarness {
+      const h = new MachineHarness(threadMachine, { id: T, ops, signalTargets: TARGETS, signalsToCome });
+      h.send({ type: 'thread.run' });
+      return h;
+    }
+    const sig = (fatal = false) => ({ type: 'thread.signal', fatal, tid: 'thread:killer' });
+    const cleared = (actor: string) => ({ type: 'signal.cleared', actor, tid: T });
+
+    it('should tell every fence and lock of a signal that arrives while a request is outstanding', () => {
+      const h = signalled([mmapOp, readOp]);
+      h.send(sig());
+      expect(h.last.sends).toEqual([
+        { to: 'fence:f1', event: { type: 'signal.pending', tid: T, fatal: false } },
+        { to: 'lock:gpu0', event: { type: 'signal.pending', tid: T, fatal: false } },
+      ]);
+      expect(h.context.signal).toEqual({ fatal: false });
+      // A second, non-fatal signal adds nothing; a fatal one is news.
+      const twice = signalled([mmapOp], 3);
+      expect(twice.send(sig()).sends).toHaveLength(2);
+      expect(twice.send(sig()).sends).toEqual([]);
+      expect(twice.send(sig(true)).sends.map((x) => x.event)).toEqual([
+        { type: 'signal.pending', tid: T, fatal: true },
+        { type: 'signal.pending', tid: T, fatal: true },
+      ]);
+    });
+
+    it('should withdraw a handled signal from every target before its next request', () => {
+      const h = signalled([mmapOp, readOp]);
+      h.send(sig());
+      h.send({ type: 'mm.result', tid: T, op: 'mmap', result: 0 });
+      expect(h.matches('clearing')).toBe(true);
+      expect(h.last.sends).toEqual([
+        { to: 'fence:f1', event: { type: 'signal.handled', replyTo: T, tid: T } },
+        { to: 'lock:gpu0', event: { type: 'signal.handled', replyTo: T, tid: T } },
+      ]);
+      h.send(cleared('fence:f1'));
+      expect(h.last.sends).toEqual([]);
+      h.send(cleared('lock:gpu0'));
+      expect(h.sentTo('mm:p1')).toEqual([{ type: 'mm.read', addr: 0, replyTo: T, tid: T }]);
+      expect(h.context.signal).toBeNull();
+      expect(h.matches('running')).toBe(true);
+    });
+
+    it('should die of a fatal signal when its request returns: the remaining ops never run', () => {
+      const h = signalled([mmapOp, readOp]);
+      h.send(sig(true));
+      h.send({ type: 'mm.result', tid: T, op: 'mmap', result: 0 });
+      expect(h.last.sends).toEqual([]);
+      expect(h.context.killed).toBe(true);
+      expect(h.context.results).toHaveLength(1);
+      expect(h.snapshot.status).toBe('done');
+    });
+
+    it('should handle a signal in user space at once: non-fatal changes nothing, fatal kills it', () => {
+      const early = new MachineHarness(threadMachine, {
+        id: T,
+        ops: [mmapOp],
+        signalTargets: TARGETS,
+        signalsToCome: 1,
+      });
+      early.send(sig(true));
+      early.send({ type: 'thread.run' });
+      expect(early.sent.filter((x) => x.to === 'mm:p1')).toEqual([]);
+      expect(early.snapshot.status).toBe('done');
+      const h = signalled([mmapOp]);
+      h.send({ type: 'mm.result', tid: T, op: 'mmap', result: 0 });
+      // Not finished until the signal that is on its way arrives (a finished actor takes no message).
+      expect(h.matches('exiting')).toBe(true);
+      h.send(sig());
+      expect(h.last.sends).toEqual([]);
+      expect(h.context.killed).toBe(false);
+      expect(h.snapshot.status).toBe('done');
+    });
+  });
 });

@@ -20,7 +20,7 @@ const files = readdirSync(dir)
 const tmp = mkdtempSync(join(tmpdir(), 'mirrorlab-traces-'));
 
 describe('bundled seed scenarios', () => {
-  it('should bundle the thirteen scenarios the checker issue names', () => {
+  it('should bundle the thirteen scenarios the checker issue names, and the signal scenarios', () => {
     const names = files.map((f) => f.replace(/^.*\//, '').replace('.yaml', '')).sort();
     expect(names).toEqual(
       [
@@ -37,6 +37,8 @@ describe('bundled seed scenarios', () => {
         'registration-cache-unpinned',
         'remove-during-invalidate',
         'retry-outside-lock',
+        'signal-during-fence-wait',
+        'signal-during-submit-lock',
       ].sort(),
     );
   });
