@@ -12,6 +12,7 @@ import { defaultMonitors } from '../monitors/index.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import type { CompiledScenario } from '../scenario/compile.ts';
 import type { ParamValue } from '../scenario/expand.ts';
+import { searchCatchingCrash } from './crash-step.ts';
 import { driverMisfit } from './driver-fit.ts';
 import { worldFor } from './world-for.ts';
 
@@ -67,7 +68,7 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     maxStates: options.maxStates ?? defaults.maxStates ?? 2_000_000,
     schedules: options.schedules ?? defaults.schedules,
   };
-  const result = search(world, strategy, limits);
+  const result = searchCatchingCrash(world, () => search(world, strategy, limits), strategy);
   const minimize = options.minimize ?? (strategy === 'random' || strategy === 'pct');
   const violations = result.violations
     .filter((v) => v.severity !== 'observation')

@@ -11,6 +11,7 @@ import {
   type Strategy,
 } from '../check/check-scenario.ts';
 import { writeTrace } from '../check/trace-file.ts';
+import { type Charge, chargesOf } from '../check/charge.ts';
 import { type CriticalReordering, findCriticalReordering } from '../explorer/critical-reordering.ts';
 import type { FoundViolation } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
@@ -63,34 +64,37 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
   for (const file of files) outcomes.push(await checkScenario(file, options));
   const saved = o.saveTrace ? saveTraces(outcomes, o) : new Map<string, string>();
 
+  // Under --driver, each violation is charged to the driver or to the scenario's environment (charge.ts).
+  const charges = driver ? outcomes.map(chargesOf) : null;
   if (o.json) {
     out(
       JSON.stringify(
-        outcomes.map((c) => toJson(c, saved)),
+        outcomes.map((c, i) => toJson(c, saved, charges?.[i])),
         null,
         2,
       ),
     );
   } else if (driver) {
-    out(driverReport(outcomes, driver.name));
-    // For a user's driver the question is which properties it breaks, not the scenarios' expect:.
-    return outcomes.some((c) => c.violations.length > 0) ? 1 : 0;
+    out(driverReport(outcomes, driver.name, charges!));
   } else {
     for (const c of outcomes) out(describeOutcome(c, saved, o.ladder ?? false));
     out(summaryTable(outcomes));
   }
+  // For a user's driver the question is which properties it breaks, not the scenarios' expect:.
+  if (charges) return charges.some((cs) => cs.some((x) => x.to === 'driver')) ? 1 : 0;
   return outcomes.every((c) => c.ok) ? 0 : 1;
 }
 
-function toJson(c: CheckOutcome, saved: Map<string, string>) {
+function toJson(c: CheckOutcome, saved: Map<string, string>, charges?: Charge[]) {
   return {
     scenario: c.scenario,
     file: c.file,
     ok: c.ok,
     expected: c.expected,
     mismatch: c.mismatch,
-    violations: c.violations.map((v) => ({
+    violations: c.violations.map((v, i) => ({
       kind: v.kind,
+      ...(charges ? { charge: { to: charges[i].to, reason: charges[i].reason } } : {}),
       message: v.message,
       steps: v.steps,
       minimizedFrom: v.minimizedFrom ?? null,
@@ -202,20 +206,26 @@ export function summaryTable(outcomes: CheckOutcome[]): string {
 }
 
 /** For `--driver`: which properties the user's driver keeps and which it breaks, per scenario. */
-function driverReport(outcomes: CheckOutcome[], driver: string): string {
+function driverReport(outcomes: CheckOutcome[], driver: string, charges: Charge[][]): string {
   const ran = outcomes.filter((c) => !c.skipped);
   const lines = [`Driver ${driver} on ${ran.length} scenario(s):`, ''];
   for (const c of outcomes) if (c.skipped) lines.push(`  skipped ${c.scenario}: ${c.skipped}`);
   if (ran.length < outcomes.length) lines.push('');
   const broken = new Map<string, { scenario: string; c: CheckOutcome; v: CheckOutcome['violations'][number] }>();
-  for (const c of outcomes)
-    for (const v of c.violations) if (!broken.has(v.kind)) broken.set(v.kind, { scenario: c.scenario, c, v });
+  const environment: string[] = [];
+  outcomes.forEach((c, i) =>
+    c.violations.forEach((v, k) => {
+      if (charges[i][k].to === 'environment') environment.push(`  ${v.kind} in ${c.scenario}: ${charges[i][k].reason}`);
+      else if (!broken.has(v.kind)) broken.set(v.kind, { scenario: c.scenario, c, v });
+    }),
+  );
   // Every property a driver can break (the observations and scenario expectations are not driver properties).
   const checked = PROPERTY_KINDS.filter((k) => !['stale-data', 'unbounded-retry', 'expectation'].includes(k));
   for (const k of checked)
     lines.push(
       `  ${broken.has(k) ? 'BREAKS' : 'keeps '}  ${k}${broken.has(k) ? `  (in ${broken.get(k)!.scenario})` : ''}`,
     );
+  if (environment.length) lines.push('', 'environment findings (not charged to the driver):', ...environment);
   for (const [k, { c, v }] of broken) {
     lines.push('', `${k} in ${c.scenario}: ${v.message}`);
     if (v.trace.length) lines.push(indent(renderLadder(c.world, v.trace), 2));
