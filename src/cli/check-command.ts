@@ -3,6 +3,7 @@
  * Exit 0 when every outcome matches, 1 when one does not, 2 for bad input.
  */
 import { basename } from 'node:path';
+import { type Charge, chargesOf } from '../check/charge.ts';
 import {
   type CheckedViolation,
   type CheckOptions,
@@ -11,7 +12,6 @@ import {
   type Strategy,
 } from '../check/check-scenario.ts';
 import { writeTrace } from '../check/trace-file.ts';
-import { type Charge, chargesOf } from '../check/charge.ts';
 import { type CriticalReordering, findCriticalReordering } from '../explorer/critical-reordering.ts';
 import type { FoundViolation } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
