@@ -213,12 +213,12 @@ function driverReport(outcomes: CheckOutcome[], driver: string, charges: Charge[
   if (ran.length < outcomes.length) lines.push('');
   const broken = new Map<string, { scenario: string; c: CheckOutcome; v: CheckOutcome['violations'][number] }>();
   const environment: string[] = [];
-  outcomes.forEach((c, i) =>
-    c.violations.forEach((v, k) => {
+  for (const [i, c] of outcomes.entries()) {
+    for (const [k, v] of c.violations.entries()) {
       if (charges[i][k].to === 'environment') environment.push(`  ${v.kind} in ${c.scenario}: ${charges[i][k].reason}`);
       else if (!broken.has(v.kind)) broken.set(v.kind, { scenario: c.scenario, c, v });
-    }),
-  );
+    }
+  }
   // Every property a driver can break (the observations and scenario expectations are not driver properties).
   const checked = PROPERTY_KINDS.filter((k) => !['stale-data', 'unbounded-retry', 'expectation'].includes(k));
   for (const k of checked)
