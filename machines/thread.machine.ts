@@ -20,12 +20,13 @@
  *   ready    nothing sent yet; a `thread.run` to itself is queued, so the scheduler decides
  *            when the thread issues its first request
  *   running  pc < |ops| ∧ ops[pc].reply ≠ 'none' ∧ ops[pc] was sent and its reply is awaited
- *   done     pc = |ops| (final)
+ *   done     pc = |ops| (final); a looping thread (`loop`) starts over at pc 0 instead
  * (`dispatch` is transient: it sends the next op, or finishes.)
  */
-import { assign, enqueueActions, setup } from 'xstate';
+import { and, assign, enqueueActions, setup } from 'xstate';
 import { type BufferPattern, firstDifference } from './dmirror/buffer-pattern.ts';
 import { type ActorId, kernelActions, ksend } from './kernel-actions.ts';
+import { AWAITING_REPLY_TAG } from './tags.ts';
 
 /** A message with fields; the thread adds `replyTo` and `tid` itself. */
 type Message = { type: string; [field: string]: unknown };
@@ -57,6 +58,8 @@ export interface ThreadExpectation {
 export interface ThreadInput {
   id: ActorId;
   ops: ThreadOp[];
+  /** Run the ops again and again, forever (a scenario's `loop: forever`). */
+  loop?: boolean;
 }
 
 /** The small part of a reply the thread keeps. */
@@ -84,6 +87,8 @@ export interface ThreadMismatch {
 export interface ThreadContext {
   id: ActorId;
   ops: ThreadOp[];
+  /** The ops start over after the last one (results then hold the current round only). */
+  loop: boolean;
   pc: number;
   results: ThreadResult[];
   mismatches: ThreadMismatch[];
@@ -179,6 +184,7 @@ export const threadMachine = setup({
   },
   guards: {
     allOpsDone: ({ context }) => context.pc >= context.ops.length,
+    loopsForever: ({ context }) => context.loop,
     nextOpHasNoReply: ({ context }) => pendingOp(context).reply === 'none',
     isReplyToPendingOp: ({ context, event }) => {
       const expected = pendingOp(context).reply;
@@ -198,6 +204,8 @@ export const threadMachine = setup({
       const op = pendingOp(context);
       enqueue(ksend(op.to, { ...op.event, tid: context.id } as Message));
     }),
+    /** A looping thread's next round: only this round's results are kept, so states recur. */
+    startNextRound: assign({ pc: 0, results: [] }),
     recordUnansweredOp: assign({
       results: ({ context }) => [...context.results, { op: context.pc, label: labelOf(context), reply: null }],
       pc: ({ context }) => context.pc + 1,
@@ -219,13 +227,24 @@ export const threadMachine = setup({
         enqueue.assign({ results, counters, pc: context.pc + 1 });
         return;
       }
-      enqueue.assign({ results, counters, mismatches: [...context.mismatches, mismatch], pc: context.pc + 1 });
+      // A looping thread repeats its ops: each distinct mismatch is recorded once.
+      const known = context.mismatches.some((m) => sameValue(m, mismatch));
+      const mismatches = known ? context.mismatches : [...context.mismatches, mismatch];
+      enqueue.assign({ results, counters, mismatches, pc: context.pc + 1 });
       enqueue({ type: 'kObserve', params: { kind: 'thread.mismatch', tid: context.id, ...mismatch } });
     }),
   },
 }).createMachine({
   id: 'thread',
-  context: ({ input }) => ({ id: input.id, ops: input.ops, pc: 0, results: [], mismatches: [], counters: {} }),
+  context: ({ input }) => ({
+    id: input.id,
+    ops: input.ops,
+    loop: input.loop ?? false,
+    pc: 0,
+    results: [],
+    mismatches: [],
+    counters: {},
+  }),
   initial: 'ready',
   states: {
     // A thread starts when the scheduler first runs it, not when the world is built: otherwise
@@ -236,6 +255,7 @@ export const threadMachine = setup({
     },
     dispatch: {
       always: [
+        { guard: and(['allOpsDone', 'loopsForever']), target: 'dispatch', reenter: true, actions: 'startNextRound' },
         { guard: 'allOpsDone', target: 'done' },
         {
           guard: 'nextOpHasNoReply',
@@ -247,6 +267,8 @@ export const threadMachine = setup({
       ],
     },
     running: {
+      // One request outstanding, named by `pc` (liveness reads this tag: docs/protocol.md).
+      tags: [AWAITING_REPLY_TAG],
       on: {
         // Guarded on purpose: a reply for another tid, or of the wrong type, stays unhandled
         // and is reported by the runtime instead of being swallowed.
