@@ -38,6 +38,9 @@ export interface CheckCommandOptions {
   param?: string[];
   /** `--no-minimize` sets this false: keep random and pct counterexamples as found. */
   minimize?: boolean;
+  /** `--no-liveness` sets this false. */
+  liveness?: boolean;
+  fairness?: 'weak' | 'strong';
 }
 
 export async function checkCommand(args: string[], o: CheckCommandOptions, out: (s: string) => void): Promise<number> {
@@ -58,6 +61,8 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     driver,
     params: parseParamArgs(o.param),
     minimize: o.minimize === false ? false : undefined,
+    liveness: o.liveness !== false,
+    fairness: o.fairness,
   };
   const outcomes: CheckOutcome[] = [];
   for (const file of files) outcomes.push(await checkScenario(file, options));
@@ -96,12 +101,14 @@ function toJson(c: CheckOutcome, saved: Map<string, string>) {
       minimizedFrom: v.minimizedFrom ?? null,
       contextSwitches: v.contextSwitches,
       trace: v.trace,
+      loopFrom: v.loopFrom ?? null,
       criticalReordering: reorderingJson(raceOf(c, v)),
       traceFile: saved.get(`${c.file}#${v.kind}`) ?? null,
       details: v.details ?? null,
     })),
     observations: c.observations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
     stats: { ...c.stats, strategy: c.strategy },
+    liveness: c.liveness,
   };
 }
 
@@ -143,6 +150,7 @@ function saveTraces(outcomes: CheckOutcome[], o: CheckCommandOptions): Map<strin
       seed: o.seed ?? null,
       violation: { kind: v.kind, message: v.message },
       steps: v.trace,
+      loopFrom: v.loopFrom,
       witnesses: (v.details as { witnesses?: SemanticStep[][] } | undefined)?.witnesses,
     });
     saved.set(`${c.file}#${v.kind}`, path);
@@ -159,7 +167,7 @@ function describeOutcome(c: CheckOutcome, saved: Map<string, string>, ladder: bo
     const file = saved.get(`${c.file}#${v.kind}`);
     if (file) lines.push(`      replay: mirrorlab replay ${file}`);
     if ((ladder || !c.ok) && v.trace.length) {
-      lines.push(indent(renderLadder(c.world, v.trace), 6));
+      lines.push(indent(renderLadder(c.world, v.trace, v.loopFrom), 6));
       const race = v.severity === 'observation' ? null : raceOf(c, v as CheckedViolation);
       if (race) lines.push(`      ${race.text}`);
     }
@@ -218,7 +226,7 @@ function driverReport(outcomes: CheckOutcome[], driver: string): string {
     );
   for (const [k, { c, v }] of broken) {
     lines.push('', `${k} in ${c.scenario}: ${v.message}`);
-    if (v.trace.length) lines.push(indent(renderLadder(c.world, v.trace), 2));
+    if (v.trace.length) lines.push(indent(renderLadder(c.world, v.trace, v.loopFrom), 2));
     const race = raceOf(c, v);
     if (race) lines.push(`  ${race.text}`);
   }
