@@ -10,6 +10,7 @@ import {
   checkScenario,
   type Strategy,
 } from '../check/check-scenario.ts';
+import { retryBoundWarning } from '../check/retry-bound-probe.ts';
 import { writeTrace } from '../check/trace-file.ts';
 import { type CriticalReordering, findCriticalReordering } from '../explorer/critical-reordering.ts';
 import type { FoundViolation } from '../explorer/search-types.ts';
@@ -77,6 +78,8 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
       ),
     );
   } else if (driver) {
+    const warning = await retryBoundWarning(driver);
+    if (warning) out(`${warning}\n`);
     out(driverReport(outcomes, driver.name));
     // For a user's driver the question is which properties it breaks, not the scenarios' expect:.
     return outcomes.some((c) => c.violations.length > 0) ? 1 : 0;
