@@ -18,7 +18,8 @@ export function initialDriverContext(input: DriverInput, profile: DriverProfileN
   if (!PROFILE_NAMES.includes(profile)) {
     throw new Error(`unknown driver profile '${profile}': use one of ${PROFILE_NAMES.join(', ')}`);
   }
-  if (input.profile !== undefined && input.profile !== profile) {
+  // 'custom': a module that re-exports this built-in; it runs as the profile it is.
+  if (input.profile !== undefined && input.profile !== 'custom' && input.profile !== profile) {
     throw new Error(`driver '${input.id}' was given profile '${input.profile}' but this machine is '${profile}'`);
   }
   for (const key of ['id', 'sub', 'lock', 'mm', 'dev'] as const) {
@@ -67,6 +68,7 @@ export function initialDriverContext(input: DriverInput, profile: DriverProfileN
     lockWaiters: [],
     published: [],
     pinned: [],
+    submitted: [],
   };
 }
 

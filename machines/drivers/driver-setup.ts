@@ -22,7 +22,15 @@ import {
   replacePins,
 } from './device-pages.ts';
 import { cachePinsPages, hasBug, isUserptrProfile } from './driver-context.ts';
-import type { CallbackRun, DriverContext, DriverEvent, DriverInput, DriverRequest, Region } from './driver-types.ts';
+import type {
+  CallbackRun,
+  DriverContext,
+  DriverEvent,
+  DriverInput,
+  DriverRequest,
+  Region,
+  SubmittedJob,
+} from './driver-types.ts';
 
 const req = (context: DriverContext): DriverRequest => {
   if (!context.request) throw new Error(`driver '${context.id}': no request in progress (model bug)`);
@@ -33,6 +41,8 @@ const cb = (context: DriverContext): CallbackRun => {
   return context.callback;
 };
 const cbIdOf = (context: DriverContext): string => `${context.id}#${String(req(context).job)}`;
+const jobOf = (context: DriverContext, cbId: string): SubmittedJob | undefined =>
+  context.submitted.find((j) => j.cbId === cbId);
 const mmOpIs = (op: unknown, name: string): boolean => op === name || op === `mm.${name}`;
 const tidOf = (context: DriverContext, region: Region): string | null =>
   region === 'request' ? (context.request?.tid ?? null) : (context.callback?.tid ?? null);
@@ -96,10 +106,13 @@ export const driverSetup = base.extend({
     lockInterruptedForRequest: ({ context, event }) =>
       event.type === 'lock.interrupted' && grantedTo(context, event.tid) === 'request',
     requestIsSubmission: ({ context }) => req(context).kind === 'submit',
-    fenceAlreadySignaled: ({ context, event }) =>
-      event.type === 'fence.addCallbackResult' && event.cbId === cbIdOf(context) && event.result < 0,
-    fenceCallbackIsOurs: ({ context, event }) =>
-      (event.type === 'fence.addCallbackResult' || event.type === 'fence.callback') && event.cbId === cbIdOf(context),
+    // ---- jobs region ----
+    /** -ENOENT from dma_fence_add_callback: the job already finished; no callback will come. */
+    jobFenceAlreadySignaled: ({ context, event }) =>
+      event.type === 'fence.addCallbackResult' && jobOf(context, event.cbId) !== undefined && event.result < 0,
+    jobFenceIsOurs: ({ context, event }) =>
+      (event.type === 'fence.addCallbackResult' || event.type === 'fence.callback') &&
+      jobOf(context, event.cbId) !== undefined,
     // ---- callback region ----
     /** §1.5 owner filtering: our own MIGRATE / EXCLUSIVE is handled by us, no set_seq. */
     eventIsOwnDeviceMemory: ({ context, event }) => {
@@ -305,20 +318,37 @@ export const driverSetup = base.extend({
       const after = deps.length ? { deps } : {};
       enqueue(kSend(context.dev, 'dev.submit', { replyTo: context.id, tid, job, fence, accesses, ...after }));
     }),
-    // ---- fault region: fenced, and the reply ----
-    addFenceCallback: enqueueActions(({ context, enqueue }) => {
-      const { fence } = req(context);
-      if (fence === null) return;
-      enqueue(kSend(fence, 'fence.addCallback', { replyTo: context.id, cbId: cbIdOf(context) }));
+    // ---- fault region: hand a submitted job to the jobs region, and the reply ----
+    /** The submitter sleeps on its fence from now on; the fault region is free for others. */
+    watchJobFence: enqueueActions(({ context, enqueue }) => {
+      const { kind, tid, replyTo, job, fence } = req(context);
+      if (kind !== 'submit' || fence === null || job === null) return;
+      const cbId = cbIdOf(context);
+      enqueue(kSend(fence, 'fence.addCallback', { replyTo: context.id, cbId }));
+      const entry: SubmittedJob = { cbId, tid, replyTo, job, fence, registered: false };
+      // One entry per cbId (a job id is used once; a repeat replaces the entry, keeping it finite).
+      const others = context.submitted.filter((j) => j.cbId !== cbId);
+      const submitted = [...others, entry].sort((a, b) => (a.cbId < b.cbId ? -1 : a.cbId > b.cbId ? 1 : 0));
+      enqueue.assign({ submitted });
     }),
-    recordFenceStatus: assign({
-      request: ({ context, event }) => {
-        assertEvent(event, 'fence.callback');
-        return { ...req(context), result: Math.min(event.status, 0) };
+    // ---- jobs region ----
+    jobFenceCallbackRegistered: assign({
+      submitted: ({ context, event }) => {
+        assertEvent(event, 'fence.addCallbackResult');
+        return context.submitted.map((j) => (j.cbId === event.cbId ? { ...j, registered: true } : j));
       },
     }),
-    unpublishFence: assign({
-      published: ({ context }) => context.published.filter((f) => f !== req(context).fence),
+    /** The job's fence signalled (or had already): unpublish it and wake the submitter. */
+    endSubmittedJob: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'fence.callback' && event.type !== 'fence.addCallbackResult') return;
+      const done = jobOf(context, event.cbId);
+      if (!done) return;
+      const result = event.type === 'fence.callback' ? Math.min(event.status, 0) : 0;
+      enqueue(kSend(done.replyTo, 'drv.submitResult', { tid: done.tid, result }));
+      enqueue.assign({
+        published: context.published.filter((f) => f !== done.fence),
+        submitted: context.submitted.filter((j) => j !== done),
+      });
     }),
     replyToRequester: enqueueActions(({ context, enqueue }) => {
       const { kind, replyTo, tid, result } = req(context);

@@ -21,18 +21,33 @@ export type DriverBug = (typeof DRIVER_BUGS)[number];
 
 export type LockMode = 'write' | 'read';
 
+/**
+ * What the scenario compiler starts `drv:<device>` with (src/scenario/driver-input.ts), and
+ * the input type to give a custom driver's `setup({ types: { input } })`.
+ */
 export interface DriverInput {
+  /** The driver's own actor id, `drv:<device>`: the `replyTo` of its requests. */
   id: ActorId;
-  /** Must equal the profile of the machine when given (the loader passes it through). */
-  profile?: DriverProfileName;
+  /**
+   * The built-in profile the slot names, or `'custom'` for a module (a path in the scenario,
+   * or `check --driver`). A built-in machine accepts its own name or `'custom'`.
+   */
+  profile?: DriverProfileName | 'custom';
+  /** Its interval subscription `sub:<device>`. */
   sub: ActorId;
+  /** Its update lock `lock:<device>`. */
   lock: ActorId;
+  /** The mm it mirrors, `mm:<process>`. */
   mm: ActorId;
+  /** The notifier core of that mm, `core:<process>` (core.insert / core.remove). */
+  core?: ActorId;
+  /** Its device `dev:<device>`. */
   dev: ActorId;
   /** `dev_private_owner` / pgmap owner; defaults to the driver's own id. */
   pgmapOwner?: string;
   /** Bound on read_begin restarts, standing in for HMM_RANGE_DEFAULT_TIMEOUT (default 8). */
   maxRetries?: number;
+  /** Planted bugs of a built-in profile; never given to a custom module. */
   bugs?: string[];
   /** registration-cache only: pin pages (default true); `false` is the `no-pin` bug. */
   pin?: boolean;
@@ -105,6 +120,22 @@ export interface CallbackRun {
 
 export type Region = 'request' | 'callback';
 
+/**
+ * A submitted job whose submitter sleeps until its fence signals. Kept apart from the
+ * request so the fault region can serve other threads (and the job's own device faults)
+ * meanwhile: in the kernel the submitter sleeps in its own thread, not in the driver.
+ */
+export interface SubmittedJob {
+  /** `<driver id>#<job>`, the fence callback's id. */
+  cbId: string;
+  tid: string;
+  replyTo: ActorId;
+  job: string | number;
+  fence: ActorId;
+  /** dma_fence_add_callback succeeded: the callback will come. */
+  registered: boolean;
+}
+
 export interface DriverContext {
   id: ActorId;
   profile: DriverProfileName;
@@ -128,6 +159,8 @@ export interface DriverContext {
   published: ActorId[];
   /** Registration-cache entries holding a pin (sorted by addr). Guarded by the update lock. */
   pinned: PinnedPage[];
+  /** Jobs waiting for their fence before the submitter gets its reply (sorted by cbId). */
+  submitted: SubmittedJob[];
 }
 
 /** One entry of `hmm.rangeResult.pfns` (protocol.md) or of `mm.result.value` for `mm.pin`. */

@@ -1,12 +1,14 @@
 /**
  * The driver mirror `drv:<name>`: a device driver that mirrors part of a process address
- * space into a device page table, as an XState machine with two parallel regions.
+ * space into a device page table, as an XState machine with parallel regions.
  *
  * Kernel objects and functions modelled: the driver side of mmu_interval_notifier
  * (read_begin / read_retry / set_seq and the ops->invalidate callback), hmm_range_fault as
  * called by a driver, pin_user_pages (registration cache), mmget_not_zero / mmput (svm),
  * the driver's update lock, and dma_fence publication / waits (userptr). One machine per
- * profile (`createDriverMachine`), all built from the same named guards and actions.
+ * profile (`createDriverMachine`), all built from the same named guards and actions, with
+ * three parallel regions: fault (requests), callback (invalidate) and jobs (submitted jobs
+ * waiting for their fences).
  *
  * Events in:  drv.fault, drv.deviceFault, drv.submit, drv.invalidate, and the replies
  *             sub.readBeginResult, sub.retryResult, hmm.rangeResult, mm.result,
@@ -17,15 +19,16 @@
  *             lock.acquire, lock.tryAcquire, lock.release; dev.map, dev.zap, dev.submit;
  *             fence.addCallback, fence.wait. Observations: `sleep { tid, on }`.
  *
- * States (as predicates over context): see fault-region.ts (`request`) and
- * callback-region.ts (`callback`). Both regions are idle iff request = null and
- * callback = null; lockWaiters lists the regions with an outstanding lock request.
+ * States (as predicates over context): see fault-region.ts (`request`), callback-region.ts
+ * (`callback`) and jobs-region.ts (`submitted`). The first two are idle iff request = null
+ * and callback = null; lockWaiters lists the regions with an outstanding lock request.
  */
 import { callbackRegion } from './callback-region.ts';
 import { initialDriverContext } from './driver-context.ts';
 import { driverSetup } from './driver-setup.ts';
 import type { DriverProfileName } from './driver-types.ts';
 import { faultRegion } from './fault-region.ts';
+import { jobsRegion } from './jobs-region.ts';
 
 export function createDriverMachine(profile: DriverProfileName) {
   return driverSetup.createMachine({
@@ -35,6 +38,7 @@ export function createDriverMachine(profile: DriverProfileName) {
     states: {
       fault: faultRegion,
       callback: callbackRegion,
+      jobs: jobsRegion,
     },
   });
 }

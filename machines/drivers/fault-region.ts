@@ -13,8 +13,8 @@
  *                         wait may end with lock.interrupted: it fails with -EINTR)
  * - locked.checking:      r.tid holds the update lock; waiting for read_retry
  * - programmed:           (transient) device entries written from r.pages under the lock;
- *                         a submission's fence is in context.published; lock released on exit
- * - fenced.*:             r.kind = 'submit', r.fence ∈ published until its callback arrives
+ *                         a submission's fence is in context.published and its job in
+ *                         context.submitted (jobs-region.ts); lock released on exit
  * - retry / failed:       (transient) restart from read_begin, or reply r.result < 0
  */
 import { and } from 'xstate';
@@ -28,7 +28,7 @@ export const faultRegion = driverSetup.createStateConfig({
   initial: 'idle',
   meta: {
     ignore: {
-      'dev.jobDone': 'a submission ends on its fence callback; the job-done note adds nothing',
+      'dev.jobDone': 'a submission ends on its fence callback (jobs region); the job-done note adds nothing',
       'mm.result': 'the reply to a fire-and-forget mm.unpin (unpinning never waits)',
     },
   },
@@ -137,43 +137,10 @@ export const faultRegion = driverSetup.createStateConfig({
       id: 'driverFaultProgrammed',
       entry: ['programDevicePtes', 'cachePinnedPages', 'publishJobFence', 'submitJobToDevice', 'releaseUpdateLock'],
       always: [
-        { guard: 'requestIsSubmission', target: 'fenced' },
+        // The submitter waits for its fence in the jobs region: the next request is served now.
+        { guard: 'requestIsSubmission', target: 'idle', actions: ['watchJobFence', 'finishRequest'] },
         { target: 'idle', actions: ['replyToRequester', 'finishRequest'] },
       ],
-    },
-    fenced: {
-      meta: busy,
-      initial: 'registering',
-      states: {
-        registering: {
-          entry: 'addFenceCallback',
-          on: {
-            'fence.addCallbackResult': [
-              // -ENOENT: the job already finished; its fence will send no callback.
-              {
-                guard: 'fenceAlreadySignaled',
-                target: '#driverFaultIdle',
-                actions: ['unpublishFence', 'replyToRequester', 'finishRequest'],
-              },
-              { guard: 'fenceCallbackIsOurs', target: 'waiting' },
-            ],
-            'fence.callback': {
-              guard: 'fenceCallbackIsOurs',
-              target: '#driverFaultIdle',
-              actions: ['recordFenceStatus', 'unpublishFence', 'replyToRequester', 'finishRequest'],
-            },
-          },
-        },
-        waiting: {
-          on: {
-            'fence.callback': {
-              guard: 'fenceCallbackIsOurs',
-              target: '#driverFaultIdle',
-              actions: ['recordFenceStatus', 'unpublishFence', 'replyToRequester', 'finishRequest'],
-            },
-          },
-        },
-      },
     },
     retry: {
       id: 'driverFaultRetry',

@@ -18,6 +18,7 @@ import { ptLockMachine } from '../../machines/pt-lock.machine.ts';
 import { rangeNotifierMachine } from '../../machines/range-notifier.machine.ts';
 import { type ThreadOp, threadMachine } from '../../machines/thread.machine.ts';
 import type { ActorSpec } from '../runtime/controlled-world.ts';
+import { driverInput } from './driver-input.ts';
 import { type LoadedScenario, ScenarioError } from './load.ts';
 import { compileOp, type OpContext } from './operations.ts';
 import type { Scenario } from './schema.ts';
@@ -113,22 +114,19 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
         },
       },
     });
+    const builtin = options.driverOverride || isPath(dev.driver) ? null : dev.driver;
+    if (!options.driverOverride && !builtin && dev.bugs.length) {
+      throw new ScenarioError(
+        `${loaded.where(['devices', d, 'bugs'])}: bugs [${dev.bugs.join(', ')}] are planted bugs of the built-in profiles; the custom module ${dev.driver} does not take them: remove 'bugs'`,
+      );
+    }
     kernel.push({
       id: `drv:${d}`,
       machine,
       // A driver's fault path, callback and submissions are threads of their own (delivery.ts).
       concurrent: true,
       input: {
-        ...dev.options,
-        profile: isPath(dev.driver) ? 'custom' : dev.driver,
-        sub: `sub:${d}`,
-        lock: `lock:${d}`,
-        mm: `mm:${dev.process}`,
-        dev: `dev:${d}`,
-        pgmapOwner: d,
-        pageSize: scenario.pageSize,
-        ...(dev.maxRetries ? { maxRetries: dev.maxRetries } : {}),
-        bugs: dev.bugs,
+        ...driverInput(scenario, { device: d, spec: dev, builtin }),
         // dmirror keeps its page table itself: the monitors read it from the driver actor.
         ...(name === 'dmirror'
           ? { dev: `drv:${d}`, wordsPerPage: scenario.wordsPerPage, subscribed: dev.subscribe }

@@ -28,9 +28,9 @@ describe('driver profile registry', () => {
     expect(driverProfiles.svm.id).toBe('driver-svm');
   });
 
-  it('should start idle in both regions with the documented defaults', () => {
+  it('should start idle in every region with the documented defaults', () => {
     const h = driver('shadow-pte');
-    expect(h.matches({ fault: 'idle', callback: 'idle' } as never)).toBe(true);
+    expect(h.matches({ fault: 'idle', callback: 'idle', jobs: 'watching' } as never)).toBe(true);
     expect(h.context).toEqual({
       id: DRV,
       profile: 'shadow-pte',
@@ -49,6 +49,7 @@ describe('driver profile registry', () => {
       lockWaiters: [],
       published: [],
       pinned: [],
+      submitted: [],
     });
   });
 
@@ -66,6 +67,8 @@ describe('driver profile registry', () => {
 
   it('should refuse misdeclared inputs with the bad value and the fix', () => {
     expect(() => driver('svm', { profile: 'shadow-pte' })).toThrow(/given profile 'shadow-pte'.*'svm'/);
+    // A module that re-exports a built-in runs as 'custom': that is the profile it is.
+    expect(driver('svm', { profile: 'custom' }).context.profile).toBe('svm');
     expect(() => driver('svm', { sub: undefined })).toThrow(/'sub' must be an actor id/);
     expect(() => driver('svm', { maxRetries: -1 })).toThrow(/maxRetries/);
     expect(() => driver('svm', { submitLockMode: 'shared' })).toThrow(/submitLockMode/);

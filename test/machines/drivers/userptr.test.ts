@@ -6,6 +6,7 @@ import {
   DEV,
   DRV,
   driver,
+  fault,
   fenceCallback,
   granted,
   invalidate,
@@ -50,21 +51,32 @@ describe('driver userptr submission (both fence profiles)', () => {
       expect(sentEvent(h, 'dev.submit')).toMatchObject({ replyTo: DRV, tid: T1, job: 'j1', fence: FENCE });
       expect(sentEvent(h, 'fence.addCallback')).toEqual({ type: 'fence.addCallback', replyTo: DRV, cbId: `${DRV}#j1` });
       expect(h.context.published).toEqual([FENCE]);
-      expect(h.matches('fault.fenced.registering')).toBe(true);
+      expect(h.context.submitted).toEqual([{ cbId: `${DRV}#j1`, tid: T1, replyTo: T1, job: 'j1', fence: FENCE, registered: false }]);
+      expect(h.matches('fault.idle')).toBe(true);
     });
   }
 
-  it('should stay fenced until the fence callback, then unpublish and reply with the fence status', () => {
+  it('should keep the submitter waiting until the fence callback, then unpublish and reply with the fence status', () => {
     const h = driver('userptr-fence-after-unlock');
     submitted(h);
-    expect(h.matches('fault.fenced.waiting')).toBe(true);
     h.send({ type: 'dev.jobDone', tid: T1, job: 'j1', result: 0 } as never);
-    expect(h.matches('fault.fenced.waiting')).toBe(true);
+    expect(h.sent.some((s) => s.event.type === 'drv.submitResult')).toBe(false);
     h.send(fenceCallback(EIO));
     expect(sends(h)).toEqual([`${T1} drv.submitResult`]);
     expect(sentEvent(h, 'drv.submitResult')).toEqual({ type: 'drv.submitResult', tid: T1, result: EIO });
     expect(h.context.published).toEqual([]);
-    expect(h.matches('fault.idle')).toBe(true);
+    expect(h.context.submitted).toEqual([]);
+  });
+
+  it("should serve a device fault while a submitter waits for its job's fence (requests are per thread)", () => {
+    const h = driver('userptr-fence-after-unlock');
+    submitted(h);
+    h.send(fault({ replyTo: DEV, tid: `${DEV}/engine` }));
+    expect(sends(h)).toEqual([`${SUB} sub.readBegin`]);
+    expect(h.matches('fault.speculative.readBegin')).toBe(true);
+    h.send(fenceCallback(0));
+    expect(sentEvent(h, 'drv.submitResult')).toEqual({ type: 'drv.submitResult', tid: T1, result: 0 });
+    expect(h.matches('fault.speculative.readBegin')).toBe(true);
   });
 
   it('should reply at once when the fence had already signalled (-ENOENT)', () => {
