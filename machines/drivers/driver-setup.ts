@@ -130,14 +130,14 @@ export const driverSetup = base.extend({
       assertEvent(event, 'drv.invalidate');
       return isUserptrProfile(context) && !event.blockable && !hasBug(context, 'sleep-when-nonblockable');
     },
-    /** dmirror/nouveau/ODP: a non-blockable invalidation may only trylock. */
+    /**
+     * dmirror/nouveau/ODP, and a registration cache that respects the OOM reaper: a
+     * non-blockable invalidation may only trylock. (hfi1's TID callback takes its mutex
+     * regardless: that is the `sleep-when-nonblockable` knob on `registration-cache`.)
+     */
     trylocksNonBlockable: ({ context, event }) => {
       assertEvent(event, 'drv.invalidate');
-      return (
-        (context.profile === 'shadow-pte' || context.profile === 'svm') &&
-        !event.blockable &&
-        !hasBug(context, 'sleep-when-nonblockable')
-      );
+      return !isUserptrProfile(context) && !event.blockable && !hasBug(context, 'sleep-when-nonblockable');
     },
     lockGrantedToCallback: ({ context, event }) =>
       event.type === 'lock.granted' && grantedTo(context, event.tid) === 'callback',

@@ -1,9 +1,11 @@
 /**
- * The battery's verdict per property (`check --driver`): of every scenario that breaks a
- * property, the one with the shortest counterexample (fewest steps, then fewest context
- * switches, then file order), so the report leads with the plainest witness.
+ * The battery's verdict per property (`check --driver`): of every scenario where the driver
+ * breaks a property, the one with the shortest counterexample (fewest steps, then fewest
+ * context switches, then file order), so the report leads with the plainest witness. A
+ * violation charged to the scenario's environment (charge.ts) is no witness against the driver.
  */
 import type { CheckedViolation, CheckOutcome } from './check-scenario.ts';
+import { chargedToDriver } from './verdict.ts';
 
 export interface PropertyWitness {
   scenario: string;
@@ -15,6 +17,7 @@ export function shortestPerProperty(outcomes: CheckOutcome[]): Map<string, Prope
   const best = new Map<string, PropertyWitness>();
   for (const c of outcomes)
     for (const v of c.violations) {
+      if (!chargedToDriver(v)) continue;
       const known = best.get(v.kind);
       if (!known || shorter(v, known.v)) best.set(v.kind, { scenario: c.scenario, c, v });
     }

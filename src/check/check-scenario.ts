@@ -13,6 +13,8 @@ import { defaultMonitors } from '../monitors/index.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import type { CompiledScenario } from '../scenario/compile.ts';
 import type { ParamValue } from '../scenario/expand.ts';
+import { type Charge, chargeViolation } from './charge.ts';
+import { searchCatchingCrash } from './crash-step.ts';
 import { driverMisfit } from './driver-fit.ts';
 import { judgeScenario, type LimitsUsed, type ScenarioVerdict } from './verdict.ts';
 import { worldFor } from './world-for.ts';
@@ -31,6 +33,8 @@ export interface CheckOptions extends SearchLimits {
 export interface CheckedViolation extends FoundViolation {
   minimizedFrom?: number;
   contextSwitches: number;
+  /** With a driver under test (`options.driver`): the driver's, or its scenario's environment's (charge.ts). */
+  charge?: Charge;
 }
 
 export interface CheckOutcome {
@@ -76,11 +80,14 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     schedules: options.schedules ?? defaults.schedules,
     maxMemoryMiB: options.maxMemoryMiB ?? defaultMaxMemoryMiB(),
   };
-  const result = search(world, strategy, limits);
+  const result = searchCatchingCrash(world, () => search(world, strategy, limits), strategy);
   const minimize = options.minimize ?? (strategy === 'random' || strategy === 'pct');
+  const environment = compiled.scenario.environment;
   const violations = result.violations
     .filter((v) => v.severity !== 'observation')
-    .map((v) => (minimize ? minimized(world, v) : { ...v, contextSwitches: contextSwitches(v.trace) }));
+    .map((v) => (minimize ? minimized(world, v) : { ...v, contextSwitches: contextSwitches(v.trace) }))
+    // Under a driver override, each counterexample as reported is charged to the driver or to the environment.
+    .map((v) => (options.driver ? { ...v, charge: chargeViolation(world, environment, v) } : v));
   const observations = result.violations.filter((v) => v.severity === 'observation');
   const expected = compiled.scenario.expect.violations;
   const expectedObservations = compiled.scenario.expect.observations;

@@ -137,7 +137,12 @@ export function scenariosExitCode(verdicts: readonly ScenarioVerdict[]): number 
 export interface DriverRun {
   scenario: string;
   skipped: string | null;
-  violations: readonly { kind: string }[];
+  /**
+   * `charge` says who caused each violation (charge.ts). Only the driver's count as BREAKS; one
+   * charged to the environment is reported apart. One without a charge counts as the driver's:
+   * nothing is excused that was not charged elsewhere.
+   */
+  violations: readonly { kind: string; charge?: { to: 'driver' | 'environment' } }[];
   stats: SearchStats;
 }
 
@@ -146,21 +151,34 @@ export interface PropertyJudgement {
   verdict: PropertyVerdict;
   /** BREAKS: where it broke; inconclusive: the runs cut short; keeps: every run (all complete). */
   scenarios: string[];
+  /** Where the scenario's environment, not the driver, violated it (present when there is any). */
+  environment?: string[];
 }
 
+/** A violation that counts against the driver under test (its own, or not charged at all). */
+export const chargedToDriver = (v: { charge?: { to: 'driver' | 'environment' } }): boolean =>
+  v.charge?.to !== 'environment';
+
 /**
- * Per property over the battery: BREAKS where any run found it broken (a found violation is
- * real); keeps only when every run that fits the driver covered its whole space (and one ran);
- * inconclusive otherwise.
+ * Per property over the battery: BREAKS where any run found it broken by the driver (a found
+ * violation is real; one the environment caused is not the driver's); keeps only when every run
+ * that fits the driver covered its whole space (and one ran); inconclusive otherwise.
  */
 export function judgeProperties(properties: readonly string[], runs: readonly DriverRun[]): PropertyJudgement[] {
   const ran = runs.filter((r) => !r.skipped);
   const cutShort = ran.filter((r) => !r.stats.complete).map((r) => r.scenario);
+  const where = (property: string, driver: boolean) =>
+    ran
+      .filter((r) => r.violations.some((v) => v.kind === property && chargedToDriver(v) === driver))
+      .map((r) => r.scenario);
   return properties.map((property) => {
-    const broken = ran.filter((r) => r.violations.some((v) => v.kind === property)).map((r) => r.scenario);
-    if (broken.length) return { property, verdict: 'BREAKS', scenarios: broken };
-    if (ran.length === 0 || cutShort.length) return { property, verdict: 'inconclusive', scenarios: cutShort };
-    return { property, verdict: 'keeps', scenarios: ran.map((r) => r.scenario) };
+    const env = where(property, false);
+    const environment = env.length ? { environment: env } : {};
+    const broken = where(property, true);
+    if (broken.length) return { property, verdict: 'BREAKS', scenarios: broken, ...environment };
+    if (ran.length === 0 || cutShort.length)
+      return { property, verdict: 'inconclusive', scenarios: cutShort, ...environment };
+    return { property, verdict: 'keeps', scenarios: ran.map((r) => r.scenario), ...environment };
   });
 }
 

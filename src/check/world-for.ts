@@ -1,9 +1,14 @@
-/** Scenario file → a controlled world ready to explore (compiled, set-up settled). */
+/**
+ * Scenario file → a controlled world ready to explore (compiled, set-up settled). A driver
+ * that throws while starting or during set-up is reported as a scenario error located at
+ * the device that runs it, never as a stack trace.
+ */
 import type { AnyStateMachine } from 'xstate';
 import { ControlledWorld } from '../runtime/controlled-world.ts';
+import { ModelError } from '../runtime/pure-step.ts';
 import { type CompiledScenario, compileScenario } from '../scenario/compile.ts';
 import type { ParamValue } from '../scenario/expand.ts';
-import { loadScenario } from '../scenario/load.ts';
+import { type LoadedScenario, loadScenario, ScenarioError } from '../scenario/load.ts';
 import { settle } from '../scenario/settle.ts';
 
 export interface ScenarioWorld {
@@ -16,6 +21,35 @@ export async function worldFor(
   driverOverride?: { machine: AnyStateMachine; name: string },
   params: Record<string, ParamValue> = {},
 ): Promise<ScenarioWorld> {
-  const compiled = await compileScenario(loadScenario(file, params), { driverOverride });
-  return { compiled, world: new ControlledWorld(settle(compiled)) };
+  const loaded = loadScenario(file, params);
+  const compiled = await compileScenario(loaded, { driverOverride });
+  checkEnvironmentActors(loaded, compiled);
+  try {
+    return { compiled, world: new ControlledWorld(settle(compiled)) };
+  } catch (e) {
+    if (e instanceof ModelError) throw new ScenarioError(startFailure(loaded, compiled, e));
+    throw e;
+  }
+}
+
+/** `environment:` may only name actors the scenario has. */
+function checkEnvironmentActors(loaded: LoadedScenario, compiled: CompiledScenario): void {
+  const ids = new Set([...compiled.kernel, ...compiled.threads].map((a) => a.id));
+  compiled.scenario.environment.forEach((fault, i) =>
+    fault.actors.forEach((actor, k) => {
+      if (ids.has(actor)) return;
+      const known = [...ids].filter((id) => !id.startsWith('drv:')).join(', ');
+      throw new ScenarioError(
+        `${loaded.where(['environment', i, 'actors', k])}: environment names '${actor}', which is not an actor of this scenario: use one of ${known}`,
+      );
+    }),
+  );
+}
+
+/** "<where the device is>: the driver <name> of device <d> threw while starting: <why>". */
+function startFailure(loaded: LoadedScenario, compiled: CompiledScenario, e: ModelError): string {
+  const actor = /actor '([^']+)'/.exec(e.message)?.[1] ?? '';
+  const device = actor.startsWith('drv:') ? actor.slice('drv:'.length) : null;
+  if (device === null || !compiled.drivers[device]) return `${loaded.file}: the scenario cannot start: ${e.message}`;
+  return `${loaded.where(['devices', device, 'driver'])}: driver ${compiled.drivers[device]} of device '${device}' threw while starting or during set-up: ${e.message.replace(/^actor '[^']+' crashed: /, '')} (docs/driver-protocol.md, Input)`;
 }

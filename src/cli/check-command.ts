@@ -2,7 +2,9 @@
  * `mirrorlab check <scenario|dir>...`: explore each scenario and compare with its `expect:`;
  * with `--driver`, which properties the driver keeps. Exit 0 when every outcome is as expected,
  * 1 when one is not (or the driver breaks a property), 2 for bad input, 3 when nothing is
- * wrong but something is inconclusive (verdict.ts).
+ * wrong but something is inconclusive (verdict.ts). Under `--driver`, a violation the
+ * scenario's environment caused (charge.ts) is an environment finding, reported apart: never
+ * the driver's BREAKS, never exit 1 by itself.
  */
 import { basename } from 'node:path';
 import { shortestPerProperty } from '../check/battery.ts';
@@ -15,6 +17,7 @@ import {
 } from '../check/check-scenario.ts';
 import { writeTrace } from '../check/trace-file.ts';
 import {
+  chargedToDriver,
   coverage,
   judgeProperties,
   type PropertyJudgement,
@@ -109,7 +112,10 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
 /** Every property a driver can break (the observations and scenario expectations are not driver properties). */
 const DRIVER_PROPERTIES = PROPERTY_KINDS.filter((k) => !['stale-data', 'unbounded-retry', 'expectation'].includes(k));
 
-/** `--driver --json`: the per-property summary, the exit code, and each scenario as plain `--json` gives it. */
+/**
+ * `--driver --json`: the per-property summary, the exit code, the environment findings, and each
+ * scenario as plain `--json` gives it (each violation with its charge).
+ */
 function driverJson(
   outcomes: CheckOutcome[],
   properties: PropertyJudgement[],
@@ -117,7 +123,18 @@ function driverJson(
   exitCode: number,
   saved: Map<string, string>,
 ) {
-  return { driver, exitCode, properties, scenarios: outcomes.map((c) => toJson(c, saved)) };
+  const environment = environmentFindings(outcomes).map(({ c, v }) => ({
+    scenario: c.scenario,
+    kind: v.kind,
+    reason: v.charge!.reason,
+    participants: v.charge!.participants,
+  }));
+  return { driver, exitCode, properties, environment, scenarios: outcomes.map((c) => toJson(c, saved)) };
+}
+
+/** The violations charged to the scenarios' environments, in file order. */
+function environmentFindings(outcomes: CheckOutcome[]): { c: CheckOutcome; v: CheckedViolation }[] {
+  return outcomes.flatMap((c) => c.violations.filter((v) => !chargedToDriver(v)).map((v) => ({ c, v })));
 }
 
 function toJson(c: CheckOutcome, saved: Map<string, string>) {
@@ -132,6 +149,7 @@ function toJson(c: CheckOutcome, saved: Map<string, string>) {
     skipped: c.skipped,
     violations: c.violations.map((v) => ({
       kind: v.kind,
+      ...(v.charge ? { charge: { to: v.charge.to, reason: v.charge.reason } } : {}),
       message: v.message,
       steps: v.steps,
       minimizedFrom: v.minimizedFrom ?? null,
@@ -285,6 +303,11 @@ function driverReport(outcomes: CheckOutcome[], properties: PropertyJudgement[],
             : '  (no scenario fits the driver)'
           : '';
     lines.push(`  ${p.verdict.padEnd(width)}  ${p.property}${where}`);
+  }
+  const environment = environmentFindings(outcomes);
+  if (environment.length) {
+    lines.push('', 'environment findings (not charged to the driver):');
+    for (const { c, v } of environment) lines.push(`  ${v.kind} in ${c.scenario}: ${v.charge!.reason}`);
   }
   lines.push('', DRIVER_VERDICT[code]);
   const broken = shortestPerProperty(outcomes);

@@ -91,6 +91,30 @@ const thread = z
   })
   .strict();
 
+/**
+ * `environment:` what the scenario's environment breaks by design, apart from any driver
+ * (`check --driver` reports those violations as environment findings, not as the driver's;
+ * src/check/charge.ts). One entry per planted environment fault: the property kinds it
+ * breaks, the actors at fault (devices, threads, processes' mm, fences: never a driver),
+ * and why, in words.
+ */
+const environmentFault = z
+  .object({
+    kinds: z.array(z.enum(PROPERTY_KINDS)).min(1),
+    actors: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(mm|core|sub|lock|dev|fence|thread):[^:]+$/,
+            'name an actor at fault by its id, e.g. dev:gpuA or thread:cpu (a driver drv:<device> is what check --driver tests, never the environment)',
+          ),
+      )
+      .min(1),
+    why: z.string().min(1),
+  })
+  .strict();
+
 export const scenarioSchema = z
   .object({
     name: z.string().optional(),
@@ -109,6 +133,7 @@ export const scenarioSchema = z
     devices: z.record(z.string(), device).default({}),
     fences: z.record(z.string(), fence).default({}),
     threads: z.record(z.string(), thread),
+    environment: z.array(environmentFault).default([]),
     expect: z
       .object({
         violations: z.array(z.enum(PROPERTY_KINDS)).default([]),
@@ -132,5 +157,6 @@ export const scenarioSchema = z
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioDevice = z.infer<typeof device>;
+export type EnvironmentFault = z.infer<typeof environmentFault>;
 export type ScenarioOp = Record<string, unknown>;
 export { errno as errnoSchema };

@@ -92,10 +92,13 @@ describe('driver profile registration-cache', () => {
     expect(h.context.pinned).toEqual([pins[0]]);
   });
 
-  it('should never return false, even for a non-blockable UNMAP (it takes the mutex regardless, as hfi1)', () => {
+  it('should only trylock on a non-blockable UNMAP; hfi1, which takes the mutex regardless, is the sleep-when-nonblockable knob', () => {
     const h = driver('registration-cache');
     h.send(invalidate({ blockable: false }));
-    expect(sends(h)).toEqual([`${LOCK} lock.acquire`]);
+    expect(sends(h)).toEqual([`${LOCK} lock.tryAcquire`]);
+    const hfi1 = driver('registration-cache', { bugs: ['sleep-when-nonblockable'] });
+    hfi1.send(invalidate({ blockable: false }));
+    expect(sends(hfi1)).toEqual([`${LOCK} lock.acquire`]);
   });
 
   it('should release the old pin when a registration replaces a cached page', () => {

@@ -1,0 +1,145 @@
+/**
+ * Who a violation is charged to under `check --driver` (docs/driver-protocol.md, "Environment
+ * findings"). A violation counts against the driver under test only when the driver takes
+ * part in its cause and the scenario does not declare that cause as its environment's:
+ *
+ * 1. The participants of a violation are the actors in its cause:
+ *    - deadlock, fence-unsignaled: in the final state of the counterexample, the wait-for
+ *      cycle (or every wait, when there is none): each waiting thread of control, who asked
+ *      for the wait (the `replyTo` of the lock, fence or read_begin waiter), and who would
+ *      have to move first (holders, signalling engines); plus the actors a blocked thread
+ *      waits an answer from, and any actor still holding deferred messages;
+ *    - potential-deadlock: each non-primed edge of the lock-order cycle: the actor that
+ *      asked for the lock, fence wait or allocation (the sender of the step that showed the
+ *      edge) and the actor behind its thread of control;
+ *    - every other kind: every actor that takes a step in the counterexample or sends a
+ *      message delivered in it (and the actor a model-error names).
+ *    A thread of control `dev:x/engine` stands for the actor `dev:x`.
+ * 2. The driver under test takes part when one of its actors (`drv:<device>`, every device
+ *    of the scenario under `--driver`) is a participant. If it does not, the violation is an
+ *    environment finding: the driver is not part of its cause.
+ * 3. If it does, and the scenario's `environment:` lists the violation's kind with an actor
+ *    at fault that is also a participant, it is an environment finding too: the cause
+ *    includes a fault the scenario planted on purpose, and the driver's part is what the
+ *    kernel contract asks of it (e.g. a notifier callback waiting for its job's fence).
+ * 4. Otherwise it is charged to the driver (BREAKS).
+ */
+import { replayTrace } from '../explorer/replay.ts';
+import { findCycle, waitEdges } from '../monitors/wait-for.ts';
+import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
+import type { EnvironmentFault } from '../scenario/schema.ts';
+
+export interface ChargeInput {
+  kind: string;
+  message: string;
+  trace: SemanticStep[];
+  details?: unknown;
+}
+
+export interface Charge {
+  to: 'driver' | 'environment';
+  /** Why, in words: the declared environment fault, or that the driver takes no part. */
+  reason: string;
+  participants: string[];
+}
+
+/** The actor behind a thread of control: `dev:gpu0/engine` → `dev:gpu0`. */
+export const actorOfTid = (tid: string): string => tid.split('/')[0];
+
+export function chargeViolation(
+  world: ControlledWorld,
+  environment: EnvironmentFault[],
+  v: ChargeInput,
+  drivers: string[] = world.actors.filter((a) => a.id.startsWith('drv:')).map((a) => a.id),
+): Charge {
+  const participants = [...causeOf(world, v)].sort();
+  const driverPart = participants.filter((p) => drivers.includes(p));
+  if (driverPart.length === 0) {
+    const declared = environment.find((f) => f.kinds.includes(v.kind as never));
+    return {
+      to: 'environment',
+      reason: `the driver takes no part in it (participants: ${participants.join(', ') || 'none'})${declared ? `; the scenario says: ${declared.why}` : ''}`,
+      participants,
+    };
+  }
+  for (const fault of environment) {
+    if (!fault.kinds.includes(v.kind as never)) continue;
+    const atFault = fault.actors.filter((a) => participants.includes(a));
+    if (atFault.length)
+      return {
+        to: 'environment',
+        reason: `the scenario's environment breaks it by design (${atFault.join(', ')}: ${fault.why})`,
+        participants,
+      };
+  }
+  return { to: 'driver', reason: `${driverPart.join(', ')} take(s) part in it`, participants };
+}
+
+function causeOf(world: ControlledWorld, v: ChargeInput): Set<string> {
+  if (v.kind === 'potential-deadlock') return lockOrderCause(v.details);
+  if (v.kind === 'deadlock' || v.kind === 'fence-unsignaled') {
+    const end = replayTrace(world, v.trace, []);
+    if (!end.divergence) return waitCause(world, end.state, v.kind);
+  }
+  const out = new Set<string>();
+  for (const s of v.trace) {
+    out.add(s.actor);
+    if (s.from) out.add(s.from);
+  }
+  const named = /^(?:actor ')?([a-z]+:[^\s':]+)/.exec(v.message)?.[1];
+  if (v.kind === 'model-error' && named) out.add(named);
+  return out;
+}
+
+interface CycleEdge {
+  tid: string;
+  witness: SemanticStep[] | string;
+}
+
+function lockOrderCause(details: unknown): Set<string> {
+  const out = new Set<string>();
+  for (const e of (details as { cycle?: CycleEdge[] } | undefined)?.cycle ?? []) {
+    if (!Array.isArray(e.witness) || e.witness.length === 0) continue;
+    const shown = e.witness[e.witness.length - 1];
+    out.add(shown.from ?? shown.actor);
+    out.add(actorOfTid(e.tid));
+  }
+  return out;
+}
+
+interface Waiter {
+  tid: string;
+  replyTo?: string;
+}
+
+function waitCause(world: ControlledWorld, state: WorldState, kind: string): Set<string> {
+  const out = new Set<string>();
+  const edges = waitEdges(world, state);
+  const cycle = findCycle(edges);
+  const askerOf = (on: string, tid: string): string | undefined => {
+    const c = world.snapshot(state, on).context as { waiters?: Waiter[]; readers?: Waiter[] };
+    return [...(c.waiters ?? []), ...(c.readers ?? [])].find((w) => w.tid === tid)?.replyTo;
+  };
+  for (const e of cycle ?? edges) {
+    out.add(actorOfTid(e.tid));
+    const asker = askerOf(e.on, e.tid);
+    if (asker) out.add(asker);
+    for (const b of e.blockers) out.add(actorOfTid(b));
+  }
+  if (cycle) return out;
+  // No cycle: what the blocked threads wait for, and who sits on deferred messages.
+  world.actors.forEach((a, i) => {
+    const snap = world.snapshot(state, i);
+    if (a.id.startsWith('thread:') && snap.status !== 'done') {
+      const c = snap.context as { pc?: number; ops?: { to: string }[] };
+      const op = c.ops?.[c.pc ?? -1];
+      if (op) out.add(a.id).add(op.to);
+    }
+    if (world.inbox(state, i).length) out.add(a.id);
+    if (kind === 'fence-unsignaled' && a.id.startsWith('fence:') && !snap.matches('signaled' as never)) {
+      const c = snap.context as { callbacks?: { replyTo?: string }[] };
+      for (const cb of c.callbacks ?? []) if (cb.replyTo) out.add(cb.replyTo);
+    }
+  });
+  return out;
+}
