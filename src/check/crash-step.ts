@@ -1,9 +1,10 @@
 /**
  * A machine that throws in a guard or an action (a user's driver module, typically) stops
- * the controlled runtime with a ModelError that says which actor crashed but not where in a
- * schedule. This turns it into a `model-error` violation with the shortest schedule that
- * reaches the throwing step, found by a breadth-first search that catches it, so the user
- * sees the step and can replay it instead of a stack trace.
+ * the controlled runtime: with a ModelError naming the actor when XState caught it, or with
+ * the machine's own error when it escaped the transition. Neither says where in a schedule.
+ * This turns it into a `model-error` violation with the shortest schedule that reaches the
+ * throwing step, found by a breadth-first search that catches it, so the user sees the step
+ * and can replay it instead of a stack trace.
  */
 import type { FoundViolation, SearchResult } from '../explorer/search-types.ts';
 import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
@@ -17,16 +18,17 @@ export function searchCatchingCrash(world: ControlledWorld, run: () => SearchRes
   try {
     return run();
   } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
+    if (!(e instanceof Error)) throw e;
     const found = locateCrash(world);
+    // The trace stops before the throwing step, so ladders and replays of it run.
     const violation: FoundViolation = found
       ? {
           kind: 'model-error',
-          message: `${found.message}, at step ${found.trace.length}: ${describe(found.trace.at(-1)!)}`,
+          message: `${found.message}, at step ${found.trace.length + 1}: ${describe(found.step)} (the trace is the ${found.trace.length} steps before it)`,
           steps: found.trace.length,
           trace: found.trace,
         }
-      : { kind: 'model-error', message: `${e.message} (the step was not located)`, steps: 0, trace: [] };
+      : { kind: 'model-error', message: `${errorText(e)} (the step was not located)`, steps: 0, trace: [] };
     const elapsedMs = Date.now() - started;
     return {
       strategy,
@@ -37,8 +39,10 @@ export function searchCatchingCrash(world: ControlledWorld, run: () => SearchRes
         schedules: 0,
         elapsedMs,
         complete: false,
+        // The search ended at the crash: nothing after it was explored.
+        stoppedBy: 'first-violation',
         statesPerSecond: 0,
-        maxDepthReached: found?.trace.length ?? 0,
+        maxDepthReached: found ? found.trace.length + 1 : 0,
         xstateSteps: 0,
       },
     };
@@ -51,11 +55,11 @@ interface Node {
   step: SemanticStep | null;
 }
 
-/** The shortest schedule whose last step throws a ModelError, or null within the limit. */
+/** The shortest schedule to a state where `step` throws, or null within the limit. */
 export function locateCrash(
   world: ControlledWorld,
   limit = LOCATE_LIMIT,
-): { trace: SemanticStep[]; message: string; states: number } | null {
+): { trace: SemanticStep[]; step: SemanticStep; message: string; states: number } | null {
   const nodes: Node[] = [{ state: world.initial, parent: -1, step: null }];
   const seen = new Set<string>([world.initial.vec.join(',')]);
   const traceTo = (i: number): SemanticStep[] => {
@@ -71,8 +75,9 @@ export function locateCrash(
       try {
         next = world.apply(state, step).state;
       } catch (e) {
-        if (!(e instanceof ModelError)) throw e;
-        return { trace: [...traceTo(i), semantic], message: e.message, states: nodes.length };
+        if (!(e instanceof Error)) throw e;
+        const message = e instanceof ModelError ? e.message : `${semantic.actor} threw ${errorText(e)}`;
+        return { trace: traceTo(i), step: semantic, message, states: nodes.length };
       }
       const key = next.vec.join(',');
       if (seen.has(key)) continue;
@@ -86,4 +91,8 @@ export function locateCrash(
 function describe(step: SemanticStep): string {
   const from = step.from ? ` from ${step.from}` : '';
   return `${step.actor} ${step.kind === 'deliver' ? 'got' : step.kind} ${step.event.type}${from}`;
+}
+
+function errorText(e: Error): string {
+  return e instanceof ModelError ? e.message : `${e.name}: ${e.message}`;
 }

@@ -27,8 +27,8 @@ export async function worldFor(
   try {
     return { compiled, world: new ControlledWorld(settle(compiled)) };
   } catch (e) {
-    if (e instanceof ModelError) throw new ScenarioError(startFailure(loaded, compiled, e));
-    throw e;
+    if (e instanceof ScenarioError || !(e instanceof Error)) throw e;
+    throw new ScenarioError(startFailure(loaded, compiled, e));
   }
 }
 
@@ -47,7 +47,8 @@ function checkEnvironmentActors(loaded: LoadedScenario, compiled: CompiledScenar
 }
 
 /** "<where the device is>: the driver <name> of device <d> threw while starting: <why>". */
-function startFailure(loaded: LoadedScenario, compiled: CompiledScenario, e: ModelError): string {
+function startFailure(loaded: LoadedScenario, compiled: CompiledScenario, e: Error): string {
+  if (!(e instanceof ModelError)) return `${loaded.file}: the scenario cannot start: ${e.name}: ${e.message}`;
   const actor = /actor '([^']+)'/.exec(e.message)?.[1] ?? '';
   const device = actor.startsWith('drv:') ? actor.slice('drv:'.length) : null;
   if (device === null || !compiled.drivers[device]) return `${loaded.file}: the scenario cannot start: ${e.message}`;

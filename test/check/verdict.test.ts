@@ -126,6 +126,24 @@ describe('judgeProperties', () => {
     expect(propertiesExitCode(judged.slice(1))).toBe(3);
   });
 
+  it('should count only violations charged to the driver as BREAKS, and list the environment ones apart', () => {
+    const env = { to: 'environment' as const };
+    const runs: DriverRun[] = [
+      { scenario: 'a', skipped: null, stats: complete, violations: [{ kind: 'deadlock', charge: env }] },
+      { scenario: 'b', skipped: null, stats: complete, violations: [{ kind: 'stale-spte', charge: { to: 'driver' } }] },
+      { scenario: 'c', skipped: null, stats: complete, violations: [{ kind: 'stale-spte', charge: env }] },
+    ];
+    const judged = judgeProperties(['deadlock', 'stale-spte'], runs);
+    expect(judged).toEqual([
+      { property: 'deadlock', verdict: 'keeps', scenarios: ['a', 'b', 'c'], environment: ['a'] },
+      { property: 'stale-spte', verdict: 'BREAKS', scenarios: ['b'], environment: ['c'] },
+    ]);
+    expect(propertiesExitCode(judged.slice(0, 1))).toBe(0);
+    // An uncharged violation is the driver's: nothing is excused that was not charged elsewhere.
+    const [p] = judgeProperties(['deadlock'], [run('a', complete, ['deadlock'])]);
+    expect(p.verdict).toBe('BREAKS');
+  });
+
   it('should not say keeps when no scenario fits the driver', () => {
     const [p] = judgeProperties(['deadlock'], [run('a', complete, [], 'the driver takes no drv.submit')]);
     expect(p).toEqual({ property: 'deadlock', verdict: 'inconclusive', scenarios: [] });

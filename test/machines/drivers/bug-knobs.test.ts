@@ -57,7 +57,13 @@ describe('driver planted-bug knobs', () => {
   });
 
   it('sleep-when-nonblockable should take a blocking lock (and observe a sleep) on a non-blockable range', () => {
-    for (const profile of ['shadow-pte', 'svm', 'registration-cache', 'userptr-fence-under-lock', 'userptr-fence-after-unlock']) {
+    for (const profile of [
+      'shadow-pte',
+      'svm',
+      'registration-cache',
+      'userptr-fence-under-lock',
+      'userptr-fence-after-unlock',
+    ]) {
       const ok = driver(profile);
       const bug = driver(profile, { bugs: ['sleep-when-nonblockable'] });
       ok.send(invalidate({ blockable: false }));

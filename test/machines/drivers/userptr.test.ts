@@ -51,7 +51,9 @@ describe('driver userptr submission (both fence profiles)', () => {
       expect(sentEvent(h, 'dev.submit')).toMatchObject({ replyTo: DRV, tid: T1, job: 'j1', fence: FENCE });
       expect(sentEvent(h, 'fence.addCallback')).toEqual({ type: 'fence.addCallback', replyTo: DRV, cbId: `${DRV}#j1` });
       expect(h.context.published).toEqual([FENCE]);
-      expect(h.context.submitted).toEqual([{ cbId: `${DRV}#j1`, tid: T1, replyTo: T1, job: 'j1', fence: FENCE, registered: false }]);
+      expect(h.context.submitted).toEqual([
+        { cbId: `${DRV}#j1`, tid: T1, replyTo: T1, job: 'j1', fence: FENCE, registered: false },
+      ]);
       expect(h.matches('fault.idle')).toBe(true);
     });
   }
