@@ -35,15 +35,15 @@ export async function worldFor(
 /** `environment:` may only name actors the scenario has. */
 function checkEnvironmentActors(loaded: LoadedScenario, compiled: CompiledScenario): void {
   const ids = new Set([...compiled.kernel, ...compiled.threads].map((a) => a.id));
-  compiled.scenario.environment.forEach((fault, i) =>
-    fault.actors.forEach((actor, k) => {
-      if (ids.has(actor)) return;
+  for (const [i, fault] of compiled.scenario.environment.entries()) {
+    for (const [k, actor] of fault.actors.entries()) {
+      if (ids.has(actor)) continue;
       const known = [...ids].filter((id) => !id.startsWith('drv:')).join(', ');
       throw new ScenarioError(
         `${loaded.where(['environment', i, 'actors', k])}: environment names '${actor}', which is not an actor of this scenario: use one of ${known}`,
       );
-    }),
-  );
+    }
+  }
 }
 
 /** "<where the device is>: the driver <name> of device <d> threw while starting: <why>". */
