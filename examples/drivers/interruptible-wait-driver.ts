@@ -13,6 +13,7 @@ import { initialDriverContext } from '../../machines/drivers/driver-context.ts';
 import { driverSetup } from '../../machines/drivers/driver-setup.ts';
 import type { CallbackRun, DriverContext, DriverInput, FenceWaitResult } from '../../machines/drivers/driver-types.ts';
 import { faultRegion } from '../../machines/drivers/fault-region.ts';
+import { jobsRegion } from '../../machines/drivers/jobs-region.ts';
 
 const callback = callbackRegion as unknown as { states: Record<string, object> };
 const run = (context: DriverContext) => context.callback as CallbackRun;
@@ -20,9 +21,8 @@ type EnqueueLike = (action: { type: string; params: unknown }) => void;
 
 export default driverSetup.createMachine({
   id: 'interruptible-wait-driver',
-  // The module is the driver: the slot's profile and planted bugs are not ours.
-  context: ({ input }: { input: DriverInput }) =>
-    initialDriverContext({ ...input, profile: undefined, bugs: [] }, 'userptr-fence-after-unlock'),
+  // A module gets profile 'custom' and no planted bugs: it runs as the profile it builds on.
+  context: ({ input }: { input: DriverInput }) => initialDriverContext(input, 'userptr-fence-after-unlock'),
   type: 'parallel',
   states: {
     fault: faultRegion,
@@ -62,5 +62,6 @@ export default driverSetup.createMachine({
         },
       },
     },
+    jobs: jobsRegion,
   },
 } as never);

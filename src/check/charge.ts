@@ -6,12 +6,14 @@
  * 1. The participants of a violation are the actors in its cause:
  *    - deadlock, fence-unsignaled: in the final state of the counterexample, the wait-for
  *      cycle (or every wait, when there is none): each waiting thread of control, who asked
- *      for the wait (the `replyTo` of the lock, fence or read_begin waiter), and who would
- *      have to move first (holders, signalling engines); plus the actors a blocked thread
+ *      for the wait (the `replyTo` of the lock, fence or read_begin waiter, else the sender
+ *      of the last request of that thread the awaited actor got, e.g. a `core.remove`), who
+ *      would have to move first (holders, signalling engines), and, for a wait on an epoch,
+ *      the driver whose invalidate callback holds it open; plus the actors a blocked thread
  *      waits an answer from, and any actor still holding deferred messages;
  *    - potential-deadlock: each non-primed edge of the lock-order cycle: the actor that
- *      asked for the lock, fence wait or allocation (the sender of the step that showed the
- *      edge) and the actor behind its thread of control;
+ *      asked for the lock, fence wait, allocation, invalidation or remove (as the lockdep
+ *      monitor recorded it) and the actor behind its thread of control;
  *    - every other kind: every actor that takes a step in the counterexample or sends a
  *      message delivered in it (and the actor a model-error names).
  *    A thread of control `dev:x/engine` stands for the actor `dev:x`.
@@ -79,7 +81,7 @@ function causeOf(world: ControlledWorld, v: ChargeInput): Set<string> {
   if (v.kind === 'potential-deadlock') return lockOrderCause(v.details);
   if (v.kind === 'deadlock' || v.kind === 'fence-unsignaled') {
     const end = replayTrace(world, v.trace, []);
-    if (!end.divergence) return waitCause(world, end.state, v.kind);
+    if (!end.divergence) return waitCause(world, end.state, v.trace, v.kind);
   }
   const out = new Set<string>();
   for (const s of v.trace) {
@@ -93,6 +95,8 @@ function causeOf(world: ControlledWorld, v: ChargeInput): Set<string> {
 
 interface CycleEdge {
   tid: string;
+  /** Who asked for the lock (lockdep.ts); absent in edges it could not tell. */
+  by?: string;
   witness: SemanticStep[] | string;
 }
 
@@ -101,7 +105,7 @@ function lockOrderCause(details: unknown): Set<string> {
   for (const e of (details as { cycle?: CycleEdge[] } | undefined)?.cycle ?? []) {
     if (!Array.isArray(e.witness) || e.witness.length === 0) continue;
     const shown = e.witness[e.witness.length - 1];
-    out.add(shown.from ?? shown.actor);
+    out.add(e.by ?? shown.from ?? shown.actor);
     out.add(actorOfTid(e.tid));
   }
   return out;
@@ -112,19 +116,33 @@ interface Waiter {
   replyTo?: string;
 }
 
-function waitCause(world: ControlledWorld, state: WorldState, kind: string): Set<string> {
+function waitCause(world: ControlledWorld, state: WorldState, trace: SemanticStep[], kind: string): Set<string> {
   const out = new Set<string>();
   const edges = waitEdges(world, state);
   const cycle = findCycle(edges);
+  const ctx = <T>(id: string) => world.snapshot(state, id).context as T;
   const askerOf = (on: string, tid: string): string | undefined => {
-    const c = world.snapshot(state, on).context as { waiters?: Waiter[]; readers?: Waiter[] };
-    return [...(c.waiters ?? []), ...(c.readers ?? [])].find((w) => w.tid === tid)?.replyTo;
+    const c = ctx<{ waiters?: Waiter[]; readers?: Waiter[] }>(on);
+    const waiter = [...(c.waiters ?? []), ...(c.readers ?? [])].find((w) => w.tid === tid);
+    if (waiter?.replyTo) return waiter.replyTo;
+    for (let k = trace.length - 1; k >= 0; k--)
+      if (trace[k].actor === on && (trace[k].event as { tid?: string }).tid === tid) return trace[k].from;
+    return undefined;
+  };
+  // The driver whose callback an epoch (of a core, or of a subscription's core) waits for.
+  const callbackDriverOf = (on: string): string | undefined => {
+    const core = on.startsWith('sub:') ? ctx<{ core?: string }>(on).core : on;
+    if (!core?.startsWith('core:')) return undefined;
+    const calling = ctx<{ calling?: string | null }>(core).calling;
+    return calling ? ctx<{ driver?: string }>(calling).driver : undefined;
   };
   for (const e of cycle ?? edges) {
     out.add(actorOfTid(e.tid));
     const asker = askerOf(e.on, e.tid);
     if (asker) out.add(asker);
     for (const b of e.blockers) out.add(actorOfTid(b));
+    const callback = callbackDriverOf(e.on);
+    if (callback) out.add(callback);
   }
   if (cycle) return out;
   // No cycle: what the blocked threads wait for, and who sits on deferred messages.

@@ -31,6 +31,11 @@ interface Edge {
   witness: SemanticStep[] | 'primed at boot';
   /** The call that took `to`, when it says more than the lock's name (`core.remove`). */
   via?: string;
+  /**
+   * The actor that asked for `to`: the sender of the lock or fence-wait request, the actor that
+   * allocated, or the one that sent the invalidation or remove (src/check/charge.ts reads it).
+   */
+  by?: string;
 }
 
 const WITNESS_STEPS = 8;
@@ -70,12 +75,19 @@ export class LockdepMonitor implements Monitor {
     );
   }
 
-  private add(from: string, to: string, tid: string, trace: () => SemanticStep[], via?: string): void {
+  private add(
+    from: string,
+    to: string,
+    tid: string,
+    by: string | undefined,
+    trace: () => SemanticStep[],
+    via?: string,
+  ): void {
     // Only the notifier map is taken recursively on purpose (a remove inside a callback).
     if (from === to && via === undefined) return;
     const key = `${from}→${to}`;
     if (this.edges.has(key)) return;
-    this.edges.set(key, { from, to, tid, witness: trace(), ...(via ? { via } : {}) });
+    this.edges.set(key, { from, to, tid, witness: trace(), ...(by ? { by } : {}), ...(via ? { via } : {}) });
   }
 
   onStep(
@@ -106,16 +118,20 @@ export class LockdepMonitor implements Monitor {
       else if (o.kind === 'fence.waitBegin') taken = FENCE;
       else if (o.kind === 'alloc' && o.reclaim) taken = RECLAIM;
       if (!taken || !tid) continue;
-      for (const h of contextOf(tid)) this.add(h, taken, tid, trace);
+      // A lock or fence notes the wait of whoever sent the request (a grant on another tid's
+      // release names no asker); an allocator notes its own.
+      const asked = (record.message.event as { tid?: string }).tid === tid ? record.message.from : undefined;
+      const by = o.kind === 'alloc' ? record.actor : asked;
+      for (const h of contextOf(tid)) this.add(h, taken, tid, by, trace);
     }
     // An invalidation started by a tid that holds locks: reclaim/munmap can run callbacks.
     for (const s of record.sends) {
       const ev = world.message(s.msg).event as { type: string; tid?: string };
       if (ev.type === 'core.invalidateStart' && ev.tid)
-        for (const h of contextOf(ev.tid)) if (h !== NOTIFIER) this.add(h, NOTIFIER, ev.tid, trace);
+        for (const h of contextOf(ev.tid)) if (h !== NOTIFIER) this.add(h, NOTIFIER, ev.tid, record.actor, trace);
       // remove acquires and releases the map: it may wait for a callback's epoch.
       if (ev.type === 'core.remove' && ev.tid)
-        for (const h of contextOf(ev.tid)) this.add(h, NOTIFIER, ev.tid, trace, 'core.remove');
+        for (const h of contextOf(ev.tid)) this.add(h, NOTIFIER, ev.tid, record.actor, trace, 'core.remove');
     }
     return null;
   }
@@ -140,6 +156,7 @@ export class LockdepMonitor implements Monitor {
             from: e.from,
             to: e.to,
             tid: e.tid,
+            ...(e.by ? { by: e.by } : {}),
             witness: e.witness === 'primed at boot' ? e.witness : e.witness.slice(-WITNESS_STEPS),
           })),
           // A replayable schedule: the one that recorded the last edge of the cycle.

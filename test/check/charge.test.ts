@@ -28,6 +28,22 @@ describe('charging violations under check --driver', () => {
     expect(stale?.participants).toContain('drv:gpu0');
   });
 
+  it('should charge a callback that removes its own subscription to the driver, through the epoch it waits for', async () => {
+    const found = await charged(
+      `${SEEDS}/fault-vs-unmap.yaml`,
+      'examples/drivers/corpus/buggy/remove-from-callback.ts',
+    );
+    // The cycle is the unmapping thread's alone (its remove waits for its own epoch); the driver
+    // sent the remove and runs the callback holding the epoch open. Lockdep's recursive edge
+    // names the driver as the one that called core.remove.
+    expect(found.map((f) => [f.kind, f.to])).toEqual([
+      ['deadlock', 'driver'],
+      ['fence-unsignaled', 'driver'],
+      ['potential-deadlock', 'driver'],
+    ]);
+    for (const f of found) expect(f.participants).toEqual(['drv:gpu0', 'thread:cpu']);
+  });
+
   it("should report a deadlock whose cycle runs through the scenario's declared fault as environment", async () => {
     const found = await charged(`${SEEDS}/fence-signal-allocates.yaml`, underLock);
     const deadlock = found.find((f) => f.kind === 'deadlock');

@@ -2,10 +2,12 @@
  * The verdict `mirrorlab check --driver FILE` gives a driver, per property, computed with the
  * same library calls (loadDriverModule, scenarioFiles, checkScenario over the bundled battery),
  * bounded by work: each scenario's search stops at `maxStates`, and a search cut short makes
- * the verdict inconclusive rather than "keeps".
+ * the verdict inconclusive rather than "keeps". As in the CLI, only violations charged to the
+ * driver count (src/check/charge.ts); the environment's are listed apart.
  */
 import { resolve } from 'node:path';
 import { checkScenario } from '../../src/check/check-scenario.ts';
+import { chargedToDriver } from '../../src/check/verdict.ts';
 import { scenarioFiles } from '../../src/cli/scenario-files.ts';
 import { loadDriverModule } from '../../src/scenario/compile.ts';
 
@@ -13,8 +15,10 @@ export const BATTERY = 'scenarios/seeds';
 
 export interface ScenarioRun {
   scenario: string;
-  /** Violated properties (observations excluded). */
+  /** Properties the driver violated (observations and environment findings excluded). */
   found: string[];
+  /** Properties violated by the scenario's environment (charge.ts), not charged to the driver. */
+  environment: string[];
   states: number;
   complete: boolean;
   skipped: string | null;
@@ -39,10 +43,12 @@ export async function batteryVerdict(driverFile: string, maxStates: number): Pro
     const scenario = file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
     try {
       const c = await checkScenario(file, { driver, maxStates });
-      const found = [...new Set(c.violations.map((v) => v.kind))].sort();
+      const kinds = (driver: boolean) =>
+        [...new Set(c.violations.filter((v) => chargedToDriver(v) === driver).map((v) => v.kind))].sort();
       runs.push({
         scenario,
-        found,
+        found: kinds(true),
+        environment: kinds(false),
         states: c.stats.states,
         complete: c.stats.complete,
         skipped: c.skipped,
@@ -50,7 +56,7 @@ export async function batteryVerdict(driverFile: string, maxStates: number): Pro
       });
     } catch (e) {
       const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-      runs.push({ scenario, found: [], states: 0, complete: false, skipped: null, crashed: message });
+      runs.push({ scenario, found: [], environment: [], states: 0, complete: false, skipped: null, crashed: message });
     }
   }
   return {

@@ -45,8 +45,8 @@ describe('corpus drivers with a pending verdict, driven by hand', () => {
   });
 
   it('gives-up-on-erestartsys: an interrupted fence wait returns true without the zap', () => {
-    // The slot's profile and planted bugs reach a custom module; the rebuilt driver ignores both.
-    const h = start(givesUp, { profile: 'userptr-fence-under-lock', bugs: ['missing-set-seq'] });
+    // Found by the battery since signals (item 2) and the charging rule (item 3); kept as the step itself.
+    const h = start(givesUp, { profile: 'custom' });
     const submit = { type: 'drv.submit', job: 'job', fence: 'fence:job0', accesses: [{ addr: 4096, write: true }] };
     requestUpToReadRetry(h, submit, 'thread:gpu');
     h.send({ type: 'sub.retryResult', sub: 'sub:gpu0', tid: 'thread:gpu', retry: false });

@@ -23,7 +23,12 @@ for (const { file, entry } of rows) {
     continue;
   }
   for (const r of v.runs) {
-    const what = r.crashed ? `CRASH ${r.crashed}` : r.skipped ? `skipped (${r.skipped})` : r.found.join(',') || '-';
+    const env = r.environment.length ? ` (environment: ${r.environment.join(',')})` : '';
+    const what = r.crashed
+      ? `CRASH ${r.crashed}`
+      : r.skipped
+        ? `skipped (${r.skipped})`
+        : `${r.found.join(',') || '-'}${env}`;
     console.log(
       `    ${r.scenario.padEnd(28)} ${String(r.states).padStart(7)} ${r.complete ? 'complete' : 'PARTIAL '} ${what}`,
     );

@@ -108,14 +108,10 @@ const modules = [
 /** The corpus's driver modules: every module under it but its shared `kit/`. */
 function corpusModules(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return (
-    readdirSync(dir, { recursive: true, encoding: 'utf8' })
-      .filter((f) => /\.(ts|mjs|js)$/.test(f) && !f.split(/[\\/]/).includes('kit'))
-      // Pending on item 7 (branch driverapi): a re-exported built-in gets the slot's profile and crashes.
-      .filter((f) => !f.endsWith('shadow-pte-reexport.ts'))
-      .map((f) => join(dir, f))
-      .sort()
-  );
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(ts|mjs|js)$/.test(f) && !f.split(/[\\/]/).includes('kit'))
+    .map((f) => join(dir, f))
+    .sort();
 }
 
 const driverSeeds = ['fault-vs-unmap', 'fence-wait-under-lock', 'missing-set-seq', 'remove-during-invalidate'].map(

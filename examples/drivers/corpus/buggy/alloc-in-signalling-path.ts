@@ -26,7 +26,7 @@ export default rebuiltProfile({
         }),
       ),
       on: {
-        'drv.allocNoReclaim': { target: 'fenced', actions: 'submitJobToDevice' },
+        'drv.allocNoReclaim': { target: 'jobSubmitted', actions: 'submitJobToDevice' },
         'drv.allocReclaim': { target: 'reclaiming' },
       },
     },
@@ -39,7 +39,7 @@ export default rebuiltProfile({
         enqueue(send(c.mm, { type: 'mm.reclaim', replyTo: c.id, tid, addr: start }));
         enqueue(sleep(tid, c.mm));
       }),
-      on: { 'mm.result': { guard: 'reclaimDone', target: 'fenced', actions: 'submitJobToDevice' } },
+      on: { 'mm.result': { guard: 'reclaimDone', target: 'jobSubmitted', actions: 'submitJobToDevice' } },
     },
   },
 });

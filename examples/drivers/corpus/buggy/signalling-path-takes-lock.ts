@@ -17,7 +17,7 @@ export default rebuiltProfile({
       on: {
         'lock.granted': {
           guard: 'lockGrantedToRequest',
-          target: 'fenced',
+          target: 'jobSubmitted',
           actions: ['requestGotLock', 'submitJobToDevice', 'releaseUpdateLock'],
         },
       },

@@ -2,14 +2,15 @@
 // (machines/drivers/), with some states of a region replaced: how an author starts from a
 // known-good driver and changes the part they care about.
 //
-// The loader gives a custom module the slot's profile name and the slot's planted `bugs`
-// (issue 13, item 7); the built-in context would reject the first and obey the second, so the
-// rebuilt driver states its own profile and takes no planted bugs.
+// A custom module gets `profile: 'custom'` and never the slot's planted bugs (docs/driver-
+// protocol.md, Input); the rebuilt driver runs as the profile it names, with the input fields
+// it fixes itself, whatever profile or bugs a hand-made input carries.
 import { callbackRegion } from '../../../../machines/drivers/callback-region.ts';
 import { initialDriverContext } from '../../../../machines/drivers/driver-context.ts';
 import { driverSetup } from '../../../../machines/drivers/driver-setup.ts';
 import type { DriverInput, DriverProfileName } from '../../../../machines/drivers/driver-types.ts';
 import { faultRegion } from '../../../../machines/drivers/fault-region.ts';
+import { jobsRegion } from '../../../../machines/drivers/jobs-region.ts';
 
 type StateConfig = Record<string, any>;
 
@@ -26,8 +27,8 @@ export interface Rebuild {
   actions?: Record<string, any>;
 }
 
-function ownInput(input: DriverInput & Record<string, unknown>, fixed: Partial<DriverInput> = {}): DriverInput {
-  const { profile: _slotProfile, bugs: _plantedBugs, ...rest } = input;
+function ownInput(input: DriverInput, fixed: Partial<DriverInput> = {}): DriverInput {
+  const { profile: _profile, bugs: _bugs, ...rest } = input;
   return { ...rest, ...fixed };
 }
 
@@ -39,7 +40,7 @@ const withStates = (region: StateConfig, states: Record<string, StateConfig> = {
 /**
  * The fault region's `programmed` step (map, publish the fence, unlock) for a driver whose
  * submission does more before the job reaches the device: a submission goes on to `target`,
- * which must submit the job; a fault replies as usual.
+ * which must submit the job and then go to `jobSubmitted`; a fault replies as usual.
  */
 export function programmedThen(target: string): StateConfig {
   return {
@@ -52,15 +53,21 @@ export function programmedThen(target: string): StateConfig {
   };
 }
 
+/**
+ * A submission whose job is on the device: the submitter sleeps on the job's fence in the jobs
+ * region (machines/drivers/jobs-region.ts), and the fault region serves the next request.
+ */
+const jobSubmitted: StateConfig = { always: { target: 'idle', actions: ['watchJobFence', 'finishRequest'] } };
+
 export function rebuiltProfile(r: Rebuild) {
   return driverSetup.extend({ guards: r.guards ?? {}, actions: r.actions ?? {} }).createMachine({
     id: r.id,
-    context: ({ input }) =>
-      initialDriverContext(ownInput(input as DriverInput & Record<string, unknown>, r.input), r.profile),
+    context: ({ input }) => initialDriverContext(ownInput(input, r.input), r.profile),
     type: 'parallel',
     states: {
-      fault: withStates(faultRegion, r.fault) as typeof faultRegion,
+      fault: withStates(faultRegion, { jobSubmitted, ...r.fault }) as typeof faultRegion,
       callback: withStates(callbackRegion, r.callback) as typeof callbackRegion,
+      jobs: jobsRegion,
     },
   });
 }
