@@ -1,0 +1,118 @@
+/**
+ * The explored graph with its edges, for the liveness pass: breadth-first from the initial
+ * state, states identified up to a shift of the sequence numbers (shift-keys.ts). The safety
+ * search keeps only fingerprints and parent links; finding cycles needs the edges and, to judge
+ * fairness, each state's enabled steps, so this graph keeps every state's vector as well.
+ *
+ * Steps come from the world's interned local steps (each machine transition runs through XState
+ * once for both passes). The graph stops growing at `maxStates`: a cycle among the states it
+ * has is still a cycle of the model, but a cycle beyond them is not seen (`complete: false`).
+ */
+import type { ControlledWorld } from '../../runtime/controlled-world.ts';
+import { VisitedSet } from '../visited-set.ts';
+import { ShiftKeys } from './shift-keys.ts';
+
+export interface StateGraph {
+  /** Actors per state vector. */
+  n: number;
+  /** States. State 0 is the initial one; states are numbered in breadth-first order. */
+  count: number;
+  /** State k's vector is `vecs[k * n .. (k + 1) * n)`. */
+  vecs: Int32Array;
+  /** Breadth-first tree: the state a state was first reached from, and the local step taken. */
+  parent: Int32Array;
+  via: Int32Array;
+  /** Edges of state k: `edgeTo[e]`, `edgeStep[e]` (a local step id) for e in `edgeStart[k] .. edgeStart[k + 1]`. */
+  edgeStart: Int32Array;
+  edgeTo: Int32Array;
+  edgeStep: Int32Array;
+  /** Every state expanded and no successor left out. */
+  complete: boolean;
+}
+
+class IntList {
+  data = new Int32Array(1 << 16);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const more = new Int32Array(this.data.length * 2);
+      more.set(this.data);
+      this.data = more;
+    }
+    this.data[this.length++] = v;
+  }
+  /** Appends `src[from .. from + len)`. */
+  pushAll(src: Int32Array, from: number, len: number): void {
+    while (this.length + len > this.data.length) {
+      const more = new Int32Array(this.data.length * 2);
+      more.set(this.data);
+      this.data = more;
+    }
+    this.data.set(src.subarray(from, from + len), this.length);
+    this.length += len;
+  }
+  done(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+export function buildStateGraph(world: ControlledWorld, maxStates: number): StateGraph {
+  const n = world.actors.length;
+  const keys = new ShiftKeys(world);
+  const visited = new VisitedSet(16, 1);
+  const vecs = new IntList();
+  const parent = new IntList();
+  const via = new IntList();
+  const edgeStart = new IntList();
+  const edgeTo = new IntList();
+  const edgeStep = new IntList();
+  const key = new Int32Array(2);
+  const out = new Int32Array(n);
+  const vec = new Int32Array(n);
+
+  const add = (v: Int32Array, from: number, step: number): number => {
+    keys.key(v, key);
+    const slot = visited.addSlot(key[0], key[1]);
+    if (!visited.isNew) return visited.value(slot);
+    if (parent.length >= maxStates) {
+      visited.setValue(slot, -1); // over the budget: left out, now and when reached again
+      return -1;
+    }
+    const id = parent.length;
+    visited.setValue(slot, id);
+    vecs.pushAll(v, 0, n);
+    parent.push(from);
+    via.push(step);
+    return id;
+  };
+  add(world.initial.vec, -1, -1);
+  let complete = true;
+  for (let k = 0; k < parent.length; k++) {
+    edgeStart.push(edgeTo.length);
+    vec.set(vecs.data.subarray(k * n, k * n + n));
+    for (let i = 0; i < n; i++) {
+      for (const ls of world.stepsOf(i, vec[i])) {
+        world.applyInto(vec, i, ls, out);
+        const to = add(out, k, ls.id);
+        if (to < 0) {
+          complete = false;
+          continue;
+        }
+        edgeTo.push(to);
+        edgeStep.push(ls.id);
+      }
+    }
+  }
+  edgeStart.push(edgeTo.length);
+  return {
+    n,
+    count: parent.length,
+    vecs: vecs.done(),
+    parent: parent.done(),
+    via: via.done(),
+    edgeStart: edgeStart.done(),
+    edgeTo: edgeTo.done(),
+    edgeStep: edgeStep.done(),
+    complete,
+  };
+}
