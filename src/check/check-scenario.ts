@@ -6,6 +6,9 @@
 import type { AnyStateMachine } from 'xstate';
 import { exhaustiveSearch } from '../explorer/exhaustive.ts';
 import { defaultMaxMemoryMiB } from '../explorer/memory-budget.ts';
+import { searchWithLiveness } from '../explorer/liveness/check-liveness.ts';
+import type { Fairness } from '../explorer/liveness/fair-cycles.ts';
+import type { LivenessStats } from '../explorer/liveness/livelock-search.ts';
 import { contextSwitches, minimizeTrace } from '../explorer/minimize.ts';
 import { samplingSearch } from '../explorer/sampling.ts';
 import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
@@ -25,6 +28,9 @@ export interface CheckOptions extends SearchLimits {
   params?: Record<string, ParamValue>;
   /** Shrink each counterexample (`explorer/minimize.ts`); default: for random and pct, whose traces are long. */
   minimize?: boolean;
+  /** The liveness pass after an exhaustive search (default on; `--no-liveness`), and its fairness. */
+  liveness?: boolean;
+  fairness?: Fairness;
 }
 
 /** A counterexample as reported; `minimizedFrom` is the length the search found, when it was minimized. */
@@ -53,6 +59,8 @@ export interface CheckOutcome {
   skipped: string | null;
   strategy: string;
   stats: SearchResult['stats'];
+  /** The liveness pass (null when none ran: sampling, or `--no-liveness`). */
+  liveness: LivenessStats | null;
   world: ControlledWorld;
   compiled: CompiledScenario;
 }
@@ -76,7 +84,15 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     schedules: options.schedules ?? defaults.schedules,
     maxMemoryMiB: options.maxMemoryMiB ?? defaultMaxMemoryMiB(),
   };
-  const result = search(world, strategy, limits);
+  const loops = compiled.threads.some((t) => (t.input as { loop?: boolean }).loop === true);
+  const result = searchWithLiveness(
+    world,
+    strategy,
+    limits,
+    { enabled: options.liveness !== false, fairness: options.fairness, loops },
+    defaultMonitors,
+    () => search(world, strategy, limits),
+  );
   const minimize = options.minimize ?? (strategy === 'random' || strategy === 'pct');
   const violations = result.violations
     .filter((v) => v.severity !== 'observation')
@@ -112,8 +128,9 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     inconclusive: judged.inconclusive,
     limits: used,
     skipped: null,
-    strategy,
+    strategy: loops ? result.strategy : strategy,
     stats: result.stats,
+    liveness: result.liveness,
     world,
     compiled,
   };
@@ -150,6 +167,7 @@ function skippedOutcome(file: string, compiled: CompiledScenario, world: Control
     limits: {},
     skipped: why,
     strategy: 'none',
+    liveness: null,
     stats: {
       states: 0,
       transitions: 0,

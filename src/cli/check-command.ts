@@ -55,6 +55,9 @@ export interface CheckCommandOptions {
   minimize?: boolean;
   /** `--check-monitors`: the monitor plan's checking mode (explorer/monitor-audit.ts). */
   checkMonitors?: boolean;
+  /** `--no-liveness` sets this false. */
+  liveness?: boolean;
+  fairness?: 'weak' | 'strong';
 }
 
 export async function checkCommand(args: string[], o: CheckCommandOptions, out: (s: string) => void): Promise<number> {
@@ -77,6 +80,8 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     params: parseParamArgs(o.param),
     minimize: o.minimize === false ? false : undefined,
     checkMonitors: o.checkMonitors,
+    liveness: o.liveness !== false,
+    fairness: o.fairness,
   };
   const outcomes: CheckOutcome[] = [];
   for (const file of files) outcomes.push(await checkScenario(file, options));
@@ -137,12 +142,14 @@ function toJson(c: CheckOutcome, saved: Map<string, string>) {
       minimizedFrom: v.minimizedFrom ?? null,
       contextSwitches: v.contextSwitches,
       trace: v.trace,
+      loopFrom: v.loopFrom ?? null,
       criticalReordering: reorderingJson(raceOf(c, v)),
       traceFile: saved.get(`${c.file}#${v.kind}`) ?? null,
       details: v.details ?? null,
     })),
     observations: c.observations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
     stats: { ...c.stats, strategy: c.strategy },
+    liveness: c.liveness,
   };
 }
 
@@ -184,6 +191,7 @@ function saveTraces(outcomes: CheckOutcome[], o: CheckCommandOptions): Map<strin
       seed: o.seed ?? null,
       violation: { kind: v.kind, message: v.message },
       steps: v.trace,
+      loopFrom: v.loopFrom,
       witnesses: (v.details as { witnesses?: SemanticStep[][] } | undefined)?.witnesses,
     });
     saved.set(`${c.file}#${v.kind}`, path);
@@ -209,7 +217,7 @@ function describeOutcome(c: CheckOutcome, saved: Map<string, string>, ladder: bo
     const file = saved.get(`${c.file}#${v.kind}`);
     if (file) lines.push(`      replay: mirrorlab replay ${file}`);
     if ((ladder || !c.ok) && v.trace.length) {
-      lines.push(indent(renderLadder(c.world, v.trace), 6));
+      lines.push(indent(renderLadder(c.world, v.trace, v.loopFrom), 6));
       const race = v.severity === 'observation' ? null : raceOf(c, v as CheckedViolation);
       if (race) lines.push(`      ${race.text}`);
     }
@@ -290,7 +298,7 @@ function driverReport(outcomes: CheckOutcome[], properties: PropertyJudgement[],
   const broken = shortestPerProperty(outcomes);
   for (const [k, { c, v }] of broken) {
     lines.push('', `${k} in ${c.scenario}: ${v.message}`);
-    if (v.trace.length) lines.push(indent(renderLadder(c.world, v.trace), 2));
+    if (v.trace.length) lines.push(indent(renderLadder(c.world, v.trace, v.loopFrom), 2));
     const race = raceOf(c, v);
     if (race) lines.push(`  ${race.text}`);
   }

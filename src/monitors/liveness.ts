@@ -97,7 +97,8 @@ export function pendingRequest(actor: string, snapshot: AnyMachineSnapshot): str
     job?: { job?: string | number; accesses?: { addr: number }[] } | null;
   };
   const op = c.ops?.[c.pc ?? -1];
-  if (op) return `${actor} waits for ${op.to} to answer ${op.event.type} (op ${(c.pc ?? 0) + 1}${op.label ? `, ${op.label}` : ''})`;
+  if (op)
+    return `${actor} waits for ${op.to} to answer ${op.event.type} (op ${(c.pc ?? 0) + 1}${op.label ? `, ${op.label}` : ''})`;
   const access = c.job?.accesses?.[c.pc ?? -1];
   if (c.job && access)
     return `${actor} waits for its fault at 0x${access.addr.toString(16)} (job ${c.job.job ?? '?'}, access ${(c.pc ?? 0) + 1}) to be served`;

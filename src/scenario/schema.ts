@@ -92,7 +92,8 @@ const thread = z
     /** `forever`: the ops start over after the last one (invalidations that keep recurring). */
     loop: z
       .literal('forever', {
-        message: "loop takes only 'forever' (the ops run again and again); for a fixed count use `- repeat: { times: N, ops: [...] }`",
+        message:
+          "loop takes only 'forever' (the ops run again and again); for a fixed count use `- repeat: { times: N, ops: [...] }`",
       })
       .optional(),
   })

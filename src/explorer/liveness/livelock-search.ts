@@ -6,16 +6,20 @@
  * as a lasso: the shortest prefix to the cycle, then one turn of the loop.
  */
 import { pendingRequest } from '../../monitors/liveness.ts';
-import type { ControlledWorld, SemanticStep } from '../../runtime/controlled-world.ts';
+import type { ControlledWorld } from '../../runtime/controlled-world.ts';
 import type { FoundViolation } from '../search-types.ts';
 import { CycleFinder, type Fairness } from './fair-cycles.ts';
 import { FairnessUnits } from './fairness.ts';
-import { buildStateGraph, type StateGraph } from './state-graph.ts';
+import { buildStateGraph, pathTo, type StateGraph, semanticOf } from './state-graph.ts';
 
 export interface LivenessOptions {
   /** States the graph may hold (default 2 M). */
   maxStates?: number;
-  /** Default 'weak' (Spin's `-f`), over fairness units (fairness.ts). */
+  /**
+   * Over fairness units (fairness.ts). Default 'strong': a channel that can deliver again and
+   * again is served in the end. 'weak' (Spin's `-f`) also reports a message starved by the
+   * model's free choice among senders, which the kernel's FIFO wait queues rule out.
+   */
   fairness?: Fairness;
 }
 
@@ -37,8 +41,12 @@ export interface LivenessResult {
 
 export function livelockSearch(world: ControlledWorld, opts: LivenessOptions = {}): LivenessResult {
   const t0 = performance.now();
-  const fairness = opts.fairness ?? 'weak';
-  const g = buildStateGraph(world, opts.maxStates ?? 2_000_000);
+  return livelocksIn(world, buildStateGraph(world, opts.maxStates ?? 2_000_000), opts, t0);
+}
+
+/** The liveness verdict on a graph already built. */
+export function livelocksIn(world: ControlledWorld, g: StateGraph, opts: LivenessOptions, t0: number): LivenessResult {
+  const fairness = opts.fairness ?? 'strong';
   const units = new FairnessUnits(world);
   const actorOf = (step: number) => world.localSteps[step].actor;
   const requests = pendingByRequest(world, g);
@@ -48,7 +56,7 @@ export function livelockSearch(world: ControlledWorld, opts: LivenessOptions = {
     const scc = finder.find(r.states, r.owner);
     if (!scc) continue;
     const { entry, loop } = finder.lasso(scc, r.owner);
-    const prefix = prefixSteps(world, g, entry);
+    const prefix = pathTo(world, g.parent, g.via, entry);
     if (best && best.steps <= prefix.length + loop.length) continue;
     const loopSteps = loop.map((e) => semanticOf(world, g.edgeStep[e]));
     best = {
@@ -114,15 +122,4 @@ function pendingByRequest(world: ControlledWorld, g: StateGraph): PendingSet[] {
       if (r >= 0) sets[r].states.push(s);
     }
   return sets.map((r) => ({ name: r.name, owner: r.owner, states: Int32Array.from(r.states) }));
-}
-
-function prefixSteps(world: ControlledWorld, g: StateGraph, entry: number): SemanticStep[] {
-  const ids: number[] = [];
-  for (let s = entry; s > 0; s = g.parent[s]) ids.push(g.via[s]);
-  return ids.reverse().map((id) => semanticOf(world, id));
-}
-
-function semanticOf(world: ControlledWorld, step: number): SemanticStep {
-  const ls = world.localSteps[step];
-  return world.semantic(ls.record ?? world.resolve(ls));
 }

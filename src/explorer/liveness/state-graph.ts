@@ -8,7 +8,7 @@
  * once for both passes). The graph stops growing at `maxStates`: a cycle among the states it
  * has is still a cycle of the model, but a cycle beyond them is not seen (`complete: false`).
  */
-import type { ControlledWorld } from '../../runtime/controlled-world.ts';
+import type { ControlledWorld, SemanticStep, StepRecord, WorldState } from '../../runtime/controlled-world.ts';
 import { VisitedSet } from '../visited-set.ts';
 import { ShiftKeys } from './shift-keys.ts';
 
@@ -56,7 +56,33 @@ class IntList {
   }
 }
 
-export function buildStateGraph(world: ControlledWorld, maxStates: number): StateGraph {
+/**
+ * Told of every transition and every state without a step while the graph is built, with the
+ * trace that reaches it (breadth-first, so shortest): lets the monitors watch the same search.
+ */
+export interface GraphObserver {
+  step(record: StepRecord, before: WorldState, after: WorldState, trace: () => SemanticStep[]): void;
+  terminal(state: WorldState, trace: () => SemanticStep[]): void;
+}
+
+/** The semantic steps from the initial state to state `s` of a graph (its breadth-first tree path). */
+export function pathTo(
+  world: ControlledWorld,
+  parent: ArrayLike<number>,
+  via: ArrayLike<number>,
+  s: number,
+): SemanticStep[] {
+  const ids: number[] = [];
+  for (let k = s; k > 0; k = parent[k]) ids.push(via[k]);
+  return ids.reverse().map((id) => semanticOf(world, id));
+}
+
+export function semanticOf(world: ControlledWorld, step: number): SemanticStep {
+  const ls = world.localSteps[step];
+  return world.semantic(ls.record ?? world.resolve(ls));
+}
+
+export function buildStateGraph(world: ControlledWorld, maxStates: number, observer?: GraphObserver): StateGraph {
   const n = world.actors.length;
   const keys = new ShiftKeys(world);
   const visited = new VisitedSet(16, 1);
@@ -90,9 +116,15 @@ export function buildStateGraph(world: ControlledWorld, maxStates: number): Stat
   for (let k = 0; k < parent.length; k++) {
     edgeStart.push(edgeTo.length);
     vec.set(vecs.data.subarray(k * n, k * n + n));
+    const here = observer ? world.stateOf(vec.slice()) : null;
+    const traceHere = () => pathTo(world, parent.data, via.data, k);
+    let steps = 0;
     for (let i = 0; i < n; i++) {
       for (const ls of world.stepsOf(i, vec[i])) {
-        world.applyInto(vec, i, ls, out);
+        steps++;
+        const record = world.applyInto(vec, i, ls, out);
+        if (observer && here)
+          observer.step(record, here, world.stateOf(out.slice()), () => [...traceHere(), semanticOf(world, ls.id)]);
         const to = add(out, k, ls.id);
         if (to < 0) {
           complete = false;
@@ -102,6 +134,7 @@ export function buildStateGraph(world: ControlledWorld, maxStates: number): Stat
         edgeStep.push(ls.id);
       }
     }
+    if (steps === 0 && observer && here) observer.terminal(here, traceHere);
   }
   edgeStart.push(edgeTo.length);
   return {
