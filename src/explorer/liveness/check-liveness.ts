@@ -40,13 +40,13 @@ export function searchWithLiveness(
     const result = safety();
     if (!choice.enabled) return { ...result, liveness: null };
     const t0 = performance.now();
-    const g = buildStateGraph(world, limits.maxStates ?? 2_000_000);
+    const g = buildStateGraph(world, limits.maxStates ?? 2_000_000, false);
     const live = livelocksIn(world, g, { fairness: choice.fairness }, t0);
     return { ...result, violations: [...result.violations, ...live.violations], liveness: live.stats };
   }
   const t0 = performance.now();
   const log = new ViolationLog(monitors(), { world });
-  const g = buildStateGraph(world, limits.maxStates ?? 2_000_000, {
+  const g = buildStateGraph(world, limits.maxStates ?? 2_000_000, true, {
     step: (record, before, after, trace) => log.step(record, before, after, trace),
     terminal: (state, trace) => log.terminal(state, trace),
   });

@@ -21,6 +21,8 @@ export interface LivenessOptions {
    * model's free choice among senders, which the kernel's FIFO wait queues rule out.
    */
   fairness?: Fairness;
+  /** Identify states up to renamed sequence numbers (a scenario whose threads loop forever). */
+  renamed?: boolean;
 }
 
 export interface LivenessStats {
@@ -41,7 +43,7 @@ export interface LivenessResult {
 
 export function livelockSearch(world: ControlledWorld, opts: LivenessOptions = {}): LivenessResult {
   const t0 = performance.now();
-  return livelocksIn(world, buildStateGraph(world, opts.maxStates ?? 2_000_000), opts, t0);
+  return livelocksIn(world, buildStateGraph(world, opts.maxStates ?? 2_000_000, opts.renamed ?? false), opts, t0);
 }
 
 /** The liveness verdict on a graph already built. */

@@ -24,14 +24,6 @@ const EXACT_GAP = 4;
 /** The fields that hold notifier sequence numbers (docs/protocol.md). */
 export const SEQ_FIELDS = new Set(['seq', 'curSeq', 'globalSeq', 'epochSeq', 'subSeq', 'waitSeq']);
 
-/** One actor's local situation with its sequence numbers taken out. */
-interface Shape {
-  /** Interned id of the situation with each sequence number replaced by a placeholder. */
-  id: number;
-  /** The sequence numbers, in placeholder order. */
-  seqs: number[];
-}
-
 /** Writes `value` as JSON with sequence numbers replaced by `#`, collecting them into `seqs`. */
 export function withoutSeqs(value: unknown, seqs: number[]): string {
   return JSON.stringify(value, (key, v) => {
@@ -44,20 +36,34 @@ export function withoutSeqs(value: unknown, seqs: number[]): string {
 }
 
 export class ShiftKeys {
-  private readonly shapes: Shape[][];
+  /** Per actor: local id → 1 + index of its shape (0: not computed yet). */
+  private readonly shapeOf: Int32Array[];
+  /** Per shape: interned id of its text, and where its sequence numbers sit in `pool`. */
+  private shapeId = new Int32Array(256);
+  private seqAt = new Int32Array(257);
+  private pool = new Int32Array(1024);
+  private shapes = 0;
   private readonly ids = new Map<string, number>();
   private readonly scratch: Int32Array;
-  private readonly values: number[] = [];
-  private readonly renamed = new Map<number, number>();
+  /** This state's sequence numbers, then sorted and distinct (`distinct`), with their new names. */
+  private values = new Int32Array(64);
+  private distinct = new Int32Array(64);
+  private renamed = new Int32Array(64);
 
   constructor(private readonly world: ControlledWorld) {
-    this.shapes = world.actors.map(() => []);
+    this.shapeOf = world.actors.map(() => new Int32Array(64));
     this.scratch = new Int32Array(world.actors.length);
   }
 
-  private shape(actor: number, local: number): Shape {
-    const known = this.shapes[actor][local];
-    if (known) return known;
+  /** Index of the shape of actor `actor`'s local situation `local`. */
+  private shape(actor: number, local: number): number {
+    let of = this.shapeOf[actor];
+    if (local >= of.length) {
+      const more = new Int32Array(Math.max(local + 1, of.length * 2));
+      more.set(of);
+      this.shapeOf[actor] = of = more;
+    }
+    if (of[local] !== 0) return of[local] - 1;
     const w = this.world;
     const l = w.local(actor, local);
     this.scratch[actor] = local;
@@ -79,9 +85,18 @@ export class ShiftKeys {
       id = this.ids.size + 1;
       this.ids.set(text, id);
     }
-    const s = { id, seqs };
-    this.shapes[actor][local] = s;
-    return s;
+    const k = this.shapes++;
+    if (k + 1 >= this.shapeId.length) {
+      this.shapeId = grown(this.shapeId, k + 2);
+      this.seqAt = grown(this.seqAt, k + 3);
+    }
+    const at = this.seqAt[k];
+    if (at + seqs.length > this.pool.length) this.pool = grown(this.pool, at + seqs.length);
+    this.pool.set(seqs, at);
+    this.shapeId[k] = id;
+    this.seqAt[k + 1] = at + seqs.length;
+    of[local] = k + 1;
+    return k;
   }
 
   /**
@@ -92,39 +107,61 @@ export class ShiftKeys {
    */
   key(vec: Int32Array, out: Int32Array): void {
     const n = vec.length;
-    const values = this.values;
-    values.length = 0;
-    for (let i = 0; i < n; i++) for (const v of this.shape(i, vec[i]).seqs) values.push(v);
-    values.sort((a, b) => a - b);
-    const renamed = this.renamed;
-    renamed.clear();
-    let prev = 0;
-    let now = 0;
-    for (let k = 0; k < values.length; k++) {
-      const v = values[k];
-      if (k === 0) now = 2 + (v & 1);
-      else if (v === prev) continue;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const k = this.shape(i, vec[i]);
+      const to = this.seqAt[k + 1];
+      if (m + to - this.seqAt[k] > this.values.length) this.values = grown(this.values, m + to - this.seqAt[k]);
+      for (let p = this.seqAt[k]; p < to; p++) this.values[m++] = this.pool[p];
+    }
+    if (m > this.distinct.length) {
+      this.distinct = grown(this.distinct, m);
+      this.renamed = grown(this.renamed, m);
+    }
+    // Insertion sort (a state holds a handful of sequence numbers), keeping distinct values.
+    const d = this.distinct;
+    let dn = 0;
+    for (let j = 0; j < m; j++) {
+      const v = this.values[j];
+      let p = dn;
+      while (p > 0 && d[p - 1] > v) p--;
+      if (p > 0 && d[p - 1] === v) continue;
+      d.copyWithin(p + 1, p, dn);
+      d[p] = v;
+      dn++;
+    }
+    const r = this.renamed;
+    for (let j = 0; j < dn; j++) {
+      if (j === 0) r[0] = 2 + (d[0] & 1);
       else {
-        const gap = v - prev;
-        now += gap <= EXACT_GAP ? gap : EXACT_GAP + 1 + ((gap - EXACT_GAP - 1) & 1);
+        const gap = d[j] - d[j - 1];
+        r[j] = r[j - 1] + (gap <= EXACT_GAP ? gap : EXACT_GAP + 1 + ((gap - EXACT_GAP - 1) & 1));
       }
-      renamed.set(v, now);
-      prev = v;
     }
     let h1 = 0x811c9dc5;
     let h2 = 0x01000193;
-    const mix = (x: number) => {
-      h1 = Math.imul(h1 ^ x, 0x9e3779b1);
-      h1 ^= h1 >>> 15;
-      h2 = Math.imul(h2 ^ x, 0x85ebca6b) ^ 0x2c1b3c6d;
-      h2 ^= h2 >>> 13;
-    };
     for (let i = 0; i < n; i++) {
-      const s = this.shape(i, vec[i]);
-      mix(s.id);
-      for (const v of s.seqs) mix(renamed.get(v)!);
+      const k = this.shapeOf[i][vec[i]] - 1;
+      let x = this.shapeId[k] * 31 + i;
+      for (let p = this.seqAt[k], to = this.seqAt[k + 1]; ; p++) {
+        h1 = Math.imul(h1 ^ x, 0x9e3779b1);
+        h1 ^= h1 >>> 15;
+        h2 = Math.imul(h2 ^ x, 0x85ebca6b) ^ 0x2c1b3c6d;
+        h2 ^= h2 >>> 13;
+        if (p >= to) break;
+        const v = this.pool[p];
+        let lo = 0;
+        while (d[lo] !== v) lo++;
+        x = r[lo];
+      }
     }
     out[0] = h1;
     out[1] = h2;
   }
+}
+
+function grown(a: Int32Array, atLeast: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(atLeast, a.length * 2));
+  b.set(a);
+  return b;
 }

@@ -1,6 +1,6 @@
 /**
  * The explored graph with its edges, for the liveness pass: breadth-first from the initial
- * state, states identified up to a shift of the sequence numbers (shift-keys.ts). The safety
+ * state, states identified exactly or up to renamed sequence numbers (shift-keys.ts). The safety
  * search keeps only fingerprints and parent links; finding cycles needs the edges and, to judge
  * fairness, each state's enabled steps, so this graph keeps every state's vector as well.
  *
@@ -9,6 +9,7 @@
  * has is still a cycle of the model, but a cycle beyond them is not seen (`complete: false`).
  */
 import type { ControlledWorld, SemanticStep, StepRecord, WorldState } from '../../runtime/controlled-world.ts';
+import { zobrist1, zobrist2, zobristVec } from '../fingerprint.ts';
 import { VisitedSet } from '../visited-set.ts';
 import { ShiftKeys } from './shift-keys.ts';
 
@@ -41,14 +42,16 @@ class IntList {
     }
     this.data[this.length++] = v;
   }
-  /** Appends `src[from .. from + len)`. */
-  pushAll(src: Int32Array, from: number, len: number): void {
+  /** Appends `src`. */
+  pushAll(src: Int32Array): void {
+    const len = src.length;
     while (this.length + len > this.data.length) {
       const more = new Int32Array(this.data.length * 2);
       more.set(this.data);
       this.data = more;
     }
-    this.data.set(src.subarray(from, from + len), this.length);
+    const d = this.data;
+    for (let k = 0; k < len; k++) d[this.length + k] = src[k];
     this.length += len;
   }
   done(): Int32Array {
@@ -82,9 +85,19 @@ export function semanticOf(world: ControlledWorld, step: number): SemanticStep {
   return world.semantic(ls.record ?? world.resolve(ls));
 }
 
-export function buildStateGraph(world: ControlledWorld, maxStates: number, observer?: GraphObserver): StateGraph {
+/**
+ * `renamed`: identify states up to renamed sequence numbers (needed when a thread loops
+ * forever); otherwise states are identified exactly, by the search's Zobrist fingerprints,
+ * which a step updates from its parent's in a few XORs.
+ */
+export function buildStateGraph(
+  world: ControlledWorld,
+  maxStates: number,
+  renamed: boolean,
+  observer?: GraphObserver,
+): StateGraph {
   const n = world.actors.length;
-  const keys = new ShiftKeys(world);
+  const keys = renamed ? new ShiftKeys(world) : null;
   const visited = new VisitedSet(16, 1);
   const vecs = new IntList();
   const parent = new IntList();
@@ -93,11 +106,12 @@ export function buildStateGraph(world: ControlledWorld, maxStates: number, obser
   const edgeTo = new IntList();
   const edgeStep = new IntList();
   const key = new Int32Array(2);
+  const here = new Int32Array(2);
   const out = new Int32Array(n);
   const vec = new Int32Array(n);
 
+  /** The state numbered for the fingerprint in `key`, adding `v` if new; -1 past the budget. */
   const add = (v: Int32Array, from: number, step: number): number => {
-    keys.key(v, key);
     const slot = visited.addSlot(key[0], key[1]);
     if (!visited.isNew) return visited.value(slot);
     if (parent.length >= maxStates) {
@@ -106,25 +120,34 @@ export function buildStateGraph(world: ControlledWorld, maxStates: number, obser
     }
     const id = parent.length;
     visited.setValue(slot, id);
-    vecs.pushAll(v, 0, n);
+    vecs.pushAll(v);
     parent.push(from);
     via.push(step);
     return id;
   };
+  if (keys) keys.key(world.initial.vec, key);
+  else zobristVec(world.initial.vec, key);
   add(world.initial.vec, -1, -1);
   let complete = true;
   for (let k = 0; k < parent.length; k++) {
     edgeStart.push(edgeTo.length);
-    vec.set(vecs.data.subarray(k * n, k * n + n));
-    const here = observer ? world.stateOf(vec.slice()) : null;
-    const traceHere = () => pathTo(world, parent.data, via.data, k);
+    for (let i = 0; i < n; i++) vec[i] = vecs.data[k * n + i];
+    if (!keys) zobristVec(vec, here);
+    const before = observer ? world.stateOf(vec.slice()) : null;
     let steps = 0;
     for (let i = 0; i < n; i++) {
       for (const ls of world.stepsOf(i, vec[i])) {
         steps++;
         const record = world.applyInto(vec, i, ls, out);
-        if (observer && here)
-          observer.step(record, here, world.stateOf(out.slice()), () => [...traceHere(), semanticOf(world, ls.id)]);
+        if (observer && before) {
+          const at = k;
+          observer.step(record, before, world.stateOf(out.slice()), () => [
+            ...pathTo(world, parent.data, via.data, at),
+            semanticOf(world, ls.id),
+          ]);
+        }
+        if (keys) keys.key(out, key);
+        else changedKey(vec, out, i, ls.sends, here, key);
         const to = add(out, k, ls.id);
         if (to < 0) {
           complete = false;
@@ -134,7 +157,10 @@ export function buildStateGraph(world: ControlledWorld, maxStates: number, obser
         edgeStep.push(ls.id);
       }
     }
-    if (steps === 0 && observer && here) observer.terminal(here, traceHere);
+    if (steps === 0 && observer && before) {
+      const at = k;
+      observer.terminal(before, () => pathTo(world, parent.data, via.data, at));
+    }
   }
   edgeStart.push(edgeTo.length);
   return {
@@ -148,4 +174,27 @@ export function buildStateGraph(world: ControlledWorld, maxStates: number, obser
     edgeStep: edgeStep.done(),
     complete,
   };
+}
+
+/** The child's Zobrist fingerprint from its parent's (`from`): only the actor and its send targets change. */
+function changedKey(
+  vec: Int32Array,
+  out: Int32Array,
+  actor: number,
+  sends: Int32Array,
+  from: Int32Array,
+  key: Int32Array,
+): void {
+  let h1 = from[0] ^ zobrist1(actor, vec[actor]) ^ zobrist1(actor, out[actor]);
+  let h2 = from[1] ^ zobrist2(actor, vec[actor]) ^ zobrist2(actor, out[actor]);
+  for (let s = 0; s < sends.length; s += 2) {
+    const t = sends[s];
+    let seen = t === actor;
+    for (let p = 0; p < s && !seen; p += 2) seen = sends[p] === t;
+    if (seen) continue;
+    h1 ^= zobrist1(t, vec[t]) ^ zobrist1(t, out[t]);
+    h2 ^= zobrist2(t, vec[t]) ^ zobrist2(t, out[t]);
+  }
+  key[0] = h1;
+  key[1] = h2;
 }
