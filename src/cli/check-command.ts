@@ -13,6 +13,7 @@ import {
   checkScenario,
   type Strategy,
 } from '../check/check-scenario.ts';
+import { retryBoundWarning } from '../check/retry-bound-probe.ts';
 import { writeTrace } from '../check/trace-file.ts';
 import {
   coverage,
@@ -91,8 +92,12 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     // For a user's driver the question is which properties it breaks, not the scenarios' expect:.
     const properties = judgeProperties(DRIVER_PROPERTIES, outcomes);
     const code = propertiesExitCode(properties);
-    if (o.json) out(JSON.stringify(driverJson(outcomes, properties, driver.name, code, saved), null, 2));
-    else out(driverReport(outcomes, properties, driver.name, code));
+    const warning = await retryBoundWarning(driver);
+    if (o.json) out(JSON.stringify(driverJson(outcomes, properties, driver.name, code, saved, warning), null, 2));
+    else {
+      if (warning) out(`${warning}\n`);
+      out(driverReport(outcomes, properties, driver.name, code));
+    }
     return code;
   }
   const code = scenariosExitCode(outcomes.map((c) => c.verdict));
@@ -121,8 +126,9 @@ function driverJson(
   driver: string,
   exitCode: number,
   saved: Map<string, string>,
+  warning: string | null,
 ) {
-  return { driver, exitCode, properties, scenarios: outcomes.map((c) => toJson(c, saved)) };
+  return { driver, exitCode, properties, warning, scenarios: outcomes.map((c) => toJson(c, saved)) };
 }
 
 function toJson(c: CheckOutcome, saved: Map<string, string>) {

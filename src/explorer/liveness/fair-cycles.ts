@@ -44,6 +44,7 @@ export class CycleFinder {
   private readonly inScc: Int32Array;
   private readonly seen: Int32Array;
   private readonly prevEdge: Int32Array;
+  private readonly prevState: Int32Array;
   private stamp = 0;
   private sccStamp = 0;
   private seenStamp = 0;
@@ -66,6 +67,7 @@ export class CycleFinder {
     this.inScc = new Int32Array(c);
     this.seen = new Int32Array(c);
     this.prevEdge = new Int32Array(c);
+    this.prevState = new Int32Array(c);
     this.vec = new Int32Array(g.n);
   }
 
@@ -91,41 +93,47 @@ export class CycleFinder {
     return null;
   }
 
-  /** A fair loop through the component `scc` (from `find`), entered at its earliest state. */
+  /**
+   * A fair loop through the component `scc` (from `find`), entered at its earliest state: it
+   * takes every unit taken inside the component (each time heading for the nearest edge of a
+   * unit still missing, greedily) and, under weak fairness, passes where each other unit enabled
+   * in the component is disabled.
+   */
   lasso(scc: Int32Array, owner: number): Lasso {
     const g = this.g;
     const mark = this.markScc(scc);
     let entry = scc[0];
     for (const s of scc) if (s < entry) entry = s;
-    const edgeOfUnit = new Map<number, number>();
+    const missing = new Set<number>();
     for (const s of scc)
       for (let e = g.edgeStart[s]; e < g.edgeStart[s + 1]; e++)
-        if (this.internal(e, mark, owner)) {
-          const u = this.units.unit(g.edgeStep[e]);
-          if (!edgeOfUnit.has(u)) edgeOfUnit.set(u, e);
-        }
-    // Weak fairness: a unit never taken inside is disabled somewhere in C; pass through there.
+        if (this.internal(e, mark, owner)) missing.add(this.units.unit(g.edgeStep[e]));
     const visits: number[] = [];
     if (this.fairness === 'weak') {
       const enabled = new Set<number>();
       for (const s of scc) this.units.enabled(this.vecOf(s), enabled);
       for (const u of enabled) {
-        if (edgeOfUnit.has(u)) continue;
+        if (missing.has(u)) continue;
         const off = scc.find((s) => !this.units.isEnabled(this.vecOf(s), u));
         if (off !== undefined) visits.push(off);
       }
     }
     const loop: number[] = [];
+    const walk = (edges: number[]) => {
+      for (const e of edges) missing.delete(this.units.unit(g.edgeStep[e]));
+      loop.push(...edges);
+    };
     let at = entry;
-    for (const e of edgeOfUnit.values()) {
-      loop.push(...this.path(at, this.source(e), mark, owner), e);
-      at = g.edgeTo[e];
+    while (missing.size > 0) {
+      const edges = this.pathTo(at, mark, owner, (e) => missing.has(this.units.unit(g.edgeStep[e])));
+      walk(edges);
+      at = g.edgeTo[edges[edges.length - 1]];
     }
     for (const s of visits) {
-      loop.push(...this.path(at, s, mark, owner));
+      walk(this.pathTo(at, mark, owner, (e) => g.edgeTo[e] === s));
       at = s;
     }
-    loop.push(...this.path(at, entry, mark, owner));
+    if (at !== entry) walk(this.pathTo(at, mark, owner, (e) => g.edgeTo[e] === entry));
     return { entry, loop };
   }
 
@@ -212,22 +220,11 @@ export class CycleFinder {
     return this.inScc[this.g.edgeTo[e]] === mark && this.actorOf(this.g.edgeStep[e]) !== owner;
   }
 
-  private source(e: number): number {
-    // Edges are stored per source state in order: find the state whose range holds e.
-    const start = this.g.edgeStart;
-    let lo = 0;
-    let hi = this.g.count - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (start[mid] <= e) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  /** Shortest path of edges from `a` to `b` inside the marked component (breadth-first). */
-  private path(a: number, b: number, mark: number, owner: number): number[] {
-    if (a === b) return [];
+  /**
+   * The shortest path of edges inside the marked component from `a` that ends with an edge
+   * `wanted` accepts (breadth-first).
+   */
+  private pathTo(a: number, mark: number, owner: number, wanted: (edge: number) => boolean): number[] {
     const g = this.g;
     const seen = ++this.seenStamp;
     const queue = [a];
@@ -235,19 +232,21 @@ export class CycleFinder {
     for (let q = 0; q < queue.length; q++) {
       const s = queue[q];
       for (let e = g.edgeStart[s]; e < g.edgeStart[s + 1]; e++) {
+        if (!this.internal(e, mark, owner)) continue;
         const t = g.edgeTo[e];
-        if (this.seen[t] === seen || !this.internal(e, mark, owner)) continue;
-        this.seen[t] = seen;
-        this.prevEdge[t] = e;
-        if (t === b) {
-          const edges: number[] = [];
-          for (let x = b; x !== a; x = this.source(this.prevEdge[x])) edges.push(this.prevEdge[x]);
+        if (wanted(e)) {
+          const edges = [e];
+          for (let x = s; x !== a; x = this.prevState[x]) edges.push(this.prevEdge[x]);
           return edges.reverse();
         }
+        if (this.seen[t] === seen) continue;
+        this.seen[t] = seen;
+        this.prevEdge[t] = e;
+        this.prevState[t] = s;
         queue.push(t);
       }
     }
-    throw new Error(`liveness: state ${b} is not reachable from ${a} inside its component`);
+    throw new Error(`liveness: no wanted edge reachable from state ${a} inside its component`);
   }
 
   private vecOf(s: number): Int32Array {

@@ -63,7 +63,7 @@ export function livelocksIn(world: ControlledWorld, g: StateGraph, opts: Livenes
     const loopSteps = loop.map((e) => semanticOf(world, g.edgeStep[e]));
     best = {
       kind: 'livelock',
-      message: `${r.name}, forever: after ${prefix.length} steps a loop of ${loop.length} steps can repeat without end, every step it keeps enabled taken (${fairness} fairness), and the request is never answered`,
+      message: `${r.name}, forever: after ${prefix.length} steps a loop of ${loop.length} steps can repeat without end and never answers it (${fairness} fairness: every channel the loop ${fairness === 'strong' ? 'ever' : 'always'} lets deliver delivers in it)`,
       details: { request: r.name, prefix: prefix.length, loop: loop.length, fairness },
       steps: prefix.length + loop.length,
       trace: [...prefix, ...loopSteps],
