@@ -108,15 +108,12 @@ export class CycleFinder {
     for (const s of scc)
       for (let e = g.edgeStart[s]; e < g.edgeStart[s + 1]; e++)
         if (this.internal(e, mark, owner)) missing.add(this.units.unit(g.edgeStep[e]));
-    const visits: number[] = [];
+    // Weak fairness: the units never taken inside, each disabled somewhere in the component.
+    const idle: number[] = [];
     if (this.fairness === 'weak') {
       const enabled = new Set<number>();
       for (const s of scc) this.units.enabled(this.vecOf(s), enabled);
-      for (const u of enabled) {
-        if (missing.has(u)) continue;
-        const off = scc.find((s) => !this.units.isEnabled(this.vecOf(s), u));
-        if (off !== undefined) visits.push(off);
-      }
+      for (const u of enabled) if (!missing.has(u)) idle.push(u);
     }
     const loop: number[] = [];
     const walk = (edges: number[]) => {
@@ -129,9 +126,12 @@ export class CycleFinder {
       walk(edges);
       at = g.edgeTo[edges[edges.length - 1]];
     }
-    for (const s of visits) {
-      walk(this.pathTo(at, mark, owner, (e) => g.edgeTo[e] === s));
-      at = s;
+    // Then, for each idle unit, a state where it is disabled, unless the loop passes one already.
+    for (const u of idle) {
+      const onLoop = [entry, ...loop.map((e) => g.edgeTo[e])];
+      if (onLoop.some((s) => !this.units.isEnabled(this.vecOf(s), u))) continue;
+      walk(this.pathTo(at, mark, owner, (e) => !this.units.isEnabled(this.vecOf(g.edgeTo[e]), u)));
+      at = g.edgeTo[loop[loop.length - 1]];
     }
     if (at !== entry) walk(this.pathTo(at, mark, owner, (e) => g.edgeTo[e] === entry));
     return { entry, loop };

@@ -85,6 +85,7 @@ describe('livelock', () => {
       state = world.apply(state, world.match(state, step)!).state;
     const mmInbox = world.inbox(state, world.indexOf('mm:p1')).map((m) => world.message(m).event.type);
     expect(mmInbox).toContain('hmm.rangeFault');
+    expect(replayLasso(world, weak[0].trace, weak[0].loopFrom!)).toMatchObject({ divergence: null, closed: true });
   });
 
   it('should keep every built-in fault path that ends: the minimal driver on the seed', async () => {
