@@ -5,10 +5,10 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import { exhaustiveSearch } from '../explorer/exhaustive.ts';
-import { defaultMaxMemoryMiB } from '../explorer/memory-budget.ts';
 import { searchWithLiveness } from '../explorer/liveness/check-liveness.ts';
 import type { Fairness } from '../explorer/liveness/fair-cycles.ts';
 import type { LivenessStats } from '../explorer/liveness/livelock-search.ts';
+import { defaultMaxMemoryMiB } from '../explorer/memory-budget.ts';
 import { contextSwitches, minimizeTrace } from '../explorer/minimize.ts';
 import { samplingSearch } from '../explorer/sampling.ts';
 import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
@@ -114,6 +114,7 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     stats: result.stats,
     limits: used,
     acceptSampling: defaults.acceptSampling,
+    liveness: result.liveness,
   });
   return {
     file,

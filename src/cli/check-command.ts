@@ -18,6 +18,7 @@ import { writeTrace } from '../check/trace-file.ts';
 import {
   coverage,
   judgeProperties,
+  livenessGap,
   type PropertyJudgement,
   passNote,
   propertiesExitCode,
@@ -90,7 +91,9 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
 
   if (driver) {
     // For a user's driver the question is which properties it breaks, not the scenarios' expect:.
-    const properties = judgeProperties(DRIVER_PROPERTIES, outcomes);
+    // With `--no-liveness` the driver is not asked about `livelock` at all.
+    const asked = o.liveness === false ? DRIVER_PROPERTIES.filter((k) => k !== 'livelock') : DRIVER_PROPERTIES;
+    const properties = judgeProperties(asked, outcomes);
     const code = propertiesExitCode(properties);
     const warning = await retryBoundWarning(driver);
     if (o.json) out(JSON.stringify(driverJson(outcomes, properties, driver.name, code, saved, warning), null, 2));
@@ -287,7 +290,11 @@ function driverReport(outcomes: CheckOutcome[], properties: PropertyJudgement[],
   for (const c of outcomes) if (c.skipped) lines.push(`  skipped ${c.scenario}: ${c.skipped}`);
   const cutShort = ran.filter((c) => !c.stats.complete);
   for (const c of cutShort) lines.push(`  cut short ${c.scenario}: ${coverage(c.stats, c.limits)}; ${remedy(c.stats)}`);
-  if (ran.length < outcomes.length || cutShort.length) lines.push('');
+  const livenessCut = properties.some((p) => p.property === 'livelock')
+    ? ran.filter((c) => c.stats.complete && !c.liveness?.complete)
+    : [];
+  for (const c of livenessCut) lines.push(`  liveness cut short ${c.scenario}: ${livenessGap(c.liveness, c.limits)}`);
+  if (ran.length < outcomes.length || cutShort.length || livenessCut.length) lines.push('');
   const width = Math.max(...properties.map((p) => p.verdict.length));
   for (const p of properties) {
     const where =

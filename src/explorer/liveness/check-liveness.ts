@@ -38,7 +38,10 @@ export function searchWithLiveness(
   if (!exhaustive) return { ...safety(), liveness: null };
   if (!choice.loops) {
     const result = safety();
-    if (!choice.enabled) return { ...result, liveness: null };
+    // A search stopped by time or memory would only be stopped again by building the graph:
+    // no liveness pass then, and `livelock` stays open (src/check/verdict.ts).
+    const stopped = ['time', 'memory', 'heap'].includes(result.stats.stoppedBy ?? '');
+    if (!choice.enabled || stopped) return { ...result, liveness: null };
     const t0 = performance.now();
     const g = buildStateGraph(world, limits.maxStates ?? 2_000_000, false);
     const live = livelocksIn(world, g, { fairness: choice.fairness }, t0);
@@ -64,6 +67,7 @@ export function searchWithLiveness(
       schedules: 0,
       elapsedMs,
       complete: g.complete,
+      ...(g.complete ? {} : { stoppedBy: 'max-states' as const }),
       statesPerSecond: Math.round(g.count / Math.max(elapsedMs / 1000, 1e-6)),
       maxDepthReached: depth,
       xstateSteps: world.xstateSteps,

@@ -1,6 +1,7 @@
 /**
  * Fairness units: what a fair scheduler must not neglect forever. A unit is one channel into
- * one actor (messages from one sender, taken in order), one actor's timers, or one actor's
+ * one actor (the messages from one sender, and from one thread of control of a concurrent
+ * sender such as a driver, taken in order: src/runtime/delivery.ts), one actor's timers, or one actor's
  * pending choice. A step belongs to exactly one unit; a unit is enabled in a state when one of
  * its steps is. Spin's weak fairness (`-f`) is per process; channels are the finer grain here,
  * since one actor serves several threads of control (the mm serves every thread's requests).
@@ -60,7 +61,14 @@ export class FairnessUnits {
   private nameOf(ls: LocalStep): string {
     const record = ls.record ?? this.world.resolve(ls);
     const actor = this.world.actors[ls.actor].id;
-    if (ls.step.kind === 'deliver') return `${actor} ← ${record.message.from}`;
+    if (ls.step.kind === 'deliver') {
+      // The channel the message came by (delivery.ts): per sender, and per thread of control
+      // for a concurrent sender (a driver) unless the message was posted to a device's ring.
+      const m = record.message;
+      const sender = this.world.index.get(m.from);
+      const perThread = sender !== undefined && this.world.actors[sender].concurrent === true && !m.ring;
+      return perThread ? `${actor} ← ${m.from} (${m.thread})` : `${actor} ← ${m.from}`;
+    }
     return `${actor} ${ls.step.kind}`;
   }
 

@@ -15,7 +15,9 @@ export function matchRenamed(world: ControlledWorld, state: WorldState, wanted: 
   for (const step of world.enabled(state)) {
     const d = world.describe(state, step);
     if (d.actor !== wanted.actor || d.kind !== wanted.kind) continue;
-    if ((wanted.from === undefined || d.from === wanted.from) && withoutSeqs(d.event, []) === want) return step;
+    if (wanted.from !== undefined && d.from !== wanted.from) continue;
+    if (wanted.thread !== undefined && d.thread !== wanted.thread) continue;
+    if (withoutSeqs(d.event, []) === want) return step;
   }
   return null;
 }

@@ -10,9 +10,12 @@
  * such scenarios finite; a cycle of that graph is an infinite run of the model.
  *
  * Sequence numbers are the numeric values of the fields named in `SEQ_FIELDS`, in contexts and
- * in messages (inboxes and timers). Everything else must match exactly.
+ * in messages (inboxes, timers, and the calls a chained message or a pending choice holds back:
+ * delivery.ts). Everything else, the messages' threads of control included, must match exactly.
  */
 import type { ControlledWorld } from '../../runtime/controlled-world.ts';
+import type { PendingChoice } from '../../runtime/interning.ts';
+import type { Append } from '../../runtime/world-types.ts';
 
 /**
  * Gaps between sequence numbers kept exactly: the machines derive new numbers only from the
@@ -67,16 +70,18 @@ export class ShiftKeys {
     const w = this.world;
     const l = w.local(actor, local);
     this.scratch[actor] = local;
-    const snap = w.snapshot(w.stateOf(this.scratch), actor);
+    const state = w.stateOf(this.scratch);
+    const snap = w.snapshot(state, actor);
+    const choice = w.pendingChoice(state, actor) as PendingChoice | null;
     const seqs: number[] = [];
     const text = withoutSeqs(
       {
         value: snap.value,
         status: snap.status,
         context: snap.context,
-        choice: l.choice,
-        inbox: l.inbox.map((m) => w.message(m)),
-        timers: l.timers.map((m) => w.message(m)),
+        choice: choice && { ...choice, next: this.chainOf(choice.next) },
+        inbox: l.inbox.map((m) => this.spelled(m)),
+        timers: l.timers.map((m) => this.spelled(m)),
       },
       seqs,
     );
@@ -97,6 +102,20 @@ export class ShiftKeys {
     this.seqAt[k + 1] = at + seqs.length;
     of[local] = k + 1;
     return k;
+  }
+
+  /**
+   * Message `id` written out with the rest of its chain (delivery.ts): a chained message names
+   * the calls that follow it by interned id, and ids differ wherever the sequence numbers in
+   * those calls do, so the chain is spelled out for its numbers to be renamed with the rest.
+   */
+  private spelled(id: number): unknown {
+    const m = this.world.message(id);
+    return m.next ? { ...m, next: this.chainOf(m.next) } : m;
+  }
+
+  private chainOf(next: readonly Append[] | undefined): unknown {
+    return next?.map((a) => ({ to: a.to, msg: this.spelled(a.msg) }));
   }
 
   /**
