@@ -85,6 +85,8 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     liveness: o.liveness !== false,
     fairness: o.fairness,
   };
+  // The retry-bound probe runs first, while the heap is empty (the battery may fill it).
+  const warning = driver ? await retryBoundWarning(driver) : null;
   const outcomes: CheckOutcome[] = [];
   for (const file of files) outcomes.push(await checkScenario(file, options));
   const saved = o.saveTrace ? saveTraces(outcomes, o) : new Map<string, string>();
@@ -95,7 +97,6 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     const asked = o.liveness === false ? DRIVER_PROPERTIES.filter((k) => k !== 'livelock') : DRIVER_PROPERTIES;
     const properties = judgeProperties(asked, outcomes);
     const code = propertiesExitCode(properties);
-    const warning = await retryBoundWarning(driver);
     if (o.json) out(JSON.stringify(driverJson(outcomes, properties, driver.name, code, saved, warning), null, 2));
     else {
       if (warning) out(`${warning}\n`);

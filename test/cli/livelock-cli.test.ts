@@ -47,6 +47,39 @@ describe('mirrorlab check and replay of a livelock', () => {
     expect(off.liveness).toBeNull();
   });
 
+  it('should call livelock inconclusive, not kept, when the liveness graph is cut short (text and --json)', async () => {
+    const text = await cli('check', SEED, '--max-states', '300');
+    expect(text.code).toBe(3);
+    expect(text.out).toMatch(/inconclusive\s+fault-vs-endless-remap/);
+    const json = await cli('check', SEED, '--max-states', '300', '--json');
+    expect(json.code).toBe(3);
+    const [c] = JSON.parse(json.out);
+    expect(c).toMatchObject({ ok: false, verdict: 'inconclusive' });
+    expect(c.liveness).toMatchObject({ complete: false });
+    const drv = await cli(
+      'check',
+      SEED,
+      '--driver',
+      'examples/drivers/minimal-driver.ts',
+      '--max-states',
+      '300',
+      '--json',
+    );
+    expect(drv.code).toBe(3);
+    const report = JSON.parse(drv.out);
+    expect(report.exitCode).toBe(3);
+    expect(report.properties).toContainEqual({
+      property: 'livelock',
+      verdict: 'inconclusive',
+      scenarios: ['fault-vs-endless-remap'],
+    });
+    // With the liveness pass off the driver is not asked about livelock at all.
+    const off = JSON.parse(
+      (await cli('check', SEED, '--driver', 'examples/drivers/minimal-driver.ts', '--no-liveness', '--json')).out,
+    );
+    expect(off.properties.map((p: { property: string }) => p.property)).not.toContain('livelock');
+  });
+
   it('should exit 2 for an unknown fairness', async () => {
     const { code } = await cli('check', 'scenarios/seeds/fault-vs-unmap.yaml', '--fairness', 'eventual');
     expect(code).toBe(2);

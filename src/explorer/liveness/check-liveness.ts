@@ -49,8 +49,12 @@ export function searchWithLiveness(
   }
   const t0 = performance.now();
   const log = new ViolationLog(monitors(), { world });
+  let observed = 0;
   const g = buildStateGraph(world, limits.maxStates ?? 2_000_000, true, {
-    step: (record, before, after, trace) => log.step(record, before, after, trace),
+    step: (record, before, after, trace) => {
+      observed++;
+      log.step(record, before, after, trace);
+    },
     terminal: (state, trace) => log.terminal(state, trace),
   });
   log.finish();
@@ -71,6 +75,8 @@ export function searchWithLiveness(
       statesPerSecond: Math.round(g.count / Math.max(elapsedMs / 1000, 1e-6)),
       maxDepthReached: depth,
       xstateSteps: world.xstateSteps,
+      // No monitor plan here: every monitor runs at every step, so nothing is skipped to audit.
+      ...(limits.checkMonitors ? { monitorChecks: { steps: observed, calls: 0, discrepancies: [] } } : {}),
     },
     liveness: live?.stats ?? null,
   };
