@@ -43,7 +43,7 @@
 import { assign, enqueueActions, setup } from 'xstate';
 import { EIO } from './errno.ts';
 import { type ActorId, kernelActions, ksend } from './kernel-actions.ts';
-import { FENCE_SIGNALLING_TAG } from './tags.ts';
+import { AWAITING_REPLY_TAG, FENCE_SIGNALLING_TAG } from './tags.ts';
 
 export type DevicePerm = 'read' | 'write' | 'atomic';
 
@@ -355,6 +355,8 @@ export const deviceMachine = setup({
           },
         },
         faulting: {
+          // The fault is a request outstanding (liveness reads this tag: docs/protocol.md).
+          tags: [AWAITING_REPLY_TAG],
           on: {
             'drv.faultResult': [
               dropStaleFaultResult,

@@ -9,3 +9,10 @@
  * may hold.
  */
 export const FENCE_SIGNALLING_TAG = 'fenceSignalling';
+
+/**
+ * A state in which the actor has one request outstanding and waits for its answer: a thread's
+ * op (`running`, the op at context `pc`), a device's fault (`running.faulting`, access `pc` of
+ * context `job`). The liveness pass asks whether such a request can be postponed forever.
+ */
+export const AWAITING_REPLY_TAG = 'awaitingReply';

@@ -33,14 +33,16 @@
  *   running  pc < |ops| ∧ ops[pc].reply ≠ 'none' ∧ ops[pc] was sent and its reply is awaited
  *   clearing a handled signal is being withdrawn: acksDue > 0 `signal.cleared` still to come
  *   exiting  (pc = |ops| ∨ killed) ∧ signalsToCome > 0: waiting for the signals still on their way
- *   done     (pc = |ops| ∨ killed) ∧ signalsToCome = 0 (final)
+ *   done     (pc = |ops| ∨ killed) ∧ signalsToCome = 0 (final); a looping thread (`loop`) that
+ *            was not killed starts over at pc 0 instead of exiting
  * (`dispatch` is transient: it sends the next op, or finishes; `returning` is transient too:
  * what a pending signal does when the reply came.)
  */
-import { assign, enqueueActions, setup } from 'xstate';
+import { and, assign, enqueueActions, setup } from 'xstate';
 import { type BufferPattern, firstDifference } from './dmirror/buffer-pattern.ts';
 import { type ActorId, kernelActions, ksend } from './kernel-actions.ts';
 import { clearSignalRequests, signalPendingNotices } from './signals.ts';
+import { AWAITING_REPLY_TAG } from './tags.ts';
 
 /** A message with fields; the thread adds `replyTo` and `tid` itself. */
 type Message = { type: string; [field: string]: unknown };
@@ -76,6 +78,8 @@ export interface ThreadInput {
   signalTargets?: ActorId[];
   /** How many `thread.signal` messages other threads will send it (default 0). */
   signalsToCome?: number;
+  /** Run the ops again and again, forever (a scenario's `loop: forever`). */
+  loop?: boolean;
 }
 
 /** The small part of a reply the thread keeps. */
@@ -103,6 +107,8 @@ export interface ThreadMismatch {
 export interface ThreadContext {
   id: ActorId;
   ops: ThreadOp[];
+  /** The ops start over after the last one (results then hold the current round only). */
+  loop: boolean;
   pc: number;
   results: ThreadResult[];
   mismatches: ThreadMismatch[];
@@ -212,9 +218,12 @@ export const threadMachine = setup({
     noSignalPending: ({ context }) => context.signal === null,
     fatalSignalPending: ({ context }) => context.signal?.fatal === true,
     /** The thread will make more requests, and some target holds a copy of its signal. */
-    mustWithdrawSignal: ({ context }) => context.pc < context.ops.length && context.signalTargets.length > 0,
+    mustWithdrawSignal: ({ context }) =>
+      (context.pc < context.ops.length || context.loop) && context.signalTargets.length > 0,
     lastClearAck: ({ context, event }) => event.tid === context.id && context.acksDue === 1,
     clearAckForMe: ({ context, event }) => event.tid === context.id,
+    /** A looping thread that was not killed by a fatal signal starts its next round. */
+    loopsForever: ({ context }) => context.loop && !context.killed,
     nextOpHasNoReply: ({ context }) => pendingOp(context).reply === 'none',
     isReplyToPendingOp: ({ context, event }) => {
       const expected = pendingOp(context).reply;
@@ -255,6 +264,8 @@ export const threadMachine = setup({
       for (const e of clearSignalRequests(context.signalTargets, context.id)) enqueue(ksend(e.to, e.event));
     }),
     countClearAck: assign({ acksDue: ({ context }) => context.acksDue - 1 }),
+    /** A looping thread's next round: only this round's results are kept, so states recur. */
+    startNextRound: assign({ pc: 0, results: [] }),
     recordUnansweredOp: assign({
       results: ({ context }) => [...context.results, { op: context.pc, label: labelOf(context), reply: null }],
       pc: ({ context }) => context.pc + 1,
@@ -276,7 +287,10 @@ export const threadMachine = setup({
         enqueue.assign({ results, counters, pc: context.pc + 1 });
         return;
       }
-      enqueue.assign({ results, counters, mismatches: [...context.mismatches, mismatch], pc: context.pc + 1 });
+      // A looping thread repeats its ops: each distinct mismatch is recorded once.
+      const known = context.mismatches.some((m) => sameValue(m, mismatch));
+      const mismatches = known ? context.mismatches : [...context.mismatches, mismatch];
+      enqueue.assign({ results, counters, mismatches, pc: context.pc + 1 });
       enqueue({ type: 'kObserve', params: { kind: 'thread.mismatch', tid: context.id, ...mismatch } });
     }),
   },
@@ -285,6 +299,7 @@ export const threadMachine = setup({
   context: ({ input }) => ({
     id: input.id,
     ops: input.ops,
+    loop: input.loop ?? false,
     pc: 0,
     results: [],
     mismatches: [],
@@ -305,6 +320,7 @@ export const threadMachine = setup({
     },
     dispatch: {
       always: [
+        { guard: and(['allOpsDone', 'loopsForever']), target: 'dispatch', reenter: true, actions: 'startNextRound' },
         { guard: 'allOpsDone', target: 'exiting' },
         {
           guard: 'nextOpHasNoReply',
@@ -316,6 +332,8 @@ export const threadMachine = setup({
       ],
     },
     running: {
+      // One request outstanding, named by `pc` (liveness reads this tag: docs/protocol.md).
+      tags: [AWAITING_REPLY_TAG],
       on: {
         'thread.signal': { actions: 'signalInKernel' },
         // Guarded on purpose: a reply for another tid, or of the wrong type, stays unhandled

@@ -5,6 +5,9 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import { exhaustiveSearch } from '../explorer/exhaustive.ts';
+import { type CheckedSearch, searchWithLiveness } from '../explorer/liveness/check-liveness.ts';
+import type { Fairness } from '../explorer/liveness/fair-cycles.ts';
+import type { LivenessStats } from '../explorer/liveness/livelock-search.ts';
 import { defaultMaxMemoryMiB } from '../explorer/memory-budget.ts';
 import { contextSwitches, minimizeTrace } from '../explorer/minimize.ts';
 import { samplingSearch } from '../explorer/sampling.ts';
@@ -27,6 +30,9 @@ export interface CheckOptions extends SearchLimits {
   params?: Record<string, ParamValue>;
   /** Shrink each counterexample (`explorer/minimize.ts`); default: for random and pct, whose traces are long. */
   minimize?: boolean;
+  /** The liveness pass after an exhaustive search (default on; `--no-liveness`), and its fairness. */
+  liveness?: boolean;
+  fairness?: Fairness;
 }
 
 /** A counterexample as reported; `minimizedFrom` is the length the search found, when it was minimized. */
@@ -57,6 +63,8 @@ export interface CheckOutcome {
   skipped: string | null;
   strategy: string;
   stats: SearchResult['stats'];
+  /** The liveness pass (null when none ran: sampling, or `--no-liveness`). */
+  liveness: LivenessStats | null;
   world: ControlledWorld;
   compiled: CompiledScenario;
 }
@@ -80,7 +88,25 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     schedules: options.schedules ?? defaults.schedules,
     maxMemoryMiB: options.maxMemoryMiB ?? defaultMaxMemoryMiB(),
   };
-  const result = searchCatchingCrash(world, () => search(world, strategy, limits), strategy);
+  const loops = compiled.threads.some((t) => (t.input as { loop?: boolean }).loop === true);
+  // A throwing driver ends either pass with a located model-error (crash-step.ts); the liveness
+  // pass is then not run (nothing to say about livelock: it stays open).
+  const result: CheckedSearch = {
+    liveness: null,
+    ...searchCatchingCrash(
+      world,
+      () =>
+        searchWithLiveness(
+          world,
+          strategy,
+          limits,
+          { enabled: options.liveness !== false, fairness: options.fairness, loops },
+          defaultMonitors,
+          () => search(world, strategy, limits),
+        ),
+      strategy,
+    ),
+  };
   const minimize = options.minimize ?? (strategy === 'random' || strategy === 'pct');
   const environment = compiled.scenario.environment;
   const violations = result.violations
@@ -105,6 +131,7 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     stats: result.stats,
     limits: used,
     acceptSampling: defaults.acceptSampling,
+    liveness: result.liveness,
   });
   return {
     file,
@@ -119,8 +146,9 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     inconclusive: judged.inconclusive,
     limits: used,
     skipped: null,
-    strategy,
+    strategy: loops ? result.strategy : strategy,
     stats: result.stats,
+    liveness: result.liveness,
     world,
     compiled,
   };
@@ -157,6 +185,7 @@ function skippedOutcome(file: string, compiled: CompiledScenario, world: Control
     limits: {},
     skipped: why,
     strategy: 'none',
+    liveness: null,
     stats: {
       states: 0,
       transitions: 0,

@@ -29,6 +29,11 @@ const traceSchema = z.object({
   ),
   /** For a potential deadlock: the other schedules whose lock-order edges close the cycle. */
   witnesses: z.array(z.array(z.any())).optional(),
+  /**
+   * For a livelock, a lasso: `steps[loopFrom ..]` is a loop that returns to the state reached
+   * by `steps[.. loopFrom)` and can repeat forever. Absent in every other trace.
+   */
+  loopFrom: z.number().int().nonnegative().optional(),
 });
 
 export type TraceFile = z.infer<typeof traceSchema>;
@@ -41,6 +46,8 @@ export interface SavedTrace {
   violation: { kind: string; message: string };
   steps: SemanticStep[];
   witnesses?: SemanticStep[][];
+  /** A lasso's loop start (see the schema). */
+  loopFrom?: number;
 }
 
 export function writeTrace(path: string, t: SavedTrace): void {
@@ -54,6 +61,7 @@ export function writeTrace(path: string, t: SavedTrace): void {
     violation: t.violation,
     steps: t.steps as TraceFile['steps'],
     ...(t.witnesses?.length ? { witnesses: t.witnesses as TraceFile['witnesses'] } : {}),
+    ...(t.loopFrom !== undefined ? { loopFrom: t.loopFrom } : {}),
   };
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
 }
@@ -73,6 +81,10 @@ export function readTrace(path: string): SavedTrace {
     );
   }
   const t = parsed.data;
+  if (t.loopFrom !== undefined && t.loopFrom >= t.steps.length)
+    throw new Error(
+      `${path}: at loopFrom: ${t.loopFrom} leaves the loop empty (the trace has ${t.steps.length} steps); it must be below that`,
+    );
   const base = dirname(resolve(path));
   return {
     scenarioFile: resolve(base, t.scenario),
@@ -82,5 +94,6 @@ export function readTrace(path: string): SavedTrace {
     violation: t.violation,
     steps: t.steps as SemanticStep[],
     witnesses: (t.witnesses ?? []) as SemanticStep[][],
+    ...(t.loopFrom !== undefined ? { loopFrom: t.loopFrom } : {}),
   };
 }

@@ -67,6 +67,32 @@ export function remedy(stats: SearchStats): string {
   }
 }
 
+/**
+ * The liveness pass of a run (`livelock`, src/explorer/liveness/): how far its graph got. It is
+ * bounded by `--max-states` like the search, so it can be cut short where the search was not.
+ */
+export interface LivenessCoverage {
+  states: number;
+  complete: boolean;
+}
+
+/**
+ * Whether `livelock`'s absence is still open: the pass ran and its graph was cut short, or it
+ * did not run (`null`: `--no-liveness`, a sampling strategy, a search stopped by time or memory)
+ * where `livelock` is asked for. `undefined`: the caller judges no liveness at all.
+ */
+function livelockOpen(liveness: LivenessCoverage | null | undefined, askedFor: boolean): boolean {
+  if (liveness === undefined) return false;
+  return liveness === null ? askedFor : !liveness.complete;
+}
+
+/** Why `livelock` stays open, in words (see `livelockOpen`). */
+export function livenessGap(liveness: LivenessCoverage | null, limits: LimitsUsed = {}): string {
+  if (liveness === null)
+    return 'no liveness pass ran (--no-liveness, a sampling strategy, or a search stopped by time or memory)';
+  return `the liveness graph stopped at ${liveness.states} states (${limitText('max-states', limits)}); raise --max-states`;
+}
+
 export interface ScenarioFindings {
   expected: readonly string[];
   expectedObservations: readonly string[];
@@ -78,6 +104,8 @@ export interface ScenarioFindings {
   limits?: LimitsUsed;
   /** The scenario accepts a clean sampling run as a pass (`check.acceptSampling`). */
   acceptSampling?: boolean;
+  /** The liveness pass: null when none ran; absent when the caller judges no liveness. */
+  liveness?: LivenessCoverage | null;
 }
 
 export interface ScenarioJudgement {
@@ -98,10 +126,15 @@ export function judgeScenario(f: ScenarioFindings): ScenarioJudgement {
   const unexpected = [...f.found].filter((k) => !f.expected.includes(k));
   const missingObs = f.expectedObservations.filter((k) => !f.seen.has(k));
   const exhaustive = f.stats.complete || (f.acceptSampling === true && f.stats.stoppedBy === 'schedules');
-  const unproven = f.expected.length === 0 ? !exhaustive : missing.length > 0 && !exhaustive;
+  // `livelock` is shown absent only by a liveness pass over the whole graph, on top of the search.
+  const liveOpen = !f.found.has('livelock') && livelockOpen(f.liveness, f.expected.includes('livelock'));
+  const decided = missing.filter((k) => k !== 'livelock' || !liveOpen);
+  const unproven =
+    (f.expected.length === 0 ? !exhaustive : missing.length > 0 && !exhaustive) ||
+    (liveOpen && (f.expected.length === 0 || missing.includes('livelock')));
   const problems = [
     unexpected.length ? `found but not expected: ${unexpected.join(', ')}` : '',
-    exhaustive && missing.length ? `expected but not found: ${missing.join(', ')}` : '',
+    exhaustive && decided.length ? `expected but not found: ${decided.join(', ')}` : '',
     exhaustive && missingObs.length ? `expected observation not seen: ${missingObs.join(', ')}` : '',
   ].filter(Boolean);
   if (problems.length) return { verdict: 'mismatch', mismatch: problems.join('; '), inconclusive: null };
@@ -111,11 +144,11 @@ export function judgeScenario(f: ScenarioFindings): ScenarioJudgement {
     : missingObs.length
       ? `expected observation not seen yet (${missingObs.join(', ')})`
       : 'nothing violated';
-  return {
-    verdict: 'inconclusive',
-    mismatch: null,
-    inconclusive: `${open} in ${coverage(f.stats, f.limits)}; ${remedy(f.stats)}`,
-  };
+  const why =
+    !exhaustive || !liveOpen
+      ? `${open} in ${coverage(f.stats, f.limits)}; ${remedy(f.stats)}`
+      : `${missing.length ? open : 'livelock not ruled out'}: ${livenessGap(f.liveness ?? null, f.limits)}`;
+  return { verdict: 'inconclusive', mismatch: null, inconclusive: why };
 }
 
 /** Why an `ok` from a search that did not cover the space is still a pass; null for a complete one. */
@@ -144,6 +177,8 @@ export interface DriverRun {
    */
   violations: readonly { kind: string; charge?: { to: 'driver' | 'environment' } }[];
   stats: SearchStats;
+  /** The liveness pass (see `ScenarioFindings.liveness`). */
+  liveness?: LivenessCoverage | null;
 }
 
 export interface PropertyJudgement {
@@ -162,11 +197,14 @@ export const chargedToDriver = (v: { charge?: { to: 'driver' | 'environment' } }
 /**
  * Per property over the battery: BREAKS where any run found it broken by the driver (a found
  * violation is real; one the environment caused is not the driver's); keeps only when every run
- * that fits the driver covered its whole space (and one ran); inconclusive otherwise.
+ * that fits the driver covered its whole space (and one ran), for `livelock` with its liveness
+ * pass complete too; inconclusive otherwise.
  */
 export function judgeProperties(properties: readonly string[], runs: readonly DriverRun[]): PropertyJudgement[] {
   const ran = runs.filter((r) => !r.skipped);
   const cutShort = ran.filter((r) => !r.stats.complete).map((r) => r.scenario);
+  // `livelock` also needs each run's liveness pass over its whole graph.
+  const livenessCut = ran.filter((r) => !r.stats.complete || livelockOpen(r.liveness, true)).map((r) => r.scenario);
   const where = (property: string, driver: boolean) =>
     ran
       .filter((r) => r.violations.some((v) => v.kind === property && chargedToDriver(v) === driver))
@@ -176,8 +214,8 @@ export function judgeProperties(properties: readonly string[], runs: readonly Dr
     const environment = env.length ? { environment: env } : {};
     const broken = where(property, true);
     if (broken.length) return { property, verdict: 'BREAKS', scenarios: broken, ...environment };
-    if (ran.length === 0 || cutShort.length)
-      return { property, verdict: 'inconclusive', scenarios: cutShort, ...environment };
+    const open = property === 'livelock' ? livenessCut : cutShort;
+    if (ran.length === 0 || open.length) return { property, verdict: 'inconclusive', scenarios: open, ...environment };
     return { property, verdict: 'keeps', scenarios: ran.map((r) => r.scenario), ...environment };
   });
 }

@@ -15,11 +15,13 @@ import {
   checkScenario,
   type Strategy,
 } from '../check/check-scenario.ts';
+import { retryBoundWarning } from '../check/retry-bound-probe.ts';
 import { writeTrace } from '../check/trace-file.ts';
 import {
   chargedToDriver,
   coverage,
   judgeProperties,
+  livenessGap,
   type PropertyJudgement,
   passNote,
   propertiesExitCode,
@@ -58,6 +60,9 @@ export interface CheckCommandOptions {
   minimize?: boolean;
   /** `--check-monitors`: the monitor plan's checking mode (explorer/monitor-audit.ts). */
   checkMonitors?: boolean;
+  /** `--no-liveness` sets this false. */
+  liveness?: boolean;
+  fairness?: 'weak' | 'strong';
 }
 
 export async function checkCommand(args: string[], o: CheckCommandOptions, out: (s: string) => void): Promise<number> {
@@ -80,17 +85,26 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     params: parseParamArgs(o.param),
     minimize: o.minimize === false ? false : undefined,
     checkMonitors: o.checkMonitors,
+    liveness: o.liveness !== false,
+    fairness: o.fairness,
   };
+  // The retry-bound probe runs first, while the heap is empty (the battery may fill it).
+  const warning = driver ? await retryBoundWarning(driver) : null;
   const outcomes: CheckOutcome[] = [];
   for (const file of files) outcomes.push(await checkScenario(file, options));
   const saved = o.saveTrace ? saveTraces(outcomes, o) : new Map<string, string>();
 
   if (driver) {
     // For a user's driver the question is which properties it breaks, not the scenarios' expect:.
-    const properties = judgeProperties(DRIVER_PROPERTIES, outcomes);
+    // With `--no-liveness` the driver is not asked about `livelock` at all.
+    const asked = o.liveness === false ? DRIVER_PROPERTIES.filter((k) => k !== 'livelock') : DRIVER_PROPERTIES;
+    const properties = judgeProperties(asked, outcomes);
     const code = propertiesExitCode(properties);
-    if (o.json) out(JSON.stringify(driverJson(outcomes, properties, driver.name, code, saved), null, 2));
-    else out(driverReport(outcomes, properties, driver.name, code));
+    if (o.json) out(JSON.stringify(driverJson(outcomes, properties, driver.name, code, saved, warning), null, 2));
+    else {
+      if (warning) out(`${warning}\n`);
+      out(driverReport(outcomes, properties, driver.name, code));
+    }
     return code;
   }
   const code = scenariosExitCode(outcomes.map((c) => c.verdict));
@@ -122,6 +136,7 @@ function driverJson(
   driver: string,
   exitCode: number,
   saved: Map<string, string>,
+  warning: string | null,
 ) {
   const environment = environmentFindings(outcomes).map(({ c, v }) => ({
     scenario: c.scenario,
@@ -129,7 +144,7 @@ function driverJson(
     reason: v.charge!.reason,
     participants: v.charge!.participants,
   }));
-  return { driver, exitCode, properties, environment, scenarios: outcomes.map((c) => toJson(c, saved)) };
+  return { driver, exitCode, properties, warning, environment, scenarios: outcomes.map((c) => toJson(c, saved)) };
 }
 
 /** The violations charged to the scenarios' environments, in file order. */
@@ -155,12 +170,14 @@ function toJson(c: CheckOutcome, saved: Map<string, string>) {
       minimizedFrom: v.minimizedFrom ?? null,
       contextSwitches: v.contextSwitches,
       trace: v.trace,
+      loopFrom: v.loopFrom ?? null,
       criticalReordering: reorderingJson(raceOf(c, v)),
       traceFile: saved.get(`${c.file}#${v.kind}`) ?? null,
       details: v.details ?? null,
     })),
     observations: c.observations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
     stats: { ...c.stats, strategy: c.strategy },
+    liveness: c.liveness,
   };
 }
 
@@ -202,6 +219,7 @@ function saveTraces(outcomes: CheckOutcome[], o: CheckCommandOptions): Map<strin
       seed: o.seed ?? null,
       violation: { kind: v.kind, message: v.message },
       steps: v.trace,
+      loopFrom: v.loopFrom,
       witnesses: (v.details as { witnesses?: SemanticStep[][] } | undefined)?.witnesses,
     });
     saved.set(`${c.file}#${v.kind}`, path);
@@ -227,7 +245,7 @@ function describeOutcome(c: CheckOutcome, saved: Map<string, string>, ladder: bo
     const file = saved.get(`${c.file}#${v.kind}`);
     if (file) lines.push(`      replay: mirrorlab replay ${file}`);
     if ((ladder || !c.ok) && v.trace.length) {
-      lines.push(indent(renderLadder(c.world, v.trace), 6));
+      lines.push(indent(renderLadder(c.world, v.trace, v.loopFrom), 6));
       const race = v.severity === 'observation' ? null : raceOf(c, v as CheckedViolation);
       if (race) lines.push(`      ${race.text}`);
     }
@@ -291,7 +309,11 @@ function driverReport(outcomes: CheckOutcome[], properties: PropertyJudgement[],
   for (const c of outcomes) if (c.skipped) lines.push(`  skipped ${c.scenario}: ${c.skipped}`);
   const cutShort = ran.filter((c) => !c.stats.complete);
   for (const c of cutShort) lines.push(`  cut short ${c.scenario}: ${coverage(c.stats, c.limits)}; ${remedy(c.stats)}`);
-  if (ran.length < outcomes.length || cutShort.length) lines.push('');
+  const livenessCut = properties.some((p) => p.property === 'livelock')
+    ? ran.filter((c) => c.stats.complete && !c.liveness?.complete)
+    : [];
+  for (const c of livenessCut) lines.push(`  liveness cut short ${c.scenario}: ${livenessGap(c.liveness, c.limits)}`);
+  if (ran.length < outcomes.length || cutShort.length || livenessCut.length) lines.push('');
   const width = Math.max(...properties.map((p) => p.verdict.length));
   for (const p of properties) {
     const where =
@@ -313,7 +335,7 @@ function driverReport(outcomes: CheckOutcome[], properties: PropertyJudgement[],
   const broken = shortestPerProperty(outcomes);
   for (const [k, { c, v }] of broken) {
     lines.push('', `${k} in ${c.scenario}: ${v.message}`);
-    if (v.trace.length) lines.push(indent(renderLadder(c.world, v.trace), 2));
+    if (v.trace.length) lines.push(indent(renderLadder(c.world, v.trace, v.loopFrom), 2));
     const race = raceOf(c, v);
     if (race) lines.push(`  ${race.text}`);
   }

@@ -105,6 +105,13 @@ export async function main(
     .option('--driver <module>', "check the bundled battery with this driver module in place of each scenario's driver")
     .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')
     .option('--no-minimize', 'keep random and pct counterexamples as found (by default they are minimized)')
+    .option('--no-liveness', 'skip the livelock pass after bfs and dfs (it rebuilds the explored graph with its edges)')
+    .addOption(
+      new Option(
+        '--fairness <kind>',
+        "which cycles count as livelocks (default strong; see docs/driver-protocol.md 'Liveness')",
+      ).choices(['weak', 'strong']),
+    )
     .option('--param <key=value>', 'override a scenario param (repeatable)', (v: string, all: string[] = []) => [
       ...all,
       v,

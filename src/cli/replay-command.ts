@@ -4,13 +4,15 @@
  * `--continue` then explores onward from the trace's last state.
  */
 
-import { readTrace } from '../check/trace-file.ts';
+import { readTrace, type SavedTrace } from '../check/trace-file.ts';
 import { worldFor } from '../check/world-for.ts';
 import { exhaustiveSearch } from '../explorer/exhaustive.ts';
+import { replayLasso } from '../explorer/liveness/lasso-replay.ts';
 import { replayTrace } from '../explorer/replay.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { renderLadder } from '../report/ladder.ts';
 import { eventText } from '../report/state-text.ts';
+import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
 
 export interface ReplayOptions {
@@ -24,6 +26,7 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
   const saved = readTrace(path);
   const driver = saved.driver ? { machine: await loadDriverModule(saved.driver), name: saved.driver } : undefined;
   const { world } = await worldFor(saved.scenarioFile, driver);
+  if (saved.loopFrom !== undefined) return replayLassoCommand(world, path, saved, o, out);
   const r = replayTrace(world, saved.steps, defaultMonitors(), saved.witnesses ?? []);
   const reproduced = r.violations.find((v) => v.kind === saved.violation.kind);
   const verdict = r.divergence ? 'diverged' : reproduced ? 'reproduced' : 'not reproduced';
@@ -80,6 +83,38 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
         `continued ${continued.strategy} from the trace's end: ${continued.stats.states} states, ${continued.violations.map((v) => `${v.kind} (+${v.steps - saved.steps.length} steps)`).join(', ') || 'no further violation'}`,
       );
     }
+  }
+  return verdict === 'reproduced' ? 0 : 1;
+}
+
+/** A livelock's lasso: the prefix, then one turn of the loop, which must come back to its start. */
+function replayLassoCommand(
+  world: ControlledWorld,
+  path: string,
+  saved: SavedTrace,
+  o: ReplayOptions,
+  out: (s: string) => void,
+): number {
+  const loopFrom = saved.loopFrom!;
+  const r = replayLasso(world, saved.steps, loopFrom);
+  const verdict = r.divergence ? 'diverged' : r.closed && r.starved.length ? 'reproduced' : 'not reproduced';
+  if (o.json) {
+    out(JSON.stringify({ trace: path, expected: saved.violation, verdict, loopFrom, ...r }, null, 2));
+  } else {
+    out(renderLadder(world, saved.steps.slice(0, r.replayed), loopFrom));
+    out('');
+    if (r.divergence)
+      out(
+        `DIVERGED at step ${r.divergence.at + 1}: wanted ${r.divergence.wanted.actor} ← ${eventText(r.divergence.wanted.event as { type: string })}`,
+      );
+    else if (verdict === 'reproduced')
+      out(
+        `REPRODUCED livelock: after ${loopFrom} steps, the loop of ${saved.steps.length - loopFrom} steps returns to its start while ${r.starved.join('; ')}`,
+      );
+    else
+      out(
+        `NOT REPRODUCED: ${r.closed ? 'the loop closes, but no request stays pending all along it' : 'the loop does not return to the state it started from'}`,
+      );
   }
   return verdict === 'reproduced' ? 0 : 1;
 }

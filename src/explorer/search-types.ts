@@ -45,6 +45,8 @@ export interface FoundViolation extends Violation {
   /** Number of steps in the counterexample. */
   steps: number;
   trace: SemanticStep[];
+  /** A lasso (livelock): `trace[loopFrom ..]` is a loop back to the state after `trace[.. loopFrom)`. */
+  loopFrom?: number;
 }
 
 export interface SearchStats {

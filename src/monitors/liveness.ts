@@ -5,9 +5,13 @@
  *     (§7 item 26: every published fence must signal);
  *   - `unbounded-retry`: a driver gave up a fault with -EBUSY after exhausting its retry bound
  *     (the model's stand-in for the 1000 ms HMM_RANGE_DEFAULT_TIMEOUT): reported as an
- *     observation, since a bounded loop that gives up is what the kernel does.
+ *     observation, since a bounded loop that gives up is what the kernel does;
+ *   - `livelock` is judged over cycles of the explored graph (src/explorer/liveness/): what
+ *     it needs from here is which request an actor has outstanding (`pendingRequest`).
  */
+import type { AnyMachineSnapshot } from 'xstate';
 import { EBUSY } from '../../machines/errno.ts';
+import { AWAITING_REPLY_TAG } from '../../machines/tags.ts';
 import type { ControlledWorld, WorldState } from '../runtime/controlled-world.ts';
 import type { Monitor } from './monitor.ts';
 import { ctxOf, topology } from './topology.ts';
@@ -78,3 +82,25 @@ export const unboundedRetryMonitor: Monitor = {
     return null;
   },
 };
+
+/**
+ * The request an actor has outstanding in a snapshot, named so that the name stays the same
+ * exactly while that one request waits (docs/protocol.md, "Requests and liveness"): a state
+ * tagged `awaitingReply` waits for the answer to the op at context `pc` (a thread), or to the
+ * fault of access `pc` of the running `job` (a device). Null when it awaits nothing.
+ */
+export function pendingRequest(actor: string, snapshot: AnyMachineSnapshot): string | null {
+  if (!snapshot.hasTag(AWAITING_REPLY_TAG)) return null;
+  const c = snapshot.context as {
+    pc?: number;
+    ops?: { to: string; event: { type: string }; label?: string }[];
+    job?: { job?: string | number; accesses?: { addr: number }[] } | null;
+  };
+  const op = c.ops?.[c.pc ?? -1];
+  if (op)
+    return `${actor} waits for ${op.to} to answer ${op.event.type} (op ${(c.pc ?? 0) + 1}${op.label ? `, ${op.label}` : ''})`;
+  const access = c.job?.accesses?.[c.pc ?? -1];
+  if (c.job && access)
+    return `${actor} waits for its fault at 0x${access.addr.toString(16)} (job ${c.job.job ?? '?'}, access ${(c.pc ?? 0) + 1}) to be served`;
+  return `${actor} waits in ${JSON.stringify(snapshot.value)}`;
+}

@@ -3,8 +3,16 @@
  * step, the receiving actor's column showing the event, and the state change and seq values
  * underneath. This is the two-column race drawing of mailing-list threads, for N actors.
  */
+
+import { matchRenamed } from '../explorer/liveness/lasso-replay.ts';
 import type { ControlledWorld, SemanticStep } from '../runtime/controlled-world.ts';
 import { eventText, seqText, stateText } from './state-text.ts';
+
+/** A full-width line that marks where a lasso's loop starts or closes. */
+function loopMark(width: number, text: string): string {
+  const label = ` ${text} `;
+  return `${''.padStart(4)}  ${'┄'.repeat(2)}${label}${'┄'.repeat(Math.max(2, width - label.length - 2))}`;
+}
 
 export interface LadderRow {
   n: number;
@@ -15,12 +23,16 @@ export interface LadderRow {
   seq: string;
 }
 
-/** Replays the trace to collect what each step changed; stops at a divergence. */
-export function ladderRows(world: ControlledWorld, trace: SemanticStep[]): LadderRow[] {
+/**
+ * Replays the trace to collect what each step changed; stops at a divergence. The steps of a
+ * lasso's loop (from `loopFrom`) are matched up to renamed sequence numbers (liveness/lasso-replay.ts).
+ */
+export function ladderRows(world: ControlledWorld, trace: SemanticStep[], loopFrom?: number): LadderRow[] {
   const rows: LadderRow[] = [];
   let state = world.initial;
   for (const [i, wanted] of trace.entries()) {
-    const step = world.match(state, wanted);
+    const step =
+      loopFrom !== undefined && i >= loopFrom ? matchRenamed(world, state, wanted) : world.match(state, wanted);
     if (!step) break;
     const before = world.snapshot(state, step.actor);
     const { state: next } = world.apply(state, step);
@@ -45,8 +57,8 @@ export function ladderRows(world: ControlledWorld, trace: SemanticStep[]): Ladde
  * (`●───►` or `◄───●`; `◆` for a timer or a choice taken by the actor itself), then the event,
  * the receiver's state change and its seq values.
  */
-export function renderLadder(world: ControlledWorld, trace: SemanticStep[]): string {
-  const rows = ladderRows(world, trace);
+export function renderLadder(world: ControlledWorld, trace: SemanticStep[], loopFrom?: number): string {
+  const rows = ladderRows(world, trace, loopFrom);
   const used = new Set(rows.flatMap((r) => [r.actor, r.from]));
   const columns = world.actors.map((a) => a.id).filter((id) => used.has(id));
   const widths = columns.map((c) => Math.max(c.length, 6) + 2);
@@ -71,7 +83,11 @@ export function renderLadder(world: ControlledWorld, trace: SemanticStep[]): str
       return `${left}${mark}${right}`;
     });
     const info = [r.event, r.change && `[${r.change}]`, r.seq && `(${r.seq})`].filter(Boolean).join(' ');
+    if (r.n === (loopFrom ?? -1) + 1)
+      lines.push(loopMark(header.length, `loop: steps ${r.n}..${trace.length}, then again from ${r.n}`));
     lines.push(`${String(r.n).padStart(4)}  ${cells.join('')} ${info}`);
   }
+  if (loopFrom !== undefined && rows.length === trace.length)
+    lines.push(loopMark(header.length, `back to the state before step ${loopFrom + 1}: the loop repeats forever`));
   return lines.join('\n');
 }

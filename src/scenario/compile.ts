@@ -187,8 +187,16 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
         }
         return compiled;
       }),
+      ...(t.loop ? { loop: true } : {}),
     },
   }));
+  for (const [name, t] of Object.entries(scenario.threads)) {
+    const inputs = threads.find((a) => a.id === `thread:${name}`)!.input as { ops: ThreadOp[] };
+    if (t.loop && inputs.ops.every((op) => op.reply === 'none'))
+      throw new ScenarioError(
+        `${loaded.where(['threads', name, 'loop'])}: a thread with 'loop: forever' needs an op that waits for a reply (every op here is fire-and-forget, so it would spin without ever yielding)`,
+      );
+  }
   if (threads.length === 0)
     throw new ScenarioError(`${loaded.where(['threads'])}: a scenario needs at least one thread`);
   wireSignals(threads, kernel);

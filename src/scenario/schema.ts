@@ -21,6 +21,7 @@ export const PROPERTY_KINDS = [
   'fence-unsignaled',
   'fence-order',
   'unbounded-retry',
+  'livelock',
   'unhandled-event',
   'model-error',
   'expectation',
@@ -88,6 +89,13 @@ const thread = z
   .object({
     process: z.string().optional(),
     ops: z.array(operation).min(1),
+    /** `forever`: the ops start over after the last one (invalidations that keep recurring). */
+    loop: z
+      .literal('forever', {
+        message:
+          "loop takes only 'forever' (the ops run again and again); for a fixed count use `- repeat: { times: N, ops: [...] }`",
+      })
+      .optional(),
   })
   .strict();
 

@@ -81,6 +81,30 @@ describe('judgeScenario', () => {
     expect(judge({ stats: { ...sampled, stoppedBy: 'time' }, acceptSampling: true }).verdict).toBe('inconclusive');
   });
 
+  it('should leave livelock open when the liveness graph was cut short, even after a complete search', () => {
+    const cut = judge({ liveness: { states: 100, complete: false } });
+    expect(cut.verdict).toBe('inconclusive');
+    expect(cut.inconclusive).toBe(
+      'livelock not ruled out: the liveness graph stopped at 100 states (--max-states 100); raise --max-states',
+    );
+    expect(judge({ liveness: { states: 500, complete: true } }).verdict).toBe('ok');
+    // A livelock found on a cut graph is real; one expected and missing stays open, not a mismatch.
+    const found = judge({ expected: ['livelock'], found: ['livelock'], liveness: { states: 100, complete: false } });
+    expect(found.verdict).toBe('ok');
+    const missing = judge({ expected: ['livelock'], liveness: { states: 100, complete: false } });
+    expect(missing.verdict).toBe('inconclusive');
+    expect(missing.inconclusive).toMatch(/^expected but not found yet \(livelock\): the liveness graph stopped/);
+    const done = judge({ expected: ['livelock'], liveness: { states: 500, complete: true } });
+    expect(done).toMatchObject({ verdict: 'mismatch', mismatch: 'expected but not found: livelock' });
+  });
+
+  it('should not judge livelock without a liveness pass unless the scenario expects one', () => {
+    expect(judge({ liveness: null }).verdict).toBe('ok');
+    const r = judge({ expected: ['livelock'], liveness: null });
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.inconclusive).toMatch(/no liveness pass ran/);
+  });
+
   it('should give exit 1 for any mismatch, else 3 for anything inconclusive, else 0', () => {
     expect(scenariosExitCode(['ok', 'skipped'])).toBe(EXIT.ok);
     expect(scenariosExitCode(['ok', 'inconclusive'])).toBe(3);
@@ -142,6 +166,23 @@ describe('judgeProperties', () => {
     // An uncharged violation is the driver's: nothing is excused that was not charged elsewhere.
     const [p] = judgeProperties(['deadlock'], [run('a', complete, ['deadlock'])]);
     expect(p.verdict).toBe('BREAKS');
+  });
+
+  it('should not say a driver keeps livelock when a liveness pass was cut short or did not run', () => {
+    const liveCut: DriverRun = { ...run('a', complete), liveness: { states: 100, complete: false } };
+    const liveDone: DriverRun = { ...run('b', complete), liveness: { states: 500, complete: true } };
+    const judged = judgeProperties(['stale-spte', 'livelock'], [liveCut, liveDone]);
+    expect(judged).toEqual([
+      { property: 'stale-spte', verdict: 'keeps', scenarios: ['a', 'b'] },
+      { property: 'livelock', verdict: 'inconclusive', scenarios: ['a'] },
+    ]);
+    expect(propertiesExitCode(judged)).toBe(3);
+    const none = judgeProperties(['livelock'], [{ ...run('a', complete), liveness: null }]);
+    expect(none[0].verdict).toBe('inconclusive');
+    const broke = judgeProperties(['livelock'], [{ ...liveCut, violations: [{ kind: 'livelock' }] }, liveDone]);
+    expect(broke).toEqual([{ property: 'livelock', verdict: 'BREAKS', scenarios: ['a'] }]);
+    expect(propertiesExitCode(broke)).toBe(1);
+    expect(judgeProperties(['livelock'], [liveDone])[0].verdict).toBe('keeps');
   });
 
   it('should not say keeps when no scenario fits the driver', () => {

@@ -20,11 +20,12 @@ const files = readdirSync(dir)
 const tmp = mkdtempSync(join(tmpdir(), 'mirrorlab-traces-'));
 
 describe('bundled seed scenarios', () => {
-  it('should bundle the thirteen scenarios the checker issue names, and the signal scenarios', () => {
+  it('should bundle the thirteen scenarios the checker issue names, the signal scenarios, and the livelock seed of issue 13', () => {
     const names = files.map((f) => f.replace(/^.*\//, '').replace('.yaml', '')).sort();
     expect(names).toEqual(
       [
         'exit-while-device-faults',
+        'fault-vs-endless-remap',
         'fault-vs-unmap',
         'fence-signal-allocates',
         'fence-wait-after-unlock',

@@ -1,0 +1,83 @@
+/**
+ * How a check gets its liveness verdict, kept apart from the safety search it follows:
+ *   - a scenario whose threads end: the usual search, then the liveness pass over a graph of
+ *     its own (bounded by `maxStates`, like the search);
+ *   - a scenario with a thread that loops forever has no end under exact states (every epoch
+ *     moves the sequence numbers on), so it is searched once, on the liveness graph, which
+ *     identifies states up to a renaming of those numbers (shift-keys.ts), with the monitors
+ *     watching every transition as in the usual search (breadth-first, shortest traces).
+ * Sampling strategies (random, pct) get no liveness verdict: a cycle needs the graph.
+ */
+import type { Monitor } from '../../monitors/monitor.ts';
+import type { ControlledWorld } from '../../runtime/controlled-world.ts';
+import type { SearchLimits, SearchResult } from '../search-types.ts';
+import { ViolationLog } from '../violation-log.ts';
+import type { Fairness } from './fair-cycles.ts';
+import { type LivenessStats, livelocksIn } from './livelock-search.ts';
+import { buildStateGraph } from './state-graph.ts';
+
+export interface LivenessChoice {
+  /** false: no liveness pass (`--no-liveness`). */
+  enabled: boolean;
+  fairness?: Fairness;
+  /** Some thread loops forever (`loop: forever`). */
+  loops: boolean;
+}
+
+export type CheckedSearch = SearchResult & { liveness: LivenessStats | null };
+
+export function searchWithLiveness(
+  world: ControlledWorld,
+  strategy: string,
+  limits: SearchLimits,
+  choice: LivenessChoice,
+  monitors: () => Monitor[],
+  safety: () => SearchResult,
+): CheckedSearch {
+  const exhaustive = strategy === 'bfs' || strategy === 'dfs';
+  if (!exhaustive) return { ...safety(), liveness: null };
+  if (!choice.loops) {
+    const result = safety();
+    // A search stopped by time or memory would only be stopped again by building the graph:
+    // no liveness pass then, and `livelock` stays open (src/check/verdict.ts).
+    const stopped = ['time', 'memory', 'heap'].includes(result.stats.stoppedBy ?? '');
+    if (!choice.enabled || stopped) return { ...result, liveness: null };
+    const t0 = performance.now();
+    const g = buildStateGraph(world, limits.maxStates ?? 2_000_000, false);
+    const live = livelocksIn(world, g, { fairness: choice.fairness }, t0);
+    return { ...result, violations: [...result.violations, ...live.violations], liveness: live.stats };
+  }
+  const t0 = performance.now();
+  const log = new ViolationLog(monitors(), { world });
+  let observed = 0;
+  const g = buildStateGraph(world, limits.maxStates ?? 2_000_000, true, {
+    step: (record, before, after, trace) => {
+      observed++;
+      log.step(record, before, after, trace);
+    },
+    terminal: (state, trace) => log.terminal(state, trace),
+  });
+  log.finish();
+  const elapsedMs = Math.round(performance.now() - t0);
+  const live = choice.enabled ? livelocksIn(world, g, { fairness: choice.fairness }, performance.now()) : null;
+  let depth = 0;
+  for (let s = g.count - 1; s > 0; s = g.parent[s]) depth++;
+  return {
+    strategy: 'bfs, sequence numbers renamed',
+    violations: [...log.found, ...(live?.violations ?? [])],
+    stats: {
+      states: g.count,
+      transitions: g.edgeTo.length,
+      schedules: 0,
+      elapsedMs,
+      complete: g.complete,
+      ...(g.complete ? {} : { stoppedBy: 'max-states' as const }),
+      statesPerSecond: Math.round(g.count / Math.max(elapsedMs / 1000, 1e-6)),
+      maxDepthReached: depth,
+      xstateSteps: world.xstateSteps,
+      // No monitor plan here: every monitor runs at every step, so nothing is skipped to audit.
+      ...(limits.checkMonitors ? { monitorChecks: { steps: observed, calls: 0, discrepancies: [] } } : {}),
+    },
+    liveness: live?.stats ?? null,
+  };
+}

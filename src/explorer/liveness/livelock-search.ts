@@ -1,0 +1,127 @@
+/**
+ * The liveness pass: after the safety search, build the explored graph with its edges
+ * (state-graph.ts) and ask, for each request some actor has outstanding (`pendingRequest`,
+ * read from the `awaitingReply` tag), whether it can stay pending forever on a fair cycle while
+ * the rest of the system keeps moving (fair-cycles.ts). Such a cycle is a `livelock`, reported
+ * as a lasso: the shortest prefix to the cycle, then one turn of the loop.
+ */
+import { pendingRequest } from '../../monitors/liveness.ts';
+import type { ControlledWorld } from '../../runtime/controlled-world.ts';
+import type { FoundViolation } from '../search-types.ts';
+import { CycleFinder, type Fairness } from './fair-cycles.ts';
+import { FairnessUnits } from './fairness.ts';
+import { buildStateGraph, pathTo, type StateGraph, semanticOf } from './state-graph.ts';
+
+export interface LivenessOptions {
+  /** States the graph may hold (default 2 M). */
+  maxStates?: number;
+  /**
+   * Over fairness units (fairness.ts). Default 'strong': a channel that can deliver again and
+   * again is served in the end. 'weak' (Spin's `-f`) also reports a message starved by the
+   * model's free choice among senders, which the kernel's FIFO wait queues rule out.
+   */
+  fairness?: Fairness;
+  /** Identify states up to renamed sequence numbers (a scenario whose threads loop forever). */
+  renamed?: boolean;
+}
+
+export interface LivenessStats {
+  states: number;
+  edges: number;
+  /** Distinct requests looked at. */
+  requests: number;
+  complete: boolean;
+  elapsedMs: number;
+  fairness: Fairness;
+}
+
+export interface LivenessResult {
+  /** At most one `livelock`, the shortest lasso over all requests. */
+  violations: FoundViolation[];
+  stats: LivenessStats;
+}
+
+export function livelockSearch(world: ControlledWorld, opts: LivenessOptions = {}): LivenessResult {
+  const t0 = performance.now();
+  return livelocksIn(world, buildStateGraph(world, opts.maxStates ?? 2_000_000, opts.renamed ?? false), opts, t0);
+}
+
+/** The liveness verdict on a graph already built. */
+export function livelocksIn(world: ControlledWorld, g: StateGraph, opts: LivenessOptions, t0: number): LivenessResult {
+  const fairness = opts.fairness ?? 'strong';
+  const units = new FairnessUnits(world);
+  const actorOf = (step: number) => world.localSteps[step].actor;
+  const requests = pendingByRequest(world, g);
+  const finder = new CycleFinder(g, units, actorOf, fairness);
+  let best: FoundViolation | null = null;
+  for (const r of requests) {
+    const scc = finder.find(r.states, r.owner);
+    if (!scc) continue;
+    const { entry, loop } = finder.lasso(scc, r.owner);
+    const prefix = pathTo(world, g.parent, g.via, entry);
+    if (best && best.steps <= prefix.length + loop.length) continue;
+    const loopSteps = loop.map((e) => semanticOf(world, g.edgeStep[e]));
+    best = {
+      kind: 'livelock',
+      message: `${r.name}, forever: after ${prefix.length} steps a loop of ${loop.length} steps can repeat without end and never answers it (${fairness} fairness: every channel the loop ${fairness === 'strong' ? 'ever' : 'always'} lets deliver delivers in it)`,
+      details: { request: r.name, prefix: prefix.length, loop: loop.length, fairness },
+      steps: prefix.length + loop.length,
+      trace: [...prefix, ...loopSteps],
+      loopFrom: prefix.length,
+    };
+  }
+  return {
+    violations: best ? [best] : [],
+    stats: {
+      states: g.count,
+      edges: g.edgeTo.length,
+      requests: requests.length,
+      complete: g.complete,
+      elapsedMs: Math.round(performance.now() - t0),
+      fairness,
+    },
+  };
+}
+
+interface PendingSet {
+  name: string;
+  owner: number;
+  states: Int32Array;
+}
+
+/** For each request outstanding somewhere in the graph: the states where it is pending. */
+function pendingByRequest(world: ControlledWorld, g: StateGraph): PendingSet[] {
+  const n = g.n;
+  const names = new Map<string, number>();
+  const sets: { name: string; owner: number; states: number[] }[] = [];
+  const cache: Int32Array[] = world.actors.map(() => new Int32Array(0));
+  const scratch = new Int32Array(n);
+  const requestOf = (i: number, local: number): number => {
+    let c = cache[i];
+    if (local >= c.length) {
+      const more = new Int32Array(Math.max(local + 1, c.length * 2)).fill(-2);
+      more.set(c);
+      cache[i] = c = more;
+    }
+    if (c[local] === -2) {
+      scratch[i] = local;
+      const name = pendingRequest(world.actors[i].id, world.snapshot(world.stateOf(scratch), i));
+      let id = -1;
+      if (name !== null) {
+        id = names.get(name) ?? sets.length;
+        if (id === sets.length) {
+          names.set(name, id);
+          sets.push({ name, owner: i, states: [] });
+        }
+      }
+      c[local] = id;
+    }
+    return c[local];
+  };
+  for (let s = 0; s < g.count; s++)
+    for (let i = 0; i < n; i++) {
+      const r = requestOf(i, g.vecs[s * n + i]);
+      if (r >= 0) sets[r].states.push(s);
+    }
+  return sets.map((r) => ({ name: r.name, owner: r.owner, states: Int32Array.from(r.states) }));
+}

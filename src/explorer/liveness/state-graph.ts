@@ -1,0 +1,200 @@
+/**
+ * The explored graph with its edges, for the liveness pass: breadth-first from the initial
+ * state, states identified exactly or up to renamed sequence numbers (shift-keys.ts). The safety
+ * search keeps only fingerprints and parent links; finding cycles needs the edges and, to judge
+ * fairness, each state's enabled steps, so this graph keeps every state's vector as well.
+ *
+ * Steps come from the world's interned local steps (each machine transition runs through XState
+ * once for both passes). The graph stops growing at `maxStates`: a cycle among the states it
+ * has is still a cycle of the model, but a cycle beyond them is not seen (`complete: false`).
+ */
+import type { ControlledWorld, SemanticStep, StepRecord, WorldState } from '../../runtime/controlled-world.ts';
+import { zobrist1, zobrist2, zobristVec } from '../fingerprint.ts';
+import { VisitedSet } from '../visited-set.ts';
+import { ShiftKeys } from './shift-keys.ts';
+
+export interface StateGraph {
+  /** Actors per state vector. */
+  n: number;
+  /** States. State 0 is the initial one; states are numbered in breadth-first order. */
+  count: number;
+  /** State k's vector is `vecs[k * n .. (k + 1) * n)`. */
+  vecs: Int32Array;
+  /** Breadth-first tree: the state a state was first reached from, and the local step taken. */
+  parent: Int32Array;
+  via: Int32Array;
+  /** Edges of state k: `edgeTo[e]`, `edgeStep[e]` (a local step id) for e in `edgeStart[k] .. edgeStart[k + 1]`. */
+  edgeStart: Int32Array;
+  edgeTo: Int32Array;
+  edgeStep: Int32Array;
+  /** Every state expanded and no successor left out. */
+  complete: boolean;
+}
+
+class IntList {
+  data = new Int32Array(1 << 16);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const more = new Int32Array(this.data.length * 2);
+      more.set(this.data);
+      this.data = more;
+    }
+    this.data[this.length++] = v;
+  }
+  /** Appends `src`. */
+  pushAll(src: Int32Array): void {
+    const len = src.length;
+    while (this.length + len > this.data.length) {
+      const more = new Int32Array(this.data.length * 2);
+      more.set(this.data);
+      this.data = more;
+    }
+    const d = this.data;
+    for (let k = 0; k < len; k++) d[this.length + k] = src[k];
+    this.length += len;
+  }
+  done(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/**
+ * Told of every transition and every state without a step while the graph is built, with the
+ * trace that reaches it (breadth-first, so shortest): lets the monitors watch the same search.
+ */
+export interface GraphObserver {
+  step(record: StepRecord, before: WorldState, after: WorldState, trace: () => SemanticStep[]): void;
+  terminal(state: WorldState, trace: () => SemanticStep[]): void;
+}
+
+/** The semantic steps from the initial state to state `s` of a graph (its breadth-first tree path). */
+export function pathTo(
+  world: ControlledWorld,
+  parent: ArrayLike<number>,
+  via: ArrayLike<number>,
+  s: number,
+): SemanticStep[] {
+  const ids: number[] = [];
+  for (let k = s; k > 0; k = parent[k]) ids.push(via[k]);
+  return ids.reverse().map((id) => semanticOf(world, id));
+}
+
+export function semanticOf(world: ControlledWorld, step: number): SemanticStep {
+  const ls = world.localSteps[step];
+  return world.semantic(ls.record ?? world.resolve(ls));
+}
+
+/**
+ * `renamed`: identify states up to renamed sequence numbers (needed when a thread loops
+ * forever); otherwise states are identified exactly, by the search's Zobrist fingerprints,
+ * which a step updates from its parent's in a few XORs.
+ */
+export function buildStateGraph(
+  world: ControlledWorld,
+  maxStates: number,
+  renamed: boolean,
+  observer?: GraphObserver,
+): StateGraph {
+  const n = world.actors.length;
+  const keys = renamed ? new ShiftKeys(world) : null;
+  const visited = new VisitedSet(16, 1);
+  const vecs = new IntList();
+  const parent = new IntList();
+  const via = new IntList();
+  const edgeStart = new IntList();
+  const edgeTo = new IntList();
+  const edgeStep = new IntList();
+  const key = new Int32Array(2);
+  const here = new Int32Array(2);
+  const out = new Int32Array(n);
+  const vec = new Int32Array(n);
+
+  /** The state numbered for the fingerprint in `key`, adding `v` if new; -1 past the budget. */
+  const add = (v: Int32Array, from: number, step: number): number => {
+    const slot = visited.addSlot(key[0], key[1]);
+    if (!visited.isNew) return visited.value(slot);
+    if (parent.length >= maxStates) {
+      visited.setValue(slot, -1); // over the budget: left out, now and when reached again
+      return -1;
+    }
+    const id = parent.length;
+    visited.setValue(slot, id);
+    vecs.pushAll(v);
+    parent.push(from);
+    via.push(step);
+    return id;
+  };
+  if (keys) keys.key(world.initial.vec, key);
+  else zobristVec(world.initial.vec, key);
+  add(world.initial.vec, -1, -1);
+  let complete = true;
+  for (let k = 0; k < parent.length; k++) {
+    edgeStart.push(edgeTo.length);
+    for (let i = 0; i < n; i++) vec[i] = vecs.data[k * n + i];
+    if (!keys) zobristVec(vec, here);
+    const before = observer ? world.stateOf(vec.slice()) : null;
+    let steps = 0;
+    for (let i = 0; i < n; i++) {
+      for (const ls of world.stepsOf(i, vec[i])) {
+        steps++;
+        const record = world.applyInto(vec, i, ls, out);
+        if (observer && before) {
+          const at = k;
+          observer.step(record, before, world.stateOf(out.slice()), () => [
+            ...pathTo(world, parent.data, via.data, at),
+            semanticOf(world, ls.id),
+          ]);
+        }
+        if (keys) keys.key(out, key);
+        else changedKey(vec, out, i, ls.sends, here, key);
+        const to = add(out, k, ls.id);
+        if (to < 0) {
+          complete = false;
+          continue;
+        }
+        edgeTo.push(to);
+        edgeStep.push(ls.id);
+      }
+    }
+    if (steps === 0 && observer && before) {
+      const at = k;
+      observer.terminal(before, () => pathTo(world, parent.data, via.data, at));
+    }
+  }
+  edgeStart.push(edgeTo.length);
+  return {
+    n,
+    count: parent.length,
+    vecs: vecs.done(),
+    parent: parent.done(),
+    via: via.done(),
+    edgeStart: edgeStart.done(),
+    edgeTo: edgeTo.done(),
+    edgeStep: edgeStep.done(),
+    complete,
+  };
+}
+
+/** The child's Zobrist fingerprint from its parent's (`from`): only the actor and its send targets change. */
+function changedKey(
+  vec: Int32Array,
+  out: Int32Array,
+  actor: number,
+  sends: Int32Array,
+  from: Int32Array,
+  key: Int32Array,
+): void {
+  let h1 = from[0] ^ zobrist1(actor, vec[actor]) ^ zobrist1(actor, out[actor]);
+  let h2 = from[1] ^ zobrist2(actor, vec[actor]) ^ zobrist2(actor, out[actor]);
+  for (let s = 0; s < sends.length; s += 2) {
+    const t = sends[s];
+    let seen = t === actor;
+    for (let p = 0; p < s && !seen; p += 2) seen = sends[p] === t;
+    if (seen) continue;
+    h1 ^= zobrist1(t, vec[t]) ^ zobrist1(t, out[t]);
+    h2 ^= zobrist2(t, vec[t]) ^ zobrist2(t, out[t]);
+  }
+  key[0] = h1;
+  key[1] = h2;
+}
