@@ -146,6 +146,23 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
   return { id: machine.id, root, transitions };
 }
 
+/**
+ * Ids for another notation: each state id through `sanitize`, made unique with `_2`, `_3` …
+ * (in document order, so the same machine always gets the same ids).
+ */
+export function uniqueIds(graph: MachineGraph, sanitize: (stateId: string) => string): Map<string, string> {
+  const ids = new Map<string, string>();
+  const used = new Set<string>();
+  for (const s of allStates(graph)) {
+    const base = sanitize(s.id);
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
+    used.add(id);
+    ids.set(s.id, id);
+  }
+  return ids;
+}
+
 /** Every state node, the root first, in document order. */
 export function allStates(graph: MachineGraph): GraphState[] {
   const out: GraphState[] = [];

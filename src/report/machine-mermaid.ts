@@ -1,9 +1,10 @@
 /**
  * A machine as a Mermaid `stateDiagram-v2` (renders on GitHub and in most editors).
  *
- * - Every transition is an arrow labelled `event [guard] / actions`. A targetless transition
- *   (actions only: read_begin, read_retry, set_seq …) is a loop on its source state; an
- *   eventless one is labelled `always`.
+ * - Every transition is one line, `event [guard] / actions`, of the label of the arrow from its
+ *   source to its target; the transitions between the same two states share one arrow. A
+ *   targetless transition (actions only: read_begin, read_retry, set_seq …) is on a loop from
+ *   its source state to itself; an eventless one is labelled `always`.
  * - Parallel regions are separated by `--` inside the parallel state's box. Mermaid accepts `--`
  *   only inside a composite state, so a machine whose root is parallel, or that has transitions
  *   on its root, is drawn inside one box named after the machine.
@@ -12,31 +13,47 @@
  *   state of another region into it.
  */
 import type { AnyStateMachine } from 'xstate';
-import { type GraphState, type MachineGraph, machineGraph, transitionLabel } from './machine-graph.ts';
+import { type GraphState, type MachineGraph, machineGraph, transitionLabel, uniqueIds } from './machine-graph.ts';
 
 /** Words Mermaid's state-diagram lexer reads as keywords where a state id is expected. */
 const RESERVED = new Set(['note', 'class', 'classDef', 'click', 'style', 'default', 'direction', 'state', 'end']);
 
-/** Mermaid's `;` ends a statement and `#` starts an entity; `"` ends a quoted label. */
-const labelText = (s: string) => s.replace(/;/g, ',').replace(/#/g, '').replace(/"/g, "'");
+/**
+ * Mermaid's `;` ends a statement, `#` starts an entity, `"` ends a quoted label, and `<` `>`
+ * would be read as HTML (labels are HTML: {@link LINE_BREAK} separates their lines).
+ */
+export const mermaidLabel = (s: string) =>
+  s.replace(/;/g, ',').replace(/#/g, '').replace(/"/g, "'").replace(/</g, '‹').replace(/>/g, '›');
 
 /** Mermaid node ids: the state id with every other character as `_`, made unique. */
 export function mermaidIds(graph: MachineGraph): Map<string, string> {
-  const ids = new Map<string, string>();
-  const used = new Set<string>();
-  const walk = (s: GraphState) => {
-    let base = s.id.replace(/[^A-Za-z0-9_]/g, '_');
+  return uniqueIds(graph, (stateId) => {
+    let base = stateId.replace(/[^A-Za-z0-9_]/g, '_');
     if (RESERVED.has(base) || /^\d/.test(base)) base = `s_${base}`;
     // Mermaid names the `[*]` of a box `<box id>_start` (initial) or `_end` (final).
-    if (/(^|_)(start|end)$/.test(base)) base = `${base}_`;
-    let id = base;
-    for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
-    used.add(id);
-    ids.set(s.id, id);
-    s.children.forEach(walk);
-  };
-  walk(graph.root);
-  return ids;
+    return /(^|_)(start|end)$/.test(base) ? `${base}_` : base;
+  });
+}
+
+/** Between two labels of one arrow: Mermaid draws it as a line break. */
+export const LINE_BREAK = '<br/>';
+
+/**
+ * One arrow per pair of states, in order of first appearance, labelled with every transition
+ * between them: Mermaid's layout draws only one of several arrows between the same two states
+ * (measured: the range notifier's eight loops on `attached` rendered as one), so the
+ * transitions share the arrow, one line each.
+ */
+export function arrows(graph: MachineGraph): Map<[string, string], string[]> {
+  const byPair = new Map<string, { pair: [string, string]; labels: string[] }>();
+  for (const t of graph.transitions)
+    for (const target of t.targets.length ? t.targets : [t.source]) {
+      const key = `${t.source}\u0000${target}`;
+      let arrow = byPair.get(key);
+      if (!arrow) byPair.set(key, (arrow = { pair: [t.source, target], labels: [] }));
+      arrow.labels.push(transitionLabel(t));
+    }
+  return new Map([...byPair.values()].map((a) => [a.pair, a.labels]));
 }
 
 export function graphToMermaid(graph: MachineGraph): string {
@@ -45,11 +62,11 @@ export function graphToMermaid(graph: MachineGraph): string {
   const lines = ['stateDiagram-v2'];
   const declare = (s: GraphState, indent: string) => {
     if (!s.children.length) {
-      lines.push(`${indent}state "${labelText(s.key)}" as ${mid(s.id)}`);
+      lines.push(`${indent}state "${mermaidLabel(s.key)}" as ${mid(s.id)}`);
       if (s.type === 'final') lines.push(`${indent}${mid(s.id)} --> [*]`);
       return;
     }
-    lines.push(`${indent}state "${labelText(s.key)}" as ${mid(s.id)} {`);
+    lines.push(`${indent}state "${mermaidLabel(s.key)}" as ${mid(s.id)} {`);
     body(s, `${indent}  `);
     lines.push(`${indent}}`);
   };
@@ -64,11 +81,8 @@ export function graphToMermaid(graph: MachineGraph): string {
   const boxed = root.type === 'parallel' || graph.transitions.some((t) => t.source === root.id);
   if (boxed) declare(root, '  ');
   else body(root, '  ');
-  for (const t of graph.transitions) {
-    const label = labelText(transitionLabel(t));
-    const targets = t.targets.length ? t.targets : [t.source];
-    for (const target of targets) lines.push(`  ${mid(t.source)} --> ${mid(target)} : ${label}`);
-  }
+  for (const [[source, target], labels] of arrows(graph))
+    lines.push(`  ${mid(source)} --> ${mid(target)} : ${labels.map(mermaidLabel).join(LINE_BREAK)}`);
   return lines.join('\n');
 }
 

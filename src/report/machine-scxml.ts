@@ -14,7 +14,7 @@
  * - Ids are the XState state ids, with any character an XML id cannot hold replaced by `_`.
  */
 import type { AnyStateMachine } from 'xstate';
-import { type GraphState, type GuardSpec, type MachineGraph, machineGraph } from './machine-graph.ts';
+import { type GraphState, type GuardSpec, type MachineGraph, machineGraph, uniqueIds } from './machine-graph.ts';
 
 export const SCXML_NS = 'http://www.w3.org/2005/07/scxml';
 export const MIRRORLAB_NS = 'urn:mirrorlab:actions';
@@ -24,19 +24,10 @@ const xmlAttr = (s: string) =>
 
 /** XML ids (NCName): a letter or `_` first, then letters, digits, `.`, `-`, `_`. */
 function scxmlIds(graph: MachineGraph): Map<string, string> {
-  const ids = new Map<string, string>();
-  const used = new Set<string>();
-  const walk = (s: GraphState) => {
-    let base = s.id.replace(/[^A-Za-z0-9._-]/g, '_');
-    if (!/^[A-Za-z_]/.test(base)) base = `_${base}`;
-    let id = base;
-    for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
-    used.add(id);
-    ids.set(s.id, id);
-    s.children.forEach(walk);
-  };
-  walk(graph.root);
-  return ids;
+  return uniqueIds(graph, (stateId) => {
+    const base = stateId.replace(/[^A-Za-z0-9._-]/g, '_');
+    return /^[A-Za-z_]/.test(base) ? base : `_${base}`;
+  });
 }
 
 function cond(g: GuardSpec, ids: Map<string, string>, nested = false): string {
