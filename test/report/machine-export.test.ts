@@ -72,6 +72,13 @@ const cases: { name: string; machine: AnyStateMachine }[] = [
 ];
 
 describe('the machines to export', () => {
+  it('should be exported from the package entry', async () => {
+    const api = await import('../../src/index.ts');
+    expect(api.exportMachine(api.rangeNotifierMachine, 'mermaid')).toBe(toMermaid(api.rangeNotifierMachine));
+    for (const f of ['machineFromJson', 'toJsonConfig', 'toScxml', 'toStatelySource'] as const)
+      expect(typeof api[f]).toBe('function');
+  });
+
   it('should include every kernel machine and every driver profile, one with a parallel root', () => {
     expect(cases.map((c) => c.name)).toEqual(
       expect.arrayContaining([
