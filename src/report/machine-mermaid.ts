@@ -49,8 +49,8 @@ export function arrows(graph: MachineGraph): Map<[string, string], string[]> {
   for (const t of graph.transitions)
     for (const target of t.targets.length ? t.targets : [t.source]) {
       const key = `${t.source}\u0000${target}`;
-      let arrow = byPair.get(key);
-      if (!arrow) byPair.set(key, (arrow = { pair: [t.source, target], labels: [] }));
+      const arrow = byPair.get(key) ?? { pair: [t.source, target], labels: [] };
+      byPair.set(key, arrow);
       arrow.labels.push(transitionLabel(t));
     }
   return new Map([...byPair.values()].map((a) => [a.pair, a.labels]));

@@ -8,11 +8,11 @@
  * - JSON and the Stately source re-create a machine with the same states and transitions;
  * - SCXML is well-formed XML in the SCXML namespace whose states and transitions are the machine's.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DOMParser, type Element } from '@xmldom/xmldom';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type AnyStateMachine, and, createMachine, not, or, stateIn } from 'xstate';
 import {
   graphCounts,
@@ -229,6 +229,7 @@ describe('JSON export', () => {
 const scratch = resolve('node_modules/.cache/mirrorlab-export-test');
 mkdirSync(scratch, { recursive: true });
 const sourceDir = mkdtempSync(join(scratch, 'src-'));
+afterAll(() => rmSync(sourceDir, { recursive: true, force: true }));
 
 describe('Stately source export', () => {
   it.each(cases)('$name: evaluates with xstate to the same states and transitions', async ({ name, machine }) => {
