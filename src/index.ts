@@ -65,6 +65,17 @@ export type { FoundViolation, SearchOptions, SearchResult } from './explorer/sea
 export { defaultMonitors } from './monitors/index.ts';
 export type { Monitor, Violation } from './monitors/monitor.ts';
 export { renderLadder } from './report/ladder.ts';
+// The machines as diagrams and data: Mermaid, SCXML, JSON (re-created by machineFromJson), Stately source.
+export {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  exportMachine,
+  machineFromJson,
+  toJsonConfig,
+  toMermaid,
+  toScxml,
+  toStatelySource,
+} from './report/machine-export.ts';
 // Controlled runtime, explorer, monitors.
 export {
   type ActorSpec,

@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { conformanceCommand } from '../conformance/conformance-command.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import { checkCommand } from './check-command.ts';
+import { EXPORT_FORMATS, EXPORT_HELP, exportCommand } from './export-command.ts';
 import { liveRunCommand } from './live-run-command.ts';
 import { machinesCommand } from './machines-command.ts';
 import { replayCommand } from './replay-command.ts';
@@ -124,11 +125,24 @@ export async function main(
 
   program
     .command('machines')
-    .description('list the machines, or print one as a Mermaid state diagram or as JSON (for the Stately editor)')
+    .description('list the machines and driver profiles, or print one as a Mermaid state diagram (or JSON)')
     .argument('[name]', 'a machine name from the list')
-    .option('--json', "the machine's structure as JSON instead of Mermaid")
-    .action((name: string | undefined, o) => {
-      code = machinesCommand(name, o, out);
+    .option('--json', 'the list as JSON; with a name, the machine as JSON (export --format json)')
+    .action(async (name: string | undefined, o) => {
+      code = await machinesCommand(name, o, out);
+    });
+
+  program
+    .command('export')
+    .description('a machine or driver profile as a Mermaid diagram, JSON, a Stately editor source or SCXML')
+    .argument('<machine>', "a name from 'mirrorlab machines', a profile name (svm) or a driver module path")
+    .addOption(
+      new Option('--format <format>', 'mermaid | json | stately | scxml').choices(EXPORT_FORMATS).default('mermaid'),
+    )
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .addHelpText('after', EXPORT_HELP)
+    .action(async (name: string, o) => {
+      code = await exportCommand(name, o, out);
     });
 
   program
