@@ -142,3 +142,25 @@ describe('the JSON Schema and the loader', () => {
     expect(await loaderError(bad)).toMatch(loaderSays);
   });
 });
+
+describe('where the JSON Schema and the loader differ (docs/scenarios.md, "Editor support")', () => {
+  it('should leave names that refer to other entries to the compiler', async () => {
+    const bad = good.replace("device: 'gpu${i}'", 'device: gpu9');
+    expect(schemaErrors(bad)).toEqual([]);
+    expect(await loaderError(bad)).toMatch(/no device 'gpu9'/);
+  });
+
+  it('should want an object written out where the loader also takes an object param', async () => {
+    const text = good
+      .replace('params: {', 'params: { sub: { start: 0x10000, length: 0x1000 },')
+      .replace('process: p1, replicas', "process: p1, subscription: '${sub}', replicas");
+    expect(schemaErrors(text)).not.toEqual([]);
+    expect(await loaderError(text)).toBeNull();
+  });
+
+  it('should mark a key beside repeat, which the loader drops', async () => {
+    const text = good.replace("- repeat: { times: '${n}'", "- label: x\n        repeat: { times: '${n}'");
+    expect(schemaErrors(text)).not.toEqual([]);
+    expect(await loaderError(text)).toBeNull();
+  });
+});
