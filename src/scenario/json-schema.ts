@@ -11,8 +11,9 @@
  *     constrained string goes (a string containing one where a hex address, an errno or an enum
  *     goes, since it is replaced as text there);
  *   - a device, fence or thread whose name contains `${i}` may have `replicas`;
- *   - an operation names one of the verbs of operations.ts (or `repeat`), each with its
- *     arguments for completion (their values are checked by the compiler, not here);
+ *   - an operation (the zod schema's definition with id 'operation') names one of the verbs of
+ *     operations.ts (or `repeat`), each with its arguments for completion (their values are
+ *     checked by the compiler, not here);
  *   - a title, and a note that the file is generated.
  */
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${name}` is the scenario language's param syntax, in plain strings
@@ -256,17 +257,19 @@ export function scenarioJsonSchema(): JsonSchema {
   const { $schema, ...body } = generated;
   const props = body.properties as JsonSchema;
 
-  // One definition of an operation, referred to from threads and from repeat's ops.
-  const thread = props.threads.additionalProperties as JsonSchema;
-  const operation = operationSchema(thread.properties.ops.items);
-  thread.properties.ops = { ...thread.properties.ops, items: { $ref: '#/definitions/operation' } };
+  // zod makes the operation (its `id` is 'operation') a definition that threads refer to.
+  const definitions = body.definitions as JsonSchema | undefined;
+  if (!definitions?.operation) throw new Error("json-schema.ts: the zod schema has no 'operation' definition");
+  definitions.operation = operationSchema(definitions.operation);
+  definitions.expect = expectSchema();
 
   for (const section of ['devices', 'fences', 'threads']) {
-    const record = props[section] as JsonSchema;
+    const record = props[section] as JsonSchema | undefined;
+    if (!record?.additionalProperties) throw new Error(`json-schema.ts: the zod schema has no record '${section}'`);
     record.patternProperties = { '\\$\\{i\\}': withReplicas(record.additionalProperties) };
   }
 
-  const withParams = allowParams({ ...body, definitions: { operation, expect: expectSchema() } });
+  const withParams = allowParams(body);
   return {
     $schema,
     $comment: 'Generated from src/scenario/schema.ts by `mirrorlab schema` (npm run schema): do not edit.',

@@ -132,6 +132,7 @@ const operation = z
   })
   // The refinement in JSON Schema terms, for the generated schema (src/scenario/json-schema.ts).
   .meta({
+    id: 'operation',
     description: 'one operation: a map with exactly one verb, `{ verb: args }`',
     minProperties: 1,
     maxProperties: 1,
