@@ -12,6 +12,7 @@ import { liveRunCommand } from './live-run-command.ts';
 import { machinesCommand } from './machines-command.ts';
 import { replayCommand } from './replay-command.ts';
 import { runCommand } from './run-command.ts';
+import { schemaCommand } from './schema-command.ts';
 
 function int(name: string) {
   return (v: string): number => {
@@ -169,6 +170,14 @@ export async function main(
     .option('--json', 'machine-readable output')
     .action(async (path: string, o) => {
       code = await conformanceCommand(path, o, out);
+    });
+
+  program
+    .command('schema')
+    .description('print the scenario language as a JSON Schema, for YAML editors (docs/scenarios.md)')
+    .option('-o, --output <file>', 'write it to this file instead')
+    .action((o) => {
+      code = schemaCommand(o, out);
     });
 
   try {

@@ -5,7 +5,10 @@
  */
 import { z } from 'zod';
 
-const address = z.union([z.number().int().nonnegative(), z.string().regex(/^0x[0-9a-fA-F]+$/)]).transform(Number);
+const address = z
+  .union([z.number().int().nonnegative(), z.string().regex(/^0x[0-9a-fA-F]+$/)])
+  .transform(Number)
+  .describe('a whole number >= 0 or a 0x… hex string');
 const errno = z.union([z.number().int(), z.string().regex(/^-?E[A-Z]+$/)]);
 
 export const PROPERTY_KINDS = [
@@ -30,74 +33,127 @@ export type PropertyKind = (typeof PROPERTY_KINDS)[number];
 
 const vma = z
   .object({
-    addr: address,
-    length: address,
-    prot: z.enum(['none', 'r', 'rw']).default('rw'),
-    type: z.enum(['private-anon', 'shared-anon', 'private-file', 'shared-file']).default('private-anon'),
-    file: z.string().optional(),
-    hugetlb: z.boolean().default(false),
+    addr: address.describe('start address of the mapping (page aligned)'),
+    length: address.describe('length of the mapping in bytes'),
+    prot: z.enum(['none', 'r', 'rw']).default('rw').describe('protection: none, r or rw'),
+    type: z
+      .enum(['private-anon', 'shared-anon', 'private-file', 'shared-file'])
+      .default('private-anon')
+      .describe('mapping type'),
+    file: z.string().optional().describe('the file a file mapping maps (a name shared by the mappings of one file)'),
+    hugetlb: z.boolean().default(false).describe('a hugetlbfs mapping'),
   })
-  .strict();
+  .strict()
+  .describe('a mapping made at set-up');
 
 const process = z
   .object({
-    vmas: z.array(vma).default([]),
+    vmas: z.array(vma).default([]).describe('mappings made at set-up'),
     /** Words written before the run: `{ addr, value }` or a range with a pattern. */
     populate: z
       .array(
-        z.object({ addr: address, value: z.number().int().default(0), count: z.number().int().positive().default(1) }),
+        z.object({
+          addr: address.describe('the first word written'),
+          value: z.number().int().default(0).describe('the value written'),
+          count: z.number().int().positive().default(1).describe('pages written from addr'),
+        }),
       )
-      .default([]),
+      .default([])
+      .describe('words written at set-up: { addr, value, count }'),
     /** A process created by `fork` of another during the run. */
-    forkedFrom: z.string().optional(),
+    forkedFrom: z
+      .string()
+      .optional()
+      .describe('a process that comes alive when this one forks into it (`fork: { child: <name> }`)'),
   })
-  .strict();
+  .strict()
+  .describe('a process: its mappings and populated words');
 
 const completion = z
   .object({
-    takesLock: z.string().optional(),
-    allocates: z.object({ process: z.string(), addr: address }).strict().optional(),
+    takesLock: z.string().optional().describe('a device whose update lock the fence-signalling path takes'),
+    allocates: z
+      .object({ process: z.string(), addr: address })
+      .strict()
+      .optional()
+      .describe('an allocation that may enter reclaim on that page of that process'),
   })
-  .strict();
+  .strict()
+  .describe("what the device's fence-signalling path does before it signals");
 
 const device = z
   .object({
     /** A built-in profile name, or a path (relative to the scenario file) to a custom driver module. */
-    driver: z.string(),
-    process: z.string(),
-    lock: z.enum(['mutex', 'spinlock', 'rwsem']).default('mutex'),
-    subscription: z.object({ start: address, length: address }).strict().optional(),
-    maxRetries: z.number().int().positive().optional(),
-    bugs: z.array(z.string()).default([]),
-    options: z.record(z.string(), z.unknown()).default({}),
+    driver: z
+      .string()
+      .describe(
+        'a built-in profile (shadow-pte, registration-cache, userptr-fence-under-lock, userptr-fence-after-unlock, svm, dmirror) or a path to a driver module, relative to the scenario file',
+      ),
+    process: z.string().describe('the process whose address space the device mirrors'),
+    lock: z.enum(['mutex', 'spinlock', 'rwsem']).default('mutex').describe("the driver's update lock"),
+    subscription: z
+      .object({ start: address, length: address })
+      .strict()
+      .optional()
+      .describe('{ start, length } of its interval notifier (default: the whole address space)'),
+    maxRetries: z.number().int().positive().optional().describe("the driver's retry bound for -EBUSY"),
+    bugs: z
+      .array(z.string())
+      .default([])
+      .describe(
+        'planted bugs of the built-in drivers: retry-outside-lock, missing-set-seq, sleep-when-nonblockable, no-pin',
+      ),
+    options: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe("passed to the driver's input (pin, submitLockMode, submitLockIntr, a custom driver's knobs)"),
     completion: completion.default({}),
     /** Whether the driver inserts its subscription at start (dmirror does it at open). */
-    subscribe: z.boolean().default(true),
+    subscribe: z
+      .boolean()
+      .default(true)
+      .describe('insert the subscription at set-up; false leaves it to a `subscribe` op'),
   })
-  .strict();
+  .strict()
+  .describe('a device and its driver');
 
 const fence = z
-  .object({ context: z.number().int().nonnegative().default(1), seqno: z.number().int().default(1) })
-  .strict();
+  .object({
+    context: z.number().int().nonnegative().default(1).describe('the dma_fence context'),
+    seqno: z.number().int().default(1).describe('the sequence number within its context'),
+  })
+  .strict()
+  .describe('a dma_fence');
 
 /** One operation of a thread: a single-key map `{ verb: args }`; args are checked per verb by the compiler. */
-const operation = z.record(z.string(), z.unknown()).refine((o) => Object.keys(o).length === 1, {
-  message: 'an operation is a map with exactly one verb, e.g. `- munmap: { addr: 0x1000, length: 0x1000 }`',
-});
+const operation = z
+  .record(z.string(), z.unknown())
+  .refine((o) => Object.keys(o).length === 1, {
+    message: 'an operation is a map with exactly one verb, e.g. `- munmap: { addr: 0x1000, length: 0x1000 }`',
+  })
+  // The refinement in JSON Schema terms, for the generated schema (src/scenario/json-schema.ts).
+  .meta({
+    id: 'operation',
+    description: 'one operation: a map with exactly one verb, `{ verb: args }`',
+    minProperties: 1,
+    maxProperties: 1,
+  });
 
 const thread = z
   .object({
-    process: z.string().optional(),
-    ops: z.array(operation).min(1),
+    process: z.string().optional().describe("the default process of the thread's ops"),
+    ops: z.array(operation).min(1).describe('the operations, run in order, each waiting for its reply'),
     /** `forever`: the ops start over after the last one (invalidations that keep recurring). */
     loop: z
       .literal('forever', {
         message:
           "loop takes only 'forever' (the ops run again and again); for a fixed count use `- repeat: { times: N, ops: [...] }`",
       })
-      .optional(),
+      .optional()
+      .describe("'forever': the ops start over after the last one"),
   })
-  .strict();
+  .strict()
+  .describe('a thread of operations');
 
 /**
  * `environment:` what the scenario's environment breaks by design, apart from any driver
@@ -119,47 +175,72 @@ const environmentFault = z
           ),
       )
       .min(1),
-    why: z.string().min(1),
+    why: z.string().min(1).describe('why the environment breaks it, in words'),
   })
-  .strict();
+  .strict()
+  .describe('a thread of operations');
 
 export const scenarioSchema = z
   .object({
-    name: z.string().optional(),
-    description: z.string().optional(),
-    source: z.string().optional(),
+    name: z.string().optional().describe('the scenario name shown in reports (default: the file name)'),
+    description: z.string().optional().describe('prose: what the scenario shows'),
+    source: z.string().optional().describe('where the case comes from (a seed thread, a kernel source file)'),
     /** Knobs with their defaults (see expand.ts); `--param name=value` overrides them. */
-    params: z.record(z.string(), z.unknown()).default({}),
+    params: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('knobs with their defaults; `--param name=value` overrides them'),
     /**
      * Named param sets the scenario is meant to be run with (e.g. a conformance test's
      * device-private and device-coherent variants): `mirrorlab conformance` runs each.
      */
-    variants: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
-    pageSize: z.number().int().positive().default(4096),
-    wordsPerPage: z.number().int().positive().default(1),
-    processes: z.record(z.string(), process),
-    devices: z.record(z.string(), device).default({}),
-    fences: z.record(z.string(), fence).default({}),
-    threads: z.record(z.string(), thread),
-    environment: z.array(environmentFault).default([]),
+    variants: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .optional()
+      .describe('named param sets the scenario is run with by `mirrorlab conformance`'),
+    pageSize: z.number().int().positive().default(4096).describe('bytes per page'),
+    wordsPerPage: z.number().int().positive().default(1).describe('ints of content modelled per page'),
+    processes: z
+      .record(z.string(), process)
+      .describe('the processes, by name: their mappings and words, set up before the run'),
+    devices: z.record(z.string(), device).default({}).describe('the devices, by name, each with its driver'),
+    fences: z.record(z.string(), fence).default({}).describe('the dma_fences, by name'),
+    threads: z
+      .record(z.string(), thread)
+      .describe('the threads, by name, whose operations race: every interleaving is explored'),
+    environment: z
+      .array(environmentFault)
+      .default([])
+      .describe('faults the environment has by design, reported apart from the driver by check --driver'),
     expect: z
       .object({
-        violations: z.array(z.enum(PROPERTY_KINDS)).default([]),
-        observations: z.array(z.enum(PROPERTY_KINDS)).default([]),
+        violations: z
+          .array(z.enum(PROPERTY_KINDS))
+          .default([])
+          .describe('the properties the check must find broken (exactly these); [] for a scenario that must pass'),
+        observations: z
+          .array(z.enum(PROPERTY_KINDS))
+          .default([])
+          .describe('allowed-but-reported findings that must be seen (e.g. stale-data)'),
       })
       .strict()
-      .default({ violations: [], observations: [] }),
+      .default({ violations: [], observations: [] })
+      .describe('what the check should find'),
     check: z
       .object({
-        strategy: z.enum(['bfs', 'dfs', 'random', 'pct']).optional(),
-        maxDepth: z.number().int().positive().optional(),
-        maxStates: z.number().int().positive().optional(),
-        schedules: z.number().int().positive().optional(),
+        strategy: z.enum(['bfs', 'dfs', 'random', 'pct']).optional().describe('search strategy'),
+        maxDepth: z.number().int().positive().optional().describe('deepest schedule to explore'),
+        maxStates: z.number().int().positive().optional().describe('stop after this many states'),
+        schedules: z.number().int().positive().optional().describe('schedules for random and pct'),
         /** A random or pct run that finds nothing counts as a pass here (src/check/verdict.ts). */
-        acceptSampling: z.boolean().optional(),
+        acceptSampling: z
+          .boolean()
+          .optional()
+          .describe('a random or pct run that finds nothing counts as a pass (otherwise it is inconclusive)'),
       })
       .strict()
-      .default({}),
+      .default({})
+      .describe('defaults for `mirrorlab check`'),
   })
   .strict();
 
