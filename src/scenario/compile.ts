@@ -23,6 +23,7 @@ import { type LoadedScenario, ScenarioError } from './load.ts';
 import { compileOp, type OpContext } from './operations.ts';
 import type { Scenario } from './schema.ts';
 import { wireSignals } from './signals.ts';
+import { ensureTypeScriptLoader } from './typescript-loader.ts';
 
 /** The whole address space, for subscriptions that do not name a range (dmirror's choice). */
 export const WHOLE_ADDRESS_SPACE = { start: 0, length: 2 ** 47 };
@@ -237,6 +238,7 @@ async function resolveDriver(
 export async function loadDriverModule(abs: string, where = abs): Promise<AnyStateMachine> {
   let mod: Record<string, unknown>;
   try {
+    await ensureTypeScriptLoader(abs);
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (e) {
     throw new ScenarioError(`${where}: cannot load driver module ${abs}: ${(e as Error).message}`);

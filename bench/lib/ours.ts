@@ -1,0 +1,56 @@
+/**
+ * mirrorlab on the seq-retry scenarios, timed the way a user waits for it: a fresh
+ * `mirrorlab check … --json` process, from spawn to exit, with every default monitor.
+ */
+import { spawnSync } from 'node:child_process';
+
+export interface OurRun {
+  states: number;
+  transitions: number;
+  /** Spawn to exit. */
+  seconds: number;
+  /** The search alone, as the tool reports it. */
+  searchSeconds: number;
+  schedules: number;
+  visitedBytes: number;
+  complete: boolean;
+  violations: { kind: string; steps: number }[];
+  verdict: string;
+}
+
+export function runOurs(scenario: string, params: Record<string, number>, extra: string[] = []): OurRun {
+  const args = ['bin/mirrorlab.mjs', 'check', scenario, '--json', '--max-states', '200000000', ...extra];
+  for (const [k, v] of Object.entries(params)) args.push('--param', `${k}=${v}`);
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = (performance.now() - t0) / 1000;
+  let out: unknown;
+  try {
+    out = JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`mirrorlab check ${scenario} gave no JSON (exit ${r.status}): ${r.stderr.slice(0, 2000)}`);
+  }
+  const o = (Array.isArray(out) ? out[0] : out) as {
+    verdict: string;
+    stats: {
+      states: number;
+      transitions: number;
+      elapsedMs: number;
+      schedules: number;
+      visitedBytes?: number;
+      complete: boolean;
+    };
+    violations: { kind: string; steps: number }[];
+  };
+  return {
+    states: o.stats.states,
+    transitions: o.stats.transitions,
+    seconds,
+    searchSeconds: o.stats.elapsedMs / 1000,
+    schedules: o.stats.schedules,
+    visitedBytes: o.stats.visitedBytes ?? 0,
+    complete: o.stats.complete,
+    violations: o.violations.map((v) => ({ kind: v.kind, steps: v.steps })),
+    verdict: o.verdict,
+  };
+}
