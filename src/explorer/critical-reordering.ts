@@ -7,10 +7,13 @@
  * The failing schedule is first followed on to a final state, as far as it goes: the step that
  * would have saved it may come after the report (an early return's zap still on its way to the
  * device); the first step of a pair is always one of the schedule as reported. Pairs come in
- * three tiers (`tierOf`): two of the driver's own steps first (the actors of a driver's slot:
- * its fault path against its callback, its callback's return against its device's zap), then
- * pairs with one of them, then the rest (a walk against a munmap is a race of the environment,
- * which every correct driver survives). Within a tier, for steps i < j (nearest pairs first, so
+ * four tiers (`tierOf`): the driver's read_retry in one thread against its set_seq in another
+ * first, then two of the driver's own steps (the actors of a driver's slot: its fault path
+ * against its callback, two acquisitions of its lock, its callback's return against its
+ * device's zap), then pairs with one of them, then the rest (a walk against a munmap is a race
+ * of the environment, which every correct driver survives). A reversal found in a tier, even
+ * one that changed later steps (below), is preferred to any of a later tier. Within a tier,
+ * for steps i < j (nearest pairs first, so
  * adjacent steps come first; among equally near pairs the latest first, the last moment the
  * failure could still be avoided), two reversals are tried: i postponed to just after j, and j
  * brought forward to just before i. The
@@ -26,7 +29,8 @@
  *     reported" before the end would only mean "not judged yet").
  * A reversal that passes with the very same steps, only reordered, names the cause; one that
  * passes because later steps changed (a walk that now retries) is kept only if no such pure
- * reversal turns up within a bounded number of further executions.
+ * reversal of its tier turns up within a bounded number of further executions (a read_retry
+ * moved after the set_seq is such a reversal: the fault now retries, which is the point).
  * Pairs of deliveries over one channel (same sender, same receiver: FIFO) of one thread of
  * control are skipped. The number of executions is bounded, so the search is deterministic.
  */
@@ -73,7 +77,11 @@ export function findCriticalReordering(
   const extend = Math.max(100, 4 * n);
   let lenient: CriticalReordering | null = null;
   let lenientAt = 0;
-  for (const [i, j] of candidatePairs(steps, failing.executed.length)) {
+  let lenientTier = 0;
+  for (const [i, j, tier] of candidatePairs(steps, failing.executed.length)) {
+    // A reversal of a higher tier, even one that changed later steps, is closer to the cause
+    // than any pair of a lower tier.
+    if (lenient && tier > lenientTier) return lenient;
     for (const order of [postpone(n, i, j), bringForward(n, i, j)]) {
       if (runs++ >= maxRuns || (lenient && runs - lenientAt > PURE_SEARCH_RUNS)) return lenient;
       const listed = order.map((k) => steps[k]);
@@ -95,6 +103,7 @@ export function findCriticalReordering(
       if (!lenient) {
         lenient = found;
         lenientAt = runs;
+        lenientTier = tier;
       }
     }
   }
@@ -111,7 +120,7 @@ const PURE_SEARCH_RUNS = 600;
 const EXTEND_FAILING = 40;
 
 /** The pairs (i, j), i < j, to try, in order (see the header). */
-function candidatePairs(steps: SemanticStep[], shown: number): [number, number][] {
+function candidatePairs(steps: SemanticStep[], shown: number): [number, number, number][] {
   const n = steps.length;
   const pairs: [number, number, number][] = [];
   for (let j = 1; j < n; j++)
@@ -119,7 +128,7 @@ function candidatePairs(steps: SemanticStep[], shown: number): [number, number][
       if (reorderable(steps[i], steps[j])) pairs.push([i, j, tierOf(steps[i], steps[j])]);
   // By tier, then nearest first, then latest first.
   pairs.sort((a, b) => a[2] - b[2] || a[1] - a[0] - (b[1] - b[0]) || b[0] - a[0]);
-  return pairs.map(([i, j]) => [i, j]);
+  return pairs;
 }
 
 /**
@@ -132,6 +141,8 @@ function drivers(s: SemanticStep): boolean {
   return SLOT.test(s.actor) || SLOT.test(s.from ?? '');
 }
 const SLOT = /^(drv|dev|lock|sub):/;
+/** The driver itself: the code its author writes. */
+const DRIVER = /^drv:/;
 
 /** The thread of control a step belongs to, when its event names one. */
 function tidOf(s: SemanticStep): string | undefined {
@@ -140,13 +151,35 @@ function tidOf(s: SemanticStep): string | undefined {
 }
 
 /**
- * Which pairs come first: 1, two of the driver's own steps (its fault path against its
- * callback, its callback's return against its device's zap); 2, one of its own; 3, the rest
- * (the environment's races).
+ * Which pairs come first: 0, the driver's read_retry in one thread against its set_seq in
+ * another (the check the whole interval-notifier protocol rests on, docs/protocol.md: a fault
+ * path that checks before the callback's set_seq, and maps after its zap); 1, the driver's
+ * other pairs (its fault path against its callback, two acquisitions of its lock, its
+ * callback's return against its device's zap); 2, one of its own; 3, the rest (the
+ * environment's races).
+ *
+ * Tier 0 is kept to that one pair on purpose. Two acquisitions of one lock also race in
+ * every correct driver (the lock makes each critical section atomic and a correct driver is
+ * right in either order), so a nearer lock-order reversal would hide a check made outside
+ * the lock; and a read_begin against a set_seq is the protocol's normal order (a later
+ * read_begin waits for the invalidation), whose reversal only moves a whole submission past
+ * the munmap. Where no read_retry races a set_seq (a callback that never calls set_seq, a
+ * fence wait under the lock) the lock order is the cause, and tier 1 names it.
  */
 function tierOf(a: SemanticStep, b: SemanticStep): number {
+  if (seqCheckRace(a, b)) return 0;
   const own = (drivers(a) ? 1 : 0) + (drivers(b) ? 1 : 0);
   return 3 - own;
+}
+
+/** A read_retry and a set_seq of the driver, on one subscription, from two of its threads. */
+function seqCheckRace(a: SemanticStep, b: SemanticStep): boolean {
+  if (a.kind !== 'deliver' || b.kind !== 'deliver' || a.actor !== b.actor) return false;
+  if (!DRIVER.test(a.from ?? '') || !DRIVER.test(b.from ?? '')) return false;
+  const types = new Set([a.event.type, b.event.type]);
+  if (!types.has('sub.readRetry') || !types.has('sub.setSeq')) return false;
+  const [ta, tb] = [tidOf(a), tidOf(b)];
+  return ta !== undefined && tb !== undefined && ta !== tb;
 }
 
 /**
@@ -180,10 +213,14 @@ function bringForward(n: number, i: number, j: number): number[] {
 }
 
 function raceText(steps: SemanticStep[], i: number, j: number, shown: number): string {
-  const sameActor = steps[i].actor === steps[j].actor;
+  const [a, b] = [steps[i], steps[j]];
+  const sameActor = a.actor === b.actor;
+  // One sender's two threads (two acquisitions of one lock by the driver): name the threads.
+  const threads = sameActor && a.from === b.from && tidOf(a) !== tidOf(b);
+  const text = (s: SemanticStep) => stepText(s, sameActor) + (threads && tidOf(s) ? ` in ${tidOf(s)}` : '');
   // A step past the counterexample as printed: the schedule's continuation.
   const later = j >= shown ? ', which came after the report' : '';
-  return `the race: step ${i + 1} (${stepText(steps[i], sameActor)}) before step ${j + 1} (${stepText(steps[j], sameActor)}${later})`;
+  return `the race: step ${i + 1} (${text(a)}) before step ${j + 1} (${text(b)}${later})`;
 }
 
 /** `actor ← event`, with the sender when two steps of one actor race, or the step's own kind. */

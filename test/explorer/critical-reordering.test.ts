@@ -4,8 +4,11 @@
  * window the bug leaves open. A step is matched by its actor, event, sender and thread of
  * control (tid); `null` where no order of steps is the cause.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DRIVER_BUGS } from '../../machines/drivers/driver-types.ts';
 import { type CheckOptions, checkScenario } from '../../src/check/check-scenario.ts';
 import { findCriticalReordering } from '../../src/explorer/critical-reordering.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
@@ -34,21 +37,27 @@ const bugs: Bug[] = [
   {
     file: seed('missing-set-seq'),
     kinds: ['stale-spte', 'use-after-free'],
-    why: 'without set_seq only the lock order protects the fault: the callback entering the driver before the fault has its walk result takes the lock first, and the fault then maps what it walked before the invalidation',
-    pair: ['drv:gpu0 ← drv.invalidate @thread:cpu', 'drv:gpu0 ← hmm.rangeResult @dev:gpu0/engine'],
+    why: "without set_seq the fault path's read_retry passes whatever the callback did, so only the lock order protects the fault: the callback taking the lock first zaps nothing, and the fault then maps what it walked before the invalidation (the fault taking it first maps, and the callback zaps that)",
+    pair: [
+      'lock:gpu0 ← lock.acquire from drv:gpu0 @thread:cpu',
+      'lock:gpu0 ← lock.acquire from drv:gpu0 @dev:gpu0/engine',
+    ],
   },
   {
     file: seed('retry-outside-lock'),
     kinds: ['stale-spte', 'use-after-free'],
-    why: 'read_retry outside the lock checks the seq after the invalidation reached the subscription but before its callback, under the lock, sets the seq',
-    pair: ['sub:gpu0 ← sub.invalidate @thread:cpu', 'sub:gpu0 ← sub.readRetry from drv:gpu0 @dev:gpu0/engine'],
+    why: "read_retry outside the lock checks the seq before the callback, under the lock, sets it, and the fault maps after the callback's zap: once set_seq comes first, read_retry says retry (the nearer lock-order reversal also passes, but a correct driver is right in either lock order)",
+    pair: [
+      'sub:gpu0 ← sub.readRetry from drv:gpu0 @dev:gpu0/engine',
+      'sub:gpu0 ← sub.setSeq from drv:gpu0 @thread:cpu',
+    ],
   },
   {
     file: 'scenarios/bench/seq-retry-bug.yaml',
     params: { rounds: 2 },
     kinds: ['stale-spte'],
-    why: 'the same read_retry outside the lock, in the Spin yardstick',
-    pair: ['sub:gpu0 ← sub.invalidate @thread:cpu', 'sub:gpu0 ← sub.readRetry from drv:gpu0 @thread:drv0'],
+    why: "the same read_retry outside the lock, in the Spin yardstick: the driver thread's read_retry before the callback's set_seq",
+    pair: ['sub:gpu0 ← sub.readRetry from drv:gpu0 @thread:drv0', 'sub:gpu0 ← sub.setSeq from drv:gpu0 @thread:cpu'],
   },
   {
     file: seed('registration-cache-unpinned'),
@@ -79,6 +88,12 @@ const bugs: Bug[] = [
   },
   {
     file: seed('fence-wait-under-lock'),
+    kinds: ['potential-deadlock'],
+    why: 'an inference over lock orders, not a schedule that fails: no pair',
+    pair: null,
+  },
+  {
+    file: seed('fence-signal-allocates'),
     kinds: ['potential-deadlock'],
     why: 'an inference over lock orders, not a schedule that fails: no pair',
     pair: null,
@@ -128,19 +143,10 @@ function matches(step: SemanticStep, want: StepLike): boolean {
   );
 }
 
-const PENDING_ON_GRANULARITY = [
-  seed('missing-set-seq'),
-  seed('retry-outside-lock'),
-  'scenarios/bench/seq-retry-bug.yaml',
-];
-
 describe('the critical reordering of every bundled bug', () => {
   for (const bug of bugs) {
     const name = `${bug.file}${bug.driver ? ` with ${bug.driver}` : ''}`;
-    // The pairs of these bugs were stated under the old delivery rules; since every call is a
-    // scheduling point (delivery.ts) the search names another pair first. Pending: re-derive.
-    const pending = PENDING_ON_GRANULARITY.includes(bug.file);
-    (pending ? it.fails : it)(`should name the pair that matters for ${bug.kinds.join(', ')} in ${name}`, async () => {
+    it(`should name the pair that matters for ${bug.kinds.join(', ')} in ${name}`, async () => {
       const driver = bug.driver
         ? { machine: await loadDriverModule(resolve(bug.driver)), name: bug.driver }
         : undefined;
@@ -162,7 +168,35 @@ describe('the critical reordering of every bundled bug', () => {
         // The first step is one of the reported counterexample; the swap really happened.
         expect(r!.first.index).toBeLessThan(v!.trace.length);
         expect(r!.text).toMatch(/^the race: step \d+ \(.*\) before step \d+ \(.*\)$/);
+        // One sender's two threads look alike: the line names them.
+        const [a, b] = [r!.first.step, r!.second.step];
+        if (a.actor === b.actor && a.from === b.from && tidOf(a) !== tidOf(b))
+          expect(r!.text).toContain(` in ${tidOf(a)})`);
       }
     });
   }
+
+  // "Every bundled bug": a seed or bench scenario that expects a violation, or plants a bug of
+  // the built-in drivers, has its expected pair above; a new one without a pair fails here.
+  it('should state the pair of every violation a bundled scenario expects and of every planted bug', () => {
+    const files = [
+      ...readdirSync('scenarios/seeds').map((f) => `scenarios/seeds/${f}`),
+      ...readdirSync('scenarios/bench').map((f) => `scenarios/bench/${f}`),
+    ].filter((f) => f.endsWith('.yaml'));
+    const planted = new Set<string>();
+    for (const file of files) {
+      const doc = parse(readFileSync(file, 'utf8')) as {
+        devices?: Record<string, { bugs?: string[] }>;
+        expect?: { violations?: string[] };
+      };
+      const bugsHere = Object.values(doc.devices ?? {}).flatMap((d) => d.bugs ?? []);
+      const stated = bugs.filter((b) => b.file === file && !b.driver).flatMap((b) => b.kinds);
+      for (const kind of doc.expect?.violations ?? []) expect(stated, `${file}: ${kind}`).toContain(kind);
+      if (bugsHere.length) {
+        expect(stated.length, `${file} plants ${bugsHere.join(', ')}`).toBeGreaterThan(0);
+        for (const b of bugsHere) planted.add(b);
+      }
+    }
+    expect([...planted].sort()).toEqual([...DRIVER_BUGS].sort());
+  });
 });
