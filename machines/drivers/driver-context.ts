@@ -69,6 +69,7 @@ export function initialDriverContext(input: DriverInput, profile: DriverProfileN
     published: [],
     pinned: [],
     submitted: [],
+    signalling: [],
   };
 }
 

@@ -305,18 +305,29 @@ export const driverSetup = base.extend({
       if (old.length > 0) enqueue(kSend(context.mm, 'mm.unpin', { tid: r.tid, pfns: old }));
       enqueue.assign({ pinned: replacePins(context.pinned, fresh) });
     }),
-    publishJobFence: assign({
-      published: ({ context }) => {
-        const { kind, fence } = req(context);
-        if (kind !== 'submit' || fence === null || context.published.includes(fence)) return context.published;
-        return [...context.published, fence].sort();
-      },
+    /**
+     * The job fence is visible to the callback from now on: the submitter enters the fence's
+     * signalling section (dma_fence_begin_signalling), which lasts until the job is handed over.
+     */
+    publishJobFence: enqueueActions(({ context, enqueue }) => {
+      const { kind, fence, tid } = req(context);
+      if (kind !== 'submit' || fence === null) return;
+      if (!context.published.includes(fence)) enqueue.assign({ published: [...context.published, fence].sort() });
+      if (!context.signalling.includes(tid)) {
+        enqueue.assign({ signalling: [...context.signalling, tid].sort() });
+        enqueue(kObserve({ kind: 'signalling.begin', tid }));
+      }
     }),
+    /** The job reaches the device's ring: the submitter's signalling section ends. */
     submitJobToDevice: enqueueActions(({ context, enqueue }) => {
       const { kind, tid, job, fence, accesses, deps } = req(context);
       if (kind !== 'submit') return;
       const after = deps.length ? { deps } : {};
       enqueue(kSend(context.dev, 'dev.submit', { replyTo: context.id, tid, job, fence, accesses, ...after }));
+      if (context.signalling.includes(tid)) {
+        enqueue.assign({ signalling: context.signalling.filter((t) => t !== tid) });
+        enqueue(kObserve({ kind: 'signalling.end', tid }));
+      }
     }),
     // ---- fault region: hand a submitted job to the jobs region, and the reply ----
     /** The submitter sleeps on its fence from now on; the fault region is free for others. */

@@ -161,6 +161,12 @@ export interface DriverContext {
   pinned: PinnedPage[];
   /** Jobs waiting for their fence before the submitter gets its reply (sorted by cbId). */
   submitted: SubmittedJob[];
+  /**
+   * tids inside a fence-signalling section (sorted): a submission between publishing its job
+   * fence and handing the job to the device (dma_fence_begin/end_signalling). The lockdep
+   * monitor reads this field of every driver (docs/driver-protocol.md, "Signalling section").
+   */
+  signalling: string[];
 }
 
 /** One entry of `hmm.rangeResult.pfns` (protocol.md) or of `mm.result.value` for `mm.pin`. */

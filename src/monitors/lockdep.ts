@@ -62,7 +62,7 @@ export class LockdepMonitor implements Monitor {
 
   reads(world: ControlledWorld): number[] {
     const t = topology(world);
-    return [...t.locks, ...t.subs, ...t.devices];
+    return [...t.locks, ...t.subs, ...t.devices, ...t.drivers];
   }
 
   fresh(): LockdepMonitor {
@@ -169,11 +169,20 @@ export class LockdepMonitor implements Monitor {
   }
 }
 
-/** tids inside a fence-signalling section: engines of devices in a state with that tag. */
+/**
+ * tids inside a fence-signalling section: engines of devices in a state with that tag, and the
+ * tids a driver lists in its context's `signalling` (a submission between publishing its job
+ * fence and handing the job to the device; docs/driver-protocol.md, "Signalling section").
+ */
 function signallingTids(ctx: MonitorContext, state: WorldState): Set<string> {
   const out = new Set<string>();
-  for (const i of topology(ctx.world).devices) {
+  const t = topology(ctx.world);
+  for (const i of t.devices) {
     if (ctx.world.snapshot(state, i).hasTag(FENCE_SIGNALLING_TAG)) out.add(`${ctx.world.actors[i].id}/engine`);
+  }
+  for (const i of t.drivers) {
+    const s = (ctx.world.snapshot(state, i).context as { signalling?: unknown } | undefined)?.signalling;
+    if (Array.isArray(s)) for (const tid of s) if (typeof tid === 'string') out.add(tid);
   }
   return out;
 }

@@ -50,6 +50,7 @@ describe('driver profile registry', () => {
       published: [],
       pinned: [],
       submitted: [],
+      signalling: [],
     });
   });
 
