@@ -102,7 +102,11 @@ export async function main(
       '--check-monitors',
       'bfs and dfs: run every monitor at every step and report where the monitor plan would skip a verdict (slow)',
     )
-    .option('--save-trace <file>', 'save each counterexample as a replayable JSON trace')
+    .option(
+      '--save-trace <path>',
+      'save each counterexample as a replayable JSON trace: a FILE.json, or a folder (created if missing) named after each scenario',
+    )
+    .option('--force', 'let --save-trace replace existing files (by default a taken name gets a -2 suffix)')
     .option('--driver <module>', "check the bundled battery with this driver module in place of each scenario's driver")
     .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')
     .option('--no-minimize', 'keep random and pct counterexamples as found (by default they are minimized)')
