@@ -12,8 +12,8 @@ import {
   machineCatalog,
 } from '../report/machine-export.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
-import { writeFileAtomic } from './safe-write.ts';
 import { ScenarioError } from '../scenario/load.ts';
+import { writeFileAtomic } from './safe-write.ts';
 
 export { EXPORT_FORMATS };
 
