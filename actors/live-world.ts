@@ -24,6 +24,7 @@ import { Random } from '../src/explorer/random.ts';
 import type { ActorSpec } from '../src/runtime/controlled-world.ts';
 import { threadOf } from '../src/runtime/delivery.ts';
 import { eventPolicy } from '../src/runtime/event-policy.ts';
+import { ModelError } from '../src/runtime/pure-step.ts';
 
 export type LiveSchedule = 'default' | 'random';
 
@@ -136,7 +137,11 @@ export class LiveWorld {
     for (const id of this.ids) {
       const ref = this.root.system.get(id);
       if (ref) this.refs.set(id, ref);
+      // An actor whose guard or action throws is reported by step() (a ModelError naming the
+      // step), not by XState's unhandled-error rethrow on a timer, which would kill the process.
+      ref?.subscribe({ error: () => {} });
     }
+    this.root.subscribe({ error: () => {} });
     // Each actor's start sends form one chain in its own thread; start choices are its own.
     for (const id of this.ids) {
       const mine = this.sent.filter((x) => x.from === id);
@@ -273,6 +278,11 @@ export class LiveWorld {
       if (policy === 'handled' && !before.can(event)) policy = 'unhandled';
       if (policy === 'handled') ref.send(event);
       const after = ref.getSnapshot() as AnyMachineSnapshot;
+      if (after.status === 'error') {
+        // A guard or action threw: the actor is dead. Say which step, as the controlled runtime does.
+        const why = after.error instanceof Error ? after.error.message : String(after.error);
+        throw new ModelError(`actor '${p.to}' crashed at step ${this.steps.length + 1} (${event.type}): ${why}`);
+      }
       this.record({ ...p, event }, policy === 'deferred' ? 'handled' : policy, before.value, after.value);
     }
     this.queueChain(this.sent, thread);

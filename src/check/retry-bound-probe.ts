@@ -30,7 +30,13 @@ const PROBE_STATES = 20_000;
 export async function retryBoundWarning(driver: { machine: AnyStateMachine; name: string }): Promise<string | null> {
   const { compiled, world } = await worldFor(PROBE, driver);
   if (driverMisfit(driver.machine, compiled)) return null;
-  const found = livelockSearch(world, { maxStates: PROBE_STATES, renamed: true }).violations[0];
+  let found: ReturnType<typeof livelockSearch>['violations'][number] | undefined;
+  try {
+    found = livelockSearch(world, { maxStates: PROBE_STATES, renamed: true }).violations[0];
+  } catch {
+    // A driver that throws is reported by the battery itself, as a model-error with its step.
+    return null;
+  }
   if (!found) return null;
   return [
     `warning: ${driver.name}: a fault can be retried forever. While another thread keeps changing the mapping`,

@@ -2,10 +2,12 @@
  * The counterexample file: everything `mirrorlab replay` needs to re-run a schedule and say
  * whether it still breaks the same property. Steps are semantic (actor, kind, sender, event).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../cli/safe-write.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
+import { ScenarioError } from '../scenario/load.ts';
 
 export const TRACE_FORMAT = 'mirrorlab-trace';
 
@@ -50,7 +52,11 @@ export interface SavedTrace {
   loopFrom?: number;
 }
 
-export function writeTrace(path: string, t: SavedTrace): void {
+/**
+ * Write a trace atomically (a temporary file renamed into place). A library caller replaces an
+ * existing file; the CLI passes `force: false` unless `--force` was given.
+ */
+export function writeTrace(path: string, t: SavedTrace, { force = true }: { force?: boolean } = {}): void {
   const file: TraceFile = {
     format: TRACE_FORMAT,
     version: 1,
@@ -63,7 +69,7 @@ export function writeTrace(path: string, t: SavedTrace): void {
     ...(t.witnesses?.length ? { witnesses: t.witnesses as TraceFile['witnesses'] } : {}),
     ...(t.loopFrom !== undefined ? { loopFrom: t.loopFrom } : {}),
   };
-  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
+  writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, { force });
 }
 
 export function readTrace(path: string): SavedTrace {
@@ -71,18 +77,18 @@ export function readTrace(path: string): SavedTrace {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`${path}: not a readable JSON trace (${(e as Error).message})`);
+    throw new ScenarioError(`${path}: not a readable JSON trace (${(e as Error).message})`);
   }
   const parsed = traceSchema.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
-    throw new Error(
+    throw new ScenarioError(
       `${path}: not a mirrorlab trace: at ${i.path.join('.') || '(top level)'}: ${i.message}; save one with 'mirrorlab check --save-trace'`,
     );
   }
   const t = parsed.data;
   if (t.loopFrom !== undefined && t.loopFrom >= t.steps.length)
-    throw new Error(
+    throw new ScenarioError(
       `${path}: at loopFrom: ${t.loopFrom} leaves the loop empty (the trace has ${t.steps.length} steps); it must be below that`,
     );
   const base = dirname(resolve(path));

@@ -6,17 +6,9 @@
  * scenario's environment caused (charge.ts) is an environment finding, reported apart: never
  * the driver's BREAKS, never exit 1 by itself.
  */
-import { basename } from 'node:path';
 import { shortestPerProperty } from '../check/battery.ts';
-import {
-  type CheckedViolation,
-  type CheckOptions,
-  type CheckOutcome,
-  checkScenario,
-  type Strategy,
-} from '../check/check-scenario.ts';
+import type { CheckedViolation, CheckOptions, CheckOutcome, Strategy } from '../check/check-scenario.ts';
 import { retryBoundWarning } from '../check/retry-bound-probe.ts';
-import { writeTrace } from '../check/trace-file.ts';
 import {
   chargedToDriver,
   coverage,
@@ -33,11 +25,12 @@ import { type CriticalReordering, findCriticalReordering } from '../explorer/cri
 import type { FoundViolation } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { renderLadder } from '../report/ladder.ts';
-import type { SemanticStep } from '../runtime/controlled-world.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
 import { PROPERTY_KINDS } from '../scenario/schema.ts';
-import { scenarioFiles } from './scenario-files.ts';
+import { checkFiles, errorJson, errorText, type FileError, saveTraces } from './check-files.ts';
+import { EXIT_CODE, worstExitCode } from './exit-codes.ts';
+import { planTraceFiles } from './safe-write.ts';
 
 export interface CheckCommandOptions {
   strategy?: Strategy;
@@ -52,6 +45,8 @@ export interface CheckCommandOptions {
   threads?: number;
   pctDepth?: number;
   saveTrace?: string;
+  /** `--force`: let `--save-trace` replace existing files. */
+  force?: boolean;
   json?: boolean;
   driver?: string;
   ladder?: boolean;
@@ -66,7 +61,8 @@ export interface CheckCommandOptions {
 }
 
 export async function checkCommand(args: string[], o: CheckCommandOptions, out: (s: string) => void): Promise<number> {
-  const files = scenarioFiles(args);
+  // The output folder is checked (and created) before any search starts.
+  const plan = o.saveTrace ? planTraceFiles(o.saveTrace, o.force ?? false) : null;
   const driver = o.driver
     ? { machine: await loadDriverModule(o.driver, `--driver ${o.driver}`), name: o.driver }
     : undefined;
@@ -90,9 +86,9 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
   };
   // The retry-bound probe runs first, while the heap is empty (the battery may fill it).
   const warning = driver ? await retryBoundWarning(driver) : null;
-  const outcomes: CheckOutcome[] = [];
-  for (const file of files) outcomes.push(await checkScenario(file, options));
-  const saved = o.saveTrace ? saveTraces(outcomes, o) : new Map<string, string>();
+  const { entries, outcomes, errors } = await checkFiles(args, options);
+  const saved = plan ? saveTraces(outcomes, plan, { driver: o.driver, seed: o.seed }) : new Map<string, string>();
+  const errorCode = errors.length ? EXIT_CODE.badInput : EXIT_CODE.ok;
 
   if (driver) {
     // For a user's driver the question is which properties it breaks, not the scenarios' expect:.
@@ -100,25 +96,36 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     const asked = o.liveness === false ? DRIVER_PROPERTIES.filter((k) => k !== 'livelock') : DRIVER_PROPERTIES;
     const properties = judgeProperties(asked, outcomes);
     const code = propertiesExitCode(properties);
-    if (o.json) out(JSON.stringify(driverJson(outcomes, properties, driver.name, code, saved, warning), null, 2));
+    const exit = worstExitCode([code, errorCode]);
+    if (o.json)
+      out(
+        JSON.stringify(
+          { ...driverJson(outcomes, properties, driver.name, exit, saved, warning), errors: errors.map(errorJson) },
+          null,
+          2,
+        ),
+      );
     else {
       if (warning) out(`${warning}\n`);
+      for (const e of errors) out(`${errorText(e)}\n`);
       out(driverReport(outcomes, properties, driver.name, code));
+      if (errors.length) out(`${errors.length} file(s) could not be checked: bad input (exit 2)`);
     }
-    return code;
+    return exit;
   }
-  const code = scenariosExitCode(outcomes.map((c) => c.verdict));
+  const code = worstExitCode([scenariosExitCode(outcomes.map((c) => c.verdict)), errorCode]);
   if (o.json) {
     out(
       JSON.stringify(
-        outcomes.map((c) => toJson(c, saved)),
+        entries.map((e) => ('outcome' in e ? toJson(e.outcome, saved) : errorJson(e.error))),
         null,
         2,
       ),
     );
   } else {
-    for (const c of outcomes) out(describeOutcome(c, saved, o.ladder ?? false));
-    out(summaryTable(outcomes));
+    for (const e of entries)
+      out('outcome' in e ? describeOutcome(e.outcome, saved, o.ladder ?? false) : errorText(e.error));
+    out(summaryTable(outcomes, errors));
   }
   return code;
 }
@@ -203,30 +210,6 @@ function lengthText(v: CheckedViolation | FoundViolation): string {
   return `after ${v.steps} steps (minimized from ${m.minimizedFrom}; ${m.contextSwitches} context switches)`;
 }
 
-function saveTraces(outcomes: CheckOutcome[], o: CheckCommandOptions): Map<string, string> {
-  const saved = new Map<string, string>();
-  const all = outcomes.flatMap((c) => c.violations.filter((v) => v.trace.length).map((v) => ({ c, v })));
-  for (const { c, v } of all) {
-    const base = o.saveTrace!;
-    const path =
-      all.length === 1
-        ? base
-        : base.replace(/(\.json)?$/, `.${basename(c.file).replace(/\.ya?ml$/, '')}.${v.kind}.json`);
-    writeTrace(path, {
-      scenarioFile: c.file,
-      driver: o.driver ?? null,
-      strategy: c.strategy,
-      seed: o.seed ?? null,
-      violation: { kind: v.kind, message: v.message },
-      steps: v.trace,
-      loopFrom: v.loopFrom,
-      witnesses: (v.details as { witnesses?: SemanticStep[][] } | undefined)?.witnesses,
-    });
-    saved.set(`${c.file}#${v.kind}`, path);
-  }
-  return saved;
-}
-
 const HEADLINE: Record<ScenarioVerdict, string> = {
   ok: 'PASS',
   mismatch: 'FAIL',
@@ -260,7 +243,7 @@ function indent(text: string, n: number): string {
     .join('\n');
 }
 
-export function summaryTable(outcomes: CheckOutcome[]): string {
+export function summaryTable(outcomes: CheckOutcome[], errors: FileError[] = []): string {
   const rows = outcomes.map((c) => [
     c.verdict === 'mismatch' ? 'MISMATCH' : c.verdict,
     c.scenario,
@@ -270,6 +253,7 @@ export function summaryTable(outcomes: CheckOutcome[]): string {
     c.stats.complete ? 'yes' : `no (${c.stats.stoppedBy ?? 'skipped'})`,
     `${c.stats.elapsedMs}`,
   ]);
+  for (const e of errors) rows.push(['ERROR', e.file, '-', '-', '-', '-', '-']);
   const head = ['verdict', 'scenario', 'expected', 'found', 'states', 'complete', 'ms'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((x, i) => x.padEnd(widths[i])).join('  ');
@@ -281,7 +265,8 @@ export function summaryTable(outcomes: CheckOutcome[]): string {
     fmt(widths.map((w) => '-'.repeat(w))),
     ...rows.map(fmt),
     '',
-    `${passed} of ${outcomes.length} scenarios match their expect:`,
+    `${passed} of ${outcomes.length + errors.length} scenarios match their expect:`,
+    ...(errors.length ? [`${errors.length} could not be checked: bad input, reported above (exit 2)`] : []),
     ...(open
       ? [
           `${open} inconclusive: nothing contradicts their expect:, but their search was cut short or sampled, which shows no absence (exit 3)`,

@@ -2,7 +2,6 @@
  * `mirrorlab export <machine|profile|driver module> [--format mermaid|json|stately|scxml] [-o FILE]`:
  * one machine as a diagram or as data (src/report/machine-export.ts).
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AnyStateMachine } from 'xstate';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../report/machine-export.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
 import { ScenarioError } from '../scenario/load.ts';
+import { writeFileAtomic } from './safe-write.ts';
 
 export { EXPORT_FORMATS };
 
@@ -44,7 +44,7 @@ export async function exportCommand(name: string, o: ExportOptions, out: (s: str
   const { machine, from } = await resolveMachine(name);
   const text = exportMachine(machine, format, from);
   if (o.output) {
-    writeFileSync(o.output, text.endsWith('\n') ? text : `${text}\n`);
+    writeFileAtomic(o.output, text.endsWith('\n') ? text : `${text}\n`, { force: true });
     process.stderr.write(`mirrorlab: wrote ${format} of '${machine.id}' to ${o.output}\n`);
   } else out(text.replace(/\n$/, ''));
   return 0;

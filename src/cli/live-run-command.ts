@@ -7,7 +7,9 @@ import type { InspectionEvent } from 'xstate';
 import { createWorld } from '../../actors/world.ts';
 import { fileInspector, flushInspector, webSocketInspector } from '../inspect/stately.ts';
 import { eventText, stateText } from '../report/state-text.ts';
+import { ModelError } from '../runtime/pure-step.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
+import { EXIT_CODE } from './exit-codes.ts';
 
 export interface LiveRunOptions {
   seed?: number;
@@ -32,7 +34,13 @@ export async function liveRunCommand(file: string, o: LiveRunOptions, out: (s: s
     inspect,
     params: parseParamArgs(o.param),
   });
-  world.run();
+  let crash: string | null = null;
+  try {
+    world.run();
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    crash = e.message;
+  }
   out(
     `${file}: ${world.steps.length} steps as live XState actors, schedule ${o.seed === undefined ? 'default' : `random seed ${o.seed}`}`,
   );
@@ -42,8 +50,9 @@ export async function liveRunCommand(file: string, o: LiveRunOptions, out: (s: s
       `${String(s.n).padStart(4)}  ${s.actor.padEnd(14)} ← ${eventText(s.event as { type: string })}  (from ${s.from})${change}`,
     );
   }
+  if (crash) out(`model-error: ${crash}`);
   await flushInspector();
   for (const i of inspectors) i.stop?.();
   world.stop();
-  return 0;
+  return crash ? EXIT_CODE.differs : EXIT_CODE.ok;
 }

@@ -1,12 +1,12 @@
 /**
- * The `mirrorlab` command line. Every command returns its exit code: 0 = as expected,
- * 1 = a check or replay did not match, 2 = bad input (the message names the file, the place
- * and the fix), 3 = (check) nothing wrong, but something inconclusive.
+ * The `mirrorlab` command line. Every command returns its exit code (exit-codes.ts): 0 = as
+ * expected, 1 = the outcome differs, 2 = bad input (the message names the file, the place and
+ * the fix), 3 = nothing wrong, but something inconclusive, 4 = an internal error.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { conformanceCommand } from '../conformance/conformance-command.ts';
-import { ScenarioError } from '../scenario/load.ts';
 import { checkCommand } from './check-command.ts';
+import { EXIT_CODE, EXIT_CODES_HELP, internalErrorReport, isInputError, takeDebugFlag } from './exit-codes.ts';
 import { EXPORT_FORMATS, EXPORT_HELP, exportCommand } from './export-command.ts';
 import { liveRunCommand } from './live-run-command.ts';
 import { machinesCommand } from './machines-command.ts';
@@ -30,14 +30,11 @@ function mebibytes(v: string): number {
 }
 
 const CHECK_EXIT_CODES = `
-Verdicts and exit codes (docs/driver-protocol.md):
+Verdicts (docs/driver-protocol.md, "Verdicts and exit codes"):
   A violation found is real however the search ended; the absence of one is shown only by a
   complete search. What a search cut short (--max-states, --max-depth, --time, --max-memory) or
-  a random/pct run did not find is "inconclusive", never a pass.
-  0  every outcome as expected (with --driver: every property kept)
-  1  a scenario's outcome differs from its expect: (with --driver: a property BREAKS)
-  2  bad input (the message names the file, the place and the fix)
-  3  nothing violated or mismatched, but something inconclusive`;
+  a random/pct run did not find is "inconclusive", never a pass. A file that cannot be loaded
+  is reported with its error and the other files are still checked.`;
 
 function seconds(v: string): number {
   const n = Number(v);
@@ -46,15 +43,17 @@ function seconds(v: string): number {
 }
 
 export async function main(
-  argv: string[],
+  rawArgv: string[],
   out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
 ): Promise<number> {
+  const { argv, debug } = takeDebugFlag(rawArgv);
   let code = 0;
   const program = new Command()
     .name('mirrorlab')
     .description("The Linux kernel's driver-mirror machinery as XState actors: run, check, replay.")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => process.stderr.write(s) })
+    .option('--debug', 'on an internal error (exit 4), print the stack trace too (may stand anywhere)');
 
   program
     .command('run')
@@ -103,7 +102,11 @@ export async function main(
       '--check-monitors',
       'bfs and dfs: run every monitor at every step and report where the monitor plan would skip a verdict (slow)',
     )
-    .option('--save-trace <file>', 'save each counterexample as a replayable JSON trace')
+    .option(
+      '--save-trace <path>',
+      'save each counterexample as a replayable JSON trace: a FILE.json, or a folder (created if missing) named after each scenario',
+    )
+    .option('--force', 'let --save-trace replace existing files (by default a taken name gets a -2 suffix)')
     .option('--driver <module>', "check the bundled battery with this driver module in place of each scenario's driver")
     .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')
     .option('--no-minimize', 'keep random and pct counterexamples as found (by default they are minimized)')
@@ -180,15 +183,20 @@ export async function main(
       code = schemaCommand(o, out);
     });
 
+  for (const c of program.commands) c.addHelpText('after', EXIT_CODES_HELP);
+  program.addHelpText('after', EXIT_CODES_HELP);
+
   try {
     await program.parseAsync(argv);
     return code;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof ScenarioError || (e instanceof Error && /mirrorlab trace|JSON trace|no such/.test(e.message))) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_CODE.badInput;
+    if (isInputError(e)) {
       process.stderr.write(`mirrorlab: ${e.message}\n`);
-      return 2;
+      if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+      return EXIT_CODE.badInput;
     }
-    throw e;
+    process.stderr.write(`${internalErrorReport(e, argv.slice(2), debug)}\n`);
+    return EXIT_CODE.internal;
   }
 }

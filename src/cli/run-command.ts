@@ -11,7 +11,9 @@ import { defaultMonitors } from '../monitors/index.ts';
 import { mmMemory, topology } from '../monitors/topology.ts';
 import { eventText, seqText, stateText } from '../report/state-text.ts';
 import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
+import { ModelError } from '../runtime/pure-step.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
+import { EXIT_CODE } from './exit-codes.ts';
 
 export interface RunOptions {
   seed?: number;
@@ -38,6 +40,7 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
   const trace: SemanticStep[] = [];
   let state = world.initial;
   const max = o.maxSteps ?? 100_000;
+  let crash: string | null = null;
   for (let n = 1; n <= max; n++) {
     const steps = world.enabled(state);
     if (steps.length === 0) {
@@ -46,7 +49,18 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
     }
     const step = rng ? steps[rng.int(steps.length)] : steps[0];
     const before = world.snapshot(state, step.actor);
-    const { state: next, record } = world.apply(state, step);
+    let applied: ReturnType<ControlledWorld['apply']>;
+    try {
+      applied = world.apply(state, step);
+    } catch (e) {
+      // A machine that throws (a user's driver, typically): a located model-error, not a stack trace.
+      if (!(e instanceof Error)) throw e;
+      const s = world.describe(state, step);
+      const why = e instanceof ModelError ? e.message : `${s.actor} threw ${e.name}: ${e.message}`;
+      crash = `${why}, at step ${n}: ${s.actor} got ${s.event.type}${s.from ? ` from ${s.from}` : ''}`;
+      break;
+    }
+    const { state: next, record } = applied;
     trace.push(world.semantic(record));
     log.step(record, state, next, () => trace.slice());
     const after = world.snapshot(next, step.actor);
@@ -85,12 +99,15 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
             results: t.results,
             mismatches: t.mismatches,
           })),
-          violations: log.found.map((v) => ({
-            kind: v.kind,
-            severity: v.severity,
-            message: v.message,
-            steps: v.steps,
-          })),
+          violations: [
+            ...log.found.map((v) => ({
+              kind: v.kind,
+              severity: v.severity,
+              message: v.message,
+              steps: v.steps,
+            })),
+            ...(crash ? [{ kind: 'model-error', severity: 'violation', message: crash, steps: timeline.length }] : []),
+          ],
         },
         null,
         2,
@@ -112,15 +129,13 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
       const mism = (t.mismatches as unknown[] | undefined)?.length ?? 0;
       out(`${t.thread}: ${t.status}${mism ? `, ${mism} unexpected result(s): ${JSON.stringify(t.mismatches)}` : ''}`);
     }
-    out(
-      log.found.length
-        ? log.found
-            .map((v) => `${v.severity === 'observation' ? 'observed' : 'VIOLATION'} ${v.kind}: ${v.message}`)
-            .join('\n')
-        : 'no property broken in this run',
+    const found = log.found.map(
+      (v) => `${v.severity === 'observation' ? 'observed' : 'VIOLATION'} ${v.kind}: ${v.message}`,
     );
+    if (crash) found.push(`VIOLATION model-error: ${crash}`);
+    out(found.length ? found.join('\n') : 'no property broken in this run');
   }
-  return 0;
+  return crash || log.found.some((v) => v.severity !== 'observation') ? EXIT_CODE.differs : EXIT_CODE.ok;
 }
 
 interface Tables {

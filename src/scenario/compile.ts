@@ -11,6 +11,7 @@ import type { AnyStateMachine } from 'xstate';
 import { deviceMachine } from '../../machines/device.machine.ts';
 import { dmaFenceMachine } from '../../machines/dma-fence.machine.ts';
 import { dmirrorMachine } from '../../machines/dmirror/dmirror.machine.ts';
+import { DRIVER_BUGS } from '../../machines/drivers/driver-types.ts';
 import { driverProfiles } from '../../machines/drivers/index.ts';
 import { mmMachine } from '../../machines/mm/mm.machine.ts';
 import { notifierCoreMachine } from '../../machines/notifier-core.machine.ts';
@@ -121,6 +122,7 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
         `${loaded.where(['devices', d, 'bugs'])}: bugs [${dev.bugs.join(', ')}] are planted bugs of the built-in profiles; the custom module ${dev.driver} does not take them: remove 'bugs'`,
       );
     }
+    if (builtin) checkPlantedBugs(loaded, d, builtin, dev.bugs);
     kernel.push({
       id: `drv:${d}`,
       machine,
@@ -210,6 +212,17 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
     threads,
     drivers,
   };
+}
+
+/** A built-in profile's planted bugs are the known ones; dmirror has none. */
+function checkPlantedBugs(loaded: LoadedScenario, device: string, profile: string, bugs: string[]): void {
+  const known: readonly string[] = profile === 'dmirror' ? [] : DRIVER_BUGS;
+  bugs.forEach((bug, k) => {
+    if (known.includes(bug)) return;
+    throw new ScenarioError(
+      `${loaded.where(['devices', device, 'bugs', k])}: unknown planted bug '${bug}' for driver ${profile}: ${known.length ? `use one of ${known.join(', ')}` : `${profile} has no planted bugs: remove 'bugs'`}`,
+    );
+  });
 }
 
 function isPath(driver: string): boolean {

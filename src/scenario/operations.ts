@@ -246,9 +246,25 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
     if (typeof a.to !== 'string' || typeof a.event !== 'object' || !a.event) {
       throw new ScenarioError(`${ctx.where}: 'send' takes { to: <actor id>, event: { type: ... } }`);
     }
+    const ids = actorIds(ctx);
+    if (!ids.includes(a.to)) {
+      throw new ScenarioError(
+        `${ctx.where}: 'send' to '${a.to}', which is not an actor of this scenario: use one of ${ids.join(', ')}`,
+      );
+    }
     return { to: a.to, event: a.event as ThreadOp['event'], reply: a.reply as string | undefined };
   },
 };
+
+/** Every actor id a scenario has (compile.ts builds the actors under these ids). */
+function actorIds(ctx: OpContext): string[] {
+  return [
+    ...ctx.processes.flatMap((p) => [`mm:${p}`, `core:${p}`]),
+    ...ctx.devices.flatMap((d) => [`lock:${d}`, `sub:${d}`, `dev:${d}`, `drv:${d}`]),
+    ...ctx.fences.map((f) => `fence:${f}`),
+    ...(ctx.threads ?? []).map((t) => `thread:${t}`),
+  ];
+}
 
 /** `signal: { fence }`: dma_fence_signal. */
 function signalFence(a: Args, ctx: OpContext): Omit<ThreadOp, 'expect' | 'label'> {

@@ -1,0 +1,88 @@
+/**
+ * `check` over several files: every file gets its verdict. A file (or argument) that cannot be
+ * loaded is reported with its located error and the others are still checked (issue 10 item 2);
+ * counterexamples are saved under unique names, atomically, never over an existing file without
+ * `--force` (safe-write.ts).
+ */
+import { type CheckOptions, type CheckOutcome, checkScenario } from '../check/check-scenario.ts';
+import { writeTrace } from '../check/trace-file.ts';
+import type { SemanticStep } from '../runtime/controlled-world.ts';
+import { isInputError } from './exit-codes.ts';
+import { scenarioStems, type TracePlan, traceFileFor } from './safe-write.ts';
+import { scenarioFiles } from './scenario-files.ts';
+
+/** A file that could not be checked, with its located message (exit 2). */
+export interface FileError {
+  file: string;
+  message: string;
+}
+
+export type CheckedEntry = { outcome: CheckOutcome } | { error: FileError };
+
+export async function checkFiles(
+  args: string[],
+  options: CheckOptions,
+): Promise<{ entries: CheckedEntry[]; outcomes: CheckOutcome[]; errors: FileError[] }> {
+  const entries: CheckedEntry[] = [];
+  for (const arg of args) {
+    let files: string[];
+    try {
+      files = scenarioFiles([arg]);
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      entries.push({ error: { file: arg, message: e.message } });
+      continue;
+    }
+    for (const file of files) {
+      try {
+        entries.push({ outcome: await checkScenario(file, options) });
+      } catch (e) {
+        if (!isInputError(e)) throw e;
+        entries.push({ error: { file, message: e.message } });
+      }
+    }
+  }
+  const outcomes = entries.flatMap((e) => ('outcome' in e ? [e.outcome] : []));
+  const errors = entries.flatMap((e) => ('error' in e ? [e.error] : []));
+  return { entries, outcomes, errors };
+}
+
+export function errorText(e: FileError): string {
+  return [`ERROR  ${e.file}`, ...e.message.split('\n').map((l) => `      ${l}`)].join('\n');
+}
+
+export function errorJson(e: FileError) {
+  return { scenario: null, file: e.file, ok: false, verdict: 'error', error: e.message };
+}
+
+/** Save every counterexample of `outcomes` as planned; returns `<file>#<kind>` → the trace's path. */
+export function saveTraces(
+  outcomes: CheckOutcome[],
+  plan: TracePlan,
+  meta: { driver?: string; seed?: number },
+): Map<string, string> {
+  const saved = new Map<string, string>();
+  const all = outcomes.flatMap((c) => c.violations.filter((v) => v.trace.length).map((v) => ({ c, v })));
+  const stems = scenarioStems(outcomes.map((c) => c.file));
+  const taken = new Set<string>();
+  for (const { c, v } of all) {
+    const { path, renamedFrom } = traceFileFor(plan, all.length === 1, stems.get(c.file)!, v.kind, taken);
+    if (renamedFrom) process.stderr.write(`mirrorlab: ${renamedFrom} exists; saved as ${path} (--force overwrites)\n`);
+    writeTrace(
+      path,
+      {
+        scenarioFile: c.file,
+        driver: meta.driver ?? null,
+        strategy: c.strategy,
+        seed: meta.seed ?? null,
+        violation: { kind: v.kind, message: v.message },
+        steps: v.trace,
+        loopFrom: v.loopFrom,
+        witnesses: (v.details as { witnesses?: SemanticStep[][] } | undefined)?.witnesses,
+      },
+      { force: plan.force },
+    );
+    saved.set(`${c.file}#${v.kind}`, path);
+  }
+  return saved;
+}
