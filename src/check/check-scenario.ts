@@ -14,10 +14,11 @@ import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import type { CompiledScenario } from '../scenario/compile.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { driverMisfit } from './driver-fit.ts';
+import { sampleInWorkers } from './sample-workers.ts';
 import { judgeScenario, type LimitsUsed, type ScenarioVerdict } from './verdict.ts';
 import { worldFor } from './world-for.ts';
 
-export type Strategy = 'bfs' | 'dfs' | 'random' | 'pct';
+export type Strategy = 'bfs' | 'dfs' | 'random' | 'pct' | 'swarm';
 
 export interface CheckOptions extends SearchLimits {
   strategy?: Strategy;
@@ -76,8 +77,12 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     schedules: options.schedules ?? defaults.schedules,
     maxMemoryMiB: options.maxMemoryMiB ?? defaultMaxMemoryMiB(),
   };
-  const result = search(world, strategy, limits);
-  const minimize = options.minimize ?? (strategy === 'random' || strategy === 'pct');
+  const workers = limits.workers ?? 1;
+  const result =
+    workers > 1 && strategy !== 'bfs' && strategy !== 'dfs' && !limits.stopOnFirst
+      ? await sampleInWorkers({ file, driver: options.driver?.name, params: options.params }, strategy, limits, workers)
+      : search(world, strategy, limits);
+  const minimize = options.minimize ?? (strategy !== 'bfs' && strategy !== 'dfs');
   const violations = result.violations
     .filter((v) => v.severity !== 'observation')
     .map((v) => (minimize ? minimized(world, v) : { ...v, contextSwitches: contextSwitches(v.trace) }));

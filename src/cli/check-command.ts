@@ -43,6 +43,8 @@ export interface CheckCommandOptions {
   maxMemory?: number;
   seed?: number;
   schedules?: number;
+  /** `--workers N`: sampling on N worker threads (check/sample-workers.ts). */
+  workers?: number;
   por?: boolean;
   threads?: number;
   pctDepth?: number;
@@ -70,6 +72,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     maxMemoryMiB: o.maxMemory,
     seed: o.seed,
     schedules: o.schedules,
+    workers: o.workers,
     por: o.por,
     threads: o.threads,
     pctDepth: o.pctDepth,
@@ -139,6 +142,7 @@ function toJson(c: CheckOutcome, saved: Map<string, string>) {
       trace: v.trace,
       criticalReordering: reorderingJson(raceOf(c, v)),
       traceFile: saved.get(`${c.file}#${v.kind}`) ?? null,
+      schedule: v.schedule ?? null,
       details: v.details ?? null,
     })),
     observations: c.observations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
@@ -181,7 +185,7 @@ function saveTraces(outcomes: CheckOutcome[], o: CheckCommandOptions): Map<strin
       scenarioFile: c.file,
       driver: o.driver ?? null,
       strategy: c.strategy,
-      seed: o.seed ?? null,
+      seed: v.schedule?.seed ?? o.seed ?? null,
       violation: { kind: v.kind, message: v.message },
       steps: v.trace,
       witnesses: (v.details as { witnesses?: SemanticStep[][] } | undefined)?.witnesses,
@@ -189,6 +193,11 @@ function saveTraces(outcomes: CheckOutcome[], o: CheckCommandOptions): Map<strin
     saved.set(`${c.file}#${v.kind}`, path);
   }
   return saved;
+}
+
+/** Which sampled schedule found a violation, and the command that runs that schedule alone. */
+function scheduleText(c: CheckOutcome, s: NonNullable<FoundViolation['schedule']>): string {
+  return `found by schedule ${s.index} (seed ${s.seed}, ${s.config}); alone: mirrorlab check ${c.file} --strategy ${c.strategy} --seed ${s.seed} --schedules 1`;
 }
 
 const HEADLINE: Record<ScenarioVerdict, string> = {
@@ -206,6 +215,7 @@ function describeOutcome(c: CheckOutcome, saved: Map<string, string>, ladder: bo
   for (const v of [...c.violations, ...c.observations]) {
     const tag = v.severity === 'observation' ? 'observed' : 'violation';
     lines.push(`      ${tag} ${v.kind} ${lengthText(v)}: ${v.message}`);
+    if (v.schedule) lines.push(`      ${scheduleText(c, v.schedule)}`);
     const file = saved.get(`${c.file}#${v.kind}`);
     if (file) lines.push(`      replay: mirrorlab replay ${file}`);
     if ((ladder || !c.ok) && v.trace.length) {

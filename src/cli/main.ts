@@ -75,7 +75,7 @@ export async function main(
     .command('check')
     .description("explore every interleaving of each scenario and compare what breaks with its 'expect:'")
     .argument('[scenarios...]', 'scenario files or folders (default: scenarios/seeds)')
-    .addOption(new Option('--strategy <name>', 'search strategy').choices(['bfs', 'dfs', 'random', 'pct']))
+    .addOption(new Option('--strategy <name>', 'search strategy').choices(['bfs', 'dfs', 'random', 'pct', 'swarm']))
     .option('--max-depth <n>', 'deepest schedule to explore', int('--max-depth'))
     .option('--max-states <n>', 'stop after this many states', int('--max-states'))
     .option('--time <s>', 'stop after this many seconds', seconds)
@@ -85,7 +85,12 @@ export async function main(
       mebibytes,
     )
     .option('--seed <n>', 'seed for random and pct', int('--seed'))
-    .option('--schedules <n>', 'schedules for random and pct', int('--schedules'))
+    .option('--schedules <n>', 'schedules for random, pct and swarm (default 1000)', int('--schedules'))
+    .option(
+      '--workers <n>',
+      'random, pct and swarm: worker threads sharing the schedules (same result for any n)',
+      int('--workers'),
+    )
     .option('--por', 'partial-order reduction (sleep sets) for bfs and dfs: same verdicts, fewer transitions')
     .option(
       '--threads <n>',
@@ -94,7 +99,7 @@ export async function main(
     )
     .option(
       '--pct-depth <d>',
-      "PCT's bug depth d: d-1 priority change points per schedule (default 3)",
+      "PCT's bug depth d: d-1 priority change points per schedule (default: 2 or 3, from the scenario's threads)",
       int('--pct-depth'),
     )
     .option(

@@ -13,8 +13,10 @@ export interface SearchLimits {
   /** For sampling strategies: how many schedules. */
   schedules?: number;
   seed?: number;
-  /** PCT's bug depth d (number of priority change points + 1). */
+  /** PCT's bug depth d (number of priority change points + 1); default: from the scenario. */
   pctDepth?: number;
+  /** Sampling strategies: worker threads that share the schedules (the result is the same for any number). */
+  workers?: number;
   /** Stop at the first violation instead of collecting one per kind. */
   stopOnFirst?: boolean;
   /** Exhaustive strategies: partial-order reduction (sleep sets, src/explorer/por.ts). */
@@ -45,6 +47,11 @@ export interface FoundViolation extends Violation {
   /** Number of steps in the counterexample. */
   steps: number;
   trace: SemanticStep[];
+  /**
+   * For a sampling search: the schedule that found it (its index in the run, its own seed, and
+   * its configuration in words); `--seed <seed> --schedules 1` runs that schedule again.
+   */
+  schedule?: { index: number; seed: number; config: string };
 }
 
 export interface SearchStats {
@@ -64,6 +71,12 @@ export interface SearchStats {
   xstateSteps: number;
   visitedBytes?: number;
   omissionProbability?: number;
+  /** Sampling with `--workers N`: the worker threads that ran the schedules. */
+  workers?: number;
+  /** Sampling: schedules run per second. */
+  schedulesPerSecond?: number;
+  /** Sampling (pct, swarm): the scenario's shape the choosers used (sampling/choosers.ts). */
+  sampleShape?: { steps: number; threads: number };
   /** With `checkMonitors`: what the checking mode compared and found. */
   monitorChecks?: MonitorAuditSummary;
 }

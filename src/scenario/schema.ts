@@ -118,7 +118,7 @@ export const scenarioSchema = z
       .default({ violations: [], observations: [] }),
     check: z
       .object({
-        strategy: z.enum(['bfs', 'dfs', 'random', 'pct']).optional(),
+        strategy: z.enum(['bfs', 'dfs', 'random', 'pct', 'swarm']).optional(),
         maxDepth: z.number().int().positive().optional(),
         maxStates: z.number().int().positive().optional(),
         schedules: z.number().int().positive().optional(),

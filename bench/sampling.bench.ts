@@ -1,0 +1,118 @@
+/**
+ * `npm run bench:sampling`: how fast the samplers run and how soon they find each bundled
+ * planted bug (docs/performance.md, "Sampling"). For every scenario with an expected violation
+ * and every strategy, RUNS sampling runs with base seeds 1..RUNS of SCHEDULES schedules each
+ * (every default monitor, one thread): the schedules per second and steps per schedule, and
+ * per expected violation kind in how many runs it was found, the mean number of schedules to
+ * find it (schedules run up to and including the finding one: 1/p for a per-schedule find
+ * probability p), and the median and worst index of the schedule that first found it. `-` marks a kind only a run's end can conclude
+ * (potential-deadlock: lockdep's cycles over all schedules).
+ *
+ * Environment: RUNS (default 10), SCHEDULES (default 1000), STRATEGIES (default
+ * random,pct,swarm), SCENARIOS (files, comma-separated; default the planted bugs), PCT_DEPTH,
+ * JSON=1 (rows as JSON). `RATE=1` instead times long runs for the rate alone: seq-retry-bug with
+ * rounds=6 (~200 steps a schedule), 1 and 2 workers (WORKERS, default "1,2").
+ */
+import { worldFor } from '../src/check/world-for.ts';
+import { type SamplingStrategy, samplingSearch } from '../src/explorer/sampling.ts';
+import { defaultMonitors } from '../src/monitors/index.ts';
+
+const PLANTED = [
+  'scenarios/seeds/missing-set-seq.yaml',
+  'scenarios/seeds/retry-outside-lock.yaml',
+  'scenarios/seeds/registration-cache-unpinned.yaml',
+  'scenarios/seeds/oom-reaper-sleeps.yaml',
+  'scenarios/seeds/fence-wait-under-lock.yaml',
+  'scenarios/seeds/fence-signal-allocates.yaml',
+  'scenarios/bench/seq-retry-bug.yaml',
+];
+
+const env = process.env;
+const runs = Number(env.RUNS ?? 10);
+const schedules = Number(env.SCHEDULES ?? 1000);
+const strategies = (env.STRATEGIES ?? 'random,pct,swarm').split(',') as SamplingStrategy[];
+const files = env.SCENARIOS ? env.SCENARIOS.split(',') : PLANTED;
+const pctDepth = env.PCT_DEPTH ? Number(env.PCT_DEPTH) : undefined;
+
+interface Row {
+  scenario: string;
+  strategy: string;
+  schedulesPerSecond: number;
+  stepsPerSchedule: number;
+  kinds: Record<
+    string,
+    { found: number; runs: number; mean: number | null; median: number | null; worst: number | null }
+  >;
+}
+
+function median(xs: number[]): number | null {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+}
+
+const rows: Row[] = [];
+/** `file@key=value@key=value`: a scenario with params. */
+function parse(spec: string): { file: string; params: Record<string, number> } {
+  const [file, ...kv] = spec.split('@');
+  return { file, params: Object.fromEntries(kv.map((x) => [x.split('=')[0], Number(x.split('=')[1])])) };
+}
+
+for (const spec of files) {
+  const { file, params } = parse(spec);
+  const { compiled } = await worldFor(file, undefined, params);
+  const expected = compiled.scenario.expect.violations;
+  for (const strategy of strategies) {
+    let ms = 0;
+    let ran = 0;
+    let steps = 0;
+    const at: Record<string, number[]> = Object.fromEntries(expected.map((k) => [k, []]));
+    const found: Record<string, number> = Object.fromEntries(expected.map((k) => [k, 0]));
+    for (let seed = 1; seed <= runs; seed++) {
+      // A fresh world per run: what a `mirrorlab check` process starts with.
+      const { world } = await worldFor(file, undefined, params);
+      const r = samplingSearch(world, strategy, { monitors: defaultMonitors(), schedules, seed, pctDepth });
+      ms += r.stats.elapsedMs;
+      ran += r.stats.schedules;
+      steps += r.stats.transitions;
+      for (const v of r.violations) {
+        if (!(v.kind in found)) continue;
+        found[v.kind]++;
+        if (v.schedule) at[v.kind].push(v.schedule.index);
+      }
+    }
+    const row: Row = {
+      scenario: (compiled.scenario.name ?? file) + spec.slice(file.length),
+      strategy,
+      schedulesPerSecond: Math.round((ran / ms) * 1000),
+      stepsPerSchedule: Math.round(steps / ran),
+      kinds: Object.fromEntries(
+        expected.map((k) => [
+          k,
+          {
+            found: found[k],
+            runs,
+            // Schedules per find: the runs' schedules up to and including the finding one, over
+            // the finds (1/p for a per-schedule find probability p).
+            mean: at[k].length ? Math.round(at[k].reduce((n, i) => n + i + 1, 0) / at[k].length) : null,
+            median: median(at[k]),
+            worst: at[k].length ? Math.max(...at[k]) : null,
+          },
+        ]),
+      ),
+    };
+    rows.push(row);
+    if (env.JSON !== '1') {
+      const kinds = Object.entries(row.kinds)
+        .map(
+          ([k, v]) =>
+            `${k} ${v.found}/${v.runs} (mean ${v.mean ?? '-'}, median ${v.median ?? '-'}, worst ${v.worst ?? '-'})`,
+        )
+        .join('; ');
+      console.log(
+        `${row.scenario.padEnd(28)} ${strategy.padEnd(7)} ${String(row.schedulesPerSecond).padStart(6)} sched/s ${String(row.stepsPerSchedule).padStart(4)} steps  ${kinds}`,
+      );
+    }
+  }
+}
+if (env.JSON === '1') console.log(JSON.stringify(rows, null, 2));
