@@ -10,12 +10,22 @@
  *
  * Environment: RUNS (default 10), SCHEDULES (default 1000), STRATEGIES (default
  * random,pct,swarm), SCENARIOS (files, comma-separated; default the planted bugs), PCT_DEPTH,
- * JSON=1 (rows as JSON). `RATE=1` instead times long runs for the rate alone: seq-retry-bug with
+ * JSON=1 (rows as JSON). `CORPUS=1` instead runs the driver corpus's buggy drivers (those
+ * with no `pendingOn`, examples/drivers/corpus/corpus.yaml) on the battery (scenarios/seeds),
+ * each strategy with seeds 1..RUNS (default 3) at SCHEDULES per scenario, and prints per driver
+ * which of the properties it `breaks` each run found. `RATE=1` instead times long runs for the rate alone: seq-retry-bug with
  * rounds=6 (~200 steps a schedule), 1 and 2 workers (WORKERS, default "1,2").
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { checkScenario } from '../src/check/check-scenario.ts';
+import { sampleInWorkers } from '../src/check/sample-workers.ts';
 import { worldFor } from '../src/check/world-for.ts';
+import { scenarioFiles } from '../src/cli/scenario-files.ts';
 import { type SamplingStrategy, samplingSearch } from '../src/explorer/sampling.ts';
 import { defaultMonitors } from '../src/monitors/index.ts';
+import { loadDriverModule } from '../src/scenario/compile.ts';
 
 const PLANTED = [
   'scenarios/seeds/missing-set-seq.yaml',
@@ -49,6 +59,73 @@ function median(xs: number[]): number | null {
   if (!xs.length) return null;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor((s.length - 1) / 2)];
+}
+
+if (env.RATE === '1') {
+  await rate();
+  process.exit(0);
+}
+if (env.CORPUS === '1') {
+  await corpus();
+  process.exit(0);
+}
+
+/**
+ * Schedules per second on long runs: seq-retry (clean, rounds=6: ~200 steps a schedule), one
+ * thread in this process (world built first, not timed) and N worker threads (timed from the
+ * start of the workers, world building and start-up included).
+ */
+async function rate(): Promise<void> {
+  const file = env.RATE_SCENARIO ?? 'scenarios/bench/seq-retry.yaml';
+  const params = { rounds: Number(env.ROUNDS ?? 6) };
+  const n = Number(env.SCHEDULES ?? 20000);
+  for (const strategy of strategies) {
+    for (const workers of (env.WORKERS ?? '1,2').split(',').map(Number)) {
+      const t0 = performance.now();
+      let r: Awaited<ReturnType<typeof sampleInWorkers>>;
+      if (workers === 1) {
+        const { world } = await worldFor(file, undefined, params);
+        r = samplingSearch(world, strategy, { monitors: defaultMonitors(), schedules: n, seed: 1, pctDepth });
+      } else {
+        r = await sampleInWorkers({ file, params }, strategy, { schedules: n, seed: 1, pctDepth }, workers);
+      }
+      const s = (performance.now() - t0) / 1000;
+      const steps = Math.round(r.stats.transitions / r.stats.schedules);
+      console.log(
+        `${strategy.padEnd(7)} workers ${workers}: ${n} schedules of ${steps} steps in ${s.toFixed(2)} s: ${Math.round(n / s)} schedules/s (search alone: ${r.stats.schedulesPerSecond}/s)`,
+      );
+    }
+  }
+}
+
+/** The corpus's buggy drivers on the battery: does each strategy find what each driver breaks? */
+async function corpus(): Promise<void> {
+  const dir = 'examples/drivers/corpus';
+  const manifest = parseYaml(readFileSync(`${dir}/corpus.yaml`, 'utf8')) as {
+    drivers: Record<string, { file: string; breaks: string[]; pendingOn?: string }>;
+  };
+  const corpusRuns = Number(env.RUNS ?? 3);
+  for (const [name, d] of Object.entries(manifest.drivers)) {
+    if (!d.file.startsWith('buggy/') || d.pendingOn) continue;
+    const path = resolve(dir, d.file);
+    const driver = { machine: await loadDriverModule(path), name: path };
+    const cells: string[] = [];
+    for (const strategy of strategies) {
+      let complete = 0;
+      let ms = 0;
+      for (let seed = 1; seed <= corpusRuns; seed++) {
+        const found = new Set<string>();
+        for (const file of scenarioFiles(['scenarios/seeds'])) {
+          const c = await checkScenario(file, { strategy, seed, schedules, driver, minimize: false, pctDepth });
+          for (const v of c.violations) found.add(v.kind);
+          ms += c.stats.elapsedMs;
+        }
+        if (d.breaks.every((k) => found.has(k))) complete++;
+      }
+      cells.push(`${strategy} ${complete}/${corpusRuns} (${(ms / corpusRuns / 1000).toFixed(1)} s)`);
+    }
+    console.log(`${name.padEnd(28)} breaks ${d.breaks.join(',').padEnd(44)} ${cells.join('  ')}`);
+  }
 }
 
 const rows: Row[] = [];

@@ -197,7 +197,10 @@ function saveTraces(outcomes: CheckOutcome[], o: CheckCommandOptions): Map<strin
 
 /** Which sampled schedule found a violation, and the command that runs that schedule alone. */
 function scheduleText(c: CheckOutcome, s: NonNullable<FoundViolation['schedule']>): string {
-  return `found by schedule ${s.index} (seed ${s.seed}, ${s.config}); alone: mirrorlab check ${c.file} --strategy ${c.strategy} --seed ${s.seed} --schedules 1`;
+  const alone = `mirrorlab check ${c.file} --strategy ${c.strategy} --seed ${s.seed} --schedules 1`;
+  // A uniform random schedule is the one `run --seed` takes (the same draws from the same seed).
+  const run = c.strategy === 'random' ? ` or mirrorlab run ${c.file} --seed ${s.seed}` : '';
+  return `found by schedule ${s.index} (seed ${s.seed}, ${s.config}); alone: ${alone}${run}`;
 }
 
 const HEADLINE: Record<ScenarioVerdict, string> = {

@@ -85,7 +85,7 @@ export async function main(
       mebibytes,
     )
     .option('--seed <n>', 'seed for random and pct', int('--seed'))
-    .option('--schedules <n>', 'schedules for random, pct and swarm (default 1000)', int('--schedules'))
+    .option('--schedules <n>', 'schedules for random, pct and swarm (default 10000)', int('--schedules'))
     .option(
       '--workers <n>',
       'random, pct and swarm: worker threads sharing the schedules (same result for any n)',
@@ -99,7 +99,7 @@ export async function main(
     )
     .option(
       '--pct-depth <d>',
-      "PCT's bug depth d: d-1 priority change points per schedule (default: 2 or 3, from the scenario's threads)",
+      "PCT's bug depth d: d-1 priority change points per schedule (default: the scenario's threads of control + 3, 5..10)",
       int('--pct-depth'),
     )
     .option(

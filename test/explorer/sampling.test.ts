@@ -4,14 +4,17 @@
  * `--workers 2` gives what one thread gives), and a sampling run never proves a property kept.
  * Bounded by work (schedules), never by the clock.
  */
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { sampleInWorkers } from '../../src/check/sample-workers.ts';
 import { judgeProperties } from '../../src/check/verdict.ts';
 import { worldFor } from '../../src/check/world-for.ts';
+import { runCommand } from '../../src/cli/run-command.ts';
 import { scheduleSeed } from '../../src/explorer/sampling/seeds.ts';
 import { DEFAULT_SCHEDULES, type SamplingStrategy, samplingSearch } from '../../src/explorer/sampling.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
+import { loadDriverModule } from '../../src/scenario/compile.ts';
 
 const PLANTED = [
   'scenarios/seeds/missing-set-seq.yaml',
@@ -28,18 +31,30 @@ const sample = async (file: string, strategy: SamplingStrategy, schedules: numbe
   return samplingSearch(world, strategy, { monitors: defaultMonitors(), schedules, seed });
 };
 
-describe('the default sampler', () => {
+/** Ten times fewer schedules than the default budget: the planted bugs are found well within it. */
+const BUDGET = DEFAULT_SCHEDULES / 10;
+
+describe('the default samplers', () => {
   for (const file of PLANTED) {
-    it(`should find every expected violation of ${file.split('/').pop()} within the default ${DEFAULT_SCHEDULES} schedules`, async () => {
+    it(`should find every expected violation of ${file.split('/').pop()} within ${BUDGET} schedules`, async () => {
       const { compiled } = await worldFor(file);
-      for (const strategy of ['swarm', 'pct'] as const) {
-        const r = await sample(file, strategy, DEFAULT_SCHEDULES);
+      for (const strategy of ['pct', 'swarm'] as const) {
+        const r = await sample(file, strategy, BUDGET);
         expect(r.violations.map((v) => v.kind).sort(), `${strategy} on ${file}`).toEqual(
           [...compiled.scenario.expect.violations].sort(),
         );
       }
     });
   }
+
+  it("should find the corpus's narrowest window (set-seq-after-unlock's use-after-free) within the default budget", async () => {
+    const path = resolve('examples/drivers/corpus/buggy/set-seq-after-unlock.ts');
+    const driver = { machine: await loadDriverModule(path), name: path };
+    const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml', driver);
+    const r = samplingSearch(world, 'pct', { monitors: defaultMonitors(), seed: 1 });
+    expect(r.stats.schedules).toBe(DEFAULT_SCHEDULES);
+    expect(r.violations.map((v) => v.kind)).toContain('use-after-free');
+  });
 });
 
 describe('sampled schedules', () => {
@@ -92,5 +107,19 @@ describe('a sampling verdict', () => {
       const judged = judgeProperties(['stale-spte'], [{ ...c, scenario: c.scenario }]);
       expect(judged[0].verdict).toBe('inconclusive');
     }
+  });
+});
+
+describe('a uniform random schedule', () => {
+  it('should be the one `mirrorlab run --seed` takes with the same seed', async () => {
+    const file = 'scenarios/seeds/missing-set-seq.yaml';
+    const r = await sample(file, 'random', 1000, 2);
+    const v = r.violations.find((x) => x.kind === 'stale-spte')!;
+    const lines: string[] = [];
+    await runCommand(file, { seed: v.schedule!.seed, json: true }, (s) => lines.push(s));
+    const { timeline } = JSON.parse(lines.join('\n')) as { timeline: { actor: string; event: { type: string } }[] };
+    expect(timeline.slice(0, v.trace.length).map((t) => [t.actor, t.event])).toEqual(
+      v.trace.map((s) => [s.actor, s.event]),
+    );
   });
 });
