@@ -18,6 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { parse as parseYaml } from 'yaml';
 import { checkScenario } from '../src/check/check-scenario.ts';
 import { sampleInWorkers } from '../src/check/sample-workers.ts';
@@ -76,6 +77,23 @@ if (env.CORPUS === '1') {
  * start of the workers, world building and start-up included).
  */
 async function rate(): Promise<void> {
+  // What this machine gives to N threads right now (a shared VM may give less than N cores): a
+  // fixed CPU-bound loop per worker, 1 and N at once. Sampling can scale no better than this.
+  const loop =
+    "let x = 0; for (let i = 0; i < 1e9; i++) x ^= Math.imul(i, 7); require('node:worker_threads').parentPort.postMessage(x);";
+  for (const workers of (env.WORKERS ?? '1,2').split(',').map(Number)) {
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from(
+        { length: workers },
+        () => new Promise((done) => new Worker(loop, { eval: true }).once('message', done)),
+      ),
+    );
+    const s = (performance.now() - t0) / 1000;
+    console.log(
+      `control workers ${workers}: ${workers} × the same CPU loop in ${s.toFixed(2)} s: ${(workers / s).toFixed(2)} loops/s`,
+    );
+  }
   const file = env.RATE_SCENARIO ?? 'scenarios/bench/seq-retry.yaml';
   const params = { rounds: Number(env.ROUNDS ?? 6) };
   const n = Number(env.SCHEDULES ?? 20000);
