@@ -117,6 +117,7 @@ export function mergeResults(results: SearchResult[], strategy: string, elapsedM
       maxDepthReached: Math.max(...results.map((r) => r.stats.maxDepthReached)),
       xstateSteps: sum((r) => r.stats.xstateSteps),
       workers: results.length,
+      workerElapsedMs: results.map((r) => r.stats.elapsedMs),
     },
   };
 }

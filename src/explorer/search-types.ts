@@ -73,6 +73,8 @@ export interface SearchStats {
   omissionProbability?: number;
   /** Sampling with `--workers N`: the worker threads that ran the schedules. */
   workers?: number;
+  /** Sampling with `--workers N`: each worker's own search time (its world building and start-up excluded). */
+  workerElapsedMs?: number[];
   /** Sampling: schedules run per second. */
   schedulesPerSecond?: number;
   /** Sampling (pct, swarm): the scenario's shape the choosers used (sampling/choosers.ts). */
