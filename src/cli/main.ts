@@ -84,7 +84,11 @@ export async function main(
       "stop (inconclusive) once the process uses this much memory (default: 3/4 of the smaller of V8's heap limit and half the RAM)",
       mebibytes,
     )
-    .option('--seed <n>', 'seed for random and pct', int('--seed'))
+    .option(
+      '--seed <n>',
+      'base seed for random, pct and swarm (schedule k uses a seed derived from it and k)',
+      int('--seed'),
+    )
     .option('--schedules <n>', 'schedules for random, pct and swarm (default 10000)', int('--schedules'))
     .option(
       '--workers <n>',
