@@ -19,10 +19,11 @@ import type { ParamValue } from '../scenario/expand.ts';
 import { type Charge, chargeViolation } from './charge.ts';
 import { searchCatchingCrash } from './crash-step.ts';
 import { driverMisfit } from './driver-fit.ts';
+import { sampleInWorkers } from './sample-workers.ts';
 import { judgeScenario, type LimitsUsed, type ScenarioVerdict } from './verdict.ts';
 import { worldFor } from './world-for.ts';
 
-export type Strategy = 'bfs' | 'dfs' | 'random' | 'pct';
+export type Strategy = 'bfs' | 'dfs' | 'random' | 'pct' | 'swarm';
 
 export interface CheckOptions extends SearchLimits {
   strategy?: Strategy;
@@ -89,25 +90,38 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     maxMemoryMiB: options.maxMemoryMiB ?? defaultMaxMemoryMiB(),
   };
   const loops = compiled.threads.some((t) => (t.input as { loop?: boolean }).loop === true);
+  const workers = limits.workers ?? 1;
+  const sampled = strategy !== 'bfs' && strategy !== 'dfs';
   // A throwing driver ends either pass with a located model-error (crash-step.ts); the liveness
   // pass is then not run (nothing to say about livelock: it stays open).
-  const result: CheckedSearch = {
-    liveness: null,
-    ...searchCatchingCrash(
-      world,
-      () =>
-        searchWithLiveness(
-          world,
-          strategy,
-          limits,
-          { enabled: options.liveness !== false, fairness: options.fairness, loops },
-          defaultMonitors,
-          () => search(world, strategy, limits),
-        ),
-      strategy,
-    ),
-  };
-  const minimize = options.minimize ?? (strategy === 'random' || strategy === 'pct');
+  const result: CheckedSearch =
+    workers > 1 && sampled && !limits.stopOnFirst
+      ? {
+          liveness: null,
+          ...(await sampleInWorkers(
+            { file, driver: options.driver?.name, params: options.params },
+            strategy,
+            limits,
+            workers,
+          )),
+        }
+      : {
+          liveness: null,
+          ...searchCatchingCrash(
+            world,
+            () =>
+              searchWithLiveness(
+                world,
+                strategy,
+                limits,
+                { enabled: options.liveness !== false, fairness: options.fairness, loops },
+                defaultMonitors,
+                () => search(world, strategy, limits),
+              ),
+            strategy,
+          ),
+        };
+  const minimize = options.minimize ?? sampled;
   const environment = compiled.scenario.environment;
   const violations = result.violations
     .filter((v) => v.severity !== 'observation')

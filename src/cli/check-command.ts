@@ -41,6 +41,8 @@ export interface CheckCommandOptions {
   maxMemory?: number;
   seed?: number;
   schedules?: number;
+  /** `--workers N`: sampling on N worker threads (check/sample-workers.ts). */
+  workers?: number;
   por?: boolean;
   threads?: number;
   pctDepth?: number;
@@ -74,6 +76,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     maxMemoryMiB: o.maxMemory,
     seed: o.seed,
     schedules: o.schedules,
+    workers: o.workers,
     por: o.por,
     threads: o.threads,
     pctDepth: o.pctDepth,
@@ -180,6 +183,7 @@ function toJson(c: CheckOutcome, saved: Map<string, string>) {
       loopFrom: v.loopFrom ?? null,
       criticalReordering: reorderingJson(raceOf(c, v)),
       traceFile: saved.get(`${c.file}#${v.kind}`) ?? null,
+      schedule: v.schedule ?? null,
       details: v.details ?? null,
     })),
     observations: c.observations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
@@ -210,6 +214,14 @@ function lengthText(v: CheckedViolation | FoundViolation): string {
   return `after ${v.steps} steps (minimized from ${m.minimizedFrom}; ${m.contextSwitches} context switches)`;
 }
 
+/** Which sampled schedule found a violation, and the command that runs that schedule alone. */
+function scheduleText(c: CheckOutcome, s: NonNullable<FoundViolation['schedule']>): string {
+  const alone = `mirrorlab check ${c.file} --strategy ${c.strategy} --seed ${s.seed} --schedules 1`;
+  // A uniform random schedule is the one `run --seed` takes (the same draws from the same seed).
+  const run = c.strategy === 'random' ? ` or mirrorlab run ${c.file} --seed ${s.seed}` : '';
+  return `found by schedule ${s.index} (seed ${s.seed}, ${s.config}); alone: ${alone}${run}`;
+}
+
 const HEADLINE: Record<ScenarioVerdict, string> = {
   ok: 'PASS',
   mismatch: 'FAIL',
@@ -225,6 +237,7 @@ function describeOutcome(c: CheckOutcome, saved: Map<string, string>, ladder: bo
   for (const v of [...c.violations, ...c.observations]) {
     const tag = v.severity === 'observation' ? 'observed' : 'violation';
     lines.push(`      ${tag} ${v.kind} ${lengthText(v)}: ${v.message}`);
+    if (v.schedule) lines.push(`      ${scheduleText(c, v.schedule)}`);
     const file = saved.get(`${c.file}#${v.kind}`);
     if (file) lines.push(`      replay: mirrorlab replay ${file}`);
     if ((ladder || !c.ok) && v.trace.length) {

@@ -74,7 +74,7 @@ export function saveTraces(
         scenarioFile: c.file,
         driver: meta.driver ?? null,
         strategy: c.strategy,
-        seed: meta.seed ?? null,
+        seed: v.schedule?.seed ?? meta.seed ?? null,
         violation: { kind: v.kind, message: v.message },
         steps: v.trace,
         loopFrom: v.loopFrom,

@@ -76,7 +76,7 @@ export async function main(
     .command('check')
     .description("explore every interleaving of each scenario and compare what breaks with its 'expect:'")
     .argument('[scenarios...]', 'scenario files or folders (default: scenarios/seeds)')
-    .addOption(new Option('--strategy <name>', 'search strategy').choices(['bfs', 'dfs', 'random', 'pct']))
+    .addOption(new Option('--strategy <name>', 'search strategy').choices(['bfs', 'dfs', 'random', 'pct', 'swarm']))
     .option('--max-depth <n>', 'deepest schedule to explore', int('--max-depth'))
     .option('--max-states <n>', 'stop after this many states', int('--max-states'))
     .option('--time <s>', 'stop after this many seconds', seconds)
@@ -85,8 +85,17 @@ export async function main(
       "stop (inconclusive) once the process uses this much memory (default: 3/4 of the smaller of V8's heap limit and half the RAM)",
       mebibytes,
     )
-    .option('--seed <n>', 'seed for random and pct', int('--seed'))
-    .option('--schedules <n>', 'schedules for random and pct', int('--schedules'))
+    .option(
+      '--seed <n>',
+      'base seed for random, pct and swarm (schedule k uses a seed derived from it and k)',
+      int('--seed'),
+    )
+    .option('--schedules <n>', 'schedules for random, pct and swarm (default 10000)', int('--schedules'))
+    .option(
+      '--workers <n>',
+      'random, pct and swarm: worker threads sharing the schedules (same result for any n)',
+      int('--workers'),
+    )
     .option('--por', 'partial-order reduction (sleep sets) for bfs and dfs: same verdicts, fewer transitions')
     .option(
       '--threads <n>',
@@ -95,7 +104,7 @@ export async function main(
     )
     .option(
       '--pct-depth <d>',
-      "PCT's bug depth d: d-1 priority change points per schedule (default 3)",
+      "PCT's bug depth d: d-1 priority change points per schedule (default: the scenario's threads of control + 3, 5..10)",
       int('--pct-depth'),
     )
     .option(

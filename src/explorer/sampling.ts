@@ -1,28 +1,40 @@
 /**
  * Sampling strategies: run whole schedules from the initial state, each step picked by a
- * seeded chooser. `random` picks uniformly among enabled steps; `pct` is probabilistic
- * concurrency testing (Burckhardt et al., ASPLOS 2010): random actor priorities, d-1 random
- * priority-change points, always run the highest-priority enabled actor. A bug of depth d is
- * found with probability at least 1/(n·k^(d-1)) per schedule (n actors, k steps).
+ * seeded chooser (sampling/choosers.ts: uniform `random`; `pct`, Burckhardt et al., ASPLOS
+ * 2010; `swarm`, Groce et al., ISSTA 2012), fast (sampling/runner.ts). Schedule k draws
+ * everything from its own seed (sampling/seeds.ts), so a found violation names the schedule
+ * and seed that reproduce it, and `--workers N` (check/sample-workers.ts) gives the same
+ * result for every N. A sampling search never covers the space: its stats say `complete:
+ * false`, so a property it did not violate stays `inconclusive` (check/verdict.ts).
  */
-import type { ControlledWorld, SemanticStep, Step } from '../runtime/controlled-world.ts';
-import { fingerprint } from './fingerprint.ts';
-import { MemoryBudget } from './memory-budget.ts';
-import { Random } from './random.ts';
+import type { ControlledWorld, Step } from '../runtime/controlled-world.ts';
+import type { Random } from './random.ts';
+import type { SamplingStrategy } from './sampling/choosers.ts';
+import { ScheduleRunner } from './sampling/runner.ts';
+import { scheduleSeed } from './sampling/seeds.ts';
 import type { SearchLimit, SearchOptions, SearchResult } from './search-types.ts';
-import { ViolationLog } from './violation-log.ts';
-import { VisitedSet } from './visited-set.ts';
+import { omissionProbability } from './visited-set.ts';
 
-/** Picks the next step of one schedule; a new chooser is made per schedule. */
-export interface Chooser {
+export type { SamplingStrategy } from './sampling/choosers.ts';
+
+/**
+ * Schedules a sampling search runs when none are asked for (`--schedules`): at 10–70 k
+ * schedules/s on the bundled scenarios (2–25 k at 200 steps) a fraction of a second to a few
+ * seconds, and enough for windows hit once in ~2,000 schedules (docs/performance.md, "Sampling").
+ */
+export const DEFAULT_SCHEDULES = 10_000;
+
+/** Picks the next step of one schedule from `Step` objects (for callers off the fast path). */
+export interface StepChooser {
   choose(steps: Step[], depth: number): Step;
 }
 
-export function randomChooser(rng: Random): Chooser {
+export function randomChooser(rng: Random): StepChooser {
   return { choose: (steps) => steps[rng.int(steps.length)] };
 }
 
-export function pctChooser(rng: Random, actors: number, depth: number, expectedSteps: number): Chooser {
+/** PCT over actors (not threads of control), for the conformance suite's seeded runs. */
+export function pctChooser(rng: Random, actors: number, depth: number, expectedSteps: number): StepChooser {
   // Initial priorities d .. d+n-1 in random order; change points get priorities d-1 .. 1.
   const priority = Array.from({ length: actors }, (_, i) => depth + i);
   for (let i = actors - 1; i > 0; i--) {
@@ -44,83 +56,48 @@ export function pctChooser(rng: Random, actors: number, depth: number, expectedS
   };
 }
 
-export function samplingSearch(world: ControlledWorld, strategy: 'random' | 'pct', opts: SearchOptions): SearchResult {
+/**
+ * Runs the schedules `first, first + stride, ...` below `opts.schedules` (all of them by
+ * default) on one thread. `--workers N` runs one such share per worker and merges the results.
+ */
+export function samplingSearch(
+  world: ControlledWorld,
+  strategy: SamplingStrategy,
+  opts: SearchOptions,
+  share: { first: number; stride: number } = { first: 0, stride: 1 },
+): SearchResult {
   const t0 = performance.now();
-  const seed = opts.seed ?? 1;
-  const rng = new Random(seed);
-  const log = new ViolationLog(opts.monitors, { world });
-  const seen = new VisitedSet(16);
-  const fp = new Uint32Array(2);
-  const schedules = opts.schedules ?? 100;
-  const maxDepth = opts.maxDepth ?? 10_000;
-  const deadline = opts.timeLimit ? t0 + opts.timeLimit * 1000 : Number.POSITIVE_INFINITY;
-  const memory = new MemoryBudget(opts.maxMemoryMiB);
+  const base = opts.seed ?? 1;
+  const schedules = opts.schedules ?? DEFAULT_SCHEDULES;
   const startXstate = world.xstateSteps;
-  let transitions = 0;
-  /** Sampling never covers the space: it ends with its schedules run, or earlier at a limit. */
-  let stoppedBy: SearchLimit = 'schedules';
+  const runner = new ScheduleRunner(world, opts, t0);
+  const so = { pctDepth: opts.pctDepth };
   let ran = 0;
-  let maxDepthReached = 0;
-  let expectedSteps = Math.min(maxDepth, 100);
-
-  outer: for (; ran < schedules; ran++) {
-    if (performance.now() > deadline) {
-      stoppedBy = 'time';
-      break;
-    }
-    const chooser =
-      strategy === 'random'
-        ? randomChooser(rng)
-        : pctChooser(rng, world.actors.length, opts.pctDepth ?? 3, expectedSteps);
-    let state = world.initial;
-    const trace: SemanticStep[] = [];
-    for (let depth = 0; depth < maxDepth; depth++) {
-      const steps = world.enabled(state);
-      if (steps.length === 0) {
-        if (log.terminal(state, () => trace.slice()) && opts.stopOnFirst) {
-          stoppedBy = 'first-violation';
-          break outer;
-        }
-        break;
-      }
-      const step = chooser.choose(steps, depth + 1);
-      const { state: next, record } = world.apply(state, step);
-      transitions++;
-      trace.push(world.semantic(record));
-      if (log.step(record, state, next, () => trace.slice()) && opts.stopOnFirst) {
-        stoppedBy = 'first-violation';
-        break outer;
-      }
-      fingerprint(next, fp);
-      seen.add(fp[0], fp[1]);
-      state = next;
-      // A schedule may run 10^4 steps: look at the clock and the memory now and then within it.
-      if ((transitions & 4095) === 0) {
-        const cut = performance.now() > deadline ? 'time' : memory.exceeded();
-        if (cut) {
-          stoppedBy = cut;
-          break outer;
-        }
-      }
-    }
-    maxDepthReached = Math.max(maxDepthReached, trace.length);
-    expectedSteps = Math.max(expectedSteps, trace.length);
+  for (let k = share.first; k < schedules; k += share.stride) {
+    ran++;
+    if (!runner.schedule(k, scheduleSeed(base, k), strategy, so)) break;
   }
-  log.finish();
+  const violations = runner.finish();
+  /** Sampling never covers the space: it ends with its schedules run, or earlier at a limit. */
+  const stoppedBy: SearchLimit = runner.stoppedBy ?? 'schedules';
   const elapsedMs = performance.now() - t0;
+  const states = runner.seen.size;
   return {
     strategy,
-    violations: log.found,
+    violations,
     stats: {
-      states: seen.size,
-      transitions,
+      states,
+      transitions: runner.transitions,
       schedules: ran,
       elapsedMs: Math.round(elapsedMs),
       complete: false,
       stoppedBy,
-      statesPerSecond: Math.round(seen.size / Math.max(elapsedMs / 1000, 1e-6)),
-      maxDepthReached,
+      statesPerSecond: Math.round(states / Math.max(elapsedMs / 1000, 1e-6)),
+      maxDepthReached: runner.maxDepthReached,
       xstateSteps: world.xstateSteps - startXstate,
+      omissionProbability: omissionProbability(states),
+      schedulesPerSecond: Math.round(ran / Math.max(elapsedMs / 1000, 1e-6)),
+      ...(strategy === 'random' ? {} : { sampleShape: runner.shape() }),
     },
   };
 }

@@ -13,8 +13,10 @@ export interface SearchLimits {
   /** For sampling strategies: how many schedules. */
   schedules?: number;
   seed?: number;
-  /** PCT's bug depth d (number of priority change points + 1). */
+  /** PCT's bug depth d (number of priority change points + 1); default: from the scenario. */
   pctDepth?: number;
+  /** Sampling strategies: worker threads that share the schedules (the result is the same for any number). */
+  workers?: number;
   /** Stop at the first violation instead of collecting one per kind. */
   stopOnFirst?: boolean;
   /** Exhaustive strategies: partial-order reduction (sleep sets, src/explorer/por.ts). */
@@ -47,6 +49,11 @@ export interface FoundViolation extends Violation {
   trace: SemanticStep[];
   /** A lasso (livelock): `trace[loopFrom ..]` is a loop back to the state after `trace[.. loopFrom)`. */
   loopFrom?: number;
+  /**
+   * For a sampling search: the schedule that found it (its index in the run, its own seed, and
+   * its configuration in words); `--seed <seed> --schedules 1` runs that schedule again.
+   */
+  schedule?: { index: number; seed: number; config: string };
 }
 
 export interface SearchStats {
@@ -66,6 +73,14 @@ export interface SearchStats {
   xstateSteps: number;
   visitedBytes?: number;
   omissionProbability?: number;
+  /** Sampling with `--workers N`: the worker threads that ran the schedules. */
+  workers?: number;
+  /** Sampling with `--workers N`: each worker's own search time (its world building and start-up excluded). */
+  workerElapsedMs?: number[];
+  /** Sampling: schedules run per second. */
+  schedulesPerSecond?: number;
+  /** Sampling (pct, swarm): the scenario's shape the choosers used (sampling/choosers.ts). */
+  sampleShape?: { steps: number; threads: number };
   /** With `checkMonitors`: what the checking mode compared and found. */
   monitorChecks?: MonitorAuditSummary;
 }

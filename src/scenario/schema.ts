@@ -228,10 +228,10 @@ export const scenarioSchema = z
       .describe('what the check should find'),
     check: z
       .object({
-        strategy: z.enum(['bfs', 'dfs', 'random', 'pct']).optional().describe('search strategy'),
+        strategy: z.enum(['bfs', 'dfs', 'random', 'pct', 'swarm']).optional().describe('search strategy'),
         maxDepth: z.number().int().positive().optional().describe('deepest schedule to explore'),
         maxStates: z.number().int().positive().optional().describe('stop after this many states'),
-        schedules: z.number().int().positive().optional().describe('schedules for random and pct'),
+        schedules: z.number().int().positive().optional().describe('schedules for random, pct and swarm'),
         /** A random or pct run that finds nothing counts as a pass here (src/check/verdict.ts). */
         acceptSampling: z
           .boolean()

@@ -1,0 +1,20 @@
+/** A sampling worker thread (sample-workers.ts): builds the world, runs its share, posts the result. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { samplingSearch } from '../explorer/sampling.ts';
+import { defaultMonitors } from '../monitors/index.ts';
+import { loadDriverModule } from '../scenario/compile.ts';
+import type { WorkerTask } from './sample-workers.ts';
+import { worldFor } from './world-for.ts';
+
+const task = workerData as WorkerTask;
+try {
+  const { recipe } = task;
+  const driver = recipe.driver
+    ? { machine: await loadDriverModule(recipe.driver, `--driver ${recipe.driver}`), name: recipe.driver }
+    : undefined;
+  const { world } = await worldFor(recipe.file, driver, recipe.params ?? {});
+  const result = samplingSearch(world, task.strategy, { ...task.limits, monitors: defaultMonitors() }, task.share);
+  parentPort!.postMessage({ result });
+} catch (e) {
+  parentPort!.postMessage({ error: (e as Error).stack ?? String(e) });
+}
