@@ -4,6 +4,7 @@
  * found is real however the search ended, but the absence of one is shown only by a complete
  * search. What a search cut short (or a sampling run) did not find is `inconclusive`, never a pass.
  */
+import { pileUpText } from '../explorer/pile-up.ts';
 import type { SearchLimit, SearchStats } from '../explorer/search-types.ts';
 
 export type ScenarioVerdict = 'ok' | 'mismatch' | 'inconclusive' | 'skipped';
@@ -51,6 +52,7 @@ function limitText(by: SearchLimit, l: LimitsUsed): string {
 
 /** How to get a conclusive answer after this limit. */
 export function remedy(stats: SearchStats): string {
+  if (stats.pileUp) return pileUpText(stats.pileUp);
   switch (stats.stoppedBy) {
     case 'schedules':
       return 'sampling never proves absence: use --strategy bfs, or set check.acceptSampling in the scenario';

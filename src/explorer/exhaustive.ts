@@ -26,6 +26,7 @@ import { DeferredVisits } from './deferred-visits.ts';
 import { zobrist1, zobrist2 } from './fingerprint.ts';
 import { MemoryBudget } from './memory-budget.ts';
 import { finishAudit, MonitorPlan } from './monitor-plan.ts';
+import { worstPileUp } from './pile-up.ts';
 import { Dependence, SleepArena } from './por.ts';
 import { Frontier, Nodes } from './search-structures.ts';
 import type { SearchLimit, SearchOptions, SearchResult } from './search-types.ts';
@@ -402,6 +403,11 @@ export function exhaustiveSearch(
     deferred?.stop();
   }
   const frontierLeft = !frontier.empty;
+  // Cut short by a limit: say whether messages piling up make the space endless (pile-up.ts).
+  const pileUp =
+    frontierLeft && !stopped
+      ? worstPileUp(world, cur, (vec) => (frontier.empty ? null : nodes.depth[frontier.pop(vec, fp)]))
+      : null;
   const states = statesSoFar();
   finishAudit(plan, log);
   log.finish();
@@ -431,6 +437,7 @@ export function exhaustiveSearch(
       visitedBytes: deferred?.bytes ?? visited.bytes,
       omissionProbability: omissionProbability(states),
       ...(plan.audit ? { monitorChecks: plan.audit.summary } : {}),
+      ...(pileUp ? { pileUp } : {}),
     },
   };
 }

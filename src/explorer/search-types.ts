@@ -2,6 +2,7 @@
 import type { Monitor, Violation } from '../monitors/monitor.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
 import type { MonitorAuditSummary } from './monitor-audit.ts';
+import type { PileUp } from './pile-up.ts';
 
 export interface SearchLimits {
   maxDepth?: number;
@@ -81,6 +82,8 @@ export interface SearchStats {
   schedulesPerSecond?: number;
   /** Sampling (pct, swarm): the scenario's shape the choosers used (sampling/choosers.ts). */
   sampleShape?: { steps: number; threads: number };
+  /** Cut short while messages pile up unread, which makes the space endless (pile-up.ts). */
+  pileUp?: PileUp;
   /** With `checkMonitors`: what the checking mode compared and found. */
   monitorChecks?: MonitorAuditSummary;
 }

@@ -24,6 +24,8 @@ export interface ScenarioRun {
   skipped: string | null;
   /** The tool threw instead of answering (a stack trace for the user). */
   crashed: string | null;
+  /** Cut short while messages piled up unread (src/explorer/pile-up.ts): why it has no end. */
+  pileUp: string | null;
 }
 
 export interface BatteryVerdict {
@@ -54,10 +56,20 @@ export async function batteryVerdict(driverFile: string, maxStates: number): Pro
         complete: c.stats.complete && (c.liveness === null || c.liveness.complete),
         skipped: c.skipped,
         crashed: null,
+        pileUp: c.stats.pileUp ? `${c.stats.pileUp.actor} holds ${c.stats.pileUp.copies} ${c.stats.pileUp.type}` : null,
       });
     } catch (e) {
       const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-      runs.push({ scenario, found: [], environment: [], states: 0, complete: false, skipped: null, crashed: message });
+      runs.push({
+        scenario,
+        found: [],
+        environment: [],
+        states: 0,
+        complete: false,
+        skipped: null,
+        crashed: message,
+        pileUp: null,
+      });
     }
   }
   return {

@@ -19,6 +19,7 @@ const entry = z.strictObject({
   breaks: z.array(z.enum(VERDICT_PROPERTIES)),
   today: z.string().min(1),
   pendingOn: z.string().min(1).optional(),
+  endlessIn: z.record(z.string().regex(/^[\w-]+$/), z.string().regex(/^[\w.:-]+ holds \d+ [\w.]+$/)).optional(),
   description: z.string().min(1),
   source: z.string().min(1),
 });

@@ -10,6 +10,7 @@
  */
 import type { Monitor } from '../../monitors/monitor.ts';
 import type { ControlledWorld } from '../../runtime/controlled-world.ts';
+import { worstPileUp } from '../pile-up.ts';
 import type { SearchLimits, SearchResult } from '../search-types.ts';
 import { ViolationLog } from '../violation-log.ts';
 import type { Fairness } from './fair-cycles.ts';
@@ -62,6 +63,17 @@ export function searchWithLiveness(
   const live = choice.enabled ? livelocksIn(world, g, { fairness: choice.fairness }, performance.now()) : null;
   let depth = 0;
   for (let s = g.count - 1; s > 0; s = g.parent[s]) depth++;
+  // Cut short: the last states reached (breadth-first, so about `depth` deep) tell whether
+  // messages pile up without end (pile-up.ts).
+  let last = g.count;
+  const pileUp = g.complete
+    ? null
+    : worstPileUp(world, new Int32Array(g.n), (vec) => {
+        if (last === 0) return null;
+        last--;
+        vec.set(g.vecs.subarray(last * g.n, (last + 1) * g.n));
+        return depth;
+      });
   return {
     strategy: 'bfs, sequence numbers renamed',
     violations: [...log.found, ...(live?.violations ?? [])],
@@ -77,6 +89,7 @@ export function searchWithLiveness(
       xstateSteps: world.xstateSteps,
       // No monitor plan here: every monitor runs at every step, so nothing is skipped to audit.
       ...(limits.checkMonitors ? { monitorChecks: { steps: observed, calls: 0, discrepancies: [] } } : {}),
+      ...(pileUp ? { pileUp } : {}),
     },
     liveness: live?.stats ?? null,
   };
