@@ -189,6 +189,9 @@ export async function main(
       v,
     ])
     .option('--seeds <n>', 'seeds for the tests that run under the random strategy', int('--seeds'))
+    .option('--variant <name>', 'only this variant of each test')
+    .option('--seed <n>', 'random-mode tests: run only this seed (a failure report prints it)', int('--seed'))
+    .addOption(new Option('--strategy <name>', 'with --seed: the schedule the seed drives').choices(['random', 'pct']))
     .option('--json', 'machine-readable output')
     .action(async (path: string | undefined, o) => {
       code = await conformanceCommand(path ?? bundledPath('scenarios/conformance'), o, out);
