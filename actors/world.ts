@@ -23,12 +23,15 @@ export interface WorldOptions extends LiveWorldOptions {
   params?: Record<string, ParamValue>;
   /** Replace every device's driver with this machine. */
   driver?: AnyStateMachine;
+  /** Driver modules or folders outside the scenario's folder tree it may name (safe loading). */
+  allowDrivers?: readonly string[];
 }
 
 export async function createWorld(scenario: string | LoadedScenario, options: WorldOptions = {}): Promise<LiveWorld> {
   const loaded = typeof scenario === 'string' ? loadScenario(scenario, options.params) : scenario;
   const compiled = await compileScenario(loaded, {
     driverOverride: options.driver ? { machine: options.driver, name: 'custom' } : undefined,
+    allowDrivers: options.allowDrivers,
   });
   return new LiveWorld(settle(compiled), options);
 }

@@ -29,6 +29,8 @@ export interface CheckOptions extends SearchLimits {
   strategy?: Strategy;
   driver?: { machine: AnyStateMachine; name: string };
   params?: Record<string, ParamValue>;
+  /** `--allow-driver`: driver modules or folders outside the scenario's folder tree it may name. */
+  allowDrivers?: readonly string[];
   /** Shrink each counterexample (`explorer/minimize.ts`); default: for random and pct, whose traces are long. */
   minimize?: boolean;
   /** The liveness pass after an exhaustive search (default on; `--no-liveness`), and its fairness. */
@@ -77,7 +79,9 @@ export function search(world: ControlledWorld, strategy: Strategy, limits: Searc
 }
 
 export async function checkScenario(file: string, options: CheckOptions = {}): Promise<CheckOutcome> {
-  const { compiled, world } = await worldFor(file, options.driver, options.params);
+  const { compiled, world } = await worldFor(file, options.driver, options.params, {
+    allowDrivers: options.allowDrivers,
+  });
   const misfit = options.driver ? driverMisfit(options.driver.machine, compiled) : null;
   if (misfit) return skippedOutcome(file, compiled, world, `the driver takes no ${misfit.join(', ')}`);
   const defaults = compiled.scenario.check;
@@ -99,7 +103,7 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
       ? {
           liveness: null,
           ...(await sampleInWorkers(
-            { file, driver: options.driver?.name, params: options.params },
+            { file, driver: options.driver?.name, params: options.params, allowDrivers: options.allowDrivers },
             strategy,
             limits,
             workers,

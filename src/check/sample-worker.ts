@@ -12,7 +12,7 @@ try {
   const driver = recipe.driver
     ? { machine: await loadDriverModule(recipe.driver, `--driver ${recipe.driver}`), name: recipe.driver }
     : undefined;
-  const { world } = await worldFor(recipe.file, driver, recipe.params ?? {});
+  const { world } = await worldFor(recipe.file, driver, recipe.params ?? {}, { allowDrivers: recipe.allowDrivers });
   const result = samplingSearch(world, task.strategy, { ...task.limits, monitors: defaultMonitors() }, task.share);
   parentPort!.postMessage({ result });
 } catch (e) {

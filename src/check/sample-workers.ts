@@ -20,6 +20,7 @@ export interface WorldRecipe {
   /** Path of a driver module standing in for each scenario's driver (`--driver`). */
   driver?: string;
   params?: Record<string, ParamValue>;
+  allowDrivers?: readonly string[];
 }
 
 export interface WorkerTask {

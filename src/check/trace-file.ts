@@ -1,34 +1,42 @@
 /**
  * The counterexample file: everything `mirrorlab replay` needs to re-run a schedule and say
  * whether it still breaks the same property. Steps are semantic (actor, kind, sender, event).
+ *
+ * Version 2 is self-contained: it embeds the scenario's text and hash, the driver modules' paths
+ * and hashes, the tool version, the params, strategy, seed and options, so a trace copied
+ * elsewhere or attached to a bug report still replays (trace-source.ts says what changed).
+ * Version 1 traces (a scenario path only) are still read.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { z } from 'zod';
+import { mirrorlabVersion } from '../cli/exit-codes.ts';
 import { writeFileAtomic } from '../cli/safe-write.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
-import { ScenarioError } from '../scenario/load.ts';
+import { isPath } from '../scenario/compile.ts';
+import type { ParamValue } from '../scenario/expand.ts';
+import { parseScenario, ScenarioError } from '../scenario/load.ts';
 
 export const TRACE_FORMAT = 'mirrorlab-trace';
+export const TRACE_VERSION = 2;
 
-const traceSchema = z.object({
+const stepsSchema = z.array(
+  z.object({
+    kind: z.enum(['deliver', 'timer', 'choose']),
+    actor: z.string(),
+    from: z.string().optional(),
+    event: z.object({ type: z.string() }).passthrough(),
+    label: z.string().optional(),
+  }),
+);
+
+const common = {
   format: z.literal(TRACE_FORMAT),
-  version: z.literal(1),
-  /** Relative to the trace file's folder. */
-  scenario: z.string(),
-  driver: z.string().nullable(),
   strategy: z.string(),
   seed: z.number().nullable(),
   violation: z.object({ kind: z.string(), message: z.string() }),
-  steps: z.array(
-    z.object({
-      kind: z.enum(['deliver', 'timer', 'choose']),
-      actor: z.string(),
-      from: z.string().optional(),
-      event: z.object({ type: z.string() }).passthrough(),
-      label: z.string().optional(),
-    }),
-  ),
+  steps: stepsSchema,
   /** For a potential deadlock: the other schedules whose lock-order edges close the cycle. */
   witnesses: z.array(z.array(z.any())).optional(),
   /**
@@ -36,9 +44,50 @@ const traceSchema = z.object({
    * by `steps[.. loopFrom)` and can repeat forever. Absent in every other trace.
    */
   loopFrom: z.number().int().nonnegative().optional(),
+};
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex');
+const paramValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.array(z.union([z.string(), z.number(), z.boolean()])),
+]);
+
+/** A module file: `path` relative to the trace's folder, `savedAt` where it was when saved. */
+const moduleRef = z.object({ path: z.string(), savedAt: z.string(), sha256 });
+
+const traceV1 = z.object({
+  ...common,
+  version: z.literal(1),
+  /** Relative to the trace file's folder. */
+  scenario: z.string(),
+  driver: z.string().nullable(),
 });
 
-export type TraceFile = z.infer<typeof traceSchema>;
+const traceV2 = z.object({
+  ...common,
+  version: z.literal(2),
+  tool: z.object({ name: z.literal('mirrorlab'), version: z.string() }),
+  scenario: z.object({
+    path: z.string(),
+    savedAt: z.string(),
+    name: z.string().nullable(),
+    sha256,
+    text: z.string(),
+  }),
+  /** The module given as `check --driver`, standing in for every device's driver. */
+  driver: moduleRef.nullable(),
+  /** Driver modules the scenario itself names (`driver: ./my-driver.ts`), by the name it uses. */
+  modules: z.array(moduleRef.extend({ name: z.string() })),
+  params: z.record(z.string(), paramValue),
+  /** The search options the trace was found with (limits, depth), for the record. */
+  options: z.record(z.string(), z.unknown()),
+});
+
+const traceSchema = z.discriminatedUnion('version', [traceV1, traceV2]);
+
+export type TraceFile = z.infer<typeof traceV2>;
 
 export interface SavedTrace {
   scenarioFile: string;
@@ -50,6 +99,34 @@ export interface SavedTrace {
   witnesses?: SemanticStep[][];
   /** A lasso's loop start (see the schema). */
   loopFrom?: number;
+  /** The scenario params the run used (`--param`). */
+  params?: Record<string, ParamValue>;
+  /** The search options, recorded as given. */
+  options?: Record<string, unknown>;
+}
+
+/** What a version 2 trace adds: the copies and hashes it was saved with. */
+export interface TraceProvenance {
+  tool: string | null;
+  scenario: { text: string; sha256: string; name: string | null; savedAt: string } | null;
+  driver: { sha256: string; savedAt: string } | null;
+  modules: { name: string; sha256: string; savedAt: string }[];
+}
+
+export interface LoadedTrace extends SavedTrace {
+  /** The trace file itself. */
+  file: string;
+  version: number;
+  params: Record<string, ParamValue>;
+  provenance: TraceProvenance;
+}
+
+export function fileHash(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+export function textHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /**
@@ -57,13 +134,43 @@ export interface SavedTrace {
  * existing file; the CLI passes `force: false` unless `--force` was given.
  */
 export function writeTrace(path: string, t: SavedTrace, { force = true }: { force?: boolean } = {}): void {
+  const here = dirname(resolve(path));
+  const ref = (file: string) => ({
+    path: relative(here, resolve(file)),
+    savedAt: resolve(file),
+    sha256: fileHash(file),
+  });
+  const text = readFileSync(t.scenarioFile, 'utf8');
+  const params = t.params ?? {};
+  const scenario = parseScenario(text, t.scenarioFile, params).scenario;
+  const modules = Object.values(scenario.devices)
+    .map((d) => d.driver)
+    .filter((d, i, all) => isPath(d) && all.indexOf(d) === i)
+    .flatMap((name) => {
+      const abs = resolve(dirname(resolve(t.scenarioFile)), name);
+      try {
+        return [{ name, ...ref(abs) }];
+      } catch {
+        return []; // not there: the run could not have loaded it either
+      }
+    });
   const file: TraceFile = {
     format: TRACE_FORMAT,
-    version: 1,
-    scenario: relative(dirname(resolve(path)), resolve(t.scenarioFile)),
-    driver: t.driver ? relative(dirname(resolve(path)), resolve(t.driver)) : null,
+    version: 2,
+    tool: { name: 'mirrorlab', version: mirrorlabVersion() },
+    scenario: {
+      path: relative(here, resolve(t.scenarioFile)),
+      savedAt: resolve(t.scenarioFile),
+      name: scenario.name ?? null,
+      sha256: textHash(text),
+      text,
+    },
+    driver: t.driver ? ref(t.driver) : null,
+    modules,
+    params: params as TraceFile['params'],
     strategy: t.strategy,
     seed: t.seed,
+    options: t.options ?? {},
     violation: t.violation,
     steps: t.steps as TraceFile['steps'],
     ...(t.witnesses?.length ? { witnesses: t.witnesses as TraceFile['witnesses'] } : {}),
@@ -72,7 +179,7 @@ export function writeTrace(path: string, t: SavedTrace, { force = true }: { forc
   writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, { force });
 }
 
-export function readTrace(path: string): SavedTrace {
+export function readTrace(path: string): LoadedTrace {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -92,14 +199,40 @@ export function readTrace(path: string): SavedTrace {
       `${path}: at loopFrom: ${t.loopFrom} leaves the loop empty (the trace has ${t.steps.length} steps); it must be below that`,
     );
   const base = dirname(resolve(path));
-  return {
-    scenarioFile: resolve(base, t.scenario),
-    driver: t.driver ? resolve(base, t.driver) : null,
+  const shared = {
+    file: path,
+    version: t.version,
     strategy: t.strategy,
     seed: t.seed,
     violation: t.violation,
     steps: t.steps as SemanticStep[],
     witnesses: (t.witnesses ?? []) as SemanticStep[][],
     ...(t.loopFrom !== undefined ? { loopFrom: t.loopFrom } : {}),
+  };
+  if (t.version === 1)
+    return {
+      ...shared,
+      scenarioFile: resolve(base, t.scenario),
+      driver: t.driver ? resolve(base, t.driver) : null,
+      params: {},
+      provenance: { tool: null, scenario: null, driver: null, modules: [] },
+    };
+  return {
+    ...shared,
+    scenarioFile: resolve(base, t.scenario.path),
+    driver: t.driver ? resolve(base, t.driver.path) : null,
+    params: t.params,
+    options: t.options,
+    provenance: {
+      tool: `${t.tool.name} ${t.tool.version}`,
+      scenario: {
+        text: t.scenario.text,
+        sha256: t.scenario.sha256,
+        name: t.scenario.name,
+        savedAt: t.scenario.savedAt,
+      },
+      driver: t.driver && { sha256: t.driver.sha256, savedAt: t.driver.savedAt },
+      modules: t.modules.map((m) => ({ name: m.name, sha256: m.sha256, savedAt: m.savedAt })),
+    },
   };
 }

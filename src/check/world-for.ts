@@ -8,7 +8,7 @@ import { ControlledWorld } from '../runtime/controlled-world.ts';
 import { ModelError } from '../runtime/pure-step.ts';
 import { type CompiledScenario, compileScenario } from '../scenario/compile.ts';
 import type { ParamValue } from '../scenario/expand.ts';
-import { type LoadedScenario, loadScenario, ScenarioError } from '../scenario/load.ts';
+import { type LoadedScenario, loadScenario, parseScenario, ScenarioError } from '../scenario/load.ts';
 import { settle } from '../scenario/settle.ts';
 
 export interface ScenarioWorld {
@@ -16,13 +16,22 @@ export interface ScenarioWorld {
   world: ControlledWorld;
 }
 
+/** Where the scenario comes from besides its file: a trace's embedded copy, and the modules it may name. */
+export interface WorldSource {
+  /** The scenario's text (a trace's copy); `file` then only places it (messages, relative driver paths). */
+  text?: string;
+  /** `--allow-driver`: modules or folders outside the scenario's folder tree it may name. */
+  allowDrivers?: readonly string[];
+}
+
 export async function worldFor(
   file: string,
   driverOverride?: { machine: AnyStateMachine; name: string },
   params: Record<string, ParamValue> = {},
+  source: WorldSource = {},
 ): Promise<ScenarioWorld> {
-  const loaded = loadScenario(file, params);
-  const compiled = await compileScenario(loaded, { driverOverride });
+  const loaded = source.text === undefined ? loadScenario(file, params) : parseScenario(source.text, file, params);
+  const compiled = await compileScenario(loaded, { driverOverride, allowDrivers: source.allowDrivers });
   checkEnvironmentActors(loaded, compiled);
   try {
     return { compiled, world: new ControlledWorld(settle(compiled)) };

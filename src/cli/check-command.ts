@@ -28,8 +28,9 @@ import { renderLadder } from '../report/ladder.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
 import { PROPERTY_KINDS } from '../scenario/schema.ts';
-import { checkFiles, errorJson, errorText, type FileError, saveTraces } from './check-files.ts';
+import { checkFiles, errorJson, errorText, type FileError, type SavedTraces, saveTraces } from './check-files.ts';
 import { EXIT_CODE, worstExitCode } from './exit-codes.ts';
+import { paramArgs, shellWord } from './replay-hints.ts';
 import { planTraceFiles } from './safe-write.ts';
 
 export interface CheckCommandOptions {
@@ -53,6 +54,8 @@ export interface CheckCommandOptions {
   driver?: string;
   ladder?: boolean;
   param?: string[];
+  /** `--allow-driver`: modules or folders outside a scenario's folder tree it may name. */
+  allowDriver?: string[];
   /** `--no-minimize` sets this false: keep random and pct counterexamples as found. */
   minimize?: boolean;
   /** `--check-monitors`: the monitor plan's checking mode (explorer/monitor-audit.ts). */
@@ -82,6 +85,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     pctDepth: o.pctDepth,
     driver,
     params: parseParamArgs(o.param),
+    allowDrivers: o.allowDriver,
     minimize: o.minimize === false ? false : undefined,
     checkMonitors: o.checkMonitors,
     liveness: o.liveness !== false,
@@ -90,7 +94,16 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
   // The retry-bound probe runs first, while the heap is empty (the battery may fill it).
   const warning = driver ? await retryBoundWarning(driver) : null;
   const { entries, outcomes, errors } = await checkFiles(args, options);
-  const saved = plan ? saveTraces(outcomes, plan, { driver: o.driver, seed: o.seed }) : new Map<string, string>();
+  const saved: SavedTraces = plan
+    ? saveTraces(outcomes, plan, {
+        driver: o.driver,
+        seed: o.seed,
+        params: options.params,
+        options: recordedOptions(o),
+        allowDrivers: o.allowDriver,
+      })
+    : new Map();
+  const rerun = rerunArgs(o, options);
   const errorCode = errors.length ? EXIT_CODE.badInput : EXIT_CODE.ok;
 
   if (driver) {
@@ -111,7 +124,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     else {
       if (warning) out(`${warning}\n`);
       for (const e of errors) out(`${errorText(e)}\n`);
-      out(driverReport(outcomes, properties, driver.name, code));
+      out(driverReport(outcomes, properties, driver.name, code, saved));
       if (errors.length) out(`${errors.length} file(s) could not be checked: bad input (exit 2)`);
     }
     return exit;
@@ -127,7 +140,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     );
   } else {
     for (const e of entries)
-      out('outcome' in e ? describeOutcome(e.outcome, saved, o.ladder ?? false) : errorText(e.error));
+      out('outcome' in e ? describeOutcome(e.outcome, saved, o.ladder ?? false, rerun) : errorText(e.error));
     out(summaryTable(outcomes, errors));
   }
   return code;
@@ -145,7 +158,7 @@ function driverJson(
   properties: PropertyJudgement[],
   driver: string,
   exitCode: number,
-  saved: Map<string, string>,
+  saved: SavedTraces,
   warning: string | null,
 ) {
   const environment = environmentFindings(outcomes).map(({ c, v }) => ({
@@ -162,7 +175,7 @@ function environmentFindings(outcomes: CheckOutcome[]): { c: CheckOutcome; v: Ch
   return outcomes.flatMap((c) => c.violations.filter((v) => !chargedToDriver(v)).map((v) => ({ c, v })));
 }
 
-function toJson(c: CheckOutcome, saved: Map<string, string>) {
+function toJson(c: CheckOutcome, saved: SavedTraces) {
   return {
     scenario: c.scenario,
     file: c.file,
@@ -182,7 +195,8 @@ function toJson(c: CheckOutcome, saved: Map<string, string>) {
       trace: v.trace,
       loopFrom: v.loopFrom ?? null,
       criticalReordering: reorderingJson(raceOf(c, v)),
-      traceFile: saved.get(`${c.file}#${v.kind}`) ?? null,
+      traceFile: saved.get(`${c.file}#${v.kind}`)?.path ?? null,
+      replay: saved.get(`${c.file}#${v.kind}`)?.replay ?? null,
       schedule: v.schedule ?? null,
       details: v.details ?? null,
     })),
@@ -214,11 +228,47 @@ function lengthText(v: CheckedViolation | FoundViolation): string {
   return `after ${v.steps} steps (minimized from ${m.minimizedFrom}; ${m.contextSwitches} context switches)`;
 }
 
+/** What a printed re-run command must repeat of this one: `check`'s and `run`'s extra arguments. */
+interface Rerun {
+  check: string[];
+  run: string[];
+}
+
+function rerunArgs(o: CheckCommandOptions, options: CheckOptions): Rerun {
+  const params = paramArgs(options.params);
+  const allow = (o.allowDriver ?? []).map((a) => `--allow-driver ${shellWord(a)}`);
+  return {
+    check: [
+      ...params,
+      ...(o.pctDepth !== undefined ? [`--pct-depth ${o.pctDepth}`] : []),
+      ...(o.maxDepth !== undefined ? [`--max-depth ${o.maxDepth}`] : []),
+      ...(o.driver ? [`--driver ${shellWord(o.driver)}`] : []),
+      ...allow,
+    ],
+    run: [...params, ...allow],
+  };
+}
+
+/** The options a trace records, as given on the command line. */
+function recordedOptions(o: CheckCommandOptions): Record<string, unknown> {
+  const keys = ['maxDepth', 'maxStates', 'time', 'schedules', 'pctDepth', 'por', 'fairness', 'liveness', 'minimize'];
+  return Object.fromEntries(
+    keys.flatMap((k) =>
+      o[k as keyof CheckCommandOptions] === undefined ? [] : [[k, o[k as keyof CheckCommandOptions]]],
+    ),
+  );
+}
+
 /** Which sampled schedule found a violation, and the command that runs that schedule alone. */
-function scheduleText(c: CheckOutcome, s: NonNullable<FoundViolation['schedule']>): string {
-  const alone = `mirrorlab check ${c.file} --strategy ${c.strategy} --seed ${s.seed} --schedules 1`;
+function scheduleText(c: CheckOutcome, s: NonNullable<FoundViolation['schedule']>, rerun: Rerun): string {
+  const file = shellWord(c.file);
+  const alone = [
+    `mirrorlab check ${file} --strategy ${c.strategy} --seed ${s.seed} --schedules 1`,
+    ...rerun.check,
+  ].join(' ');
   // A uniform random schedule is the one `run --seed` takes (the same draws from the same seed).
-  const run = c.strategy === 'random' ? ` or mirrorlab run ${c.file} --seed ${s.seed}` : '';
+  const run =
+    c.strategy === 'random' ? ` or ${[`mirrorlab run ${file} --seed ${s.seed}`, ...rerun.run].join(' ')}` : '';
   return `found by schedule ${s.index} (seed ${s.seed}, ${s.config}); alone: ${alone}${run}`;
 }
 
@@ -229,7 +279,7 @@ const HEADLINE: Record<ScenarioVerdict, string> = {
   skipped: 'SKIPPED',
 };
 
-function describeOutcome(c: CheckOutcome, saved: Map<string, string>, ladder: boolean): string {
+function describeOutcome(c: CheckOutcome, saved: SavedTraces, ladder: boolean, rerun: Rerun): string {
   const lines = [`${HEADLINE[c.verdict]}  ${c.scenario}  (${c.file})`];
   for (const why of [c.mismatch, c.inconclusive, c.skipped]) if (why) lines.push(`      ${why}`);
   const note = c.verdict === 'ok' ? passNote(c.expected, c.stats, c.limits) : null;
@@ -237,9 +287,9 @@ function describeOutcome(c: CheckOutcome, saved: Map<string, string>, ladder: bo
   for (const v of [...c.violations, ...c.observations]) {
     const tag = v.severity === 'observation' ? 'observed' : 'violation';
     lines.push(`      ${tag} ${v.kind} ${lengthText(v)}: ${v.message}`);
-    if (v.schedule) lines.push(`      ${scheduleText(c, v.schedule)}`);
+    if (v.schedule) lines.push(`      ${scheduleText(c, v.schedule, rerun)}`);
     const file = saved.get(`${c.file}#${v.kind}`);
-    if (file) lines.push(`      replay: mirrorlab replay ${file}`);
+    if (file) lines.push(`      replay: ${file.replay}`);
     if ((ladder || !c.ok) && v.trace.length) {
       lines.push(indent(renderLadder(c.world, v.trace, v.loopFrom), 6));
       const race = v.severity === 'observation' ? null : raceOf(c, v as CheckedViolation);
@@ -301,7 +351,13 @@ const DRIVER_VERDICT: Record<number, string> = {
 };
 
 /** For `--driver`: which properties the user's driver keeps, breaks, or was not shown to keep. */
-function driverReport(outcomes: CheckOutcome[], properties: PropertyJudgement[], driver: string, code: number): string {
+function driverReport(
+  outcomes: CheckOutcome[],
+  properties: PropertyJudgement[],
+  driver: string,
+  code: number,
+  saved: SavedTraces,
+): string {
   const ran = outcomes.filter((c) => !c.skipped);
   const lines = [`Driver ${driver} on ${ran.length} scenario(s):`, ''];
   for (const c of outcomes) if (c.skipped) lines.push(`  skipped ${c.scenario}: ${c.skipped}`);
@@ -336,6 +392,8 @@ function driverReport(outcomes: CheckOutcome[], properties: PropertyJudgement[],
     if (v.trace.length) lines.push(indent(renderLadder(c.world, v.trace, v.loopFrom), 2));
     const race = raceOf(c, v);
     if (race) lines.push(`  ${race.text}`);
+    const file = saved.get(`${c.file}#${v.kind}`);
+    if (file) lines.push(`  replay: ${file.replay}`);
   }
   return lines.join('\n');
 }

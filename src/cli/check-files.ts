@@ -7,7 +7,9 @@
 import { type CheckOptions, type CheckOutcome, checkScenario } from '../check/check-scenario.ts';
 import { writeTrace } from '../check/trace-file.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
+import type { ParamValue } from '../scenario/expand.ts';
 import { isInputError } from './exit-codes.ts';
+import { replayHint } from './replay-hints.ts';
 import { scenarioStems, type TracePlan, traceFileFor } from './safe-write.ts';
 import { scenarioFiles } from './scenario-files.ts';
 
@@ -55,13 +57,21 @@ export function errorJson(e: FileError) {
   return { scenario: null, file: e.file, ok: false, verdict: 'error', error: e.message };
 }
 
-/** Save every counterexample of `outcomes` as planned; returns `<file>#<kind>` → the trace's path. */
-export function saveTraces(
-  outcomes: CheckOutcome[],
-  plan: TracePlan,
-  meta: { driver?: string; seed?: number },
-): Map<string, string> {
-  const saved = new Map<string, string>();
+/** Where each counterexample was saved (`<file>#<kind>` → the trace) and the command that replays it. */
+export type SavedTraces = Map<string, { path: string; replay: string }>;
+
+/** What the traces record besides the counterexample: how the check was run. */
+export interface TraceMeta {
+  driver?: string;
+  seed?: number;
+  params?: Record<string, ParamValue>;
+  options?: Record<string, unknown>;
+  allowDrivers?: readonly string[];
+}
+
+/** Save every counterexample of `outcomes` as planned. */
+export function saveTraces(outcomes: CheckOutcome[], plan: TracePlan, meta: TraceMeta): SavedTraces {
+  const saved: SavedTraces = new Map();
   const all = outcomes.flatMap((c) => c.violations.filter((v) => v.trace.length).map((v) => ({ c, v })));
   const stems = scenarioStems(outcomes.map((c) => c.file));
   const taken = new Set<string>();
@@ -79,10 +89,12 @@ export function saveTraces(
         steps: v.trace,
         loopFrom: v.loopFrom,
         witnesses: (v.details as { witnesses?: SemanticStep[][] } | undefined)?.witnesses,
+        params: meta.params,
+        options: meta.options,
       },
       { force: plan.force },
     );
-    saved.set(`${c.file}#${v.kind}`, path);
+    saved.set(`${c.file}#${v.kind}`, { path, replay: replayHint(path, meta.driver, meta.allowDrivers) });
   }
   return saved;
 }

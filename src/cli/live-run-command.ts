@@ -16,6 +16,7 @@ export interface LiveRunOptions {
   inspect?: string;
   inspectLog?: string;
   param?: string[];
+  allowDriver?: string[];
 }
 
 export async function liveRunCommand(file: string, o: LiveRunOptions, out: (s: string) => void): Promise<number> {
@@ -33,6 +34,7 @@ export async function liveRunCommand(file: string, o: LiveRunOptions, out: (s: s
     seed: o.seed,
     inspect,
     params: parseParamArgs(o.param),
+    allowDrivers: o.allowDriver,
   });
   let crash: string | null = null;
   try {

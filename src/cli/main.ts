@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { conformanceCommand } from '../conformance/conformance-command.ts';
+import { bundledPath } from './bundled.ts';
 import { checkCommand } from './check-command.ts';
 import { EXIT_CODE, EXIT_CODES_HELP, internalErrorReport, isInputError, takeDebugFlag } from './exit-codes.ts';
 import { EXPORT_FORMATS, EXPORT_HELP, exportCommand } from './export-command.ts';
@@ -36,6 +37,11 @@ Verdicts (docs/driver-protocol.md, "Verdicts and exit codes"):
   a random/pct run did not find is "inconclusive", never a pass. A file that cannot be loaded
   is reported with its error and the other files are still checked.`;
 
+const collect = (v: string, all: string[] = []): string[] => [...all, v];
+
+const ALLOW_DRIVER_HELP =
+  "let a scenario or trace import this driver module, or any under this folder, though it lies outside the file's own folder tree (repeatable)";
+
 function seconds(v: string): number {
   const n = Number(v);
   if (!(n > 0)) throw new InvalidArgumentError(`--time takes seconds > 0 (got '${v}')`);
@@ -64,6 +70,7 @@ export async function main(
       ...all,
       v,
     ])
+    .option('--allow-driver <path>', ALLOW_DRIVER_HELP, collect)
     .option('--json', 'machine-readable output')
     .option('--live', 'run the scenario as live XState actors (createWorld) instead of the controlled runtime')
     .option('--inspect <url>', 'with --live: stream to the Stately inspector over WebSocket, e.g. ws://localhost:8080')
@@ -75,7 +82,7 @@ export async function main(
   program
     .command('check')
     .description("explore every interleaving of each scenario and compare what breaks with its 'expect:'")
-    .argument('[scenarios...]', 'scenario files or folders (default: scenarios/seeds)')
+    .argument('[scenarios...]', 'scenario files or folders (default: the bundled scenarios/seeds)')
     .addOption(new Option('--strategy <name>', 'search strategy').choices(['bfs', 'dfs', 'random', 'pct', 'swarm']))
     .option('--max-depth <n>', 'deepest schedule to explore', int('--max-depth'))
     .option('--max-states <n>', 'stop after this many states', int('--max-states'))
@@ -130,10 +137,11 @@ export async function main(
       ...all,
       v,
     ])
+    .option('--allow-driver <path>', ALLOW_DRIVER_HELP, collect)
     .option('--json', 'machine-readable output (with --driver: an object with the per-property summary)')
     .addHelpText('after', CHECK_EXIT_CODES)
     .action(async (files: string[], o) => {
-      code = await checkCommand(files.length ? files : ['scenarios/seeds'], o, out);
+      code = await checkCommand(files.length ? files : [bundledPath('scenarios/seeds')], o, out);
     });
 
   program
@@ -162,6 +170,8 @@ export async function main(
     .command('replay')
     .description('re-execute a saved counterexample and report whether it still breaks the same property')
     .argument('<trace>', 'trace JSON written by check --save-trace')
+    .option('--allow-driver <path>', ALLOW_DRIVER_HELP, collect)
+    .option('--driver <module>', 'replay with this driver module instead of the one the trace names')
     .option('--continue', "then keep exploring from the trace's last state")
     .addOption(new Option('--strategy <name>', 'strategy for --continue').choices(['bfs', 'dfs']))
     .option('--max-states <n>', 'limit for --continue', int('--max-states'))
@@ -173,15 +183,18 @@ export async function main(
   program
     .command('conformance')
     .description('run the HMM selftests (hmm-tests.c) against the dmirror model: test × variant → pass/fail')
-    .argument('[path]', 'conformance scenarios (a file or folder)', 'scenarios/conformance')
+    .argument('[path]', 'conformance scenarios (a file or folder; default: the bundled scenarios/conformance)')
     .option('--only <name>', 'only tests whose name contains this (repeatable)', (v: string, all: string[] = []) => [
       ...all,
       v,
     ])
     .option('--seeds <n>', 'seeds for the tests that run under the random strategy', int('--seeds'))
+    .option('--variant <name>', 'only this variant of each test')
+    .option('--seed <n>', 'random-mode tests: run only this seed (a failure report prints it)', int('--seed'))
+    .addOption(new Option('--strategy <name>', 'with --seed: the schedule the seed drives').choices(['random', 'pct']))
     .option('--json', 'machine-readable output')
-    .action(async (path: string, o) => {
-      code = await conformanceCommand(path, o, out);
+    .action(async (path: string | undefined, o) => {
+      code = await conformanceCommand(path ?? bundledPath('scenarios/conformance'), o, out);
     });
 
   program

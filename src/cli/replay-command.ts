@@ -1,10 +1,13 @@
 /**
  * `mirrorlab replay <trace.json>`: re-execute a saved counterexample and say whether it still
  * breaks the same property. Exit 0 when it does, 1 when it diverged or no longer breaks it.
- * `--continue` then explores onward from the trace's last state.
+ * `--continue` then explores onward from the trace's last state. The scenario is the trace's own
+ * copy and its params (trace-source.ts warns when the file or the driver changed since); a driver
+ * module the trace names is imported only under the safe-loading rule (`--allow-driver`).
  */
 
-import { readTrace, type SavedTrace } from '../check/trace-file.ts';
+import { type LoadedTrace, readTrace } from '../check/trace-file.ts';
+import { locateTraceSource } from '../check/trace-source.ts';
 import { worldFor } from '../check/world-for.ts';
 import { exhaustiveSearch } from '../explorer/exhaustive.ts';
 import { replayLasso } from '../explorer/liveness/lasso-replay.ts';
@@ -20,13 +23,23 @@ export interface ReplayOptions {
   continue?: boolean;
   strategy?: 'bfs' | 'dfs';
   maxStates?: number;
+  /** `--allow-driver`: modules or folders outside the trace's folder tree it may import. */
+  allowDriver?: string[];
+  /** `--driver FILE`: this module instead of the one the trace names. */
+  driver?: string;
 }
 
 export async function replayCommand(path: string, o: ReplayOptions, out: (s: string) => void): Promise<number> {
   const saved = readTrace(path);
-  const driver = saved.driver ? { machine: await loadDriverModule(saved.driver), name: saved.driver } : undefined;
-  const { world } = await worldFor(saved.scenarioFile, driver);
-  if (saved.loopFrom !== undefined) return replayLassoCommand(world, path, saved, o, out);
+  const source = locateTraceSource(saved, { allowDrivers: o.allowDriver, driver: o.driver });
+  const driver = source.driver ? { machine: await loadDriverModule(source.driver), name: source.driver } : undefined;
+  const { world } = await worldFor(source.scenarioFile, driver, saved.params, {
+    text: source.text,
+    allowDrivers: o.allowDriver,
+  });
+  if (!o.json) for (const w of source.warnings) out(`WARNING: ${w}`);
+  const about = { tool: saved.provenance.tool, warnings: source.warnings, notes: source.notes };
+  if (saved.loopFrom !== undefined) return replayLassoCommand(world, path, saved, about, o, out);
   const r = replayTrace(world, saved.steps, defaultMonitors(), saved.witnesses ?? []);
   const reproduced = r.violations.find((v) => v.kind === saved.violation.kind);
   const verdict = r.divergence ? 'diverged' : reproduced ? 'reproduced' : 'not reproduced';
@@ -47,6 +60,7 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
       JSON.stringify(
         {
           trace: path,
+          ...about,
           expected: saved.violation,
           verdict,
           replayed: r.replayed,
@@ -91,7 +105,8 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
 function replayLassoCommand(
   world: ControlledWorld,
   path: string,
-  saved: SavedTrace,
+  saved: LoadedTrace,
+  about: object,
   o: ReplayOptions,
   out: (s: string) => void,
 ): number {
@@ -99,7 +114,7 @@ function replayLassoCommand(
   const r = replayLasso(world, saved.steps, loopFrom);
   const verdict = r.divergence ? 'diverged' : r.closed && r.starved.length ? 'reproduced' : 'not reproduced';
   if (o.json) {
-    out(JSON.stringify({ trace: path, expected: saved.violation, verdict, loopFrom, ...r }, null, 2));
+    out(JSON.stringify({ trace: path, ...about, expected: saved.violation, verdict, loopFrom, ...r }, null, 2));
   } else {
     out(renderLadder(world, saved.steps.slice(0, r.replayed), loopFrom));
     out('');

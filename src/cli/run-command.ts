@@ -20,6 +20,8 @@ export interface RunOptions {
   json?: boolean;
   maxSteps?: number;
   param?: string[];
+  /** `--allow-driver`: modules or folders outside the scenario's folder tree it may name. */
+  allowDriver?: string[];
 }
 
 export interface TimelineEntry {
@@ -33,7 +35,7 @@ export interface TimelineEntry {
 }
 
 export async function runCommand(file: string, o: RunOptions, out: (s: string) => void): Promise<number> {
-  const { world, compiled } = await worldFor(file, undefined, parseParamArgs(o.param));
+  const { world, compiled } = await worldFor(file, undefined, parseParamArgs(o.param), { allowDrivers: o.allowDriver });
   const rng = o.seed === undefined ? null : new Random(o.seed);
   const log = new ViolationLog(defaultMonitors(), { world });
   const timeline: TimelineEntry[] = [];

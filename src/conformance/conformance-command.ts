@@ -1,5 +1,6 @@
 /**
- * `mirrorlab conformance [path] [--json] [--only name] [--seeds n]`: run the HMM selftest
+ * `mirrorlab conformance [path] [--json] [--only name] [--seeds n] [--variant v --seed s --strategy
+ * random|pct]`: run the HMM selftest
  * conformance suite (scenarios/conformance) and print the test × variant table. Exit code 0
  * only when every test passes in every variant, 1 otherwise.
  */
@@ -10,6 +11,9 @@ export interface ConformanceCommandOptions {
   json?: boolean;
   only?: string[];
   seeds?: number;
+  variant?: string;
+  seed?: number;
+  strategy?: 'random' | 'pct';
 }
 
 export async function conformanceCommand(
@@ -17,7 +21,8 @@ export async function conformanceCommand(
   o: ConformanceCommandOptions,
   out: (s: string) => void,
 ): Promise<number> {
-  const report = await runConformance(path, { only: o.only, seeds: o.seeds });
+  const seed = o.seed === undefined ? undefined : { seed: o.seed, strategy: o.strategy ?? 'random' };
+  const report = await runConformance(path, { only: o.only, seeds: o.seeds, variant: o.variant, seed });
   if (o.json) out(JSON.stringify(report, null, 2));
   else for (const line of conformanceTable(report)) out(line);
   return report.pass ? 0 : 1;

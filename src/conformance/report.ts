@@ -2,6 +2,7 @@
  * The conformance table: one row per test, one column per variant, pass/fail in each cell,
  * then the first mismatch (expected vs got) of every failure. `--json` prints the report as is.
  */
+import { shellWord } from '../cli/replay-hints.ts';
 import type { ConformanceReport, ConformanceResult } from './suite.ts';
 
 export function conformanceTable(report: ConformanceReport): string[] {
@@ -37,10 +38,12 @@ function failureLines(r: ConformanceResult): string[] {
     lines.push(`  expected: ${text(m.expected)}`);
     lines.push(`  got:      ${text(m.got)}`);
   }
-  if (r.mode === 'random' && m?.where.startsWith('seed ')) {
-    const params = Object.entries(r.params).map(([k, v]) => ` --param ${k}=${v}`);
-    lines.push(`  replay: mirrorlab run ${r.file} --seed ${m.where.slice(5)}${params.join('')}`);
-  }
+  // The failing seed alone, under its own strategy, in its variant (which sets the params).
+  const bad = r.mode === 'random' ? r.seeds?.find((s) => !s.ok) : undefined;
+  if (bad)
+    lines.push(
+      `  replay: mirrorlab conformance ${shellWord(r.file)} --variant ${shellWord(r.variant)} --seed ${bad.seed} --strategy ${bad.strategy}`,
+    );
   return lines;
 }
 

@@ -48,6 +48,10 @@ export interface ConformanceOptions {
   only?: string[];
   /** Seeds for random-mode tests (default: the scenario's check.schedules, else 20). */
   seeds?: number;
+  /** Only this variant (a report's replay hint names the failing one). */
+  variant?: string;
+  /** Random-mode tests run this one seed alone, under this strategy (the replay of a failing seed). */
+  seed?: { seed: number; strategy: 'random' | 'pct' };
   onResult?: (r: ConformanceResult) => void;
 }
 
@@ -74,6 +78,7 @@ export async function runConformance(
     if (options.only?.length && !options.only.some((o) => test.includes(o) || file.includes(o))) continue;
     const variants = base.scenario.variants ?? { default: {} };
     for (const [variant, params] of Object.entries(variants)) {
+      if (options.variant !== undefined && variant !== options.variant) continue;
       const r = await runOne(file, test, variant, params as Record<string, ParamValue>, options);
       results.push(r);
       options.onResult?.(r);
@@ -108,9 +113,10 @@ async function runOne(
     // their success-side checks (cpages, faults, data) run too.
     // The n seeds are split: the first half uniform random, the rest PCT.
     const half = Math.ceil(n / 2);
-    const seeds = Array.from({ length: n }, (_, k) =>
-      runRandomSeed(specs, k + 1, check.maxDepth, k < half ? 'random' : 'pct'),
-    );
+    const one = options.seed;
+    const seeds = one
+      ? [runRandomSeed(specs, one.seed, check.maxDepth, one.strategy)]
+      : Array.from({ length: n }, (_, k) => runRandomSeed(specs, k + 1, check.maxDepth, k < half ? 'random' : 'pct'));
     const bad = seeds.find((s) => !s.ok);
     const firstMismatch = bad
       ? { where: `seed ${bad.seed} (${bad.strategy})`, expected: 'no violation', got: bad.problem }

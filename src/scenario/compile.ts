@@ -19,6 +19,7 @@ import { ptLockMachine } from '../../machines/pt-lock.machine.ts';
 import { rangeNotifierMachine } from '../../machines/range-notifier.machine.ts';
 import { type ThreadOp, threadMachine } from '../../machines/thread.machine.ts';
 import type { ActorSpec } from '../runtime/controlled-world.ts';
+import { checkModuleAllowed } from './allowed-modules.ts';
 import { driverInput } from './driver-input.ts';
 import { type LoadedScenario, ScenarioError } from './load.ts';
 import { compileOp, type OpContext } from './operations.ts';
@@ -32,6 +33,8 @@ export const WHOLE_ADDRESS_SPACE = { start: 0, length: 2 ** 47 };
 export interface CompileOptions {
   /** Replace every device's driver with this machine (mirrorlab check --driver). */
   driverOverride?: { machine: AnyStateMachine; name: string };
+  /** `--allow-driver`: modules or folders outside the scenario's folder tree it may name (allowed-modules.ts). */
+  allowDrivers?: readonly string[];
 }
 
 export interface CompiledScenario {
@@ -83,7 +86,8 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
     const where = loaded.where(['devices', d]);
     if (!scenario.processes[dev.process])
       throw new ScenarioError(`${where}: device '${d}' mirrors unknown process '${dev.process}'`);
-    const { machine, name } = options.driverOverride ?? (await resolveDriver(dev.driver, file, where));
+    const { machine, name } =
+      options.driverOverride ?? (await resolveDriver(dev.driver, file, where, options.allowDrivers));
     drivers[d] = name;
     const sub = dev.subscription ?? WHOLE_ADDRESS_SPACE;
     const takesLock = dev.completion.takesLock;
@@ -225,7 +229,8 @@ function checkPlantedBugs(loaded: LoadedScenario, device: string, profile: strin
   });
 }
 
-function isPath(driver: string): boolean {
+/** Whether a scenario's `driver:` names a module file rather than a built-in profile. */
+export function isPath(driver: string): boolean {
   return driver.startsWith('.') || driver.startsWith('/') || /\.(m?[jt]s)$/.test(driver);
 }
 
@@ -233,6 +238,7 @@ async function resolveDriver(
   driver: string,
   file: string,
   where: string,
+  allowDrivers: readonly string[] = [],
 ): Promise<{ machine: AnyStateMachine; name: string }> {
   if (!isPath(driver)) {
     const machine = driver === 'dmirror' ? dmirrorMachine : driverProfiles[driver];
@@ -244,6 +250,7 @@ async function resolveDriver(
     return { machine, name: driver };
   }
   const abs = resolve(dirname(resolve(file)), driver);
+  checkModuleAllowed(abs, file, allowDrivers, where);
   return { machine: await loadDriverModule(abs, where), name: driver };
 }
 

@@ -2,13 +2,51 @@
  * Loading a user's TypeScript driver module: Node 20 cannot strip types, so tsx's loader is
  * registered the first time a `.ts` module is imported (bin/mirrorlab.mjs registers it up front
  * only when the CLI itself runs from the TypeScript sources).
+ *
+ * A `.ts` file with no `"type": "module"` package.json above it is CommonJS to Node and tsx, so
+ * a driver written with `import`/`export` in a bare folder failed with "Cannot require() ES
+ * Module … in a cycle". A resolve hook registered after tsx (so it runs first) marks such a
+ * file as TypeScript ESM unless its package says `"type": "commonjs"` outright.
  */
+import { register } from 'node:module';
+
 const TYPESCRIPT = /\.[cm]?tsx?$/;
 
+/** Runs in Node's hooks thread, so it is plain JavaScript with only built-in imports. */
+const ESM_TYPESCRIPT_HOOK = `
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+const TS = /\\.tsx?$/;
+function declaredType(file) {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    try {
+      return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type;
+    } catch (e) {
+      if (e.code !== 'ENOENT') return undefined;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  if (!r.url.startsWith('file:') || !TS.test(new URL(r.url).pathname)) return r;
+  if (r.format !== 'commonjs' && r.format !== 'commonjs-typescript') return r;
+  if (declaredType(fileURLToPath(r.url)) === 'commonjs') return r;
+  return { ...r, format: 'module-typescript' };
+}
+`;
+
 export async function ensureTypeScriptLoader(file: string): Promise<void> {
-  const g = globalThis as { __mirrorlabTypeScript?: boolean };
-  if (!TYPESCRIPT.test(file) || g.__mirrorlabTypeScript) return;
-  const { register } = await import('tsx/esm/api');
-  register();
-  g.__mirrorlabTypeScript = true;
+  const g = globalThis as { __mirrorlabTypeScript?: boolean; __mirrorlabEsmTypeScript?: boolean };
+  if (!TYPESCRIPT.test(file)) return;
+  if (!g.__mirrorlabTypeScript) {
+    const { register: registerTsx } = await import('tsx/esm/api');
+    registerTsx();
+    g.__mirrorlabTypeScript = true;
+  }
+  if (!g.__mirrorlabEsmTypeScript) {
+    register(`data:text/javascript,${encodeURIComponent(ESM_TYPESCRIPT_HOOK)}`);
+    g.__mirrorlabEsmTypeScript = true;
+  }
 }

@@ -26,14 +26,17 @@ describe('mirrorlab check and replay of a livelock', () => {
     const saved = JSON.parse(readFileSync(trace, 'utf8'));
     expect(saved.violation.kind).toBe('livelock');
     expect(saved.loopFrom).toBeGreaterThan(0);
-    const replay = await cli('replay', trace);
+    // The driver lies outside the trace's folder: replay imports it only when allowed, as the hint says.
+    expect(out).toContain(`replay: mirrorlab replay ${trace} --allow-driver ${UNBOUNDED}`);
+    expect((await cli('replay', trace)).code).toBe(2);
+    const replay = await cli('replay', trace, '--allow-driver', UNBOUNDED);
     expect(replay.code).toBe(0);
     expect(replay.out).toMatch(
       /REPRODUCED livelock: after \d+ steps, the loop of \d+ steps returns to its start while thread:gpu waits/,
     );
     // A loop cut short no longer returns to its start.
     writeFileSync(trace, JSON.stringify({ ...saved, steps: saved.steps.slice(0, -3) }));
-    const cut = await cli('replay', trace);
+    const cut = await cli('replay', trace, '--allow-driver', UNBOUNDED);
     expect(cut.code).toBe(1);
     expect(cut.out).toMatch(/NOT REPRODUCED: the loop does not return to the state it started from/);
   });

@@ -152,18 +152,20 @@ describe('bad input: exit 2 with file:line:col, the value and the fix, never a s
 });
 
 describe('a throwing driver is a located model-error, not a crash', () => {
+  // Outside the temporary scenario's folder: safe loading wants it allowed.
+  const THROWING_DRIVER = join(process.cwd(), 'test/fixtures/drivers/throws-in-action.ts');
   const throwing = () =>
     scenario('throwing', (s) =>
       s
-        .replace('driver: shadow-pte', `driver: ${join(process.cwd(), 'test/fixtures/drivers/throws-in-action.ts')}`)
+        .replace('driver: shadow-pte', `driver: ${THROWING_DRIVER}`)
         .replace(JOB, '- fault: { device: gpu0, addr: 0x10000 }'),
     );
   it('should exit 1 with the step under run and run --live', async () => {
     const file = throwing();
-    const a = await run('run', file);
+    const a = await run('run', file, '--allow-driver', THROWING_DRIVER);
     expect(a.code).toBe(1);
     expect(a.out).toMatch(/VIOLATION model-error: drv:gpu0 threw Error: the fault handler .*, at step \d+/);
-    const b = await run('run', file, '--live');
+    const b = await run('run', file, '--live', '--allow-driver', THROWING_DRIVER);
     expect(b.code).toBe(1);
     expect(b.out).toMatch(/model-error: actor 'drv:gpu0' crashed at step \d+ \(drv\.fault\)/);
   });
