@@ -8,6 +8,7 @@ import { conformanceCommand } from '../conformance/conformance-command.ts';
 import { checkCommand } from './check-command.ts';
 import { EXIT_CODE, EXIT_CODES_HELP, internalErrorReport, isInputError, takeDebugFlag } from './exit-codes.ts';
 import { EXPORT_FORMATS, EXPORT_HELP, exportCommand } from './export-command.ts';
+import { INSPECT_HELP, inspectCommand } from './inspect-command.ts';
 import { liveRunCommand } from './live-run-command.ts';
 import { machinesCommand } from './machines-command.ts';
 import { replayCommand } from './replay-command.ts';
@@ -190,6 +191,16 @@ export async function main(
     .option('-o, --output <file>', 'write it to this file instead')
     .action((o) => {
       code = schemaCommand(o, out);
+    });
+
+  program
+    .command('inspect')
+    .description('serve the local Stately inspector bridge for run --live --inspect (the page needs the internet)')
+    .option('--port <n>', 'port for the WebSocket and the page (default 8080)', int('--port'))
+    .option('--no-open', 'do not open the page in the browser')
+    .addHelpText('after', INSPECT_HELP)
+    .action(async (o) => {
+      code = await inspectCommand(o, out);
     });
 
   for (const c of program.commands) c.addHelpText('after', EXIT_CODES_HELP);
