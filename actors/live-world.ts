@@ -105,6 +105,8 @@ export class LiveWorld {
   private readonly asynchronous: Set<string>;
   /** Refs kept by us: XState drops an actor from its system once it reaches a final state. */
   private readonly refs = new Map<string, AnyActorRef>();
+  /** The message being delivered now, so that its inspection event names its sender. */
+  private delivering: { to: AnyActorRef; from: AnyActorRef } | undefined;
 
   constructor(specs: ActorSpec[], options: LiveWorldOptions = {}) {
     this.schedule = options.schedule ?? 'default';
@@ -132,7 +134,11 @@ export class LiveWorld {
       id: 'mirrorlab',
       entry: specs.map((s) => spawnChild(s.id as never, { id: s.id, systemId: s.id, input: { ...s.input, id: s.id } })),
     });
-    this.root = createActor(rootMachine, { clock: this.clock, inspect: options.inspect });
+    const inspect = options.inspect;
+    this.root = createActor(rootMachine, {
+      clock: this.clock,
+      inspect: inspect && ((e: InspectionEvent) => inspect(this.withSender(e))),
+    });
     this.root.start();
     for (const id of this.ids) {
       const ref = this.root.system.get(id);
@@ -276,7 +282,16 @@ export class LiveWorld {
       const before = ref.getSnapshot() as AnyMachineSnapshot;
       let policy = eventPolicy(before, event.type);
       if (policy === 'handled' && !before.can(event)) policy = 'unhandled';
-      if (policy === 'handled') ref.send(event);
+      if (policy === 'handled') {
+        // A timer or a choice comes back to the actor that set it: its own sender.
+        const from = this.refs.get(p.from) ?? ref;
+        this.delivering = { to: ref, from };
+        try {
+          ref.send(event);
+        } finally {
+          this.delivering = undefined;
+        }
+      }
       const after = ref.getSnapshot() as AnyMachineSnapshot;
       if (after.status === 'error') {
         // A guard or action threw: the actor is dead. Say which step, as the controlled runtime does.
@@ -296,6 +311,17 @@ export class LiveWorld {
     this.sent = [];
     this.collectTimers();
     return true;
+  }
+
+  /**
+   * XState's inspection event of a message sent from outside the actors (our `ref.send`) has
+   * no `sourceRef`; the message's real sender is known here, and the Stately inspector's
+   * sequence view needs it to draw the arrow.
+   */
+  private withSender(e: InspectionEvent): InspectionEvent {
+    const d = this.delivering;
+    if (e.type !== '@xstate.event' || e.sourceRef || !d || e.actorRef !== d.to) return e;
+    return { ...e, sourceRef: d.from };
   }
 
   private record(p: Pending, policy: LiveStep['policy'], before: unknown, after: unknown): void {

@@ -24,6 +24,7 @@ import {
 import { type CriticalReordering, findCriticalReordering } from '../explorer/critical-reordering.ts';
 import type { FoundViolation } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
+import { planReportDir, writeSearchReport } from '../report/html/write-report.ts';
 import { renderLadder } from '../report/ladder.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
@@ -48,6 +49,8 @@ export interface CheckCommandOptions {
   threads?: number;
   pctDepth?: number;
   saveTrace?: string;
+  /** `--report DIR`: the HTML report (src/report/html/). */
+  report?: string;
   /** `--force`: let `--save-trace` replace existing files. */
   force?: boolean;
   json?: boolean;
@@ -68,6 +71,7 @@ export interface CheckCommandOptions {
 export async function checkCommand(args: string[], o: CheckCommandOptions, out: (s: string) => void): Promise<number> {
   // The output folder is checked (and created) before any search starts.
   const plan = o.saveTrace ? planTraceFiles(o.saveTrace, o.force ?? false) : null;
+  if (o.report) planReportDir(o.report);
   const driver = o.driver
     ? { machine: await loadDriverModule(o.driver, `--driver ${o.driver}`), name: o.driver }
     : undefined;
@@ -105,6 +109,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     : new Map();
   const rerun = rerunArgs(o, options);
   const errorCode = errors.length ? EXIT_CODE.badInput : EXIT_CODE.ok;
+  if (o.report) process.stderr.write(`mirrorlab: wrote ${writeSearchReport(o.report, outcomes, errors)}\n`);
 
   if (driver) {
     // For a user's driver the question is which properties it breaks, not the scenarios' expect:.

@@ -1,11 +1,12 @@
 /**
  * `mirrorlab run <scenario> --live`: the same scenario as live XState actors (createWorld),
  * optionally streamed to the Stately inspector (`--inspect ws://localhost:8080`) or to a file
- * of Stately inspection events (`--inspect-log run.jsonl`).
+ * of Stately inspection events (`--inspect-log run.jsonl`). It ends when the run ends, having
+ * closed the socket; with nobody listening it says so and exits 2 before running anything.
  */
 import type { InspectionEvent } from 'xstate';
 import { createWorld } from '../../actors/world.ts';
-import { fileInspector, flushInspector, webSocketInspector } from '../inspect/stately.ts';
+import { connectWebSocketInspector, fileInspector, type RunInspector } from '../inspect/stately.ts';
 import { eventText, stateText } from '../report/state-text.ts';
 import { ModelError } from '../runtime/pure-step.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
@@ -20,10 +21,23 @@ export interface LiveRunOptions {
 }
 
 export async function liveRunCommand(file: string, o: LiveRunOptions, out: (s: string) => void): Promise<number> {
-  const inspectors = [
-    ...(o.inspect ? [webSocketInspector(o.inspect)] : []),
-    ...(o.inspectLog ? [fileInspector(o.inspectLog)] : []),
-  ];
+  // Connect before anything runs: nobody listening is bad input (exit 2), said within seconds.
+  const inspectors: RunInspector[] = [];
+  if (o.inspect) inspectors.push(await connectWebSocketInspector(o.inspect));
+  if (o.inspectLog) inspectors.push(fileInspector(o.inspectLog));
+  try {
+    return await runLive(file, o, inspectors, out);
+  } finally {
+    await Promise.all(inspectors.map((i) => i.close()));
+  }
+}
+
+async function runLive(
+  file: string,
+  o: LiveRunOptions,
+  inspectors: RunInspector[],
+  out: (s: string) => void,
+): Promise<number> {
   const inspect = inspectors.length
     ? (e: InspectionEvent) => {
         for (const i of inspectors) i.inspect.next?.(e);
@@ -53,8 +67,6 @@ export async function liveRunCommand(file: string, o: LiveRunOptions, out: (s: s
     );
   }
   if (crash) out(`model-error: ${crash}`);
-  await flushInspector();
-  for (const i of inspectors) i.stop?.();
   world.stop();
   return crash ? EXIT_CODE.differs : EXIT_CODE.ok;
 }

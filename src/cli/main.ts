@@ -9,9 +9,11 @@ import { bundledPath } from './bundled.ts';
 import { checkCommand } from './check-command.ts';
 import { EXIT_CODE, EXIT_CODES_HELP, internalErrorReport, isInputError, takeDebugFlag } from './exit-codes.ts';
 import { EXPORT_FORMATS, EXPORT_HELP, exportCommand } from './export-command.ts';
+import { INSPECT_HELP, inspectCommand } from './inspect-command.ts';
 import { liveRunCommand } from './live-run-command.ts';
 import { machinesCommand } from './machines-command.ts';
 import { replayCommand } from './replay-command.ts';
+import { REPORT_HELP, reportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
 import { schemaCommand } from './schema-command.ts';
 
@@ -124,6 +126,7 @@ export async function main(
     )
     .option('--force', 'let --save-trace replace existing files (by default a taken name gets a -2 suffix)')
     .option('--driver <module>', "check the bundled battery with this driver module in place of each scenario's driver")
+    .option('--report <dir>', 'write an HTML report: a page per scenario (counterexamples, coverage) and index.html')
     .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')
     .option('--no-minimize', 'keep random and pct counterexamples as found (by default they are minimized)')
     .option('--no-liveness', 'skip the livelock pass after bfs and dfs (it rebuilds the explored graph with its edges)')
@@ -203,6 +206,27 @@ export async function main(
     .option('-o, --output <file>', 'write it to this file instead')
     .action((o) => {
       code = schemaCommand(o, out);
+    });
+
+  program
+    .command('report')
+    .description('a saved counterexample as a self-contained HTML page: sequence diagram, step scrubber, statecharts')
+    .argument('<trace>', 'trace JSON written by check --save-trace')
+    .option('-o, --output <file>', 'the page to write (default: the trace file with .html)')
+    .option('--force', 'replace an existing page')
+    .addHelpText('after', REPORT_HELP)
+    .action(async (file: string, o) => {
+      code = await reportCommand(file, o, out);
+    });
+
+  program
+    .command('inspect')
+    .description('serve the local Stately inspector bridge for run --live --inspect (the page needs the internet)')
+    .option('--port <n>', 'port for the WebSocket and the page (default 8080)', int('--port'))
+    .option('--no-open', 'do not open the page in the browser')
+    .addHelpText('after', INSPECT_HELP)
+    .action(async (o) => {
+      code = await inspectCommand(o, out);
     });
 
   for (const c of program.commands) c.addHelpText('after', EXIT_CODES_HELP);

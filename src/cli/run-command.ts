@@ -8,9 +8,10 @@ import { worldFor } from '../check/world-for.ts';
 import { Random } from '../explorer/random.ts';
 import { ViolationLog } from '../explorer/violation-log.ts';
 import { defaultMonitors } from '../monitors/index.ts';
-import { mmMemory, topology } from '../monitors/topology.ts';
+import { topology } from '../monitors/topology.ts';
+import { pageTables as finalTables, type Tables } from '../report/page-tables.ts';
 import { eventText, seqText, stateText } from '../report/state-text.ts';
-import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
+import type { ControlledWorld, SemanticStep } from '../runtime/controlled-world.ts';
 import { ModelError } from '../runtime/pure-step.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
 import { EXIT_CODE } from './exit-codes.ts';
@@ -138,37 +139,6 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
     out(found.length ? found.join('\n') : 'no property broken in this run');
   }
   return crash || log.found.some((v) => v.severity !== 'observation') ? EXIT_CODE.differs : EXIT_CODE.ok;
-}
-
-interface Tables {
-  devices: Record<string, Record<string, unknown>>;
-  cpu: Record<string, Record<string, unknown>>;
-}
-
-function finalTables(world: ControlledWorld, state: WorldState): Tables {
-  const t = topology(world);
-  const devices: Tables['devices'] = {};
-  for (const i of t.devices) {
-    const ctx = world.snapshot(state, i).context as { table?: Record<string, unknown>; pageSize?: number };
-    devices[world.actors[i].id] = addrKeys(ctx.table ?? {}, ctx.pageSize ?? 4096);
-  }
-  const cpu: Tables['cpu'] = {};
-  for (const i of t.mms) {
-    const snap = world.snapshot(state, i);
-    const mem = mmMemory(snap);
-    const pageSize = (mem as unknown as { pageSize?: number }).pageSize ?? 4096;
-    cpu[world.actors[i].id] = addrKeys(
-      Object.fromEntries(
-        Object.entries(mem.ptes ?? {}).map(([vpn, pte]) => [vpn, { ...pte, version: mem.versions?.[vpn] ?? 0 }]),
-      ),
-      pageSize,
-    );
-  }
-  return { devices, cpu };
-}
-
-function addrKeys(table: Record<string, unknown>, pageSize: number): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(table).map(([vpn, v]) => [`0x${(Number(vpn) * pageSize).toString(16)}`, v]));
 }
 
 function renderTables(t: Tables): string {
