@@ -29,6 +29,11 @@ export interface MmContext extends MmMemory {
   core: string;
   /** A fork child: starts `unborn` and comes alive on `mm.forked`. */
   child: boolean;
+  /**
+   * The other mms of the world: each holds its own copy of a shared file or shmem page, and a
+   * change of one is sent to them (mm/page-cache-sync.ts), as one page seen by every process.
+   */
+  peers: string[];
   op: PendingOp | null;
 }
 
@@ -40,6 +45,7 @@ export interface MmInput {
   pfnBase?: number;
   hugePageSize?: number;
   child?: boolean;
+  peers?: string[];
 }
 
 export function initialContext(input: MmInput): MmContext {
@@ -57,6 +63,7 @@ export function initialContext(input: MmInput): MmContext {
     id: input.id,
     core: input.core,
     child: input.child ?? false,
+    peers: [...(input.peers ?? [])].sort(),
     pageSize,
     wordsPerPage,
     pfnBase,
@@ -71,12 +78,13 @@ export function initialContext(input: MmInput): MmContext {
     lastGen: {},
     files: {},
     swap: {},
+    shmemObjects: 0,
     op: null,
   };
 }
 
 /** The memory part of the context (a view; callers clone before changing it). */
 export function memoryOf(ctx: MmContext): MmMemory {
-  const { id: _id, core: _core, child: _child, op: _op, ...m } = ctx;
+  const { id: _id, core: _core, child: _child, peers: _peers, op: _op, ...m } = ctx;
   return m;
 }

@@ -5,6 +5,7 @@
  */
 import type { DevicePage } from './device-access.ts';
 import type { HmmPfn } from './hmm-walk.ts';
+import type { CacheSyncEvent } from './page-cache-sync.ts';
 import type { DeviceMemoryKind, Vma } from './types.ts';
 
 export interface Req {
@@ -148,6 +149,7 @@ export type MmEvent =
   | MmRequest
   | MmLocklessEvent
   | { type: 'mm.forked'; parent: string; image: ForkImage }
+  | CacheSyncEvent
   | { type: 'core.startDone'; tid: string; result: number }
   | { type: 'core.endDone'; tid: string };
 

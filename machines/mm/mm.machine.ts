@@ -10,11 +10,12 @@
  *
  * Events in: the requests of mm/events.ts (`mm.*` with `{ replyTo, tid }`, `hmm.rangeFault`),
  * the lockless `mm.get`/`mm.put`/`mm.grab`/`mm.drop`/`mm.unpin`/`mm.devRead`/`mm.devWrite`
- * (a device's direct page access, mm/device-access.ts), `mm.forked` (a child's
- * start), and from the notifier core `core.startDone { tid, result }`, `core.endDone { tid }`.
+ * (a device's direct page access, mm/device-access.ts), `mm.cacheSync` (another mm changed a
+ * shared page, mm/page-cache-sync.ts), `mm.forked` (a child's start), and from the notifier core `core.startDone { tid, result }`, `core.endDone { tid }`.
  * Events out: `mm.result { mm, tid, op, result, value? }`, `hmm.rangeResult { mm, tid,
  * result, pfns }`, `core.invalidateStart { replyTo, tid, start, end, event, owner, blockable }`,
- * `core.invalidateEnd { replyTo, tid }`, `mm.forked { parent, image }` (to a fork child).
+ * `core.invalidateEnd { replyTo, tid }`, `mm.forked { parent, image }` (to a fork child),
+ * `mm.cacheSync { file, index, data }` (to every peer mm, before the reply of the change).
  * Observations: `pte.changed`, `page.allocated`, `page.freed`, `mm.exited`, `mm.misuse`.
  *
  * Every clear, replace, write-protect or move of a PTE is bracketed by an invalidation of the
@@ -40,6 +41,7 @@ import { applyMutation } from './mutations.ts';
 import { handlerFor, replyFor } from './operations.ts';
 import { unpinAll } from './ops-access.ts';
 import { adoptForkImage } from './ops-life.ts';
+import { applyCacheSync, cacheSyncSends } from './page-cache-sync.ts';
 import { beginTx } from './pages.ts';
 
 function isRequest(ev: MmEvent): ev is MmRequest {
@@ -95,6 +97,7 @@ export const mmMachine = setup({
           : { ...op, outcome: att.exit ? 'exit' : 'reply', pending: null };
       enqueue.assign({ ...tx.m, op: next });
       for (const o of tx.obs) enqueue({ type: 'kObserve', params: o });
+      for (const s of cacheSyncSends(context.peers, context, tx)) enqueue({ type: 'kSend', params: s });
       if (att.kind === 'reply') {
         for (const s of att.sends ?? []) enqueue({ type: 'kSend', params: s });
         for (const a of sendTo(op.req.replyTo, replyFor(context.id, op.req, att.result, att.value, att.pfns)))
@@ -113,6 +116,7 @@ export const mmMachine = setup({
       applyMutation(tx, op.pending!.mutation);
       enqueue.assign({ ...tx.m });
       for (const o of tx.obs) enqueue({ type: 'kObserve', params: o });
+      for (const s of cacheSyncSends(context.peers, context, tx)) enqueue({ type: 'kSend', params: s });
       const end = { type: 'core.invalidateEnd', replyTo: context.id, tid: op.req.tid };
       for (const a of sendTo(context.core, end)) enqueue(a);
     }),
@@ -176,8 +180,17 @@ export const mmMachine = setup({
         enqueue.assign({ pages: tx.m.pages });
       }
       for (const o of tx.obs) enqueue({ type: 'kObserve', params: o });
+      for (const s of cacheSyncSends(context.peers, context, tx)) enqueue({ type: 'kSend', params: s });
       for (const a of sendTo(event.replyTo, replyFor(context.id, { type: event.type, tid: event.tid ?? '' }, 0, value)))
         enqueue(a);
+    }),
+    /** Another mm changed a shared page: this mm's copy follows (page-cache-sync.ts). */
+    followPeerPage: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'mm.cacheSync') return;
+      const tx = beginTx(context.id, memoryOf(context));
+      applyCacheSync(tx, event);
+      enqueue.assign({ pages: tx.m.pages, files: tx.m.files, lastGen: tx.m.lastGen });
+      for (const o of tx.obs) enqueue({ type: 'kObserve', params: o });
     }),
     adoptParentImage: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'mm.forked') return;
@@ -203,7 +216,10 @@ export const mmMachine = setup({
       always: [{ guard: 'isForkChild', target: 'unborn' }, { target: 'alive' }],
     },
     unborn: {
-      meta: { defer: [...LOCKED_REQUESTS, ...LOCKLESS] },
+      meta: {
+        defer: [...LOCKED_REQUESTS, ...LOCKLESS],
+        ignore: { 'mm.cacheSync': 'the fork image will carry the page as it is then' },
+      },
       on: { 'mm.forked': { target: 'alive', actions: 'adoptParentImage' } },
     },
     alive: {
@@ -216,6 +232,7 @@ export const mmMachine = setup({
         'mm.unpin': { actions: 'unpinUserPages' },
         'mm.devRead': { actions: 'deviceAccessPages' },
         'mm.devWrite': { actions: 'deviceAccessPages' },
+        'mm.cacheSync': { actions: 'followPeerPage' },
       },
       states: {
         idle: {
@@ -263,6 +280,7 @@ export const mmMachine = setup({
         'mm.unpin': { actions: 'unpinUserPages' },
         'mm.devRead': { actions: 'deviceAccessPages' },
         'mm.devWrite': { actions: 'deviceAccessPages' },
+        'mm.cacheSync': { actions: 'followPeerPage' },
       },
     },
   },

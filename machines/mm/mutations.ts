@@ -7,7 +7,7 @@
 
 import { migratePageToDevice, migratePageToRam } from './migrate-pages.ts';
 import { swapOutPte, vpnsWithEntries, writePte, wrprotectRange, zapRange } from './page-table.ts';
-import { allocPage, getPage, putPage, type Tx } from './pages.ts';
+import { allocPage, dropUnmappedShmem, getPage, putPage, type Tx } from './pages.ts';
 import type { Mutation } from './types.ts';
 import { removeRange, updateRange } from './vma.ts';
 
@@ -19,6 +19,7 @@ export function applyMutation(tx: Tx, mu: Mutation): void {
     case 'unmap':
       zapRange(tx, mu.start, mu.end);
       m.vmas = removeRange(m.vmas, mu.start, mu.end, m.pageSize);
+      dropUnmappedShmem(tx);
       return;
     case 'zap':
       zapRange(tx, mu.start, mu.end);

@@ -3,12 +3,19 @@
  * kernel-model.md §1.6) and the OOM reaper (`__oom_reap_task_mm`, §1.4), plus building the
  * child's address space from a fork image.
  *
- * Fork simplification: the child gets its OWN copies of every page (new pfns from its own
- * `pfnBase`, same data); pages are never shared between two mms. What the parent's notifier
- * subscribers observe is kept: one PROTECTION_PAGE invalidation per private writable VMA,
- * after which the parent's present pages are write-protected and marked copy-on-write, so the
- * parent's next write to each breaks COW with a CLEAR invalidation. The child's entries are
- * marked the same way.
+ * Fork (`dup_mmap`): the child gets every VMA. Private mappings are copy-on-write: one
+ * PROTECTION_PAGE invalidation per private writable VMA, after which the parent's present pages
+ * are write-protected and marked copy-on-write (a device-exclusive entry is first restored to
+ * the ordinary entry, as v6.12's `copy_nonpresent_pte` does), so the parent's next write to each
+ * breaks COW with a CLEAR invalidation; the child's entries are marked the same way.
+ * Shared mappings (shared files, and shmem for shared anonymous memory) are not copied at all
+ * (`vma_needs_copy`: no anon_vma): no invalidation, and the child faults the same page-cache
+ * pages in on first touch.
+ *
+ * Per-mm pages: the child holds its OWN copies (new pfns from its own `pfnBase`, same data). A
+ * private page is copied where the kernel would share it until a COW break; a page-cache page is
+ * one copy per mm kept equal by `mm.cacheSync` (page-cache-sync.ts). A device-private or
+ * device-coherent page reaches the child as a system copy of its data.
  *
  * Exit order (§1.6): mmUsers := 0; RELEASE over [0, MM_TASK_SIZE), blockable, with no PTE
  * change; then, if any VMA exists, UNMAP over [0, MM_TASK_SIZE): every entry is cleared,
@@ -63,7 +70,10 @@ export function forkImage(tx: Tx): ForkImage {
   const entries: ForkEntry[] = [];
   for (const [key, pte] of Object.entries(m.ptes)) {
     const vpn = Number(key);
-    const cow = isCowMapping(findVma(m.vmas, vpn * m.pageSize)!);
+    const vma = findVma(m.vmas, vpn * m.pageSize)!;
+    // A shared mapping's entries are not copied: the child faults them from the page cache.
+    if (vma.shared) continue;
+    const cow = isCowMapping(vma);
     switch (pte.kind) {
       case 'zero':
         entries.push({ vpn, kind: 'zero' });

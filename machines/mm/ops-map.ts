@@ -8,13 +8,14 @@
  * PROTECTION_VMA over the whole range; DONTNEED/FREE send one CLEAR per VMA piece
  * (`zap_page_range_single` per VMA). MADV_FREE is modelled as an immediate discard of the
  * private anonymous pages (the kernel only marks them lazily freeable; the notifier event and
- * range are the same).
+ * range are the same). A shared anonymous mapping is a shmem object: a file (`shmem:<mm>#<n>`)
+ * with no other name, so the VMA is file-backed like the kernel's (not `vma_is_anonymous`).
  */
 import { EINVAL, ENOMEM } from '../errno.ts';
 import { type Attempt, blockable, invalidate, type OpHandler, pageRange, reply } from './attempt.ts';
 import type { MmRequest } from './events.ts';
 import { writePte } from './page-table.ts';
-import { allocPage, getPage, type Tx } from './pages.ts';
+import { allocPage, getPage, shmemName, type Tx } from './pages.ts';
 import { MMAP_BASE } from './types.ts';
 import { findGap, insertVma, makeVma, rangeFullyMapped, updateRange, vmasIntersecting } from './vma.ts';
 
@@ -47,13 +48,17 @@ export const mmap: OpHandler<Req<'mm.mmap'>> = (tx, req) => {
   if (typeof range === 'number' || addr % align !== 0) return reply(EINVAL);
   const unmap = unmapStep(tx, range.start, range.end);
   if (unmap) return unmap;
-  const file = req.backing === 'file' ? (req.file ?? null) : null;
+  // MAP_SHARED|MAP_ANONYMOUS is shmem: a new unnamed object in the page cache, which fork
+  // shares with the child (and which is freed with its last mapping).
+  const shmem = req.shared && req.backing === 'anon';
+  if (shmem) m.shmemObjects++;
+  const file = shmem ? shmemName(tx.mmId, m.shmemObjects) : req.backing === 'file' ? (req.file ?? null) : null;
   const vma = makeVma({
     ...range,
     read: req.read,
     write: req.write,
     shared: req.shared,
-    backing: req.backing,
+    backing: shmem ? 'file' : req.backing,
     file,
     pgoff: file === null ? 0 : offset / m.pageSize,
     hugetlb,

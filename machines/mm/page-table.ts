@@ -61,7 +61,9 @@ export function zapRange(tx: Tx, start: number, end: number): void {
 
 /**
  * Write-protect the writable entries of `[start, end)`. With `cow`, also mark present pages
- * copy-on-write (fork), so the next CPU write replaces the page instead of reusing it.
+ * copy-on-write (fork), so the next CPU write replaces the page instead of reusing it; a
+ * device-exclusive entry is restored to a present, copy-on-write one (fork in v6.12 restores
+ * the original entry before copying it; the fork's own invalidation covers the change).
  */
 export function wrprotectRange(tx: Tx, start: number, end: number, cow: boolean): void {
   for (const vpn of vpnsWithEntries(tx.m, start, end)) {
@@ -69,6 +71,8 @@ export function wrprotectRange(tx: Tx, start: number, end: number, cow: boolean)
     if (pte.kind === 'present' || pte.kind === 'deviceCoherent') {
       if (pte.write) writePte(tx, vpn, { ...pte, write: false, cow: cow || pte.cow });
       else if (cow && !pte.cow) tx.m.ptes[vpn] = { ...pte, write: false, cow: true };
+    } else if (pte.kind === 'deviceExclusive' && cow) {
+      writePte(tx, vpn, { kind: 'present', pfn: pte.pfn, write: false, cow: true });
     } else if ((pte.kind === 'devicePrivate' || pte.kind === 'deviceExclusive') && pte.write) {
       writePte(tx, vpn, { ...pte, write: false });
     }

@@ -106,6 +106,31 @@ export function pageCachePage(tx: Tx, file: string, index: number): number {
   return pfn;
 }
 
+/** The page-cache name of the `n`th shared anonymous mapping of `mmId` (its shmem object). */
+export function shmemName(mmId: string, n: number): string {
+  return `shmem:${mmId.slice('mm:'.length)}#${n}`;
+}
+
+/** A shmem object of a shared anonymous mapping: it lives only while some VMA maps it. */
+export function isShmemObject(file: string): boolean {
+  return file.startsWith('shmem:');
+}
+
+/**
+ * Free the shmem objects no VMA of this mm maps any more (the last munmap of a shared anonymous
+ * mapping): their page-cache references are dropped, freeing the pages nothing else holds.
+ */
+export function dropUnmappedShmem(tx: Tx): void {
+  const mapped = new Set(tx.m.vmas.map((v) => v.file));
+  for (const file of Object.keys(tx.m.files)) {
+    if (!isShmemObject(file) || mapped.has(file)) continue;
+    const pages = tx.m.files[file];
+    const { [file]: _gone, ...rest } = tx.m.files;
+    tx.m.files = rest;
+    for (const pfn of Object.values(pages)) putPage(tx, pfn);
+  }
+}
+
 /** Rebuild a name-keyed record with sorted keys, so equal states serialise equally. */
 export function sortedRecord<T>(rec: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};

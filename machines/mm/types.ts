@@ -81,6 +81,8 @@ export interface MmMemory {
   files: Record<string, Record<number, number>>;
   /** Swap slots and the data saved in them. */
   swap: Record<number, number[]>;
+  /** Shared anonymous mappings made so far: names each one's shmem object (`shmem:<mm>#<n>`). */
+  shmemObjects: number;
 }
 
 /** The notifier events of kernel-model.md §1.5. */

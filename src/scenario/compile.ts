@@ -74,6 +74,8 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
         wordsPerPage: scenario.wordsPerPage,
         pfnBase: (i + 1) * 1000,
         child: Boolean(spec.forkedFrom),
+        // Every other process: shared file and shmem pages are one page cache (page-cache-sync.ts).
+        peers: processes.filter((q) => q !== p).map((q) => `mm:${q}`),
       },
     });
     kernel.push({ id: `core:${p}`, machine: notifierCoreMachine, input: { mm: `mm:${p}` } });
