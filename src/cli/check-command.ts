@@ -22,6 +22,7 @@ import {
   scenariosExitCode,
 } from '../check/verdict.ts';
 import { type CriticalReordering, findCriticalReordering } from '../explorer/critical-reordering.ts';
+import { interrupted } from '../explorer/interrupt.ts';
 import type { FoundViolation } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { renderLadder } from '../report/ladder.ts';
@@ -89,9 +90,16 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
   };
   // The retry-bound probe runs first, while the heap is empty (the battery may fill it).
   const warning = driver ? await retryBoundWarning(driver) : null;
-  const { entries, outcomes, errors } = await checkFiles(args, options);
+  const { entries, outcomes, errors, skipped } = await checkFiles(args, options);
   const saved = plan ? saveTraces(outcomes, plan, { driver: o.driver, seed: o.seed }) : new Map<string, string>();
-  const errorCode = errors.length ? EXIT_CODE.badInput : EXIT_CODE.ok;
+  // Interrupted (SIGINT/SIGTERM, cli/interruptible.ts): nothing is shown absent, so never exit 0.
+  const errorCode = worstExitCode([
+    errors.length ? EXIT_CODE.badInput : EXIT_CODE.ok,
+    interrupted() ? EXIT_CODE.inconclusive : EXIT_CODE.ok,
+  ]);
+  const interruptNote = interrupted()
+    ? `interrupted: the search in progress stopped with its partial result${skipped.length ? `; ${skipped.length} file(s) not checked: ${skipped.join(', ')}` : ''}`
+    : null;
 
   if (driver) {
     // For a user's driver the question is which properties it breaks, not the scenarios' expect:.
@@ -103,7 +111,11 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     if (o.json)
       out(
         JSON.stringify(
-          { ...driverJson(outcomes, properties, driver.name, exit, saved, warning), errors: errors.map(errorJson) },
+          {
+            ...driverJson(outcomes, properties, driver.name, exit, saved, warning),
+            errors: errors.map(errorJson),
+            ...(interruptNote ? { interrupted: { notChecked: skipped } } : {}),
+          },
           null,
           2,
         ),
@@ -113,6 +125,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
       for (const e of errors) out(`${errorText(e)}\n`);
       out(driverReport(outcomes, properties, driver.name, code));
       if (errors.length) out(`${errors.length} file(s) could not be checked: bad input (exit 2)`);
+      if (interruptNote) out(interruptNote);
     }
     return exit;
   }
@@ -129,6 +142,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     for (const e of entries)
       out('outcome' in e ? describeOutcome(e.outcome, saved, o.ladder ?? false) : errorText(e.error));
     out(summaryTable(outcomes, errors));
+    if (interruptNote) out(interruptNote);
   }
   return code;
 }

@@ -19,6 +19,8 @@ import { ptLockMachine } from '../../machines/pt-lock.machine.ts';
 import { rangeNotifierMachine } from '../../machines/range-notifier.machine.ts';
 import { type ThreadOp, threadMachine } from '../../machines/thread.machine.ts';
 import type { ActorSpec } from '../runtime/controlled-world.ts';
+import { IMPORT_TIMEOUT_SECONDS, withinSeconds } from './deadline.ts';
+import { checkDriverActions } from './driver-actions.ts';
 import { driverInput } from './driver-input.ts';
 import { type LoadedScenario, ScenarioError } from './load.ts';
 import { compileOp, type OpContext } from './operations.ts';
@@ -32,6 +34,8 @@ export const WHOLE_ADDRESS_SPACE = { start: 0, length: 2 ** 47 };
 export interface CompileOptions {
   /** Replace every device's driver with this machine (mirrorlab check --driver). */
   driverOverride?: { machine: AnyStateMachine; name: string };
+  /** How long importing a driver module may take (default IMPORT_TIMEOUT_SECONDS). */
+  importSeconds?: number;
 }
 
 export interface CompiledScenario {
@@ -83,7 +87,8 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
     const where = loaded.where(['devices', d]);
     if (!scenario.processes[dev.process])
       throw new ScenarioError(`${where}: device '${d}' mirrors unknown process '${dev.process}'`);
-    const { machine, name } = options.driverOverride ?? (await resolveDriver(dev.driver, file, where));
+    const { machine, name } =
+      options.driverOverride ?? (await resolveDriver(dev.driver, file, where, options.importSeconds));
     drivers[d] = name;
     const sub = dev.subscription ?? WHOLE_ADDRESS_SPACE;
     const takesLock = dev.completion.takesLock;
@@ -233,6 +238,7 @@ async function resolveDriver(
   driver: string,
   file: string,
   where: string,
+  importSeconds?: number,
 ): Promise<{ machine: AnyStateMachine; name: string }> {
   if (!isPath(driver)) {
     const machine = driver === 'dmirror' ? dmirrorMachine : driverProfiles[driver];
@@ -244,16 +250,28 @@ async function resolveDriver(
     return { machine, name: driver };
   }
   const abs = resolve(dirname(resolve(file)), driver);
-  return { machine: await loadDriverModule(abs, where), name: driver };
+  return { machine: await loadDriverModule(abs, where, importSeconds), name: driver };
 }
 
 /** Load a custom driver module: its default export (or `driver`) must be an XState machine. */
-export async function loadDriverModule(abs: string, where = abs): Promise<AnyStateMachine> {
+export async function loadDriverModule(
+  abs: string,
+  where = abs,
+  importSeconds = IMPORT_TIMEOUT_SECONDS,
+): Promise<AnyStateMachine> {
   let mod: Record<string, unknown>;
   try {
     await ensureTypeScriptLoader(abs);
-    mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    const imported = import(pathToFileURL(abs).href) as Promise<Record<string, unknown>>;
+    mod = await withinSeconds(
+      imported,
+      importSeconds,
+      where,
+      `importing driver module ${abs}`,
+      'its top level awaits something that never comes (a top-level await on a promise nothing resolves?)',
+    );
   } catch (e) {
+    if (e instanceof ScenarioError) throw e;
     throw new ScenarioError(`${where}: cannot load driver module ${abs}: ${(e as Error).message}`);
   }
   const machine = (mod.default ?? mod.driver) as AnyStateMachine | undefined;
@@ -262,5 +280,6 @@ export async function loadDriverModule(abs: string, where = abs): Promise<AnySta
       `${where}: ${abs} must export an XState machine as its default export (or as 'driver'); see docs/driver-protocol.md`,
     );
   }
+  checkDriverActions(machine, abs);
   return machine;
 }
