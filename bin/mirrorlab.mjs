@@ -24,4 +24,4 @@ if (process.env.MIRRORLAB_FROM_SOURCE !== '1' && freshBuild(root)) {
   globalThis.__mirrorlabTypeScript = true;
   ({ main } = await import('../src/cli/main.ts'));
 }
-process.exitCode = await main(process.argv);
+process.exitCode = await main(process.argv, undefined, { interruptible: true });

@@ -15,6 +15,7 @@ import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/sea
 import { defaultMonitors } from '../monitors/index.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import type { CompiledScenario } from '../scenario/compile.ts';
+import { DEFAULT_TIME_SECONDS, Deadline } from '../scenario/deadline.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { type Charge, chargeViolation } from './charge.ts';
 import { searchCatchingCrash } from './crash-step.ts';
@@ -79,9 +80,15 @@ export function search(world: ControlledWorld, strategy: Strategy, limits: Searc
 }
 
 export async function checkScenario(file: string, options: CheckOptions = {}): Promise<CheckOutcome> {
-  const { compiled, world } = await worldFor(file, options.driver, options.params, {
-    allowDrivers: options.allowDrivers,
-  });
+  // One budget for loading, set-up and the search (deadline.ts); DEFAULT_TIME_SECONDS when none is given.
+  const deadline = Deadline.after(options.timeLimit ?? DEFAULT_TIME_SECONDS);
+  const { compiled, world } = await worldFor(
+    file,
+    options.driver,
+    options.params,
+    { allowDrivers: options.allowDrivers },
+    deadline,
+  );
   const misfit = options.driver ? driverMisfit(options.driver.machine, compiled) : null;
   if (misfit) return skippedOutcome(file, compiled, world, `the driver takes no ${misfit.join(', ')}`);
   const defaults = compiled.scenario.check;
@@ -92,6 +99,7 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     maxStates: options.maxStates ?? defaults.maxStates ?? 2_000_000,
     schedules: options.schedules ?? defaults.schedules,
     maxMemoryMiB: options.maxMemoryMiB ?? defaultMaxMemoryMiB(),
+    timeLimit: deadline.remainingSeconds(),
   };
   const loops = compiled.threads.some((t) => (t.input as { loop?: boolean }).loop === true);
   const workers = limits.workers ?? 1;
@@ -138,7 +146,7 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
   const used: LimitsUsed = {
     maxStates: limits.maxStates,
     maxDepth: limits.maxDepth,
-    timeLimit: limits.timeLimit,
+    timeLimit: options.timeLimit ?? DEFAULT_TIME_SECONDS,
     maxMemoryMiB: limits.maxMemoryMiB,
   };
   const judged = judgeScenario({

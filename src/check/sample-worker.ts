@@ -1,12 +1,14 @@
 /** A sampling worker thread (sample-workers.ts): builds the world, runs its share, posts the result. */
 import { parentPort, workerData } from 'node:worker_threads';
+import { adoptInterruptFlag } from '../explorer/interrupt.ts';
 import { samplingSearch } from '../explorer/sampling.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
 import type { WorkerTask } from './sample-workers.ts';
 import { worldFor } from './world-for.ts';
 
-const task = workerData as WorkerTask;
+const task = workerData as WorkerTask & { interrupt?: Int32Array };
+adoptInterruptFlag(task.interrupt);
 try {
   const { recipe } = task;
   const driver = recipe.driver

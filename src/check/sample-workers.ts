@@ -10,6 +10,7 @@
  * `potential-deadlock`) is found alike but may cite witness schedules of one worker's share.
  */
 import { Worker } from 'node:worker_threads';
+import { interruptFlag } from '../explorer/interrupt.ts';
 import type { SamplingStrategy } from '../explorer/sampling.ts';
 import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
 import type { ParamValue } from '../scenario/expand.ts';
@@ -64,7 +65,8 @@ function runWorker(task: WorkerTask): Promise<SearchResult> {
     ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file)}); })`
     : `import(${JSON.stringify(file)})`;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(boot, { eval: true, workerData: task });
+    // The interrupt flag is shared, so SIGINT stops every worker's share (explorer/interrupt.ts).
+    const worker = new Worker(boot, { eval: true, workerData: { ...task, interrupt: interruptFlag() } });
     let done = false;
     worker.once('message', (m: { result?: SearchResult; error?: string }) => {
       done = true;

@@ -47,6 +47,8 @@ function limitText(by: SearchLimit, l: LimitsUsed): string {
       return 'the first violation';
     case 'schedules':
       return 'the last schedule';
+    case 'interrupted':
+      return 'an interrupt (SIGINT/SIGTERM)';
   }
 }
 
@@ -60,6 +62,8 @@ export function remedy(stats: SearchStats): string {
       return 'raise --max-depth';
     case 'time':
       return 'raise --time';
+    case 'interrupted':
+      return 'let it run to the end';
     case 'memory':
       return 'raise --max-memory, or shrink the scenario';
     case 'heap':

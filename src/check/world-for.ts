@@ -7,6 +7,7 @@ import type { AnyStateMachine } from 'xstate';
 import { ControlledWorld } from '../runtime/controlled-world.ts';
 import { ModelError } from '../runtime/pure-step.ts';
 import { type CompiledScenario, compileScenario } from '../scenario/compile.ts';
+import { type Deadline, IMPORT_TIMEOUT_SECONDS } from '../scenario/deadline.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { type LoadedScenario, loadScenario, parseScenario, ScenarioError } from '../scenario/load.ts';
 import { settle } from '../scenario/settle.ts';
@@ -29,12 +30,14 @@ export async function worldFor(
   driverOverride?: { machine: AnyStateMachine; name: string },
   params: Record<string, ParamValue> = {},
   source: WorldSource = {},
+  deadline?: Deadline,
 ): Promise<ScenarioWorld> {
   const loaded = source.text === undefined ? loadScenario(file, params) : parseScenario(source.text, file, params);
-  const compiled = await compileScenario(loaded, { driverOverride, allowDrivers: source.allowDrivers });
+  const importSeconds = deadline ? Math.min(deadline.remainingSeconds(), IMPORT_TIMEOUT_SECONDS) : undefined;
+  const compiled = await compileScenario(loaded, { driverOverride, allowDrivers: source.allowDrivers, importSeconds });
   checkEnvironmentActors(loaded, compiled);
   try {
-    return { compiled, world: new ControlledWorld(settle(compiled)) };
+    return { compiled, world: new ControlledWorld(settle(compiled, deadline)) };
   } catch (e) {
     if (e instanceof ScenarioError || !(e instanceof Error)) throw e;
     throw new ScenarioError(startFailure(loaded, compiled, e));

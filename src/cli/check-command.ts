@@ -22,6 +22,7 @@ import {
   scenariosExitCode,
 } from '../check/verdict.ts';
 import { type CriticalReordering, findCriticalReordering } from '../explorer/critical-reordering.ts';
+import { interrupted } from '../explorer/interrupt.ts';
 import type { FoundViolation } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { planReportDir, writeSearchReport } from '../report/html/write-report.ts';
@@ -97,7 +98,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
   };
   // The retry-bound probe runs first, while the heap is empty (the battery may fill it).
   const warning = driver ? await retryBoundWarning(driver) : null;
-  const { entries, outcomes, errors } = await checkFiles(args, options);
+  const { entries, outcomes, errors, skipped } = await checkFiles(args, options);
   const saved: SavedTraces = plan
     ? saveTraces(outcomes, plan, {
         driver: o.driver,
@@ -108,7 +109,14 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
       })
     : new Map();
   const rerun = rerunArgs(o, options);
-  const errorCode = errors.length ? EXIT_CODE.badInput : EXIT_CODE.ok;
+  // Interrupted (SIGINT/SIGTERM, cli/interruptible.ts): nothing is shown absent, so never exit 0.
+  const errorCode = worstExitCode([
+    errors.length ? EXIT_CODE.badInput : EXIT_CODE.ok,
+    interrupted() ? EXIT_CODE.inconclusive : EXIT_CODE.ok,
+  ]);
+  const interruptNote = interrupted()
+    ? `interrupted: the search in progress stopped with its partial result${skipped.length ? `; ${skipped.length} file(s) not checked: ${skipped.join(', ')}` : ''}`
+    : null;
   if (o.report) process.stderr.write(`mirrorlab: wrote ${writeSearchReport(o.report, outcomes, errors)}\n`);
 
   if (driver) {
@@ -121,7 +129,11 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     if (o.json)
       out(
         JSON.stringify(
-          { ...driverJson(outcomes, properties, driver.name, exit, saved, warning), errors: errors.map(errorJson) },
+          {
+            ...driverJson(outcomes, properties, driver.name, exit, saved, warning),
+            errors: errors.map(errorJson),
+            ...(interruptNote ? { interrupted: { notChecked: skipped } } : {}),
+          },
           null,
           2,
         ),
@@ -131,6 +143,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
       for (const e of errors) out(`${errorText(e)}\n`);
       out(driverReport(outcomes, properties, driver.name, code, saved));
       if (errors.length) out(`${errors.length} file(s) could not be checked: bad input (exit 2)`);
+      if (interruptNote) out(interruptNote);
     }
     return exit;
   }
@@ -147,6 +160,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     for (const e of entries)
       out('outcome' in e ? describeOutcome(e.outcome, saved, o.ladder ?? false, rerun) : errorText(e.error));
     out(summaryTable(outcomes, errors));
+    if (interruptNote) out(interruptNote);
   }
   return code;
 }

@@ -6,6 +6,7 @@
  */
 import { type CheckOptions, type CheckOutcome, checkScenario } from '../check/check-scenario.ts';
 import { writeTrace } from '../check/trace-file.ts';
+import { interrupted } from '../explorer/interrupt.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { isInputError } from './exit-codes.ts';
@@ -24,8 +25,9 @@ export type CheckedEntry = { outcome: CheckOutcome } | { error: FileError };
 export async function checkFiles(
   args: string[],
   options: CheckOptions,
-): Promise<{ entries: CheckedEntry[]; outcomes: CheckOutcome[]; errors: FileError[] }> {
+): Promise<{ entries: CheckedEntry[]; outcomes: CheckOutcome[]; errors: FileError[]; skipped: string[] }> {
   const entries: CheckedEntry[] = [];
+  const skipped: string[] = [];
   for (const arg of args) {
     let files: string[];
     try {
@@ -36,6 +38,12 @@ export async function checkFiles(
       continue;
     }
     for (const file of files) {
+      // After SIGINT/SIGTERM the scenario in progress reports its partial result; the rest wait.
+      if (interrupted()) {
+        skipped.push(file);
+        continue;
+      }
+      if (process.env.MIRRORLAB_PROGRESS === '1') process.stderr.write(`mirrorlab: checking ${file}\n`);
       try {
         entries.push({ outcome: await checkScenario(file, options) });
       } catch (e) {
@@ -46,7 +54,7 @@ export async function checkFiles(
   }
   const outcomes = entries.flatMap((e) => ('outcome' in e ? [e.outcome] : []));
   const errors = entries.flatMap((e) => ('error' in e ? [e.error] : []));
-  return { entries, outcomes, errors };
+  return { entries, outcomes, errors, skipped };
 }
 
 export function errorText(e: FileError): string {

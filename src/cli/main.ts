@@ -10,6 +10,7 @@ import { checkCommand } from './check-command.ts';
 import { EXIT_CODE, EXIT_CODES_HELP, internalErrorReport, isInputError, takeDebugFlag } from './exit-codes.ts';
 import { EXPORT_FORMATS, EXPORT_HELP, exportCommand } from './export-command.ts';
 import { INSPECT_HELP, inspectCommand } from './inspect-command.ts';
+import { checkOffThread } from './interruptible.ts';
 import { liveRunCommand } from './live-run-command.ts';
 import { machinesCommand } from './machines-command.ts';
 import { replayCommand } from './replay-command.ts';
@@ -53,8 +54,11 @@ function seconds(v: string): number {
 export async function main(
   rawArgv: string[],
   out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  /** From the command line (bin/mirrorlab.mjs): `check` runs on a thread of its own so signals keep results. */
+  cli: { interruptible?: boolean } = {},
 ): Promise<number> {
   const { argv, debug } = takeDebugFlag(rawArgv);
+  if (cli.interruptible && argv[2] === 'check') return checkOffThread(rawArgv, out, debug);
   let code = 0;
   const program = new Command()
     .name('mirrorlab')

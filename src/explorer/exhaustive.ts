@@ -21,9 +21,11 @@
  * senders in an inbox are identified (por.ts); a state's sleep set and expansion mark live with
  * its first search node, which the visited set maps its fingerprint to, so a pop needs no probe.
  */
+
 import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
 import { DeferredVisits } from './deferred-visits.ts';
 import { zobrist1, zobrist2 } from './fingerprint.ts';
+import { interrupted } from './interrupt.ts';
 import { MemoryBudget } from './memory-budget.ts';
 import { finishAudit, MonitorPlan } from './monitor-plan.ts';
 import { worstPileUp } from './pile-up.ts';
@@ -385,8 +387,8 @@ export function exhaustiveSearch(
       }
       if ((++expanded & 1023) === 0) {
         const now = performance.now();
-        if (now > deadline) {
-          limit = 'time';
+        if (now > deadline || interrupted()) {
+          limit = now > deadline ? 'time' : 'interrupted';
           break;
         }
         // Memory is dearer to read than the clock (about 10 µs): every 4096 expansions.

@@ -40,9 +40,18 @@ export interface SearchLimits {
 /**
  * What cut a search short: a limit (`--max-states`, `--max-depth`, `--time`, `--max-memory`),
  * V8's heap limit (memory-budget.ts), the end of a sampling run's schedules (sampling never
- * covers the whole space), or `stopOnFirst`.
+ * covers the whole space), `stopOnFirst`, or a signal.
  */
-export type SearchLimit = 'max-states' | 'max-depth' | 'time' | 'memory' | 'heap' | 'schedules' | 'first-violation';
+export type SearchLimit =
+  | 'max-states'
+  | 'max-depth'
+  | 'time'
+  | 'memory'
+  | 'heap'
+  | 'schedules'
+  | 'first-violation'
+  /** SIGINT or SIGTERM (explorer/interrupt.ts). */
+  | 'interrupted';
 
 export interface FoundViolation extends Violation {
   /** Number of steps in the counterexample. */

@@ -8,6 +8,7 @@
 import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import type { KChooseParams } from '../../machines/kernel-actions.ts';
 import { threadOf } from './delivery.ts';
+import { ModelError } from './pure-step.ts';
 import type { Append, Local, Message } from './world-types.ts';
 
 export class Interned {
@@ -50,6 +51,7 @@ export class Interned {
     const ids = this.snapshotIds[actor];
     let id = ids.get(key);
     if (id === undefined) {
+      if (key.length > MAX_SNAPSHOT_CHARS) throw grewTooBig(snapshot, key.length);
       id = this.snapshots[actor].length;
       this.snapshots[actor].push(snapshot);
       ids.set(key, id);
@@ -159,6 +161,20 @@ function intern(ids: Map<string, number>, key: string): number {
 }
 
 /** Equal local states must give equal keys: value, context and status are the whole state. */
+/**
+ * The largest state an actor may have, as JSON: the biggest bundled one (an mm with 4096
+ * populated words) is about 200 KB. Past it a context is growing without bound (a list appended
+ * on every step), which would fill the heap long before a search ends.
+ */
+export const MAX_SNAPSHOT_CHARS = 4_000_000;
+
+function grewTooBig(s: AnyMachineSnapshot, chars: number): ModelError {
+  const id = (s as { machine?: { id?: string } }).machine?.id ?? '?';
+  return new ModelError(
+    `machine '${id}' grew its state to ${chars} characters of JSON (the cap is ${MAX_SNAPSHOT_CHARS}): its context grows without bound (something appended on every step?); keep only what the next steps need`,
+  );
+}
+
 function snapshotKey(s: AnyMachineSnapshot): string {
   return JSON.stringify([s.status, s.value, s.context]);
 }

@@ -34,20 +34,36 @@ export interface StepResult extends StepEffects {
   snapshot: AnyMachineSnapshot;
 }
 
+/**
+ * Microsteps one event may take (eventless `always` transitions and raised events, run inside
+ * XState's macrostep). The bundled machines take fewer than 20; a cycle of `always` transitions
+ * would otherwise loop inside XState forever, where no time budget can reach it.
+ */
+export const MAX_MICROSTEPS = 10_000;
+
 /** A machine with a reused inert scope; create one per machine, not per step. */
 export class PureMachine {
   readonly machine: AnyStateMachine;
   private readonly scope: AnyActorScope;
   private effects: StepEffects = emptyEffects();
+  private microsteps = 0;
 
   constructor(machine: AnyStateMachine, id: string) {
     this.machine = machine;
     const self = createActor(machine);
+    // XState reports every microstep to its system's inspection hook: count them there.
+    const system = Object.create(self.system) as typeof self.system & { _sendInspectionEvent(e: unknown): void };
+    system._sendInspectionEvent = (e: unknown) => {
+      if ((e as { type?: string }).type === '@xstate.microstep' && ++this.microsteps > MAX_MICROSTEPS)
+        throw new ModelError(
+          `actor '${id}' took more than ${MAX_MICROSTEPS} microsteps on one event: its eventless (always) transitions or raised events loop; give the loop a guard that ends it (docs/driver-protocol.md)`,
+        );
+    };
     this.scope = {
       self,
       id,
       sessionId: id,
-      system: self.system,
+      system,
       logger: () => {},
       defer: () => {},
       stopChild: () => {},
@@ -58,12 +74,14 @@ export class PureMachine {
 
   initial(input: unknown): StepResult {
     this.effects = emptyEffects();
+    this.microsteps = 0;
     const snapshot = this.machine.getInitialSnapshot(this.scope, input) as AnyMachineSnapshot;
     return this.finish(snapshot);
   }
 
   step(snapshot: AnyMachineSnapshot, event: EventObject): StepResult {
     this.effects = emptyEffects();
+    this.microsteps = 0;
     const next = this.machine.transition(snapshot, event, this.scope) as AnyMachineSnapshot;
     return this.finish(next);
   }
@@ -99,8 +117,15 @@ export class PureMachine {
       case 'xstate.cancel':
         if (p) this.effects.timersCancelled.push(String(p.sendId));
         return;
+      case 'xstate.log':
+        return;
       default:
+        // Only an action enqueued at run time (enqueueActions) gets here: a custom function or a
+        // sendTo/emit/spawn, which the live runtime would run and this one cannot (driver-actions.ts).
         void info;
+        throw new ModelError(
+          `actor '${this.scope.id}' ran the action '${type}', which is not a kernel action (kSend, kChoose, kObserve) or a pure XState one: enqueue only those (docs/driver-protocol.md, "Actions")`,
+        );
     }
   }
 }

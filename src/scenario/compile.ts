@@ -20,6 +20,8 @@ import { rangeNotifierMachine } from '../../machines/range-notifier.machine.ts';
 import { type ThreadOp, threadMachine } from '../../machines/thread.machine.ts';
 import type { ActorSpec } from '../runtime/controlled-world.ts';
 import { checkModuleAllowed } from './allowed-modules.ts';
+import { IMPORT_TIMEOUT_SECONDS, withinSeconds } from './deadline.ts';
+import { checkDriverActions } from './driver-actions.ts';
 import { driverInput } from './driver-input.ts';
 import { type LoadedScenario, ScenarioError } from './load.ts';
 import { compileOp, type OpContext } from './operations.ts';
@@ -35,6 +37,8 @@ export interface CompileOptions {
   driverOverride?: { machine: AnyStateMachine; name: string };
   /** `--allow-driver`: modules or folders outside the scenario's folder tree it may name (allowed-modules.ts). */
   allowDrivers?: readonly string[];
+  /** How long importing a driver module may take (default IMPORT_TIMEOUT_SECONDS). */
+  importSeconds?: number;
 }
 
 export interface CompiledScenario {
@@ -89,7 +93,8 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
     if (!scenario.processes[dev.process])
       throw new ScenarioError(`${where}: device '${d}' mirrors unknown process '${dev.process}'`);
     const { machine, name } =
-      options.driverOverride ?? (await resolveDriver(dev.driver, file, where, options.allowDrivers));
+      options.driverOverride ??
+      (await resolveDriver(dev.driver, file, where, options.allowDrivers, options.importSeconds));
     drivers[d] = name;
     const sub = dev.subscription ?? WHOLE_ADDRESS_SPACE;
     const takesLock = dev.completion.takesLock;
@@ -241,6 +246,7 @@ async function resolveDriver(
   file: string,
   where: string,
   allowDrivers: readonly string[] = [],
+  importSeconds?: number,
 ): Promise<{ machine: AnyStateMachine; name: string }> {
   if (!isPath(driver)) {
     const machine = driver === 'dmirror' ? dmirrorMachine : driverProfiles[driver];
@@ -253,16 +259,28 @@ async function resolveDriver(
   }
   const abs = resolve(dirname(resolve(file)), driver);
   checkModuleAllowed(abs, file, allowDrivers, where);
-  return { machine: await loadDriverModule(abs, where), name: driver };
+  return { machine: await loadDriverModule(abs, where, importSeconds), name: driver };
 }
 
 /** Load a custom driver module: its default export (or `driver`) must be an XState machine. */
-export async function loadDriverModule(abs: string, where = abs): Promise<AnyStateMachine> {
+export async function loadDriverModule(
+  abs: string,
+  where = abs,
+  importSeconds = IMPORT_TIMEOUT_SECONDS,
+): Promise<AnyStateMachine> {
   let mod: Record<string, unknown>;
   try {
     await ensureTypeScriptLoader(abs);
-    mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    const imported = import(pathToFileURL(abs).href) as Promise<Record<string, unknown>>;
+    mod = await withinSeconds(
+      imported,
+      importSeconds,
+      where,
+      `importing driver module ${abs}`,
+      'its top level awaits something that never comes (a top-level await on a promise nothing resolves?)',
+    );
   } catch (e) {
+    if (e instanceof ScenarioError) throw e;
     throw new ScenarioError(`${where}: cannot load driver module ${abs}: ${(e as Error).message}`);
   }
   const machine = (mod.default ?? mod.driver) as AnyStateMachine | undefined;
@@ -271,5 +289,6 @@ export async function loadDriverModule(abs: string, where = abs): Promise<AnySta
       `${where}: ${abs} must export an XState machine as its default export (or as 'driver'); see docs/driver-protocol.md`,
     );
   }
+  checkDriverActions(machine, abs);
   return machine;
 }

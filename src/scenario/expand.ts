@@ -10,6 +10,10 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { ScenarioError } from './load.ts';
+import { checkRepeat, checkReplicas } from './size-limits.ts';
+
+/** Where a path of the document starts (`file:line:col`), for located errors. */
+type Where = (path: (string | number)[]) => string;
 
 export type ParamValue = string | number | boolean | (string | number | boolean)[];
 
@@ -24,24 +28,24 @@ export function parseParamArgs(args: string[] = []): Record<string, ParamValue> 
   return out;
 }
 
-function substitute(value: unknown, vars: Record<string, unknown>, file: string): unknown {
+/** `at`: where the value stands (file:line:col of its section entry), for the error. */
+function substitute(value: unknown, vars: Record<string, unknown>, at: string): unknown {
   if (typeof value === 'string') {
     const whole = /^\$\{(\w+)\}$/.exec(value);
     if (whole) {
       if (!(whole[1] in vars))
-        throw new ScenarioError(`${file}: '${value}' names no declared param (declare it under params:)`);
+        throw new ScenarioError(`${at}: '${value}' names no declared param (declare it under params:)`);
       return vars[whole[1]];
     }
     return value.replace(/\$\{(\w+)\}/g, (m, name: string) => {
-      if (!(name in vars))
-        throw new ScenarioError(`${file}: '${m}' names no declared param (declare it under params:)`);
+      if (!(name in vars)) throw new ScenarioError(`${at}: '${m}' names no declared param (declare it under params:)`);
       return String(vars[name]);
     });
   }
-  if (Array.isArray(value)) return value.map((v) => substitute(v, vars, file));
+  if (Array.isArray(value)) return value.map((v) => substitute(v, vars, at));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [substitute(k, vars, file) as string, substitute(v, vars, file)]),
+      Object.entries(value).map(([k, v]) => [substitute(k, vars, at) as string, substitute(v, vars, at)]),
     );
   }
   return value;
@@ -50,20 +54,24 @@ function substitute(value: unknown, vars: Record<string, unknown>, file: string)
 /** The replica placeholder `${i}`, written without a template-literal look-alike. */
 const REPLICA = `$${'{i}'}`;
 
-function expandReplicas(section: unknown, vars: Record<string, unknown>, file: string): unknown {
+function expandReplicas(section: unknown, vars: Record<string, unknown>, at: (name: string) => string): unknown {
   if (!section || typeof section !== 'object') return section;
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(section as Record<string, unknown>)) {
     const replicas = (spec as { replicas?: unknown } | null)?.replicas;
     if (!name.includes(REPLICA)) {
-      out[name] = substitute(spec, vars, file);
+      out[name] = substitute(spec, vars, at(name));
       continue;
     }
-    const n = Number(substitute(replicas ?? 1, vars, file));
-    if (!Number.isInteger(n) || n < 0) throw new ScenarioError(`${file}: '${name}': replicas must be a whole number`);
+    const n = Number(substitute(replicas ?? 1, vars, at(name)));
+    if (!Number.isInteger(n) || n < 0)
+      throw new ScenarioError(
+        `${at(name)}: '${name}': replicas must be a whole number (got ${JSON.stringify(replicas)})`,
+      );
+    checkReplicas(at(name), name, n);
     for (let i = 0; i < n; i++) {
       const { replicas: _, ...rest } = spec as Record<string, unknown>;
-      out[name.replace(/\$\{i\}/g, String(i))] = substitute(rest, { ...vars, i }, file);
+      out[name.replace(/\$\{i\}/g, String(i))] = substitute(rest, { ...vars, i }, at(name));
     }
   }
   return out;
@@ -85,20 +93,24 @@ function bindLoopVariable(value: unknown, name: string, k: number): unknown {
  * is 0..N-1 (e.g. the selftests' "value i + c" rounds). Runs before param substitution, so the
  * body keeps its other `${...}` for it; `times` itself may be a param.
  */
-function expandRepeats(ops: unknown, vars: Record<string, unknown>, file: string): unknown {
+function expandRepeats(ops: unknown, vars: Record<string, unknown>, where: Where, path: (string | number)[]): unknown {
   if (!Array.isArray(ops)) return ops;
-  return ops.flatMap((op) => {
+  return ops.flatMap((op, k) => {
     const r = (op as { repeat?: { times?: unknown; as?: unknown; ops?: unknown } } | null)?.repeat;
     if (!r) return [op];
-    const times = Number(substitute(r.times, vars, file));
+    const at = where([...path, k, 'repeat']);
+    const times = Number(substitute(r.times, vars, at));
     if (!Number.isInteger(times) || times < 0 || !Array.isArray(r.ops)) {
-      throw new ScenarioError(`${file}: 'repeat' takes { times: <whole number>, as?: <name>, ops: [...] }`);
+      throw new ScenarioError(
+        `${at}: 'repeat' takes { times: <whole number>, as?: <name>, ops: [...] } (got times ${JSON.stringify(r.times)})`,
+      );
     }
     if (r.as !== undefined && (typeof r.as !== 'string' || !/^\w+$/.test(r.as) || r.as in vars)) {
-      throw new ScenarioError(`${file}: repeat's 'as' must be a new name (letters, digits, _), not a param`);
+      throw new ScenarioError(`${at}: repeat's 'as' must be a new name (letters, digits, _), not a param`);
     }
     const loop = typeof r.as === 'string' ? r.as : null;
-    const body = expandRepeats(r.ops, vars, file) as unknown[];
+    const body = expandRepeats(r.ops, vars, where, [...path, k, 'repeat', 'ops']) as unknown[];
+    checkRepeat(where([...path, k, 'repeat', 'times']), times, body.length);
     return Array.from({ length: times }, (_, k) =>
       loop ? (bindLoopVariable(body, loop, k) as unknown[]) : body,
     ).flat();
@@ -106,7 +118,12 @@ function expandRepeats(ops: unknown, vars: Record<string, unknown>, file: string
 }
 
 /** Apply params, replicas and repeats to a parsed scenario document. */
-export function expandScenario(raw: unknown, overrides: Record<string, ParamValue>, file: string): unknown {
+export function expandScenario(
+  raw: unknown,
+  overrides: Record<string, ParamValue>,
+  file: string,
+  where: Where = () => file,
+): unknown {
   if (!raw || typeof raw !== 'object') return raw;
   const doc = raw as Record<string, unknown>;
   const declared = (doc.params ?? {}) as Record<string, unknown>;
@@ -123,15 +140,16 @@ export function expandScenario(raw: unknown, overrides: Record<string, ParamValu
     doc.threads = Object.fromEntries(
       Object.entries(doc.threads as Record<string, { ops?: unknown }>).map(([name, t]) => [
         name,
-        t && typeof t === 'object' ? { ...t, ops: expandRepeats(t.ops, vars, file) } : t,
+        t && typeof t === 'object' ? { ...t, ops: expandRepeats(t.ops, vars, where, ['threads', name, 'ops']) } : t,
       ]),
     );
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc)) {
     if (key === 'params') out.params = vars;
-    else if (key === 'devices' || key === 'threads' || key === 'fences') out[key] = expandReplicas(value, vars, file);
-    else out[key] = substitute(value, vars, file);
+    else if (key === 'devices' || key === 'threads' || key === 'fences')
+      out[key] = expandReplicas(value, vars, (name) => where([key, name]));
+    else out[key] = substitute(value, vars, where([key]));
   }
   return out;
 }

@@ -2,12 +2,13 @@
  * Read a scenario file: YAML → schema-checked object. Every error names the file, the line
  * and the path inside the document, and says how to fix it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { expandScenario, type ParamValue } from './expand.ts';
 import { checkGeometry } from './geometry.ts';
 import { type Scenario, scenarioSchema } from './schema.ts';
+import { checkSizes, MAX_SCENARIO_BYTES } from './size-limits.ts';
 
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
@@ -24,8 +25,17 @@ export function loadScenario(file: string, params: Record<string, ParamValue> = 
   const abs = resolve(file);
   let text: string;
   try {
+    // A device (/dev/zero), FIFO or huge file would block or fill memory before any check could run.
+    const st = statSync(abs);
+    if (!st.isFile())
+      throw new ScenarioError(`${file}: not a regular file (a device, FIFO or socket): give a scenario .yaml file`);
+    if (st.size > MAX_SCENARIO_BYTES)
+      throw new ScenarioError(
+        `${file}: ${st.size} bytes, more than a scenario may have (${MAX_SCENARIO_BYTES}): use params:, replicas: and repeat: instead of writing ops out`,
+      );
     text = readFileSync(abs, 'utf8');
   } catch (e) {
+    if (e instanceof ScenarioError) throw e;
     throw new ScenarioError(`${file}: cannot read the scenario (${(e as Error).message})`);
   }
   return parseScenario(text, file, params);
@@ -74,7 +84,7 @@ export function parseScenario(
   if (deep) throw new ScenarioError(tooDeep(where(deep), deep));
   let raw: unknown;
   try {
-    raw = expandScenario(js, params, file);
+    raw = expandScenario(js, params, file, where);
   } catch (e) {
     if (e instanceof RangeError) throw new ScenarioError(`${file}: the scenario expands too far (${e.message})`);
     throw e;
@@ -90,6 +100,7 @@ export function parseScenario(
     });
     throw new ScenarioError(`${file}: the scenario does not match the schema:\n  ${issues.join('\n  ')}`);
   }
+  checkSizes(parsed.data, where);
   checkGeometry(parsed.data, where);
   return { file, scenario: parsed.data, where };
 }

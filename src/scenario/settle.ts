@@ -7,6 +7,7 @@
 import type { ActorSpec } from '../runtime/controlled-world.ts';
 import { ControlledWorld } from '../runtime/controlled-world.ts';
 import type { CompiledScenario } from './compile.ts';
+import type { Deadline } from './deadline.ts';
 import { ScenarioError } from './load.ts';
 
 interface ThreadContext {
@@ -14,10 +15,16 @@ interface ThreadContext {
   mismatches: { op: number; label?: string; expected: unknown; got: unknown }[];
 }
 
-export function settle(compiled: CompiledScenario): ActorSpec[] {
+export function settle(compiled: CompiledScenario, deadline?: Deadline): ActorSpec[] {
   const world = new ControlledWorld([...compiled.kernel, compiled.setup]);
   let state = world.initial;
   for (let n = 0; n < 1_000_000; n++) {
+    if ((n & 1023) === 1023)
+      deadline?.check(
+        compiled.file,
+        'set-up (processes: mappings and populated words)',
+        'populate fewer words, or raise --time',
+      );
     const steps = world.enabled(state);
     if (steps.length === 0) break;
     const { state: next, record } = world.apply(state, steps[0]);

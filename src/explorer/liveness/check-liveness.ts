@@ -37,27 +37,35 @@ export function searchWithLiveness(
 ): CheckedSearch {
   const exhaustive = strategy === 'bfs' || strategy === 'dfs';
   if (!exhaustive) return { ...safety(), liveness: null };
+  // The graph builds answer to the search's time budget too.
+  const stopAt = performance.now() + (limits.timeLimit ?? Number.POSITIVE_INFINITY) * 1000;
   if (!choice.loops) {
     const result = safety();
     // A search stopped by time or memory would only be stopped again by building the graph:
     // no liveness pass then, and `livelock` stays open (src/check/verdict.ts).
-    const stopped = ['time', 'memory', 'heap'].includes(result.stats.stoppedBy ?? '');
+    const stopped = ['time', 'memory', 'heap', 'interrupted'].includes(result.stats.stoppedBy ?? '');
     if (!choice.enabled || stopped) return { ...result, liveness: null };
     const t0 = performance.now();
-    const g = buildStateGraph(world, limits.maxStates ?? 2_000_000, false);
+    const g = buildStateGraph(world, limits.maxStates ?? 2_000_000, false, undefined, stopAt);
     const live = livelocksIn(world, g, { fairness: choice.fairness }, t0);
     return { ...result, violations: [...result.violations, ...live.violations], liveness: live.stats };
   }
   const t0 = performance.now();
   const log = new ViolationLog(monitors(), { world });
   let observed = 0;
-  const g = buildStateGraph(world, limits.maxStates ?? 2_000_000, true, {
-    step: (record, before, after, trace) => {
-      observed++;
-      log.step(record, before, after, trace);
+  const g = buildStateGraph(
+    world,
+    limits.maxStates ?? 2_000_000,
+    true,
+    {
+      step: (record, before, after, trace) => {
+        observed++;
+        log.step(record, before, after, trace);
+      },
+      terminal: (state, trace) => log.terminal(state, trace),
     },
-    terminal: (state, trace) => log.terminal(state, trace),
-  });
+    stopAt,
+  );
   log.finish();
   const elapsedMs = Math.round(performance.now() - t0);
   const live = choice.enabled ? livelocksIn(world, g, { fairness: choice.fairness }, performance.now()) : null;
@@ -83,7 +91,7 @@ export function searchWithLiveness(
       schedules: 0,
       elapsedMs,
       complete: g.complete,
-      ...(g.complete ? {} : { stoppedBy: 'max-states' as const }),
+      ...(g.complete ? {} : { stoppedBy: g.stoppedBy ?? ('max-states' as const) }),
       statesPerSecond: Math.round(g.count / Math.max(elapsedMs / 1000, 1e-6)),
       maxDepthReached: depth,
       xstateSteps: world.xstateSteps,

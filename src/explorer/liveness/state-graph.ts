@@ -8,8 +8,10 @@
  * once for both passes). The graph stops growing at `maxStates`: a cycle among the states it
  * has is still a cycle of the model, but a cycle beyond them is not seen (`complete: false`).
  */
+
 import type { ControlledWorld, SemanticStep, StepRecord, WorldState } from '../../runtime/controlled-world.ts';
 import { zobrist1, zobrist2, zobristVec } from '../fingerprint.ts';
+import { interrupted } from '../interrupt.ts';
 import { VisitedSet } from '../visited-set.ts';
 import { ShiftKeys } from './shift-keys.ts';
 
@@ -29,6 +31,8 @@ export interface StateGraph {
   edgeStep: Int32Array;
   /** Every state expanded and no successor left out. */
   complete: boolean;
+  /** Set when the time budget or a signal stopped the build (the states after that have no edges). */
+  stoppedBy?: 'time' | 'interrupted';
 }
 
 class IntList {
@@ -95,6 +99,8 @@ export function buildStateGraph(
   maxStates: number,
   renamed: boolean,
   observer?: GraphObserver,
+  /** `performance.now()` past which the build stops (the search's time budget). */
+  stopAt = Number.POSITIVE_INFINITY,
 ): StateGraph {
   const n = world.actors.length;
   const keys = renamed ? new ShiftKeys(world) : null;
@@ -129,8 +135,17 @@ export function buildStateGraph(
   else zobristVec(world.initial.vec, key);
   add(world.initial.vec, -1, -1);
   let complete = true;
+  let stoppedBy: StateGraph['stoppedBy'];
   for (let k = 0; k < parent.length; k++) {
     edgeStart.push(edgeTo.length);
+    if ((k & 1023) === 1023 && !stoppedBy) {
+      if (performance.now() > stopAt) stoppedBy = 'time';
+      else if (interrupted()) stoppedBy = 'interrupted';
+    }
+    if (stoppedBy) {
+      complete = false;
+      continue;
+    }
     for (let i = 0; i < n; i++) vec[i] = vecs.data[k * n + i];
     if (!keys) zobristVec(vec, here);
     const before = observer ? world.stateOf(vec.slice()) : null;
@@ -173,6 +188,7 @@ export function buildStateGraph(
     edgeTo: edgeTo.done(),
     edgeStep: edgeStep.done(),
     complete,
+    ...(stoppedBy ? { stoppedBy } : {}),
   };
 }
 

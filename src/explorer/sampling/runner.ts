@@ -13,8 +13,10 @@
  *     monitor asks for it.
  * A schedule is a function of its seed alone (seeds.ts), whatever ran before it on this runner.
  */
+
 import type { ControlledWorld, SemanticStep, WorldState } from '../../runtime/controlled-world.ts';
 import { zobrist1, zobrist2 } from '../fingerprint.ts';
+import { interrupted } from '../interrupt.ts';
 import { MemoryBudget } from '../memory-budget.ts';
 import { finishAudit, MonitorPlan } from '../monitor-plan.ts';
 import { Random } from '../random.ts';
@@ -238,7 +240,8 @@ export class ScheduleRunner {
         }
         this.seen.add(h1, h2);
         if ((this.transitions & 4095) === 0) {
-          this.stoppedBy ??= performance.now() > this.deadline ? 'time' : this.memory.exceeded();
+          this.stoppedBy ??=
+            performance.now() > this.deadline ? 'time' : interrupted() ? 'interrupted' : this.memory.exceeded();
         }
       }
       // The next state becomes the current one (the vectors and their state views swap).

@@ -1,0 +1,12 @@
+/**
+ * The thread `mirrorlab check` runs on when started from the command line (interruptible.ts):
+ * the whole command, its output lines posted to the main thread, which owns the signals.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { adoptInterruptFlag } from '../explorer/interrupt.ts';
+import { main } from './main.ts';
+
+const { argv, interrupt } = workerData as { argv: string[]; interrupt: Int32Array };
+adoptInterruptFlag(interrupt);
+const code = await main(argv, (line) => parentPort!.postMessage({ line }));
+parentPort!.postMessage({ code });
