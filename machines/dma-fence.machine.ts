@@ -64,7 +64,7 @@
  * (in the kernel both sit on one list in registration order; the runtime delivers each
  * actor's inbox separately, so only the order per recipient matters, and that is kept).
  */
-import { type EventObject, enqueueActions, setup } from 'xstate';
+import { assign, type EventObject, enqueueActions, setup } from 'xstate';
 import { EINVAL, ENOENT, ERESTARTSYS } from './errno.ts';
 import type { ActorId, KSendParams, Observation } from './kernel-actions.ts';
 import { kernelActions } from './kernel-actions.ts';
@@ -394,9 +394,6 @@ export const dmaFenceMachine = setup({
       interruptQueuedWait(context, (event as Ev<'fence.interrupt'>).tid, enqueue);
     }),
 
-    /** A stray interrupt changes nothing (named so XState counts the event as handled). */
-    dropStrayInterrupt: () => {},
-
     /** An interruptible wait by a tid with a signal pending: -ERESTARTSYS before it sleeps. */
     answerWaitInterrupted: enqueueActions(({ context, event, enqueue }) => {
       enqueue(answerWaitAtOnce(context, event as Ev<'fence.wait'>, ERESTARTSYS));
@@ -459,7 +456,9 @@ export const dmaFenceMachine = setup({
         // A stray interrupt (no interruptible wait of that tid here) is consumed and does nothing.
         'fence.interrupt': [
           { guard: 'interruptibleWaiterPending', actions: 'interruptWaiter' },
-          { actions: 'dropStrayInterrupt' },
+          // A stray interrupt changes nothing. XState's `can` counts a transition as taken only
+          // when it has a target or an action, so it gets an assign that changes nothing.
+          { actions: assign({}) },
         ],
         'signal.pending': { actions: 'recordSignal' },
         'signal.handled': { actions: 'forgetSignal' },

@@ -186,6 +186,11 @@ export function readTrace(path: string): LoadedTrace {
   } catch (e) {
     throw new ScenarioError(`${path}: not a readable JSON trace (${(e as Error).message})`);
   }
+  const format = (raw as { format?: unknown } | null)?.format;
+  if (format !== TRACE_FORMAT)
+    throw new ScenarioError(
+      `${path}: not a mirrorlab trace: at format: expected '${TRACE_FORMAT}', found ${format === undefined ? 'no format field' : JSON.stringify(format)}; save one with 'mirrorlab check --save-trace'`,
+    );
   const parsed = traceSchema.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
