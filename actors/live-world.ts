@@ -28,6 +28,18 @@ import { ModelError } from '../src/runtime/pure-step.ts';
 
 export type LiveSchedule = 'default' | 'random';
 
+/**
+ * How a {@link LiveWorld} picks the next step, and an optional XState inspector.
+ *
+ * @example
+ * ```ts
+ * import { createBrowserInspector } from '@statelyai/inspect';
+ * import { createWorld, type LiveWorldOptions } from 'mirrorlab';
+ *
+ * const options: LiveWorldOptions = { schedule: 'random', seed: 42, inspect: createBrowserInspector().inspect };
+ * const world = await createWorld('scenarios/seeds/fault-vs-unmap.yaml', options);
+ * ```
+ */
 export interface LiveWorldOptions {
   /** `default`: oldest pending message first (a global FIFO); `random`: seeded uniform choice. */
   schedule?: LiveSchedule;
@@ -87,6 +99,23 @@ class ChoiceClock {
   }
 }
 
+/**
+ * The live runtime: the machines as real XState actors whose `kSend` effects are queued, not
+ * delivered, so that `step()` delivers one message (or fires one timer, or takes one choice) chosen
+ * by the schedule. Create one with {@link createWorld} (from a scenario) or {@link createLiveWorld}
+ * (from actor specs).
+ *
+ * @example
+ * ```ts
+ * import { createWorld } from 'mirrorlab';
+ *
+ * const world = await createWorld('scenarios/seeds/fault-vs-unmap.yaml', { schedule: 'random', seed: 7 });
+ * while (world.step()) {} // one delivery at a time; false once nothing is pending
+ * world.steps.length; // what was delivered, in order
+ * world.snapshot('dev:gpu0').context.table; // the device page table
+ * world.stop();
+ * ```
+ */
 export class LiveWorld {
   readonly root: Actor<AnyStateMachine>;
   readonly ids: string[];
@@ -334,6 +363,32 @@ function startingFrom(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): A
   return logic;
 }
 
+/**
+ * A live world of real XState actors, one per spec, under one root actor (so one system and one
+ * `inspect` stream). Nothing runs until you call `step()` or `run()`.
+ *
+ * @example
+ * ```ts
+ * import { createLiveWorld, ptLockMachine, threadMachine } from 'mirrorlab';
+ *
+ * const world = createLiveWorld([
+ *   { id: 'lock:gpu0', machine: ptLockMachine, input: { id: 'lock:gpu0', kind: 'mutex' } },
+ *   {
+ *     id: 'thread:a',
+ *     machine: threadMachine,
+ *     input: {
+ *       id: 'thread:a',
+ *       ops: [
+ *         { to: 'lock:gpu0', event: { type: 'lock.acquire', mode: 'write' }, reply: 'lock.granted' },
+ *         { to: 'lock:gpu0', event: { type: 'lock.release' }, reply: 'none' },
+ *       ],
+ *     },
+ *   },
+ * ]);
+ * world.run(); // 4 deliveries
+ * world.snapshot('lock:gpu0').value; // 'free'
+ * ```
+ */
 export function createLiveWorld(specs: ActorSpec[], options?: LiveWorldOptions): LiveWorld {
   return new LiveWorld(specs, options);
 }

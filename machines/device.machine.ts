@@ -153,6 +153,22 @@ function canonicalTable(table: Record<string, DeviceEntry>): Record<string, Devi
 const dropStaleStep = { guard: 'stepIsStale', actions: 'forgetStaleStep' } as const;
 const dropStaleFaultResult = { guard: 'faultResultIsStale', actions: 'forgetStaleFaultResult' } as const;
 
+/**
+ * A device `dev:<name>`: its page table (the mirror the driver programs), the accesses it makes
+ * through it, the jobs it runs and the zaps (TLB flushes) it confirms. The table holds no page
+ * references: only the notifier protocol keeps it coherent. Its driver is `drv:<name>`.
+ *
+ * @example
+ * ```ts
+ * import { createLiveWorld, deviceMachine } from 'mirrorlab';
+ *
+ * // Normally the scenario compiler starts it (one per `devices:` entry); by hand:
+ * const world = createLiveWorld([
+ *   { id: 'dev:gpu0', machine: deviceMachine, input: { id: 'dev:gpu0', driver: 'drv:gpu0' } },
+ * ]);
+ * world.snapshot('dev:gpu0').context.table; // {} (vpn → entry)
+ * ```
+ */
 export const deviceMachine = setup({
   types: {
     context: {} as DeviceContext,

@@ -81,6 +81,20 @@ const insertRejections = [
 ] as const;
 const removeRejections = [{ guard: 'removeOfUnknownSubscription', actions: 'reportUnknownRemove' }] as const;
 
+/**
+ * The per-mm notifier core `core:<process>` (`struct mmu_notifier_subscriptions`): the global
+ * invalidate sequence, the count of active invalidations, the interval tree of subscriptions and
+ * the inserts and removes deferred while it is frozen. Its states are Idle, PartiallyExcluded and
+ * FullyExcluded (docs/kernel-semantics.md §1.2).
+ *
+ * @example
+ * ```ts
+ * import { notifierCoreMachine, toMermaid } from 'mirrorlab';
+ *
+ * // Started by the scenario compiler with { id: 'core:p1', mm: 'mm:p1' }; its diagram:
+ * console.log(toMermaid(notifierCoreMachine)); // idle, partiallyExcluded, fullyExcluded, ...
+ * ```
+ */
 export const notifierCoreMachine = setup({
   types: {
     context: {} as NotifierCoreContext,

@@ -180,6 +180,33 @@ function busyEvent(ctx: PtLockContext, tid: string): EventObject {
   return { type: 'lock.busy', lock: ctx.id, tid } as EventObject;
 }
 
+/**
+ * A driver's page-table (update) lock `lock:<device>`: a mutex, a spinlock or an rwsem, with FIFO
+ * waiters, trylock, interruptible and killable waits, and misuse (a release by a non-holder)
+ * recorded for the monitors.
+ *
+ * @example
+ * ```ts
+ * import { createLiveWorld, ptLockMachine, threadMachine } from 'mirrorlab';
+ *
+ * const world = createLiveWorld([
+ *   { id: 'lock:gpu0', machine: ptLockMachine, input: { id: 'lock:gpu0', kind: 'mutex' } },
+ *   {
+ *     id: 'thread:a',
+ *     machine: threadMachine,
+ *     input: {
+ *       id: 'thread:a',
+ *       ops: [
+ *         { to: 'lock:gpu0', event: { type: 'lock.acquire', mode: 'write' }, reply: 'lock.granted' },
+ *         { to: 'lock:gpu0', event: { type: 'lock.release' }, reply: 'none' },
+ *       ],
+ *     },
+ *   },
+ * ]);
+ * world.run();
+ * world.snapshot('lock:gpu0').value; // 'free' again
+ * ```
+ */
 export const ptLockMachine = setup({
   types: {
     context: {} as PtLockContext,
