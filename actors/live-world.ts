@@ -2,7 +2,7 @@
  * The live runtime: the same pure machines as real XState actors, children of one root actor
  * (so one system, one `inspect` stream, `system.get(systemId)` for every actor).
  *
- * XState would deliver `sendTo` synchronously and depth-first (xstate-notes §3). We take
+ * XState would deliver `sendTo` synchronously and depth-first (one fixed interleaving). We take
  * delivery away from it instead: each machine's `kSend` is provided as "append to the world's
  * queue", its timers run on a clock whose callbacks become pending steps, and `step()` delivers
  * one message chosen by the schedule. So a live run is one interleaving the explorer could
@@ -36,7 +36,8 @@ export type LiveSchedule = 'default' | 'random';
  * import { createBrowserInspector } from '@statelyai/inspect';
  * import { createWorld, type LiveWorldOptions } from 'mirrorlab';
  *
- * const options: LiveWorldOptions = { schedule: 'random', seed: 42, inspect: createBrowserInspector().inspect };
+ * const inspector = createBrowserInspector(); // the Stately inspector, in a browser
+ * const options: LiveWorldOptions = { schedule: 'random', seed: 42, inspect: (event) => inspector.inspect.next?.(event) };
  * const world = await createWorld('scenarios/seeds/fault-vs-unmap.yaml', options);
  * ```
  */

@@ -79,7 +79,8 @@ export const kernelActions = {
  * ```ts
  * import { ksend } from 'mirrorlab';
  *
- * const unlock = ksend('lock:gpu0', { type: 'lock.release', tid: 'thread:a' });
+ * const release = { type: 'lock.release', tid: 'thread:a' };
+ * const unlock = ksend('lock:gpu0', release);
  * // { type: 'kSend', params: { to: 'lock:gpu0', event: { type: 'lock.release', tid: 'thread:a' } } }
  * ```
  */

@@ -163,10 +163,8 @@ export interface LocalStep {
  * ```ts
  * import type { SemanticStep } from 'mirrorlab';
  *
- * const step: SemanticStep = {
- *   kind: 'deliver', actor: 'mm:p1', from: 'thread:cpu', thread: 'thread:cpu',
- *   event: { type: 'mm.munmap', addr: 0x10000, length: 0x1000, replyTo: 'thread:cpu', tid: 'thread:cpu' },
- * };
+ * const munmap = { type: 'mm.munmap', addr: 0x10000, length: 0x1000, replyTo: 'thread:cpu', tid: 'thread:cpu' };
+ * const step: SemanticStep = { kind: 'deliver', actor: 'mm:p1', from: 'thread:cpu', thread: 'thread:cpu', event: munmap };
  * ```
  */
 export interface SemanticStep {
