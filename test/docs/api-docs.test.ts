@@ -73,12 +73,11 @@ describe('API docs (TSDoc on the package entry)', () => {
     // Each example becomes an in-memory module next to this file, importing `mirrorlab` from src/index.ts.
     const files = new Map<string, string>();
     for (const e of exports)
-      e.examples.forEach((code, i) =>
+      for (const [i, code] of e.examples.entries())
         files.set(
           `${ROOT}/test/docs/__examples__/${e.name}-${i}.ts`,
           `${code.replaceAll("from 'mirrorlab'", "from '../../../src/index.ts'")}\nexport {};\n`,
-        ),
-      );
+        );
     const host = ts.createCompilerHost(OPTIONS);
     const { getSourceFile, fileExists } = host;
     host.getSourceFile = (name, language, ...rest) => {
