@@ -7,9 +7,9 @@
  * flush), the hardware engine (accesses, replayable device page faults, hang recovery
  * via reset) and the driver's job-completion path, i.e. the fence signalling critical
  * section (dma_fence_begin_signalling … dma_fence_signal … dma_fence_end_signalling),
- * optionally taking a lock or allocating memory before it signals (kernel-model §4.4–4.7).
+ * optionally taking a lock or allocating memory before it signals (docs/kernel-semantics.md §4.4–4.7).
  *
- * The table holds no page references (kernel-model §5.3): nothing here stops the mm from
+ * The table holds no page references (docs/kernel-semantics.md §5.3): nothing here stops the mm from
  * freeing a page the table still points at. Only the driver's zap on invalidation does;
  * the monitors judge that from the `dev.access` observations.
  *

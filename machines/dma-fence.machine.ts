@@ -1,5 +1,5 @@
 /**
- * One dma_fence: a `fence:<name>` actor (kernel-model §4.1–§4.5, §4.10).
+ * One dma_fence: a `fence:<name>` actor (docs/kernel-semantics.md §4.1–§4.5, §4.10).
  *
  * Models: `dma_fence_init` (the input), `dma_fence_signal`, `dma_fence_set_error`,
  * `dma_fence_get_status`, `dma_fence_enable_sw_signaling`, `dma_fence_add_callback`,

@@ -1,6 +1,6 @@
 /**
  * The per-mm notifier core: `struct mmu_notifier_subscriptions` and the interval half of
- * mm/mmu_notifier.c (kernel-model.md §1.1–§1.3): `mn_itree_inv_start_range` /
+ * mm/mmu_notifier.c (docs/kernel-semantics.md §1.1–§1.3): `mn_itree_inv_start_range` /
  * `mn_itree_inv_end` (the global `invalidate_seq` and `active_invalidate_ranges`), the walk
  * that calls each intersecting subscription's `invalidate` op (`mn_itree_invalidate`,
  * blocking and `_nonblock`), `mmu_interval_notifier_insert` and `_remove` with the

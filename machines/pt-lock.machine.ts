@@ -5,7 +5,7 @@
  * `spin_unlock`, and the rwsem calls `down_read` / `down_write`, their `_trylock` forms,
  * `up_read` / `up_write`; `mutex_lock_interruptible` / `_killable` and the rwsem
  * `down_*_interruptible` / `_killable` forms (`intr` on an acquire). A driver holds this lock both while it programs device PTEs and
- * inside its invalidate callback (kernel-model §3.1, §3.2), which is what makes it the
+ * inside its invalidate callback (docs/kernel-semantics.md §3.1, §3.2), which is what makes it the
  * serialisation point of the mirror.
  *
  * Config (input): `{ id, kind: 'mutex' | 'spinlock' | 'rwsem' }`.

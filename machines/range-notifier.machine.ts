@@ -1,5 +1,5 @@
 /**
- * One interval subscription: `struct mmu_interval_notifier` (kernel-model.md §1.1, §1.3) and
+ * One interval subscription: `struct mmu_interval_notifier` (docs/kernel-semantics.md §1.1, §1.3) and
  * the reader side of its sequence protocol: `mmu_interval_read_begin`,
  * `mmu_interval_read_retry`, `mmu_interval_check_retry`, `mmu_interval_set_seq`, and the
  * trampoline that runs its `ops->invalidate` (the driver's callback) for the core.

@@ -83,7 +83,7 @@ export interface MmMemory {
   swap: Record<number, number[]>;
 }
 
-/** The notifier events of kernel-model.md §1.5. */
+/** The notifier events of docs/kernel-semantics.md §1.5. */
 export type NotifierEvent =
   | 'UNMAP'
   | 'CLEAR'

@@ -7,8 +7,8 @@
  * Steps are: deliver the first non-deferred inbox message of an actor (per sender), fire a
  * pending timer, or take one option of a pending choice. The interning lives in interning.ts.
  * Everything about a step is cached:
- *   - the machine transition per (actor, snapshot, message) (transition-cache.ts; xstate-notes
- *     §9: XState runs once per distinct local step, the machines stay the single source of truth),
+ *   - the machine transition per (actor, snapshot, message) (transition-cache.ts:
+ *     XState runs once per distinct local step, the machines stay the single source of truth),
  *   - the enabled steps per local id, and per (local id, step) the next local id and the
  *     messages sent to others (an `Outcome`), with its step record,
  *   - appending a message to an inbox, per (local id, message).
