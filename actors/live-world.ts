@@ -2,7 +2,7 @@
  * The live runtime: the same pure machines as real XState actors, children of one root actor
  * (so one system, one `inspect` stream, `system.get(systemId)` for every actor).
  *
- * XState would deliver `sendTo` synchronously and depth-first (xstate-notes §3). We take
+ * XState would deliver `sendTo` synchronously and depth-first (one fixed interleaving). We take
  * delivery away from it instead: each machine's `kSend` is provided as "append to the world's
  * queue", its timers run on a clock whose callbacks become pending steps, and `step()` delivers
  * one message chosen by the schedule. So a live run is one interleaving the explorer could
@@ -28,6 +28,19 @@ import { ModelError } from '../src/runtime/pure-step.ts';
 
 export type LiveSchedule = 'default' | 'random';
 
+/**
+ * How a {@link LiveWorld} picks the next step, and an optional XState inspector.
+ *
+ * @example
+ * ```ts
+ * import { createBrowserInspector } from '@statelyai/inspect';
+ * import { createWorld, type LiveWorldOptions } from 'mirrorlab';
+ *
+ * const inspector = createBrowserInspector(); // the Stately inspector, in a browser
+ * const options: LiveWorldOptions = { schedule: 'random', seed: 42, inspect: (event) => inspector.inspect.next?.(event) };
+ * const world = await createWorld('scenarios/seeds/fault-vs-unmap.yaml', options);
+ * ```
+ */
 export interface LiveWorldOptions {
   /** `default`: oldest pending message first (a global FIFO); `random`: seeded uniform choice. */
   schedule?: LiveSchedule;
@@ -87,6 +100,23 @@ class ChoiceClock {
   }
 }
 
+/**
+ * The live runtime: the machines as real XState actors whose `kSend` effects are queued, not
+ * delivered, so that `step()` delivers one message (or fires one timer, or takes one choice) chosen
+ * by the schedule. Create one with {@link createWorld} (from a scenario) or {@link createLiveWorld}
+ * (from actor specs).
+ *
+ * @example
+ * ```ts
+ * import { createWorld } from 'mirrorlab';
+ *
+ * const world = await createWorld('scenarios/seeds/fault-vs-unmap.yaml', { schedule: 'random', seed: 7 });
+ * while (world.step()) {} // one delivery at a time; false once nothing is pending
+ * world.steps.length; // what was delivered, in order
+ * world.snapshot('dev:gpu0').context.table; // the device page table
+ * world.stop();
+ * ```
+ */
 export class LiveWorld {
   readonly root: Actor<AnyStateMachine>;
   readonly ids: string[];
@@ -360,6 +390,32 @@ function startingFrom(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): A
   return logic;
 }
 
+/**
+ * A live world of real XState actors, one per spec, under one root actor (so one system and one
+ * `inspect` stream). Nothing runs until you call `step()` or `run()`.
+ *
+ * @example
+ * ```ts
+ * import { createLiveWorld, ptLockMachine, threadMachine } from 'mirrorlab';
+ *
+ * const world = createLiveWorld([
+ *   { id: 'lock:gpu0', machine: ptLockMachine, input: { id: 'lock:gpu0', kind: 'mutex' } },
+ *   {
+ *     id: 'thread:a',
+ *     machine: threadMachine,
+ *     input: {
+ *       id: 'thread:a',
+ *       ops: [
+ *         { to: 'lock:gpu0', event: { type: 'lock.acquire', mode: 'write' }, reply: 'lock.granted' },
+ *         { to: 'lock:gpu0', event: { type: 'lock.release' }, reply: 'none' },
+ *       ],
+ *     },
+ *   },
+ * ]);
+ * world.run(); // 4 deliveries
+ * world.snapshot('lock:gpu0').value; // 'free'
+ * ```
+ */
 export function createLiveWorld(specs: ActorSpec[], options?: LiveWorldOptions): LiveWorld {
   return new LiveWorld(specs, options);
 }

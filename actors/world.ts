@@ -18,6 +18,18 @@ import { type LoadedScenario, loadScenario } from '../src/scenario/load.ts';
 import { settle } from '../src/scenario/settle.ts';
 import { LiveWorld, type LiveWorldOptions } from './live-world.ts';
 
+/**
+ * Options of {@link createWorld}: the live world's schedule and inspector, the scenario's params,
+ * and a driver to put in every device's slot.
+ *
+ * @example
+ * ```ts
+ * import { createWorld, driverProfiles, type WorldOptions } from 'mirrorlab';
+ *
+ * const options: WorldOptions = { schedule: 'default', driver: driverProfiles['shadow-pte'] };
+ * const world = await createWorld('scenarios/seeds/fault-vs-unmap.yaml', options);
+ * ```
+ */
 export interface WorldOptions extends LiveWorldOptions {
   /** Scenario params (`params:` in the file). */
   params?: Record<string, ParamValue>;
@@ -27,6 +39,19 @@ export interface WorldOptions extends LiveWorldOptions {
   allowDrivers?: readonly string[];
 }
 
+/**
+ * A scenario file (or an already loaded scenario) as a {@link LiveWorld}: compiled, its set-up
+ * (mappings, subscriptions) already run, ready to step through the run proper.
+ *
+ * @example
+ * ```ts
+ * import { createWorld } from 'mirrorlab';
+ *
+ * const world = await createWorld('scenarios/seeds/fault-vs-unmap.yaml');
+ * world.run(); // default schedule: oldest pending message first
+ * world.snapshot('thread:cpu').value; // 'done'
+ * ```
+ */
 export async function createWorld(scenario: string | LoadedScenario, options: WorldOptions = {}): Promise<LiveWorld> {
   const loaded = typeof scenario === 'string' ? loadScenario(scenario, options.params) : scenario;
   const compiled = await compileScenario(loaded, {

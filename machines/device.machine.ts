@@ -7,9 +7,9 @@
  * flush), the hardware engine (accesses, replayable device page faults, hang recovery
  * via reset) and the driver's job-completion path, i.e. the fence signalling critical
  * section (dma_fence_begin_signalling … dma_fence_signal … dma_fence_end_signalling),
- * optionally taking a lock or allocating memory before it signals (kernel-model §4.4–4.7).
+ * optionally taking a lock or allocating memory before it signals (docs/kernel-semantics.md §4.4–4.7).
  *
- * The table holds no page references (kernel-model §5.3): nothing here stops the mm from
+ * The table holds no page references (docs/kernel-semantics.md §5.3): nothing here stops the mm from
  * freeing a page the table still points at. Only the driver's zap on invalidation does;
  * the monitors judge that from the `dev.access` observations.
  *
@@ -153,6 +153,22 @@ function canonicalTable(table: Record<string, DeviceEntry>): Record<string, Devi
 const dropStaleStep = { guard: 'stepIsStale', actions: 'forgetStaleStep' } as const;
 const dropStaleFaultResult = { guard: 'faultResultIsStale', actions: 'forgetStaleFaultResult' } as const;
 
+/**
+ * A device `dev:<name>`: its page table (the mirror the driver programs), the accesses it makes
+ * through it, the jobs it runs and the zaps (TLB flushes) it confirms. The table holds no page
+ * references: only the notifier protocol keeps it coherent. Its driver is `drv:<name>`.
+ *
+ * @example
+ * ```ts
+ * import { createLiveWorld, deviceMachine } from 'mirrorlab';
+ *
+ * // Normally the scenario compiler starts it (one per `devices:` entry); by hand:
+ * const world = createLiveWorld([
+ *   { id: 'dev:gpu0', machine: deviceMachine, input: { id: 'dev:gpu0', driver: 'drv:gpu0' } },
+ * ]);
+ * world.snapshot('dev:gpu0').context.table; // {} (vpn → entry)
+ * ```
+ */
 export const deviceMachine = setup({
   types: {
     context: {} as DeviceContext,

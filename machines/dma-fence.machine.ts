@@ -1,5 +1,5 @@
 /**
- * One dma_fence: a `fence:<name>` actor (kernel-model §4.1–§4.5, §4.10).
+ * One dma_fence: a `fence:<name>` actor (docs/kernel-semantics.md §4.1–§4.5, §4.10).
  *
  * Models: `dma_fence_init` (the input), `dma_fence_signal`, `dma_fence_set_error`,
  * `dma_fence_get_status`, `dma_fence_enable_sw_signaling`, `dma_fence_add_callback`,
@@ -212,6 +212,33 @@ function refuseSetError(ctx: DmaFenceContext, ev: Ev<'fence.setError'>, reason: 
   return out;
 }
 
+/**
+ * One `dma_fence` (`fence:<name>`): signalled at most once, with an optional error set before,
+ * callbacks and waiters (interruptible or not, with or without a timeout), on a context whose
+ * fences signal in seqno order. See docs/kernel-semantics.md §4.
+ *
+ * @example
+ * ```ts
+ * import { createLiveWorld, dmaFenceMachine, errno, threadMachine } from 'mirrorlab';
+ *
+ * const world = createLiveWorld([
+ *   { id: 'fence:f1', machine: dmaFenceMachine, input: { id: 'fence:f1', context: 1, seqno: 1 } },
+ *   {
+ *     id: 'thread:a',
+ *     machine: threadMachine,
+ *     input: {
+ *       id: 'thread:a',
+ *       ops: [
+ *         { to: 'fence:f1', event: { type: 'fence.signal' }, expect: { result: 0 } },
+ *         { to: 'fence:f1', event: { type: 'fence.signal' }, expect: { result: errno.EINVAL } }, // at most once
+ *       ],
+ *     },
+ *   },
+ * ]);
+ * world.run();
+ * world.snapshot('fence:f1').value; // 'signaled'
+ * ```
+ */
 export const dmaFenceMachine = setup({
   types: {
     context: {} as DmaFenceContext,

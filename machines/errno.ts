@@ -1,3 +1,18 @@
+/**
+ * The kernel error numbers the model uses, as negative values the way kernel functions return
+ * them (`-EBUSY` from hmm_range_fault is `EBUSY` here), and `errnoName` for printing one.
+ * Exported from the package as the namespace `errno`.
+ *
+ * @example
+ * ```ts
+ * import { errno } from 'mirrorlab';
+ *
+ * errno.EBUSY; // -16
+ * errno.errnoName(-16); // '-EBUSY'
+ * const restart = (result: number) => result === errno.EBUSY || result === errno.EAGAIN;
+ * ```
+ * @module
+ */
 /** The kernel error numbers the model returns, as negative values like the kernel does. */
 export const EPERM = -1;
 export const ENOENT = -2;

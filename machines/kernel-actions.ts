@@ -13,7 +13,17 @@
  */
 import type { EventObject } from 'xstate';
 
-/** Actor ids look like `kind:name`, e.g. `mm:p1`, `lock:gpu0`, `drv:gpu0`. */
+/**
+ * Actor ids look like `kind:name`, e.g. `mm:p1`, `lock:gpu0`, `drv:gpu0`.
+ *
+ * @example
+ * ```ts
+ * import type { ActorId } from 'mirrorlab';
+ *
+ * const lock: ActorId = 'lock:gpu0';
+ * const kind = lock.split(':')[0]; // 'lock'
+ * ```
+ */
 export type ActorId = string;
 
 export interface KSendParams {
@@ -27,19 +37,53 @@ export interface KChooseParams {
   options: EventObject[];
 }
 
+/**
+ * A fact a machine reports for the monitors with `kObserve` (a device access, a lock taken, a fence
+ * waited on): `kind` and any fields. No machine ever reads it.
+ *
+ * @example
+ * ```ts
+ * import type { Observation } from 'mirrorlab';
+ *
+ * const seen: Observation = { kind: 'lock.acquired', lock: 'lock:gpu0', lockKind: 'mutex', tid: 'thread:a', mode: 'write' };
+ * ```
+ */
 export interface Observation {
   kind: string;
   [field: string]: unknown;
 }
 
-/** Spread into `setup({ actions: { ...kernelActions, ... } })` of every machine. */
+/**
+ * Spread into `setup({ actions: { ...kernelActions, ... } })` of every machine.
+ *
+ * @example
+ * ```ts
+ * import { setup } from 'xstate';
+ * import { kernelActions } from 'mirrorlab';
+ *
+ * const machine = setup({ actions: { ...kernelActions } }).createMachine({
+ *   on: { 'drv.fault': { actions: { type: 'kSend', params: ({ event }) => ({ to: event.replyTo, event: { type: 'drv.faultResult', result: 0 } }) } } },
+ * });
+ * ```
+ */
 export const kernelActions = {
   kSend: (_: unknown, _params: KSendParams) => {},
   kChoose: (_: unknown, _params: KChooseParams) => {},
   kObserve: (_: unknown, _params: Observation) => {},
 };
 
-/** Shorthand for an inline `kSend` action object with fixed params. */
+/**
+ * Shorthand for an inline `kSend` action object with fixed params.
+ *
+ * @example
+ * ```ts
+ * import { ksend } from 'mirrorlab';
+ *
+ * const release = { type: 'lock.release', tid: 'thread:a' };
+ * const unlock = ksend('lock:gpu0', release);
+ * // { type: 'kSend', params: { to: 'lock:gpu0', event: { type: 'lock.release', tid: 'thread:a' } } }
+ * ```
+ */
 export function ksend(to: ActorId, event: EventObject): { type: 'kSend'; params: KSendParams } {
   return { type: 'kSend', params: { to, event } };
 }

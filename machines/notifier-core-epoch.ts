@@ -1,5 +1,5 @@
 /**
- * The notifier core's epoch logic over a `Draft` (kernel-model.md §1.2, §1.3): delivering
+ * The notifier core's epoch logic over a `Draft` (docs/kernel-semantics.md §1.2, §1.3): delivering
  * queued callbacks one at a time, inv_end closing an epoch (seq even again, the deferred
  * list applied, touched subscriptions told, sleeping removes woken), and queries of the tree
  * and the deferred list.

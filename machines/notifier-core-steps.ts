@@ -1,5 +1,5 @@
 /**
- * What each named action of the notifier core does to a `Draft` (kernel-model.md §1.1–§1.3):
+ * What each named action of the notifier core does to a `Draft` (docs/kernel-semantics.md §1.1–§1.3):
  * inv_start and inv_end of a range, the answers to a subscription's callback, and insert and
  * remove in each exclusion state. notifier-core.machine.ts decides which step runs when.
  */

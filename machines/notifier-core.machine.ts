@@ -1,6 +1,6 @@
 /**
  * The per-mm notifier core: `struct mmu_notifier_subscriptions` and the interval half of
- * mm/mmu_notifier.c (kernel-model.md §1.1–§1.3): `mn_itree_inv_start_range` /
+ * mm/mmu_notifier.c (docs/kernel-semantics.md §1.1–§1.3): `mn_itree_inv_start_range` /
  * `mn_itree_inv_end` (the global `invalidate_seq` and `active_invalidate_ranges`), the walk
  * that calls each intersecting subscription's `invalidate` op (`mn_itree_invalidate`,
  * blocking and `_nonblock`), `mmu_interval_notifier_insert` and `_remove` with the
@@ -81,6 +81,20 @@ const insertRejections = [
 ] as const;
 const removeRejections = [{ guard: 'removeOfUnknownSubscription', actions: 'reportUnknownRemove' }] as const;
 
+/**
+ * The per-mm notifier core `core:<process>` (`struct mmu_notifier_subscriptions`): the global
+ * invalidate sequence, the count of active invalidations, the interval tree of subscriptions and
+ * the inserts and removes deferred while it is frozen. Its states are Idle, PartiallyExcluded and
+ * FullyExcluded (docs/kernel-semantics.md §1.2).
+ *
+ * @example
+ * ```ts
+ * import { notifierCoreMachine, toMermaid } from 'mirrorlab';
+ *
+ * // Started by the scenario compiler with { id: 'core:p1', mm: 'mm:p1' }; its diagram:
+ * console.log(toMermaid(notifierCoreMachine)); // idle, partiallyExcluded, fullyExcluded, ...
+ * ```
+ */
 export const notifierCoreMachine = setup({
   types: {
     context: {} as NotifierCoreContext,

@@ -5,7 +5,7 @@
  * `spin_unlock`, and the rwsem calls `down_read` / `down_write`, their `_trylock` forms,
  * `up_read` / `up_write`; `mutex_lock_interruptible` / `_killable` and the rwsem
  * `down_*_interruptible` / `_killable` forms (`intr` on an acquire). A driver holds this lock both while it programs device PTEs and
- * inside its invalidate callback (kernel-model §3.1, §3.2), which is what makes it the
+ * inside its invalidate callback (docs/kernel-semantics.md §3.1, §3.2), which is what makes it the
  * serialisation point of the mirror.
  *
  * Config (input): `{ id, kind: 'mutex' | 'spinlock' | 'rwsem' }`.
@@ -180,6 +180,33 @@ function busyEvent(ctx: PtLockContext, tid: string): EventObject {
   return { type: 'lock.busy', lock: ctx.id, tid } as EventObject;
 }
 
+/**
+ * A driver's page-table (update) lock `lock:<device>`: a mutex, a spinlock or an rwsem, with FIFO
+ * waiters, trylock, interruptible and killable waits, and misuse (a release by a non-holder)
+ * recorded for the monitors.
+ *
+ * @example
+ * ```ts
+ * import { createLiveWorld, ptLockMachine, threadMachine } from 'mirrorlab';
+ *
+ * const world = createLiveWorld([
+ *   { id: 'lock:gpu0', machine: ptLockMachine, input: { id: 'lock:gpu0', kind: 'mutex' } },
+ *   {
+ *     id: 'thread:a',
+ *     machine: threadMachine,
+ *     input: {
+ *       id: 'thread:a',
+ *       ops: [
+ *         { to: 'lock:gpu0', event: { type: 'lock.acquire', mode: 'write' }, reply: 'lock.granted' },
+ *         { to: 'lock:gpu0', event: { type: 'lock.release' }, reply: 'none' },
+ *       ],
+ *     },
+ *   },
+ * ]);
+ * world.run();
+ * world.snapshot('lock:gpu0').value; // 'free' again
+ * ```
+ */
 export const ptLockMachine = setup({
   types: {
     context: {} as PtLockContext,

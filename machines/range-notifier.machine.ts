@@ -1,5 +1,5 @@
 /**
- * One interval subscription: `struct mmu_interval_notifier` (kernel-model.md §1.1, §1.3) and
+ * One interval subscription: `struct mmu_interval_notifier` (docs/kernel-semantics.md §1.1, §1.3) and
  * the reader side of its sequence protocol: `mmu_interval_read_begin`,
  * `mmu_interval_read_retry`, `mmu_interval_check_retry`, `mmu_interval_set_seq`, and the
  * trampoline that runs its `ops->invalidate` (the driver's callback) for the core.
@@ -87,6 +87,20 @@ export interface RangeNotifierContext {
   errors: SubModelError[];
 }
 
+/**
+ * One interval subscription `sub:<device>` (`struct mmu_interval_notifier`): its always-odd
+ * sequence number, `read_begin` (which waits while its epoch lasts), `read_retry`, `set_seq`, and
+ * the forwarding of each invalidation to the driver's callback.
+ *
+ * @example
+ * ```ts
+ * import { exportMachine, rangeNotifierMachine } from 'mirrorlab';
+ *
+ * // Started by the scenario compiler for each device, with an input like:
+ * const input = { id: 'sub:gpu0', core: 'core:p1', driver: 'drv:gpu0', start: 0x10000, length: 0x4000 };
+ * console.log(exportMachine(rangeNotifierMachine, 'scxml'));
+ * ```
+ */
 export const rangeNotifierMachine = setup({
   types: {
     context: {} as RangeNotifierContext,

@@ -47,6 +47,22 @@ import { AWAITING_REPLY_TAG } from './tags.ts';
 /** A message with fields; the thread adds `replyTo` and `tid` itself. */
 type Message = { type: string; [field: string]: unknown };
 
+/**
+ * One operation of a {@link threadMachine}: the request to send (the thread adds `replyTo` and
+ * `tid`), the reply it waits for and what that reply must say.
+ *
+ * @example
+ * ```ts
+ * import type { ThreadOp } from 'mirrorlab';
+ *
+ * const op: ThreadOp = {
+ *   to: 'mm:p1',
+ *   event: { type: 'mm.munmap', addr: 0x10000, length: 0x1000 },
+ *   expect: { result: 0 },
+ *   label: 'unmap',
+ * };
+ * ```
+ */
 export interface ThreadOp {
   to: ActorId;
   /** The request, without `replyTo` / `tid`. */
@@ -206,6 +222,23 @@ const hasExtendedChecks = (op: ThreadOp) =>
   op.expect !== undefined &&
   (op.expect.data !== undefined || op.expect.counters !== undefined || op.expect.acceptErrors !== undefined);
 
+/**
+ * A thread of a scenario (`thread:<name>`): it sends its ops one after the other, each with
+ * `replyTo` and `tid` set to itself, waits for the reply (unless `reply: 'none'`), and records
+ * results and mismatches with each op's `expect`.
+ *
+ * @example
+ * ```ts
+ * import { createLiveWorld, dmaFenceMachine, threadMachine } from 'mirrorlab';
+ *
+ * const world = createLiveWorld([
+ *   { id: 'fence:f1', machine: dmaFenceMachine, input: { id: 'fence:f1', context: 1, seqno: 1 } },
+ *   { id: 'thread:a', machine: threadMachine, input: { id: 'thread:a', ops: [{ to: 'fence:f1', event: { type: 'fence.signal' }, expect: { result: 0 } }] } },
+ * ]);
+ * world.run();
+ * world.snapshot('thread:a').context.mismatches; // []
+ * ```
+ */
 export const threadMachine = setup({
   types: {
     context: {} as ThreadContext,

@@ -1,6 +1,6 @@
 /**
  * The `callback` region: `dmirror_interval_invalidate`, the per-open notifier's ops->invalidate
- * (kernel-model.md §5.4), run in the invalidating thread's context (`callback.tid`).
+ * (docs/kernel-semantics.md §5.4), run in the invalidating thread's context (`callback.tid`).
  *
  * States, as predicates over context:
  *   idle        callback = null

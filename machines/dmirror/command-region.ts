@@ -1,5 +1,5 @@
 /**
- * The `command` region: dmirror's file operations and ioctls (kernel-model.md §5.2, §5.5–5.7),
+ * The `command` region: dmirror's file operations and ioctls (docs/kernel-semantics.md §5.2, §5.5–5.7),
  * one at a time, in the calling thread's context (`cmd.tid`). Later commands wait in the inbox.
  *
  * States, as predicates over context (c = context.cmd):

@@ -1,5 +1,5 @@
 /**
- * dmirror's device page table (the per-open XArray of kernel-model.md §5.3) as pure functions
+ * dmirror's device page table (the per-open XArray of docs/kernel-semantics.md §5.3) as pure functions
  * over a plain record vpn → entry. Every function returns a new record (the machine assigns it),
  * and only runs where the machine holds the update lock, except `eraseMigratedToRam`, which
  * the kernel also does without the mutex (`xa_erase` in `migrate_to_ram`).

@@ -1,5 +1,5 @@
 /**
- * What dmirror's action files share (kernel-model.md §5): the type every named action has,
+ * What dmirror's action files share (docs/kernel-semantics.md §5): the type every named action has,
  * the builders of the kernel effects they enqueue (kSend, the `sleep` observation), and
  * access to the running command and its current chunk.
  */

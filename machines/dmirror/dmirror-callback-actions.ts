@@ -1,5 +1,5 @@
 /**
- * dmirror's invalidate callback (kernel-model.md §5.4), run in the invalidating thread
+ * dmirror's invalidate callback (docs/kernel-semantics.md §5.4), run in the invalidating thread
  * (`callback.tid`): its own migrate_to_ram erase, or the lock (try-lock when not blockable),
  * set_seq, erasing the range, unlock, and the answer to the subscription.
  */

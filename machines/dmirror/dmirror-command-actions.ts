@@ -1,5 +1,5 @@
 /**
- * dmirror's command-side actions (kernel-model.md §5.2, §5.6, §5.7): accepting and answering
+ * dmirror's command-side actions (docs/kernel-semantics.md §5.2, §5.6, §5.7): accepting and answering
  * a command, open / close / release (the notifier insert and remove, device memory eviction),
  * and taking the update lock in the caller's thread.
  */

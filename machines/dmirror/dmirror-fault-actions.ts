@@ -1,5 +1,5 @@
 /**
- * dmirror's actions that mirror CPU pages (kernel-model.md §5.5, §5.7 READ, WRITE, SNAPSHOT):
+ * dmirror's actions that mirror CPU pages (docs/kernel-semantics.md §5.5, §5.7 READ, WRITE, SNAPSHOT):
  * copying between the caller's buffer and the mapped pages, and the fault / snapshot loop
  * (mmget, the notifier read_begin / read_retry, hmm_range_fault, programming the table).
  */

@@ -1,5 +1,5 @@
 /**
- * dmirror's actions that move pages (kernel-model.md §5.7 MIGRATE_TO_DEV, MIGRATE_TO_SYS,
+ * dmirror's actions that move pages (docs/kernel-semantics.md §5.7 MIGRATE_TO_DEV, MIGRATE_TO_SYS,
  * EXCLUSIVE): migrations to and from device memory, and device-exclusive (atomic) entries.
  */
 import { assign, enqueueActions } from 'xstate';

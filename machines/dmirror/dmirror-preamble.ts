@@ -1,5 +1,5 @@
 /**
- * dmirror's command preamble (kernel-model.md §5.6): the error a command is refused with
+ * dmirror's command preamble (docs/kernel-semantics.md §5.6): the error a command is refused with
  * before it starts, the caller's WRITE buffer (copy_from_user), and the `Command` record an
  * accepted command runs on.
  */

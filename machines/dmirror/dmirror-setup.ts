@@ -1,5 +1,5 @@
 /**
- * The named guards and actions of the dmirror machine (kernel-model.md §5), shared by its two
+ * The named guards and actions of the dmirror machine (docs/kernel-semantics.md §5), shared by its two
  * regions (command-region.ts, callback-region.ts). Each is named after the kernel step it
  * stands for; the machine files only arrange them into states.
  *

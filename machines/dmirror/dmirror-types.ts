@@ -1,5 +1,5 @@
 /**
- * Types of the dmirror test device `drv:<name>` (lib/test_hmm.c, kernel-model.md §5): its
+ * Types of the dmirror test device `drv:<name>` (lib/test_hmm.c, docs/kernel-semantics.md §5): its
  * input, its context, the device page table entries, and every message it takes. The messages
  * it sends are written inline in dmirror-setup.ts and listed in docs/protocol.md "dmirror".
  */

@@ -1,6 +1,6 @@
 /**
  * `drv:<name>` with profile `dmirror`: the kernel's HMM test device, lib/test_hmm.c
- * (kernel-model.md §5): one open file of /dev/hmm_dmirror<n> (`struct dmirror`) with its
+ * (docs/kernel-semantics.md §5): one open file of /dev/hmm_dmirror<n> (`struct dmirror`) with its
  * update mutex (`lock:<name>`), its device page table (an XArray, `context.table`) and one
  * interval notifier over the whole address space of the opener's mm (`sub:<name>`).
  *

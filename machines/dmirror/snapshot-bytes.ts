@@ -1,5 +1,5 @@
 /**
- * SNAPSHOT's per-page byte (`dmirror_mkentry`, test_hmm_uapi.h values, kernel-model.md §5.7):
+ * SNAPSHOT's per-page byte (`dmirror_mkentry`, test_hmm_uapi.h values, docs/kernel-semantics.md §5.7):
  * what the walk reported for a page, as the selftests check it.
  */
 import type { HmmPfn } from '../mm/hmm-walk.ts';

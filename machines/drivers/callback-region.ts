@@ -1,6 +1,6 @@
 /**
  * The `callback` region of the driver: mmu_interval_notifier_ops.invalidate, run in the
- * invalidating thread's context (its tid owns the lock and the waits), kernel-model §3.2,
+ * invalidating thread's context (its tid owns the lock and the waits), docs/kernel-semantics.md §3.2,
  * §3.4, §3.5. Every `drv.invalidate` is answered by exactly one `drv.invalidateReturned`.
  *
  * States as predicates over context (c = context.callback):

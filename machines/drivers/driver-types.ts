@@ -13,17 +13,62 @@ export const PROFILE_NAMES = [
   'userptr-fence-after-unlock',
   'svm',
 ] as const;
+/**
+ * The name of a built-in driver profile, as a scenario's `driver:` names it.
+ *
+ * @example
+ * ```ts
+ * import type { DriverProfileName } from 'mirrorlab';
+ *
+ * const profile: DriverProfileName = 'registration-cache';
+ * ```
+ */
 export type DriverProfileName = (typeof PROFILE_NAMES)[number];
 
 /** Planted-bug knobs: each is one small, named deviation from the correct driver. */
 export const DRIVER_BUGS = ['retry-outside-lock', 'missing-set-seq', 'sleep-when-nonblockable', 'no-pin'] as const;
+/**
+ * A planted bug of a built-in profile (a scenario's `bugs:` for a device): one small, named
+ * deviation from the correct driver.
+ *
+ * @example
+ * ```ts
+ * import type { DriverBug } from 'mirrorlab';
+ *
+ * const bug: DriverBug = 'missing-set-seq'; // the invalidate callback forgets mmu_interval_set_seq
+ * ```
+ */
 export type DriverBug = (typeof DRIVER_BUGS)[number];
 
+/**
+ * How the driver takes its update lock: `write` (exclusive), or `read` (shared, on an rwsem).
+ *
+ * @example
+ * ```ts
+ * import type { LockMode } from 'mirrorlab';
+ *
+ * const mode: LockMode = 'read'; // e.g. a submission under down_read(notifier_lock)
+ * ```
+ */
 export type LockMode = 'write' | 'read';
 
 /**
  * What the scenario compiler starts `drv:<device>` with (src/scenario/driver-input.ts), and
  * the input type to give a custom driver's `setup({ types: { input } })`.
+ *
+ * @example
+ * ```ts
+ * import { setup } from 'xstate';
+ * import { type DriverEvent, type DriverInput, kernelActions } from 'mirrorlab';
+ *
+ * const myDriver = setup({
+ *   types: { input: {} as DriverInput, events: {} as DriverEvent },
+ *   actions: { ...kernelActions },
+ * }).createMachine({
+ *   context: ({ input }) => ({ id: input.id, sub: input.sub, lock: input.lock, dev: input.dev }),
+ *   // ...
+ * });
+ * ```
  */
 export interface DriverInput {
   /** The driver's own actor id, `drv:<device>`: the `replyTo` of its requests. */
@@ -78,7 +123,17 @@ export interface PinnedPage {
 
 export type RequestKind = 'fault' | 'submit';
 
-/** The request the fault region is serving (null when idle). Guarded by the region itself. */
+/**
+ * The request the fault region is serving (null when idle). Guarded by the region itself.
+ *
+ * @example
+ * ```ts
+ * import type { DriverContext, DriverRequest } from 'mirrorlab';
+ *
+ * const serving = (ctx: DriverContext): DriverRequest | null => ctx.request;
+ * // e.g. { kind: 'fault', replyTo: 'dev:gpu0', tid: 'dev:gpu0/engine', start: 0x10000, end: 0x11000, ... }
+ * ```
+ */
 export interface DriverRequest {
   kind: RequestKind;
   replyTo: ActorId;
@@ -103,7 +158,20 @@ export interface DriverRequest {
   result: number;
 }
 
-/** The invalidate callback being run (null when none), in the invalidating thread's context. */
+/**
+ * The invalidate callback being run (null when none), in the invalidating thread's context.
+ *
+ * @example
+ * ```ts
+ * import type { CallbackRun, DriverContext } from 'mirrorlab';
+ *
+ * const inCallback = (ctx: DriverContext): boolean => ctx.callback !== null;
+ * const run: CallbackRun = {
+ *   sub: 'sub:gpu0', tid: 'thread:cpu', start: 0x10000, end: 0x11000, curSeq: 3,
+ *   event: 'UNMAP', blockable: true, holdsLock: false, fences: [],
+ * };
+ * ```
+ */
 export interface CallbackRun {
   sub: ActorId;
   tid: string;
@@ -124,6 +192,14 @@ export type Region = 'request' | 'callback';
  * A submitted job whose submitter sleeps until its fence signals. Kept apart from the
  * request so the fault region can serve other threads (and the job's own device faults)
  * meanwhile: in the kernel the submitter sleeps in its own thread, not in the driver.
+ *
+ * @example
+ * ```ts
+ * import type { DriverContext, SubmittedJob } from 'mirrorlab';
+ *
+ * const waitingJobs = (ctx: DriverContext): SubmittedJob[] => ctx.submitted;
+ * // e.g. { cbId: 'drv:gpu0#0', tid: 'thread:gpu', replyTo: 'thread:gpu', job: 0, fence: 'fence:job0', registered: true }
+ * ```
  */
 export interface SubmittedJob {
   /** `<driver id>#<job>`, the fence callback's id. */
@@ -136,6 +212,20 @@ export interface SubmittedJob {
   registered: boolean;
 }
 
+/**
+ * The context of a built-in driver machine: its input filled in with defaults, the request being
+ * served, the invalidate callback being run, its published fences, pinned pages and submitted jobs.
+ *
+ * @example
+ * ```ts
+ * import { createWorld, type DriverContext } from 'mirrorlab';
+ *
+ * const world = await createWorld('scenarios/seeds/fault-vs-unmap.yaml');
+ * world.run();
+ * const ctx = world.snapshot('drv:gpu0').context as DriverContext;
+ * ctx.request; // null: no fault being served any more
+ * ```
+ */
 export interface DriverContext {
   id: ActorId;
   profile: DriverProfileName;
@@ -169,7 +259,16 @@ export interface DriverContext {
   signalling: string[];
 }
 
-/** One entry of `hmm.rangeResult.pfns` (protocol.md) or of `mm.result.value` for `mm.pin`. */
+/**
+ * One entry of `hmm.rangeResult.pfns` (protocol.md) or of `mm.result.value` for `mm.pin`.
+ *
+ * @example
+ * ```ts
+ * import type { HmmPfn, HmmRangeResult } from 'mirrorlab';
+ *
+ * const writable = (r: HmmRangeResult): HmmPfn[] => r.pfns.filter((p) => p.valid && p.write);
+ * ```
+ */
 export interface HmmPfn {
   addr: number;
   pfn: number;
@@ -184,7 +283,16 @@ export interface HmmPfn {
 
 // ---- messages the driver takes ----------------------------------------------------------
 
-/** A device (or thread) asks for `[start, end)` to be mirrored into the device page table. */
+/**
+ * A device (or thread) asks for `[start, end)` to be mirrored into the device page table.
+ *
+ * @example
+ * ```ts
+ * import type { DrvFault } from 'mirrorlab';
+ *
+ * const fault: DrvFault = { type: 'drv.fault', replyTo: 'thread:gpu', tid: 'thread:gpu', start: 0x10000, end: 0x12000, write: true };
+ * ```
+ */
 export interface DrvFault {
   type: 'drv.fault';
   replyTo: ActorId;
@@ -193,7 +301,16 @@ export interface DrvFault {
   end: number;
   write: boolean;
 }
-/** A device page-table miss; fields default to the device, its engine tid and one page at `addr`. */
+/**
+ * A device page-table miss; fields default to the device, its engine tid and one page at `addr`.
+ *
+ * @example
+ * ```ts
+ * import type { DrvDeviceFault } from 'mirrorlab';
+ *
+ * const miss: DrvDeviceFault = { type: 'drv.deviceFault', addr: 0x10000, write: false };
+ * ```
+ */
 export interface DrvDeviceFault {
   type: 'drv.deviceFault';
   replyTo?: ActorId;
@@ -203,7 +320,19 @@ export interface DrvDeviceFault {
   end?: number;
   write?: boolean;
 }
-/** A userptr submission: get pages, bind them, publish the job fence, run the job. */
+/**
+ * A userptr submission: get pages, bind them, publish the job fence, run the job.
+ *
+ * @example
+ * ```ts
+ * import type { DrvSubmit } from 'mirrorlab';
+ *
+ * const submit: DrvSubmit = {
+ *   type: 'drv.submit', replyTo: 'thread:gpu', tid: 'thread:gpu', job: 0, fence: 'fence:job0',
+ *   accesses: [], start: 0x10000, end: 0x11000, write: true,
+ * };
+ * ```
+ */
 export interface DrvSubmit {
   type: 'drv.submit';
   replyTo: ActorId;
@@ -217,7 +346,19 @@ export interface DrvSubmit {
   /** Fences the job depends on (see dev.submit). */
   deps?: ActorId[];
 }
-/** mmu_interval_notifier_ops.invalidate, forwarded by the subscription. */
+/**
+ * mmu_interval_notifier_ops.invalidate, forwarded by the subscription.
+ *
+ * @example
+ * ```ts
+ * import type { DrvInvalidate } from 'mirrorlab';
+ *
+ * const inv: DrvInvalidate = {
+ *   type: 'drv.invalidate', sub: 'sub:gpu0', start: 0x10000, end: 0x11000, curSeq: 3,
+ *   event: 'UNMAP', owner: null, blockable: true, tid: 'thread:cpu',
+ * };
+ * ```
+ */
 export interface DrvInvalidate {
   type: 'drv.invalidate';
   sub: ActorId;
@@ -230,24 +371,68 @@ export interface DrvInvalidate {
   tid?: string;
 }
 
+/**
+ * The answer to `sub.readBegin` (`mmu_interval_read_begin`): the sequence number to check later
+ * with `sub.readRetry`.
+ *
+ * @example
+ * ```ts
+ * import type { SubReadBeginResult } from 'mirrorlab';
+ *
+ * const begun: SubReadBeginResult = { type: 'sub.readBeginResult', sub: 'sub:gpu0', tid: 'thread:gpu', seq: 1 };
+ * ```
+ */
 export interface SubReadBeginResult {
   type: 'sub.readBeginResult';
   sub: ActorId;
   tid: string;
   seq: number;
 }
+/**
+ * The answer to `sub.readRetry` (`mmu_interval_read_retry`): `retry: true` means an invalidation
+ * collided, so the pages must be discarded and the fault restarted.
+ *
+ * @example
+ * ```ts
+ * import type { SubRetryResult } from 'mirrorlab';
+ *
+ * const collided = (r: SubRetryResult): boolean => r.retry;
+ * ```
+ */
 export interface SubRetryResult {
   type: 'sub.retryResult';
   sub: ActorId;
   tid: string;
   retry: boolean;
 }
+/**
+ * The answer to `hmm.rangeFault` (`hmm_range_fault`): 0 and one pfn per page, or a negative errno
+ * such as `-EBUSY` (a collision: restart from read_begin).
+ *
+ * @example
+ * ```ts
+ * import { errno, type HmmRangeResult } from 'mirrorlab';
+ *
+ * const mustRestart = (r: HmmRangeResult): boolean => r.result === errno.EBUSY;
+ * ```
+ */
 export interface HmmRangeResult {
   type: 'hmm.rangeResult';
   tid: string;
   result: number;
   pfns: HmmPfn[];
 }
+/**
+ * The answer of the mm to a request such as `mm.get` (mmget_not_zero), `mm.put` or `mm.pin`: 0 or a
+ * negative errno, and a value for those that return one.
+ *
+ * @example
+ * ```ts
+ * import type { MmResult } from 'mirrorlab';
+ *
+ * const got: MmResult = { type: 'mm.result', tid: 'thread:gpu', op: 'mm.get', result: 0 };
+ * ```
+ */
 export interface MmResult {
   type: 'mm.result';
   tid: string;
@@ -255,46 +440,131 @@ export interface MmResult {
   result: number;
   value?: unknown;
 }
+/**
+ * The answer to `lock.acquire` or a successful `lock.tryAcquire`: the thread `tid` now holds the
+ * lock.
+ *
+ * @example
+ * ```ts
+ * import type { LockGranted } from 'mirrorlab';
+ *
+ * const granted: LockGranted = { type: 'lock.granted', lock: 'lock:gpu0', tid: 'thread:gpu', mode: 'write' };
+ * ```
+ */
 export interface LockGranted {
   type: 'lock.granted';
   lock: ActorId;
   tid: string;
   mode?: LockMode;
 }
-/** An interruptible / killable acquire ended by a signal (no lock held). */
+/**
+ * An interruptible / killable acquire ended by a signal (no lock held).
+ *
+ * @example
+ * ```ts
+ * import { errno, type LockInterrupted } from 'mirrorlab';
+ *
+ * const interrupted: LockInterrupted = { type: 'lock.interrupted', lock: 'lock:gpu0', tid: 'thread:gpu', result: errno.EINTR };
+ * ```
+ */
 export interface LockInterrupted {
   type: 'lock.interrupted';
   lock: ActorId;
   tid: string;
   result: number;
 }
+/**
+ * The answer to a `lock.tryAcquire` on a held lock: nothing was taken (a non-blockable callback
+ * then returns false).
+ *
+ * @example
+ * ```ts
+ * import type { LockBusy } from 'mirrorlab';
+ *
+ * const busy: LockBusy = { type: 'lock.busy', lock: 'lock:gpu0', tid: 'mm:p1/oom' };
+ * ```
+ */
 export interface LockBusy {
   type: 'lock.busy';
   lock: ActorId;
   tid: string;
 }
+/**
+ * The device's confirmation of a `dev.zap`: the entries are gone and its TLB is flushed, so the
+ * invalidate callback may return.
+ *
+ * @example
+ * ```ts
+ * import type { DevZapped } from 'mirrorlab';
+ *
+ * const zapped: DevZapped = { type: 'dev.zapped', tid: 'thread:cpu' };
+ * ```
+ */
 export interface DevZapped {
   type: 'dev.zapped';
   tid: string;
 }
+/**
+ * The device finished a submitted job (0, or a negative errno); the driver then signals the job’s
+ * fence.
+ *
+ * @example
+ * ```ts
+ * import type { DevJobDone } from 'mirrorlab';
+ *
+ * const done: DevJobDone = { type: 'dev.jobDone', tid: 'thread:gpu', job: 0, result: 0 };
+ * ```
+ */
 export interface DevJobDone {
   type: 'dev.jobDone';
   tid: string;
   job: string | number;
   result: number;
 }
+/**
+ * The answer to `fence.addCallback` (`dma_fence_add_callback`): 0, or `-ENOENT` when the fence had
+ * already signalled (the callback will never run).
+ *
+ * @example
+ * ```ts
+ * import { errno, type FenceAddCallbackResult } from 'mirrorlab';
+ *
+ * const alreadySignalled = (r: FenceAddCallbackResult): boolean => r.result === errno.ENOENT;
+ * ```
+ */
 export interface FenceAddCallbackResult {
   type: 'fence.addCallbackResult';
   fence: ActorId;
   cbId: string;
   result: number;
 }
+/**
+ * A fence callback running: the fence signalled with `status` (1, or the error it was set to).
+ *
+ * @example
+ * ```ts
+ * import type { FenceCallback } from 'mirrorlab';
+ *
+ * const cb: FenceCallback = { type: 'fence.callback', fence: 'fence:job0', cbId: 'drv:gpu0#0', status: 1 };
+ * ```
+ */
 export interface FenceCallback {
   type: 'fence.callback';
   fence: ActorId;
   cbId: string;
   status: number;
 }
+/**
+ * The answer to `fence.wait` (`dma_fence_wait_timeout`): remaining time (> 0) when signalled, 0 on
+ * timeout, `-ERESTARTSYS` when a signal interrupted an interruptible wait.
+ *
+ * @example
+ * ```ts
+ * import { errno, type FenceWaitResult } from 'mirrorlab';
+ *
+ * const interrupted = (r: FenceWaitResult): boolean => r.result === errno.ERESTARTSYS;
+ * ```
+ */
 export interface FenceWaitResult {
   type: 'fence.waitResult';
   fence: ActorId;
@@ -302,6 +572,18 @@ export interface FenceWaitResult {
   result: number;
 }
 
+/**
+ * Every message a driver takes: the requests (`drv.*`) and the answers of the kernel actors it
+ * calls. The events type of a custom driver.
+ *
+ * @example
+ * ```ts
+ * import { setup } from 'xstate';
+ * import type { DriverEvent, DriverInput } from 'mirrorlab';
+ *
+ * const driver = setup({ types: { input: {} as DriverInput, events: {} as DriverEvent } });
+ * ```
+ */
 export type DriverEvent =
   | DrvFault
   | DrvDeviceFault

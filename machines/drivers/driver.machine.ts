@@ -30,6 +30,20 @@ import type { DriverProfileName } from './driver-types.ts';
 import { faultRegion } from './fault-region.ts';
 import { jobsRegion } from './jobs-region.ts';
 
+/**
+ * The driver machine of a built-in profile (docs/driver-protocol.md lists the five and the kernel
+ * drivers behind each). Every profile is the same machine with a different `profile` in its
+ * context; a scenario selects one per device.
+ *
+ * @example
+ * ```ts
+ * import { checkScenario, createDriverMachine } from 'mirrorlab';
+ *
+ * const svm = createDriverMachine('svm');
+ * const outcome = await checkScenario('scenarios/seeds/fault-vs-unmap.yaml', { driver: { machine: svm, name: 'svm' } });
+ * outcome.verdict; // 'ok'
+ * ```
+ */
 export function createDriverMachine(profile: DriverProfileName) {
   return driverSetup.createMachine({
     id: `driver-${profile}`,

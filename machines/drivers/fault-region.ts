@@ -1,5 +1,5 @@
 /**
- * The `fault` region of the driver: the canonical mirror fault loop (kernel-model §3.1,
+ * The `fault` region of the driver: the canonical mirror fault loop (docs/kernel-semantics.md §3.1,
  * Documentation/mm/hmm.rst), which also serves userptr submissions (§3.4).
  *
  * States as predicates over context (r = context.request):

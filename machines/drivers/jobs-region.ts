@@ -1,6 +1,6 @@
 /**
  * The `jobs` region of the driver: submitted jobs whose submitters sleep until the job's
- * fence signals (kernel-model §3.4). It is a region of its own because the sleeping is the
+ * fence signals (docs/kernel-semantics.md §3.4). It is a region of its own because the sleeping is the
  * submitter thread's, not the driver's: while a job runs, the fault region serves other
  * requests, among them the device faults of that very job.
  *

@@ -1,6 +1,6 @@
 /**
  * `hmm_range_fault`'s page walk as pure functions over the mm's memory: the per-page decision
- * of kernel-model.md §2.3 (`decidePage`, one branch per table row) and one pass over a range
+ * of docs/kernel-semantics.md §2.3 (`decidePage`, one branch per table row) and one pass over a range
  * (`walkRange`), which either produces every output or names the first sub-range that must be
  * faulted (`hmm_vma_fault`). The machine runs the faults (mm/fault.ts) and the loop of §2.4.
  *

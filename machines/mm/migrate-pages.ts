@@ -3,7 +3,7 @@
  * `migrate_vma_pages` / `migrate_vma_finalize`, `migrate_device_range`, and a device's
  * `migrate_to_ram`), as PTE and page changes made inside the covering invalidation.
  *
- * Which pages a migration selects (kernel-model.md §5.7, `migrate_vma_collect`):
+ * Which pages a migration selects (docs/kernel-semantics.md §5.7, `migrate_vma_collect`):
  * - to device (MIGRATE_VMA_SELECT_SYSTEM): in a private VMA, an anonymous unpinned system page,
  *   or, in an anonymous VMA only, an empty or zero-page entry (it becomes a zeroed device page).
  *   Device pages (private or coherent, of any owner) are never selected; shared mappings and

@@ -57,6 +57,21 @@ function sendTo(to: string | undefined, event: EventObject): { type: 'kSend'; pa
 const LOCKED_REQUESTS = [...MM_REQUEST_TYPES];
 const LOCKLESS = ['mm.get', 'mm.put', 'mm.grab', 'mm.drop', 'mm.unpin', 'mm.devRead', 'mm.devWrite'];
 
+/**
+ * One process address space `mm:<process>`: VMAs, CPU PTEs and pages, the mmap lock,
+ * `mm_users`/`mm_count`, and the operations that change PTEs (munmap, mprotect, madvise, fork,
+ * migration, exit, the OOM reaper), each bracketed by an invalidation of the notifier core
+ * `core:<process>`. It also runs `hmm_range_fault` (the walk of docs/kernel-semantics.md §2).
+ *
+ * @example
+ * ```ts
+ * import { exportMachine, mmMachine } from 'mirrorlab';
+ *
+ * // Usually started by the scenario compiler (one per `processes:` entry), with this input:
+ * const input = { id: 'mm:p1', core: 'core:p1', pageSize: 4096 };
+ * console.log(exportMachine(mmMachine, 'mermaid')); // its states and transitions
+ * ```
+ */
 export const mmMachine = setup({
   types: {
     context: {} as MmContext,

@@ -1,5 +1,5 @@
 /**
- * The rarer PTE producers a mirror sees (kernel-model.md §1.5, §5.7):
+ * The rarer PTE producers a mirror sees (docs/kernel-semantics.md §1.5, §5.7):
  * `make_device_exclusive_range` and soft-dirty clearing (`/proc/pid/clear_refs`). Device
  * migrations are in ops-migrate.ts.
  *

@@ -1,6 +1,6 @@
 /**
  * The mm's lifetime operations: fork (`dup_mmap` / `copy_page_range`), exit (`exit_mmap`,
- * kernel-model.md §1.6) and the OOM reaper (`__oom_reap_task_mm`, §1.4), plus building the
+ * docs/kernel-semantics.md §1.6) and the OOM reaper (`__oom_reap_task_mm`, §1.4), plus building the
  * child's address space from a fork image.
  *
  * Fork (`dup_mmap`): the child gets every VMA. Private mappings are copy-on-write: one

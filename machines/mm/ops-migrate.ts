@@ -1,5 +1,5 @@
 /**
- * Device migrations as mm operations (kernel-model.md §5.7): dmirror's MIGRATE_TO_DEV and
+ * Device migrations as mm operations (docs/kernel-semantics.md §5.7): dmirror's MIGRATE_TO_DEV and
  * MIGRATE_TO_SYS loops (`migrate_vma_setup` / `_pages` / `_finalize` per chunk), and the
  * eviction of a device's memory (`migrate_device_range`, dmirror RELEASE and close).
  *

@@ -1,5 +1,5 @@
 /**
- * `hmm_range_fault` (kernel-model.md §2.4): walk, fault the first sub-range that needs it
+ * `hmm_range_fault` (docs/kernel-semantics.md §2.4): walk, fault the first sub-range that needs it
  * (`hmm_vma_fault`, one CPU fault per page, mm/fault.ts), walk again, until every page is
  * reported or an error ends the call.
  *

@@ -85,7 +85,7 @@ export interface MmMemory {
   shmemObjects: number;
 }
 
-/** The notifier events of kernel-model.md §1.5. */
+/** The notifier events of docs/kernel-semantics.md §1.5. */
 export type NotifierEvent =
   | 'UNMAP'
   | 'CLEAR'

@@ -38,6 +38,17 @@ export interface ChargeInput {
   details?: unknown;
 }
 
+/**
+ * To whom `check --driver` charges a violation: the driver under test, or the scenario's
+ * environment (see {@link chargeViolation}).
+ *
+ * @example
+ * ```ts
+ * import type { Charge } from 'mirrorlab';
+ *
+ * const charge: Charge = { to: 'environment', reason: "the scenario's environment breaks it by design", participants: ['dev:gpuA'] };
+ * ```
+ */
 export interface Charge {
   to: 'driver' | 'environment';
   /** Why, in words: the declared environment fault, or that the driver takes no part. */
@@ -48,6 +59,20 @@ export interface Charge {
 /** The actor behind a thread of control: `dev:gpu0/engine` → `dev:gpu0`. */
 export const actorOfTid = (tid: string): string => tid.split('/')[0];
 
+/**
+ * Who a violation is charged to under `check --driver`: the driver, or the environment when the
+ * driver takes no part in its cause or the scenario's `environment:` declares that cause (the rules
+ * are in this file's header and docs/driver-protocol.md, "Environment findings").
+ *
+ * @example
+ * ```ts
+ * import { chargeViolation, defaultMonitors, exhaustiveSearch, worldFor } from 'mirrorlab';
+ *
+ * const { world, compiled } = await worldFor('scenarios/seeds/fence-signal-allocates.yaml');
+ * const { violations } = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() });
+ * for (const v of violations) console.log(v.kind, chargeViolation(world, compiled.scenario.environment, v).to);
+ * ```
+ */
 export function chargeViolation(
   world: ControlledWorld,
   environment: EnvironmentFault[],

@@ -47,6 +47,20 @@ export interface CheckedViolation extends FoundViolation {
   charge?: Charge;
 }
 
+/**
+ * The result of {@link checkScenario}: the verdict against the scenario's `expect:`, the violations
+ * and observations found (each with its counterexample), why it mismatched or is inconclusive, and
+ * the search statistics.
+ *
+ * @example
+ * ```ts
+ * import { checkScenario, type CheckOutcome } from 'mirrorlab';
+ *
+ * const outcome: CheckOutcome = await checkScenario('scenarios/seeds/missing-set-seq.yaml');
+ * if (!outcome.ok) console.log(outcome.mismatch ?? outcome.inconclusive);
+ * outcome.violations.map((v) => v.kind); // ['stale-spte', 'use-after-free']
+ * ```
+ */
 export interface CheckOutcome {
   file: string;
   scenario: string;
@@ -79,6 +93,22 @@ export function search(world: ControlledWorld, strategy: Strategy, limits: Searc
   return samplingSearch(world, strategy, { ...limits, monitors });
 }
 
+/**
+ * Check one scenario file, as `mirrorlab check` does: search its interleavings (breadth-first
+ * unless the scenario or the options say otherwise) with every monitor, minimize and charge the
+ * counterexamples, run the liveness pass, and judge the outcome against `expect:`.
+ *
+ * @example
+ * ```ts
+ * import { checkScenario, createDriverMachine } from 'mirrorlab';
+ *
+ * const outcome = await checkScenario('scenarios/seeds/fault-vs-unmap.yaml', { strategy: 'pct', schedules: 2000, seed: 1 });
+ * outcome.verdict; // 'inconclusive': a sample that finds nothing proves nothing ('ok' needs bfs or dfs)
+ * const withDriver = await checkScenario('scenarios/seeds/fault-vs-unmap.yaml', {
+ *   driver: { machine: createDriverMachine('svm'), name: 'svm' },
+ * });
+ * ```
+ */
 export async function checkScenario(file: string, options: CheckOptions = {}): Promise<CheckOutcome> {
   // One budget for loading, set-up and the search (deadline.ts); DEFAULT_TIME_SECONDS when none is given.
   const deadline = Deadline.after(options.timeLimit ?? DEFAULT_TIME_SECONDS);

@@ -132,6 +132,19 @@ export function textHash(text: string): string {
 /**
  * Write a trace atomically (a temporary file renamed into place). A library caller replaces an
  * existing file; the CLI passes `force: false` unless `--force` was given.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, worldFor, writeTrace } from 'mirrorlab';
+ *
+ * const file = 'scenarios/seeds/missing-set-seq.yaml';
+ * const { world } = await worldFor(file);
+ * const [v] = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() }).violations;
+ * writeTrace('/tmp/bug.json', {
+ *   scenarioFile: file, driver: null, strategy: 'bfs', seed: null,
+ *   violation: { kind: v.kind, message: v.message }, steps: v.trace,
+ * });
+ * ```
  */
 export function writeTrace(path: string, t: SavedTrace, { force = true }: { force?: boolean } = {}): void {
   const here = dirname(resolve(path));
@@ -179,6 +192,20 @@ export function writeTrace(path: string, t: SavedTrace, { force = true }: { forc
   writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, { force });
 }
 
+/**
+ * Read a trace file written by {@link writeTrace} (or `check --save-trace`), checking its format; a
+ * bad file throws a message that names it.
+ *
+ * @example
+ * ```ts
+ * import { readTrace, replayTrace, defaultMonitors, worldFor } from 'mirrorlab';
+ *
+ * const trace = readTrace('/tmp/bug.missing-set-seq.stale-spte.json');
+ * const { world } = await worldFor(trace.scenarioFile);
+ * const result = replayTrace(world, trace.steps, defaultMonitors());
+ * result.violations.some((v) => v.kind === trace.violation.kind); // true: it still reproduces
+ * ```
+ */
 export function readTrace(path: string): LoadedTrace {
   let raw: unknown;
   try {

@@ -25,6 +25,20 @@ export interface WorldSource {
   allowDrivers?: readonly string[];
 }
 
+/**
+ * A scenario file as a {@link ControlledWorld} ready to explore: loaded, compiled (optionally with
+ * another driver in every device slot), its set-up settled. A driver that throws while starting is
+ * reported as a `ScenarioError` located at its device.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, worldFor } from 'mirrorlab';
+ *
+ * const { world, compiled } = await worldFor('scenarios/seeds/missing-set-seq.yaml');
+ * compiled.drivers; // { gpu0: 'shadow-pte' }
+ * exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() }).violations.length; // 2
+ * ```
+ */
 export async function worldFor(
   file: string,
   driverOverride?: { machine: AnyStateMachine; name: string },

@@ -1,5 +1,5 @@
 /**
- * The critical reordering of a failing schedule (anchors §13 item 6): two steps whose order, once
+ * The critical reordering of a failing schedule (README, "Using it"): two steps whose order, once
  * reversed, turns the failing schedule into a passing one. It names the race in the schedule's
  * own terms: "step 2 (counter ← counter.read from w1) before step 5 (counter ← counter.write
  * from w0)".

@@ -58,6 +58,21 @@ export interface SearchStart {
   trace: SemanticStep[];
 }
 
+/**
+ * Explore every interleaving of a world, breadth-first (shortest counterexamples) or depth-first,
+ * visiting each state once (64-bit fingerprints), with the monitors watching every step. Limits cut
+ * it short; `stats.complete` says whether the whole space was covered.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/missing-set-seq.yaml');
+ * const result = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), maxStates: 100_000 });
+ * result.violations.map((v) => `${v.kind} in ${v.steps} steps`);
+ * result.stats.complete; // true
+ * ```
+ */
 export function exhaustiveSearch(
   world: ControlledWorld,
   order: 'bfs' | 'dfs',

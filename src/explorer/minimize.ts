@@ -1,5 +1,5 @@
 /**
- * Interleaving-aware minimization of a counterexample (anchors §13 item 6): shrink a failing
+ * Interleaving-aware minimization of a counterexample (README, "Using it"): shrink a failing
  * schedule to the fewest steps, then to the fewest context switches, and keep only schedules
  * that still reach the same violation kind.
  *

@@ -19,6 +19,17 @@ export interface ReplayResult {
 /**
  * `earlier` are whole schedules replayed first with the same monitors (a potential deadlock
  * is inferred from the lock-order edges of several schedules); the result is about `trace`.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, replayTrace, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/missing-set-seq.yaml');
+ * const [v] = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() }).violations;
+ * const replay = replayTrace(world, v.trace, defaultMonitors());
+ * replay.divergence; // null: every step matched
+ * replay.violations[0].kind; // the same kind as v
+ * ```
  */
 export function replayTrace(
   world: ControlledWorld,

@@ -59,6 +59,15 @@ export function pctChooser(rng: Random, actors: number, depth: number, expectedS
 /**
  * Runs the schedules `first, first + stride, ...` below `opts.schedules` (all of them by
  * default) on one thread. `--workers N` runs one such share per worker and merges the results.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, samplingSearch, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/missing-set-seq.yaml');
+ * const result = samplingSearch(world, 'pct', { monitors: defaultMonitors(), schedules: 1000, seed: 1 });
+ * result.violations.map((v) => `${v.kind}: --seed ${v.schedule?.seed} --schedules 1`);
+ * ```
  */
 export function samplingSearch(
   world: ControlledWorld,

@@ -53,6 +53,19 @@ export type SearchLimit =
   /** SIGINT or SIGTERM (explorer/interrupt.ts). */
   | 'interrupted';
 
+/**
+ * A violation with the schedule that reaches it (`trace`, replayable with {@link replayTrace}); for
+ * a livelock, `loopFrom` marks where the lasso loops.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, renderLadder, worldFor, type FoundViolation } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/missing-set-seq.yaml');
+ * const found: FoundViolation[] = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() }).violations;
+ * console.log(renderLadder(world, found[0].trace, found[0].loopFrom));
+ * ```
+ */
 export interface FoundViolation extends Violation {
   /** Number of steps in the counterexample. */
   steps: number;
@@ -97,12 +110,41 @@ export interface SearchStats {
   monitorChecks?: MonitorAuditSummary;
 }
 
+/**
+ * What a search returns: the violations found (one per kind, the first found: the shortest under
+ * breadth-first search) and its statistics.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, worldFor, type SearchResult } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+ * const r: SearchResult = exhaustiveSearch(world, 'dfs', { monitors: defaultMonitors() });
+ * console.log(r.strategy, r.stats.states, r.stats.complete, r.violations.length);
+ * ```
+ */
 export interface SearchResult {
   strategy: string;
   violations: FoundViolation[];
   stats: SearchStats;
 }
 
+/**
+ * Options of {@link exhaustiveSearch} and {@link samplingSearch}: the monitors, the limits (states,
+ * depth, time, memory, schedules) and the search's own knobs.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, type SearchOptions } from 'mirrorlab';
+ *
+ * const options: SearchOptions = {
+ *   monitors: defaultMonitors(),
+ *   maxStates: 500_000,
+ *   timeLimit: 60, // seconds
+ *   onProgress: (states, ms) => console.log(`${states} states in ${ms} ms`),
+ * };
+ * ```
+ */
 export interface SearchOptions extends SearchLimits {
   monitors: Monitor[];
   /** Called now and then with progress (states so far). */

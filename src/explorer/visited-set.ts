@@ -1,7 +1,7 @@
 /**
  * An open-addressing set of 64-bit fingerprints in one typed array (two 32-bit halves, signed or
- * unsigned: both are taken modulo 2^32). V8 caps a Set at about 16.8 M entries (xstate-notes
- * §9); this table has no such limit and costs 8 bytes a slot. Fingerprint 0:0 is the empty
+ * unsigned: both are taken modulo 2^32). V8 caps a Set at 2^24 (about 16.8 M) entries; this
+ * table has no such limit and costs 8 bytes a slot. Fingerprint 0:0 is the empty
  * marker, so it is remapped to 0:1.
  *
  * Optionally each slot carries `width` integers of data, stored right after its fingerprint (so

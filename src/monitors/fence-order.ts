@@ -1,5 +1,5 @@
 /**
- * `fence-order`: fences on one dma_fence context must signal in seqno order (kernel-model.md
+ * `fence-order`: fences on one dma_fence context must signal in seqno order (docs/kernel-semantics.md
  * §4.3, §7 item 25): when a fence signals, every fence of its context with a lower seqno must
  * already have signalled.
  */

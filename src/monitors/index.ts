@@ -11,6 +11,20 @@ import type { Monitor } from './monitor.ts';
 import { seqInvariantMonitor } from './seq-invariant.ts';
 import { unhandledEventMonitor } from './unhandled-event.ts';
 
+/**
+ * A new instance of every monitor `mirrorlab check` runs (stale-spte, use-after-free, deadlock,
+ * lockdep, the notifier rules, ...). Take new ones for each search: some keep bookkeeping across
+ * it.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, worldFor } from 'mirrorlab';
+ *
+ * defaultMonitors().map((m) => m.name);
+ * const { world } = await worldFor('scenarios/seeds/oom-reaper-sleeps.yaml');
+ * exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() });
+ * ```
+ */
 export function defaultMonitors(): Monitor[] {
   return [
     staleSptsMonitor,

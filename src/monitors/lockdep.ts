@@ -3,7 +3,7 @@
  * thread of control takes (or waits for) a lock while holding others, waits for a fence,
  * allocates with reclaim, or does any of these inside a fence-signalling section or an
  * invalidate callback, an order edge "held → taken" is recorded, with the trace that first
- * showed it. Edges are seeded with the kernel's primed order (kernel-model.md §4.6):
+ * showed it. Edges are seeded with the kernel's primed order (docs/kernel-semantics.md §4.6):
  * mmap_lock → dma_resv → fs_reclaim → mmu_notifier → dma_fence (wait). A cycle in the graph
  * is a deadlock that some schedule can reach, even if no explored schedule reached it; it is
  * reported with the witness fragments of its edges.

@@ -1,5 +1,5 @@
 /**
- * Device-side coherency and memory safety (kernel-model.md §7 items 9, 13, 14):
+ * Device-side coherency and memory safety (docs/kernel-semantics.md §7 items 9, 13, 14):
  *   - `stale-spte`: a device entry maps a page at an address whose CPU PTE changed after the
  *     entry was built (its recorded PTE version is older than the mm's). For a driver whose
  *     entries hold page pins (a registration cache), a stale pinned entry is memory-safe: it

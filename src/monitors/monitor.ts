@@ -5,6 +5,16 @@
  */
 import type { ControlledWorld, SemanticStep, StepRecord, WorldState } from '../runtime/controlled-world.ts';
 
+/**
+ * A broken property, as a monitor reports it: its kind, a message, and optional evidence.
+ *
+ * @example
+ * ```ts
+ * import type { Violation } from 'mirrorlab';
+ *
+ * const v: Violation = { kind: 'stale-spte', message: 'dev:gpu0 maps 0x10000 to a page the CPU no longer maps there' };
+ * ```
+ */
 export interface Violation {
   /** The property broken, e.g. `stale-spte`, `deadlock`. */
   kind: string;
@@ -31,6 +41,25 @@ export interface MonitorContext {
  */
 export type Interest = 'skip' | 'local' | 'global';
 
+/**
+ * A property checked during a search or a replay. A monitor observes and judges, never changes the
+ * model: it sees every step's record (with the machines' observations) and the states around it,
+ * and returns a {@link Violation} or null.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, worldFor, type Monitor } from 'mirrorlab';
+ *
+ * // Flag any device access at all (a toy property).
+ * const noDeviceAccess: Monitor = {
+ *   name: 'no-device-access',
+ *   onStep: (_ctx, record) =>
+ *     record.observations.some((o) => o.kind === 'dev.access') ? { kind: 'no-device-access', message: 'the device accessed memory' } : null,
+ * };
+ * const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+ * exhaustiveSearch(world, 'bfs', { monitors: [...defaultMonitors(), noDeviceAccess] });
+ * ```
+ */
 export interface Monitor {
   readonly name: string;
   /** Which steps `onStep` cares about, and what it reads (see `Interest`). */

@@ -1,5 +1,5 @@
 /**
- * `seq-invariant`: the notifier core's rules (kernel-model.md §7 items 1–4, 8), checked on
+ * `seq-invariant`: the notifier core's rules (docs/kernel-semantics.md §7 items 1–4, 8), checked on
  * every step that touches a core or a subscription:
  *   - the global seq is odd only while some invalidation is active (odd ⇒ active > 0);
  *   - it changes only by setting its low bit or by +1 from odd to even;

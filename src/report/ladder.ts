@@ -56,6 +56,15 @@ export function ladderRows(world: ControlledWorld, trace: SemanticStep[], loopFr
  * Columns are actors; a row draws an arrow from the sender's column to the receiver's
  * (`●───►` or `◄───●`; `◆` for a timer or a choice taken by the actor itself), then the event,
  * the receiver's state change and its seq values.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, renderLadder, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/missing-set-seq.yaml');
+ * const [v] = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() }).violations;
+ * console.log(renderLadder(world, v.trace)); // one column per actor, one row per step
+ * ```
  */
 export function renderLadder(world: ControlledWorld, trace: SemanticStep[], loopFrom?: number): string {
   const rows = ladderRows(world, trace, loopFrom);

@@ -27,7 +27,28 @@ export { toMermaid } from './machine-mermaid.ts';
 export { toScxml } from './machine-scxml.ts';
 export { machineFromJson, toJsonConfig, toStatelySource } from './machine-source.ts';
 
+/**
+ * The formats {@link exportMachine} writes (those of `mirrorlab export --format`).
+ *
+ * @example
+ * ```ts
+ * import { EXPORT_FORMATS } from 'mirrorlab';
+ *
+ * EXPORT_FORMATS; // ['mermaid', 'json', 'stately', 'scxml']
+ * ```
+ */
 export const EXPORT_FORMATS = ['mermaid', 'json', 'stately', 'scxml'] as const;
+/**
+ * One of {@link EXPORT_FORMATS}.
+ *
+ * @example
+ * ```ts
+ * import { type ExportFormat, exportMachine, ptLockMachine } from 'mirrorlab';
+ *
+ * const format: ExportFormat = 'stately';
+ * exportMachine(ptLockMachine, format);
+ * ```
+ */
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface NamedMachine {
@@ -76,6 +97,20 @@ export function findMachine(name: string): NamedMachine | undefined {
   return catalog.find((m) => m.name === name) ?? catalog.find((m) => m.name === `driver-${name}`);
 }
 
+/**
+ * A machine in one of the export formats, as `mirrorlab export` writes it: a Mermaid state diagram,
+ * its JSON configuration, a Stately editor module or SCXML. `from` names where it comes from, for
+ * the Stately header.
+ *
+ * @example
+ * ```ts
+ * import { exportMachine, rangeNotifierMachine } from 'mirrorlab';
+ * import { writeFileSync } from 'node:fs';
+ *
+ * writeFileSync('range-notifier.mmd', exportMachine(rangeNotifierMachine, 'mermaid'));
+ * writeFileSync('range-notifier.js', exportMachine(rangeNotifierMachine, 'stately', 'mirrorlab'));
+ * ```
+ */
 export function exportMachine(machine: AnyStateMachine, format: ExportFormat, from?: string): string {
   switch (format) {
     case 'mermaid':

@@ -86,6 +86,17 @@ export function graphToMermaid(graph: MachineGraph): string {
   return lines.join('\n');
 }
 
+/**
+ * A machine as a Mermaid `stateDiagram-v2`: every state and every transition (those between the
+ * same two states share one arrow, one line per transition in its label).
+ *
+ * @example
+ * ```ts
+ * import { threadMachine, toMermaid } from 'mirrorlab';
+ *
+ * console.log(`\`\`\`mermaid\n${toMermaid(threadMachine)}\n\`\`\``); // paste into Markdown
+ * ```
+ */
 export function toMermaid(machine: AnyStateMachine): string {
   return graphToMermaid(machineGraph(machine));
 }

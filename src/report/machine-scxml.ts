@@ -108,6 +108,17 @@ export function graphToScxml(graph: MachineGraph): string {
   return lines.join('\n');
 }
 
+/**
+ * A machine as W3C SCXML: states, parallel and final states, history, one `<transition>` per
+ * transition with its guard as `cond` and its actions as named elements.
+ *
+ * @example
+ * ```ts
+ * import { ptLockMachine, toScxml } from 'mirrorlab';
+ *
+ * const xml = toScxml(ptLockMachine); // '<?xml version="1.0" ...<scxml ...'
+ * ```
+ */
 export function toScxml(machine: AnyStateMachine): string {
   return graphToScxml(machineGraph(machine));
 }

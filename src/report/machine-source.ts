@@ -56,7 +56,17 @@ function configData(machine: AnyStateMachine): unknown {
   return plain(machine.config);
 }
 
-/** The machine's configuration as JSON; {@link machineFromJson} re-creates the machine from it. */
+/**
+ * The machine's configuration as JSON; {@link machineFromJson} re-creates the machine from it.
+ *
+ * @example
+ * ```ts
+ * import { dmaFenceMachine, toJsonConfig } from 'mirrorlab';
+ *
+ * const json = toJsonConfig(dmaFenceMachine);
+ * JSON.parse(json).states; // every state, with its transitions
+ * ```
+ */
 export function toJsonConfig(machine: AnyStateMachine): string {
   const json = (v: unknown): unknown => {
     if (v instanceof GuardCall)
@@ -93,6 +103,14 @@ function revive(value: unknown): unknown {
 /**
  * Re-creates a machine from {@link toJsonConfig}'s output. Pass the original machine's
  * `implementations` (or your own) to make it runnable; without them it has the structure only.
+ *
+ * @example
+ * ```ts
+ * import { machineFromJson, ptLockMachine, toJsonConfig } from 'mirrorlab';
+ *
+ * const copy = machineFromJson(toJsonConfig(ptLockMachine), ptLockMachine.implementations);
+ * copy.id === ptLockMachine.id; // true, with the same states and transitions
+ * ```
  */
 export function machineFromJson(json: string, implementations?: AnyStateMachine['implementations']): AnyStateMachine {
   const machine = createMachine(revive(JSON.parse(json)) as never);
@@ -139,6 +157,14 @@ function variableName(id: string): string {
  * The machine as a `createMachine({...})` module (plain JavaScript, also valid TypeScript) that
  * the Stately editor imports: states, transitions, named guards and actions, higher-order guards
  * as `and([...])` calls. `from` names where the machine comes from, for the header comment.
+ *
+ * @example
+ * ```ts
+ * import { notifierCoreMachine, toStatelySource } from 'mirrorlab';
+ * import { writeFileSync } from 'node:fs';
+ *
+ * writeFileSync('notifier-core.js', toStatelySource(notifierCoreMachine, 'mirrorlab')); // import it in the Stately editor
+ * ```
  */
 export function toStatelySource(machine: AnyStateMachine, from?: string): string {
   const used = new Set<string>();

@@ -7,8 +7,8 @@
  * Steps are: deliver the first non-deferred inbox message of an actor (per sender), fire a
  * pending timer, or take one option of a pending choice. The interning lives in interning.ts.
  * Everything about a step is cached:
- *   - the machine transition per (actor, snapshot, message) (transition-cache.ts; xstate-notes
- *     §9: XState runs once per distinct local step, the machines stay the single source of truth),
+ *   - the machine transition per (actor, snapshot, message) (transition-cache.ts:
+ *     XState runs once per distinct local step, the machines stay the single source of truth),
  *   - the enabled steps per local id, and per (local id, step) the next local id and the
  *     messages sent to others (an `Outcome`), with its step record,
  *   - appending a message to an inbox, per (local id, message).
@@ -37,6 +37,25 @@ export type * from './world-types.ts';
 
 const NO_SENDS = new Int32Array(0);
 
+/**
+ * The controlled runtime: a world of pure machines whose states are values. `initial` is the first
+ * world state, `enabled(state)` lists the steps (a delivery, a timer, a choice), `apply(state,
+ * step)` returns the next state and what happened. The explorer, replay and the live world's tests
+ * are built on it.
+ *
+ * @example
+ * ```ts
+ * import { worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+ * let state = world.initial;
+ * for (let steps = world.enabled(state); steps.length > 0; steps = world.enabled(state)) {
+ *   console.log(world.describe(state, steps[0])); // a SemanticStep: actor, kind, sender, event
+ *   state = world.apply(state, steps[0]).state;
+ * }
+ * world.snapshot(state, 'thread:cpu').value; // 'done'
+ * ```
+ */
 export class ControlledWorld {
   readonly actors: ActorSpec[];
   readonly index = new Map<string, number>();

@@ -1,8 +1,9 @@
 /**
  * What one message does to one actor in one interned snapshot, computed by the actor's pure
- * machine once and then served from a cache (xstate-notes §9): XState runs once per distinct
- * local step and the machines stay the single source of truth. Also cached: whether a state
- * defers a message (`deferred`), which decides which inbox messages an actor can take.
+ * machine once and then served from a cache (docs/architecture.md, "One set of machines, two
+ * runtimes"): XState runs once per distinct local step and the machines stay the single source
+ * of truth. Also cached: whether a state defers a message (`deferred`), which decides which
+ * inbox messages an actor can take.
  */
 import type { EventObject } from 'xstate';
 import type { KChooseParams, Observation } from '../../machines/kernel-actions.ts';

@@ -9,6 +9,16 @@ interface Locals {
 /**
  * A world state: one local id per actor. The fields `locals`, `choices`, `timers` and
  * `inboxes` are computed views for readers off the hot path.
+ *
+ * @example
+ * ```ts
+ * import { worldFor, type WorldState } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+ * const s: WorldState = world.initial;
+ * world.snapshot(s, 'sub:gpu0').context.seq; // the subscription's sequence number
+ * world.enabled(s).length; // how many steps can be taken here
+ * ```
  */
 export class WorldState {
   constructor(

@@ -5,6 +5,18 @@
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import type { KChooseParams, Observation } from '../../machines/kernel-actions.ts';
 
+/**
+ * One actor of a world: its id, its machine and the input it starts with (or a snapshot to start
+ * from), and how its messages are delivered.
+ *
+ * @example
+ * ```ts
+ * import { ControlledWorld, dmaFenceMachine, type ActorSpec } from 'mirrorlab';
+ *
+ * const fence: ActorSpec = { id: 'fence:f1', machine: dmaFenceMachine, input: { id: 'fence:f1', context: 1, seqno: 1 } };
+ * const world = new ControlledWorld([fence]);
+ * ```
+ */
 export interface ActorSpec {
   id: string;
   machine: AnyStateMachine;
@@ -52,6 +64,20 @@ export interface Append {
   msg: number;
 }
 
+/**
+ * A step by scheduler indices: deliver the `index`-th deliverable message of actor `actor`, fire
+ * one of its timers, or take `option` of its pending choice. Meaningful only for the world that
+ * listed it; traces use {@link SemanticStep}.
+ *
+ * @example
+ * ```ts
+ * import { ControlledWorld, type Step } from 'mirrorlab';
+ *
+ * declare const world: ControlledWorld;
+ * const steps: Step[] = world.enabled(world.initial);
+ * const next = world.apply(world.initial, steps[0]).state;
+ * ```
+ */
 export type Step =
   | { kind: 'deliver'; actor: number; index: number }
   | { kind: 'timer'; actor: number; index: number }
@@ -130,7 +156,17 @@ export interface LocalStep {
   record: StepRecord | null;
 }
 
-/** A step named by what it does rather than by scheduler indices, so replay survives edits. */
+/**
+ * A step named by what it does rather than by scheduler indices, so replay survives edits.
+ *
+ * @example
+ * ```ts
+ * import type { SemanticStep } from 'mirrorlab';
+ *
+ * const munmap = { type: 'mm.munmap', addr: 0x10000, length: 0x1000, replyTo: 'thread:cpu', tid: 'thread:cpu' };
+ * const step: SemanticStep = { kind: 'deliver', actor: 'mm:p1', from: 'thread:cpu', thread: 'thread:cpu', event: munmap };
+ * ```
+ */
 export interface SemanticStep {
   kind: Step['kind'];
   actor: string;

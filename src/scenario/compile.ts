@@ -54,6 +54,20 @@ export interface CompiledScenario {
   drivers: Record<string, string>;
 }
 
+/**
+ * Turn a loaded scenario into actor specs: the kernel actors (mm, notifier core, subscriptions,
+ * locks, fences, devices, drivers), the set-up thread, and the scenario's own threads. Driver
+ * modules named by the scenario are loaded here.
+ *
+ * @example
+ * ```ts
+ * import { ControlledWorld, compileScenario, loadScenario, settle } from 'mirrorlab';
+ *
+ * const compiled = await compileScenario(loadScenario('scenarios/seeds/fault-vs-unmap.yaml'));
+ * compiled.threads.map((t) => t.id); // ['thread:cpu', 'thread:gpu']
+ * const world = new ControlledWorld(settle(compiled)); // what worldFor() does
+ * ```
+ */
 export async function compileScenario(loaded: LoadedScenario, options: CompileOptions = {}): Promise<CompiledScenario> {
   const { scenario, file } = loaded;
   const processes = Object.keys(scenario.processes);
@@ -262,7 +276,18 @@ async function resolveDriver(
   return { machine: await loadDriverModule(abs, where, importSeconds), name: driver };
 }
 
-/** Load a custom driver module: its default export (or `driver`) must be an XState machine. */
+/**
+ * Load a custom driver module: its default export (or `driver`) must be an XState machine.
+ *
+ * @example
+ * ```ts
+ * import { checkScenario, loadDriverModule } from 'mirrorlab';
+ * import { resolve } from 'node:path';
+ *
+ * const machine = await loadDriverModule(resolve('examples/drivers/minimal-driver.ts'));
+ * await checkScenario('scenarios/seeds/fault-vs-unmap.yaml', { driver: { machine, name: 'minimal' } });
+ * ```
+ */
 export async function loadDriverModule(
   abs: string,
   where = abs,

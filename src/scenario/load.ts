@@ -10,6 +10,22 @@ import { checkGeometry } from './geometry.ts';
 import { type Scenario, scenarioSchema } from './schema.ts';
 import { checkSizes, MAX_SCENARIO_BYTES } from './size-limits.ts';
 
+/**
+ * A scenario that cannot be loaded, compiled or set up: the message names the file, the place and
+ * the fix (the CLI prints it without a stack trace and exits with 2).
+ *
+ * @example
+ * ```ts
+ * import { checkScenario, ScenarioError } from 'mirrorlab';
+ *
+ * try {
+ *   await checkScenario('my-scenario.yaml');
+ * } catch (e) {
+ *   if (!(e instanceof ScenarioError)) throw e;
+ *   console.error(e.message);
+ * }
+ * ```
+ */
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
 }
@@ -21,6 +37,18 @@ export interface LoadedScenario {
   where(path: (string | number)[]): string;
 }
 
+/**
+ * Read and validate a scenario file (YAML), with `params` overriding its `params:` defaults. Bad
+ * input throws a {@link ScenarioError} whose message is `file:line:col:` the problem and the fix.
+ *
+ * @example
+ * ```ts
+ * import { loadScenario } from 'mirrorlab';
+ *
+ * const loaded = loadScenario('scenarios/seeds/fault-vs-unmap.yaml');
+ * loaded.scenario.expect; // what the checker must find
+ * ```
+ */
 export function loadScenario(file: string, params: Record<string, ParamValue> = {}): LoadedScenario {
   const abs = resolve(file);
   let text: string;
@@ -41,6 +69,21 @@ export function loadScenario(file: string, params: Record<string, ParamValue> = 
   return parseScenario(text, file, params);
 }
 
+/**
+ * Validate a scenario given as text (no file system needed); `file` is the name used in error
+ * messages.
+ *
+ * @example
+ * ```ts
+ * import { parseScenario, ScenarioError } from 'mirrorlab';
+ *
+ * try {
+ *   parseScenario('name: broken\nprocesses: 3\n', 'inline.yaml');
+ * } catch (e) {
+ *   if (e instanceof ScenarioError) console.log(e.message); // names inline.yaml:2:12 and what is expected there
+ * }
+ * ```
+ */
 export function parseScenario(
   text: string,
   file = '<scenario>',

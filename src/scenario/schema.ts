@@ -246,6 +246,22 @@ export const scenarioSchema = z
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioDevice = z.infer<typeof device>;
+/**
+ * One entry of a scenario's `environment:` list: violations of these `kinds` that one of these
+ * `actors` causes by design, and why. Under `check --driver` they are environment findings, not the
+ * driver's.
+ *
+ * @example
+ * ```ts
+ * import type { EnvironmentFault } from 'mirrorlab';
+ *
+ * const fault: EnvironmentFault = {
+ *   kinds: ['deadlock', 'fence-unsignaled'],
+ *   actors: ['dev:gpuA'],
+ *   why: "device A's fence-signalling path allocates memory, which can reclaim into B's notifier",
+ * };
+ * ```
+ */
 export type EnvironmentFault = z.infer<typeof environmentFault>;
 export type ScenarioOp = Record<string, unknown>;
 export { errno as errnoSchema };

@@ -15,6 +15,18 @@ interface ThreadContext {
   mismatches: { op: number; label?: string; expected: unknown; got: unknown }[];
 }
 
+/**
+ * Run a compiled scenario's set-up to completion under the default schedule and return the actors
+ * of the run proper, starting where the set-up left them (set-up is a fixture, not interleaved).
+ *
+ * @example
+ * ```ts
+ * import { ControlledWorld, compileScenario, loadScenario, settle } from 'mirrorlab';
+ *
+ * const compiled = await compileScenario(loadScenario('scenarios/seeds/fault-vs-unmap.yaml'));
+ * const world = new ControlledWorld(settle(compiled));
+ * ```
+ */
 export function settle(compiled: CompiledScenario, deadline?: Deadline): ActorSpec[] {
   const world = new ControlledWorld([...compiled.kernel, compiled.setup]);
   let state = world.initial;

@@ -15,7 +15,7 @@ const HEAVY = ['migrate_multiple', 'anon_teardown'];
 const files = conformanceFiles('scenarios/conformance').filter((f) => !HEAVY.some((h) => f.includes(h)));
 
 describe('conformance suite (hmm-tests.c)', () => {
-  it('should cover every v6.12 selftest of kernel-model.md §6.2–6.3 with a scenario', () => {
+  it('should cover every v6.12 selftest of docs/kernel-semantics.md §6.2–6.3 with a scenario', () => {
     const all = conformanceFiles('scenarios/conformance').map((f) => f.replace(/^.*\//, '').replace('.yaml', ''));
     expect(all).toHaveLength(22);
     expect(all).toEqual(expect.arrayContaining(['open_close', 'exclusive', 'hmm_gup_test', 'migrate_mixed']));

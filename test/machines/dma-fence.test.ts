@@ -39,7 +39,7 @@ function replyTo(h: MachineHarness, to: string): Record<string, unknown> {
 }
 
 describe('dmaFenceMachine', () => {
-  describe('st-dma-fence expectations (kernel-model §4.10)', () => {
+  describe('st-dma-fence expectations (docs/kernel-semantics.md §4.10)', () => {
     it('should start unsignalled with signalling not enabled, and enable on request', () => {
       const h = fence();
       expect(h.matches('unsignaled.lazy')).toBe(true);

@@ -4,7 +4,7 @@
  * A scenario whose invalidations recur forever never revisits a state exactly: every epoch
  * moves the core's `seq` (and the subscriptions' and readers' copies) up by two. The machines
  * only compare sequence numbers with each other (equality, order), test their parity and make
- * new ones from the newest by adding one or setting the low bit (kernel-model §1.2), so two
+ * new ones from the newest by adding one or setting the low bit (docs/kernel-semantics.md §1.2), so two
  * states whose sequence numbers differ by a renaming that keeps all of that behave alike, step
  * for step (data independence, Wolper 1986). The liveness graph identifies them, which makes
  * such scenarios finite; a cycle of that graph is an infinite run of the model.

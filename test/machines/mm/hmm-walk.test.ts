@@ -35,7 +35,7 @@ const FAIL_EFAULT: PageDecision = { kind: 'fail', result: EFAULT };
 const present = (write: boolean): Pte => ({ kind: 'present', pfn: 5, write, cow: false });
 const devPrivate = (owner: string, write: boolean): Pte => ({ kind: 'devicePrivate', pfn: 6, owner, write });
 
-describe('hmm-walk decidePage (kernel-model §2.3, one row at a time)', () => {
+describe('hmm-walk decidePage (docs/kernel-semantics.md §2.3, one row at a time)', () => {
   it('should report ERROR for a hole when no fault is requested, and fail with -EFAULT when it is', () => {
     expect(out(decide(undefined, SNAP, null))).toEqual(ERROR);
     expect(decide(undefined, READ, null)).toEqual(FAIL_EFAULT);

@@ -173,7 +173,7 @@ describe('mm pins and page generations', () => {
   });
 });
 
-describe('mm hmm.rangeFault return codes (kernel-model §2.5)', () => {
+describe('mm hmm.rangeFault return codes (docs/kernel-semantics.md §2.5)', () => {
   it('should return 0 with one output per page, faulting in the pages', () => {
     const k = new MmKit();
     k.mmapAnon(A, 2);
