@@ -22,6 +22,8 @@ export type CheckedEntry = { outcome: CheckOutcome } | { error: FileError };
 export async function checkFiles(
   args: string[],
   options: CheckOptions,
+  /** Told each file before it is checked (for the progress line). */
+  onFile?: (file: string) => void,
 ): Promise<{ entries: CheckedEntry[]; outcomes: CheckOutcome[]; errors: FileError[] }> {
   const entries: CheckedEntry[] = [];
   for (const arg of args) {
@@ -35,6 +37,7 @@ export async function checkFiles(
     }
     for (const file of files) {
       try {
+        onFile?.(file);
         entries.push({ outcome: await checkScenario(file, options) });
       } catch (e) {
         if (!isInputError(e)) throw e;

@@ -6,8 +6,16 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { conformanceCommand } from '../conformance/conformance-command.ts';
 import { checkCommand } from './check-command.ts';
-import { EXIT_CODE, EXIT_CODES_HELP, internalErrorReport, isInputError, takeDebugFlag } from './exit-codes.ts';
+import {
+  EXIT_CODE,
+  EXIT_CODES_HELP,
+  internalErrorReport,
+  isInputError,
+  mirrorlabVersion,
+  takeDebugFlag,
+} from './exit-codes.ts';
 import { EXPORT_FORMATS, EXPORT_HELP, exportCommand } from './export-command.ts';
+import { HELP_EXAMPLES } from './help-examples.ts';
 import { INSPECT_HELP, inspectCommand } from './inspect-command.ts';
 import { liveRunCommand } from './live-run-command.ts';
 import { machinesCommand } from './machines-command.ts';
@@ -53,6 +61,7 @@ export async function main(
   const program = new Command()
     .name('mirrorlab')
     .description("The Linux kernel's driver-mirror machinery as XState actors: run, check, replay.")
+    .version(mirrorlabVersion(), '-V, --version', 'print the version of mirrorlab')
     .exitOverride()
     .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => process.stderr.write(s) })
     .option('--debug', 'on an internal error (exit 4), print the stack trace too (may stand anywhere)');
@@ -119,6 +128,12 @@ export async function main(
     )
     .option('--force', 'let --save-trace replace existing files (by default a taken name gets a -2 suffix)')
     .option('--driver <module>', "check the bundled battery with this driver module in place of each scenario's driver")
+    .option('--quiet', 'no progress line on stderr (there is none when stderr is not a terminal)')
+    .option(
+      '--width <n>',
+      'fit ladders to this many columns (default: the terminal width; unlimited in a pipe)',
+      int('--width'),
+    )
     .option('--report <dir>', 'write an HTML report: a page per scenario (counterexamples, coverage) and index.html')
     .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')
     .option('--no-minimize', 'keep random and pct counterexamples as found (by default they are minimized)')
@@ -168,6 +183,7 @@ export async function main(
     .option('--continue', "then keep exploring from the trace's last state")
     .addOption(new Option('--strategy <name>', 'strategy for --continue').choices(['bfs', 'dfs']))
     .option('--max-states <n>', 'limit for --continue', int('--max-states'))
+    .option('--width <n>', 'fit the ladder to this many columns (default: the terminal width)', int('--width'))
     .option('--json', 'machine-readable output')
     .action(async (file: string, o) => {
       code = await replayCommand(file, o, out);
@@ -183,6 +199,7 @@ export async function main(
     ])
     .option('--seeds <n>', 'seeds for the tests that run under the random strategy', int('--seeds'))
     .option('--json', 'machine-readable output')
+    .option('--quiet', 'no progress line on stderr (there is none when stderr is not a terminal)')
     .action(async (path: string, o) => {
       code = await conformanceCommand(path, o, out);
     });
@@ -216,7 +233,11 @@ export async function main(
       code = await inspectCommand(o, out);
     });
 
-  for (const c of program.commands) c.addHelpText('after', EXIT_CODES_HELP);
+  for (const c of program.commands) {
+    const examples = HELP_EXAMPLES[c.name()];
+    if (examples) c.addHelpText('after', examples);
+    c.addHelpText('after', EXIT_CODES_HELP);
+  }
   program.addHelpText('after', EXIT_CODES_HELP);
 
   try {

@@ -10,16 +10,19 @@ import { exhaustiveSearch } from '../explorer/exhaustive.ts';
 import { replayLasso } from '../explorer/liveness/lasso-replay.ts';
 import { replayTrace } from '../explorer/replay.ts';
 import { defaultMonitors } from '../monitors/index.ts';
-import { renderLadder } from '../report/ladder.ts';
+import { renderLadder, terminalWidth } from '../report/ladder.ts';
 import { eventText } from '../report/state-text.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
+import { stdoutPaint, verdictColour } from './terminal/colour.ts';
 
 export interface ReplayOptions {
   json?: boolean;
   continue?: boolean;
   strategy?: 'bfs' | 'dfs';
   maxStates?: number;
+  /** Fit the ladder to this many columns (default: the terminal's width). */
+  width?: number;
 }
 
 export async function replayCommand(path: string, o: ReplayOptions, out: (s: string) => void): Promise<number> {
@@ -62,7 +65,7 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
       ),
     );
   } else {
-    out(renderLadder(world, saved.steps.slice(0, r.replayed)));
+    out(renderLadder(world, saved.steps.slice(0, r.replayed), undefined, o.width ?? terminalWidth()));
     out('');
     if (r.divergence) {
       out(
@@ -72,10 +75,12 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
         `  enabled there: ${r.divergence.enabled.map((s) => `${s.actor} ← ${s.event.type}`).join(', ') || 'nothing'}`,
       );
     } else if (reproduced) {
-      out(`REPRODUCED ${reproduced.kind} after ${r.replayed} steps: ${reproduced.message}`);
+      out(
+        `${verdictColour(stdoutPaint(), 'REPRODUCED')} ${reproduced.kind} after ${r.replayed} steps: ${reproduced.message}`,
+      );
     } else {
       out(
-        `NOT REPRODUCED: the trace ran to the end without ${saved.violation.kind} (found: ${r.violations.map((v) => v.kind).join(', ') || 'nothing'})`,
+        `${verdictColour(stdoutPaint(), 'NOT REPRODUCED')}: the trace ran to the end without ${saved.violation.kind} (found: ${r.violations.map((v) => v.kind).join(', ') || 'nothing'})`,
       );
     }
     if (continued) {
@@ -101,7 +106,7 @@ function replayLassoCommand(
   if (o.json) {
     out(JSON.stringify({ trace: path, expected: saved.violation, verdict, loopFrom, ...r }, null, 2));
   } else {
-    out(renderLadder(world, saved.steps.slice(0, r.replayed), loopFrom));
+    out(renderLadder(world, saved.steps.slice(0, r.replayed), loopFrom, o.width ?? terminalWidth()));
     out('');
     if (r.divergence)
       out(
