@@ -117,6 +117,24 @@ describe('progress', () => {
   });
 });
 
+describe('conformance progress', () => {
+  it('should count the tests done on a terminal stderr, and clear the line before the table', async () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const tty = process.stderr.isTTY;
+    try {
+      process.stderr.isTTY = true;
+      const { code, out } = await cli('conformance', '--only', 'open_close');
+      expect(code).toBe(0);
+      const said = err.mock.calls.map((c) => String(c[0]));
+      expect(said[0]).toMatch(/^\r\u001b\[Kconformance: 1 test done \(last: hmm\.open_close \w+\), \d+ s$/);
+      expect(said.at(-1)).toBe('\r\u001b[K');
+      expect(out).toMatch(/2\/2 passed/);
+    } finally {
+      process.stderr.isTTY = tty;
+    }
+  });
+});
+
 describe('ladders that fit', () => {
   it('should keep every line of a replayed ladder within --width, names in full on two header lines', async () => {
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
