@@ -33,7 +33,7 @@ export async function conformanceCommand(
       if (!r.pass) failed++;
       const secs = ((Date.now() - t0) / 1000).toFixed(0);
       progress.update(
-        `conformance: ${done} tests done${failed ? `, ${failed} failing` : ''} (last: ${r.test} ${r.variant}), ${secs} s`,
+        `conformance: ${done} test${done === 1 ? '' : 's'} done${failed ? `, ${failed} failing` : ''} (last: ${r.test} ${r.variant}), ${secs} s`,
       );
     },
   }).finally(() => progress.done());
