@@ -15,6 +15,7 @@ import type { ControlledWorld, SemanticStep } from '../runtime/controlled-world.
 import { ModelError } from '../runtime/pure-step.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
 import { EXIT_CODE } from './exit-codes.ts';
+import { stdoutPaint, verdictColour } from './terminal/colour.ts';
 
 export interface RunOptions {
   seed?: number;
@@ -133,7 +134,8 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
       out(`${t.thread}: ${t.status}${mism ? `, ${mism} unexpected result(s): ${JSON.stringify(t.mismatches)}` : ''}`);
     }
     const found = log.found.map(
-      (v) => `${v.severity === 'observation' ? 'observed' : 'VIOLATION'} ${v.kind}: ${v.message}`,
+      (v) =>
+        `${v.severity === 'observation' ? 'observed' : verdictColour(stdoutPaint(), 'VIOLATION')} ${v.kind}: ${v.message}`,
     );
     if (crash) found.push(`VIOLATION model-error: ${crash}`);
     out(found.length ? found.join('\n') : 'no property broken in this run');

@@ -35,6 +35,8 @@ export interface SearchLimits {
   checkMonitors?: boolean;
   /** With two threads: how many states before the second takes the visited set (tests lower it). */
   pipelineFrom?: number;
+  /** Called now and then (a few times a second at most) with progress: states so far. */
+  onProgress?: (states: number, elapsedMs: number, detail?: ProgressDetail) => void;
 }
 
 /**
@@ -103,8 +105,17 @@ export interface SearchResult {
   stats: SearchStats;
 }
 
+/** How far a search has got, for a progress line. */
+export interface ProgressDetail {
+  /** The deepest schedule so far. */
+  depth: number;
+  /** Exhaustive search: states waiting to be expanded. */
+  frontier?: number;
+  /** Sampling: schedules run so far, of how many. */
+  schedules?: number;
+  of?: number;
+}
+
 export interface SearchOptions extends SearchLimits {
   monitors: Monitor[];
-  /** Called now and then with progress (states so far). */
-  onProgress?: (states: number, elapsedMs: number) => void;
 }
