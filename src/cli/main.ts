@@ -90,6 +90,7 @@ export async function main(
     .option('--live', 'run the scenario as live XState actors (createWorld) instead of the controlled runtime')
     .option('--inspect <url>', 'with --live: stream to the Stately inspector over WebSocket, e.g. ws://localhost:8080')
     .option('--inspect-log <file>', 'with --live: write Stately inspection events, one JSON per line')
+    .option('--width <n>', 'cut timeline lines at this many columns (default: the terminal width)', int('--width'))
     .action(async (file: string, o) => {
       code = o.live || o.inspect || o.inspectLog ? await liveRunCommand(file, o, out) : await runCommand(file, o, out);
     });

@@ -151,6 +151,16 @@ describe('ladders that fit', () => {
   });
 });
 
+describe('run timelines that fit', () => {
+  it('should cut each timeline line at --width', async () => {
+    const { out } = await cli('run', 'scenarios/seeds/fault-vs-unmap.yaml', '--width', '72');
+    const timeline = out.split('\n').filter((l) => /^ {0,3}\d+ {2}\S/.test(l));
+    expect(timeline.length).toBeGreaterThan(20);
+    for (const line of timeline) expect([...line].length, line).toBeLessThanOrEqual(72);
+    expect(timeline.some((l) => l.endsWith('…'))).toBe(true);
+  });
+});
+
 describe('--help and --version', () => {
   it('should end every command’s help with examples and the exit codes', async () => {
     const commands = ['run', 'check', 'machines', 'export', 'replay', 'report', 'inspect', 'conformance', 'schema'];
