@@ -6,6 +6,7 @@
  * scenario's environment caused (charge.ts) is an environment finding, reported apart: never
  * the driver's BREAKS, never exit 1 by itself.
  */
+import { basename } from 'node:path';
 import { shortestPerProperty } from '../check/battery.ts';
 import type { CheckedViolation, CheckOptions, CheckOutcome, Strategy } from '../check/check-scenario.ts';
 import { retryBoundWarning } from '../check/retry-bound-probe.ts';
@@ -26,7 +27,7 @@ import { interrupted } from '../explorer/interrupt.ts';
 import type { FoundViolation } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { planReportDir, writeSearchReport } from '../report/html/write-report.ts';
-import { renderLadder } from '../report/ladder.ts';
+import { renderLadder, terminalWidth } from '../report/ladder.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
 import { PROPERTY_KINDS } from '../scenario/schema.ts';
@@ -34,6 +35,8 @@ import { checkFiles, errorJson, errorText, type FileError, type SavedTraces, sav
 import { EXIT_CODE, worstExitCode } from './exit-codes.ts';
 import { paramArgs, shellWord } from './replay-hints.ts';
 import { planTraceFiles } from './safe-write.ts';
+import { stdoutPaint, verdictColour } from './terminal/colour.ts';
+import { progressLine, searchProgressText } from './terminal/progress.ts';
 
 export interface CheckCommandOptions {
   strategy?: Strategy;
@@ -50,6 +53,10 @@ export interface CheckCommandOptions {
   threads?: number;
   pctDepth?: number;
   saveTrace?: string;
+  /** `--quiet`: no progress line on stderr. */
+  quiet?: boolean;
+  /** `--width N`: fit ladders to N columns (default: the terminal's width, unlimited in a pipe). */
+  width?: number;
   /** `--report DIR`: the HTML report (src/report/html/). */
   report?: string;
   /** `--force`: let `--save-trace` replace existing files. */
@@ -98,7 +105,14 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
   };
   // The retry-bound probe runs first, while the heap is empty (the battery may fill it).
   const warning = driver ? await retryBoundWarning(driver) : null;
-  const { entries, outcomes, errors, skipped } = await checkFiles(args, options);
+  // A progress line while searching, on a terminal only (terminal/progress.ts).
+  const progress = progressLine(process.stderr, o.quiet);
+  let label = '';
+  options.onProgress = (states, ms, d) => progress.update(searchProgressText(label, states, ms, d));
+  const { entries, outcomes, errors, skipped } = await checkFiles(args, options, (file) => {
+    label = basename(file).replace(/\.ya?ml$/, '');
+    progress.update(`${label}: starting`);
+  }).finally(() => progress.done());
   const saved: SavedTraces = plan
     ? saveTraces(outcomes, plan, {
         driver: o.driver,
@@ -141,7 +155,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     else {
       if (warning) out(`${warning}\n`);
       for (const e of errors) out(`${errorText(e)}\n`);
-      out(driverReport(outcomes, properties, driver.name, code, saved));
+      out(driverReport(outcomes, properties, driver.name, code, saved, o.width ?? terminalWidth()));
       if (errors.length) out(`${errors.length} file(s) could not be checked: bad input (exit 2)`);
       if (interruptNote) out(interruptNote);
     }
@@ -158,7 +172,11 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     );
   } else {
     for (const e of entries)
-      out('outcome' in e ? describeOutcome(e.outcome, saved, o.ladder ?? false, rerun) : errorText(e.error));
+      out(
+        'outcome' in e
+          ? describeOutcome(e.outcome, saved, o.ladder ?? false, rerun, o.width ?? terminalWidth())
+          : errorText(e.error),
+      );
     out(summaryTable(outcomes, errors));
     if (interruptNote) out(interruptNote);
   }
@@ -298,19 +316,21 @@ const HEADLINE: Record<ScenarioVerdict, string> = {
   skipped: 'SKIPPED',
 };
 
-function describeOutcome(c: CheckOutcome, saved: SavedTraces, ladder: boolean, rerun: Rerun): string {
-  const lines = [`${HEADLINE[c.verdict]}  ${c.scenario}  (${c.file})`];
+function describeOutcome(c: CheckOutcome, saved: SavedTraces, ladder: boolean, rerun: Rerun, width?: number): string {
+  const paint = stdoutPaint();
+  const lines = [`${verdictColour(paint, HEADLINE[c.verdict])}  ${paint.bold(c.scenario)}  (${c.file})`];
   for (const why of [c.mismatch, c.inconclusive, c.skipped]) if (why) lines.push(`      ${why}`);
   const note = c.verdict === 'ok' ? passNote(c.expected, c.stats, c.limits) : null;
   if (note) lines.push(`      ${note}`);
   for (const v of [...c.violations, ...c.observations]) {
     const tag = v.severity === 'observation' ? 'observed' : 'violation';
-    lines.push(`      ${tag} ${v.kind} ${lengthText(v)}: ${v.message}`);
+    const coloured = v.severity === 'observation' ? tag : paint.red(tag);
+    lines.push(`      ${coloured} ${v.kind} ${lengthText(v)}: ${v.message}`);
     if (v.schedule) lines.push(`      ${scheduleText(c, v.schedule, rerun)}`);
     const file = saved.get(`${c.file}#${v.kind}`);
     if (file) lines.push(`      replay: ${file.replay}`);
     if ((ladder || !c.ok) && v.trace.length) {
-      lines.push(indent(renderLadder(c.world, v.trace, v.loopFrom), 6));
+      lines.push(indent(renderLadder(c.world, v.trace, v.loopFrom, width && width - 6), 6));
       const race = v.severity === 'observation' ? null : raceOf(c, v as CheckedViolation);
       if (race) lines.push(`      ${race.text}`);
     }
@@ -339,13 +359,14 @@ export function summaryTable(outcomes: CheckOutcome[], errors: FileError[] = [])
   const head = ['verdict', 'scenario', 'expected', 'found', 'states', 'complete', 'ms'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((x, i) => x.padEnd(widths[i])).join('  ');
+  const paint = stdoutPaint();
   const passed = outcomes.filter((c) => c.verdict === 'ok').length;
   const open = outcomes.filter((c) => c.verdict === 'inconclusive').length;
   return [
     '',
     fmt(head),
     fmt(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(fmt),
+    ...rows.map((r) => fmt(r).replace(r[0], verdictColour(paint, r[0]))),
     '',
     `${passed} of ${outcomes.length + errors.length} scenarios match their expect:`,
     ...(errors.length ? [`${errors.length} could not be checked: bad input, reported above (exit 2)`] : []),
@@ -376,6 +397,7 @@ function driverReport(
   driver: string,
   code: number,
   saved: SavedTraces,
+  columns?: number,
 ): string {
   const ran = outcomes.filter((c) => !c.skipped);
   const lines = [`Driver ${driver} on ${ran.length} scenario(s):`, ''];
@@ -408,7 +430,7 @@ function driverReport(
   const broken = shortestPerProperty(outcomes);
   for (const [k, { c, v }] of broken) {
     lines.push('', `${k} in ${c.scenario}: ${v.message}`);
-    if (v.trace.length) lines.push(indent(renderLadder(c.world, v.trace, v.loopFrom), 2));
+    if (v.trace.length) lines.push(indent(renderLadder(c.world, v.trace, v.loopFrom, columns && columns - 2), 2));
     const race = raceOf(c, v);
     if (race) lines.push(`  ${race.text}`);
     const file = saved.get(`${c.file}#${v.kind}`);

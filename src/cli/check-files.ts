@@ -25,6 +25,8 @@ export type CheckedEntry = { outcome: CheckOutcome } | { error: FileError };
 export async function checkFiles(
   args: string[],
   options: CheckOptions,
+  /** Told each file before it is checked (for the progress line). */
+  onFile?: (file: string) => void,
 ): Promise<{ entries: CheckedEntry[]; outcomes: CheckOutcome[]; errors: FileError[]; skipped: string[] }> {
   const entries: CheckedEntry[] = [];
   const skipped: string[] = [];
@@ -45,6 +47,7 @@ export async function checkFiles(
       }
       if (process.env.MIRRORLAB_PROGRESS === '1') process.stderr.write(`mirrorlab: checking ${file}\n`);
       try {
+        onFile?.(file);
         entries.push({ outcome: await checkScenario(file, options) });
       } catch (e) {
         if (!isInputError(e)) throw e;

@@ -7,8 +7,16 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { conformanceCommand } from '../conformance/conformance-command.ts';
 import { bundledPath } from './bundled.ts';
 import { checkCommand } from './check-command.ts';
-import { EXIT_CODE, EXIT_CODES_HELP, internalErrorReport, isInputError, takeDebugFlag } from './exit-codes.ts';
+import {
+  EXIT_CODE,
+  EXIT_CODES_HELP,
+  internalErrorReport,
+  isInputError,
+  mirrorlabVersion,
+  takeDebugFlag,
+} from './exit-codes.ts';
 import { EXPORT_FORMATS, EXPORT_HELP, exportCommand } from './export-command.ts';
+import { HELP_EXAMPLES } from './help-examples.ts';
 import { INSPECT_HELP, inspectCommand } from './inspect-command.ts';
 import { checkOffThread } from './interruptible.ts';
 import { liveRunCommand } from './live-run-command.ts';
@@ -63,6 +71,7 @@ export async function main(
   const program = new Command()
     .name('mirrorlab')
     .description("The Linux kernel's driver-mirror machinery as XState actors: run, check, replay.")
+    .version(mirrorlabVersion(), '-V, --version', 'print the version of mirrorlab')
     .exitOverride()
     .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => process.stderr.write(s) })
     .option('--debug', 'on an internal error (exit 4), print the stack trace too (may stand anywhere)');
@@ -81,6 +90,7 @@ export async function main(
     .option('--live', 'run the scenario as live XState actors (createWorld) instead of the controlled runtime')
     .option('--inspect <url>', 'with --live: stream to the Stately inspector over WebSocket, e.g. ws://localhost:8080')
     .option('--inspect-log <file>', 'with --live: write Stately inspection events, one JSON per line')
+    .option('--width <n>', 'cut timeline lines at this many columns (default: the terminal width)', int('--width'))
     .action(async (file: string, o) => {
       code = o.live || o.inspect || o.inspectLog ? await liveRunCommand(file, o, out) : await runCommand(file, o, out);
     });
@@ -130,6 +140,12 @@ export async function main(
     )
     .option('--force', 'let --save-trace replace existing files (by default a taken name gets a -2 suffix)')
     .option('--driver <module>', "check the bundled battery with this driver module in place of each scenario's driver")
+    .option('--quiet', 'no progress line on stderr (there is none when stderr is not a terminal)')
+    .option(
+      '--width <n>',
+      'fit ladders to this many columns (default: the terminal width; unlimited in a pipe)',
+      int('--width'),
+    )
     .option('--report <dir>', 'write an HTML report: a page per scenario (counterexamples, coverage) and index.html')
     .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')
     .option('--no-minimize', 'keep random and pct counterexamples as found (by default they are minimized)')
@@ -182,6 +198,7 @@ export async function main(
     .option('--continue', "then keep exploring from the trace's last state")
     .addOption(new Option('--strategy <name>', 'strategy for --continue').choices(['bfs', 'dfs']))
     .option('--max-states <n>', 'limit for --continue', int('--max-states'))
+    .option('--width <n>', 'fit the ladder to this many columns (default: the terminal width)', int('--width'))
     .option('--json', 'machine-readable output')
     .action(async (file: string, o) => {
       code = await replayCommand(file, o, out);
@@ -200,6 +217,7 @@ export async function main(
     .option('--seed <n>', 'random-mode tests: run only this seed (a failure report prints it)', int('--seed'))
     .addOption(new Option('--strategy <name>', 'with --seed: the schedule the seed drives').choices(['random', 'pct']))
     .option('--json', 'machine-readable output')
+    .option('--quiet', 'no progress line on stderr (there is none when stderr is not a terminal)')
     .action(async (path: string | undefined, o) => {
       code = await conformanceCommand(path ?? bundledPath('scenarios/conformance'), o, out);
     });
@@ -233,7 +251,11 @@ export async function main(
       code = await inspectCommand(o, out);
     });
 
-  for (const c of program.commands) c.addHelpText('after', EXIT_CODES_HELP);
+  for (const c of program.commands) {
+    const examples = HELP_EXAMPLES[c.name()];
+    if (examples) c.addHelpText('after', examples);
+    c.addHelpText('after', EXIT_CODES_HELP);
+  }
   program.addHelpText('after', EXIT_CODES_HELP);
 
   try {

@@ -13,10 +13,11 @@ import { exhaustiveSearch } from '../explorer/exhaustive.ts';
 import { replayLasso } from '../explorer/liveness/lasso-replay.ts';
 import { replayTrace } from '../explorer/replay.ts';
 import { defaultMonitors } from '../monitors/index.ts';
-import { renderLadder } from '../report/ladder.ts';
+import { renderLadder, terminalWidth } from '../report/ladder.ts';
 import { eventText } from '../report/state-text.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
+import { stdoutPaint, verdictColour } from './terminal/colour.ts';
 
 export interface ReplayOptions {
   json?: boolean;
@@ -27,6 +28,8 @@ export interface ReplayOptions {
   allowDriver?: string[];
   /** `--driver FILE`: this module instead of the one the trace names. */
   driver?: string;
+  /** Fit the ladder to this many columns (default: the terminal's width). */
+  width?: number;
 }
 
 export async function replayCommand(path: string, o: ReplayOptions, out: (s: string) => void): Promise<number> {
@@ -76,7 +79,7 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
       ),
     );
   } else {
-    out(renderLadder(world, saved.steps.slice(0, r.replayed)));
+    out(renderLadder(world, saved.steps.slice(0, r.replayed), undefined, o.width ?? terminalWidth()));
     out('');
     if (r.divergence) {
       out(
@@ -86,10 +89,12 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
         `  enabled there: ${r.divergence.enabled.map((s) => `${s.actor} ← ${s.event.type}`).join(', ') || 'nothing'}`,
       );
     } else if (reproduced) {
-      out(`REPRODUCED ${reproduced.kind} after ${r.replayed} steps: ${reproduced.message}`);
+      out(
+        `${verdictColour(stdoutPaint(), 'REPRODUCED')} ${reproduced.kind} after ${r.replayed} steps: ${reproduced.message}`,
+      );
     } else {
       out(
-        `NOT REPRODUCED: the trace ran to the end without ${saved.violation.kind} (found: ${r.violations.map((v) => v.kind).join(', ') || 'nothing'})`,
+        `${verdictColour(stdoutPaint(), 'NOT REPRODUCED')}: the trace ran to the end without ${saved.violation.kind} (found: ${r.violations.map((v) => v.kind).join(', ') || 'nothing'})`,
       );
     }
     if (continued) {
@@ -116,7 +121,7 @@ function replayLassoCommand(
   if (o.json) {
     out(JSON.stringify({ trace: path, ...about, expected: saved.violation, verdict, loopFrom, ...r }, null, 2));
   } else {
-    out(renderLadder(world, saved.steps.slice(0, r.replayed), loopFrom));
+    out(renderLadder(world, saved.steps.slice(0, r.replayed), loopFrom, o.width ?? terminalWidth()));
     out('');
     if (r.divergence)
       out(

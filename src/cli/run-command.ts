@@ -9,12 +9,14 @@ import { Random } from '../explorer/random.ts';
 import { ViolationLog } from '../explorer/violation-log.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { topology } from '../monitors/topology.ts';
+import { terminalWidth } from '../report/ladder.ts';
 import { pageTables as finalTables, type Tables } from '../report/page-tables.ts';
 import { eventText, seqText, stateText } from '../report/state-text.ts';
 import type { ControlledWorld, SemanticStep } from '../runtime/controlled-world.ts';
 import { ModelError } from '../runtime/pure-step.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
 import { EXIT_CODE } from './exit-codes.ts';
+import { stdoutPaint, verdictColour } from './terminal/colour.ts';
 
 export interface RunOptions {
   seed?: number;
@@ -23,6 +25,8 @@ export interface RunOptions {
   param?: string[];
   /** `--allow-driver`: modules or folders outside the scenario's folder tree it may name. */
   allowDriver?: string[];
+  /** Cut timeline lines at this many columns (default: the terminal's width; uncut in a pipe). */
+  width?: number;
 }
 
 export interface TimelineEntry {
@@ -120,11 +124,11 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
     out(
       `${compiled.scenario.name ?? file}: ${timeline.length} steps, schedule ${o.seed === undefined ? 'default' : `random seed ${o.seed}`}`,
     );
+    const width = o.width ?? terminalWidth();
     for (const e of timeline) {
       const change = e.before === e.after ? '' : `  ${e.before} → ${e.after}`;
-      out(
-        `${String(e.n).padStart(4)}  ${e.actor.padEnd(14)} ← ${eventText(e.event)}  (from ${e.from})${change}${e.seq ? `  [${e.seq}]` : ''}`,
-      );
+      const line = `${String(e.n).padStart(4)}  ${e.actor.padEnd(14)} ← ${eventText(e.event)}  (from ${e.from})${change}${e.seq ? `  [${e.seq}]` : ''}`;
+      out(width !== undefined && line.length > width ? `${line.slice(0, width - 1)}…` : line);
     }
     out('');
     out(renderTables(tables));
@@ -133,7 +137,8 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
       out(`${t.thread}: ${t.status}${mism ? `, ${mism} unexpected result(s): ${JSON.stringify(t.mismatches)}` : ''}`);
     }
     const found = log.found.map(
-      (v) => `${v.severity === 'observation' ? 'observed' : 'VIOLATION'} ${v.kind}: ${v.message}`,
+      (v) =>
+        `${v.severity === 'observation' ? 'observed' : verdictColour(stdoutPaint(), 'VIOLATION')} ${v.kind}: ${v.message}`,
     );
     if (crash) found.push(`VIOLATION model-error: ${crash}`);
     out(found.length ? found.join('\n') : 'no property broken in this run');

@@ -4,6 +4,7 @@
  * conformance suite (scenarios/conformance) and print the test × variant table. Exit code 0
  * only when every test passes in every variant, 1 otherwise.
  */
+import { progressLine } from '../cli/terminal/progress.ts';
 import { conformanceTable } from './report.ts';
 import { runConformance } from './suite.ts';
 
@@ -14,6 +15,8 @@ export interface ConformanceCommandOptions {
   variant?: string;
   seed?: number;
   strategy?: 'random' | 'pct';
+  /** No progress line on stderr. */
+  quiet?: boolean;
 }
 
 export async function conformanceCommand(
@@ -22,7 +25,25 @@ export async function conformanceCommand(
   out: (s: string) => void,
 ): Promise<number> {
   const seed = o.seed === undefined ? undefined : { seed: o.seed, strategy: o.strategy ?? 'random' };
-  const report = await runConformance(path, { only: o.only, seeds: o.seeds, variant: o.variant, seed });
+  // Tests done so far, on a terminal only (the suite takes a minute or two).
+  const progress = progressLine(process.stderr, o.quiet);
+  const t0 = Date.now();
+  let done = 0;
+  let failed = 0;
+  const report = await runConformance(path, {
+    only: o.only,
+    seeds: o.seeds,
+    variant: o.variant,
+    seed,
+    onResult(r) {
+      done++;
+      if (!r.pass) failed++;
+      const secs = ((Date.now() - t0) / 1000).toFixed(0);
+      progress.update(
+        `conformance: ${done} test${done === 1 ? '' : 's'} done${failed ? `, ${failed} failing` : ''} (last: ${r.test} ${r.variant}), ${secs} s`,
+      );
+    },
+  }).finally(() => progress.done());
   if (o.json) out(JSON.stringify(report, null, 2));
   else for (const line of conformanceTable(report)) out(line);
   return report.pass ? 0 : 1;

@@ -411,7 +411,8 @@ export function exhaustiveSearch(
           limit = memory.exceeded();
           if (limit !== null) break;
         }
-        if ((expanded & 65535) === 0) opts.onProgress?.(statesSoFar(), now - t0);
+        if ((expanded & 8191) === 0)
+          opts.onProgress?.(statesSoFar(), now - t0, { depth: maxDepthReached, frontier: frontier.length });
       }
     }
     // Every verdict in, so the state count is exact and the frontier tells whether any is left.

@@ -85,6 +85,12 @@ export function samplingSearch(
   for (let k = share.first; k < schedules; k += share.stride) {
     ran++;
     if (!runner.schedule(k, scheduleSeed(base, k), strategy, so)) break;
+    if ((ran & 255) === 0)
+      opts.onProgress?.(runner.seen.size, performance.now() - t0, {
+        depth: runner.maxDepthReached,
+        schedules: ran,
+        of: Math.ceil((schedules - share.first) / share.stride),
+      });
   }
   const violations = runner.finish();
   /** Sampling never covers the space: it ends with its schedules run, or earlier at a limit. */

@@ -35,6 +35,8 @@ export interface SearchLimits {
   checkMonitors?: boolean;
   /** With two threads: how many states before the second takes the visited set (tests lower it). */
   pipelineFrom?: number;
+  /** Called now and then (a few times a second at most) with progress: states so far. */
+  onProgress?: (states: number, elapsedMs: number, detail?: ProgressDetail) => void;
 }
 
 /**
@@ -129,6 +131,17 @@ export interface SearchResult {
   stats: SearchStats;
 }
 
+/** How far a search has got, for a progress line. */
+export interface ProgressDetail {
+  /** The deepest schedule so far. */
+  depth: number;
+  /** Exhaustive search: states waiting to be expanded. */
+  frontier?: number;
+  /** Sampling: schedules run so far, of how many. */
+  schedules?: number;
+  of?: number;
+}
+
 /**
  * Options of {@link exhaustiveSearch} and {@link samplingSearch}: the monitors, the limits (states,
  * depth, time, memory, schedules) and the search's own knobs.
@@ -147,6 +160,4 @@ export interface SearchResult {
  */
 export interface SearchOptions extends SearchLimits {
   monitors: Monitor[];
-  /** Called now and then with progress (states so far). */
-  onProgress?: (states: number, elapsedMs: number) => void;
 }

@@ -52,10 +52,38 @@ export function ladderRows(world: ControlledWorld, trace: SemanticStep[], loopFr
   return rows;
 }
 
+/** The width ladders get by default: the terminal's, or unlimited when stdout is not one. */
+export function terminalWidth(): number | undefined {
+  return process.stdout.isTTY ? process.stdout.columns : undefined;
+}
+
+const clipText = (s: string, max: number) => (s.length > max ? `${s.slice(0, Math.max(0, max - 1))}…` : s);
+
 /**
- * Columns are actors; a row draws an arrow from the sender's column to the receiver's
- * (`●───►` or `◄───●`; `◆` for a timer or a choice taken by the actor itself), then the event,
- * the receiver's state change and its seq values.
+ * Narrow columns' names on two header lines, every other one on the second, so that each may
+ * run on over its neighbour's column: `lock:gpu0` still fits over two columns of 5.
+ */
+function staggered(columns: string[], widths: number[]): string {
+  const rows = [[], []] as string[][];
+  let at = 0;
+  columns.forEach((c, i) => {
+    const line = rows[i % 2];
+    const room = widths[i] + (widths[i + 1] ?? 10) - 1;
+    line.push(' '.repeat(Math.max(0, at - line.join('').length)), clipText(c, room));
+    at += widths[i];
+  });
+  return `${rows[0].join('')}\n${''.padStart(6)}${rows[1].join('')}`;
+}
+
+/** Room the step text needs at least before columns are narrowed for it. */
+const MIN_INFO = 30;
+
+/**
+ * Columns are actors (only those that take part: idle actors are left out); a row draws an
+ * arrow from the sender's column to the receiver's (`●───►` or `◄───●`; `◆` for a timer or a
+ * choice taken by the actor itself), then the event, the receiver's state change and its seq
+ * values. Within `width` columns, columns are narrowed (names cut, listed in full above) and
+ * each row's text is cut to fit.
  *
  * @example
  * ```ts
@@ -66,13 +94,21 @@ export function ladderRows(world: ControlledWorld, trace: SemanticStep[], loopFr
  * console.log(renderLadder(world, v.trace)); // one column per actor, one row per step
  * ```
  */
-export function renderLadder(world: ControlledWorld, trace: SemanticStep[], loopFrom?: number): string {
+export function renderLadder(world: ControlledWorld, trace: SemanticStep[], loopFrom?: number, width?: number): string {
   const rows = ladderRows(world, trace, loopFrom);
   const used = new Set(rows.flatMap((r) => [r.actor, r.from]));
   const columns = world.actors.map((a) => a.id).filter((id) => used.has(id));
-  const widths = columns.map((c) => Math.max(c.length, 6) + 2);
-  const header = columns.map((c, i) => c.padEnd(widths[i])).join('');
-  const lines = [`${'#'.padStart(4)}  ${header}`, `${''.padStart(4)}  ${'─'.repeat(header.length)}`];
+  let widths = columns.map((c) => Math.max(c.length, 6) + 2);
+  const natural = 6 + widths.reduce((a, b) => a + b, 0);
+  const narrowed = width !== undefined && natural + MIN_INFO > width;
+  if (narrowed) {
+    const each = Math.max(4, Math.floor((width - 6 - MIN_INFO) / Math.max(1, columns.length)));
+    widths = widths.map((w) => Math.min(w, each));
+  }
+  const header = columns.map((c, i) => clipText(c, widths[i] - 1).padEnd(widths[i])).join('');
+  const lines = [`${'#'.padStart(4)}  ${narrowed ? staggered(columns, widths) : header}`];
+  lines.push(`${''.padStart(4)}  ${'─'.repeat(header.length)}`);
+  const room = width === undefined ? Number.POSITIVE_INFINITY : Math.max(12, width - 7 - header.length);
   for (const r of rows) {
     const to = columns.indexOf(r.actor);
     const from = columns.indexOf(r.from);
@@ -94,7 +130,7 @@ export function renderLadder(world: ControlledWorld, trace: SemanticStep[], loop
     const info = [r.event, r.change && `[${r.change}]`, r.seq && `(${r.seq})`].filter(Boolean).join(' ');
     if (r.n === (loopFrom ?? -1) + 1)
       lines.push(loopMark(header.length, `loop: steps ${r.n}..${trace.length}, then again from ${r.n}`));
-    lines.push(`${String(r.n).padStart(4)}  ${cells.join('')} ${info}`);
+    lines.push(`${String(r.n).padStart(4)}  ${cells.join('')} ${clipText(info, room)}`);
   }
   if (loopFrom !== undefined && rows.length === trace.length)
     lines.push(loopMark(header.length, `back to the state before step ${loopFrom + 1}: the loop repeats forever`));

@@ -141,3 +141,35 @@ describe('mirrorlab check --report DIR', () => {
     await passing.close();
   });
 });
+
+describe('the sequence diagram of a livelock', () => {
+  it('should bracket the lasso’s loop and mark where the monitor reported it', async () => {
+    const { sequenceSvg } = await import('../../src/report/html/sequence-svg.ts');
+    const step = (n: number, actor: string, from: string) => ({
+      n,
+      kind: 'deliver' as const,
+      actor,
+      from,
+      event: `e${n}`,
+      change: '',
+    });
+    const svg = sequenceSvg({
+      title: 't',
+      violation: { kind: 'livelock', message: 'waits forever' },
+      reportedAt: 4,
+      steps: [step(1, 'a:x', 'b:x'), step(2, 'b:x', 'a:x'), step(3, 'a:x', 'b:x'), step(4, 'b:x', 'b:x')],
+      frames: [],
+      loopFrom: 1,
+      actors: [
+        { id: 'a:x', machine: 'm', group: 'a' },
+        { id: 'b:x', machine: 'm', group: 'b' },
+      ],
+      machines: {},
+    });
+    expect(svg).toMatch(/<path class="loop" d="M48,92 h-10 V168 h10"\/>/);
+    expect(svg).toContain('loop ↻');
+    expect(svg).toMatch(/<g class="step violation" data-step="4">/);
+    expect(svg).toContain('✗ livelock after step 4: waits forever');
+    expect((svg.match(/class="group-label"/g) ?? []).length).toBe(2);
+  });
+});

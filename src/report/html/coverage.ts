@@ -1,9 +1,10 @@
 /**
- * What a search covered of each machine: the state nodes some actor running it was in, and the
- * transitions some step took, out of all of them (machine-graph.ts). Read from what the
- * controlled world interned and cached during the search, so it costs nothing extra while
- * searching. Eventless (`always`) transitions are counted among the totals but a step is
- * matched only with the transitions its own event selects.
+ * What a search covered of each machine: the state nodes some actor running it rested in
+ * between steps, and the transitions some step's event took, out of all of them
+ * (machine-graph.ts). Read from what the controlled world interned and cached during the
+ * search, so it costs nothing extra while searching. A state an eventless (`always`)
+ * transition leaves within the same step is never at rest, and eventless transitions are
+ * counted in the totals only: XState resolves them inside the step, out of sight.
  */
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { ControlledWorld, WorldState } from '../../runtime/controlled-world.ts';
@@ -15,7 +16,7 @@ export interface MachineCoverage {
   actors: string[];
   states: { covered: number; total: number };
   transitions: { covered: number; total: number };
-  /** Keys of the state nodes never entered (`fault.locked.checking`). */
+  /** Keys of the state nodes never at rest (`fault.locked.checking`). */
   missedStates: string[];
   /** Indices of the transitions taken, for merging coverage over several searches. */
   taken: number[];

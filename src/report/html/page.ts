@@ -70,7 +70,7 @@ export function coverageTable(coverage: MachineCoverage[]): string {
     (m) =>
       `<tr><td>${esc(m.machine)}</td><td>${esc(m.actors.join(', '))}</td><td>${pct(m.states)}</td><td>${pct(m.transitions)}</td><td>${esc(m.missedStates.join(', ') || '—')}</td></tr>`,
   );
-  return `<table class="coverage"><tr><th>machine</th><th>actors</th><th>states</th><th>transitions</th><th>states never entered</th></tr>${rows.join('')}</table>`;
+  return `<table class="coverage"><tr><th>machine</th><th>actors</th><th>states</th><th>transitions</th><th>states never at rest</th></tr>${rows.join('')}</table><p class="meta">A state is counted when some actor rested in it between steps: one left at once by an eventless transition (a step's passing state) is never at rest. A transition is counted when a step's event took it; eventless ones are in the totals only.</p>`;
 }
 
 /** A page of one scenario (or one trace file): its counterexamples with the scrubber. */
