@@ -16,6 +16,7 @@ import { defaultMonitors } from '../monitors/index.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import type { CompiledScenario } from '../scenario/compile.ts';
 import type { ParamValue } from '../scenario/expand.ts';
+import { ScenarioError } from '../scenario/load.ts';
 import { type Charge, chargeViolation } from './charge.ts';
 import { searchCatchingCrash } from './crash-step.ts';
 import { driverMisfit } from './driver-fit.ts';
@@ -92,6 +93,10 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
   const loops = compiled.threads.some((t) => (t.input as { loop?: boolean }).loop === true);
   const workers = limits.workers ?? 1;
   const sampled = strategy !== 'bfs' && strategy !== 'dfs';
+  if (limits.shard && strategy === 'dfs')
+    throw new ScenarioError(
+      `${file}: --shard splits a breadth-first search or a sampling campaign, and this scenario's check.strategy is dfs: pass --strategy bfs`,
+    );
   // A throwing driver ends either pass with a located model-error (crash-step.ts); the liveness
   // pass is then not run (nothing to say about livelock: it stays open).
   const result: CheckedSearch =
@@ -114,7 +119,9 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
                 world,
                 strategy,
                 limits,
-                { enabled: options.liveness !== false, fairness: options.fairness, loops },
+                // A shard holds part of the graph, so no livelock pass, except where the search
+                // is the liveness graph itself (threads that loop forever: searched whole).
+                { enabled: options.liveness !== false && (!limits.shard || loops), fairness: options.fairness, loops },
                 defaultMonitors,
                 () => search(world, strategy, limits),
               ),

@@ -1,7 +1,8 @@
 /**
  * `--workers N` for the sampling strategies: N worker threads (node:worker_threads), each with
  * its own world built from the same scenario file, run the schedules k ≡ w (mod N) of the same
- * run. Schedule k takes everything from its own seed (explorer/sampling/seeds.ts), so every
+ * run (in shard i of n, `--shard`, the shard's class split again: k ≡ i−1 + n·w (mod n·N)).
+ * Schedule k takes everything from its own seed (explorer/sampling/seeds.ts), so every
  * schedule runs exactly as it would on one thread, and the merge keeps, per violation kind, the
  * one from the lowest schedule index: the violations, their traces and schedules, the
  * transitions and the schedule count are those of a one-thread run, whatever N. What differs:
@@ -12,6 +13,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SamplingStrategy } from '../explorer/sampling.ts';
 import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
+import { scheduleShare } from '../explorer/shard.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 
 /** What a worker needs to build the same world: the scenario file, driver module and params. */
@@ -48,7 +50,7 @@ export async function sampleInWorkers(
   };
   const results = await Promise.all(
     Array.from({ length: workers }, (_, w) =>
-      runWorker({ recipe, strategy, limits: { ...plain, workers: 1 }, share: { first: w, stride: workers } }),
+      runWorker({ recipe, strategy, limits: { ...plain, workers: 1 }, share: scheduleShare(limits.shard, w, workers) }),
     ),
   );
   return mergeResults(results, strategy, performance.now() - t0);

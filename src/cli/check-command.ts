@@ -22,15 +22,17 @@ import {
   scenariosExitCode,
 } from '../check/verdict.ts';
 import { type CriticalReordering, findCriticalReordering } from '../explorer/critical-reordering.ts';
-import type { FoundViolation } from '../explorer/search-types.ts';
+import type { FoundViolation, SearchStats } from '../explorer/search-types.ts';
+import type { ShardSpec } from '../explorer/shard.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { renderLadder } from '../report/ladder.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
 import { PROPERTY_KINDS } from '../scenario/schema.ts';
-import { checkFiles, errorJson, errorText, type FileError, saveTraces } from './check-files.ts';
+import { checkFiles, errorJson, errorText, saveTraces } from './check-files.ts';
 import { EXIT_CODE, worstExitCode } from './exit-codes.ts';
 import { planTraceFiles } from './safe-write.ts';
+import { campaignOf, checkShardOptions, reportShard } from './shard-check.ts';
 
 export interface CheckCommandOptions {
   strategy?: Strategy;
@@ -60,9 +62,15 @@ export interface CheckCommandOptions {
   /** `--no-liveness` sets this false. */
   liveness?: boolean;
   fairness?: 'weak' | 'strong';
+  /** `--shard i/n` (explorer/shard.ts) and where its part goes (`--shard-out`): shard-check.ts. */
+  shard?: ShardSpec;
+  shardOut?: string;
+  /** `--shard-frontier K`: a bfs shard splits at the first level of at least K·n states. */
+  shardFrontier?: number;
 }
 
 export async function checkCommand(args: string[], o: CheckCommandOptions, out: (s: string) => void): Promise<number> {
+  checkShardOptions(o);
   // The output folder is checked (and created) before any search starts.
   const plan = o.saveTrace ? planTraceFiles(o.saveTrace, o.force ?? false) : null;
   const driver = o.driver
@@ -86,11 +94,13 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     checkMonitors: o.checkMonitors,
     liveness: o.liveness !== false,
     fairness: o.fairness,
+    shard: o.shard && { ...o.shard, frontierPerShard: o.shardFrontier },
   };
   // The retry-bound probe runs first, while the heap is empty (the battery may fill it).
   const warning = driver ? await retryBoundWarning(driver) : null;
   const { entries, outcomes, errors } = await checkFiles(args, options);
   const saved = plan ? saveTraces(outcomes, plan, { driver: o.driver, seed: o.seed }) : new Map<string, string>();
+  if (o.shard) return reportShard(o.shard, campaignOf(o, options), outcomes, errors, o, out);
   const errorCode = errors.length ? EXIT_CODE.badInput : EXIT_CODE.ok;
 
   if (driver) {
@@ -134,7 +144,9 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
 }
 
 /** Every property a driver can break (the observations and scenario expectations are not driver properties). */
-const DRIVER_PROPERTIES = PROPERTY_KINDS.filter((k) => !['stale-data', 'unbounded-retry', 'expectation'].includes(k));
+export const DRIVER_PROPERTIES = PROPERTY_KINDS.filter(
+  (k) => !['stale-data', 'unbounded-retry', 'expectation'].includes(k),
+);
 
 /**
  * `--driver --json`: the per-property summary, the exit code, the environment findings, and each
@@ -215,7 +227,10 @@ function lengthText(v: CheckedViolation | FoundViolation): string {
 }
 
 /** Which sampled schedule found a violation, and the command that runs that schedule alone. */
-function scheduleText(c: CheckOutcome, s: NonNullable<FoundViolation['schedule']>): string {
+export function scheduleText(
+  c: { file: string; strategy: string },
+  s: NonNullable<FoundViolation['schedule']>,
+): string {
   const alone = `mirrorlab check ${c.file} --strategy ${c.strategy} --seed ${s.seed} --schedules 1`;
   // A uniform random schedule is the one `run --seed` takes (the same draws from the same seed).
   const run = c.strategy === 'random' ? ` or mirrorlab run ${c.file} --seed ${s.seed}` : '';
@@ -256,7 +271,16 @@ function indent(text: string, n: number): string {
     .join('\n');
 }
 
-export function summaryTable(outcomes: CheckOutcome[], errors: FileError[] = []): string {
+/** What a row of the summary table shows (a check's outcome, or a merged one: merge-command.ts). */
+export interface SummaryRow {
+  verdict: ScenarioVerdict;
+  scenario: string;
+  expected: readonly string[];
+  violations: readonly { kind: string }[];
+  stats: SearchStats;
+}
+
+export function summaryTable(outcomes: readonly SummaryRow[], errors: readonly { file: string }[] = []): string {
   const rows = outcomes.map((c) => [
     c.verdict === 'mismatch' ? 'MISMATCH' : c.verdict,
     c.scenario,

@@ -55,9 +55,23 @@ export function errorJson(e: FileError) {
   return { scenario: null, file: e.file, ok: false, verdict: 'error', error: e.message };
 }
 
+/** What `saveTraces` needs of an outcome (a check's, or a merged one's: src/cli/merge-command.ts). */
+export interface TracedOutcome {
+  file: string;
+  strategy: string;
+  violations: readonly {
+    kind: string;
+    message: string;
+    trace: SemanticStep[];
+    loopFrom?: number;
+    details?: unknown;
+    schedule?: { seed: number };
+  }[];
+}
+
 /** Save every counterexample of `outcomes` as planned; returns `<file>#<kind>` → the trace's path. */
 export function saveTraces(
-  outcomes: CheckOutcome[],
+  outcomes: readonly TracedOutcome[],
   plan: TracePlan,
   meta: { driver?: string; seed?: number },
 ): Map<string, string> {

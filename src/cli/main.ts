@@ -5,11 +5,13 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { conformanceCommand } from '../conformance/conformance-command.ts';
+import { parseShard, ShardError } from '../explorer/shard.ts';
 import { checkCommand } from './check-command.ts';
 import { EXIT_CODE, EXIT_CODES_HELP, internalErrorReport, isInputError, takeDebugFlag } from './exit-codes.ts';
 import { EXPORT_FORMATS, EXPORT_HELP, exportCommand } from './export-command.ts';
 import { liveRunCommand } from './live-run-command.ts';
 import { machinesCommand } from './machines-command.ts';
+import { MERGE_HELP, mergeCommand } from './merge-command.ts';
 import { replayCommand } from './replay-command.ts';
 import { runCommand } from './run-command.ts';
 import { schemaCommand } from './schema-command.ts';
@@ -35,6 +37,15 @@ Verdicts (docs/driver-protocol.md, "Verdicts and exit codes"):
   complete search. What a search cut short (--max-states, --max-depth, --time, --max-memory) or
   a random/pct run did not find is "inconclusive", never a pass. A file that cannot be loaded
   is reported with its error and the other files are still checked.`;
+
+function shard(v: string) {
+  try {
+    return parseShard(v);
+  } catch (e) {
+    if (e instanceof ShardError) throw new InvalidArgumentError(e.message);
+    throw e;
+  }
+}
 
 function seconds(v: string): number {
   const n = Number(v);
@@ -131,9 +142,35 @@ export async function main(
       v,
     ])
     .option('--json', 'machine-readable output (with --driver: an object with the per-property summary)')
+    .option(
+      '--shard <i/n>',
+      "run shard i of n (1-based) of a sampling campaign or a bfs search, for 'mirrorlab merge' (docs/performance.md, Sharding)",
+      shard,
+    )
+    .option('--shard-out <file>', "with --shard: write the shard's part here (--json prints it instead)")
+    .option(
+      '--shard-frontier <k>',
+      'with --shard and bfs: split at the first level of at least k·n states (default 64)',
+      int('--shard-frontier'),
+    )
     .addHelpText('after', CHECK_EXIT_CODES)
     .action(async (files: string[], o) => {
       code = await checkCommand(files.length ? files : ['scenarios/seeds'], o, out);
+    });
+
+  program
+    .command('merge')
+    .description("combine the parts written by 'check --shard i/n --shard-out FILE' into one verdict per scenario")
+    .argument('<files...>', 'the shard result files (or folders of them), one per shard 1..n')
+    .option(
+      '--save-trace <path>',
+      'save each merged counterexample as a replayable JSON trace: a FILE.json or a folder',
+    )
+    .option('--force', 'let --save-trace replace existing files')
+    .option('--json', 'machine-readable output (format mirrorlab.merge)')
+    .addHelpText('after', MERGE_HELP)
+    .action(async (files: string[], o) => {
+      code = await mergeCommand(files, o, out);
     });
 
   program
