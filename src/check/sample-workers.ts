@@ -8,13 +8,18 @@
  * transitions and the schedule count are those of a one-thread run, whatever N. What differs:
  * `states` is the sum of each worker's distinct states (fingerprints are per world, so the
  * union cannot be taken), and a conclusion drawn over all schedules at the end (lockdep's
- * `potential-deadlock`) is found alike but may cite witness schedules of one worker's share.
+ * `potential-deadlock`) is judged over the union of the workers' lock-order edges
+ * (lock-order.ts), so it is found alike but may cite witness schedules of one worker's share.
  */
 import { Worker } from 'node:worker_threads';
 import type { SamplingStrategy } from '../explorer/sampling.ts';
 import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
 import { scheduleShare } from '../explorer/shard.ts';
 import type { ParamValue } from '../scenario/expand.ts';
+import { cycleAcrossShares, type LockOrderEdge, unionLockOrder } from './lock-order.ts';
+
+/** A share's result with the lock-order edges its schedules showed (lock-order.ts). */
+type ShareResult = SearchResult & { lockOrder?: LockOrderEdge[] };
 
 /** What a worker needs to build the same world: the scenario file, driver module and params. */
 export interface WorldRecipe {
@@ -36,7 +41,7 @@ export async function sampleInWorkers(
   strategy: SamplingStrategy,
   limits: SearchLimits,
   workers: number,
-): Promise<SearchResult> {
+): Promise<SearchResult & { lockOrder: LockOrderEdge[] }> {
   const t0 = performance.now();
   // Only the plain limits cross to the workers (the caller's options may hold a driver machine).
   const plain: SearchLimits = {
@@ -56,7 +61,7 @@ export async function sampleInWorkers(
   return mergeResults(results, strategy, performance.now() - t0);
 }
 
-function runWorker(task: WorkerTask): Promise<SearchResult> {
+function runWorker(task: WorkerTask): Promise<ShareResult> {
   // The worker module is TypeScript when this one is (run through tsx or vitest): the worker
   // registers tsx's loader before importing it (workers do not inherit loaders).
   const ts = import.meta.url.endsWith('.ts');
@@ -67,7 +72,7 @@ function runWorker(task: WorkerTask): Promise<SearchResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(boot, { eval: true, workerData: task });
     let done = false;
-    worker.once('message', (m: { result?: SearchResult; error?: string }) => {
+    worker.once('message', (m: { result?: ShareResult; error?: string }) => {
       done = true;
       if (m.result) resolve(m.result);
       else reject(new Error(m.error ?? 'sampling worker failed'));
@@ -81,9 +86,14 @@ function runWorker(task: WorkerTask): Promise<SearchResult> {
 
 /**
  * One result from the workers' shares: per kind the violation of the lowest schedule index
- * (then the first worker's, for end-of-run conclusions), in the order one thread finds them.
+ * (then the first worker's, for end-of-run conclusions), in the order one thread finds them,
+ * and a lock-order cycle only the union of the shares' edges shows.
  */
-export function mergeResults(results: SearchResult[], strategy: string, elapsedMs: number): SearchResult {
+export function mergeResults(
+  results: ShareResult[],
+  strategy: string,
+  elapsedMs: number,
+): SearchResult & { lockOrder: LockOrderEdge[] } {
   const scheduled: { v: FoundViolation; order: number }[] = [];
   const atEnd: FoundViolation[] = [];
   for (const r of results)
@@ -99,6 +109,9 @@ export function mergeResults(results: SearchResult[], strategy: string, elapsedM
     kinds.add(v.kind);
     violations.push(v);
   }
+  const lockOrder = unionLockOrder(results.map((r) => r.lockOrder));
+  const across = cycleAcrossShares(violations, lockOrder);
+  if (across) violations.push(across);
   const sum = (f: (r: SearchResult) => number) => results.reduce((n, r) => n + f(r), 0);
   const states = sum((r) => r.stats.states);
   const schedules = sum((r) => r.stats.schedules);
@@ -106,6 +119,7 @@ export function mergeResults(results: SearchResult[], strategy: string, elapsedM
   return {
     strategy,
     violations,
+    lockOrder,
     stats: {
       ...results[0].stats,
       states,

@@ -11,6 +11,7 @@
 import type { SearchStats } from '../explorer/search-types.ts';
 import type { ShardSplit } from '../explorer/shard.ts';
 import { ScenarioError } from '../scenario/load.ts';
+import { cycleAcrossShares, type LockOrderEdge, unionLockOrder } from './lock-order.ts';
 import type { ShardFile, ShardScenario, ShardViolation } from './shard-result.ts';
 import { judgeScenario, type LimitsUsed, type LivenessCoverage, type ScenarioVerdict } from './verdict.ts';
 
@@ -19,7 +20,7 @@ export interface LoadedShard {
   data: ShardFile;
 }
 
-/** A counterexample of the merged result, with the shard that found it. */
+/** A counterexample of the merged result, with the shard that found it (0: a lock-order cycle of several shards' edges). */
 export type MergedViolation = ShardViolation & { shard: number };
 
 export interface ShardPart {
@@ -139,6 +140,8 @@ function checkOneCampaign(shards: readonly LoadedShard[]): LoadedShard[] {
 function mergeScenario(parts: readonly ShardScenario[]): MergedScenario {
   const [s] = parts;
   const violations = pickPerKind(parts, (p) => p.violations);
+  const across = cycleAcrossShares(violations, unionLockOrder(parts.map((p) => p.lockOrder as LockOrderEdge[])));
+  if (across) violations.push(acrossShards(across));
   const observations = pickPerKind(parts, (p) => p.observations);
   const sum = (f: (p: ShardScenario) => number) => parts.reduce((t, p) => t + f(p), 0);
   const complete = parts.every((p) => p.stats.complete);
@@ -218,6 +221,23 @@ function pickPerKind(parts: readonly ShardScenario[], of: (p: ShardScenario) => 
     }
   });
   return [...best.values()].sort((x, y) => rank(x) - rank(y) || x.shard - y.shard);
+}
+
+function acrossShards(v: NonNullable<ReturnType<typeof cycleAcrossShares>>): MergedViolation {
+  return {
+    kind: v.kind,
+    severity: v.severity,
+    message: v.message,
+    steps: v.steps,
+    trace: v.trace as ShardViolation['trace'],
+    loopFrom: null,
+    schedule: null,
+    minimizedFrom: null,
+    contextSwitches: null,
+    charge: null,
+    details: v.details,
+    shard: 0,
+  };
 }
 
 /** A liveness pass ran only where a scenario was searched whole (threads that loop forever). */

@@ -97,6 +97,17 @@ const scenarioSchema = z.object({
   liveness: z.object({ states: z.number(), complete: z.boolean() }).passthrough().nullable(),
   violations: z.array(violationSchema),
   observations: z.array(violationSchema),
+  /** Lockdep's order edges with the schedule that showed each: the merge judges cycles over all shards' (lock-order.ts). */
+  lockOrder: z.array(
+    z.object({
+      from: z.string(),
+      to: z.string(),
+      tid: z.string(),
+      witness: z.array(stepSchema),
+      via: z.string().optional(),
+      by: z.string().optional(),
+    }),
+  ),
 });
 
 const shardFileSchema = z.object({
@@ -160,6 +171,7 @@ export function shardFile(
       liveness: c.liveness ? { ...c.liveness } : null,
       violations: c.violations.map(violationEntry),
       observations: c.observations.map(violationEntry),
+      lockOrder: c.lockOrder.map((e) => ({ ...e, witness: e.witness as ShardViolation['trace'] })),
     })),
     errors: errors.map((e) => ({ file: e.file, message: e.message })),
   };

@@ -106,7 +106,8 @@ function scenarioText(s: MergedScenario, saved: Map<string, string> | null): str
   for (const why of [s.mismatch, s.inconclusive, s.skipped]) if (why) lines.push(`      ${why}`);
   for (const v of [...s.violations, ...s.observations]) {
     const tag = v.severity === 'observation' ? 'observed' : 'violation';
-    lines.push(`      ${tag} ${v.kind} after ${v.steps} steps (shard ${v.shard}): ${v.message}`);
+    const by = v.shard > 0 ? `shard ${v.shard}` : "several shards' lock-order edges";
+    lines.push(`      ${tag} ${v.kind} after ${v.steps} steps (${by}): ${v.message}`);
     if (v.schedule) lines.push(`      ${scheduleText(s, v.schedule)}`);
     const file = saved?.get(`${s.file}#${v.kind}`);
     if (file) lines.push(`      replay: mirrorlab replay ${file}`);

@@ -125,6 +125,31 @@ describe('a sharded breadth-first search', () => {
   });
 });
 
+describe('lock-order cycles across shards', () => {
+  it('should find a potential deadlock whose edges different shards saw, with a replayable trace', async () => {
+    const file = 'scenarios/seeds/fence-wait-under-lock.yaml';
+    const whole = await checkScenario(file, {});
+    const edges = whole.lockOrder;
+    // dma_fence_map → lock:gpu0 and lock:gpu0 → dma_fence_map: the cycle needs both.
+    const first = edges.filter((e) => e.to !== 'dma_fence_map');
+    const second = edges.filter((e) => e.to === 'dma_fence_map');
+    expect(first.length && second.length).toBeTruthy();
+    const shares = [first, second].map((lockOrder, i) => {
+      const data = shardFile({ index: i + 1, count: 2 }, CAMPAIGN, [{ ...whole, lockOrder }], []);
+      data.scenarios[0].violations = data.scenarios[0].violations.filter((v) => v.kind !== 'potential-deadlock');
+      return { path: `s${i + 1}`, data };
+    });
+    const [m] = mergeShards(shares).scenarios;
+    const v = m.violations.find((x) => x.kind === 'potential-deadlock')!;
+    expect(v.shard).toBe(0);
+    expect(v.message).toMatch(/lock order cycle: dma_fence_map → lock:gpu0 .*lock:gpu0 → dma_fence_map/);
+    const { world } = await worldFor(file);
+    const witnesses = (v.details as { witnesses: SemanticStep[][] }).witnesses;
+    const replay = replayTrace(world, v.trace as SemanticStep[], defaultMonitors(), witnesses.slice(0, -1));
+    expect(replay.violations.map((x) => x.kind)).toContain('potential-deadlock');
+  });
+});
+
 describe('merge', () => {
   const parts = async (): Promise<LoadedShard[]> =>
     (await sharded('scenarios/seeds/oom-reaper-sleeps.yaml', 3, {})).shards;
