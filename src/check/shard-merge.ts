@@ -12,7 +12,7 @@ import type { SearchStats } from '../explorer/search-types.ts';
 import type { ShardSplit } from '../explorer/shard.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import { cycleAcrossShares, type LockOrderEdge, unionLockOrder } from './lock-order.ts';
-import type { ShardFile, ShardScenario, ShardViolation } from './shard-result.ts';
+import { type ShardFile, type ShardScenario, type ShardViolation, shardViolation } from './shard-result.ts';
 import { judgeScenario, type LimitsUsed, type LivenessCoverage, type ScenarioVerdict } from './verdict.ts';
 
 export interface LoadedShard {
@@ -141,7 +141,7 @@ function mergeScenario(parts: readonly ShardScenario[]): MergedScenario {
   const [s] = parts;
   const violations = pickPerKind(parts, (p) => p.violations);
   const across = cycleAcrossShares(violations, unionLockOrder(parts.map((p) => p.lockOrder as LockOrderEdge[])));
-  if (across) violations.push(acrossShards(across));
+  if (across) violations.push({ ...shardViolation(across), shard: 0 });
   const observations = pickPerKind(parts, (p) => p.observations);
   const sum = (f: (p: ShardScenario) => number) => parts.reduce((t, p) => t + f(p), 0);
   const complete = parts.every((p) => p.stats.complete);
@@ -221,23 +221,6 @@ function pickPerKind(parts: readonly ShardScenario[], of: (p: ShardScenario) => 
     }
   });
   return [...best.values()].sort((x, y) => rank(x) - rank(y) || x.shard - y.shard);
-}
-
-function acrossShards(v: NonNullable<ReturnType<typeof cycleAcrossShares>>): MergedViolation {
-  return {
-    kind: v.kind,
-    severity: v.severity,
-    message: v.message,
-    steps: v.steps,
-    trace: v.trace as ShardViolation['trace'],
-    loopFrom: null,
-    schedule: null,
-    minimizedFrom: null,
-    contextSwitches: null,
-    charge: null,
-    details: v.details,
-    shard: 0,
-  };
 }
 
 /** A liveness pass ran only where a scenario was searched whole (threads that loop forever). */

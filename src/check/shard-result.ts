@@ -169,15 +169,18 @@ export function shardFile(
       strategy: c.strategy,
       stats: { ...c.stats },
       liveness: c.liveness ? { ...c.liveness } : null,
-      violations: c.violations.map(violationEntry),
-      observations: c.observations.map(violationEntry),
+      violations: c.violations.map(shardViolation),
+      observations: c.observations.map(shardViolation),
       lockOrder: c.lockOrder.map((e) => ({ ...e, witness: e.witness as ShardViolation['trace'] })),
     })),
     errors: errors.map((e) => ({ file: e.file, message: e.message })),
   };
 }
 
-function violationEntry(v: CheckOutcome['violations'][number] | CheckOutcome['observations'][number]): ShardViolation {
+/** A counterexample as a part stores it. */
+export function shardViolation(
+  v: CheckOutcome['violations'][number] | CheckOutcome['observations'][number],
+): ShardViolation {
   const m = v as Partial<CheckOutcome['violations'][number]>;
   return {
     kind: v.kind,
