@@ -155,7 +155,7 @@ function mergeScenario(parts: readonly ShardScenario[]): MergedScenario {
     schedules,
     elapsedMs,
     complete,
-    ...(cut ? { stoppedBy: (cut.stats.stoppedBy ?? 'max-states') as SearchStats['stoppedBy'] } : {}),
+    ...(cut?.stats.stoppedBy ? { stoppedBy: cut.stats.stoppedBy as SearchStats['stoppedBy'] } : {}),
     statesPerSecond: Math.round(states / Math.max(elapsedMs / 1000, 1e-6)),
     maxDepthReached: Math.max(...parts.map((p) => p.stats.maxDepthReached)),
     xstateSteps: sum((p) => Number(p.stats.xstateSteps ?? 0)),

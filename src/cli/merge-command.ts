@@ -52,10 +52,11 @@ export async function mergeCommand(args: string[], o: MergeCommandOptions, out: 
   }
   for (const e of merged.errors) out(`ERROR  ${e.file}\n      ${e.message.split('\n').join('\n      ')}\n`);
   for (const s of merged.scenarios) out(scenarioText(s, saved));
-  out(summaryTable(merged.scenarios, merged.errors));
+  // With a driver under test the question is its properties, not the scenarios' expect:.
+  if (!properties) out(summaryTable(merged.scenarios, merged.errors));
   out(shardsLine(merged));
   if (properties) {
-    out('');
+    out(`\nDriver ${merged.campaign.driver!.path}:`);
     for (const p of properties)
       out(
         `  ${p.verdict.padEnd(12)}  ${p.property}${p.verdict === 'BREAKS' ? `  (in ${p.scenarios.join(', ')})` : ''}`,
