@@ -36,6 +36,8 @@ export interface ShardPart {
 
 export interface MergedScenario {
   file: string;
+  /** The scenario file's content hash when the shards ran. */
+  sha256: string;
   scenario: string;
   verdict: ScenarioVerdict;
   ok: boolean;
@@ -180,6 +182,7 @@ function mergeScenario(parts: readonly ShardScenario[]): MergedScenario {
   const verdict: ScenarioVerdict = judged?.verdict ?? 'skipped';
   return {
     file: s.file,
+    sha256: s.sha256,
     scenario: s.scenario,
     verdict,
     ok: verdict === 'ok' || verdict === 'skipped',

@@ -167,6 +167,7 @@ export async function main(
       'save each merged counterexample as a replayable JSON trace: a FILE.json or a folder',
     )
     .option('--force', 'let --save-trace replace existing files')
+    .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')
     .option('--json', 'machine-readable output (format mirrorlab.merge)')
     .addHelpText('after', MERGE_HELP)
     .action(async (files: string[], o) => {

@@ -15,6 +15,7 @@ import { ScenarioError } from '../scenario/load.ts';
 import { DRIVER_PROPERTIES, scheduleText, summaryTable } from './check-command.ts';
 import { saveTraces, type TracedOutcome } from './check-files.ts';
 import { EXIT_CODE, worstExitCode } from './exit-codes.ts';
+import { assertUnchanged, mergedLadders } from './merge-ladders.ts';
 import { planTraceFiles } from './safe-write.ts';
 
 export const MERGE_HELP = `
@@ -25,12 +26,15 @@ export interface MergeCommandOptions {
   json?: boolean;
   saveTrace?: string;
   force?: boolean;
+  /** Print the ladder of every counterexample, not only of mismatches. */
+  ladder?: boolean;
 }
 
 export async function mergeCommand(args: string[], o: MergeCommandOptions, out: (s: string) => void): Promise<number> {
   const plan = o.saveTrace ? planTraceFiles(o.saveTrace, o.force ?? false) : null;
   const shards: LoadedShard[] = shardPaths(args).map((path) => ({ path, data: readShardFile(path) }));
   const merged = mergeShards(shards);
+  if (plan) for (const s of merged.scenarios) if (s.violations.length) assertUnchanged(s);
   const saved = plan ? saveTraces(merged.scenarios.map(traced), plan, { driver: merged.campaign.driver?.path }) : null;
   const errorCode = merged.errors.length ? EXIT_CODE.badInput : EXIT_CODE.ok;
   const properties = merged.campaign.driver
@@ -51,7 +55,11 @@ export async function mergeCommand(args: string[], o: MergeCommandOptions, out: 
     return code;
   }
   for (const e of merged.errors) out(`ERROR  ${e.file}\n      ${e.message.split('\n').join('\n      ')}\n`);
-  for (const s of merged.scenarios) out(scenarioText(s, saved));
+  const ladders = await mergedLadders(
+    merged,
+    merged.scenarios.filter((s) => o.ladder || !s.ok),
+  );
+  for (const s of merged.scenarios) out(scenarioText(s, saved, ladders));
   // With a driver under test the question is its properties, not the scenarios' expect:.
   if (!properties) out(summaryTable(merged.scenarios, merged.errors));
   out(shardsLine(merged));
@@ -102,7 +110,7 @@ function traced(s: MergedScenario): TracedOutcome {
 
 const HEADLINE = { ok: 'PASS', mismatch: 'FAIL', inconclusive: 'INCONCLUSIVE', skipped: 'SKIPPED' } as const;
 
-function scenarioText(s: MergedScenario, saved: Map<string, string> | null): string {
+function scenarioText(s: MergedScenario, saved: Map<string, string> | null, ladders: Map<string, string>): string {
   const lines = [`${HEADLINE[s.verdict]}  ${s.scenario}  (${s.file})`];
   for (const why of [s.mismatch, s.inconclusive, s.skipped]) if (why) lines.push(`      ${why}`);
   for (const v of [...s.violations, ...s.observations]) {
@@ -112,6 +120,8 @@ function scenarioText(s: MergedScenario, saved: Map<string, string> | null): str
     if (v.schedule) lines.push(`      ${scheduleText(s, v.schedule)}`);
     const file = saved?.get(`${s.file}#${v.kind}`);
     if (file) lines.push(`      replay: mirrorlab replay ${file}`);
+    const ladder = ladders.get(`${s.file}#${v.kind}`);
+    if (ladder) lines.push(ladder.replace(/^/gm, '      '));
   }
   return lines.join('\n');
 }

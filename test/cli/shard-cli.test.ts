@@ -65,6 +65,16 @@ describe('check --shard and merge', () => {
     expect(lone.code).toBe(2);
   });
 
+  it('should refuse to draw ladders against a scenario file edited since the shards ran', async () => {
+    const file = join(tmp, 'edited.yaml');
+    writeFileSync(file, readFileSync('scenarios/seeds/missing-set-seq.yaml'));
+    const dir = await runShards('edited', 2, [file, '--shard-frontier', '4']);
+    expect((await cli('merge', dir, '--ladder')).out).toMatch(/thread\.run/);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n# edited\n`);
+    const merged = await cli('merge', dir, '--ladder');
+    expect(merged.code).toBe(2);
+  });
+
   it('should refuse a missing shard and a file that is no shard result, with exit 2', async () => {
     const dir = await runShards('missing', 3, ['scenarios/seeds/oom-reaper-sleeps.yaml']);
     const missing = await cli('merge', join(dir, 'part-1.json'), join(dir, 'part-3.json'));
