@@ -3,6 +3,7 @@ import type { Monitor, Violation } from '../monitors/monitor.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
 import type { MonitorAuditSummary } from './monitor-audit.ts';
 import type { PileUp } from './pile-up.ts';
+import type { ShardSpec, ShardSplit } from './shard.ts';
 
 export interface SearchLimits {
   maxDepth?: number;
@@ -35,6 +36,8 @@ export interface SearchLimits {
   checkMonitors?: boolean;
   /** With two threads: how many states before the second takes the visited set (tests lower it). */
   pipelineFrom?: number;
+  /** One shard of a campaign split among n jobs (`--shard i/n`, shard.ts). */
+  shard?: ShardSpec;
 }
 
 /**
@@ -93,6 +96,8 @@ export interface SearchStats {
   sampleShape?: { steps: number; threads: number };
   /** Cut short while messages pile up unread, which makes the space endless (pile-up.ts). */
   pileUp?: PileUp;
+  /** A sharded breadth-first search: its prefix and the part of the split level it kept (shard.ts). */
+  shard?: ShardSplit;
   /** With `checkMonitors`: what the checking mode compared and found. */
   monitorChecks?: MonitorAuditSummary;
 }
