@@ -25,6 +25,7 @@ import { sampleInWorkers } from '../src/check/sample-workers.ts';
 import { worldFor } from '../src/check/world-for.ts';
 import { scenarioFiles } from '../src/cli/scenario-files.ts';
 import { type SamplingStrategy, samplingSearch } from '../src/explorer/sampling.ts';
+import type { SearchResult } from '../src/explorer/search-types.ts';
 import { defaultMonitors } from '../src/monitors/index.ts';
 import { loadDriverModule } from '../src/scenario/compile.ts';
 import { loadScenario } from '../src/scenario/load.ts';
@@ -97,7 +98,7 @@ async function rate(): Promise<void> {
   for (const strategy of strategies) {
     for (const workers of (env.WORKERS ?? '1,2').split(',').map(Number)) {
       const t0 = performance.now();
-      let r: Awaited<ReturnType<typeof sampleInWorkers>>;
+      let r: SearchResult;
       if (workers === 1) {
         const { world } = await worldFor(file, undefined, params);
         r = samplingSearch(world, strategy, { monitors: defaultMonitors(), schedules: n, seed: 1, pctDepth });

@@ -17,9 +17,11 @@ import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import type { CompiledScenario } from '../scenario/compile.ts';
 import { DEFAULT_TIME_SECONDS, Deadline } from '../scenario/deadline.ts';
 import type { ParamValue } from '../scenario/expand.ts';
+import { ScenarioError } from '../scenario/load.ts';
 import { type Charge, chargeViolation } from './charge.ts';
 import { searchCatchingCrash } from './crash-step.ts';
 import { driverMisfit } from './driver-fit.ts';
+import { type LockOrderEdge, lockOrderShown } from './lock-order.ts';
 import { sampleInWorkers } from './sample-workers.ts';
 import { judgeScenario, type LimitsUsed, type ScenarioVerdict } from './verdict.ts';
 import { worldFor } from './world-for.ts';
@@ -81,16 +83,26 @@ export interface CheckOutcome {
   skipped: string | null;
   strategy: string;
   stats: SearchResult['stats'];
+  /** The lock-order edges the search's schedules showed, for a merge of shards (lock-order.ts). */
+  lockOrder: LockOrderEdge[];
   /** The liveness pass (null when none ran: sampling, or `--no-liveness`). */
   liveness: LivenessStats | null;
   world: ControlledWorld;
   compiled: CompiledScenario;
 }
 
-export function search(world: ControlledWorld, strategy: Strategy, limits: SearchLimits): SearchResult {
+/** A search with every default monitor, and the lock-order edges its schedules showed (lock-order.ts). */
+export function search(
+  world: ControlledWorld,
+  strategy: Strategy,
+  limits: SearchLimits,
+): SearchResult & { lockOrder: LockOrderEdge[] } {
   const monitors = defaultMonitors();
-  if (strategy === 'bfs' || strategy === 'dfs') return exhaustiveSearch(world, strategy, { ...limits, monitors });
-  return samplingSearch(world, strategy, { ...limits, monitors });
+  const result =
+    strategy === 'bfs' || strategy === 'dfs'
+      ? exhaustiveSearch(world, strategy, { ...limits, monitors })
+      : samplingSearch(world, strategy, { ...limits, monitors });
+  return { ...result, lockOrder: lockOrderShown(monitors) };
 }
 
 /**
@@ -134,9 +146,14 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
   const loops = compiled.threads.some((t) => (t.input as { loop?: boolean }).loop === true);
   const workers = limits.workers ?? 1;
   const sampled = strategy !== 'bfs' && strategy !== 'dfs';
+  if (limits.shard && strategy === 'dfs')
+    throw new ScenarioError(
+      `${file}: --shard splits a breadth-first search or a sampling campaign, and this scenario's check.strategy is dfs: pass --strategy bfs`,
+    );
   // A throwing driver ends either pass with a located model-error (crash-step.ts); the liveness
   // pass is then not run (nothing to say about livelock: it stays open).
-  const result: CheckedSearch =
+  let lockOrder: LockOrderEdge[] = [];
+  const result: CheckedSearch & { lockOrder?: LockOrderEdge[] } =
     workers > 1 && sampled && !limits.stopOnFirst
       ? {
           liveness: null,
@@ -156,9 +173,15 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
                 world,
                 strategy,
                 limits,
-                { enabled: options.liveness !== false, fairness: options.fairness, loops },
+                // A shard holds part of the graph, so no livelock pass, except where the search
+                // is the liveness graph itself (threads that loop forever: searched whole).
+                { enabled: options.liveness !== false && (!limits.shard || loops), fairness: options.fairness, loops },
                 defaultMonitors,
-                () => search(world, strategy, limits),
+                () => {
+                  const r = search(world, strategy, limits);
+                  lockOrder = r.lockOrder;
+                  return r;
+                },
               ),
             strategy,
           ),
@@ -204,6 +227,7 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     skipped: null,
     strategy: loops ? result.strategy : strategy,
     stats: result.stats,
+    lockOrder: result.lockOrder ?? lockOrder,
     liveness: result.liveness,
     world,
     compiled,
@@ -242,6 +266,7 @@ function skippedOutcome(file: string, compiled: CompiledScenario, world: Control
     skipped: why,
     strategy: 'none',
     liveness: null,
+    lockOrder: [],
     stats: {
       states: 0,
       transitions: 0,

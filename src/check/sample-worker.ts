@@ -4,6 +4,7 @@ import { adoptInterruptFlag } from '../explorer/interrupt.ts';
 import { samplingSearch } from '../explorer/sampling.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
+import { lockOrderShown } from './lock-order.ts';
 import type { WorkerTask } from './sample-workers.ts';
 import { worldFor } from './world-for.ts';
 
@@ -15,8 +16,9 @@ try {
     ? { machine: await loadDriverModule(recipe.driver, `--driver ${recipe.driver}`), name: recipe.driver }
     : undefined;
   const { world } = await worldFor(recipe.file, driver, recipe.params ?? {}, { allowDrivers: recipe.allowDrivers });
-  const result = samplingSearch(world, task.strategy, { ...task.limits, monitors: defaultMonitors() }, task.share);
-  parentPort!.postMessage({ result });
+  const monitors = defaultMonitors();
+  const result = samplingSearch(world, task.strategy, { ...task.limits, monitors }, task.share);
+  parentPort!.postMessage({ result: { ...result, lockOrder: lockOrderShown(monitors) } });
 } catch (e) {
   parentPort!.postMessage({ error: (e as Error).stack ?? String(e) });
 }

@@ -1,19 +1,26 @@
 /**
  * `--workers N` for the sampling strategies: N worker threads (node:worker_threads), each with
  * its own world built from the same scenario file, run the schedules k ≡ w (mod N) of the same
- * run. Schedule k takes everything from its own seed (explorer/sampling/seeds.ts), so every
+ * run (in shard i of n, `--shard`, the shard's class split again: k ≡ i−1 + n·w (mod n·N)).
+ * Schedule k takes everything from its own seed (explorer/sampling/seeds.ts), so every
  * schedule runs exactly as it would on one thread, and the merge keeps, per violation kind, the
  * one from the lowest schedule index: the violations, their traces and schedules, the
  * transitions and the schedule count are those of a one-thread run, whatever N. What differs:
  * `states` is the sum of each worker's distinct states (fingerprints are per world, so the
  * union cannot be taken), and a conclusion drawn over all schedules at the end (lockdep's
- * `potential-deadlock`) is found alike but may cite witness schedules of one worker's share.
+ * `potential-deadlock`) is judged over the union of the workers' lock-order edges
+ * (lock-order.ts), so it is found alike but may cite witness schedules of one worker's share.
  */
 import { Worker } from 'node:worker_threads';
 import { interruptFlag } from '../explorer/interrupt.ts';
 import type { SamplingStrategy } from '../explorer/sampling.ts';
 import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
+import { scheduleShare } from '../explorer/shard.ts';
 import type { ParamValue } from '../scenario/expand.ts';
+import { cycleAcrossShares, type LockOrderEdge, unionLockOrder } from './lock-order.ts';
+
+/** A share's result with the lock-order edges its schedules showed (lock-order.ts). */
+type ShareResult = SearchResult & { lockOrder?: LockOrderEdge[] };
 
 /** What a worker needs to build the same world: the scenario file, driver module and params. */
 export interface WorldRecipe {
@@ -36,7 +43,7 @@ export async function sampleInWorkers(
   strategy: SamplingStrategy,
   limits: SearchLimits,
   workers: number,
-): Promise<SearchResult> {
+): Promise<SearchResult & { lockOrder: LockOrderEdge[] }> {
   const t0 = performance.now();
   // Only the plain limits cross to the workers (the caller's options may hold a driver machine).
   const plain: SearchLimits = {
@@ -50,13 +57,13 @@ export async function sampleInWorkers(
   };
   const results = await Promise.all(
     Array.from({ length: workers }, (_, w) =>
-      runWorker({ recipe, strategy, limits: { ...plain, workers: 1 }, share: { first: w, stride: workers } }),
+      runWorker({ recipe, strategy, limits: { ...plain, workers: 1 }, share: scheduleShare(limits.shard, w, workers) }),
     ),
   );
   return mergeResults(results, strategy, performance.now() - t0);
 }
 
-function runWorker(task: WorkerTask): Promise<SearchResult> {
+function runWorker(task: WorkerTask): Promise<ShareResult> {
   // The worker module is TypeScript when this one is (run through tsx or vitest): the worker
   // registers tsx's loader before importing it (workers do not inherit loaders).
   const ts = import.meta.url.endsWith('.ts');
@@ -68,7 +75,7 @@ function runWorker(task: WorkerTask): Promise<SearchResult> {
     // The interrupt flag is shared, so SIGINT stops every worker's share (explorer/interrupt.ts).
     const worker = new Worker(boot, { eval: true, workerData: { ...task, interrupt: interruptFlag() } });
     let done = false;
-    worker.once('message', (m: { result?: SearchResult; error?: string }) => {
+    worker.once('message', (m: { result?: ShareResult; error?: string }) => {
       done = true;
       if (m.result) resolve(m.result);
       else reject(new Error(m.error ?? 'sampling worker failed'));
@@ -82,9 +89,14 @@ function runWorker(task: WorkerTask): Promise<SearchResult> {
 
 /**
  * One result from the workers' shares: per kind the violation of the lowest schedule index
- * (then the first worker's, for end-of-run conclusions), in the order one thread finds them.
+ * (then the first worker's, for end-of-run conclusions), in the order one thread finds them,
+ * and a lock-order cycle only the union of the shares' edges shows.
  */
-export function mergeResults(results: SearchResult[], strategy: string, elapsedMs: number): SearchResult {
+export function mergeResults(
+  results: ShareResult[],
+  strategy: string,
+  elapsedMs: number,
+): SearchResult & { lockOrder: LockOrderEdge[] } {
   const scheduled: { v: FoundViolation; order: number }[] = [];
   const atEnd: FoundViolation[] = [];
   for (const r of results)
@@ -100,6 +112,9 @@ export function mergeResults(results: SearchResult[], strategy: string, elapsedM
     kinds.add(v.kind);
     violations.push(v);
   }
+  const lockOrder = unionLockOrder(results.map((r) => r.lockOrder));
+  const across = cycleAcrossShares(violations, lockOrder);
+  if (across) violations.push(across);
   const sum = (f: (r: SearchResult) => number) => results.reduce((n, r) => n + f(r), 0);
   const states = sum((r) => r.stats.states);
   const schedules = sum((r) => r.stats.schedules);
@@ -107,6 +122,7 @@ export function mergeResults(results: SearchResult[], strategy: string, elapsedM
   return {
     strategy,
     violations,
+    lockOrder,
     stats: {
       ...results[0].stats,
       states,

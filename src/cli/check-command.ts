@@ -24,17 +24,19 @@ import {
 } from '../check/verdict.ts';
 import { type CriticalReordering, findCriticalReordering } from '../explorer/critical-reordering.ts';
 import { interrupted } from '../explorer/interrupt.ts';
-import type { FoundViolation } from '../explorer/search-types.ts';
+import type { FoundViolation, SearchStats } from '../explorer/search-types.ts';
+import type { ShardSpec } from '../explorer/shard.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { planReportDir, writeSearchReport } from '../report/html/write-report.ts';
 import { renderLadder, terminalWidth } from '../report/ladder.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
 import { PROPERTY_KINDS } from '../scenario/schema.ts';
-import { checkFiles, errorJson, errorText, type FileError, type SavedTraces, saveTraces } from './check-files.ts';
+import { checkFiles, errorJson, errorText, type SavedTraces, saveTraces } from './check-files.ts';
 import { EXIT_CODE, worstExitCode } from './exit-codes.ts';
 import { paramArgs, shellWord } from './replay-hints.ts';
 import { planTraceFiles } from './safe-write.ts';
+import { campaignOf, checkShardOptions, reportShard } from './shard-check.ts';
 import { stdoutPaint, verdictColour } from './terminal/colour.ts';
 import { progressLine, searchProgressText } from './terminal/progress.ts';
 
@@ -74,9 +76,15 @@ export interface CheckCommandOptions {
   /** `--no-liveness` sets this false. */
   liveness?: boolean;
   fairness?: 'weak' | 'strong';
+  /** `--shard i/n` (explorer/shard.ts) and where its part goes (`--shard-out`): shard-check.ts. */
+  shard?: ShardSpec;
+  shardOut?: string;
+  /** `--shard-frontier K`: a bfs shard splits at the first level of at least K·n states. */
+  shardFrontier?: number;
 }
 
 export async function checkCommand(args: string[], o: CheckCommandOptions, out: (s: string) => void): Promise<number> {
+  checkShardOptions(o);
   // The output folder is checked (and created) before any search starts.
   const plan = o.saveTrace ? planTraceFiles(o.saveTrace, o.force ?? false) : null;
   if (o.report) planReportDir(o.report);
@@ -102,6 +110,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     checkMonitors: o.checkMonitors,
     liveness: o.liveness !== false,
     fairness: o.fairness,
+    shard: o.shard && { ...o.shard, frontierPerShard: o.shardFrontier },
   };
   // The retry-bound probe runs first, while the heap is empty (the battery may fill it).
   const warning = driver ? await retryBoundWarning(driver) : null;
@@ -132,6 +141,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     ? `interrupted: the search in progress stopped with its partial result${skipped.length ? `; ${skipped.length} file(s) not checked: ${skipped.join(', ')}` : ''}`
     : null;
   if (o.report) process.stderr.write(`mirrorlab: wrote ${writeSearchReport(o.report, outcomes, errors)}\n`);
+  if (o.shard) return reportShard(o.shard, campaignOf(o, options), outcomes, errors, o, out);
 
   if (driver) {
     // For a user's driver the question is which properties it breaks, not the scenarios' expect:.
@@ -184,7 +194,9 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
 }
 
 /** Every property a driver can break (the observations and scenario expectations are not driver properties). */
-const DRIVER_PROPERTIES = PROPERTY_KINDS.filter((k) => !['stale-data', 'unbounded-retry', 'expectation'].includes(k));
+export const DRIVER_PROPERTIES = PROPERTY_KINDS.filter(
+  (k) => !['stale-data', 'unbounded-retry', 'expectation'].includes(k),
+);
 
 /**
  * `--driver --json`: the per-property summary, the exit code, the environment findings, and each
@@ -266,12 +278,12 @@ function lengthText(v: CheckedViolation | FoundViolation): string {
 }
 
 /** What a printed re-run command must repeat of this one: `check`'s and `run`'s extra arguments. */
-interface Rerun {
+export interface Rerun {
   check: string[];
   run: string[];
 }
 
-function rerunArgs(o: CheckCommandOptions, options: CheckOptions): Rerun {
+export function rerunArgs(o: CheckCommandOptions, options: Pick<CheckOptions, 'params'>): Rerun {
   const params = paramArgs(options.params);
   const allow = (o.allowDriver ?? []).map((a) => `--allow-driver ${shellWord(a)}`);
   return {
@@ -297,7 +309,11 @@ function recordedOptions(o: CheckCommandOptions): Record<string, unknown> {
 }
 
 /** Which sampled schedule found a violation, and the command that runs that schedule alone. */
-function scheduleText(c: CheckOutcome, s: NonNullable<FoundViolation['schedule']>, rerun: Rerun): string {
+export function scheduleText(
+  c: { file: string; strategy: string },
+  s: NonNullable<FoundViolation['schedule']>,
+  rerun: Rerun,
+): string {
   const file = shellWord(c.file);
   const alone = [
     `mirrorlab check ${file} --strategy ${c.strategy} --seed ${s.seed} --schedules 1`,
@@ -345,7 +361,16 @@ function indent(text: string, n: number): string {
     .join('\n');
 }
 
-export function summaryTable(outcomes: CheckOutcome[], errors: FileError[] = []): string {
+/** What a row of the summary table shows (a check's outcome, or a merged one: merge-command.ts). */
+export interface SummaryRow {
+  verdict: ScenarioVerdict;
+  scenario: string;
+  expected: readonly string[];
+  violations: readonly { kind: string }[];
+  stats: SearchStats;
+}
+
+export function summaryTable(outcomes: readonly SummaryRow[], errors: readonly { file: string }[] = []): string {
   const rows = outcomes.map((c) => [
     c.verdict === 'mismatch' ? 'MISMATCH' : c.verdict,
     c.scenario,

@@ -80,8 +80,22 @@ export interface TraceMeta {
   allowDrivers?: readonly string[];
 }
 
+/** What `saveTraces` needs of an outcome (a check's, or a merged one's: src/cli/merge-command.ts). */
+export interface TracedOutcome {
+  file: string;
+  strategy: string;
+  violations: readonly {
+    kind: string;
+    message: string;
+    trace: SemanticStep[];
+    loopFrom?: number;
+    details?: unknown;
+    schedule?: { seed: number };
+  }[];
+}
+
 /** Save every counterexample of `outcomes` as planned. */
-export function saveTraces(outcomes: CheckOutcome[], plan: TracePlan, meta: TraceMeta): SavedTraces {
+export function saveTraces(outcomes: readonly TracedOutcome[], plan: TracePlan, meta: TraceMeta): SavedTraces {
   const saved: SavedTraces = new Map();
   const all = outcomes.flatMap((c) => c.violations.filter((v) => v.trace.length).map((v) => ({ c, v })));
   const stems = scenarioStems(outcomes.map((c) => c.file));

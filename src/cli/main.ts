@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { conformanceCommand } from '../conformance/conformance-command.ts';
+import { parseShard, ShardError } from '../explorer/shard.ts';
 import { bundledPath } from './bundled.ts';
 import { checkCommand } from './check-command.ts';
 import {
@@ -21,6 +22,7 @@ import { INSPECT_HELP, inspectCommand } from './inspect-command.ts';
 import { checkOffThread } from './interruptible.ts';
 import { liveRunCommand } from './live-run-command.ts';
 import { machinesCommand } from './machines-command.ts';
+import { MERGE_HELP, mergeCommand } from './merge-command.ts';
 import { replayCommand } from './replay-command.ts';
 import { REPORT_HELP, reportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
@@ -52,6 +54,15 @@ const collect = (v: string, all: string[] = []): string[] => [...all, v];
 
 const ALLOW_DRIVER_HELP =
   "let a scenario or trace import this driver module, or any under this folder, though it lies outside the file's own folder tree (repeatable)";
+
+function shard(v: string) {
+  try {
+    return parseShard(v);
+  } catch (e) {
+    if (e instanceof ShardError) throw new InvalidArgumentError(e.message);
+    throw e;
+  }
+}
 
 function seconds(v: string): number {
   const n = Number(v);
@@ -162,9 +173,37 @@ export async function main(
     ])
     .option('--allow-driver <path>', ALLOW_DRIVER_HELP, collect)
     .option('--json', 'machine-readable output (with --driver: an object with the per-property summary)')
+    .option(
+      '--shard <i/n>',
+      "run shard i of n (1-based) of a sampling campaign or a bfs search, for 'mirrorlab merge' (docs/performance.md, Sharding)",
+      shard,
+    )
+    .option('--shard-out <file>', "with --shard: write the shard's part here (--json prints it instead)")
+    .option(
+      '--shard-frontier <k>',
+      'with --shard and bfs: split at the first level of at least k·n states (default 64)',
+      int('--shard-frontier'),
+    )
     .addHelpText('after', CHECK_EXIT_CODES)
     .action(async (files: string[], o) => {
       code = await checkCommand(files.length ? files : [bundledPath('scenarios/seeds')], o, out);
+    });
+
+  program
+    .command('merge')
+    .description("combine the parts written by 'check --shard i/n --shard-out FILE' into one verdict per scenario")
+    .argument('<files...>', 'the shard result files (or folders of them), one per shard 1..n')
+    .option(
+      '--save-trace <path>',
+      'save each merged counterexample as a replayable JSON trace: a FILE.json or a folder',
+    )
+    .option('--force', 'let --save-trace replace existing files')
+    .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')
+    .option('--allow-driver <path>', ALLOW_DRIVER_HELP, collect)
+    .option('--json', 'machine-readable output (format mirrorlab.merge)')
+    .addHelpText('after', MERGE_HELP)
+    .action(async (files: string[], o) => {
+      code = await mergeCommand(files, o, out);
     });
 
   program

@@ -20,6 +20,8 @@
  * With `por: true`, sleep sets prune transitions and states equal up to the interleaving of
  * senders in an inbox are identified (por.ts); a state's sleep set and expansion mark live with
  * its first search node, which the visited set maps its fingerprint to, so a pop needs no probe.
+ * With `shard: { index, count }` (breadth-first, no POR; shard.ts) the search keeps, at the
+ * first level of at least FRONTIER_PER_SHARD · count states, only the states that shard owns.
  */
 
 import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
@@ -32,6 +34,7 @@ import { worstPileUp } from './pile-up.ts';
 import { Dependence, SleepArena } from './por.ts';
 import { Frontier, Nodes } from './search-structures.ts';
 import type { SearchLimit, SearchOptions, SearchResult } from './search-types.ts';
+import { FRONTIER_PER_SHARD, ownsState, type ShardSplit } from './shard.ts';
 import { QUIET, StepTable } from './step-table.ts';
 import { ViolationLog } from './violation-log.ts';
 import { omissionProbability, VisitedSet } from './visited-set.ts';
@@ -80,6 +83,9 @@ export function exhaustiveSearch(
   start: SearchStart = { state: world.initial, trace: [] },
 ): SearchResult {
   const t0 = performance.now();
+  const shard = opts.shard ?? null;
+  if (shard !== null && (order !== 'bfs' || opts.por === true))
+    throw new Error('a sharded exhaustive search is breadth-first without POR');
   const log = new ViolationLog(opts.monitors, { world });
   const plan = new MonitorPlan(world, opts.monitors, log, opts.checkMonitors === true);
   const dep = new Dependence(world, plan);
@@ -198,12 +204,34 @@ export function exhaustiveSearch(
       ? new DeferredVisits(n, visited, frontier, nodes, opts.threads ?? 1, opts.pipelineFrom ?? PIPELINE_FROM)
       : null;
   const statesSoFar = (): number => (deferred !== null ? deferred.states : visited.size);
+  // Sharded: the level whose states are all on the frontier, and the split once made.
+  let level = 0;
+  let split: ShardSplit | null = null;
 
   try {
     outer: while (!frontier.empty || deferred?.pending) {
       if (frontier.empty) {
         deferred!.drain();
         continue;
+      }
+      if (shard !== null && split === null && nodes.depth[frontier.headNode()] > level) {
+        // A new level begins: with the children still waiting for a verdict moved on, the
+        // frontier holds the whole level. Wide enough: keep this shard's part of it.
+        deferred?.finish();
+        level = nodes.depth[frontier.headNode()];
+        const levelStates = frontier.length;
+        if (levelStates >= (shard.frontierPerShard ?? FRONTIER_PER_SHARD) * shard.count) {
+          frontier.filter((h1, h2) => ownsState(shard, h1, h2));
+          split = {
+            index: shard.index,
+            count: shard.count,
+            prefixStates: statesSoFar(),
+            level,
+            levelStates,
+            kept: frontier.length,
+          };
+          if (frontier.empty) continue;
+        }
       }
       node = frontier.pop(cur, fp);
       const ph1 = fp[0];
@@ -456,6 +484,18 @@ export function exhaustiveSearch(
       omissionProbability: omissionProbability(states),
       ...(plan.audit ? { monitorChecks: plan.audit.summary } : {}),
       ...(pileUp ? { pileUp } : {}),
+      ...(shard !== null
+        ? {
+            shard: split ?? {
+              index: shard.index,
+              count: shard.count,
+              prefixStates: states,
+              level: -1,
+              levelStates: 0,
+              kept: 0,
+            },
+          }
+        : {}),
     },
   };
 }

@@ -13,6 +13,7 @@ import type { SamplingStrategy } from './sampling/choosers.ts';
 import { ScheduleRunner } from './sampling/runner.ts';
 import { scheduleSeed } from './sampling/seeds.ts';
 import type { SearchLimit, SearchOptions, SearchResult } from './search-types.ts';
+import { scheduleShare } from './shard.ts';
 import { omissionProbability } from './visited-set.ts';
 
 export type { SamplingStrategy } from './sampling/choosers.ts';
@@ -58,7 +59,8 @@ export function pctChooser(rng: Random, actors: number, depth: number, expectedS
 
 /**
  * Runs the schedules `first, first + stride, ...` below `opts.schedules` (all of them by
- * default) on one thread. `--workers N` runs one such share per worker and merges the results.
+ * default, or `opts.shard`'s share: shard.ts) on one thread. `--workers N` runs one such share
+ * per worker and merges the results.
  *
  * @example
  * ```ts
@@ -73,7 +75,7 @@ export function samplingSearch(
   world: ControlledWorld,
   strategy: SamplingStrategy,
   opts: SearchOptions,
-  share: { first: number; stride: number } = { first: 0, stride: 1 },
+  share: { first: number; stride: number } = scheduleShare(opts.shard),
 ): SearchResult {
   const t0 = performance.now();
   const base = opts.seed ?? 1;

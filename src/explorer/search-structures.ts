@@ -148,6 +148,23 @@ export class Frontier {
     this.head = from + this.width;
   }
 
+  /** The search node of the oldest record (FIFO only; the frontier must not be empty). */
+  headNode(): number {
+    return this.buf[this.head + this.n + 3];
+  }
+
+  /** Keeps, in order, only the records whose fingerprint `keep` accepts (a shard's part of a level). */
+  filter(keep: (h1: number, h2: number) => boolean): void {
+    const { buf, n, width } = this;
+    let to = this.head;
+    for (let at = this.head; at < this.tail; at += width) {
+      if (!keep(buf[at + n], buf[at + n + 1])) continue;
+      if (to !== at) buf.copyWithin(to, at, at + width);
+      to += width;
+    }
+    this.tail = to;
+  }
+
   /** Pops into `vec`, and its fingerprint and actors with steps into `fp[0..2]`; returns the node. */
   pop(vec: Int32Array, fp: Int32Array): number {
     const w = this.width;

@@ -3,6 +3,7 @@ import type { Monitor, Violation } from '../monitors/monitor.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
 import type { MonitorAuditSummary } from './monitor-audit.ts';
 import type { PileUp } from './pile-up.ts';
+import type { ShardSpec, ShardSplit } from './shard.ts';
 
 export interface SearchLimits {
   maxDepth?: number;
@@ -37,6 +38,8 @@ export interface SearchLimits {
   pipelineFrom?: number;
   /** Called now and then (a few times a second at most) with progress: states so far. */
   onProgress?: (states: number, elapsedMs: number, detail?: ProgressDetail) => void;
+  /** One shard of a campaign split among n jobs (`--shard i/n`, shard.ts). */
+  shard?: ShardSpec;
 }
 
 /**
@@ -108,6 +111,8 @@ export interface SearchStats {
   sampleShape?: { steps: number; threads: number };
   /** Cut short while messages pile up unread, which makes the space endless (pile-up.ts). */
   pileUp?: PileUp;
+  /** A sharded breadth-first search: its prefix and the part of the split level it kept (shard.ts). */
+  shard?: ShardSplit;
   /** With `checkMonitors`: what the checking mode compared and found. */
   monitorChecks?: MonitorAuditSummary;
 }

@@ -40,6 +40,21 @@ interface Edge {
 
 const WITNESS_STEPS = 8;
 
+/** An order edge some explored schedule showed (not primed), with that schedule: what a shard passes on. */
+export type LockOrderEdge = Edge & { witness: SemanticStep[] };
+
+/**
+ * The potential deadlock of the edges several searches showed (the shards of a campaign, each
+ * with its own share of the schedules): the primed order plus every edge, the first showing of
+ * each kept, judged as one search's would be.
+ */
+export function lockOrderVerdict(shown: readonly LockOrderEdge[]): Violation | null {
+  const m = new LockdepMonitor();
+  m.reset();
+  for (const e of shown) m.note(e);
+  return m.onFinish()[0] ?? null;
+}
+
 export class LockdepMonitor implements Monitor {
   readonly name = 'potential-deadlock';
   private edges = new Map<string, Edge>();
@@ -67,6 +82,17 @@ export class LockdepMonitor implements Monitor {
 
   fresh(): LockdepMonitor {
     return new LockdepMonitor();
+  }
+
+  /** The edges the explored schedules showed, each with the schedule that first did. */
+  shown(): LockOrderEdge[] {
+    return [...this.edges.values()].filter((e): e is LockOrderEdge => e.witness !== 'primed at boot');
+  }
+
+  /** Adds an edge another search showed, unless one of its key is known. */
+  note(e: LockOrderEdge): void {
+    const key = `${e.from}→${e.to}`;
+    if (!this.edges.has(key)) this.edges.set(key, e);
   }
 
   reset(): void {
