@@ -13,6 +13,7 @@ import { eventText, seqText, stateText } from '../report/state-text.ts';
 import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
 import { ModelError } from '../runtime/pure-step.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
+import { envelope } from './ci/json-envelope.ts';
 import { EXIT_CODE } from './exit-codes.ts';
 
 export interface RunOptions {
@@ -86,11 +87,19 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
       ...(snap.context as { results?: unknown; mismatches?: unknown }),
     };
   });
+  const violations = log.found.filter((v) => v.severity !== 'observation').length + (crash ? 1 : 0);
+  const exitCode = violations ? EXIT_CODE.differs : EXIT_CODE.ok;
   if (o.json) {
+    const totals = {
+      steps: timeline.length,
+      violations,
+      observations: log.found.length - (violations - (crash ? 1 : 0)),
+    };
     out(
       JSON.stringify(
-        {
+        envelope('run', exitCode, totals, {
           scenario: compiled.scenario.name ?? file,
+          file,
           seed: o.seed ?? null,
           steps: timeline.length,
           timeline,
@@ -110,7 +119,7 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
             })),
             ...(crash ? [{ kind: 'model-error', severity: 'violation', message: crash, steps: timeline.length }] : []),
           ],
-        },
+        }),
         null,
         2,
       ),
@@ -137,7 +146,7 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
     if (crash) found.push(`VIOLATION model-error: ${crash}`);
     out(found.length ? found.join('\n') : 'no property broken in this run');
   }
-  return crash || log.found.some((v) => v.severity !== 'observation') ? EXIT_CODE.differs : EXIT_CODE.ok;
+  return exitCode;
 }
 
 interface Tables {
