@@ -7,7 +7,16 @@
  * The pack and the install happen once; the install prefers npm's cache (offline when it can).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -50,8 +59,9 @@ function stage(): string {
   const dir = mkdtempSync(join(tmpdir(), 'mirrorlab-stage-'));
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
   const sources = pkg.files.filter((f) => f !== 'dist');
+  // An entry that is generated (not in a fresh checkout) is left to the build.
   for (const f of [...sources, 'package.json', 'README.md', 'tsconfig.build.json'])
-    cpSync(join(root, f), join(dir, f), { recursive: true });
+    if (existsSync(join(root, f))) cpSync(join(root, f), join(dir, f), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   return dir;
 }
