@@ -76,6 +76,7 @@ function traceDriver(
 ): string | null {
   const saved = t.provenance.driver;
   if (o.driver) {
+    if (!existsSync(o.driver)) throw new ScenarioError(`--driver ${o.driver}: no such driver module`);
     if (saved && fileHash(o.driver) !== saved.sha256)
       warnings.push(
         `the driver module ${o.driver} differs from the one the trace was made with, ${saved.savedAt} (sha256 ${short(saved.sha256)}… in the trace, ${short(fileHash(o.driver))}… given)`,

@@ -32,10 +32,13 @@ import { renderLadder, terminalWidth } from '../report/ladder.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
 import { PROPERTY_KINDS } from '../scenario/schema.ts';
-import { checkFiles, errorJson, errorText, type SavedTraces, saveTraces } from './check-files.ts';
+import { checkFiles, errorJson, errorText, type FileError, type SavedTraces, saveTraces } from './check-files.ts';
+import { envelope } from './ci/json-envelope.ts';
+import { checkJunit } from './ci/junit.ts';
+import { checkSarif } from './ci/sarif.ts';
 import { EXIT_CODE, worstExitCode } from './exit-codes.ts';
 import { paramArgs, shellWord } from './replay-hints.ts';
-import { planTraceFiles } from './safe-write.ts';
+import { planTraceFiles, prepareReportFile, writeFileAtomic } from './safe-write.ts';
 import { campaignOf, checkShardOptions, reportShard } from './shard-check.ts';
 import { stdoutPaint, verdictColour } from './terminal/colour.ts';
 import { progressLine, searchProgressText } from './terminal/progress.ts';
@@ -64,6 +67,9 @@ export interface CheckCommandOptions {
   /** `--force`: let `--save-trace` replace existing files. */
   force?: boolean;
   json?: boolean;
+  /** `--junit FILE`, `--sarif FILE`: CI reports (ci/junit.ts, ci/sarif.ts), written atomically. */
+  junit?: string;
+  sarif?: string;
   driver?: string;
   ladder?: boolean;
   param?: string[];
@@ -88,6 +94,11 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
   // The output folder is checked (and created) before any search starts.
   const plan = o.saveTrace ? planTraceFiles(o.saveTrace, o.force ?? false) : null;
   if (o.report) planReportDir(o.report);
+  for (const [option, file] of [
+    ['--junit', o.junit],
+    ['--sarif', o.sarif],
+  ] as const)
+    if (file) prepareReportFile(option, file, o.force ?? false);
   const driver = o.driver
     ? { machine: await loadDriverModule(o.driver, `--driver ${o.driver}`), name: o.driver }
     : undefined;
@@ -132,6 +143,22 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
       })
     : new Map();
   const rerun = rerunArgs(o, options);
+  if (o.shard) return reportShard(o.shard, campaignOf(o, options), outcomes, errors, o, out);
+  const asked = o.liveness === false ? DRIVER_PROPERTIES.filter((k) => k !== 'livelock') : DRIVER_PROPERTIES;
+  const force = { force: o.force ?? false };
+  if (o.junit)
+    writeFileAtomic(
+      o.junit,
+      checkJunit(outcomes, errors, driver ? asked : [...asked, 'expectation'], driver?.name ?? null),
+      force,
+    );
+  if (o.sarif)
+    writeFileAtomic(
+      o.sarif,
+      `${JSON.stringify(checkSarif(outcomes, errors, o.driver ?? null), null, 2)}
+`,
+      force,
+    );
   // Interrupted (SIGINT/SIGTERM, cli/interruptible.ts): nothing is shown absent, so never exit 0.
   const errorCode = worstExitCode([
     errors.length ? EXIT_CODE.badInput : EXIT_CODE.ok,
@@ -141,23 +168,21 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     ? `interrupted: the search in progress stopped with its partial result${skipped.length ? `; ${skipped.length} file(s) not checked: ${skipped.join(', ')}` : ''}`
     : null;
   if (o.report) process.stderr.write(`mirrorlab: wrote ${writeSearchReport(o.report, outcomes, errors)}\n`);
-  if (o.shard) return reportShard(o.shard, campaignOf(o, options), outcomes, errors, o, out);
 
   if (driver) {
     // For a user's driver the question is which properties it breaks, not the scenarios' expect:.
     // With `--no-liveness` the driver is not asked about `livelock` at all.
-    const asked = o.liveness === false ? DRIVER_PROPERTIES.filter((k) => k !== 'livelock') : DRIVER_PROPERTIES;
     const properties = judgeProperties(asked, outcomes);
     const code = propertiesExitCode(properties);
     const exit = worstExitCode([code, errorCode]);
     if (o.json)
       out(
         JSON.stringify(
-          {
+          envelope('check-driver', exit, driverTotals(outcomes, properties, errors), {
             ...driverJson(outcomes, properties, driver.name, exit, saved, warning),
             errors: errors.map(errorJson),
             ...(interruptNote ? { interrupted: { notChecked: skipped } } : {}),
-          },
+          }),
           null,
           2,
         ),
@@ -175,7 +200,9 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
   if (o.json) {
     out(
       JSON.stringify(
-        entries.map((e) => ('outcome' in e ? toJson(e.outcome, saved) : errorJson(e.error))),
+        envelope('check', code, scenarioTotals(outcomes, errors), {
+          scenarios: entries.map((e) => ('outcome' in e ? toJson(e.outcome, saved) : errorJson(e.error))),
+        }),
         null,
         2,
       ),
@@ -191,6 +218,38 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     if (interruptNote) out(interruptNote);
   }
   return code;
+}
+
+/** `check --json` totals: files by verdict, and the violations found. */
+function scenarioTotals(outcomes: CheckOutcome[], errors: FileError[]): Record<string, number> {
+  const by = (v: ScenarioVerdict) => outcomes.filter((c) => c.verdict === v).length;
+  return {
+    scenarios: outcomes.length + errors.length,
+    ok: by('ok'),
+    mismatch: by('mismatch'),
+    inconclusive: by('inconclusive'),
+    skipped: by('skipped'),
+    errors: errors.length,
+    violations: outcomes.reduce((n, c) => n + c.violations.length, 0),
+  };
+}
+
+/** `check --driver --json` totals: properties by verdict, scenarios run, skipped and in error. */
+function driverTotals(
+  outcomes: CheckOutcome[],
+  properties: PropertyJudgement[],
+  errors: FileError[],
+): Record<string, number> {
+  const by = (v: string) => properties.filter((p) => p.verdict === v).length;
+  return {
+    properties: properties.length,
+    keeps: by('keeps'),
+    breaks: by('BREAKS'),
+    inconclusive: by('inconclusive'),
+    scenarios: outcomes.length + errors.length,
+    skipped: outcomes.filter((c) => c.skipped).length,
+    errors: errors.length,
+  };
 }
 
 /** Every property a driver can break (the observations and scenario expectations are not driver properties). */

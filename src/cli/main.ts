@@ -172,7 +172,12 @@ export async function main(
       v,
     ])
     .option('--allow-driver <path>', ALLOW_DRIVER_HELP, collect)
-    .option('--json', 'machine-readable output (with --driver: an object with the per-property summary)')
+    .option(
+      '--json',
+      "machine-readable output: the 'mirrorlab.check' shape (with --driver, 'mirrorlab.check-driver'; docs/ci.md)",
+    )
+    .option('--junit <file>', 'also write a JUnit XML report: a test case per scenario × property (docs/ci.md)')
+    .option('--sarif <file>', 'also write a SARIF 2.1.0 report: a result per violation (docs/ci.md)')
     .option(
       '--shard <i/n>',
       "run shard i of n (1-based) of a sampling campaign or a bfs search, for 'mirrorlab merge' (docs/performance.md, Sharding)",

@@ -17,6 +17,7 @@ import { renderLadder, terminalWidth } from '../report/ladder.ts';
 import { eventText } from '../report/state-text.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
+import { envelope } from './ci/json-envelope.ts';
 import { stdoutPaint, verdictColour } from './terminal/colour.ts';
 
 export interface ReplayOptions {
@@ -41,8 +42,14 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
     allowDrivers: o.allowDriver,
   });
   if (!o.json) for (const w of source.warnings) out(`WARNING: ${w}`);
-  const about = { tool: saved.provenance.tool, warnings: source.warnings, notes: source.notes };
-  if (saved.loopFrom !== undefined) return replayLassoCommand(world, path, saved, about, o, out);
+  const about = {
+    trace: path,
+    madeBy: saved.provenance.tool,
+    warnings: source.warnings,
+    notes: source.notes,
+    expected: saved.violation,
+  };
+  if (saved.loopFrom !== undefined) return replayLassoCommand(world, saved, about, o, out);
   const r = replayTrace(world, saved.steps, defaultMonitors(), saved.witnesses ?? []);
   const reproduced = r.violations.find((v) => v.kind === saved.violation.kind);
   const verdict = r.divergence ? 'diverged' : reproduced ? 'reproduced' : 'not reproduced';
@@ -60,23 +67,15 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
   }
   if (o.json) {
     out(
-      JSON.stringify(
-        {
-          trace: path,
-          ...about,
-          expected: saved.violation,
-          verdict,
-          replayed: r.replayed,
-          divergence: r.divergence,
-          violations: r.violations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
-          continued: continued && {
-            violations: continued.violations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
-            stats: continued.stats,
-          },
+      replayJson(verdict, r.replayed, about, {
+        replayed: r.replayed,
+        divergence: r.divergence,
+        violations: r.violations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
+        continued: continued && {
+          violations: continued.violations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
+          stats: continued.stats,
         },
-        null,
-        2,
-      ),
+      }),
     );
   } else {
     out(renderLadder(world, saved.steps.slice(0, r.replayed), undefined, o.width ?? terminalWidth()));
@@ -106,10 +105,16 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
   return verdict === 'reproduced' ? 0 : 1;
 }
 
+/** `replay --json`: the mirrorlab.replay shape; totals are the steps replayed and whether it came back. */
+function replayJson(verdict: string, replayed: number, about: object, body: object): string {
+  const reproduced = verdict === 'reproduced' ? 1 : 0;
+  const totals = { steps: replayed, reproduced };
+  return JSON.stringify(envelope('replay', 1 - reproduced, totals, { ...about, verdict, ...body }), null, 2);
+}
+
 /** A livelock's lasso: the prefix, then one turn of the loop, which must come back to its start. */
 function replayLassoCommand(
   world: ControlledWorld,
-  path: string,
   saved: LoadedTrace,
   about: object,
   o: ReplayOptions,
@@ -119,7 +124,7 @@ function replayLassoCommand(
   const r = replayLasso(world, saved.steps, loopFrom);
   const verdict = r.divergence ? 'diverged' : r.closed && r.starved.length ? 'reproduced' : 'not reproduced';
   if (o.json) {
-    out(JSON.stringify({ trace: path, ...about, expected: saved.violation, verdict, loopFrom, ...r }, null, 2));
+    out(replayJson(verdict, r.replayed, about, { loopFrom, ...r }));
   } else {
     out(renderLadder(world, saved.steps.slice(0, r.replayed), loopFrom, o.width ?? terminalWidth()));
     out('');

@@ -15,6 +15,7 @@ import { eventText, seqText, stateText } from '../report/state-text.ts';
 import type { ControlledWorld, SemanticStep } from '../runtime/controlled-world.ts';
 import { ModelError } from '../runtime/pure-step.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
+import { envelope } from './ci/json-envelope.ts';
 import { EXIT_CODE } from './exit-codes.ts';
 import { stdoutPaint, verdictColour } from './terminal/colour.ts';
 
@@ -91,11 +92,19 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
       ...(snap.context as { results?: unknown; mismatches?: unknown }),
     };
   });
+  const violations = log.found.filter((v) => v.severity !== 'observation').length + (crash ? 1 : 0);
+  const exitCode = violations ? EXIT_CODE.differs : EXIT_CODE.ok;
   if (o.json) {
+    const totals = {
+      steps: timeline.length,
+      violations,
+      observations: log.found.length - (violations - (crash ? 1 : 0)),
+    };
     out(
       JSON.stringify(
-        {
+        envelope('run', exitCode, totals, {
           scenario: compiled.scenario.name ?? file,
+          file,
           seed: o.seed ?? null,
           steps: timeline.length,
           timeline,
@@ -115,7 +124,7 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
             })),
             ...(crash ? [{ kind: 'model-error', severity: 'violation', message: crash, steps: timeline.length }] : []),
           ],
-        },
+        }),
         null,
         2,
       ),
@@ -143,7 +152,7 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
     if (crash) found.push(`VIOLATION model-error: ${crash}`);
     out(found.length ? found.join('\n') : 'no property broken in this run');
   }
-  return crash || log.found.some((v) => v.severity !== 'observation') ? EXIT_CODE.differs : EXIT_CODE.ok;
+  return exitCode;
 }
 
 function renderTables(t: Tables): string {

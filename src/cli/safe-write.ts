@@ -153,3 +153,14 @@ function statOrNull(path: string): ReturnType<typeof statSync> | null {
     return null;
   }
 }
+
+/**
+ * A report file (`--junit`, `--sarif`), checked before the search: its folder exists and is a
+ * folder, and the file is not there already unless `force`.
+ */
+export function prepareReportFile(option: string, path: string, force: boolean): void {
+  const st = statOrNull(path);
+  if (st?.isDirectory()) throw new ScenarioError(`${option} ${path}: is a folder; give a file name`);
+  if (st && !force) throw new ScenarioError(`${option} ${path}: the file exists; pass --force to overwrite it`);
+  prepareFolder(dirname(resolve(path)), { create: false, option });
+}

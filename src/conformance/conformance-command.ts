@@ -4,6 +4,7 @@
  * conformance suite (scenarios/conformance) and print the test × variant table. Exit code 0
  * only when every test passes in every variant, 1 otherwise.
  */
+import { envelope } from '../cli/ci/json-envelope.ts';
 import { progressLine } from '../cli/terminal/progress.ts';
 import { conformanceTable } from './report.ts';
 import { runConformance } from './suite.ts';
@@ -44,7 +45,8 @@ export async function conformanceCommand(
       );
     },
   }).finally(() => progress.done());
-  if (o.json) out(JSON.stringify(report, null, 2));
+  const totals = { tests: report.results.length, passed: report.results.length - failed, failed };
+  if (o.json) out(JSON.stringify(envelope('conformance', report.pass ? 0 : 1, totals, report), null, 2));
   else for (const line of conformanceTable(report)) out(line);
   return report.pass ? 0 : 1;
 }

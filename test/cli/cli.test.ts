@@ -11,7 +11,7 @@ describe('mirrorlab check', () => {
   it('should exit 0 and print the documented JSON fields when a scenario matches its expect:', async () => {
     const { code, out } = await cli('check', `${SEEDS}/missing-set-seq.yaml`, '--json');
     expect(code).toBe(0);
-    const [r] = JSON.parse(out);
+    const [r] = JSON.parse(out).scenarios;
     expect(r).toMatchObject({ scenario: 'missing-set-seq', ok: true, expected: ['stale-spte', 'use-after-free'] });
     expect(r.violations.map((v: { kind: string }) => v.kind).sort()).toEqual(['stale-spte', 'use-after-free']);
     expect(r.violations[0]).toHaveProperty('steps');
@@ -60,7 +60,7 @@ describe('mirrorlab check', () => {
       '400',
       '--json',
     );
-    const [r] = JSON.parse(out);
+    const [r] = JSON.parse(out).scenarios;
     expect(r.violations.map((v: { kind: string }) => v.kind)).toContain('stale-spte');
     expect(r.stats.schedules).toBeGreaterThan(0);
     expect(code === 0 || code === 1).toBe(true);
@@ -82,7 +82,7 @@ describe('mirrorlab check --strategy pct', () => {
       '5',
       '--json',
     );
-    const [r] = JSON.parse(out);
+    const [r] = JSON.parse(out).scenarios;
     expect(r.ok).toBe(true);
     const v = r.violations.find((x: { kind: string }) => x.kind === 'stale-spte');
     expect(v.steps).toBeLessThanOrEqual(v.minimizedFrom);

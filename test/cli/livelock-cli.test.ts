@@ -42,11 +42,10 @@ describe('mirrorlab check and replay of a livelock', () => {
   });
 
   it('should give the liveness stats in --json and none with --no-liveness', async () => {
-    const on = JSON.parse((await cli('check', 'scenarios/seeds/fault-vs-unmap.yaml', '--json')).out)[0];
+    const on = JSON.parse((await cli('check', 'scenarios/seeds/fault-vs-unmap.yaml', '--json')).out).scenarios[0];
     expect(on.liveness).toMatchObject({ complete: true, fairness: 'strong', states: on.stats.states });
-    const off = JSON.parse(
-      (await cli('check', 'scenarios/seeds/fault-vs-unmap.yaml', '--json', '--no-liveness')).out,
-    )[0];
+    const off = JSON.parse((await cli('check', 'scenarios/seeds/fault-vs-unmap.yaml', '--json', '--no-liveness')).out)
+      .scenarios[0];
     expect(off.liveness).toBeNull();
   });
 
@@ -56,7 +55,7 @@ describe('mirrorlab check and replay of a livelock', () => {
     expect(text.out).toMatch(/inconclusive\s+fault-vs-endless-remap/);
     const json = await cli('check', SEED, '--max-states', '300', '--json');
     expect(json.code).toBe(3);
-    const [c] = JSON.parse(json.out);
+    const [c] = JSON.parse(json.out).scenarios;
     expect(c).toMatchObject({ ok: false, verdict: 'inconclusive' });
     expect(c.liveness).toMatchObject({ complete: false });
     const drv = await cli(

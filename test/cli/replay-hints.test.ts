@@ -97,6 +97,10 @@ describe('printed replay commands', () => {
     const refused = await cli('replay', join(dir, 'fault-vs-unmap.stale-spte.json'));
     expect(refused.code).toBe(2);
     expect(refused.err).toContain(`add --allow-driver ${resolve(driver)}`);
+    // `replay --driver FILE` is an explicit choice: no flag needed; a missing one is bad input.
+    expect((await cli('replay', join(dir, 'fault-vs-unmap.stale-spte.json'), '--driver', driver)).code).toBe(0);
+    const missing = await cli('replay', join(dir, 'fault-vs-unmap.stale-spte.json'), '--driver', 'no-such.ts');
+    expect([missing.code, missing.err]).toEqual([2, 'mirrorlab: --driver no-such.ts: no such driver module\n']);
   });
 
   it('should warn, naming both hashes, when the scenario or the driver changed', async () => {

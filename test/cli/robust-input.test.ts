@@ -222,7 +222,7 @@ describe('every file gets its verdict', () => {
     expect(text.out).toMatch(/2 of 4 scenarios match their expect:\n2 could not be checked/);
     const json = await run('check', dir, '--json');
     expect(json.code).toBe(2);
-    const r = JSON.parse(json.out);
+    const r = JSON.parse(json.out).scenarios;
     expect(r.map((x: { verdict: string }) => x.verdict)).toEqual(['ok', 'error', 'ok']);
     expect(r[1].error).toMatch(/b-bad\.yaml:\d+:\d+: pageSize/);
   });

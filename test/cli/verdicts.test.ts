@@ -24,7 +24,7 @@ describe('check: a search cut short', () => {
     expect(text.out).not.toMatch(/PASS|ok, partial/);
     const json = await cli('check', 'scenarios/profiles/shadow-pte.yaml', '--max-states', '100', '--json');
     expect(json.code).toBe(3);
-    const [r] = JSON.parse(json.out);
+    const [r] = JSON.parse(json.out).scenarios;
     expect(r).toMatchObject({ ok: false, verdict: 'inconclusive', mismatch: null, skipped: null });
     expect(r.inconclusive).toMatch(/stopped at --max-states 100/);
     expect(r.stats).toMatchObject({ complete: false, stoppedBy: 'max-states' });
@@ -36,7 +36,7 @@ describe('check: a search cut short', () => {
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/^PASS {2}missing-set-seq/);
     expect(text.out).toMatch(/every expected violation found \(real, though the search stopped: 200 schedules sampled/);
-    const [r] = JSON.parse((await cli(...args, '--schedules', '200', '--json')).out);
+    const [r] = JSON.parse((await cli(...args, '--schedules', '200', '--json')).out).scenarios;
     expect(r).toMatchObject({ ok: true, verdict: 'ok', inconclusive: null });
     expect(r.stats).toMatchObject({ complete: false, stoppedBy: 'schedules' });
   });
@@ -52,7 +52,7 @@ describe('check: a search cut short', () => {
     );
     const accepted = await cli('check', accepting, '--strategy', 'random', '--schedules', '30', '--json');
     expect(accepted.code).toBe(0);
-    expect(JSON.parse(accepted.out)[0]).toMatchObject({ ok: true, verdict: 'ok' });
+    expect(JSON.parse(accepted.out).scenarios[0]).toMatchObject({ ok: true, verdict: 'ok' });
     const note = await cli('check', accepting, '--strategy', 'random', '--schedules', '30');
     expect(note.out).toMatch(/^PASS {2}fault-vs-unmap/);
     expect(note.out).toMatch(

@@ -232,7 +232,7 @@ describe('check with minimization', () => {
       ];
       const code = await main(['node', 'mirrorlab', ...args, ...extra], (s) => lines.push(s));
       expect(code).toBe(0);
-      return JSON.parse(lines.join('\n'))[0].violations as Record<string, unknown>[];
+      return JSON.parse(lines.join('\n')).scenarios[0].violations as Record<string, unknown>[];
     };
     const minimized = await run();
     for (const v of minimized) {

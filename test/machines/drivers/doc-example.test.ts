@@ -1,6 +1,6 @@
 /**
  * The complete driver example of docs/driver-protocol.md must load and behave: extract it,
- * point its imports at this checkout, and drive it like any driver.
+ * point its `mirrorlab` import at this checkout, and drive it like any driver.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,7 +16,7 @@ function extractExample(): string {
   const doc = readFileSync(join(root, 'docs/driver-protocol.md'), 'utf8');
   const m = doc.match(/<!-- driver-example:begin -->\n```ts\n([\s\S]*?)```\n<!-- driver-example:end -->/);
   if (!m) throw new Error('docs/driver-protocol.md: the driver example block is missing');
-  return m[1].replaceAll("'../../machines/", `'${join(root, 'machines')}/`);
+  return m[1].replaceAll("from 'mirrorlab'", `from '${join(root, 'src/index.ts')}'`);
 }
 
 describe('docs/driver-protocol.md example driver', () => {

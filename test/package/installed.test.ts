@@ -1,0 +1,155 @@
+/**
+ * mirrorlab as a user gets it (issue 11 item 1): `npm pack`, installed into an empty project (no
+ * "type": "module", no TypeScript set-up), run from a folder of that project. The README's and
+ * docs/driver-protocol.md's commands must work there: the bundled battery is found from the
+ * package, the CLI runs the built JavaScript, a user's `.ts` driver importing `mirrorlab` loads,
+ * and a saved trace replays with the printed command and from another folder.
+ * The pack and the install happen once; the install prefers npm's cache (offline when it can).
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve('.');
+let project: string;
+let bin: string;
+
+interface Ran {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Run the installed `mirrorlab` with `args` in `cwd`. */
+async function mirrorlab(cwd: string, ...args: string[]): Promise<Ran> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(bin, args, { cwd, maxBuffer: 64 << 20 });
+    return { code: 0, out: stdout, err: stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, out: x.stdout, err: x.stderr };
+  }
+}
+
+/** The printed hint after `replay: `, as words (the hints quote nothing for these paths). */
+function replayHint(out: string): string[] {
+  const m = /replay: mirrorlab (replay [^\n]*)/.exec(out);
+  if (!m) throw new Error(`no replay hint in:\n${out}`);
+  return m[1].split(' ');
+}
+
+/**
+ * A copy of the package's sources to pack, so its build (`npm pack` runs `prepare`) writes a
+ * dist/ of its own and never races another test building this checkout's dist/.
+ */
+function stage(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mirrorlab-stage-'));
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
+  const sources = pkg.files.filter((f) => f !== 'dist');
+  // An entry that is generated (not in a fresh checkout) is left to the build.
+  for (const f of [...sources, 'package.json', 'README.md', 'tsconfig.build.json'])
+    if (existsSync(join(root, f))) cpSync(join(root, f), join(dir, f), { recursive: true });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+beforeAll(() => {
+  const packs = mkdtempSync(join(tmpdir(), 'mirrorlab-pack-'));
+  const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', packs], {
+    cwd: stage(),
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .pop()!;
+  project = mkdtempSync(join(tmpdir(), 'mirrorlab-user-'));
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(packs, name)], {
+    cwd: project,
+    stdio: 'pipe',
+  });
+  bin = join(project, 'node_modules/.bin/mirrorlab');
+  mkdirSync(join(project, 'work/deeper'), { recursive: true });
+});
+
+describe('an installed mirrorlab', () => {
+  it('should check its bundled battery from any folder, running the built JavaScript', async () => {
+    const pkg = join(project, 'node_modules/mirrorlab');
+    const { freshBuild } = await import(pathToFileURL(join(pkg, 'bin/fresh-build.mjs')).href);
+    expect(freshBuild(pkg)).toBe(true);
+    const r = await mirrorlab(join(project, 'work/deeper'), 'check');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const [, matched, of] = /(\d+) of (\d+) scenarios match their expect:/.exec(r.out) ?? [];
+    expect(Number(of)).toBeGreaterThan(10);
+    expect(matched).toBe(of);
+    const conformance = await mirrorlab(join(project, 'work'), 'conformance', '--only', 'open_close');
+    expect(conformance.code).toBe(0);
+    expect(conformance.out).toMatch(/hmm\.open_close +pass +pass/);
+  });
+
+  it("should run the README's commands on the bundled scenarios", async () => {
+    const seeds = 'node_modules/mirrorlab/scenarios/seeds';
+    const run = await mirrorlab(project, 'run', `${seeds}/fault-vs-unmap.yaml`, '--seed', '7');
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/fault-vs-unmap: \d+ steps, schedule random seed 7/);
+    const check = await mirrorlab(project, 'check', `${seeds}/missing-set-seq.yaml`, '--save-trace', 'traces/');
+    expect(check.code).toBe(0);
+    const replay = await mirrorlab(project, ...replayHint(check.out));
+    expect(replay.code).toBe(0);
+    expect(replay.out).toMatch(/REPRODUCED (stale-spte|use-after-free)/);
+    const machines = await mirrorlab(project, 'machines', '--json');
+    expect(JSON.parse(machines.out).length).toBeGreaterThan(10);
+    expect((await mirrorlab(project, 'export', 'svm', '--format', 'stately', '-o', 'svm.js')).code).toBe(0);
+    expect(readFileSync(join(project, 'svm.js'), 'utf8')).toMatch(/createMachine\(/);
+    expect((await mirrorlab(project, 'schema', '-o', 'scenario.schema.json')).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(project, 'scenario.schema.json'), 'utf8')).$schema).toMatch(/json-schema/);
+  });
+
+  it("should check the driver guide's example driver, written in the user's project, against the battery", async () => {
+    const doc = readFileSync(join(project, 'node_modules/mirrorlab/docs/driver-protocol.md'), 'utf8');
+    const example = /<!-- driver-example:begin -->\n```ts\n([\s\S]*?)```\n<!-- driver-example:end -->/.exec(doc)![1];
+    expect(example).toMatch(/from 'mirrorlab'/);
+    expect(example).not.toMatch(/machines\/|test\/support/);
+    mkdirSync(join(project, 'drivers'), { recursive: true });
+    writeFileSync(join(project, 'drivers/my-driver.ts'), example);
+    const r = await mirrorlab(join(project, 'work'), 'check', '--driver', '../drivers/my-driver.ts');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/keeps {2}stale-spte/);
+    expect(r.out).toMatch(/Verdict: the driver keeps every property/);
+  });
+
+  it("should replay a driver's counterexample as printed, and from another folder with --allow-driver", async () => {
+    const driver = 'node_modules/mirrorlab/examples/drivers/early-return-driver.ts';
+    const scenario = 'node_modules/mirrorlab/scenarios/seeds/fault-vs-unmap.yaml';
+    const r = await mirrorlab(project, 'check', scenario, '--driver', driver, '--save-trace', 'driver-traces/');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/BREAKS {2}stale-spte/);
+    const hint = replayHint(r.out);
+    expect(hint).toEqual(['replay', 'driver-traces/fault-vs-unmap.stale-spte.json', '--allow-driver', driver]);
+    expect((await mirrorlab(project, ...hint)).code).toBe(0);
+    // Attached to a bug report: another folder, another working directory.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'mirrorlab-report-'));
+    copyFileSync(join(project, 'driver-traces/fault-vs-unmap.stale-spte.json'), join(elsewhere, 'bug.json'));
+    const refused = await mirrorlab(elsewhere, 'replay', 'bug.json');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(`add --allow-driver ${join(project, driver)}`);
+    const replay = await mirrorlab(elsewhere, 'replay', 'bug.json', '--allow-driver', join(project, driver));
+    expect(replay.code).toBe(0);
+    expect(replay.out).toMatch(/REPRODUCED stale-spte/);
+  });
+});
