@@ -78,6 +78,7 @@ export function initialContext(input: MmInput): MmContext {
     lastGen: {},
     files: {},
     swap: {},
+    waitStatus: null,
     shmemObjects: 0,
     op: null,
   };

@@ -52,7 +52,8 @@ export type MmRequest =
   | (Req & { type: 'mm.pwrite'; file: string; offset: number; count: number; pattern: WritePattern })
   | (Req & { type: 'mm.pread'; file: string; offset: number; count: number })
   | (Req & { type: 'mm.fork'; child: string })
-  | (Req & { type: 'mm.exit' })
+  /** The process ends: exit(`status`) (default 0), or killed by `signal` (e.g. 'SIGTERM'). */
+  | (Req & { type: 'mm.exit'; status?: number; signal?: string })
   | (Req & { type: 'mm.oomReap' })
   | (Req & { type: 'mm.reclaim'; addr: number })
   /** dmirror MIGRATE_TO_DEV: anonymous system pages become device pages of `owner` (ops-migrate.ts). */
@@ -145,9 +146,20 @@ export type MmLocklessEvent =
   | { type: 'mm.devRead'; replyTo?: string; tid?: string; dev: string; pages: DevicePage[] }
   | { type: 'mm.devWrite'; replyTo?: string; tid?: string; dev: string; pages: DevicePage[]; data: number[] };
 
+/**
+ * waitpid(2) on this process: deferred until it has exited, then answered with the wait
+ * status as value (`{ exited, status }` or `{ signaled, signal }`).
+ */
+export interface WaitpidRequest {
+  type: 'mm.waitpid';
+  replyTo: string;
+  tid: string;
+}
+
 export type MmEvent =
   | MmRequest
   | MmLocklessEvent
+  | WaitpidRequest
   | { type: 'mm.forked'; parent: string; image: ForkImage }
   | CacheSyncEvent
   | { type: 'core.startDone'; tid: string; result: number }

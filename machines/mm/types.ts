@@ -81,9 +81,14 @@ export interface MmMemory {
   files: Record<string, Record<number, number>>;
   /** Swap slots and the data saved in them. */
   swap: Record<number, number[]>;
+  /** What waitpid(2) reports once the process is gone (null while it lives). */
+  waitStatus: WaitStatus | null;
   /** Shared anonymous mappings made so far: names each one's shmem object (`shmem:<mm>#<n>`). */
   shmemObjects: number;
 }
+
+/** A dead process as waitpid(2) sees it: WIFEXITED + WEXITSTATUS, or WIFSIGNALED + WTERMSIG. */
+export type WaitStatus = { exited: true; status: number } | { signaled: true; signal: string };
 
 /** The notifier events of kernel-model.md §1.5. */
 export type NotifierEvent =
