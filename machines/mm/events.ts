@@ -37,6 +37,17 @@ export type MmRequest =
       insertPages?: boolean;
     })
   | (Req & { type: 'mm.munmap'; addr: number; length: number })
+  /** mremap(addr, oldLength, newLength, flags, newAddr) (ops-remap.ts). Result: the new address. */
+  | (Req & {
+      type: 'mm.mremap';
+      addr: number;
+      oldLength: number;
+      newLength: number;
+      mayMove: boolean;
+      fixed: boolean;
+      dontUnmap: boolean;
+      newAddr?: number | null;
+    })
   | (Req & { type: 'mm.mprotect'; addr: number; length: number; read: boolean; write: boolean })
   | (Req & { type: 'mm.madvise'; addr: number; length: number; advice: 'DONTNEED' | 'FREE' | 'HUGEPAGE' })
   | (Req & { type: 'mm.read'; addr: number })
@@ -94,6 +105,7 @@ export type MmRequest =
 export const MM_REQUEST_TYPES: MmRequest['type'][] = [
   'mm.mmap',
   'mm.munmap',
+  'mm.mremap',
   'mm.mprotect',
   'mm.madvise',
   'mm.read',

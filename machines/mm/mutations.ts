@@ -6,6 +6,7 @@
  */
 
 import { migratePageToDevice, migratePageToRam } from './migrate-pages.ts';
+import { moveRange } from './ops-remap.ts';
 import { swapOutPte, vpnsWithEntries, writePte, wrprotectRange, zapRange } from './page-table.ts';
 import { allocPage, dropUnmappedShmem, getPage, putPage, type Tx } from './pages.ts';
 import type { Mutation } from './types.ts';
@@ -52,6 +53,9 @@ export function applyMutation(tx: Tx, mu: Mutation): void {
     case 'migrateToDevice':
       for (let vpn = mu.start / m.pageSize; vpn < mu.end / m.pageSize; vpn++)
         migratePageToDevice(tx, vpn, mu.owner, mu.memory);
+      return;
+    case 'move':
+      moveRange(tx, mu.from, mu.to, mu.length, mu.grow);
       return;
     case 'makeExclusive':
       for (const vpn of vpnsWithEntries(m, mu.start, mu.end)) {

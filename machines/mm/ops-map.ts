@@ -22,7 +22,7 @@ import { findGap, insertVma, makeVma, rangeFullyMapped, updateRange, vmasInterse
 type Req<T extends MmRequest['type']> = Extract<MmRequest, { type: T }>;
 
 /** UNMAP over the mapped part of `[start, end)`, or null when nothing is mapped there. */
-function unmapStep(tx: Tx, start: number, end: number): Attempt | null {
+export function unmapStep(tx: Tx, start: number, end: number): Attempt | null {
   const hit = vmasIntersecting(tx.m.vmas, start, end);
   if (hit.length === 0) return null;
   const s = Math.max(start, hit[0].start);

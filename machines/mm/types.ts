@@ -129,7 +129,9 @@ export type Mutation =
   /** `owner`'s device pages (private and coherent) in `[start, end)` come back to system memory. */
   | { kind: 'migrateBack'; start: number; end: number; owner: string }
   | { kind: 'migrateToDevice'; start: number; end: number; owner: string; memory: DeviceMemoryKind }
-  | { kind: 'makeExclusive'; start: number; end: number; owner: string | null };
+  | { kind: 'makeExclusive'; start: number; end: number; owner: string | null }
+  /** mremap's move: the VMAs and entries of `[from, from + length)` go to `to` (ops-remap.ts). */
+  | { kind: 'move'; from: number; to: number; length: number; grow: number };
 
 /** The two kinds of device memory a `dev_pagemap` can hold (MEMORY_DEVICE_PRIVATE / _COHERENT). */
 export type DeviceMemoryKind = 'private' | 'coherent';

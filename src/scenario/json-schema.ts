@@ -130,6 +130,17 @@ const VERBS: Record<string, VerbDoc> = {
     },
   ],
   munmap: ['mm.munmap: unmap a range (UNMAP invalidation)', { ...MM_PROCESS, ...RANGE }],
+  mremap: [
+    'mm.mremap: resize or move a mapping (UNMAP over the old range when it moves)',
+    {
+      ...MM_PROCESS,
+      addr: 'the old address',
+      oldLength: 'old length in bytes',
+      newLength: 'new length in bytes',
+      flags: 'a list of MAYMOVE, FIXED, DONTUNMAP',
+      newAddr: 'the target of FIXED',
+    },
+  ],
   mprotect: ['mm.mprotect: change protection (PROTECTION_VMA)', { ...MM_PROCESS, ...RANGE, prot: 'none, r or rw' }],
   madvise: [
     'mm.madvise (CLEAR for DONTNEED and FREE)',

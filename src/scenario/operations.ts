@@ -102,6 +102,22 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
     to: processOf(a, ctx),
     event: { type: 'mm.munmap', addr: num(a, 'addr', ctx), length: num(a, 'length', ctx) },
   }),
+  mremap: (a, ctx) => {
+    const flags = mremapFlags(a, ctx);
+    return {
+      to: processOf(a, ctx),
+      event: {
+        type: 'mm.mremap',
+        addr: num(a, 'addr', ctx),
+        oldLength: num(a, 'oldLength', ctx),
+        newLength: num(a, 'newLength', ctx),
+        mayMove: flags.includes('MAYMOVE'),
+        fixed: flags.includes('FIXED'),
+        dontUnmap: flags.includes('DONTUNMAP'),
+        ...(a.newAddr !== undefined ? { newAddr: num(a, 'newAddr', ctx) } : {}),
+      },
+    };
+  },
   mprotect: (a, ctx) => ({
     to: processOf(a, ctx),
     event: { type: 'mm.mprotect', addr: num(a, 'addr', ctx), length: num(a, 'length', ctx), ...protOf(a, ctx) },
@@ -332,6 +348,24 @@ function dmirrorCmd(a: Args, ctx: OpContext, cmd: string): Omit<ThreadOp, 'expec
     }
   }
   return { to: `drv:${deviceOf(a, ctx)}`, event, reply: 'dmirror.result' };
+}
+
+const MREMAP_FLAGS = ['MAYMOVE', 'FIXED', 'DONTUNMAP'];
+
+/** `flags: [MAYMOVE, FIXED]` (MREMAP_ prefix optional); FIXED needs `newAddr`. */
+function mremapFlags(a: Args, ctx: OpContext): string[] {
+  const raw = a.flags ?? [];
+  if (!Array.isArray(raw)) throw new ScenarioError(`${ctx.where}: 'flags' is a list such as [MAYMOVE, FIXED]`);
+  const flags = raw.map((f) =>
+    String(f)
+      .toUpperCase()
+      .replace(/^MREMAP_/, ''),
+  );
+  const bad = flags.find((f) => !MREMAP_FLAGS.includes(f));
+  if (bad) throw new ScenarioError(`${ctx.where}: mremap flag '${bad}' is not one of ${MREMAP_FLAGS.join(', ')}`);
+  if (flags.includes('FIXED') && a.newAddr === undefined)
+    throw new ScenarioError(`${ctx.where}: MREMAP_FIXED moves to 'newAddr': add newAddr: 0x…`);
+  return flags;
 }
 
 /** A user-space step of the thread itself: no request goes out. */
