@@ -49,7 +49,12 @@ export type MmRequest =
       newAddr?: number | null;
     })
   | (Req & { type: 'mm.mprotect'; addr: number; length: number; read: boolean; write: boolean })
-  | (Req & { type: 'mm.madvise'; addr: number; length: number; advice: 'DONTNEED' | 'FREE' | 'HUGEPAGE' })
+  | (Req & {
+      type: 'mm.madvise';
+      addr: number;
+      length: number;
+      advice: 'DONTNEED' | 'FREE' | 'HUGEPAGE' | 'NOHUGEPAGE' | 'COLLAPSE';
+    })
   | (Req & { type: 'mm.read'; addr: number })
   | (Req & { type: 'mm.write'; addr: number; value: number })
   | (Req & { type: 'mm.readRange'; addr: number; count: number })

@@ -1,3 +1,5 @@
+import type { KernelVersion } from './kernel-version.ts';
+
 /**
  * The data of one process address space (`struct mm_struct` and what hangs off it), as the
  * plain JSON the mm machine keeps in its context. Every record is keyed by an integer-like
@@ -33,7 +35,8 @@ export type Pte =
   | { kind: 'present'; pfn: number; write: boolean; cow: boolean }
   | { kind: 'zero' }
   | { kind: 'swap'; slot: number }
-  | { kind: 'devicePrivate'; pfn: number; owner: string; write: boolean }
+  /** `huge`: a page of a device-private THP (kernels after v6.12 migrate a THP whole). */
+  | { kind: 'devicePrivate'; pfn: number; owner: string; write: boolean; huge?: true }
   /** Owner null: made exclusive by a caller that passed no owner (dmirror does). */
   | { kind: 'deviceExclusive'; pfn: number; owner: string | null; write: boolean }
   /**
@@ -81,6 +84,8 @@ export interface MmMemory {
   files: Record<string, Record<number, number>>;
   /** Swap slots and the data saved in them. */
   swap: Record<number, number[]>;
+  /** The kernel version whose behaviour this mm has where versions differ (kernel-version.ts). */
+  kernel: KernelVersion;
   /** What waitpid(2) reports once the process is gone (null while it lives). */
   waitStatus: WaitStatus | null;
   /** Shared anonymous mappings made so far: names each one's shmem object (`shmem:<mm>#<n>`). */

@@ -144,7 +144,7 @@ const VERBS: Record<string, VerbDoc> = {
   mprotect: ['mm.mprotect: change protection (PROTECTION_VMA)', { ...MM_PROCESS, ...RANGE, prot: 'none, r or rw' }],
   madvise: [
     'mm.madvise (CLEAR for DONTNEED and FREE)',
-    { ...MM_PROCESS, ...RANGE, advice: 'DONTNEED, FREE or HUGEPAGE' },
+    { ...MM_PROCESS, ...RANGE, advice: 'DONTNEED, FREE, HUGEPAGE, NOHUGEPAGE or COLLAPSE' },
   ],
   read: [
     'mm.read: a CPU read (faults, COW, migrates back); expect.value checks the word',

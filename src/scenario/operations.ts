@@ -124,8 +124,8 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
   }),
   madvise: (a, ctx) => {
     const advice = String(a.advice ?? '').toUpperCase();
-    if (!['DONTNEED', 'FREE', 'HUGEPAGE'].includes(advice)) {
-      throw new ScenarioError(`${ctx.where}: 'advice' is one of DONTNEED, FREE, HUGEPAGE`);
+    if (!['DONTNEED', 'FREE', 'HUGEPAGE', 'NOHUGEPAGE', 'COLLAPSE'].includes(advice)) {
+      throw new ScenarioError(`${ctx.where}: 'advice' is one of DONTNEED, FREE, HUGEPAGE, NOHUGEPAGE, COLLAPSE`);
     }
     return {
       to: processOf(a, ctx),
