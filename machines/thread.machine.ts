@@ -26,6 +26,11 @@
  * Counters:   a reply with `counters` (dmirror's cpages / faults) updates `context.counters`,
  *             the caller's copy of the ioctl struct; `expect.counters` is checked against it,
  *             `expect.data` against the reply's value (machines/dmirror/buffer-pattern.ts).
+ * Buffers:    named caller buffers (`context.buffers`, the selftests' mirror buffer): an op with
+ *             `buffer: { direction: 'in' }` sends the buffer's words as its `data`; one with
+ *             `direction: 'out'` copies a successful reply's value over the buffer's start (a
+ *             failed one leaves it as it was); `local` ops fill or check a buffer in user space
+ *             without a request; `expect.buffer` checks a buffer after the op, success or not.
  *
  * States as predicates over context (`pc` = index of the pending op):
  *   ready    nothing sent yet; a `thread.run` to itself is queued, so the scheduler decides
@@ -39,7 +44,7 @@
  * what a pending signal does when the reply came.)
  */
 import { and, assign, enqueueActions, setup } from 'xstate';
-import { type BufferPattern, firstDifference } from './dmirror/buffer-pattern.ts';
+import { type BufferPattern, firstDifference, patternValues } from './dmirror/buffer-pattern.ts';
 import { type ActorId, kernelActions, ksend } from './kernel-actions.ts';
 import { clearSignalRequests, signalPendingNotices } from './signals.ts';
 import { AWAITING_REPLY_TAG } from './tags.ts';
@@ -64,6 +69,7 @@ type Message = { type: string; [field: string]: unknown };
  * ```
  */
 export interface ThreadOp {
+  /** For a local op, the thread itself (nothing is sent). */
   to: ActorId;
   /** The request, without `replyTo` / `tid`. */
   event: Message;
@@ -71,7 +77,18 @@ export interface ThreadOp {
   reply?: 'none' | string;
   expect?: ThreadExpectation;
   label?: string;
+  /**
+   * The caller's buffer the request reads from (`in`: its words go out as the request's `data`,
+   * like a WRITE ioctl's `ptr`) or writes into (`out`: a successful reply's value is copied to
+   * its start; a failed one leaves it untouched, as a failed ioctl copies nothing back).
+   */
+  buffer?: { name: string; direction: 'in' | 'out' };
+  /** Work done in user space, without a request: fill a buffer, or check one (`expect.buffer`). */
+  local?: LocalOp;
 }
+
+/** A thread's own step: `fill` sets the buffer to `count` words of `pattern`; `check` only checks. */
+export type LocalOp = { kind: 'fill'; name: string; count: number; pattern: BufferPattern } | { kind: 'check' };
 
 /**
  * What the reply must say. `result` strictly, `value` structurally; `data`: the reply's value is
@@ -85,6 +102,8 @@ export interface ThreadExpectation {
   data?: BufferPattern;
   counters?: Record<string, number>;
   acceptErrors?: boolean;
+  /** The named caller buffer after the op (after a success and after a failure alike). */
+  buffer?: { name: string; pattern: BufferPattern };
 }
 
 export interface ThreadInput {
@@ -134,6 +153,8 @@ export interface ThreadContext {
    * back), so after an error they still hold the last successful command's values.
    */
   counters: Record<string, number>;
+  /** The caller's buffers by name (the selftests' `buffer->mirror`), written by `out` ops. */
+  buffers: Record<string, number[]>;
   signalTargets: ActorId[];
   signalsToCome: number;
   /** The signal pending while a request is outstanding (null when none). */
@@ -196,14 +217,38 @@ function replyMatchesExpectation(op: ThreadOp, reply: ThreadReply): boolean {
  * The checks of `data`, `counters` and `acceptErrors` (kept apart so that ops without them
  * report mismatches exactly as before): the first difference as a small expected/got pair.
  */
+type Difference = { expected: Record<string, unknown>; got: Record<string, unknown> };
+
+/** The named buffer against `expect.buffer`: the first word that differs. */
+function bufferMismatch(e: ThreadExpectation, buffers: Record<string, number[]>): Difference | null {
+  if (!e.buffer) return null;
+  const d = firstDifference(e.buffer.pattern, buffers[e.buffer.name] ?? []);
+  if (!d) return null;
+  const name = e.buffer.name;
+  return {
+    expected: { buffer: { name, at: d.at, value: d.expected } },
+    got: { buffer: { name, at: d.at, value: d.got } },
+  };
+}
+
+/** The buffers after a reply: an `out` op's successful value is copied over its buffer's start. */
+function buffersAfter(op: ThreadOp, reply: ThreadReply, buffers: Record<string, number[]>): Record<string, number[]> {
+  if (op.buffer?.direction !== 'out' || !Array.isArray(reply.value)) return buffers;
+  if (typeof reply.result === 'number' && reply.result < 0) return buffers;
+  const old = buffers[op.buffer.name] ?? [];
+  const value = reply.value as number[];
+  return { ...buffers, [op.buffer.name]: [...value, ...old.slice(value.length)] };
+}
+
 function extendedMismatch(
   op: ThreadOp,
   reply: ThreadReply,
   counters: Record<string, number>,
-): { expected: Record<string, unknown>; got: Record<string, unknown> } | null {
+  buffers: Record<string, number[]>,
+): Difference | null {
   const e = op.expect!;
   const failed = typeof reply.result === 'number' && reply.result < 0;
-  if (e.acceptErrors && failed) return null;
+  if (e.acceptErrors && failed) return bufferMismatch(e, buffers);
   if (e.result !== undefined && reply.result !== e.result)
     return { expected: { result: e.result }, got: { type: reply.type, result: reply.result } };
   if (e.value !== undefined && !sameValue(reply.value, e.value))
@@ -215,12 +260,15 @@ function extendedMismatch(
     const d = firstDifference(e.data, reply.value);
     if (d) return { expected: { data: { at: d.at, value: d.expected } }, got: { data: { at: d.at, value: d.got } } };
   }
-  return null;
+  return bufferMismatch(e, buffers);
 }
 
 const hasExtendedChecks = (op: ThreadOp) =>
   op.expect !== undefined &&
-  (op.expect.data !== undefined || op.expect.counters !== undefined || op.expect.acceptErrors !== undefined);
+  (op.expect.data !== undefined ||
+    op.expect.counters !== undefined ||
+    op.expect.acceptErrors !== undefined ||
+    op.expect.buffer !== undefined);
 
 /**
  * A thread of a scenario (`thread:<name>`): it sends its ops one after the other, each with
@@ -258,6 +306,7 @@ export const threadMachine = setup({
     /** A looping thread that was not killed by a fatal signal starts its next round. */
     loopsForever: ({ context }) => context.loop && !context.killed,
     nextOpHasNoReply: ({ context }) => pendingOp(context).reply === 'none',
+    nextOpIsLocal: ({ context }) => pendingOp(context).local !== undefined,
     isReplyToPendingOp: ({ context, event }) => {
       const expected = pendingOp(context).reply;
       if (expected === undefined) return event.tid === context.id;
@@ -268,7 +317,8 @@ export const threadMachine = setup({
     ...kernelActions,
     sendRequestAndSleep: enqueueActions(({ context, enqueue }) => {
       const op = pendingOp(context);
-      enqueue(ksend(op.to, { ...op.event, replyTo: context.id, tid: context.id } as Message));
+      const data = op.buffer?.direction === 'in' ? { data: [...(context.buffers[op.buffer.name] ?? [])] } : {};
+      enqueue(ksend(op.to, { ...op.event, ...data, replyTo: context.id, tid: context.id } as Message));
       enqueue({ type: 'kObserve', params: { kind: 'sleep', tid: context.id, on: op.to } });
     }),
     /** Fire-and-forget (e.g. `fence.signal` with no replyTo): no reply, no wait. */
@@ -299,6 +349,23 @@ export const threadMachine = setup({
     countClearAck: assign({ acksDue: ({ context }) => context.acksDue - 1 }),
     /** A looping thread's next round: only this round's results are kept, so states recur. */
     startNextRound: assign({ pc: 0, results: [] }),
+    /** A local op: fill a buffer, then check `expect.buffer`; no request, no sleep. */
+    runLocalOp: enqueueActions(({ context, enqueue }) => {
+      const op = pendingOp(context);
+      const local = op.local!;
+      const buffers =
+        local.kind === 'fill'
+          ? { ...context.buffers, [local.name]: patternValues(local.pattern, local.count) }
+          : context.buffers;
+      const label = labelOf(context);
+      const results = [...context.results, { op: context.pc, label, reply: null }];
+      const d = op.expect ? bufferMismatch(op.expect, buffers) : null;
+      const mismatch: ThreadMismatch | null = d ? { op: context.pc, label, ...d } : null;
+      const known = mismatch !== null && context.mismatches.some((m) => sameValue(m, mismatch));
+      const mismatches = mismatch && !known ? [...context.mismatches, mismatch] : context.mismatches;
+      enqueue.assign({ buffers, results, mismatches, pc: context.pc + 1 });
+      if (mismatch) enqueue({ type: 'kObserve', params: { kind: 'thread.mismatch', tid: context.id, ...mismatch } });
+    }),
     recordUnansweredOp: assign({
       results: ({ context }) => [...context.results, { op: context.pc, label: labelOf(context), reply: null }],
       pc: ({ context }) => context.pc + 1,
@@ -309,21 +376,22 @@ export const threadMachine = setup({
       const label = labelOf(context);
       const results = [...context.results, { op: context.pc, label, reply }];
       const counters = reply.counters ? sortedCounters({ ...context.counters, ...reply.counters }) : context.counters;
+      const buffers = buffersAfter(op, reply, context.buffers);
       let mismatch: ThreadMismatch | null = null;
       if (hasExtendedChecks(op)) {
-        const d = extendedMismatch(op, reply, counters);
+        const d = extendedMismatch(op, reply, counters, buffers);
         if (d) mismatch = { op: context.pc, label, ...d };
       } else if (!replyMatchesExpectation(op, reply)) {
         mismatch = { op: context.pc, label, expected: { ...op.expect! }, got: { ...reply } };
       }
       if (!mismatch) {
-        enqueue.assign({ results, counters, pc: context.pc + 1 });
+        enqueue.assign({ results, counters, buffers, pc: context.pc + 1 });
         return;
       }
       // A looping thread repeats its ops: each distinct mismatch is recorded once.
       const known = context.mismatches.some((m) => sameValue(m, mismatch));
       const mismatches = known ? context.mismatches : [...context.mismatches, mismatch];
-      enqueue.assign({ results, counters, mismatches, pc: context.pc + 1 });
+      enqueue.assign({ results, counters, buffers, mismatches, pc: context.pc + 1 });
       enqueue({ type: 'kObserve', params: { kind: 'thread.mismatch', tid: context.id, ...mismatch } });
     }),
   },
@@ -337,6 +405,7 @@ export const threadMachine = setup({
     results: [],
     mismatches: [],
     counters: {},
+    buffers: {},
     signalTargets: input.signalTargets ?? [],
     signalsToCome: input.signalsToCome ?? 0,
     signal: null,
@@ -355,6 +424,7 @@ export const threadMachine = setup({
       always: [
         { guard: and(['allOpsDone', 'loopsForever']), target: 'dispatch', reenter: true, actions: 'startNextRound' },
         { guard: 'allOpsDone', target: 'exiting' },
+        { guard: 'nextOpIsLocal', target: 'dispatch', reenter: true, actions: 'runLocalOp' },
         {
           guard: 'nextOpHasNoReply',
           target: 'dispatch',

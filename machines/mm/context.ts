@@ -3,6 +3,7 @@
  * operation in progress. Plain JSON in one fixed key order.
  */
 import type { MmRequest } from './events.ts';
+import type { KernelVersion } from './kernel-version.ts';
 import type { Invalidation, MmMemory, Mutation } from './types.ts';
 
 /** The invalidation the running operation waits on, and what comes after it. */
@@ -46,6 +47,8 @@ export interface MmInput {
   hugePageSize?: number;
   child?: boolean;
   peers?: string[];
+  /** The kernel whose behaviour to take where versions differ (default v6.12). */
+  kernel?: KernelVersion;
 }
 
 export function initialContext(input: MmInput): MmContext {
@@ -78,6 +81,8 @@ export function initialContext(input: MmInput): MmContext {
     lastGen: {},
     files: {},
     swap: {},
+    kernel: input.kernel ?? 'v6.12',
+    waitStatus: null,
     shmemObjects: 0,
     op: null,
   };

@@ -37,8 +37,24 @@ export type MmRequest =
       insertPages?: boolean;
     })
   | (Req & { type: 'mm.munmap'; addr: number; length: number })
+  /** mremap(addr, oldLength, newLength, flags, newAddr) (ops-remap.ts). Result: the new address. */
+  | (Req & {
+      type: 'mm.mremap';
+      addr: number;
+      oldLength: number;
+      newLength: number;
+      mayMove: boolean;
+      fixed: boolean;
+      dontUnmap: boolean;
+      newAddr?: number | null;
+    })
   | (Req & { type: 'mm.mprotect'; addr: number; length: number; read: boolean; write: boolean })
-  | (Req & { type: 'mm.madvise'; addr: number; length: number; advice: 'DONTNEED' | 'FREE' | 'HUGEPAGE' })
+  | (Req & {
+      type: 'mm.madvise';
+      addr: number;
+      length: number;
+      advice: 'DONTNEED' | 'FREE' | 'HUGEPAGE' | 'NOHUGEPAGE' | 'COLLAPSE';
+    })
   | (Req & { type: 'mm.read'; addr: number })
   | (Req & { type: 'mm.write'; addr: number; value: number })
   | (Req & { type: 'mm.readRange'; addr: number; count: number })
@@ -52,7 +68,8 @@ export type MmRequest =
   | (Req & { type: 'mm.pwrite'; file: string; offset: number; count: number; pattern: WritePattern })
   | (Req & { type: 'mm.pread'; file: string; offset: number; count: number })
   | (Req & { type: 'mm.fork'; child: string })
-  | (Req & { type: 'mm.exit' })
+  /** The process ends: exit(`status`) (default 0), or killed by `signal` (e.g. 'SIGTERM'). */
+  | (Req & { type: 'mm.exit'; status?: number; signal?: string })
   | (Req & { type: 'mm.oomReap' })
   | (Req & { type: 'mm.reclaim'; addr: number })
   /** dmirror MIGRATE_TO_DEV: anonymous system pages become device pages of `owner` (ops-migrate.ts). */
@@ -93,6 +110,7 @@ export type MmRequest =
 export const MM_REQUEST_TYPES: MmRequest['type'][] = [
   'mm.mmap',
   'mm.munmap',
+  'mm.mremap',
   'mm.mprotect',
   'mm.madvise',
   'mm.read',
@@ -145,9 +163,20 @@ export type MmLocklessEvent =
   | { type: 'mm.devRead'; replyTo?: string; tid?: string; dev: string; pages: DevicePage[] }
   | { type: 'mm.devWrite'; replyTo?: string; tid?: string; dev: string; pages: DevicePage[]; data: number[] };
 
+/**
+ * waitpid(2) on this process: deferred until it has exited, then answered with the wait
+ * status as value (`{ exited, status }` or `{ signaled, signal }`).
+ */
+export interface WaitpidRequest {
+  type: 'mm.waitpid';
+  replyTo: string;
+  tid: string;
+}
+
 export type MmEvent =
   | MmRequest
   | MmLocklessEvent
+  | WaitpidRequest
   | { type: 'mm.forked'; parent: string; image: ForkImage }
   | CacheSyncEvent
   | { type: 'core.startDone'; tid: string; result: number }

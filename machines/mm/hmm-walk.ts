@@ -10,7 +10,8 @@
  *
  * Map order (approximation): a valid entry in a hugetlb VMA reports log2(hugePageSize /
  * pageSize); in a MADV_HUGEPAGE VMA it does so when the whole aligned huge block lies inside
- * the VMA and every page of it is present (standing for a PMD mapping); otherwise 0.
+ * the VMA and every page of it is present (standing for a PMD mapping); otherwise 0. A page of
+ * a device-private THP (`huge`, kernels after v6.12) reports the PMD order too.
  * Rows not representable in this model: PMD migration entries and bad PMDs (the model has no
  * PMD level), so they have no branch here.
  */
@@ -136,7 +137,13 @@ export function decidePage(m: MmMemory, addr: number, req: HmmRequest): PageDeci
       if (req.owner !== null && pte.owner === req.owner)
         return {
           kind: 'out',
-          pfn: output(m, addr, pte.pfn, { valid: true, write: pte.write, zone: 'devicePrivate', owner: pte.owner }),
+          pfn: output(m, addr, pte.pfn, {
+            valid: true,
+            write: pte.write,
+            zone: 'devicePrivate',
+            owner: pte.owner,
+            order: pte.huge ? Math.round(Math.log2(m.hugePageSize / m.pageSize)) : 0,
+          }),
         };
       return nonPresent(m, addr, req, 'fault');
     case 'swap':

@@ -13,6 +13,7 @@
  * the zero page and the VMA is writable. Device pages are allocated from the mm's own pfn space
  * with page kind 'device'.
  */
+import { kernelAtLeast } from './kernel-version.ts';
 import { writePte } from './page-table.ts';
 import { allocPage, getPage, putPage, type Tx } from './pages.ts';
 import type { DeviceMemoryKind, MmMemory, Pte } from './types.ts';
@@ -57,6 +58,39 @@ export function migratePageToDevice(tx: Tx, vpn: number, owner: string, memory: 
 }
 
 /**
+ * After a migration to device-private memory on a kernel that migrates THPs whole (after
+ * v6.12, MIGRATE_VMA_SELECT_COMPOUND as test_hmm passes it): every huge-page block touching
+ * `[start, end)` (a chunk of the migration) inside a MADV_HUGEPAGE VMA whose pages are now all
+ * `owner`'s device-private pages is one device THP, its entries marked `huge`.
+ */
+export function markDeviceThps(tx: Tx, start: number, end: number, owner: string): void {
+  const { m } = tx;
+  if (!kernelAtLeast(m.kernel, 'upstream')) return;
+  const first = Math.floor(start / m.hugePageSize) * m.hugePageSize;
+  for (let block = first; block < end; block += m.hugePageSize) {
+    const vma = findVma(m.vmas, block);
+    if (!vma?.thp || vma.start > block || vma.end < block + m.hugePageSize) continue;
+    const vpns = Array.from({ length: m.hugePageSize / m.pageSize }, (_, k) => block / m.pageSize + k);
+    const entries = vpns.map((v) => m.ptes[v]);
+    if (!entries.every((e) => e?.kind === 'devicePrivate' && e.owner === owner && !e.huge)) continue;
+    // Becoming a THP changes no mapping: the entries keep their versions.
+    for (const v of vpns) m.ptes[v] = { ...(m.ptes[v] as Extract<Pte, { kind: 'devicePrivate' }>), huge: true };
+  }
+}
+
+/** A device-private THP that loses a page is split: its other pages stay, as base pages. */
+function splitDeviceThp(tx: Tx, vpn: number): void {
+  const { m } = tx;
+  const per = m.hugePageSize / m.pageSize;
+  const first = Math.floor(vpn / per) * per;
+  for (let v = first; v < first + per; v++) {
+    const e = m.ptes[v];
+    if (e?.kind === 'devicePrivate' && e.huge)
+      m.ptes[v] = { kind: 'devicePrivate', pfn: e.pfn, owner: e.owner, write: e.write };
+  }
+}
+
+/**
  * Copy a device page back into a new system page, keeping its writability. `owner` null: any
  * owner's device-private page (a CPU fault's `migrate_to_ram`); otherwise only `owner`'s pages,
  * private and coherent (MIGRATE_TO_SYS, eviction, a long-term pin of a coherent page).
@@ -65,6 +99,7 @@ export function migratePageToRam(tx: Tx, vpn: number, owner: string | null): voi
   const pte = tx.m.ptes[vpn];
   if (owner === null ? pte?.kind !== 'devicePrivate' : !isDevicePageOf(pte, owner, null)) return;
   if (pte?.kind !== 'devicePrivate' && pte?.kind !== 'deviceCoherent') return;
+  if (pte.kind === 'devicePrivate' && pte.huge) splitDeviceThp(tx, vpn);
   const pfn = allocPage(tx, 'anon', tx.m.pages[pte.pfn].data);
   getPage(tx, pfn);
   writePte(tx, vpn, { kind: 'present', pfn, write: pte.write, cow: pte.kind === 'deviceCoherent' && pte.cow });

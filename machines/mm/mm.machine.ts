@@ -9,7 +9,7 @@
  * `hmm_range_fault` (mm/hmm-walk.ts, mm/ops-walk.ts).
  *
  * Events in: the requests of mm/events.ts (`mm.*` with `{ replyTo, tid }`, `hmm.rangeFault`),
- * the lockless `mm.get`/`mm.put`/`mm.grab`/`mm.drop`/`mm.unpin`/`mm.devRead`/`mm.devWrite`
+ * `mm.waitpid` (deferred until the process has exited, then its wait status), the lockless `mm.get`/`mm.put`/`mm.grab`/`mm.drop`/`mm.unpin`/`mm.devRead`/`mm.devWrite`
  * (a device's direct page access, mm/device-access.ts), `mm.cacheSync` (another mm changed a
  * shared page, mm/page-cache-sync.ts), `mm.forked` (a child's start), and from the notifier core `core.startDone { tid, result }`, `core.endDone { tid }`.
  * Events out: `mm.result { mm, tid, op, result, value? }`, `hmm.rangeResult { mm, tid,
@@ -214,6 +214,11 @@ export const mmMachine = setup({
       enqueue.assign({ ...tx.m });
       for (const o of tx.obs) enqueue({ type: 'kObserve', params: o });
     }),
+    /** waitpid on a process that is gone: its wait status. */
+    replyWaitStatus: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'mm.waitpid') return;
+      for (const a of sendTo(event.replyTo, replyFor(context.id, event, 0, context.waitStatus))) enqueue(a);
+    }),
     /** After exit_mmap every request fails: the address space is gone (mmget_not_zero fails). */
     replyAddressSpaceGone: enqueueActions(({ context, event, enqueue }) => {
       if (!isRequest(event)) return;
@@ -232,12 +237,14 @@ export const mmMachine = setup({
     },
     unborn: {
       meta: {
-        defer: [...LOCKED_REQUESTS, ...LOCKLESS],
+        defer: [...LOCKED_REQUESTS, ...LOCKLESS, 'mm.waitpid'],
         ignore: { 'mm.cacheSync': 'the fork image will carry the page as it is then' },
       },
       on: { 'mm.forked': { target: 'alive', actions: 'adoptParentImage' } },
     },
     alive: {
+      // waitpid sleeps until the process is gone.
+      meta: { defer: ['mm.waitpid'] },
       initial: 'idle',
       on: {
         'mm.get': { actions: 'mmgetNotZero' },
@@ -296,6 +303,7 @@ export const mmMachine = setup({
         'mm.devRead': { actions: 'deviceAccessPages' },
         'mm.devWrite': { actions: 'deviceAccessPages' },
         'mm.cacheSync': { actions: 'followPeerPage' },
+        'mm.waitpid': { actions: 'replyWaitStatus' },
       },
     },
   },

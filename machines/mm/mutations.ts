@@ -5,7 +5,8 @@
  * (the entry changed meanwhile) does nothing for that page.
  */
 
-import { migratePageToDevice, migratePageToRam } from './migrate-pages.ts';
+import { markDeviceThps, migratePageToDevice, migratePageToRam } from './migrate-pages.ts';
+import { moveRange } from './ops-remap.ts';
 import { swapOutPte, vpnsWithEntries, writePte, wrprotectRange, zapRange } from './page-table.ts';
 import { allocPage, dropUnmappedShmem, getPage, putPage, type Tx } from './pages.ts';
 import type { Mutation } from './types.ts';
@@ -52,6 +53,10 @@ export function applyMutation(tx: Tx, mu: Mutation): void {
     case 'migrateToDevice':
       for (let vpn = mu.start / m.pageSize; vpn < mu.end / m.pageSize; vpn++)
         migratePageToDevice(tx, vpn, mu.owner, mu.memory);
+      if (mu.memory === 'private') markDeviceThps(tx, mu.start, mu.end, mu.owner);
+      return;
+    case 'move':
+      moveRange(tx, mu.from, mu.to, mu.length, mu.grow);
       return;
     case 'makeExclusive':
       for (const vpn of vpnsWithEntries(m, mu.start, mu.end)) {

@@ -11,6 +11,7 @@ import { pread, pwrite } from './ops-file.ts';
 import { exit, fork, oomReap } from './ops-life.ts';
 import { madvise, mmap, mprotect, munmap } from './ops-map.ts';
 import { evictDevice, migrateToDevice, migrateToSystem } from './ops-migrate.ts';
+import { mremap } from './ops-remap.ts';
 import { rangeFault } from './ops-walk.ts';
 
 type Handlers = { [T in MmRequest['type']]: OpHandler<Extract<MmRequest, { type: T }>> };
@@ -18,6 +19,7 @@ type Handlers = { [T in MmRequest['type']]: OpHandler<Extract<MmRequest, { type:
 export const OPERATIONS: Handlers = {
   'mm.mmap': mmap,
   'mm.munmap': munmap,
+  'mm.mremap': mremap,
   'mm.mprotect': mprotect,
   'mm.madvise': madvise,
   'mm.read': read,

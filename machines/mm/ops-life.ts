@@ -129,10 +129,11 @@ export function adoptForkImage(tx: Tx, image: ForkImage): void {
   m.mmUsers = 1;
 }
 
-export const exit: OpHandler<Req<'mm.exit'>> = (tx, _req, progress) => {
+export const exit: OpHandler<Req<'mm.exit'>> = (tx, req, progress) => {
   const stage = (progress as { stage: 'unmap' | 'done' } | null)?.stage;
   if (stage === undefined) {
     tx.m.mmUsers = 0;
+    tx.m.waitStatus = req.signal ? { signaled: true, signal: req.signal } : { exited: true, status: req.status ?? 0 };
     return invalidate(blockable(0, MM_TASK_SIZE, 'RELEASE'), { kind: 'none' }, { stage: 'unmap' });
   }
   if (stage === 'unmap' && tx.m.vmas.length > 0)

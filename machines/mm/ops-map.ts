@@ -1,7 +1,8 @@
 /**
  * Address-space layout operations: mmap (`do_mmap`/`mmap_region`, MAP_FIXED over an existing
  * mapping unmaps it first), munmap (`do_vmi_munmap` → `unmap_region`), mprotect
- * (`mprotect_fixup` → `change_protection`) and madvise (DONTNEED, FREE, HUGEPAGE).
+ * (`mprotect_fixup` → `change_protection`) and madvise (DONTNEED, FREE, HUGEPAGE, NOHUGEPAGE,
+ * COLLAPSE; the model's THP is the VMA's `thp` flag, so COLLAPSE sets it like HUGEPAGE).
  *
  * Invalidation ranges: munmap/MAP_FIXED send UNMAP over the part of the range covered by
  * VMAs (the VMAs are split at the range edges first, as in the kernel); mprotect sends one
@@ -22,7 +23,7 @@ import { findGap, insertVma, makeVma, rangeFullyMapped, updateRange, vmasInterse
 type Req<T extends MmRequest['type']> = Extract<MmRequest, { type: T }>;
 
 /** UNMAP over the mapped part of `[start, end)`, or null when nothing is mapped there. */
-function unmapStep(tx: Tx, start: number, end: number): Attempt | null {
+export function unmapStep(tx: Tx, start: number, end: number): Attempt | null {
   const hit = vmasIntersecting(tx.m.vmas, start, end);
   if (hit.length === 0) return null;
   const s = Math.max(start, hit[0].start);
@@ -103,8 +104,8 @@ export const madvise: OpHandler<Req<'mm.madvise'>> = (tx, req, progress) => {
   const range = pageRange(m, req.addr, req.length);
   if (typeof range === 'number') return reply(range);
   const holes = rangeFullyMapped(m.vmas, range.start, range.end) ? 0 : ENOMEM;
-  if (req.advice === 'HUGEPAGE') {
-    m.vmas = updateRange(m.vmas, range.start, range.end, m.pageSize, { thp: true });
+  if (req.advice === 'HUGEPAGE' || req.advice === 'COLLAPSE' || req.advice === 'NOHUGEPAGE') {
+    m.vmas = updateRange(m.vmas, range.start, range.end, m.pageSize, { thp: req.advice !== 'NOHUGEPAGE' });
     return reply(holes);
   }
   if (req.advice !== 'DONTNEED' && req.advice !== 'FREE') return reply(EINVAL);

@@ -1,3 +1,5 @@
+import type { KernelVersion } from './kernel-version.ts';
+
 /**
  * The data of one process address space (`struct mm_struct` and what hangs off it), as the
  * plain JSON the mm machine keeps in its context. Every record is keyed by an integer-like
@@ -33,7 +35,8 @@ export type Pte =
   | { kind: 'present'; pfn: number; write: boolean; cow: boolean }
   | { kind: 'zero' }
   | { kind: 'swap'; slot: number }
-  | { kind: 'devicePrivate'; pfn: number; owner: string; write: boolean }
+  /** `huge`: a page of a device-private THP (kernels after v6.12 migrate a THP whole). */
+  | { kind: 'devicePrivate'; pfn: number; owner: string; write: boolean; huge?: true }
   /** Owner null: made exclusive by a caller that passed no owner (dmirror does). */
   | { kind: 'deviceExclusive'; pfn: number; owner: string | null; write: boolean }
   /**
@@ -81,9 +84,16 @@ export interface MmMemory {
   files: Record<string, Record<number, number>>;
   /** Swap slots and the data saved in them. */
   swap: Record<number, number[]>;
+  /** The kernel version whose behaviour this mm has where versions differ (kernel-version.ts). */
+  kernel: KernelVersion;
+  /** What waitpid(2) reports once the process is gone (null while it lives). */
+  waitStatus: WaitStatus | null;
   /** Shared anonymous mappings made so far: names each one's shmem object (`shmem:<mm>#<n>`). */
   shmemObjects: number;
 }
+
+/** A dead process as waitpid(2) sees it: WIFEXITED + WEXITSTATUS, or WIFSIGNALED + WTERMSIG. */
+export type WaitStatus = { exited: true; status: number } | { signaled: true; signal: string };
 
 /** The notifier events of docs/kernel-semantics.md §1.5. */
 export type NotifierEvent =
@@ -124,7 +134,9 @@ export type Mutation =
   /** `owner`'s device pages (private and coherent) in `[start, end)` come back to system memory. */
   | { kind: 'migrateBack'; start: number; end: number; owner: string }
   | { kind: 'migrateToDevice'; start: number; end: number; owner: string; memory: DeviceMemoryKind }
-  | { kind: 'makeExclusive'; start: number; end: number; owner: string | null };
+  | { kind: 'makeExclusive'; start: number; end: number; owner: string | null }
+  /** mremap's move: the VMAs and entries of `[from, from + length)` go to `to` (ops-remap.ts). */
+  | { kind: 'move'; from: number; to: number; length: number; grow: number };
 
 /** The two kinds of device memory a `dev_pagemap` can hold (MEMORY_DEVICE_PRIVATE / _COHERENT). */
 export type DeviceMemoryKind = 'private' | 'coherent';

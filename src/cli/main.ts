@@ -4,6 +4,7 @@
  * the fix), 3 = nothing wrong, but something inconclusive, 4 = an internal error.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { KERNEL_VERSIONS } from '../../machines/mm/kernel-version.ts';
 import { conformanceCommand } from '../conformance/conformance-command.ts';
 import { parseShard, ShardError } from '../explorer/shard.ts';
 import { bundledPath } from './bundled.ts';
@@ -258,6 +259,7 @@ export async function main(
     ])
     .option('--seeds <n>', 'seeds for the tests that run under the random strategy', int('--seeds'))
     .option('--variant <name>', 'only this variant of each test')
+    .addOption(new Option('--kernel <version>', 'only this kernel version of each test').choices([...KERNEL_VERSIONS]))
     .option('--seed <n>', 'random-mode tests: run only this seed (a failure report prints it)', int('--seed'))
     .addOption(new Option('--strategy <name>', 'with --seed: the schedule the seed drives').choices(['random', 'pct']))
     .option('--json', 'machine-readable output')

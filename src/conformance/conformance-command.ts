@@ -4,6 +4,8 @@
  * conformance suite (scenarios/conformance) and print the test × variant table. Exit code 0
  * only when every test passes in every variant, 1 otherwise.
  */
+
+import type { KernelVersion } from '../../machines/mm/kernel-version.ts';
 import { envelope } from '../cli/ci/json-envelope.ts';
 import { progressLine } from '../cli/terminal/progress.ts';
 import { conformanceTable } from './report.ts';
@@ -14,6 +16,8 @@ export interface ConformanceCommandOptions {
   only?: string[];
   seeds?: number;
   variant?: string;
+  /** Only this kernel version (of those each test admits). */
+  kernel?: KernelVersion;
   seed?: number;
   strategy?: 'random' | 'pct';
   /** No progress line on stderr. */
@@ -35,6 +39,7 @@ export async function conformanceCommand(
     only: o.only,
     seeds: o.seeds,
     variant: o.variant,
+    ...(o.kernel ? { kernels: [o.kernel] } : {}),
     seed,
     onResult(r) {
       done++;

@@ -6,10 +6,12 @@ import { shellWord } from '../cli/replay-hints.ts';
 import type { ConformanceReport, ConformanceResult } from './suite.ts';
 
 export function conformanceTable(report: ConformanceReport): string[] {
-  const variants = [...new Set(report.results.map((r) => r.variant))];
+  // One column per variant and kernel version (`private v6.12`, `private upstream`, ...).
+  const columnOf = (r: ConformanceResult) => `${r.variant} ${r.kernel}`;
+  const variants = [...new Set(report.results.map(columnOf))];
   const tests = [...new Set(report.results.map((r) => r.test))];
   const cell = (test: string, v: string): string => {
-    const r = report.results.find((x) => x.test === test && x.variant === v);
+    const r = report.results.find((x) => x.test === test && columnOf(x) === v);
     if (!r) return '-';
     const extra = r.mode === 'random' ? ` (${r.seeds?.length ?? 0} seeds)` : '';
     return `${r.pass ? 'pass' : 'FAIL'}${extra}`;
@@ -32,7 +34,7 @@ export function conformanceTable(report: ConformanceReport): string[] {
 
 function failureLines(r: ConformanceResult): string[] {
   const m = r.firstMismatch;
-  const lines = [`FAIL ${r.test} [${r.variant}] (${r.file})`];
+  const lines = [`FAIL ${r.test} [${r.variant}, kernel ${r.kernel}] (${r.file})`];
   if (m) {
     lines.push(`  at ${m.where}`);
     lines.push(`  expected: ${text(m.expected)}`);
@@ -42,7 +44,7 @@ function failureLines(r: ConformanceResult): string[] {
   const bad = r.mode === 'random' ? r.seeds?.find((s) => !s.ok) : undefined;
   if (bad)
     lines.push(
-      `  replay: mirrorlab conformance ${shellWord(r.file)} --variant ${shellWord(r.variant)} --seed ${bad.seed} --strategy ${bad.strategy}`,
+      `  replay: mirrorlab conformance ${shellWord(r.file)} --variant ${shellWord(r.variant)} --kernel ${r.kernel} --seed ${bad.seed} --strategy ${bad.strategy}`,
     );
   return lines;
 }

@@ -1,7 +1,8 @@
 /**
  * The conformance suite: every scenario under a folder (scenarios/conformance by default) run
- * once per variant it declares (`variants:`, e.g. device-private and device-coherent), each
- * a pass or a fail with the first thing that differed.
+ * once per kernel version its `kernel:` admits (v6.12, upstream) and per variant it declares
+ * (`variants:`, e.g. device-private and device-coherent), each a pass or a fail with the first
+ * thing that differed.
  *
  * A scenario runs along the default schedule (sequential-run.ts), unless its `check:` names
  * the `random` strategy: then it runs one random schedule per seed (random-run.ts), as many
@@ -9,6 +10,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { type KernelVersion, kernelVersionsOf } from '../../machines/mm/kernel-version.ts';
 import { compileScenario } from '../scenario/compile.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { loadScenario } from '../scenario/load.ts';
@@ -27,6 +29,8 @@ export interface ConformanceResult {
   test: string;
   file: string;
   variant: string;
+  /** The kernel version the model behaved as (each test runs on every version its `kernel:` admits). */
+  kernel: KernelVersion;
   /** The variant's params (what `--param` would set to run it alone). */
   params: Record<string, ParamValue>;
   mode: 'sequential' | 'random';
@@ -52,6 +56,8 @@ export interface ConformanceOptions {
   variant?: string;
   /** Random-mode tests run this one seed alone, under this strategy (the replay of a failing seed). */
   seed?: { seed: number; strategy: 'random' | 'pct' };
+  /** Only these kernel versions (default: every version each test admits). */
+  kernels?: KernelVersion[];
   onResult?: (r: ConformanceResult) => void;
 }
 
@@ -77,11 +83,16 @@ export async function runConformance(
     const test = base.scenario.name ?? relative(path, file);
     if (options.only?.length && !options.only.some((o) => test.includes(o) || file.includes(o))) continue;
     const variants = base.scenario.variants ?? { default: {} };
-    for (const [variant, params] of Object.entries(variants)) {
-      if (options.variant !== undefined && variant !== options.variant) continue;
-      const r = await runOne(file, test, variant, params as Record<string, ParamValue>, options);
-      results.push(r);
-      options.onResult?.(r);
+    const kernels = kernelVersionsOf(base.scenario.kernel).filter(
+      (k) => !options.kernels || options.kernels.includes(k),
+    );
+    for (const kernel of kernels) {
+      for (const [variant, params] of Object.entries(variants)) {
+        if (options.variant !== undefined && variant !== options.variant) continue;
+        const r = await runOne(file, test, { variant, kernel }, params as Record<string, ParamValue>, options);
+        results.push(r);
+        options.onResult?.(r);
+      }
     }
   }
   return { results, pass: results.length > 0 && results.every((r) => r.pass) };
@@ -90,16 +101,16 @@ export async function runConformance(
 async function runOne(
   file: string,
   test: string,
-  variant: string,
+  run: { variant: string; kernel: KernelVersion },
   params: Record<string, ParamValue>,
   options: ConformanceOptions,
 ): Promise<ConformanceResult> {
   const t0 = performance.now();
-  const base = { test, file, variant, params };
+  const base = { test, file, ...run, params };
   let compiled: Awaited<ReturnType<typeof compileScenario>>;
   let specs: ReturnType<typeof settle>;
   try {
-    compiled = await compileScenario(loadScenario(file, params));
+    compiled = await compileScenario(loadScenario(file, params), { kernel: run.kernel });
     specs = settle(compiled);
   } catch (e) {
     const firstMismatch = { where: 'set-up', expected: 'the scenario compiles and settles', got: (e as Error).message };

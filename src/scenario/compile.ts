@@ -13,6 +13,7 @@ import { dmaFenceMachine } from '../../machines/dma-fence.machine.ts';
 import { dmirrorMachine } from '../../machines/dmirror/dmirror.machine.ts';
 import { DRIVER_BUGS } from '../../machines/drivers/driver-types.ts';
 import { driverProfiles } from '../../machines/drivers/index.ts';
+import { type KernelVersion, kernelVersionsOf } from '../../machines/mm/kernel-version.ts';
 import { mmMachine } from '../../machines/mm/mm.machine.ts';
 import { notifierCoreMachine } from '../../machines/notifier-core.machine.ts';
 import { ptLockMachine } from '../../machines/pt-lock.machine.ts';
@@ -39,6 +40,8 @@ export interface CompileOptions {
   allowDrivers?: readonly string[];
   /** How long importing a driver module may take (default IMPORT_TIMEOUT_SECONDS). */
   importSeconds?: number;
+  /** The kernel version the mms behave as (default: the first one the scenario's `kernel:` admits). */
+  kernel?: KernelVersion;
 }
 
 export interface CompiledScenario {
@@ -75,6 +78,7 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
   const fences = Object.keys(scenario.fences);
   const kernel: ActorSpec[] = [];
   const drivers: Record<string, string> = {};
+  const version = options.kernel ?? kernelVersionsOf(scenario.kernel)[0];
 
   processes.forEach((p, i) => {
     const spec = scenario.processes[p];
@@ -94,6 +98,7 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
         child: Boolean(spec.forkedFrom),
         // Every other process: shared file and shmem pages are one page cache (page-cache-sync.ts).
         peers: processes.filter((q) => q !== p).map((q) => `mm:${q}`),
+        kernel: version,
       },
     });
     kernel.push({ id: `core:${p}`, machine: notifierCoreMachine, input: { mm: `mm:${p}` } });

@@ -130,10 +130,21 @@ const VERBS: Record<string, VerbDoc> = {
     },
   ],
   munmap: ['mm.munmap: unmap a range (UNMAP invalidation)', { ...MM_PROCESS, ...RANGE }],
+  mremap: [
+    'mm.mremap: resize or move a mapping (UNMAP over the old range when it moves)',
+    {
+      ...MM_PROCESS,
+      addr: 'the old address',
+      oldLength: 'old length in bytes',
+      newLength: 'new length in bytes',
+      flags: 'a list of MAYMOVE, FIXED, DONTUNMAP',
+      newAddr: 'the target of FIXED',
+    },
+  ],
   mprotect: ['mm.mprotect: change protection (PROTECTION_VMA)', { ...MM_PROCESS, ...RANGE, prot: 'none, r or rw' }],
   madvise: [
     'mm.madvise (CLEAR for DONTNEED and FREE)',
-    { ...MM_PROCESS, ...RANGE, advice: 'DONTNEED, FREE or HUGEPAGE' },
+    { ...MM_PROCESS, ...RANGE, advice: 'DONTNEED, FREE, HUGEPAGE, NOHUGEPAGE or COLLAPSE' },
   ],
   read: [
     'mm.read: a CPU read (faults, COW, migrates back); expect.value checks the word',
@@ -141,7 +152,23 @@ const VERBS: Record<string, VerbDoc> = {
   ],
   write: ['mm.write: a CPU write', { ...MM_PROCESS, addr: 'the address', value: 'the value written' }],
   fork: ['mm.fork (PROTECTION_PAGE on the parent)', { ...MM_PROCESS, child: 'a process with forkedFrom' }],
-  exit: ['mm.exit: the process exits (RELEASE, then UNMAP)', MM_PROCESS],
+  exit: [
+    'mm.exit: the process exits (RELEASE, then UNMAP)',
+    { ...MM_PROCESS, status: 'the exit code waitpid reports (default 0)' },
+  ],
+  kill: [
+    'mm.exit of a process killed by a signal (what waitpid then reports)',
+    { ...MM_PROCESS, signal: 'the signal name, e.g. SIGTERM' },
+  ],
+  waitpid: [
+    'mm.waitpid: sleep until the process is gone; expect.status or expect.signal checks how it ended',
+    MM_PROCESS,
+  ],
+  fillBuffer: [
+    "the thread fills its own buffer (no request): the selftests' mirror buffer",
+    { buffer: 'the buffer name', count: 'words', data: 'a pattern ({ count, const, scale, add } segments)' },
+  ],
+  checkBuffer: ['the thread checks its own buffer against expect.data (no request)', { buffer: 'the buffer name' }],
   oomReap: ['mm.oomReap: the OOM reaper (non-blockable UNMAP per VMA)', MM_PROCESS],
   reclaim: ['mm.reclaim: the page goes to swap (CLEAR)', { ...MM_PROCESS, addr: 'the address' }],
   fault: [
@@ -174,7 +201,13 @@ const VERBS: Record<string, VerbDoc> = {
   close: ['dmirror: close the device file', DMIRROR],
   ioctl: [
     'dmirror: an ioctl (docs/conformance.md)',
-    { ...DMIRROR, cmd: 'READ, WRITE, MIGRATE_TO_DEV, ... (not OPEN or CLOSE)', addr: 'start address', npages: 'pages' },
+    {
+      ...DMIRROR,
+      cmd: 'READ, WRITE, MIGRATE_TO_DEV, ... (not OPEN or CLOSE)',
+      addr: 'start address',
+      npages: 'pages',
+      buffer: "the caller's buffer: WRITE reads it, the others fill it on success",
+    },
   ],
   writeWords: ['mm.writeRange: CPU writes to a run of words', { ...WORDS, ...PATTERN }],
   readWords: ['mm.readRange: CPU reads of a run of words', WORDS],
@@ -216,6 +249,9 @@ function expectSchema(): JsonSchema {
         type: 'boolean',
         description: 'a negative result is accepted; the other checks apply to a success',
       },
+      buffer: { description: "a pattern the op's caller buffer must match afterwards, after a success or a failure" },
+      status: { type: 'number', description: 'waitpid: the child exited with this status' },
+      signal: { type: 'string', description: 'waitpid: the child was killed by this signal (e.g. SIGTERM)' },
     },
   };
 }

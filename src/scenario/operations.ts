@@ -102,14 +102,30 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
     to: processOf(a, ctx),
     event: { type: 'mm.munmap', addr: num(a, 'addr', ctx), length: num(a, 'length', ctx) },
   }),
+  mremap: (a, ctx) => {
+    const flags = mremapFlags(a, ctx);
+    return {
+      to: processOf(a, ctx),
+      event: {
+        type: 'mm.mremap',
+        addr: num(a, 'addr', ctx),
+        oldLength: num(a, 'oldLength', ctx),
+        newLength: num(a, 'newLength', ctx),
+        mayMove: flags.includes('MAYMOVE'),
+        fixed: flags.includes('FIXED'),
+        dontUnmap: flags.includes('DONTUNMAP'),
+        ...(a.newAddr !== undefined ? { newAddr: num(a, 'newAddr', ctx) } : {}),
+      },
+    };
+  },
   mprotect: (a, ctx) => ({
     to: processOf(a, ctx),
     event: { type: 'mm.mprotect', addr: num(a, 'addr', ctx), length: num(a, 'length', ctx), ...protOf(a, ctx) },
   }),
   madvise: (a, ctx) => {
     const advice = String(a.advice ?? '').toUpperCase();
-    if (!['DONTNEED', 'FREE', 'HUGEPAGE'].includes(advice)) {
-      throw new ScenarioError(`${ctx.where}: 'advice' is one of DONTNEED, FREE, HUGEPAGE`);
+    if (!['DONTNEED', 'FREE', 'HUGEPAGE', 'NOHUGEPAGE', 'COLLAPSE'].includes(advice)) {
+      throw new ScenarioError(`${ctx.where}: 'advice' is one of DONTNEED, FREE, HUGEPAGE, NOHUGEPAGE, COLLAPSE`);
     }
     return {
       to: processOf(a, ctx),
@@ -125,7 +141,25 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
     to: processOf(a, ctx),
     event: { type: 'mm.fork', child: `mm:${pick(String(a.child), 'process', ctx.processes, ctx)}` },
   }),
-  exit: (a, ctx) => ({ to: processOf(a, ctx), event: { type: 'mm.exit' } }),
+  exit: (a, ctx) => ({
+    to: processOf(a, ctx),
+    event: { type: 'mm.exit', ...(a.status !== undefined ? { status: exitStatusOf(a, ctx) } : {}) },
+  }),
+  kill: (a, ctx) => ({ to: processOf(a, ctx), event: { type: 'mm.exit', signal: signalNameOf(a, ctx) } }),
+  waitpid: (a, ctx) => ({ to: processOf(a, ctx), event: { type: 'mm.waitpid' } }),
+  fillBuffer: (a, ctx) => ({
+    ...localOp(ctx),
+    local: {
+      kind: 'fill',
+      name: bufferName(a, ctx),
+      count: num(a, 'count', ctx),
+      pattern: patternArg(a.data, 'data', ctx),
+    },
+  }),
+  checkBuffer: (a, ctx) => {
+    bufferName(a, ctx);
+    return { ...localOp(ctx), local: { kind: 'check' } };
+  },
   oomReap: (a, ctx) => ({ to: processOf(a, ctx), event: { type: 'mm.oomReap' } }),
   reclaim: (a, ctx) => ({ to: processOf(a, ctx), event: { type: 'mm.reclaim', addr: num(a, 'addr', ctx) } }),
   fault: (a, ctx) => {
@@ -193,7 +227,12 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
         `${ctx.where}: 'cmd' is one of ${DMIRROR_COMMANDS.filter((c) => c !== 'OPEN' && c !== 'CLOSE').join(', ')}`,
       );
     }
-    return dmirrorCmd(a, ctx, cmd);
+    const built = dmirrorCmd(a, ctx, cmd);
+    if (a.buffer === undefined) return built;
+    if (a.data !== undefined)
+      throw new ScenarioError(`${ctx.where}: give either 'data' or 'buffer' (the WRITE reads the buffer), not both`);
+    // WRITE copies the caller's buffer in; every other command fills it (READ, SNAPSHOT, ...).
+    return { ...built, buffer: { name: bufferName(a, ctx), direction: cmd === 'WRITE' ? 'in' : 'out' } };
   },
   writeWords: (a, ctx) => ({
     to: processOf(a, ctx),
@@ -311,6 +350,64 @@ function dmirrorCmd(a: Args, ctx: OpContext, cmd: string): Omit<ThreadOp, 'expec
   return { to: `drv:${deviceOf(a, ctx)}`, event, reply: 'dmirror.result' };
 }
 
+const MREMAP_FLAGS = ['MAYMOVE', 'FIXED', 'DONTUNMAP'];
+
+/** `flags: [MAYMOVE, FIXED]` (MREMAP_ prefix optional); FIXED needs `newAddr`. */
+function mremapFlags(a: Args, ctx: OpContext): string[] {
+  const raw = a.flags ?? [];
+  if (!Array.isArray(raw)) throw new ScenarioError(`${ctx.where}: 'flags' is a list such as [MAYMOVE, FIXED]`);
+  const flags = raw.map((f) =>
+    String(f)
+      .toUpperCase()
+      .replace(/^MREMAP_/, ''),
+  );
+  const bad = flags.find((f) => !MREMAP_FLAGS.includes(f));
+  if (bad) throw new ScenarioError(`${ctx.where}: mremap flag '${bad}' is not one of ${MREMAP_FLAGS.join(', ')}`);
+  if (flags.includes('FIXED') && a.newAddr === undefined)
+    throw new ScenarioError(`${ctx.where}: MREMAP_FIXED moves to 'newAddr': add newAddr: 0x…`);
+  return flags;
+}
+
+/** A user-space step of the thread itself: no request goes out. */
+function localOp(ctx: OpContext): Pick<ThreadOp, 'to' | 'event'> {
+  if (!ctx.thread) throw new ScenarioError(`${ctx.where}: buffers belong to a thread: use this op in a thread's ops`);
+  return { to: `thread:${ctx.thread}`, event: { type: 'thread.local' } };
+}
+
+function bufferName(a: Args, ctx: OpContext): string {
+  if (typeof a.buffer !== 'string' || !/^\w+$/.test(a.buffer))
+    throw new ScenarioError(`${ctx.where}: name the caller's buffer: add 'buffer: <name>' (letters, digits, _)`);
+  return a.buffer;
+}
+
+function patternArg(raw: unknown, key: string, ctx: OpContext): ReturnType<typeof parsePattern> {
+  if (raw === undefined)
+    throw new ScenarioError(`${ctx.where}: add '${key}': a pattern like {} (value i) or { const: 0 }`);
+  try {
+    return parsePattern(raw);
+  } catch (e) {
+    throw new ScenarioError(`${ctx.where}: '${key}': ${(e as Error).message}`);
+  }
+}
+
+function exitStatusOf(a: Args, ctx: OpContext): number {
+  const v = a.status;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255)
+    throw new ScenarioError(
+      `${ctx.where}: 'status' is the exit code, a whole number 0..255 (got ${JSON.stringify(v)})`,
+    );
+  return v;
+}
+
+function signalNameOf(a: Args, ctx: OpContext): string {
+  const v = a.signal;
+  if (typeof v !== 'string' || !/^SIG[A-Z0-9]+$/.test(v))
+    throw new ScenarioError(
+      `${ctx.where}: 'signal' is a signal name such as SIGTERM or SIGKILL (got ${JSON.stringify(v)})`,
+    );
+  return v;
+}
+
 /** `value: v` writes v everywhere; otherwise word i gets `scale * i + add` (scale 1 or -1). */
 function wordPattern(
   a: Args,
@@ -359,18 +456,50 @@ export function compileOp(op: Record<string, unknown>, ctx: OpContext): ThreadOp
   const args = (raw ?? {}) as Args;
   if (typeof args !== 'object') throw new ScenarioError(`${ctx.where}: '${verb}' takes a map of arguments`);
   const built = build(args, ctx);
-  const expect = args.expect as ScenarioExpect | undefined;
+  const rawExpect = args.expect as ScenarioExpect | undefined;
+  if (rawExpect !== undefined && (typeof rawExpect !== 'object' || rawExpect === null))
+    throw new ScenarioError(`${ctx.where}: 'expect' takes a map, e.g. expect: { result: 0 }`);
+  if (verb !== 'waitpid' && (rawExpect?.status !== undefined || rawExpect?.signal !== undefined))
+    throw new ScenarioError(`${ctx.where}: expect.status and expect.signal belong to waitpid`);
+  const expect = rawExpect && verb === 'checkBuffer' ? checkBufferExpect(rawExpect, ctx) : rawExpect;
+  const value = verb === 'waitpid' && expect ? waitStatusExpect(expect, ctx) : expect?.value;
   return {
     ...built,
     label: (args.label as string | undefined) ?? verb,
     expect: expect
       ? {
           ...(expect.result !== undefined ? { result: parseErrnoAt(expect.result, ctx) } : {}),
-          ...(expect.value !== undefined ? { value: expect.value } : {}),
+          ...(value !== undefined ? { value } : {}),
           ...extendedExpect(expect, ctx),
+          ...bufferExpect(expect, args, ctx),
         }
       : undefined,
   };
+}
+
+/** `checkBuffer: { buffer, expect: { data } }`: the pattern is the buffer's, not a reply's. */
+function checkBufferExpect(e: ScenarioExpect, ctx: OpContext): ScenarioExpect {
+  const { data, ...rest } = e;
+  if (Object.keys(rest).length > 0 || data === undefined)
+    throw new ScenarioError(`${ctx.where}: checkBuffer takes expect: { data: <pattern> } (nothing else)`);
+  return { buffer: data };
+}
+
+/** `expect.buffer: <pattern>`: the op's buffer (or checkBuffer's) after the op. */
+function bufferExpect(e: ScenarioExpect, a: Args, ctx: OpContext) {
+  if (e.buffer === undefined) return {};
+  if (a.buffer === undefined)
+    throw new ScenarioError(`${ctx.where}: expect.buffer checks the op's buffer: add 'buffer: <name>' to the op`);
+  return { buffer: { name: bufferName(a, ctx), pattern: patternArg(e.buffer, 'expect.buffer', ctx) } };
+}
+
+/** waitpid's `expect: { status }` (WIFEXITED, WEXITSTATUS) or `{ signal }` (WIFSIGNALED, WTERMSIG). */
+function waitStatusExpect(e: ScenarioExpect, ctx: OpContext): unknown {
+  if (e.status !== undefined && e.signal !== undefined)
+    throw new ScenarioError(`${ctx.where}: a child either exited ('status') or was killed ('signal'), not both`);
+  if (e.status !== undefined) return { exited: true, status: exitStatusOf(e as Args, ctx) };
+  if (e.signal !== undefined) return { signaled: true, signal: signalNameOf(e as Args, ctx) };
+  return e.value;
 }
 
 interface ScenarioExpect {
@@ -383,6 +512,11 @@ interface ScenarioExpect {
   data?: unknown;
   /** A negative result is accepted; the other checks apply to a success only. */
   acceptErrors?: boolean;
+  /** A pattern the op's caller buffer must match after the op (success or failure). */
+  buffer?: unknown;
+  /** waitpid: the child exited with this status, or was killed by this signal. */
+  status?: number;
+  signal?: string;
 }
 
 function extendedExpect(e: ScenarioExpect, ctx: OpContext) {

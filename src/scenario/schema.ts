@@ -4,6 +4,7 @@
  * users; this file is the one definition the loader validates against.
  */
 import { z } from 'zod';
+import { KERNEL_VERSIONS } from '../../machines/mm/kernel-version.ts';
 
 const address = z
   .union([z.number().int().nonnegative(), z.string().regex(/^0x[0-9a-fA-F]+$/)])
@@ -198,6 +199,13 @@ export const scenarioSchema = z
       .record(z.string(), z.record(z.string(), z.unknown()))
       .optional()
       .describe('named param sets the scenario is run with by `mirrorlab conformance`'),
+    /** The kernel behaviour the scenario expects (machines/mm/kernel-version.ts). */
+    kernel: z
+      .enum([...KERNEL_VERSIONS, ...KERNEL_VERSIONS.map((v) => `>=${v}`)])
+      .default('>=v6.12')
+      .describe(
+        "the kernel versions whose behaviour the scenario expects: v6.12, upstream, or '>=v6.12' (default: every version)",
+      ),
     pageSize: z.number().int().positive().default(4096).describe('bytes per page'),
     wordsPerPage: z.number().int().positive().default(1).describe('ints of content modelled per page'),
     processes: z

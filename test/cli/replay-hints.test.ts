@@ -169,7 +169,7 @@ threads:
     expect(code).toBe(1);
     const [hint] = hints(out);
     // Seeds 5..8 drive PCT schedules; the first to let the READ win is 7.
-    expect(hint).toBe(`mirrorlab conformance ${file} --variant default --seed 7 --strategy pct`);
+    expect(hint).toBe(`mirrorlab conformance ${file} --variant default --kernel v6.12 --seed 7 --strategy pct`);
     const again = await runHint(hint);
     expect(again.code).toBe(1);
     const got = (s: string) => /got: {6}(.*)/.exec(s)?.[1];
