@@ -42,7 +42,7 @@ export class Deadline {
 }
 
 function overBudget(where: string, what: string, seconds: number, fix: string): string {
-  return `${where}: ${what} did not finish within the time budget of ${Math.round(seconds * 10) / 10} s (--time): ${fix}`;
+  return `${where}: ${what} did not finish within the time budget of ${Number(seconds.toPrecision(2))} s (--time): ${fix}`;
 }
 
 /**
