@@ -5,14 +5,10 @@
  * that may break any rule (for "bad input never crashes").
  */
 import fc from 'fast-check';
+import { PROFILE_NAMES } from '../../machines/drivers/driver-types.ts';
 
-export const PROFILES = [
-  'shadow-pte',
-  'registration-cache',
-  'userptr-fence-under-lock',
-  'userptr-fence-after-unlock',
-  'svm',
-] as const;
+/** Every built-in driver profile. */
+export const PROFILES = PROFILE_NAMES;
 
 const PAGE = 0x1000;
 const BASE = 0x10000;
