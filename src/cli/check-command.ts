@@ -27,6 +27,7 @@ import type { FoundViolation } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { renderLadder } from '../report/ladder.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
+import { IMPORT_TIMEOUT_SECONDS } from '../scenario/deadline.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
 import { PROPERTY_KINDS } from '../scenario/schema.ts';
 import { checkFiles, errorJson, errorText, type FileError, saveTraces } from './check-files.ts';
@@ -67,7 +68,14 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
   // The output folder is checked (and created) before any search starts.
   const plan = o.saveTrace ? planTraceFiles(o.saveTrace, o.force ?? false) : null;
   const driver = o.driver
-    ? { machine: await loadDriverModule(o.driver, `--driver ${o.driver}`), name: o.driver }
+    ? {
+        machine: await loadDriverModule(
+          o.driver,
+          `--driver ${o.driver}`,
+          Math.min(o.time ?? IMPORT_TIMEOUT_SECONDS, IMPORT_TIMEOUT_SECONDS),
+        ),
+        name: o.driver,
+      }
     : undefined;
   const options: CheckOptions = {
     strategy: o.strategy,

@@ -80,6 +80,12 @@ describe('one time budget for set-up and search', () => {
     expect(r.code).toBe(3);
   });
 
+  it('--driver whose import never settles: cut at --time, exit 2', async () => {
+    const r = await runCaptured('check', '--driver', 'test/fixtures/broken/drivers/never-settles.ts', '--time', '1');
+    expect(r.err).toMatch(/importing driver module .*never-settles\.ts did not finish within the time budget of 1 s/);
+    expect(r.code).toBe(2);
+  });
+
   it(`without --time a scenario gets the default budget of ${DEFAULT_TIME_SECONDS} s`, async () => {
     const outcome = await checkScenario('scenarios/seeds/fault-vs-unmap.yaml');
     expect(outcome.limits.timeLimit).toBe(DEFAULT_TIME_SECONDS);
