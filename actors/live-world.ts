@@ -8,6 +8,7 @@
  * one message chosen by the schedule. So a live run is one interleaving the explorer could
  * also have taken, and `createWorld(...).run()` under a seed is reproducible.
  */
+
 import {
   type Actor,
   type AnyActorRef,
@@ -25,6 +26,7 @@ import type { ActorSpec } from '../src/runtime/controlled-world.ts';
 import { threadOf } from '../src/runtime/delivery.ts';
 import { eventPolicy } from '../src/runtime/event-policy.ts';
 import { ModelError } from '../src/runtime/pure-step.ts';
+import { microstepGuard } from './microstep-guard.ts';
 
 export type LiveSchedule = 'default' | 'random';
 
@@ -164,10 +166,15 @@ export class LiveWorld {
       id: 'mirrorlab',
       entry: specs.map((s) => spawnChild(s.id as never, { id: s.id, systemId: s.id, input: { ...s.input, id: s.id } })),
     });
+    // A driver whose `always` transitions loop would hang XState: the guard ends it with an error.
+    const guard = microstepGuard();
     const inspect = options.inspect;
     this.root = createActor(rootMachine, {
       clock: this.clock,
-      inspect: inspect && ((e: InspectionEvent) => inspect(this.withSender(e))),
+      inspect: (e: InspectionEvent) => {
+        guard(e);
+        inspect?.(this.withSender(e));
+      },
     });
     this.root.start();
     for (const id of this.ids) {

@@ -16,12 +16,23 @@ process.stdout.on('error', (e) => {
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 let main;
+let internalErrorReport;
 if (process.env.MIRRORLAB_FROM_SOURCE !== '1' && freshBuild(root)) {
-  ({ main } = await import('../dist/src/cli/main.js'));
+  ({ main, internalErrorReport } = await import('../dist/src/cli/main.js'));
 } else {
   const { register } = await import('tsx/esm/api');
   register();
   globalThis.__mirrorlabTypeScript = true;
-  ({ main } = await import('../src/cli/main.ts'));
+  ({ main, internalErrorReport } = await import('../src/cli/main.ts'));
 }
+// An error that escapes every command (thrown later, on a timer or a stream) is still a bug
+// report with exit 4, never a bare stack trace (src/cli/exit-codes.ts).
+const escaped = (e) => {
+  const debug = process.argv.includes('--debug') || process.env.MIRRORLAB_DEBUG === '1';
+  const args = process.argv.slice(2).filter((a) => a !== '--debug');
+  process.stderr.write(`${internalErrorReport(e, args, debug)}\n`);
+  process.exit(4);
+};
+process.on('uncaughtException', escaped);
+process.on('unhandledRejection', escaped);
 process.exitCode = await main(process.argv, undefined, { interruptible: true });

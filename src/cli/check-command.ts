@@ -30,6 +30,7 @@ import { defaultMonitors } from '../monitors/index.ts';
 import { planReportDir, writeSearchReport } from '../report/html/write-report.ts';
 import { renderLadder, terminalWidth } from '../report/ladder.ts';
 import { loadDriverModule } from '../scenario/compile.ts';
+import { IMPORT_TIMEOUT_SECONDS } from '../scenario/deadline.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
 import { PROPERTY_KINDS } from '../scenario/schema.ts';
 import { checkFiles, errorJson, errorText, type FileError, type SavedTraces, saveTraces } from './check-files.ts';
@@ -100,7 +101,14 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
   ] as const)
     if (file) prepareReportFile(option, file, o.force ?? false);
   const driver = o.driver
-    ? { machine: await loadDriverModule(o.driver, `--driver ${o.driver}`), name: o.driver }
+    ? {
+        machine: await loadDriverModule(
+          o.driver,
+          `--driver ${o.driver}`,
+          Math.min(o.time ?? IMPORT_TIMEOUT_SECONDS, IMPORT_TIMEOUT_SECONDS),
+        ),
+        name: o.driver,
+      }
     : undefined;
   const options: CheckOptions = {
     strategy: o.strategy,

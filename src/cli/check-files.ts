@@ -4,6 +4,7 @@
  * counterexamples are saved under unique names, atomically, never over an existing file without
  * `--force` (safe-write.ts).
  */
+import { writeSync } from 'node:fs';
 import { type CheckOptions, type CheckOutcome, checkScenario } from '../check/check-scenario.ts';
 import { writeTrace } from '../check/trace-file.ts';
 import { interrupted } from '../explorer/interrupt.ts';
@@ -45,7 +46,8 @@ export async function checkFiles(
         skipped.push(file);
         continue;
       }
-      if (process.env.MIRRORLAB_PROGRESS === '1') process.stderr.write(`mirrorlab: checking ${file}\n`);
+      // Written at once (a worker thread's process.stderr flushes only when the thread is idle).
+      if (process.env.MIRRORLAB_PROGRESS === '1') writeSync(2, `mirrorlab: checking ${file}\n`);
       try {
         onFile?.(file);
         entries.push({ outcome: await checkScenario(file, options) });

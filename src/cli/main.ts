@@ -29,6 +29,9 @@ import { REPORT_HELP, reportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
 import { schemaCommand } from './schema-command.ts';
 
+/** For bin/mirrorlab.mjs: the report of an error that escapes every command. */
+export { internalErrorReport } from './exit-codes.ts';
+
 function int(name: string) {
   return (v: string): number => {
     const n = Number(v);

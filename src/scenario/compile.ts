@@ -319,6 +319,6 @@ export async function loadDriverModule(
       `${where}: ${abs} must export an XState machine as its default export (or as 'driver'); see docs/driver-protocol.md`,
     );
   }
-  checkDriverActions(machine, abs);
+  checkDriverActions(machine, where === abs ? abs : `${where}: driver module ${abs}`);
   return machine;
 }

@@ -42,7 +42,7 @@ export class Deadline {
 }
 
 function overBudget(where: string, what: string, seconds: number, fix: string): string {
-  return `${where}: ${what} did not finish within the time budget of ${seconds} s (--time): ${fix}`;
+  return `${where}: ${what} did not finish within the time budget of ${Number(seconds.toPrecision(2))} s (--time): ${fix}`;
 }
 
 /**

@@ -84,6 +84,8 @@ function checkAction(
         `action '${named}'`,
         'it has no implementation: add it to setup({ actions }) or remove it',
       );
+    if (typeof impl === 'function' && typeof (impl as { type?: unknown }).type !== 'string')
+      reject(module, state, where, `the custom function action '${named}'`, CUSTOM_FIX);
     checkAction(impl, impls, module, state, `${where} (action '${named}')`);
     return;
   }
@@ -93,8 +95,7 @@ function checkAction(
     if (PURE_BUILTINS.has(builtin)) return;
     reject(module, state, where, builtin, FIX_BY_BUILTIN[builtin] ?? CUSTOM_FIX);
   }
-  const name = (action as { name?: string }).name;
-  reject(module, state, where, name ? `the custom function action '${name}'` : 'a custom function action', CUSTOM_FIX);
+  reject(module, state, where, 'a custom function action', CUSTOM_FIX);
 }
 
 function reject(module: string, state: string, where: string, what: string, fix: string): never {

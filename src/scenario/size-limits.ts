@@ -20,7 +20,7 @@ export const MAX_VMAS_PER_PROCESS = 256;
 /** Operations of one thread after `repeat:` is expanded. */
 export const MAX_OPS_PER_THREAD = 10_000;
 /** Populated words of one process (each is one write at set-up). */
-export const MAX_POPULATED_WORDS = 65_536;
+export const MAX_POPULATED_WORDS = 16_384;
 /** Copies a `replicas:` entry stands for. */
 export const MAX_REPLICAS = 256;
 

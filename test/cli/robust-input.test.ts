@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { worstExitCode } from '../../src/cli/exit-codes.ts';
 import { scenarioStems } from '../../src/cli/safe-write.ts';
+import { runCaptured } from '../reliability/capture.ts';
 import { cli } from './run-cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mirrorlab-robust-'));
@@ -23,19 +24,7 @@ function scenario(name: string, edit: (s: string) => string): string {
 }
 
 /** Runs the CLI capturing stderr: the exit code, stdout and stderr. */
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let err = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    const r = await cli(...args);
-    return { ...r, err };
-  } finally {
-    spy.mockRestore();
-  }
-}
+const run = runCaptured;
 
 const aliasBomb = (() => {
   let s = 'a: &a [x, x, x, x, x, x, x, x, x]\n';
