@@ -10,22 +10,16 @@
  * ```
  */
 
-// Live actors.
-export { createLiveWorld, LiveWorld, type LiveWorldOptions } from '../actors/live-world.ts';
+// ... and the file-based API of Node. Where a name is in both, this one (scenario files, driver
+// modules from files, Node's search host) is the one exported: a local export hides a star one.
 export { createWorld, type WorldOptions } from '../actors/world.ts';
-// Scenarios and checking.
+// Everything a page has (mirrorlab/browser, which holds mirrorlab/machines) ...
+export * from './browser.ts';
 export { type Charge, chargeViolation } from './check/charge.ts';
 export { type CheckOutcome, checkScenario } from './check/check-scenario.ts';
 export { readTrace, writeTrace } from './check/trace-file.ts';
 export { worldFor } from './check/world-for.ts';
 export { exhaustiveSearch, samplingSearch } from './explorer/node-search.ts';
-export { replayTrace } from './explorer/replay.ts';
-export type { FoundViolation, SearchOptions, SearchResult } from './explorer/search-types.ts';
-// Machines (pure; one definition for both runtimes): the whole of mirrorlab/machines.
-export * from './machines.ts';
-export { defaultMonitors } from './monitors/index.ts';
-export type { Monitor, Violation } from './monitors/monitor.ts';
-export { renderLadder } from './report/ladder.ts';
 // The machines as diagrams and data: Mermaid, SCXML, JSON (re-created by machineFromJson), Stately source.
 export {
   EXPORT_FORMATS,
@@ -37,16 +31,6 @@ export {
   toScxml,
   toStatelySource,
 } from './report/machine-export.ts';
-// Controlled runtime, explorer, monitors.
-export {
-  type ActorSpec,
-  ControlledWorld,
-  type SemanticStep,
-  type Step,
-  type WorldState,
-} from './runtime/controlled-world.ts';
 export { compileScenario, loadDriverModule } from './scenario/driver-module.ts';
 export { loadScenario } from './scenario/load.ts';
-export { parseScenario, ScenarioError } from './scenario/parse.ts';
 export type { EnvironmentFault } from './scenario/schema.ts';
-export { settle } from './scenario/settle.ts';
