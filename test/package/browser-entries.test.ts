@@ -44,6 +44,18 @@ describe('the browser entries', () => {
     expect(browser.renderLadder(world, result.violations[0].trace)).toMatch(/sub:gpu0/);
   });
 
+  it('should run a parsed scenario as live XState actors', async () => {
+    const text = readFileSync('scenarios/seeds/fault-vs-unmap.yaml', 'utf8');
+    let inspected = 0;
+    const live = await browser.createWorld(browser.parseScenario(text, 'fault-vs-unmap.yaml'), {
+      inspect: () => inspected++,
+    });
+    live.run();
+    expect(live.steps.length).toBeGreaterThan(10);
+    expect(inspected).toBeGreaterThan(live.steps.length);
+    expect(live.snapshot('thread:cpu').status).toBe('done');
+  });
+
   it('should say why a scenario naming a driver module cannot compile without a module loader', async () => {
     const text = readFileSync('scenarios/seeds/fault-vs-unmap.yaml', 'utf8').replace(
       /driver: [\w-]+/,
