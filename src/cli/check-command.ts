@@ -6,7 +6,7 @@
  * scenario's environment caused (charge.ts) is an environment finding, reported apart: never
  * the driver's BREAKS, never exit 1 by itself.
  */
-import { shortestPerProperty } from '../check/battery.ts';
+import { DRIVER_PROPERTIES, shortestPerProperty } from '../check/battery.ts';
 import type { CheckedViolation, CheckOptions, CheckOutcome, Strategy } from '../check/check-scenario.ts';
 import { retryBoundWarning } from '../check/retry-bound-probe.ts';
 import {
@@ -27,9 +27,8 @@ import type { FoundViolation } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { planReportDir, writeSearchReport } from '../report/html/write-report.ts';
 import { renderLadder } from '../report/ladder.ts';
-import { loadDriverModule } from '../scenario/compile.ts';
+import { loadDriverModule } from '../scenario/driver-module.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
-import { PROPERTY_KINDS } from '../scenario/schema.ts';
 import { checkFiles, errorJson, errorText, type FileError, type SavedTraces, saveTraces } from './check-files.ts';
 import { EXIT_CODE, worstExitCode } from './exit-codes.ts';
 import { paramArgs, shellWord } from './replay-hints.ts';
@@ -164,9 +163,6 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
   }
   return code;
 }
-
-/** Every property a driver can break (the observations and scenario expectations are not driver properties). */
-const DRIVER_PROPERTIES = PROPERTY_KINDS.filter((k) => !['stale-data', 'unbounded-retry', 'expectation'].includes(k));
 
 /**
  * `--driver --json`: the per-property summary, the exit code, the environment findings, and each

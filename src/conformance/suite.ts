@@ -9,7 +9,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { compileScenario } from '../scenario/compile.ts';
+import { compileScenario } from '../scenario/driver-module.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { settle } from '../scenario/settle.ts';

@@ -3,6 +3,7 @@ import type { Monitor, Violation } from '../monitors/monitor.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
 import type { MonitorAuditSummary } from './monitor-audit.ts';
 import type { PileUp } from './pile-up.ts';
+import type { SearchHost } from './search-host.ts';
 
 export interface SearchLimits {
   maxDepth?: number;
@@ -105,6 +106,8 @@ export interface SearchResult {
 
 export interface SearchOptions extends SearchLimits {
   monitors: Monitor[];
+  /** The platform's memory watch and second thread (search-host.ts); default: the portable host. */
+  host?: SearchHost;
   /** Called now and then with progress (states so far). */
   onProgress?: (states: number, elapsedMs: number) => void;
 }
