@@ -10,10 +10,11 @@
  * ```
  */
 
-// ... and the file-based API of Node. Where a name is in both, this one (scenario files, driver
-// modules from files, Node's search host) is the one exported: a local export hides a star one.
+// Everything a page has (mirrorlab/browser, which holds mirrorlab/machines), and the file-based
+// API of Node. Where a name is in both (createWorld, exhaustiveSearch, samplingSearch,
+// compileScenario), the Node one (scenario files, driver modules, Node's search host) is
+// exported: a named export hides a star one.
 export { createWorld, type WorldOptions } from '../actors/world.ts';
-// Everything a page has (mirrorlab/browser, which holds mirrorlab/machines) ...
 export * from './browser.ts';
 export { type Charge, chargeViolation } from './check/charge.ts';
 export { type CheckOutcome, checkScenario } from './check/check-scenario.ts';
