@@ -49,12 +49,16 @@ describe('examples/browser', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
+      page.setDefaultTimeout(0); // no clock: the suite's own timeout is the backstop against a hang
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(server.url);
+      expect(errors).toEqual([]); // the page's modules loaded (a throw there leaves Run dead)
       await page.click('#run');
       const verdict = page.locator('#verdict:not(.running):not(:empty)');
-      await verdict.waitFor();
+      // Bounded by work, not by the clock: wait as long as the search takes, unless the page fails.
+      const failed = new Promise<never>((_, reject) => page.once('pageerror', reject));
+      await Promise.race([verdict.waitFor({ timeout: 0 }), failed]);
       expect(await verdict.textContent()).toMatch(
         /^ok: found stale-spte, use-after-free; as expected \(\d+ states, every one explored\)$/,
       );
@@ -68,7 +72,7 @@ describe('examples/browser', () => {
       // A broken scenario: the located error, no counterexample.
       await page.fill('#scenario', 'name: broken\nprocesses: [\n');
       await page.click('#run');
-      await page.locator('#verdict.error').waitFor();
+      await page.locator('#verdict.error').waitFor({ timeout: 0 });
       expect(await page.locator('#verdict').textContent()).toMatch(/^scenario\.yaml:\d+:\d+: YAML syntax error/);
       expect(await page.locator('#counterexample').isHidden()).toBe(true);
       expect(errors).toEqual([]);
