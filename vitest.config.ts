@@ -1,6 +1,21 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+// The examples import the package by name, as a user's code does; here that name means the sources.
+const entries: Record<string, string> = {
+  mirrorlab: 'src/index.ts',
+  'mirrorlab/machines': 'src/machines.ts',
+  'mirrorlab/browser': 'src/browser.ts',
+  'mirrorlab/testing': 'src/testing/index.ts',
+};
+
 export default defineConfig({
+  resolve: {
+    alias: Object.entries(entries).map(([name, file]) => ({
+      find: new RegExp(`^${name}$`),
+      replacement: fileURLToPath(new URL(file, import.meta.url)),
+    })),
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // Tests are bounded by work (states, schedules, seeds), never by the clock: CI runs on a

@@ -11,12 +11,11 @@
  * world.snapshot('dev:gpu0').context.table; // the device page table
  * ```
  */
-import type { AnyStateMachine } from 'xstate';
-import { compileScenario } from '../src/scenario/compile.ts';
-import type { ParamValue } from '../src/scenario/expand.ts';
-import { type LoadedScenario, loadScenario } from '../src/scenario/load.ts';
-import { settle } from '../src/scenario/settle.ts';
-import { LiveWorld, type LiveWorldOptions } from './live-world.ts';
+import { scenarioDriverLoader } from '../src/scenario/driver-module.ts';
+import { loadScenario } from '../src/scenario/load.ts';
+import type { LoadedScenario } from '../src/scenario/parse.ts';
+import type { LiveWorld } from './live-world.ts';
+import { type WorldOptions as LiveScenarioOptions, scenarioLiveWorld } from './scenario-live-world.ts';
 
 /**
  * Options of {@link createWorld}: the live world's schedule and inspector, the scenario's params,
@@ -30,11 +29,7 @@ import { LiveWorld, type LiveWorldOptions } from './live-world.ts';
  * const world = await createWorld('scenarios/seeds/fault-vs-unmap.yaml', options);
  * ```
  */
-export interface WorldOptions extends LiveWorldOptions {
-  /** Scenario params (`params:` in the file). */
-  params?: Record<string, ParamValue>;
-  /** Replace every device's driver with this machine. */
-  driver?: AnyStateMachine;
+export interface WorldOptions extends LiveScenarioOptions {
   /** Driver modules or folders outside the scenario's folder tree it may name (safe loading). */
   allowDrivers?: readonly string[];
 }
@@ -52,11 +47,8 @@ export interface WorldOptions extends LiveWorldOptions {
  * world.snapshot('thread:cpu').value; // 'done'
  * ```
  */
-export async function createWorld(scenario: string | LoadedScenario, options: WorldOptions = {}): Promise<LiveWorld> {
+/** The scenario's actors, from a file (or a parsed scenario), driver modules loaded from files. */
+export function createWorld(scenario: string | LoadedScenario, options: WorldOptions = {}): Promise<LiveWorld> {
   const loaded = typeof scenario === 'string' ? loadScenario(scenario, options.params) : scenario;
-  const compiled = await compileScenario(loaded, {
-    driverOverride: options.driver ? { machine: options.driver, name: 'custom' } : undefined,
-    allowDrivers: options.allowDrivers,
-  });
-  return new LiveWorld(settle(compiled), options);
+  return scenarioLiveWorld(loaded, options, scenarioDriverLoader({ allowDrivers: options.allowDrivers }));
 }

@@ -27,7 +27,7 @@ import { scenarioFiles } from '../src/cli/scenario-files.ts';
 import { type SamplingStrategy, samplingSearch } from '../src/explorer/sampling.ts';
 import type { SearchResult } from '../src/explorer/search-types.ts';
 import { defaultMonitors } from '../src/monitors/index.ts';
-import { loadDriverModule } from '../src/scenario/compile.ts';
+import { loadDriverModule } from '../src/scenario/driver-module.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 
 /** Every bundled scenario with a planted bug: an expected violation in its `expect:`. */

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { getAdjacencyMap } from 'xstate/graph';
 import { worldFor } from '../src/check/world-for.ts';
-import { exhaustiveSearch } from '../src/explorer/exhaustive.ts';
+import { exhaustiveSearch } from '../src/explorer/node-search.ts';
 import { defaultMonitors } from '../src/monitors/index.ts';
 import { seqRetryEvents, seqRetryMachine } from './seq-retry-machine.ts';
 

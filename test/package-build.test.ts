@@ -3,7 +3,7 @@
  * `npm ci` runs through `prepare`) and imported by plain Node, without a TypeScript loader.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,5 +31,28 @@ console.log(JSON.stringify({ steps: w.steps.length, found: o.violations.map((v) 
     expect(out.found).toEqual(['stale-spte', 'use-after-free']);
     expect(out.mm).toBe('mm');
     expect([out.states, out.threads]).toEqual([14_177, 2]);
+  });
+
+  // Runs after the build above (tests of a file run in order).
+  it('should point every entry of the exports map at a built module with its types', async () => {
+    const { exports } = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      exports: Record<string, string | { types: string; import: string }>;
+    };
+    const entries = Object.entries(exports).filter(
+      (e): e is [string, { types: string; import: string }] => typeof e[1] !== 'string',
+    );
+    expect(entries.map(([name]) => name)).toEqual(['.', './machines', './browser', './testing']);
+    for (const [, target] of entries)
+      expect([existsSync(target.types), existsSync(target.import)]).toEqual([true, true]);
+    const machines = await import(resolve('dist/src/machines.js'));
+    const browser = await import(resolve('dist/src/browser.js'));
+    const testing = await import(resolve('dist/src/testing/index.js'));
+    expect(machines.rangeNotifierMachine.id).toBe('rangeNotifier');
+    const { world } = await browser.scenarioWorld(
+      browser.parseScenario(readFileSync('scenarios/seeds/fault-vs-unmap.yaml', 'utf8'), 'f.yaml'),
+    );
+    expect(browser.exhaustiveSearch(world, 'bfs', { monitors: browser.defaultMonitors() }).stats.complete).toBe(true);
+    // The built testing entry finds the battery bundled beside dist/.
+    expect(testing.BUNDLED_BATTERY).toBe(resolve('scenarios/seeds'));
   });
 });

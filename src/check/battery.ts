@@ -4,8 +4,15 @@
  * context switches, then file order), so the report leads with the plainest witness. A
  * violation charged to the scenario's environment (charge.ts) is no witness against the driver.
  */
+
+import { PROPERTY_KINDS } from '../scenario/schema.ts';
 import type { CheckedViolation, CheckOutcome } from './check-scenario.ts';
 import { chargedToDriver } from './verdict.ts';
+
+/** Every property a driver can break (the observations and scenario expectations are not driver properties). */
+export const DRIVER_PROPERTIES = PROPERTY_KINDS.filter(
+  (k) => !['stale-data', 'unbounded-retry', 'expectation'].includes(k),
+);
 
 export interface PropertyWitness {
   scenario: string;

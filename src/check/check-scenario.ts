@@ -4,13 +4,12 @@
  * violation is found; a clean scenario matches only when a complete search finds nothing.
  */
 import type { AnyStateMachine } from 'xstate';
-import { exhaustiveSearch } from '../explorer/exhaustive.ts';
 import { type CheckedSearch, searchWithLiveness } from '../explorer/liveness/check-liveness.ts';
 import type { Fairness } from '../explorer/liveness/fair-cycles.ts';
 import type { LivenessStats } from '../explorer/liveness/livelock-search.ts';
 import { defaultMaxMemoryMiB } from '../explorer/memory-budget.ts';
 import { contextSwitches, minimizeTrace } from '../explorer/minimize.ts';
-import { samplingSearch } from '../explorer/sampling.ts';
+import { exhaustiveSearch, samplingSearch } from '../explorer/node-search.ts';
 import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';

@@ -1,9 +1,9 @@
 /** A sampling worker thread (sample-workers.ts): builds the world, runs its share, posts the result. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { adoptInterruptFlag } from '../explorer/interrupt.ts';
-import { samplingSearch } from '../explorer/sampling.ts';
+import { samplingSearch } from '../explorer/node-search.ts';
 import { defaultMonitors } from '../monitors/index.ts';
-import { loadDriverModule } from '../scenario/compile.ts';
+import { loadDriverModule } from '../scenario/driver-module.ts';
 import { lockOrderShown } from './lock-order.ts';
 import type { WorkerTask } from './sample-workers.ts';
 import { worldFor } from './world-for.ts';

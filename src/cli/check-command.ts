@@ -7,7 +7,7 @@
  * the driver's BREAKS, never exit 1 by itself.
  */
 import { basename } from 'node:path';
-import { shortestPerProperty } from '../check/battery.ts';
+import { DRIVER_PROPERTIES, shortestPerProperty } from '../check/battery.ts';
 import type { CheckedViolation, CheckOptions, CheckOutcome, Strategy } from '../check/check-scenario.ts';
 import { retryBoundWarning } from '../check/retry-bound-probe.ts';
 import {
@@ -29,10 +29,9 @@ import type { ShardSpec } from '../explorer/shard.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { planReportDir, writeSearchReport } from '../report/html/write-report.ts';
 import { renderLadder, terminalWidth } from '../report/ladder.ts';
-import { loadDriverModule } from '../scenario/compile.ts';
 import { IMPORT_TIMEOUT_SECONDS } from '../scenario/deadline.ts';
+import { loadDriverModule } from '../scenario/driver-module.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
-import { PROPERTY_KINDS } from '../scenario/schema.ts';
 import { checkFiles, errorJson, errorText, type FileError, type SavedTraces, saveTraces } from './check-files.ts';
 import { envelope } from './ci/json-envelope.ts';
 import { checkJunit } from './ci/junit.ts';
@@ -259,11 +258,6 @@ function driverTotals(
     errors: errors.length,
   };
 }
-
-/** Every property a driver can break (the observations and scenario expectations are not driver properties). */
-export const DRIVER_PROPERTIES = PROPERTY_KINDS.filter(
-  (k) => !['stale-data', 'unbounded-retry', 'expectation'].includes(k),
-);
 
 /**
  * `--driver --json`: the per-property summary, the exit code, the environment findings, and each

@@ -11,7 +11,7 @@ import {
   findMachine,
   machineCatalog,
 } from '../report/machine-export.ts';
-import { loadDriverModule } from '../scenario/compile.ts';
+import { loadDriverModule } from '../scenario/driver-module.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import { writeFileAtomic } from './safe-write.ts';
 

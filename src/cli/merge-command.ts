@@ -7,13 +7,14 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { DRIVER_PROPERTIES } from '../check/battery.ts';
 import { type LoadedShard, type MergedCampaign, type MergedScenario, mergeShards } from '../check/shard-merge.ts';
 import { readShardFile } from '../check/shard-result.ts';
 import { judgeProperties, propertiesExitCode, scenariosExitCode } from '../check/verdict.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { ScenarioError } from '../scenario/load.ts';
-import { DRIVER_PROPERTIES, type Rerun, rerunArgs, scheduleText, summaryTable } from './check-command.ts';
+import { type Rerun, rerunArgs, scheduleText, summaryTable } from './check-command.ts';
 import { type SavedTraces, saveTraces, type TracedOutcome } from './check-files.ts';
 import { EXIT_CODE, worstExitCode } from './exit-codes.ts';
 import { assertUnchanged, mergedLadders } from './merge-ladders.ts';

@@ -10,7 +10,7 @@ import { findCriticalReordering } from '../explorer/critical-reordering.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { renderLadder } from '../report/ladder.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
-import { loadDriverModule } from '../scenario/compile.ts';
+import { loadDriverModule } from '../scenario/driver-module.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { ScenarioError } from '../scenario/load.ts';
 

@@ -9,14 +9,14 @@
 import { type LoadedTrace, readTrace } from '../check/trace-file.ts';
 import { locateTraceSource } from '../check/trace-source.ts';
 import { worldFor } from '../check/world-for.ts';
-import { exhaustiveSearch } from '../explorer/exhaustive.ts';
 import { replayLasso } from '../explorer/liveness/lasso-replay.ts';
+import { exhaustiveSearch } from '../explorer/node-search.ts';
 import { replayTrace } from '../explorer/replay.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { renderLadder, terminalWidth } from '../report/ladder.ts';
 import { eventText } from '../report/state-text.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
-import { loadDriverModule } from '../scenario/compile.ts';
+import { loadDriverModule } from '../scenario/driver-module.ts';
 import { envelope } from './ci/json-envelope.ts';
 import { stdoutPaint, verdictColour } from './terminal/colour.ts';
 

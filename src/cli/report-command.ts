@@ -6,7 +6,7 @@
 import { readTrace } from '../check/trace-file.ts';
 import { worldFor } from '../check/world-for.ts';
 import { tracePage } from '../report/html/write-report.ts';
-import { loadDriverModule } from '../scenario/compile.ts';
+import { loadDriverModule } from '../scenario/driver-module.ts';
 import { writeFileAtomic } from './safe-write.ts';
 
 export interface ReportOptions {

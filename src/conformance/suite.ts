@@ -11,7 +11,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type KernelVersion, kernelVersionsOf } from '../../machines/mm/kernel-version.ts';
-import { compileScenario } from '../scenario/compile.ts';
+import { compileScenario } from '../scenario/driver-module.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { settle } from '../scenario/settle.ts';

@@ -11,8 +11,8 @@
  * allowed, on a worker thread that takes the table over (visited-pipeline.ts).
  */
 import { Candidates, type Frontier, type Nodes } from './search-structures.ts';
+import { RING, type SecondThreadQueue, type VerdictQueue } from './verdict-queue.ts';
 import { BatchedVisited } from './visited-batch.ts';
-import { RING, type VerdictQueue, VisitedPipeline } from './visited-pipeline.ts';
 import type { VisitedSet } from './visited-set.ts';
 
 export class DeferredVisits {
@@ -22,7 +22,7 @@ export class DeferredVisits {
   private promoted = 0;
   /** The latest fingerprints offered, by 12 bits of their hash (32 KB: stays in L1). */
   private readonly recent = new Int32Array(2 << 12);
-  private worker: VisitedPipeline | null = null;
+  private worker: SecondThreadQueue | null = null;
   private twoThreads: boolean;
 
   constructor(
@@ -30,12 +30,13 @@ export class DeferredVisits {
     private readonly visited: VisitedSet,
     private readonly frontier: Frontier,
     private readonly nodes: Nodes,
-    threads: number,
+    /** Starts the second thread (search-host.ts); null keeps the search on one. */
+    private readonly secondThread: (() => SecondThreadQueue) | null,
     private readonly pipelineFrom: number,
   ) {
     this.queue = new BatchedVisited(visited);
     this.waiting = new Candidates(n, RING);
-    this.twoThreads = threads > 1;
+    this.twoThreads = secondThread !== null;
   }
 
   /** Whether children still wait for a verdict. */
@@ -91,7 +92,7 @@ export class DeferredVisits {
     if ((expanded & 7) === 0 || this.frontier.length < 64) this.promote(false);
     if (!this.twoThreads || this.queue === this.worker || this.nodes.count < this.pipelineFrom >> 2) return;
     // Started early so it is up by the time it takes over (it boots in ~0.2 s).
-    this.worker ??= new VisitedPipeline();
+    this.worker ??= this.secondThread!();
     if (this.nodes.count < this.pipelineFrom) return;
     this.finish();
     if (this.worker.awaitReady(5000)) {

@@ -28,10 +28,10 @@ import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/contr
 import { DeferredVisits } from './deferred-visits.ts';
 import { zobrist1, zobrist2 } from './fingerprint.ts';
 import { interrupted } from './interrupt.ts';
-import { MemoryBudget } from './memory-budget.ts';
 import { finishAudit, MonitorPlan } from './monitor-plan.ts';
 import { worstPileUp } from './pile-up.ts';
 import { Dependence, SleepArena } from './por.ts';
+import { portableHost } from './search-host.ts';
 import { Frontier, Nodes } from './search-structures.ts';
 import type { SearchLimit, SearchOptions, SearchResult } from './search-types.ts';
 import { FRONTIER_PER_SHARD, ownsState, type ShardSplit } from './shard.ts';
@@ -103,7 +103,13 @@ export function exhaustiveSearch(
   const maxDepth = opts.maxDepth ?? Number.POSITIVE_INFINITY;
   const maxStates = opts.maxStates ?? Number.POSITIVE_INFINITY;
   const deadline = opts.timeLimit ? t0 + opts.timeLimit * 1000 : Number.POSITIVE_INFINITY;
-  const memory = new MemoryBudget(opts.maxMemoryMiB);
+  const host = opts.host ?? portableHost;
+  const memory = host.memoryWatch(opts.maxMemoryMiB);
+  const twoThreads = (opts.threads ?? 1) > 1;
+  if (twoThreads && !host.secondThread)
+    throw new RangeError(
+      `threads: ${opts.threads} needs a second thread for the visited set, which this platform's search host does not start: leave threads at 1`,
+    );
   const startXstate = world.xstateSteps;
   let transitions = 0;
   let cutByDepth = false;
@@ -201,7 +207,14 @@ export function exhaustiveSearch(
   // Breadth-first without POR: children wait for their visited verdict (deferred-visits.ts).
   const deferred =
     order === 'bfs' && !por && maxStates >= DEFER_FROM_MAX_STATES
-      ? new DeferredVisits(n, visited, frontier, nodes, opts.threads ?? 1, opts.pipelineFrom ?? PIPELINE_FROM)
+      ? new DeferredVisits(
+          n,
+          visited,
+          frontier,
+          nodes,
+          twoThreads ? host.secondThread : null,
+          opts.pipelineFrom ?? PIPELINE_FROM,
+        )
       : null;
   const statesSoFar = (): number => (deferred !== null ? deferred.states : visited.size);
   // Sharded: the level whose states are all on the frontier, and the split once made.

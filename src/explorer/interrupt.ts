@@ -6,7 +6,10 @@
  * on other threads (the check thread and its sampling workers), which never yield to their
  * event loops while they search.
  */
-let flag: Int32Array = new Int32Array(new SharedArrayBuffer(4));
+// A page that is not cross-origin isolated has no SharedArrayBuffer (nor threads to share with).
+let flag: Int32Array = new Int32Array(
+  typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : new ArrayBuffer(4),
+);
 
 /** The shared flag, to hand to a worker thread (`adoptInterruptFlag` there). */
 export function interruptFlag(): Int32Array {

@@ -3,6 +3,7 @@ import type { Monitor, Violation } from '../monitors/monitor.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
 import type { MonitorAuditSummary } from './monitor-audit.ts';
 import type { PileUp } from './pile-up.ts';
+import type { SearchHost } from './search-host.ts';
 import type { ShardSpec, ShardSplit } from './shard.ts';
 
 export interface SearchLimits {
@@ -165,4 +166,6 @@ export interface ProgressDetail {
  */
 export interface SearchOptions extends SearchLimits {
   monitors: Monitor[];
+  /** The platform's memory watch and second thread (search-host.ts); default: the portable host. */
+  host?: SearchHost;
 }

@@ -9,7 +9,7 @@
  * the cache. (seq-retry 1×10, medians of alternating runs: batches 5–15 % faster than probing
  * child by child, the touch loop another 5–7 %; docs/performance.md.)
  */
-import { RING, type VerdictQueue } from './visited-pipeline.ts';
+import { RING, type VerdictQueue } from './verdict-queue.ts';
 import type { VisitedSet } from './visited-set.ts';
 
 /** Fingerprints judged together (well under RING, so the search seldom has to wait). */

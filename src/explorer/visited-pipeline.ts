@@ -20,7 +20,10 @@
  * The worker sleeps on WRITTEN when idle (IDLE set), the search thread on DONE when it must wait.
  */
 import { Worker } from 'node:worker_threads';
+import { RING, type SecondThreadQueue } from './verdict-queue.ts';
 import type { VisitedTable } from './visited-set.ts';
+
+export { RING, type VerdictQueue } from './verdict-queue.ts';
 
 // The search thread writes the first cache line of `ctl`, the worker the second (64 bytes on):
 // each side polls the other's line, and sharing one line would bounce it on every write.
@@ -34,9 +37,6 @@ export const READY = 20;
 export const FAILED = 21;
 export const CTL_INTS = 32;
 
-/** Fingerprints in flight at most (a power of two). */
-export const RING = 1 << 18;
-
 /** What the search thread and the worker share. */
 export interface PipelineShared {
   ctl: Int32Array;
@@ -46,27 +46,7 @@ export interface PipelineShared {
   verdicts: Uint8Array;
 }
 
-/**
- * Children's fingerprints in, verdicts out, in submission order: what the search needs of a
- * visited set it does not probe itself (this worker, or visited-batch.ts on its own thread).
- */
-export interface VerdictQueue {
-  readonly submitted: number;
-  submit(h1: number, h2: number): void;
-  /** Lets the judging go on with what was submitted, when enough has accumulated. */
-  publishSome(): void;
-  /** How many have a verdict. */
-  judged(): number;
-  isNew(k: number): boolean;
-  /** Returns once submission k has its verdict. */
-  waitFor(k: number): void;
-  /** Returns once every submission has its verdict. */
-  finish(): void;
-  readonly size: number;
-  readonly bytes: number;
-}
-
-export class VisitedPipeline implements VerdictQueue {
+export class VisitedPipeline implements SecondThreadQueue {
   readonly shared: PipelineShared;
   private readonly worker: Worker;
   private written = 0;

@@ -4,7 +4,7 @@
  * drop it silently). Read from the active state nodes: their transitions and their
  * `meta.defer` / `meta.ignore` declarations (docs/protocol.md, "Delivery rules").
  */
-import type { AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot, EventObject } from 'xstate';
 
 export type EventPolicy = 'handled' | 'deferred' | 'ignored' | 'unhandled';
 
@@ -31,4 +31,14 @@ export function eventPolicy(snapshot: AnyMachineSnapshot, type: string): EventPo
   }
   if (deferred) return 'deferred';
   return ignored ? 'ignored' : 'unhandled';
+}
+
+/**
+ * What the runtime does with this event in this state: as `eventPolicy`, except that a type the
+ * state handles whose every transition's guard fails for this event counts as unhandled
+ * (nothing would happen: the silent drop the protocol forbids).
+ */
+export function deliveryPolicy(snapshot: AnyMachineSnapshot, event: EventObject): EventPolicy {
+  const policy = eventPolicy(snapshot, event.type);
+  return policy === 'handled' && !snapshot.can(event) ? 'unhandled' : policy;
 }

@@ -7,7 +7,7 @@
  */
 import type { EventObject } from 'xstate';
 import type { KChooseParams, Observation } from '../../machines/kernel-actions.ts';
-import { eventPolicy } from './event-policy.ts';
+import { deliveryPolicy, eventPolicy } from './event-policy.ts';
 import type { Interned } from './interning.ts';
 import { ModelError, type PureMachine } from './pure-step.ts';
 import type { ActorSpec, CachedTransition } from './world-types.ts';
@@ -95,10 +95,8 @@ export class TransitionCache {
     if (cached) return cached;
     const snapshot = interned.snapshots[i][local];
     const event = interned.messages[msgId].event;
-    let policy = eventPolicy(snapshot, event.type);
-    // A transition exists for the type (perhaps only a guarded wildcard), but none is enabled
-    // for this event: nothing would happen, which is the silent drop the protocol forbids.
-    if (policy === 'handled' && !snapshot.can(event)) policy = 'unhandled';
+    // A type handled only by transitions whose guards all fail counts as unhandled (event-policy.ts).
+    const policy = deliveryPolicy(snapshot, event);
     let result: PureOutcome;
     if (policy === 'handled') {
       this.xstateSteps++;

@@ -4,9 +4,10 @@
  * a dma_fence; each thread a thread actor. The `processes` section (mappings, populated words,
  * subscriptions) is set-up: it runs once, deterministically, before the interleaved part, and
  * the actors start the run from the states it left (see `settle`).
+ *
+ * No file system here (the browser entry compiles too): a driver named by a module path is
+ * loaded by `options.loadDriver`, which the Node side gives (driver-module.ts).
  */
-import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
 import { deviceMachine } from '../../machines/device.machine.ts';
 import { dmaFenceMachine } from '../../machines/dma-fence.machine.ts';
@@ -20,26 +21,23 @@ import { ptLockMachine } from '../../machines/pt-lock.machine.ts';
 import { rangeNotifierMachine } from '../../machines/range-notifier.machine.ts';
 import { type ThreadOp, threadMachine } from '../../machines/thread.machine.ts';
 import type { ActorSpec } from '../runtime/controlled-world.ts';
-import { checkModuleAllowed } from './allowed-modules.ts';
-import { IMPORT_TIMEOUT_SECONDS, withinSeconds } from './deadline.ts';
-import { checkDriverActions } from './driver-actions.ts';
 import { driverInput } from './driver-input.ts';
-import { type LoadedScenario, ScenarioError } from './load.ts';
 import { compileOp, type OpContext } from './operations.ts';
+import { type LoadedScenario, ScenarioError } from './parse.ts';
 import type { Scenario } from './schema.ts';
 import { wireSignals } from './signals.ts';
-import { ensureTypeScriptLoader } from './typescript-loader.ts';
 
 /** The whole address space, for subscriptions that do not name a range (dmirror's choice). */
 export const WHOLE_ADDRESS_SPACE = { start: 0, length: 2 ** 47 };
 
+/** Loads the driver module a scenario names by path (`driver: ./my-driver.ts`), relative to the scenario `file`. */
+export type DriverLoader = (driver: string, file: string, where: string) => Promise<AnyStateMachine>;
+
 export interface CompileOptions {
   /** Replace every device's driver with this machine (mirrorlab check --driver). */
   driverOverride?: { machine: AnyStateMachine; name: string };
-  /** `--allow-driver`: modules or folders outside the scenario's folder tree it may name (allowed-modules.ts). */
-  allowDrivers?: readonly string[];
-  /** How long importing a driver module may take (default IMPORT_TIMEOUT_SECONDS). */
-  importSeconds?: number;
+  /** How to load a driver named by a module path; without one such a scenario is an error. */
+  loadDriver?: DriverLoader;
   /** The kernel version the mms behave as (default: the first one the scenario's `kernel:` admits). */
   kernel?: KernelVersion;
 }
@@ -112,8 +110,7 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
     if (!scenario.processes[dev.process])
       throw new ScenarioError(`${where}: device '${d}' mirrors unknown process '${dev.process}'`);
     const { machine, name } =
-      options.driverOverride ??
-      (await resolveDriver(dev.driver, file, where, options.allowDrivers, options.importSeconds));
+      options.driverOverride ?? (await resolveDriver(dev.driver, file, where, options.loadDriver));
     drivers[d] = name;
     const sub = dev.subscription ?? WHOLE_ADDRESS_SPACE;
     const takesLock = dev.completion.takesLock;
@@ -264,8 +261,7 @@ async function resolveDriver(
   driver: string,
   file: string,
   where: string,
-  allowDrivers: readonly string[] = [],
-  importSeconds?: number,
+  loadDriver: DriverLoader | undefined,
 ): Promise<{ machine: AnyStateMachine; name: string }> {
   if (!isPath(driver)) {
     const machine = driver === 'dmirror' ? dmirrorMachine : driverProfiles[driver];
@@ -276,49 +272,10 @@ async function resolveDriver(
     }
     return { machine, name: driver };
   }
-  const abs = resolve(dirname(resolve(file)), driver);
-  checkModuleAllowed(abs, file, allowDrivers, where);
-  return { machine: await loadDriverModule(abs, where, importSeconds), name: driver };
-}
-
-/**
- * Load a custom driver module: its default export (or `driver`) must be an XState machine.
- *
- * @example
- * ```ts
- * import { checkScenario, loadDriverModule } from 'mirrorlab';
- * import { resolve } from 'node:path';
- *
- * const machine = await loadDriverModule(resolve('examples/drivers/minimal-driver.ts'));
- * await checkScenario('scenarios/seeds/fault-vs-unmap.yaml', { driver: { machine, name: 'minimal' } });
- * ```
- */
-export async function loadDriverModule(
-  abs: string,
-  where = abs,
-  importSeconds = IMPORT_TIMEOUT_SECONDS,
-): Promise<AnyStateMachine> {
-  let mod: Record<string, unknown>;
-  try {
-    await ensureTypeScriptLoader(abs);
-    const imported = import(pathToFileURL(abs).href) as Promise<Record<string, unknown>>;
-    mod = await withinSeconds(
-      imported,
-      importSeconds,
-      where,
-      `importing driver module ${abs}`,
-      'its top level awaits something that never comes (a top-level await on a promise nothing resolves?)',
-    );
-  } catch (e) {
-    if (e instanceof ScenarioError) throw e;
-    throw new ScenarioError(`${where}: cannot load driver module ${abs}: ${(e as Error).message}`);
-  }
-  const machine = (mod.default ?? mod.driver) as AnyStateMachine | undefined;
-  if (!machine || typeof (machine as { transition?: unknown }).transition !== 'function' || !('config' in machine)) {
+  if (!loadDriver) {
     throw new ScenarioError(
-      `${where}: ${abs} must export an XState machine as its default export (or as 'driver'); see docs/driver-protocol.md`,
+      `${where}: driver ${driver} is a module file, which only the Node entry ('mirrorlab') loads: here, pass the driver machine itself (the 'driver' option) or use a built-in profile`,
     );
   }
-  checkDriverActions(machine, where === abs ? abs : `${where}: driver module ${abs}`);
-  return machine;
+  return { machine: await loadDriver(driver, file, where), name: driver };
 }

@@ -8,7 +8,7 @@
  * the state and transition that holds the action and the fix.
  */
 import type { AnyStateMachine } from 'xstate';
-import { ScenarioError } from './load.ts';
+import { ScenarioError } from './parse.ts';
 
 const KERNEL_ACTIONS = new Set(['kSend', 'kChoose', 'kObserve']);
 /** XState's built-in actions that change only the machine's own snapshot (or its timers). */

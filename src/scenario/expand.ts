@@ -9,7 +9,7 @@
  *     `${c}` being 0..N-1 in each copy (`as` is optional).
  */
 import { parse as parseYaml } from 'yaml';
-import { ScenarioError } from './load.ts';
+import { ScenarioError } from './parse.ts';
 import { checkRepeat, checkReplicas } from './size-limits.ts';
 
 /** Where a path of the document starts (`file:line:col`), for located errors. */

@@ -14,7 +14,7 @@
  * -EINVAL paths that way. Every error names the place (file:line:col), the value and the fix.
  */
 import { MM_TASK_SIZE } from '../../machines/mm/types.ts';
-import { ScenarioError } from './load.ts';
+import { ScenarioError } from './parse.ts';
 import type { Scenario } from './schema.ts';
 
 /** The mm model's huge page size (machines/mm/context.ts). */

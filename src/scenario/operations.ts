@@ -7,7 +7,7 @@ import { parsePattern } from '../../machines/dmirror/buffer-pattern.ts';
 import { DMIRROR_COMMANDS } from '../../machines/dmirror/dmirror-types.ts';
 import { parseErrno } from '../../machines/errno.ts';
 import type { ThreadOp } from '../../machines/thread.machine.ts';
-import { ScenarioError } from './load.ts';
+import { ScenarioError } from './parse.ts';
 
 export interface OpContext {
   /** The thread's default process. */

@@ -8,7 +8,7 @@ import type { ActorSpec } from '../runtime/controlled-world.ts';
 import { ControlledWorld } from '../runtime/controlled-world.ts';
 import type { CompiledScenario } from './compile.ts';
 import type { Deadline } from './deadline.ts';
-import { ScenarioError } from './load.ts';
+import { ScenarioError } from './parse.ts';
 
 interface ThreadContext {
   results: { op: number; label?: string; reply?: { type: string; result?: number } }[];

@@ -7,7 +7,7 @@
  * with 4 mappings, 4096 populated words and 30 ops a thread), and each error names the place,
  * the value, the cap and the fix.
  */
-import { ScenarioError } from './load.ts';
+import { ScenarioError } from './parse.ts';
 import type { Scenario } from './schema.ts';
 
 /** The largest scenario file read: the biggest bundled one is 4 KiB. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/check/check-scenario.ts';
-import { loadDriverModule } from '../../src/scenario/compile.ts';
+import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 
 const SEEDS = 'scenarios/seeds';
 const driver = async (path: string) => ({ machine: await loadDriverModule(path), name: path });

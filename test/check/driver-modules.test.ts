@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { worldFor } from '../../src/check/world-for.ts';
-import { loadDriverModule } from '../../src/scenario/compile.ts';
+import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 import { ScenarioError } from '../../src/scenario/load.ts';
 
 const SEEDS = 'scenarios/seeds';

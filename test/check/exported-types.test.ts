@@ -14,7 +14,7 @@ import {
   driverProfiles,
   kernelActions,
 } from '../../src/index.ts';
-import { MachineHarness } from '../support/machine-harness.ts';
+import { MachineHarness } from '../../src/testing/index.ts';
 
 // A custom driver typed with the exported types: it answers every fault with -EFAULT.
 const refusing = setup({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dmirrorMachine } from '../../machines/dmirror/dmirror.machine.ts';
 import type { TableEntry } from '../../machines/dmirror/dmirror-types.ts';
 import { EFAULT, EINVAL, EPERM } from '../../machines/errno.ts';
-import { MachineHarness } from '../support/machine-harness.ts';
+import { MachineHarness } from '../../src/testing/index.ts';
 
 const ID = 'drv:d0';
 const T = 'thread:t1';

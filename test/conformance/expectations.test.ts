@@ -3,7 +3,7 @@ import { firstDifference, parsePattern, patternValues } from '../../machines/dmi
 import { PROT, snapshotByte } from '../../machines/dmirror/snapshot-bytes.ts';
 import { EPERM } from '../../machines/errno.ts';
 import { threadMachine } from '../../machines/thread.machine.ts';
-import { MachineHarness } from '../support/machine-harness.ts';
+import { MachineHarness } from '../../src/testing/index.ts';
 
 describe('buffer patterns', () => {
   it('should stand for i, -i, i + c and constant segments over the whole array', () => {

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { chargedToDriver } from '../../src/check/verdict.ts';
 import { scenarioFiles } from '../../src/cli/scenario-files.ts';
-import { loadDriverModule } from '../../src/scenario/compile.ts';
+import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 
 export const BATTERY = 'scenarios/seeds';
 

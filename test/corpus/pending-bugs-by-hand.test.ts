@@ -10,7 +10,7 @@ import invertedRetry from '../../examples/drivers/corpus/buggy/inverted-read-ret
 import setSeqAfterUnlock from '../../examples/drivers/corpus/buggy/set-seq-after-unlock.ts';
 import unboundedRetry from '../../examples/drivers/corpus/buggy/unbounded-retry.ts';
 import { EBUSY, ERESTARTSYS } from '../../machines/errno.ts';
-import { MachineHarness } from '../support/machine-harness.ts';
+import { MachineHarness } from '../../src/testing/index.ts';
 
 const input = { id: 'drv:gpu0', sub: 'sub:gpu0', lock: 'lock:gpu0', mm: 'mm:p1', dev: 'dev:gpu0', maxRetries: 2 };
 const GPU = 'dev:gpu0/engine';

@@ -13,7 +13,7 @@ import { type CheckOptions, checkScenario } from '../../src/check/check-scenario
 import { findCriticalReordering } from '../../src/explorer/critical-reordering.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import type { SemanticStep } from '../../src/runtime/controlled-world.ts';
-import { loadDriverModule } from '../../src/scenario/compile.ts';
+import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 
 /**
  * A step as `actor ← event [from sender] [@tid]`; the actor may end in `*` (any device).

@@ -14,7 +14,7 @@ import { defaultMonitors } from '../../src/monitors/index.ts';
 import { staleSptsMonitor } from '../../src/monitors/memory-safety.ts';
 import type { Monitor } from '../../src/monitors/monitor.ts';
 import { topology } from '../../src/monitors/topology.ts';
-import { loadDriverModule } from '../../src/scenario/compile.ts';
+import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 
 const yamls = (dir: string) =>
   readdirSync(dir)

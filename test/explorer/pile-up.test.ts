@@ -9,7 +9,7 @@ import { remedy } from '../../src/check/verdict.ts';
 import { worldFor } from '../../src/check/world-for.ts';
 import { exhaustiveSearch } from '../../src/explorer/exhaustive.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
-import { loadDriverModule } from '../../src/scenario/compile.ts';
+import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 
 const ENDLESS = 'scenarios/seeds/fault-vs-endless-remap.yaml';
 const driver = async (file: string) => ({ machine: await loadDriverModule(file), name: file });

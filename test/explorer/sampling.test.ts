@@ -15,7 +15,7 @@ import { scenarioFiles } from '../../src/cli/scenario-files.ts';
 import { scheduleSeed } from '../../src/explorer/sampling/seeds.ts';
 import { DEFAULT_SCHEDULES, type SamplingStrategy, samplingSearch } from '../../src/explorer/sampling.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
-import { loadDriverModule } from '../../src/scenario/compile.ts';
+import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 
 /** Every bundled scenario with a planted bug: an expected violation in its `expect:`. */

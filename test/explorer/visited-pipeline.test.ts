@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { worldFor } from '../../src/check/world-for.ts';
-import { exhaustiveSearch } from '../../src/explorer/exhaustive.ts';
+import { exhaustiveSearch } from '../../src/explorer/node-search.ts';
 import type { SearchResult } from '../../src/explorer/search-types.ts';
 import { VisitedPipeline } from '../../src/explorer/visited-pipeline.ts';
 import { VisitedSet } from '../../src/explorer/visited-set.ts';

@@ -3,7 +3,7 @@ import type { EventObject } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { type CompletionPath, type DeviceMapEntry, deviceMachine } from '../../machines/device.machine.ts';
 import { EFAULT, EIO } from '../../machines/errno.ts';
-import { MachineHarness } from '../support/machine-harness.ts';
+import { MachineHarness } from '../../src/testing/index.ts';
 
 const DEV = 'dev:gpu0';
 const DRV = 'drv:gpu0';

@@ -3,7 +3,7 @@ import { getShortestPaths, getStateNodes } from 'xstate/graph';
 import { EAGAIN, EINVAL, EOVERFLOW } from '../../machines/errno.ts';
 import { intervalIds } from '../../machines/interval-tree.ts';
 import { MAX_ADDR, type NotifierCoreContext, notifierCoreMachine } from '../../machines/notifier-core.machine.ts';
-import { MachineHarness } from '../support/machine-harness.ts';
+import { MachineHarness } from '../../src/testing/index.ts';
 
 const PAGE = 4096;
 const T = 'thread:t1';

@@ -6,7 +6,7 @@ import {
   type RangeNotifierEvent,
   rangeNotifierMachine,
 } from '../../machines/range-notifier.machine.ts';
-import { MachineHarness } from '../support/machine-harness.ts';
+import { MachineHarness } from '../../src/testing/index.ts';
 
 const INPUT = { id: 'sub:a', core: 'core:p', driver: 'drv:gpu0', start: 0x1000, length: 0x2000 };
 const R = 'drv:gpu0/fault';

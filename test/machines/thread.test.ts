@@ -3,7 +3,7 @@ import type { EventObject } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { EFAULT, ENOENT } from '../../machines/errno.ts';
 import { type ThreadOp, threadMachine } from '../../machines/thread.machine.ts';
-import { MachineHarness } from '../support/machine-harness.ts';
+import { MachineHarness, UnhandledEventError } from '../../src/testing/index.ts';
 
 const T = 'thread:t1';
 
@@ -129,7 +129,7 @@ describe('threadMachine', () => {
     const h = thread([mmapOp]);
     const before = h.snapshot;
     const stray = { type: 'mm.result', tid: 'thread:t2', result: 0 };
-    h.send(stray);
+    expect(() => h.send(stray)).toThrow(UnhandledEventError);
     expect(h.snapshot).toBe(before);
     expect(h.snapshot.can(stray)).toBe(false);
     expect(h.sent).toHaveLength(1);

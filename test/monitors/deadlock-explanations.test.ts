@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/check/check-scenario.ts';
-import { loadDriverModule } from '../../src/scenario/compile.ts';
+import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 
 const removeInCallback = async () => ({
   machine: await loadDriverModule(resolve('test/monitors/fixtures/remove-in-callback-driver.ts')),

@@ -10,7 +10,7 @@ import { worldFor } from '../../src/check/world-for.ts';
 import { main } from '../../src/cli/main.ts';
 import { exhaustiveSearch } from '../../src/explorer/exhaustive.ts';
 import type { Monitor } from '../../src/monitors/monitor.ts';
-import { loadDriverModule } from '../../src/scenario/compile.ts';
+import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 
 const SEED = 'scenarios/seeds/signal-during-fence-wait.yaml';
 const BUGGY = 'examples/drivers/interruptible-wait-driver.ts';

@@ -17,9 +17,9 @@
 import type { ControlledWorld, SemanticStep, WorldState } from '../../runtime/controlled-world.ts';
 import { zobrist1, zobrist2 } from '../fingerprint.ts';
 import { interrupted } from '../interrupt.ts';
-import { MemoryBudget } from '../memory-budget.ts';
 import { finishAudit, MonitorPlan } from '../monitor-plan.ts';
 import { Random } from '../random.ts';
+import { type MemoryWatch, portableHost } from '../search-host.ts';
 import type { FoundViolation, SearchLimit, SearchOptions } from '../search-types.ts';
 import { QUIET, StepTable } from '../step-table.ts';
 import { ViolationLog } from '../violation-log.ts';
@@ -44,7 +44,7 @@ export class ScheduleRunner {
   private readonly table: StepTable;
   private readonly n: number;
   readonly seen = new VisitedSet(16);
-  private readonly memory: MemoryBudget;
+  private readonly memory: MemoryWatch;
   private readonly deadline: number;
   private readonly maxDepth: number;
   /** Thread of control of each learned local step, interned (-1: not learned). */
@@ -80,7 +80,7 @@ export class ScheduleRunner {
     this.next = new Int32Array(this.n);
     this.curState = world.stateOf(this.cur);
     this.nextState = world.stateOf(this.next);
-    this.memory = new MemoryBudget(opts.maxMemoryMiB);
+    this.memory = (opts.host ?? portableHost).memoryWatch(opts.maxMemoryMiB);
     this.deadline = opts.timeLimit ? t0 + opts.timeLimit * 1000 : Number.POSITIVE_INFINITY;
     this.maxDepth = opts.maxDepth ?? 10_000;
     let h1 = 0;

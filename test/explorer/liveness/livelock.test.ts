@@ -13,7 +13,7 @@ import { readTrace, writeTrace } from '../../../src/check/trace-file.ts';
 import { worldFor } from '../../../src/check/world-for.ts';
 import { replayLasso } from '../../../src/explorer/liveness/lasso-replay.ts';
 import { livelockSearch } from '../../../src/explorer/liveness/livelock-search.ts';
-import { loadDriverModule } from '../../../src/scenario/compile.ts';
+import { loadDriverModule } from '../../../src/scenario/driver-module.ts';
 
 const SEED = 'scenarios/seeds/fault-vs-endless-remap.yaml';
 const driver = async (name: string) => {

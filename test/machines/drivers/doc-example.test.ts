@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AnyStateMachine } from 'xstate';
 import { EBUSY } from '../../../machines/errno.ts';
-import { MachineHarness } from '../../support/machine-harness.ts';
+import { MachineHarness } from '../../../src/testing/index.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 

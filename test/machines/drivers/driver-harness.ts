@@ -4,7 +4,7 @@
  */
 import type { EventObject } from 'xstate';
 import { driverProfiles } from '../../../machines/drivers/index.ts';
-import { MachineHarness } from '../../support/machine-harness.ts';
+import { MachineHarness } from '../../../src/testing/index.ts';
 
 export const DRV = 'drv:gpu0';
 export const SUB = 'sub:r0';

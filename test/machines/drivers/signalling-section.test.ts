@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import allocInSignallingPath from '../../../examples/drivers/corpus/buggy/alloc-in-signalling-path.ts';
 import { driverProfiles } from '../../../machines/drivers/index.ts';
-import { MachineHarness } from '../../support/machine-harness.ts';
+import { MachineHarness } from '../../../src/testing/index.ts';
 
 const input = { id: 'drv:gpu0', sub: 'sub:gpu0', lock: 'lock:gpu0', mm: 'mm:p1', dev: 'dev:gpu0' };
 const T = 'thread:gpu';

@@ -3,7 +3,7 @@ import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { MM_REQUEST_TYPES } from '../../../machines/mm/events.ts';
 import { mmMachine } from '../../../machines/mm/mm.machine.ts';
-import { MachineHarness } from '../../support/machine-harness.ts';
+import { MachineHarness } from '../../../src/testing/index.ts';
 import { CORE, MM, PAGE } from './mm-test-kit.ts';
 
 const A = 0x200000;

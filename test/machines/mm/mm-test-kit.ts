@@ -8,7 +8,7 @@ import { initialContext, memoryOf } from '../../../machines/mm/context.ts';
 import { mmMachine } from '../../../machines/mm/mm.machine.ts';
 import type { Invalidation, MmMemory, Page, Pte, Vma } from '../../../machines/mm/types.ts';
 import { makeVma } from '../../../machines/mm/vma.ts';
-import { MachineHarness } from '../../support/machine-harness.ts';
+import { MachineHarness } from '../../../src/testing/index.ts';
 
 export const PAGE = 4096;
 export const MM = 'mm:p1';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import { kernelActions } from '../../machines/kernel-actions.ts';
-import { MachineHarness } from './machine-harness.ts';
+import { MachineHarness } from '../../src/testing/index.ts';
 
 const pingPong = setup({
   types: { context: {} as { id: string; n: number }, input: {} as { id: string }, events: {} as { type: 'ping' } },

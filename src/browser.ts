@@ -1,0 +1,42 @@
+/**
+ * `mirrorlab/browser`: everything that runs in a page, with no Node built-in on any path, so a
+ * bundler (Vite, esbuild, Rollup) builds it as it is. Scenarios come as text (there is no file
+ * system), driver modules as machines (there is no module loader), and searches run on the
+ * portable search host (the JS heap as memory, one thread). The machines are here too, as in
+ * `mirrorlab/machines`.
+ *
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, parseScenario, renderLadder, scenarioWorld } from 'mirrorlab/browser';
+ * const { world } = await scenarioWorld(parseScenario(text, 'my.yaml'));
+ * const result = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), maxStates: 200_000 });
+ * for (const v of result.violations) console.log(v.kind, renderLadder(world, v.trace));
+ * ```
+ */
+
+// Live actors: a parsed scenario as real XState actors.
+export { createLiveWorld, LiveWorld, type LiveWorldOptions } from '../actors/live-world.ts';
+export { scenarioLiveWorld as createWorld, type WorldOptions } from '../actors/scenario-live-world.ts';
+// The controlled world of a parsed scenario, and what a search's findings mean against its `expect:`.
+export { type ScenarioWorld, scenarioWorld } from './check/scenario-world.ts';
+export { coverage, judgeScenario, type ScenarioVerdict } from './check/verdict.ts';
+// The explorer on the portable host (search-host.ts).
+export { exhaustiveSearch } from './explorer/exhaustive.ts';
+export { replayTrace } from './explorer/replay.ts';
+export { type SamplingStrategy, samplingSearch } from './explorer/sampling.ts';
+export { type MemoryWatch, portableHost, type SearchHost } from './explorer/search-host.ts';
+export type { FoundViolation, SearchOptions, SearchResult, SearchStats } from './explorer/search-types.ts';
+export * from './machines.ts';
+export { defaultMonitors } from './monitors/index.ts';
+export type { Monitor, Violation } from './monitors/monitor.ts';
+export { renderLadder } from './report/ladder.ts';
+export {
+  type ActorSpec,
+  ControlledWorld,
+  type SemanticStep,
+  type Step,
+  type WorldState,
+} from './runtime/controlled-world.ts';
+export { type CompiledScenario, type CompileOptions, compileScenario, type DriverLoader } from './scenario/compile.ts';
+export { type LoadedScenario, parseScenario, ScenarioError } from './scenario/parse.ts';
+export type { Scenario } from './scenario/schema.ts';
+export { settle } from './scenario/settle.ts';

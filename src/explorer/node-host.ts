@@ -1,0 +1,9 @@
+/** The search host on Node: the process's memory (memory-budget.ts) and a worker thread for the visited set. */
+import { MemoryBudget } from './memory-budget.ts';
+import type { SearchHost } from './search-host.ts';
+import { VisitedPipeline } from './visited-pipeline.ts';
+
+export const nodeHost: SearchHost = {
+  memoryWatch: (maxMiB) => new MemoryBudget(maxMiB),
+  secondThread: () => new VisitedPipeline(),
+};

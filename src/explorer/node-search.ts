@@ -1,0 +1,30 @@
+/**
+ * The searches as the Node entry gives them: on Node's search host (node-host.ts), so a search
+ * keeps the process's memory budget and may move its visited set to a worker thread. The
+ * explorer itself (exhaustive.ts, sampling.ts) runs on any host; the browser entry uses it as is.
+ */
+import type { ControlledWorld } from '../runtime/controlled-world.ts';
+import { type SearchStart, exhaustiveSearch as searchStates } from './exhaustive.ts';
+import { nodeHost } from './node-host.ts';
+import { type SamplingStrategy, samplingSearch as sampleSchedules } from './sampling.ts';
+import type { SearchOptions, SearchResult } from './search-types.ts';
+
+/** Every reachable state, breadth- or depth-first (exhaustive.ts), on Node's host unless `opts.host` says otherwise. */
+export function exhaustiveSearch(
+  world: ControlledWorld,
+  order: 'bfs' | 'dfs',
+  opts: SearchOptions,
+  start?: SearchStart,
+): SearchResult {
+  return searchStates(world, order, { host: nodeHost, ...opts }, start);
+}
+
+/** Seeded schedules (sampling.ts), on Node's host unless `opts.host` says otherwise. */
+export function samplingSearch(
+  world: ControlledWorld,
+  strategy: SamplingStrategy,
+  opts: SearchOptions,
+  share?: { first: number; stride: number },
+): SearchResult {
+  return sampleSchedules(world, strategy, { host: nodeHost, ...opts }, share);
+}

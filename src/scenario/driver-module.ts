@@ -1,0 +1,90 @@
+/**
+ * A driver module from a file (Node only): `driver: ./my-driver.ts` in a scenario, `--driver`
+ * on the command line. compile.ts takes `scenarioDriverLoader(...)` as its `loadDriver`; a
+ * scenario may name only modules in its own folder tree or allowed by `allowDrivers`
+ * (allowed-modules.ts), and an import that never settles is cut off (deadline.ts).
+ */
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AnyStateMachine } from 'xstate';
+import { checkModuleAllowed } from './allowed-modules.ts';
+import {
+  type CompiledScenario,
+  type CompileOptions,
+  compileScenario as compilePortable,
+  type DriverLoader,
+} from './compile.ts';
+import { IMPORT_TIMEOUT_SECONDS, withinSeconds } from './deadline.ts';
+import { checkDriverActions } from './driver-actions.ts';
+import { type LoadedScenario, ScenarioError } from './parse.ts';
+import { ensureTypeScriptLoader } from './typescript-loader.ts';
+
+export interface DriverModuleOptions {
+  /** `--allow-driver`: modules or folders outside the scenario's folder tree it may name (allowed-modules.ts). */
+  allowDrivers?: readonly string[];
+  /** How long importing a driver module may take (default IMPORT_TIMEOUT_SECONDS). */
+  importSeconds?: number;
+}
+
+/** Loads the driver modules a scenario names, resolved against the scenario file's folder. */
+export function scenarioDriverLoader(o: DriverModuleOptions = {}): DriverLoader {
+  return (driver, file, where) => {
+    const abs = resolve(dirname(resolve(file)), driver);
+    checkModuleAllowed(abs, file, o.allowDrivers ?? [], where);
+    return loadDriverModule(abs, where, o.importSeconds);
+  };
+}
+
+/** The loader with the default rules (the scenario's own folder tree, the default import time). */
+export const loadScenarioDriver: DriverLoader = scenarioDriverLoader();
+
+/** Compile a scenario, loading the driver modules it names from files. */
+export function compileScenario(
+  loaded: LoadedScenario,
+  options: CompileOptions & DriverModuleOptions = {},
+): Promise<CompiledScenario> {
+  const { allowDrivers, importSeconds, ...rest } = options;
+  return compilePortable(loaded, { loadDriver: scenarioDriverLoader({ allowDrivers, importSeconds }), ...rest });
+}
+
+/**
+ * Load a custom driver module: its default export (or `driver`) must be an XState machine.
+ *
+ * @example
+ * ```ts
+ * import { checkScenario, loadDriverModule } from 'mirrorlab';
+ * import { resolve } from 'node:path';
+ *
+ * const machine = await loadDriverModule(resolve('examples/drivers/minimal-driver.ts'));
+ * await checkScenario('scenarios/seeds/fault-vs-unmap.yaml', { driver: { machine, name: 'minimal' } });
+ * ```
+ */
+export async function loadDriverModule(
+  abs: string,
+  where = abs,
+  importSeconds = IMPORT_TIMEOUT_SECONDS,
+): Promise<AnyStateMachine> {
+  let mod: Record<string, unknown>;
+  try {
+    await ensureTypeScriptLoader(abs);
+    const imported = import(pathToFileURL(abs).href) as Promise<Record<string, unknown>>;
+    mod = await withinSeconds(
+      imported,
+      importSeconds,
+      where,
+      `importing driver module ${abs}`,
+      'its top level awaits something that never comes (a top-level await on a promise nothing resolves?)',
+    );
+  } catch (e) {
+    if (e instanceof ScenarioError) throw e;
+    throw new ScenarioError(`${where}: cannot load driver module ${abs}: ${(e as Error).message}`);
+  }
+  const machine = (mod.default ?? mod.driver) as AnyStateMachine | undefined;
+  if (!machine || typeof (machine as { transition?: unknown }).transition !== 'function' || !('config' in machine)) {
+    throw new ScenarioError(
+      `${where}: ${abs} must export an XState machine as its default export (or as 'driver'); see docs/driver-protocol.md`,
+    );
+  }
+  checkDriverActions(machine, where === abs ? abs : `${where}: driver module ${abs}`);
+  return machine;
+}
