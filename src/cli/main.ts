@@ -13,6 +13,7 @@ import { machinesCommand } from './machines-command.ts';
 import { replayCommand } from './replay-command.ts';
 import { runCommand } from './run-command.ts';
 import { schemaCommand } from './schema-command.ts';
+import { STUDIO_HELP, studioCommand, studioPort } from './studio-command.ts';
 
 function int(name: string) {
   return (v: string): number => {
@@ -168,6 +169,16 @@ export async function main(
     .option('--json', 'machine-readable output')
     .action(async (file: string, o) => {
       code = await replayCommand(file, o, out);
+    });
+
+  program
+    .command('studio')
+    .description('guided simulation in the browser: choose each delivery, undo, save the schedule as a trace')
+    .argument('<scenario|trace>', 'a scenario YAML file, or a trace JSON (opens at its end)')
+    .option('--port <n>', 'serve on this port of 127.0.0.1 (default: a free one)', studioPort)
+    .addHelpText('after', STUDIO_HELP)
+    .action(async (file: string, o) => {
+      code = await studioCommand(file, o, out);
     });
 
   program

@@ -1,0 +1,58 @@
+/**
+ * What the studio opens: a scenario file, or a trace file (its scenario and its schedule). The
+ * scenario is checked here, before anything is served, so bad input is an error in the
+ * terminal (exit 2) and the page only ever gets a scenario that starts. A driver module (a .ts
+ * file) cannot be loaded in the page, so a scenario or trace naming one is refused by name.
+ */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { scenarioWorld } from '../check/scenario-world.ts';
+import { readTrace } from '../check/trace-file.ts';
+import { type LoadedScenario, parseScenario, ScenarioError } from '../scenario/parse.ts';
+import type { StudioInput } from './page/studio-input.ts';
+
+const PAGE_DRIVERS = 'the built-in profiles (mirrorlab machines) and dmirror';
+
+export async function readStudioInput(file: string): Promise<StudioInput> {
+  if (/\.json$/i.test(file)) return readTraceInput(file);
+  return { scenario: await checkedScenario(file) };
+}
+
+async function readTraceInput(file: string): Promise<StudioInput> {
+  const saved = readTrace(file);
+  if (saved.driver)
+    throw new ScenarioError(
+      `${file}: the trace was saved with the driver module ${saved.driver} (check --driver), which the studio's page cannot load (it runs ${PAGE_DRIVERS}): replay it with 'mirrorlab replay ${file}'`,
+    );
+  return {
+    scenario: await checkedScenario(relative(process.cwd(), saved.scenarioFile) || saved.scenarioFile, file),
+    trace: {
+      file,
+      steps: saved.steps,
+      violation: saved.violation,
+      witnesses: saved.witnesses ?? [],
+      ...(saved.loopFrom !== undefined ? { loopFrom: saved.loopFrom } : {}),
+    },
+  };
+}
+
+/** The scenario's text, once it parses, compiles and starts as the page will run it. */
+async function checkedScenario(name: string, trace?: string): Promise<StudioInput['scenario']> {
+  const path = resolve(name);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const whose = trace ? ` named by the trace ${trace}` : '';
+    throw new ScenarioError(`${name}: cannot read the scenario${whose} (${(e as Error).message})`);
+  }
+  const loaded = parseScenario(text, name);
+  await scenarioWorld(loaded, undefined, (driver, _file, where) => refuseDriverModule(loaded, driver, where));
+  return { name, path, text };
+}
+
+function refuseDriverModule(loaded: LoadedScenario, driver: string, where: string): never {
+  throw new ScenarioError(
+    `${where}: driver ${driver} is a driver module, which the studio's page cannot load (it runs ${PAGE_DRIVERS}): use a built-in profile in ${loaded.file}, or run it with 'mirrorlab run' or 'mirrorlab check'`,
+  );
+}
