@@ -3,6 +3,7 @@
  * world here in the page (mirrorlab/browser), and let the user pick each delivery, undo, redo,
  * restart and save the schedule as a trace for `mirrorlab replay`.
  */
+import './zod-without-eval.ts';
 import { render, type StudioView } from './render.ts';
 import { StudioSession } from './session.ts';
 import type { StudioInput } from './studio-input.ts';
