@@ -174,10 +174,13 @@ export async function main(
   program
     .command('studio')
     .description('guided simulation in the browser: choose each delivery, undo, save the schedule as a trace')
-    .argument('<scenario|trace>', 'a scenario YAML file, or a trace JSON (opens at its end)')
+    .argument(
+      '[scenario|trace|folder]',
+      'a scenario, a trace JSON (opens at its end) or a folder (default: the bundled seeds)',
+    )
     .option('--port <n>', 'serve on this port of 127.0.0.1 (default: a free one)', studioPort)
     .addHelpText('after', STUDIO_HELP)
-    .action(async (file: string, o) => {
+    .action(async (file: string | undefined, o) => {
       code = await studioCommand(file, o, out);
     });
 

@@ -4,18 +4,46 @@
  * terminal (exit 2) and the page only ever gets a scenario that starts. A driver module (a .ts
  * file) cannot be loaded in the page, so a scenario or trace naming one is refused by name.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { scenarioWorld } from '../check/scenario-world.ts';
 import { readTrace } from '../check/trace-file.ts';
+import { scenarioFiles } from '../cli/scenario-files.ts';
 import { type LoadedScenario, parseScenario, ScenarioError } from '../scenario/parse.ts';
 import type { StudioInput } from './page/studio-input.ts';
 
 const PAGE_DRIVERS = 'the built-in profiles (mirrorlab machines) and dmirror';
 
+/** A scenario, a trace (`.json`), or a folder of scenarios to choose from in the page. */
 export async function readStudioInput(file: string): Promise<StudioInput> {
   if (/\.json$/i.test(file)) return readTraceInput(file);
+  if (isFolder(file)) return readFolderInput(file);
   return { scenario: await checkedScenario(file) };
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Every scenario of the folder the page can run; the others are listed with the reason. */
+async function readFolderInput(folder: string): Promise<StudioInput> {
+  const choices: StudioInput['scenario'][] = [];
+  const skipped: string[] = [];
+  for (const file of scenarioFiles([folder])) {
+    try {
+      choices.push(await checkedScenario(relative(process.cwd(), resolve(file)) || file));
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      skipped.push(e.message);
+    }
+  }
+  if (choices.length === 0)
+    throw new ScenarioError(`${folder}: none of its scenarios can run in the studio; the first: ${skipped[0]}`);
+  return { scenario: choices[0], choices, skipped };
 }
 
 async function readTraceInput(file: string): Promise<StudioInput> {

@@ -39,11 +39,16 @@ const SECURITY = {
   'cache-control': 'no-store',
 };
 
-/** The package's own dist/studio/, from src/studio/ (sources) or dist/src/studio/ (built). */
-export function builtPageDir(): string {
+/** The mirrorlab package's folder, from src/studio/ (sources) or dist/src/studio/ (built). */
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'dist', 'studio');
+  return dir;
+}
+
+/** The page `npm run build` builds: dist/studio/ of the package. */
+export function builtPageDir(): string {
+  return join(packageRoot(), 'dist', 'studio');
 }
 
 export async function startStudioServer(o: StudioServerOptions): Promise<StudioServer> {

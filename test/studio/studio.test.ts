@@ -17,6 +17,7 @@ import { checkScenario } from '../../src/check/check-scenario.ts';
 import { replayCommand } from '../../src/cli/replay-command.ts';
 import { eventText } from '../../src/report/state-text.ts';
 import type { SemanticStep } from '../../src/runtime/controlled-world.ts';
+import type { StudioInput } from '../../src/studio/page/studio-input.ts';
 import { readStudioInput } from '../../src/studio/read-studio-input.ts';
 import { builtPageDir, type StudioServer, startStudioServer } from '../../src/studio/studio-server.ts';
 import { cli } from '../cli/run-cli.ts';
@@ -128,6 +129,23 @@ describe('mirrorlab studio', () => {
     }
   });
 
+  it('should offer the scenarios of a folder and switch between them', async () => {
+    const { page, server, errors } = await openStudio('scenarios/seeds');
+    try {
+      const offered = await page.locator('#scenario-choice option').allTextContents();
+      expect(offered).toContain(SEED);
+      expect(offered).toContain('scenarios/seeds/fault-vs-unmap.yaml');
+      await page.selectOption('#scenario-choice', { label: 'scenarios/seeds/fault-vs-unmap.yaml' });
+      await page.locator('#scenario-name', { hasText: 'fault-vs-unmap.yaml' }).waitFor();
+      expect(await page.locator('#position').innerText()).toBe('step 0 of 0');
+      await page.locator('#enabled button').first().click();
+      expect(await page.locator('#position').innerText()).toBe('step 1 of 1');
+      expect(errors).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('should refuse a scenario naming a driver module, by the driver, before serving (exit 2)', async () => {
     const withModule = join(work, 'custom-driver.yaml');
     const driver = resolve('examples/drivers/minimal-driver.ts');
@@ -162,7 +180,8 @@ threads:
   });
 
   it('should serve as a command on 127.0.0.1 until interrupted, then exit 0', async () => {
-    const child = spawn('node', ['bin/mirrorlab.mjs', 'studio', SEED], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // No argument: the bundled seeds, to choose from.
+    const child = spawn('node', ['bin/mirrorlab.mjs', 'studio'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const url = await new Promise<string>((found, fail) => {
         let out = '';
@@ -173,8 +192,9 @@ threads:
         });
         child.once('exit', (code) => fail(new Error(`the studio exited (${code}) before serving: ${out}`)));
       });
-      const input = (await (await fetch(`${url}studio/input.json`)).json()) as { scenario: { name: string } };
-      expect(input.scenario.name).toBe(SEED);
+      const input = (await (await fetch(`${url}studio/input.json`)).json()) as StudioInput;
+      expect(input.choices?.map((c) => c.name)).toContain(SEED);
+      expect(input.skipped).toEqual([]);
       const page = await fetch(url);
       expect([page.status, page.headers.get('content-security-policy')]).toEqual([
         200,

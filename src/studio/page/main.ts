@@ -11,29 +11,25 @@ import { studioTraceJson } from './trace-json.ts';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
+let session: StudioSession;
+
+const view: StudioView = {
+  choose: (i) => update(() => session.choose(session.enabled()[i].step)),
+  goTo: (k) => update(() => session.goTo(k)),
+};
+
+function update(change: () => void): void {
+  change();
+  byId('saved').hidden = true;
+  render(session, view);
+}
+
 async function start(): Promise<void> {
   const response = await fetch('/studio/input.json');
   if (!response.ok) throw new Error(`the studio's server answered ${response.status}: ${await response.text()}`);
   const input = (await response.json()) as StudioInput;
-  byId('scenario-name').textContent = input.scenario.name;
-  byId('origin').textContent = input.trace
-    ? `trace ${input.trace.file} (${input.trace.violation.kind}), positioned at its end: undo and redo step through it`
-    : 'choose each delivery; the monitors judge the schedule at every step';
-  const session = await StudioSession.open(input);
-  if (session.divergence) {
-    const d = session.divergence;
-    byId('error').textContent =
-      `the trace no longer matches the scenario at its step ${d.at + 1} (${d.wanted.actor} ← ${d.wanted.event.type}): its steps before that are loaded`;
-  }
-  const view: StudioView = {
-    choose: (i) => update(() => session.choose(session.enabled()[i].step)),
-    goTo: (k) => update(() => session.goTo(k)),
-  };
-  const update = (change: () => void) => {
-    change();
-    byId('saved').hidden = true;
-    render(session, view);
-  };
+  offerChoices(input);
+  await open(input);
   byId('restart').addEventListener('click', () => update(() => session.restart()));
   byId('start').addEventListener('click', () => update(() => session.goTo(0)));
   byId('back').addEventListener('click', () => update(() => session.back()));
@@ -41,11 +37,41 @@ async function start(): Promise<void> {
   byId('end').addEventListener('click', () => update(() => session.goTo(session.schedule.length)));
   byId('save').addEventListener('click', () => save(session));
   document.addEventListener('keydown', (e) => {
+    if (e.target instanceof HTMLSelectElement) return;
     if (e.key === 'ArrowLeft') update(() => session.back());
     else if (e.key === 'ArrowRight') update(() => session.forward());
   });
-  render(session, view);
   document.body.dataset.ready = 'true';
+}
+
+/** Start a session on one scenario (and a trace's schedule) and draw it. */
+async function open(input: StudioInput): Promise<void> {
+  byId('scenario-name').textContent = input.scenario.name;
+  byId('origin').textContent = input.trace
+    ? `trace ${input.trace.file} (${input.trace.violation.kind}), positioned at its end: undo and redo step through it`
+    : 'choose each delivery; the monitors judge the schedule at every step';
+  byId('error').textContent = '';
+  session = await StudioSession.open(input);
+  if (session.divergence) {
+    const d = session.divergence;
+    byId('error').textContent =
+      `the trace no longer matches the scenario at its step ${d.at + 1} (${d.wanted.actor} ← ${d.wanted.event.type}): its steps before that are loaded`;
+  }
+  byId('saved').hidden = true;
+  render(session, view);
+}
+
+/** Opened on a folder: a list of its scenarios, and what was left out. */
+function offerChoices(input: StudioInput): void {
+  const choices = input.choices ?? [];
+  if (choices.length < 2 && !input.skipped?.length) return;
+  const select = byId<HTMLSelectElement>('scenario-choice');
+  select.replaceChildren(...choices.map((c, i) => new Option(c.name, String(i))));
+  select.addEventListener('change', () => {
+    open({ scenario: choices[Number(select.value)] }).catch(showError);
+  });
+  byId('choices').hidden = false;
+  byId('skipped').textContent = input.skipped?.length ? `not offered: ${input.skipped.join('; ')}` : '';
 }
 
 /** Download the schedule up to the cursor as a trace, and say how to replay it. */
@@ -86,11 +112,13 @@ function save(session: StudioSession): void {
   const command = document.createElement('code');
   command.id = 'replay-command';
   command.textContent = `mirrorlab replay ${name}`;
-  saved.replaceChildren(`Saved ${name}. In the folder your browser saved it to, run `, command, `.${note}`);
+  saved.replaceChildren('Saved ', name, '. In the folder your browser saved it to, run ', command, `.${note}`);
   saved.hidden = false;
 }
 
-start().catch((e: Error) => {
+function showError(e: Error): void {
   byId('error').textContent = e.message;
   document.body.dataset.ready = 'error';
-});
+}
+
+start().catch(showError);

@@ -12,6 +12,12 @@ export interface StudioInput {
     path: string;
     text: string;
   };
+  /**
+   * Opened on a folder: every scenario in it that the page can run (`scenario` is the first),
+   * and what was left out and why.
+   */
+  choices?: StudioInput['scenario'][];
+  skipped?: string[];
   trace?: {
     /** As the user named it. */
     file: string;
