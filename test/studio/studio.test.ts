@@ -41,11 +41,19 @@ afterAll(async () => {
 async function openStudio(file: string): Promise<{ page: Page; server: StudioServer; errors: string[] }> {
   const server = await startStudioServer({ input: await readStudioInput(file), pageDir });
   const page = await browser.newPage({ acceptDownloads: true });
+  // Bounded by what the page does, never by the clock: no Playwright timeouts.
+  page.setDefaultTimeout(0);
+  page.setDefaultNavigationTimeout(0);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(server.url);
-  await page.locator('body[data-ready="true"]').waitFor();
+  // The page says 'true' once drawn, or 'error' with the message in #error.
+  await page.locator('body[data-ready]').waitFor();
+  expect([await page.getAttribute('body', 'data-ready'), await page.locator('#error').innerText()]).toEqual([
+    'true',
+    '',
+  ]);
   return { page, server, errors };
 }
 
@@ -136,7 +144,12 @@ describe('mirrorlab studio', () => {
       expect(offered).toContain(SEED);
       expect(offered).toContain('scenarios/seeds/fault-vs-unmap.yaml');
       await page.selectOption('#scenario-choice', { label: 'scenarios/seeds/fault-vs-unmap.yaml' });
-      await page.locator('#scenario-name', { hasText: 'fault-vs-unmap.yaml' }).waitFor();
+      // Either the new scenario is drawn or the page reports an error (then checked below).
+      await page
+        .locator('#scenario-name', { hasText: 'fault-vs-unmap.yaml' })
+        .or(page.locator('body[data-ready="error"]'))
+        .waitFor();
+      expect(await page.locator('#error').innerText()).toBe('');
       expect(await page.locator('#position').innerText()).toBe('step 0 of 0');
       await page.locator('#enabled button').first().click();
       expect(await page.locator('#position').innerText()).toBe('step 1 of 1');
