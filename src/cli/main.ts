@@ -28,6 +28,7 @@ import { replayCommand } from './replay-command.ts';
 import { REPORT_HELP, reportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
 import { schemaCommand } from './schema-command.ts';
+import { STUDIO_HELP, studioCommand, studioPort } from './studio-command.ts';
 
 /** For bin/mirrorlab.mjs: the report of an error that escapes every command. */
 export { internalErrorReport } from './exit-codes.ts';
@@ -250,6 +251,19 @@ export async function main(
     .option('--json', 'machine-readable output')
     .action(async (file: string, o) => {
       code = await replayCommand(file, o, out);
+    });
+
+  program
+    .command('studio')
+    .description('guided simulation in the browser: choose each delivery, undo, save the schedule as a trace')
+    .argument(
+      '[scenario|trace|folder]',
+      'a scenario, a trace JSON (opens at its end) or a folder (default: the bundled seeds)',
+    )
+    .option('--port <n>', 'serve on this port of 127.0.0.1 (default: a free one)', studioPort)
+    .addHelpText('after', STUDIO_HELP)
+    .action(async (file: string | undefined, o) => {
+      code = await studioCommand(file, o, out);
     });
 
   program
