@@ -16,6 +16,7 @@ import type { ParamValue } from '../scenario/expand.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import { type Rerun, rerunArgs, scheduleText, summaryTable } from './check-command.ts';
 import { type SavedTraces, saveTraces, type TracedOutcome } from './check-files.ts';
+import { envelope } from './ci/json-envelope.ts';
 import { EXIT_CODE, worstExitCode } from './exit-codes.ts';
 import { assertUnchanged, mergedLadders } from './merge-ladders.ts';
 import { planTraceFiles } from './safe-write.ts';
@@ -184,19 +185,22 @@ function mergeJson(
   saved: SavedTraces | null,
   properties: ReturnType<typeof judgeProperties> | null,
 ) {
-  return {
-    format: 'mirrorlab.merge',
-    version: 1,
+  const totals = {
+    shards: m.count,
+    scenarios: m.scenarios.length + m.errors.length,
+    violations: m.scenarios.reduce((n, s) => n + s.violations.length, 0),
+    errors: m.errors.length,
+  };
+  return envelope('merge', exitCode, totals, {
     mirrorlab: m.mirrorlab,
     shards: m.count,
     files: m.files,
     campaign: m.campaign,
-    exitCode,
     ...(properties ? { properties } : {}),
     scenarios: m.scenarios.map((s) => ({
       ...s,
       violations: s.violations.map((v) => ({ ...v, traceFile: saved?.get(`${s.file}#${v.kind}`)?.path ?? null })),
     })),
     errors: m.errors,
-  };
+  });
 }

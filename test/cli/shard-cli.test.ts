@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { cli } from './run-cli.ts';
 
@@ -33,9 +34,15 @@ describe('check --shard and merge', () => {
     expect(merged.code).toBe(whole.code);
     const m = JSON.parse(merged.out);
     expect(m).toMatchObject({ format: 'mirrorlab.merge', version: 1, shards: 3, exitCode: whole.code });
+    // The versioned shape every --json has (docs/ci.md), valid against its schema.
+    const validate = new Ajv({ allErrors: true, strict: true }).compile(
+      JSON.parse(readFileSync('schema/mirrorlab.merge.schema.json', 'utf8')),
+    );
+    expect(validate(m) ? [] : validate.errors).toEqual([]);
+    expect(m.totals).toMatchObject({ shards: 3, scenarios: m.scenarios.length, errors: 0 });
     const verdicts = (xs: { verdict: string; violations: { kind: string }[] }[]) =>
       xs.map((x) => [x.verdict, x.violations.map((v) => v.kind).sort()]);
-    expect(verdicts(m.scenarios)).toEqual(verdicts(JSON.parse(whole.out)));
+    expect(verdicts(m.scenarios)).toEqual(verdicts(JSON.parse(whole.out).scenarios));
     const deadlock = m.scenarios[0].violations.find((v: { kind: string }) => v.kind === 'deadlock');
     const replay = await cli('replay', deadlock.traceFile);
     expect(replay.code, replay.out).toBe(0);

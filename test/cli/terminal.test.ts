@@ -129,7 +129,8 @@ describe('conformance progress', () => {
       expect(said[0].startsWith('\r\u001b[K')).toBe(true);
       expect(said[0].slice(4)).toMatch(/^conformance: 1 test done \(last: hmm\.open_close \w+\), \d+ s$/);
       expect(said.at(-1)).toBe('\r\u001b[K');
-      expect(out).toMatch(/2\/2 passed/);
+      // Two variants on each kernel version open_close admits (v6.12, upstream).
+      expect(out).toMatch(/4\/4 passed/);
     } finally {
       process.stderr.isTTY = tty;
     }

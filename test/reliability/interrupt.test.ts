@@ -58,7 +58,9 @@ describe('interrupting check keeps the result', () => {
       '2',
       '--json',
     ]);
-    const [outcome] = JSON.parse(r.out) as { verdict: string; stats: { stoppedBy: string; schedules: number } }[];
+    const [outcome] = (
+      JSON.parse(r.out) as { scenarios: { verdict: string; stats: { stoppedBy: string; schedules: number } }[] }
+    ).scenarios;
     expect(outcome.verdict).toBe('inconclusive');
     expect(outcome.stats.stoppedBy).toBe('interrupted');
     expect(outcome.stats.schedules).toBeLessThan(100_000_000);

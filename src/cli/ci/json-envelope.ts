@@ -5,7 +5,7 @@
  */
 import { mirrorlabVersion } from '../exit-codes.ts';
 
-export const JSON_FORMATS = ['check', 'check-driver', 'run', 'replay', 'conformance'] as const;
+export const JSON_FORMATS = ['check', 'check-driver', 'run', 'replay', 'conformance', 'merge'] as const;
 export type JsonFormat = (typeof JSON_FORMATS)[number];
 
 export const JSON_FORMAT_VERSION = 1;
