@@ -89,6 +89,7 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
         divergence: r.divergence,
         violations: r.violations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
         continued: continued && {
+          strategy: continued.strategy,
           violations: continued.violations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
           stats: continued.stats,
         },
