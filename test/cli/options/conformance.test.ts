@@ -1,5 +1,5 @@
 // Issue 10 items 3 and 8: each `conformance` option narrows or reshapes the run; --time bounds it.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cli } from '../run-cli.ts';
 
 const conformanceJson = async (...args: string[]) =>
@@ -54,5 +54,18 @@ describe('conformance options', () => {
     const r = await conformanceJson('--only', 'hmm.anon_read', '--time', '0.001');
     expect([r.exitCode, r.stoppedBy, r.results]).toEqual([3, 'time', []]);
     expect(r.notRun).toContain('hmm.anon_read [private, v6.12]');
+  });
+
+  it('--quiet: no progress line even on a terminal', async () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const tty = process.stderr.isTTY;
+    try {
+      process.stderr.isTTY = true;
+      expect((await cli('conformance', '--only', 'hmm.open_close', '--kernel', 'v6.12', '--quiet')).code).toBe(0);
+      expect(err.mock.calls).toEqual([]);
+    } finally {
+      process.stderr.isTTY = tty;
+      err.mockRestore();
+    }
   });
 });
