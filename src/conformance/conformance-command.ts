@@ -9,7 +9,7 @@ import type { KernelVersion } from '../../machines/mm/kernel-version.ts';
 import { envelope } from '../cli/ci/json-envelope.ts';
 import { EXIT_CODE } from '../cli/exit-codes.ts';
 import { progressLine } from '../cli/terminal/progress.ts';
-import { Deadline } from '../scenario/deadline.ts';
+import { CONFORMANCE_TIME_SECONDS, Deadline } from '../scenario/deadline.ts';
 import { conformanceTable } from './report.ts';
 import { runConformance } from './suite.ts';
 
@@ -27,9 +27,6 @@ export interface ConformanceCommandOptions {
   /** `--time S`: a budget for the whole suite (default CONFORMANCE_TIME_SECONDS). */
   time?: number;
 }
-
-/** The suite's budget without --time: about ten times what the whole suite takes here. */
-export const CONFORMANCE_TIME_SECONDS = 1800;
 
 export async function conformanceCommand(
   path: string,
