@@ -60,13 +60,7 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
   if (saved.loopFrom !== undefined) return replayLassoCommand(world, saved, about, o, out);
   const r = replayTrace(world, saved.steps, defaultMonitors(), saved.witnesses ?? [], () => deadline.passed());
   const reproduced = r.violations.find((v) => v.kind === saved.violation.kind);
-  const verdict = r.divergence
-    ? 'diverged'
-    : reproduced
-      ? 'reproduced'
-      : r.outOfTime
-        ? 'stopped at --time'
-        : 'not reproduced';
+  const verdict = r.divergence ? 'diverged' : reproduced ? 'reproduced' : r.outOfTime ? 'stopped' : 'not reproduced';
   let continued = null;
   if (o.continue && !r.divergence && !r.outOfTime) {
     continued = exhaustiveSearch(
@@ -81,7 +75,7 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
   }
   // The budget cut the replay or the search after it: what it covered is said, exit 3.
   const cut = r.outOfTime || continued?.stats.stoppedBy === 'time';
-  const code = verdict === 'reproduced' || verdict === 'stopped at --time' ? (cut ? EXIT_CODE.inconclusive : 0) : 1;
+  const code = verdict === 'reproduced' || verdict === 'stopped' ? (cut ? EXIT_CODE.inconclusive : 0) : 1;
   if (o.json) {
     out(
       replayJson(verdict, r.replayed, code, about, {
