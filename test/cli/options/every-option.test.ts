@@ -8,7 +8,7 @@ import { cli } from '../run-cli.ts';
 const O = 'test/cli/options';
 const TESTED: Record<string, Record<string, string>> = {
   run: {
-    '--seed': 'test/cli/ci-formats.test.ts',
+    '--seed': `${O}/run.test.ts`,
     '--param': `${O}/run.test.ts`,
     '--allow-driver': 'test/cli/robust-input.test.ts',
     '--json': 'test/cli/cli.test.ts',

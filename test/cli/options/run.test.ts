@@ -29,4 +29,19 @@ describe('run options', () => {
     const json = await runJson(SEQ_RETRY);
     expect([json.exitCode, json.stoppedBy]).toEqual([0, null]);
   });
+
+  it('--seed: a seeded random schedule, not the default one', async () => {
+    const order = (r: { timeline: { actor: string; event: { type: string } }[] }) =>
+      r.timeline.map((e) => `${e.actor} ${e.event.type}`).join('\n');
+    const byDefault = order(await runJson(SEQ_RETRY));
+    const seeded = await Promise.all([1, 2, 3].map((seed) => runJson(SEQ_RETRY, '--seed', String(seed))));
+    expect(seeded.map((r) => r.seed)).toEqual([1, 2, 3]);
+    expect(seeded.some((r) => order(r) !== byDefault)).toBe(true);
+  });
+
+  it('--live --time: live actors stop at the budget too, exit 3', async () => {
+    const { code, out } = await cli('run', ENDLESS, '--live', '--time', '0.001');
+    expect(out).toMatch(/stopped at --time 0\.001 after \d+ steps; raise --time$/);
+    expect(code).toBe(3);
+  });
 });
