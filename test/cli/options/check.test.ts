@@ -31,4 +31,23 @@ describe('check options', () => {
     expect(checked.monitorChecks.calls).toBeGreaterThan(0);
     expect(checked.monitorChecks.discrepancies).toEqual([]);
   });
+
+  it('--por: the same verdict over fewer transitions', async () => {
+    const full = await checkJson(`${SEEDS}/fault-vs-unmap.yaml`);
+    const reduced = await checkJson(`${SEEDS}/fault-vs-unmap.yaml`, '--por');
+    expect([reduced.exitCode, reduced.scenarios[0].verdict]).toEqual([full.exitCode, full.scenarios[0].verdict]);
+    expect(reduced.scenarios[0].stats.transitions).toBeLessThan(full.scenarios[0].stats.transitions);
+  });
+
+  it('--pct-depth 2: each PCT schedule runs at that depth', async () => {
+    const args = [`${SEEDS}/missing-set-seq.yaml`, '--strategy', 'pct', '--schedules', '300', '--seed', '5'];
+    const configs = async (...extra: string[]) =>
+      (await checkJson(...args, ...extra, '--no-minimize')).scenarios[0].violations.map(
+        (v: { schedule: { config: string } }) => v.schedule.config,
+      );
+    const deep = await configs('--pct-depth', '2');
+    expect(deep.length).toBeGreaterThan(0);
+    expect(deep.every((c: string) => c.startsWith('pct depth 2,'))).toBe(true);
+    expect((await configs()).every((c: string) => !c.startsWith('pct depth 2,'))).toBe(true);
+  });
 });
