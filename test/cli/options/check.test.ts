@@ -50,4 +50,24 @@ describe('check options', () => {
     expect(deep.every((c: string) => c.startsWith('pct depth 2,'))).toBe(true);
     expect((await configs()).every((c: string) => !c.startsWith('pct depth 2,'))).toBe(true);
   });
+
+  it('--workers 2: the schedules run on two worker threads, with the one-thread result', async () => {
+    const args = [
+      `${SEEDS}/missing-set-seq.yaml`,
+      '--strategy',
+      'pct',
+      '--schedules',
+      '20',
+      '--seed',
+      '5',
+      '--no-minimize',
+    ];
+    const one = (await checkJson(...args)).scenarios[0];
+    const two = (await checkJson(...args, '--workers', '2')).scenarios[0];
+    expect([one.stats.workers, two.stats.workers]).toEqual([undefined, 2]);
+    expect(two.stats.schedules).toBe(20);
+    expect(two.violations.map((v: { kind: string }) => v.kind)).toEqual(
+      one.violations.map((v: { kind: string }) => v.kind),
+    );
+  });
 });

@@ -26,7 +26,7 @@ const TESTED: Record<string, Record<string, string>> = {
     '--max-memory': 'test/cli/verdicts.test.ts',
     '--seed': 'test/cli/verdicts.test.ts',
     '--schedules': 'test/cli/verdicts.test.ts',
-    '--workers': 'test/reliability/interrupt.test.ts',
+    '--workers': `${O}/check.test.ts`,
     '--por': `${O}/check.test.ts`,
     '--threads': `${O}/check-threads.test.ts`,
     '--pct-depth': `${O}/check.test.ts`,
