@@ -209,6 +209,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
       JSON.stringify(
         envelope('check', code, scenarioTotals(outcomes, errors), {
           scenarios: entries.map((e) => ('outcome' in e ? toJson(e.outcome, saved) : errorJson(e.error))),
+          ...(interruptNote ? { interrupted: { notChecked: skipped } } : {}),
         }),
         null,
         2,

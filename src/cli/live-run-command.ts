@@ -9,6 +9,7 @@ import { createWorld } from '../../actors/world.ts';
 import { connectWebSocketInspector, fileInspector, type RunInspector } from '../inspect/stately.ts';
 import { eventText, stateText } from '../report/state-text.ts';
 import { ModelError } from '../runtime/pure-step.ts';
+import { DEFAULT_TIME_SECONDS, Deadline } from '../scenario/deadline.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
 import { EXIT_CODE } from './exit-codes.ts';
 
@@ -18,7 +19,12 @@ export interface LiveRunOptions {
   inspectLog?: string;
   param?: string[];
   allowDriver?: string[];
+  /** `--time S`: one budget for loading and the run, as without --live. */
+  time?: number;
 }
+
+/** The live world's own cap on a run (LiveWorld.run). */
+const MAX_STEPS = 100_000;
 
 export async function liveRunCommand(file: string, o: LiveRunOptions, out: (s: string) => void): Promise<number> {
   // Connect before anything runs: nobody listening is bad input (exit 2), said within seconds.
@@ -43,6 +49,7 @@ async function runLive(
         for (const i of inspectors) i.inspect.next?.(e);
       }
     : undefined;
+  const deadline = Deadline.after(o.time ?? DEFAULT_TIME_SECONDS);
   const world = await createWorld(file, {
     schedule: o.seed === undefined ? 'default' : 'random',
     seed: o.seed,
@@ -51,8 +58,15 @@ async function runLive(
     allowDrivers: o.allowDriver,
   });
   let crash: string | null = null;
+  let outOfTime = false;
   try {
-    world.run();
+    // LiveWorld.run, with a look at the clock every 1024 steps.
+    for (let n = 0; n < MAX_STEPS && world.step(); n++) {
+      if (n % 1024 === 1023 && deadline.passed()) {
+        outOfTime = true;
+        break;
+      }
+    }
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
     crash = e.message;
@@ -67,6 +81,7 @@ async function runLive(
     );
   }
   if (crash) out(`model-error: ${crash}`);
+  if (outOfTime) out(`stopped at --time ${deadline.seconds} after ${world.steps.length} steps; raise --time`);
   world.stop();
-  return crash ? EXIT_CODE.differs : EXIT_CODE.ok;
+  return crash ? EXIT_CODE.differs : outOfTime ? EXIT_CODE.inconclusive : EXIT_CODE.ok;
 }

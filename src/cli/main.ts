@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { KERNEL_VERSIONS } from '../../machines/mm/kernel-version.ts';
 import { conformanceCommand } from '../conformance/conformance-command.ts';
 import { parseShard, ShardError } from '../explorer/shard.ts';
+import { CONFORMANCE_TIME_SECONDS, DEFAULT_TIME_SECONDS } from '../scenario/deadline.ts';
 import { bundledPath } from './bundled.ts';
 import { checkCommand } from './check-command.ts';
 import {
@@ -69,6 +70,10 @@ function shard(v: string) {
   }
 }
 
+/** `--time` of run, replay and conformance (check says the same per scenario). */
+const timeHelp = (defaultSeconds: number) =>
+  `stop after this many seconds, loading included (default ${defaultSeconds}; exit 3 when it cuts the work short)`;
+
 function seconds(v: string): number {
   const n = Number(v);
   if (!(n > 0)) throw new InvalidArgumentError(`--time takes seconds > 0 (got '${v}')`);
@@ -107,6 +112,7 @@ export async function main(
     .option('--inspect <url>', 'with --live: stream to the Stately inspector over WebSocket, e.g. ws://localhost:8080')
     .option('--inspect-log <file>', 'with --live: write Stately inspection events, one JSON per line')
     .option('--width <n>', 'cut timeline lines at this many columns (default: the terminal width)', int('--width'))
+    .option('--time <s>', timeHelp(DEFAULT_TIME_SECONDS), seconds)
     .action(async (file: string, o) => {
       code = o.live || o.inspect || o.inspectLog ? await liveRunCommand(file, o, out) : await runCommand(file, o, out);
     });
@@ -247,6 +253,7 @@ export async function main(
     .option('--continue', "then keep exploring from the trace's last state")
     .addOption(new Option('--strategy <name>', 'strategy for --continue').choices(['bfs', 'dfs']))
     .option('--max-states <n>', 'limit for --continue', int('--max-states'))
+    .option('--time <s>', timeHelp(DEFAULT_TIME_SECONDS), seconds)
     .option('--width <n>', 'fit the ladder to this many columns (default: the terminal width)', int('--width'))
     .option('--json', 'machine-readable output')
     .action(async (file: string, o) => {
@@ -281,6 +288,7 @@ export async function main(
     .addOption(new Option('--strategy <name>', 'with --seed: the schedule the seed drives').choices(['random', 'pct']))
     .option('--json', 'machine-readable output')
     .option('--quiet', 'no progress line on stderr (there is none when stderr is not a terminal)')
+    .option('--time <s>', timeHelp(CONFORMANCE_TIME_SECONDS), seconds)
     .action(async (path: string | undefined, o) => {
       code = await conformanceCommand(path ?? bundledPath('scenarios/conformance'), o, out);
     });

@@ -17,7 +17,9 @@ import { renderLadder, terminalWidth } from '../report/ladder.ts';
 import { eventText } from '../report/state-text.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import { loadDriverModule } from '../scenario/driver-module.ts';
+import { DEFAULT_TIME_SECONDS, Deadline } from '../scenario/deadline.ts';
 import { envelope } from './ci/json-envelope.ts';
+import { EXIT_CODE } from './exit-codes.ts';
 import { stdoutPaint, verdictColour } from './terminal/colour.ts';
 
 export interface ReplayOptions {
@@ -31,16 +33,22 @@ export interface ReplayOptions {
   driver?: string;
   /** Fit the ladder to this many columns (default: the terminal's width). */
   width?: number;
+  /** `--time S`: one budget for loading, the replay and --continue (default DEFAULT_TIME_SECONDS). */
+  time?: number;
 }
 
 export async function replayCommand(path: string, o: ReplayOptions, out: (s: string) => void): Promise<number> {
+  const deadline = Deadline.after(o.time ?? DEFAULT_TIME_SECONDS);
   const saved = readTrace(path);
   const source = locateTraceSource(saved, { allowDrivers: o.allowDriver, driver: o.driver });
   const driver = source.driver ? { machine: await loadDriverModule(source.driver), name: source.driver } : undefined;
-  const { world } = await worldFor(source.scenarioFile, driver, saved.params, {
-    text: source.text,
-    allowDrivers: o.allowDriver,
-  });
+  const { world } = await worldFor(
+    source.scenarioFile,
+    driver,
+    saved.params,
+    { text: source.text, allowDrivers: o.allowDriver },
+    deadline,
+  );
   if (!o.json) for (const w of source.warnings) out(`WARNING: ${w}`);
   const about = {
     trace: path,
@@ -50,28 +58,32 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
     expected: saved.violation,
   };
   if (saved.loopFrom !== undefined) return replayLassoCommand(world, saved, about, o, out);
-  const r = replayTrace(world, saved.steps, defaultMonitors(), saved.witnesses ?? []);
+  const r = replayTrace(world, saved.steps, defaultMonitors(), saved.witnesses ?? [], () => deadline.passed());
   const reproduced = r.violations.find((v) => v.kind === saved.violation.kind);
-  const verdict = r.divergence ? 'diverged' : reproduced ? 'reproduced' : 'not reproduced';
+  const verdict = r.divergence ? 'diverged' : reproduced ? 'reproduced' : r.outOfTime ? 'stopped' : 'not reproduced';
   let continued = null;
-  if (o.continue && !r.divergence) {
+  if (o.continue && !r.divergence && !r.outOfTime) {
     continued = exhaustiveSearch(
       world,
       o.strategy ?? 'bfs',
-      { monitors: defaultMonitors(), maxStates: o.maxStates ?? 1_000_000 },
+      { monitors: defaultMonitors(), maxStates: o.maxStates ?? 1_000_000, timeLimit: deadline.remainingSeconds() },
       {
         state: r.state,
         trace: saved.steps,
       },
     );
   }
+  // The budget cut the replay or the search after it: what it covered is said, exit 3.
+  const cut = r.outOfTime || continued?.stats.stoppedBy === 'time';
+  const code = verdict === 'reproduced' || verdict === 'stopped' ? (cut ? EXIT_CODE.inconclusive : 0) : 1;
   if (o.json) {
     out(
-      replayJson(verdict, r.replayed, about, {
+      replayJson(verdict, r.replayed, code, about, {
         replayed: r.replayed,
         divergence: r.divergence,
         violations: r.violations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
         continued: continued && {
+          strategy: continued.strategy,
           violations: continued.violations.map((v) => ({ kind: v.kind, message: v.message, steps: v.steps })),
           stats: continued.stats,
         },
@@ -87,6 +99,10 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
       out(
         `  enabled there: ${r.divergence.enabled.map((s) => `${s.actor} ← ${s.event.type}`).join(', ') || 'nothing'}`,
       );
+    } else if (r.outOfTime) {
+      out(
+        `STOPPED at --time ${deadline.seconds} after ${r.replayed} of ${saved.steps.length} steps, before ${saved.violation.kind}: raise --time`,
+      );
     } else if (reproduced) {
       out(
         `${verdictColour(stdoutPaint(), 'REPRODUCED')} ${reproduced.kind} after ${r.replayed} steps: ${reproduced.message}`,
@@ -98,18 +114,18 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
     }
     if (continued) {
       out(
-        `continued ${continued.strategy} from the trace's end: ${continued.stats.states} states, ${continued.violations.map((v) => `${v.kind} (+${v.steps - saved.steps.length} steps)`).join(', ') || 'no further violation'}`,
+        `continued ${continued.strategy} from the trace's end: ${continued.stats.states} states, ${continued.violations.map((v) => `${v.kind} (+${v.steps - saved.steps.length} steps)`).join(', ') || 'no further violation'}${continued.stats.stoppedBy === 'time' ? `, stopped at --time ${deadline.seconds}; raise --time` : ''}`,
       );
     }
   }
-  return verdict === 'reproduced' ? 0 : 1;
+  return code;
 }
 
 /** `replay --json`: the mirrorlab.replay shape; totals are the steps replayed and whether it came back. */
-function replayJson(verdict: string, replayed: number, about: object, body: object): string {
+function replayJson(verdict: string, replayed: number, code: number, about: object, body: object): string {
   const reproduced = verdict === 'reproduced' ? 1 : 0;
   const totals = { steps: replayed, reproduced };
-  return JSON.stringify(envelope('replay', 1 - reproduced, totals, { ...about, verdict, ...body }), null, 2);
+  return JSON.stringify(envelope('replay', code, totals, { ...about, verdict, ...body }), null, 2);
 }
 
 /** A livelock's lasso: the prefix, then one turn of the loop, which must come back to its start. */
@@ -124,7 +140,7 @@ function replayLassoCommand(
   const r = replayLasso(world, saved.steps, loopFrom);
   const verdict = r.divergence ? 'diverged' : r.closed && r.starved.length ? 'reproduced' : 'not reproduced';
   if (o.json) {
-    out(replayJson(verdict, r.replayed, about, { loopFrom, ...r }));
+    out(replayJson(verdict, r.replayed, verdict === 'reproduced' ? 0 : 1, about, { loopFrom, ...r }));
   } else {
     out(renderLadder(world, saved.steps.slice(0, r.replayed), loopFrom, o.width ?? terminalWidth()));
     out('');

@@ -14,6 +14,7 @@ import { pageTables as finalTables, type Tables } from '../report/page-tables.ts
 import { eventText, seqText, stateText } from '../report/state-text.ts';
 import type { ControlledWorld, SemanticStep } from '../runtime/controlled-world.ts';
 import { ModelError } from '../runtime/pure-step.ts';
+import { DEFAULT_TIME_SECONDS, Deadline } from '../scenario/deadline.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
 import { envelope } from './ci/json-envelope.ts';
 import { EXIT_CODE } from './exit-codes.ts';
@@ -28,7 +29,12 @@ export interface RunOptions {
   allowDriver?: string[];
   /** Cut timeline lines at this many columns (default: the terminal's width; uncut in a pipe). */
   width?: number;
+  /** `--time S`: one budget for loading, set-up and the schedule (default DEFAULT_TIME_SECONDS). */
+  time?: number;
 }
+
+/** Steps between two looks at the clock (a step costs microseconds; the clock is not free). */
+const CLOCK_EVERY = 1024;
 
 export interface TimelineEntry {
   n: number;
@@ -41,7 +47,14 @@ export interface TimelineEntry {
 }
 
 export async function runCommand(file: string, o: RunOptions, out: (s: string) => void): Promise<number> {
-  const { world, compiled } = await worldFor(file, undefined, parseParamArgs(o.param), { allowDrivers: o.allowDriver });
+  const deadline = Deadline.after(o.time ?? DEFAULT_TIME_SECONDS);
+  const { world, compiled } = await worldFor(
+    file,
+    undefined,
+    parseParamArgs(o.param),
+    { allowDrivers: o.allowDriver },
+    deadline,
+  );
   const rng = o.seed === undefined ? null : new Random(o.seed);
   const log = new ViolationLog(defaultMonitors(), { world });
   const timeline: TimelineEntry[] = [];
@@ -49,7 +62,13 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
   let state = world.initial;
   const max = o.maxSteps ?? 100_000;
   let crash: string | null = null;
+  // Set when the budget ended the schedule before it did: the run proves nothing past that point.
+  let outOfTime = false;
   for (let n = 1; n <= max; n++) {
+    if (n % CLOCK_EVERY === 0 && deadline.passed()) {
+      outOfTime = true;
+      break;
+    }
     const steps = world.enabled(state);
     if (steps.length === 0) {
       log.terminal(state, () => trace.slice());
@@ -93,7 +112,10 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
     };
   });
   const violations = log.found.filter((v) => v.severity !== 'observation').length + (crash ? 1 : 0);
-  const exitCode = violations ? EXIT_CODE.differs : EXIT_CODE.ok;
+  const exitCode = violations ? EXIT_CODE.differs : outOfTime ? EXIT_CODE.inconclusive : EXIT_CODE.ok;
+  const stopped = outOfTime
+    ? `stopped at --time ${deadline.seconds} after ${timeline.length} steps; raise --time`
+    : null;
   if (o.json) {
     const totals = {
       steps: timeline.length,
@@ -107,6 +129,7 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
           file,
           seed: o.seed ?? null,
           steps: timeline.length,
+          stoppedBy: outOfTime ? 'time' : null,
           timeline,
           tables,
           threads: threads.map((t) => ({
@@ -151,6 +174,7 @@ export async function runCommand(file: string, o: RunOptions, out: (s: string) =
     );
     if (crash) found.push(`VIOLATION model-error: ${crash}`);
     out(found.length ? found.join('\n') : 'no property broken in this run');
+    if (stopped) out(stopped);
   }
   return exitCode;
 }

@@ -7,7 +7,9 @@
 
 import type { KernelVersion } from '../../machines/mm/kernel-version.ts';
 import { envelope } from '../cli/ci/json-envelope.ts';
+import { EXIT_CODE } from '../cli/exit-codes.ts';
 import { progressLine } from '../cli/terminal/progress.ts';
+import { CONFORMANCE_TIME_SECONDS, Deadline } from '../scenario/deadline.ts';
 import { conformanceTable } from './report.ts';
 import { runConformance } from './suite.ts';
 
@@ -22,6 +24,8 @@ export interface ConformanceCommandOptions {
   strategy?: 'random' | 'pct';
   /** No progress line on stderr. */
   quiet?: boolean;
+  /** `--time S`: a budget for the whole suite (default CONFORMANCE_TIME_SECONDS). */
+  time?: number;
 }
 
 export async function conformanceCommand(
@@ -29,6 +33,7 @@ export async function conformanceCommand(
   o: ConformanceCommandOptions,
   out: (s: string) => void,
 ): Promise<number> {
+  const deadline = Deadline.after(o.time ?? CONFORMANCE_TIME_SECONDS);
   const seed = o.seed === undefined ? undefined : { seed: o.seed, strategy: o.strategy ?? 'random' };
   // Tests done so far, on a terminal only (the suite takes a minute or two).
   const progress = progressLine(process.stderr, o.quiet);
@@ -41,6 +46,7 @@ export async function conformanceCommand(
     variant: o.variant,
     ...(o.kernel ? { kernels: [o.kernel] } : {}),
     seed,
+    outOfTime: () => deadline.passed(),
     onResult(r) {
       done++;
       if (!r.pass) failed++;
@@ -51,7 +57,16 @@ export async function conformanceCommand(
     },
   }).finally(() => progress.done());
   const totals = { tests: report.results.length, passed: report.results.length - failed, failed };
-  if (o.json) out(JSON.stringify(envelope('conformance', report.pass ? 0 : 1, totals, report), null, 2));
-  else for (const line of conformanceTable(report)) out(line);
-  return report.pass ? 0 : 1;
+  // A failure is a failure however the run ended; a budget that only left tests unrun is inconclusive.
+  const code = failed ? EXIT_CODE.differs : report.stoppedBy ? EXIT_CODE.inconclusive : report.pass ? 0 : 1;
+  if (o.json) out(JSON.stringify(envelope('conformance', code, totals, report), null, 2));
+  else {
+    for (const line of conformanceTable(report)) out(line);
+    const notRun = report.notRun ?? [];
+    if (notRun.length)
+      out(
+        `stopped at --time ${deadline.seconds}: ${notRun.length} test${notRun.length === 1 ? '' : 's'} not run (${notRun.slice(0, 3).join(', ')}${notRun.length > 3 ? ', …' : ''}; --json lists them all); raise --time`,
+      );
+  }
+  return code;
 }

@@ -21,6 +21,8 @@ export interface SeedOutcome {
   ok: boolean;
   /** The first problem, in words (null when ok). */
   problem: string | null;
+  /** Set when `outOfTime` ended the schedule before it ended: its verdict is unknown. */
+  outOfTime?: true;
   /** Replies per op label across threads, e.g. `{ ioctl: { '0': 9, '-14': 1 } }`, for the report. */
   results: Record<string, Record<string, number>>;
 }
@@ -30,6 +32,8 @@ export function runRandomSeed(
   seed: number,
   maxDepth = 500_000,
   strategy: 'random' | 'pct' = 'random',
+  /** Asked every 1024 steps: true stops the schedule (a time budget). */
+  outOfTime: () => boolean = () => false,
 ): SeedOutcome {
   const world = new ControlledWorld(specs);
   const log = new ViolationLog([...defaultMonitors(), expectationMonitor], { world });
@@ -41,6 +45,8 @@ export function runRandomSeed(
   let steps = 0;
   let finished = false;
   for (; steps < maxDepth; steps++) {
+    if (steps % 1024 === 1023 && outOfTime())
+      return { seed, strategy, steps, ok: true, problem: null, results: {}, outOfTime: true };
     const enabled = world.enabled(state);
     if (enabled.length === 0) {
       log.terminal(state, () => trace.slice());

@@ -42,6 +42,8 @@ export interface ThreadMismatchLike {
 
 export interface SequentialOutcome {
   steps: number;
+  /** Set when `outOfTime` ended the run before it ended: its verdict is unknown. */
+  outOfTime?: true;
   threads: ThreadOutcome[];
   problems: RunProblem[];
 }
@@ -69,7 +71,12 @@ interface Slot {
   timers: { id: string; event: EventObject }[];
 }
 
-export function runSequential(specs: ActorSpec[], maxSteps = 2_000_000): SequentialOutcome {
+export function runSequential(
+  specs: ActorSpec[],
+  maxSteps = 2_000_000,
+  /** Asked every 1024 steps: true stops the run (a time budget). */
+  outOfTime: () => boolean = () => false,
+): SequentialOutcome {
   const slots: Slot[] = [];
   const index = new Map<string, number>();
   const problems: RunProblem[] = [];
@@ -110,6 +117,7 @@ export function runSequential(specs: ActorSpec[], maxSteps = 2_000_000): Sequent
 
   let steps = 0;
   for (; steps < maxSteps; steps++) {
+    if (steps % 1024 === 1023 && outOfTime()) return { steps, threads: [], problems: [], outOfTime: true };
     const pick = nextStep(slots);
     if (!pick) break;
     const slot = slots[pick.actor];

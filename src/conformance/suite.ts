@@ -45,6 +45,10 @@ export interface ConformanceResult {
 export interface ConformanceReport {
   results: ConformanceResult[];
   pass: boolean;
+  /** `time` when the budget (`outOfTime`) stopped the suite: `notRun` lists what it left. */
+  stoppedBy?: 'time';
+  /** Tests not run (or cut midway) as `test [variant, kernel]`. */
+  notRun?: string[];
 }
 
 export interface ConformanceOptions {
@@ -59,6 +63,8 @@ export interface ConformanceOptions {
   /** Only these kernel versions (default: every version each test admits). */
   kernels?: KernelVersion[];
   onResult?: (r: ConformanceResult) => void;
+  /** A time budget, asked between tests, seeds and every 1024 steps: true stops the suite there. */
+  outOfTime?: () => boolean;
 }
 
 /** Scenario files under `path` (a file or a folder), sorted. */
@@ -78,6 +84,8 @@ export async function runConformance(
   options: ConformanceOptions = {},
 ): Promise<ConformanceReport> {
   const results: ConformanceResult[] = [];
+  const notRun: string[] = [];
+  const outOfTime = options.outOfTime ?? (() => false);
   for (const file of conformanceFiles(path)) {
     const base = loadScenario(file);
     const test = base.scenario.name ?? relative(path, file);
@@ -89,13 +97,20 @@ export async function runConformance(
     for (const kernel of kernels) {
       for (const [variant, params] of Object.entries(variants)) {
         if (options.variant !== undefined && variant !== options.variant) continue;
-        const r = await runOne(file, test, { variant, kernel }, params as Record<string, ParamValue>, options);
+        const r = outOfTime()
+          ? null
+          : await runOne(file, test, { variant, kernel }, params as Record<string, ParamValue>, options, outOfTime);
+        if (!r) {
+          notRun.push(`${test} [${variant}, ${kernel}]`);
+          continue;
+        }
         results.push(r);
         options.onResult?.(r);
       }
     }
   }
-  return { results, pass: results.length > 0 && results.every((r) => r.pass) };
+  const pass = results.length > 0 && results.every((r) => r.pass);
+  return notRun.length ? { results, pass: false, stoppedBy: 'time', notRun } : { results, pass };
 }
 
 async function runOne(
@@ -104,7 +119,8 @@ async function runOne(
   run: { variant: string; kernel: KernelVersion },
   params: Record<string, ParamValue>,
   options: ConformanceOptions,
-): Promise<ConformanceResult> {
+  outOfTime: () => boolean,
+): Promise<ConformanceResult | null> {
   const t0 = performance.now();
   const base = { test, file, ...run, params };
   let compiled: Awaited<ReturnType<typeof compileScenario>>;
@@ -125,9 +141,19 @@ async function runOne(
     // The n seeds are split: the first half uniform random, the rest PCT.
     const half = Math.ceil(n / 2);
     const one = options.seed;
-    const seeds = one
-      ? [runRandomSeed(specs, one.seed, check.maxDepth, one.strategy)]
-      : Array.from({ length: n }, (_, k) => runRandomSeed(specs, k + 1, check.maxDepth, k < half ? 'random' : 'pct'));
+    const runs = one
+      ? [{ seed: one.seed, strategy: one.strategy }]
+      : Array.from({ length: n }, (_, k) => ({
+          seed: k + 1,
+          strategy: k < half ? ('random' as const) : ('pct' as const),
+        }));
+    const seeds: SeedOutcome[] = [];
+    for (const run of runs) {
+      // A seed the budget cut, or not reached, leaves the test unjudged: the caller lists it as not run.
+      const s = outOfTime() ? null : runRandomSeed(specs, run.seed, check.maxDepth, run.strategy, outOfTime);
+      if (!s || s.outOfTime) return null;
+      seeds.push(s);
+    }
     const bad = seeds.find((s) => !s.ok);
     const firstMismatch = bad
       ? { where: `seed ${bad.seed} (${bad.strategy})`, expected: 'no violation', got: bad.problem }
@@ -135,7 +161,8 @@ async function runOne(
     const steps = seeds.reduce((n, s) => n + s.steps, 0);
     return { ...base, mode: 'random', pass: !bad, firstMismatch, steps, elapsedMs: elapsed(t0), seeds };
   }
-  const out = runSequential(specs);
+  const out = runSequential(specs, undefined, outOfTime);
+  if (out.outOfTime) return null;
   let firstMismatch: FirstMismatch | null = null;
   for (const t of out.threads) {
     const m = t.context.mismatches?.[0];

@@ -14,6 +14,8 @@ export interface ReplayResult {
   state: WorldState;
   violations: FoundViolation[];
   divergence: null | { at: number; wanted: SemanticStep; enabled: SemanticStep[] };
+  /** Set when `outOfTime` ended the replay before the trace did. */
+  outOfTime?: true;
 }
 
 /**
@@ -36,12 +38,16 @@ export function replayTrace(
   trace: SemanticStep[],
   monitors: Monitor[],
   earlier: SemanticStep[][] = [],
+  /** Asked every 1024 steps: true stops the replay there (a time budget). */
+  outOfTime: () => boolean = () => false,
 ): ReplayResult {
   const log = new ViolationLog(monitors, { world });
   for (const schedule of earlier) runQuietly(world, schedule, log);
   let state = world.initial;
   const done: SemanticStep[] = [];
   for (let i = 0; i < trace.length; i++) {
+    if (i % 1024 === 1023 && outOfTime())
+      return { replayed: i, state, violations: log.found, divergence: null, outOfTime: true };
     const step = world.match(state, trace[i]);
     if (!step) {
       const enabled = world.enabled(state).map((s) => world.describe(state, s));

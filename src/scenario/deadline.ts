@@ -7,6 +7,8 @@ import { ScenarioError } from './parse.ts';
 
 /** The budget of a scenario when `--time` is not given (docs/reliability.md). */
 export const DEFAULT_TIME_SECONDS = 600;
+/** The budget of the whole conformance suite when `conformance --time` is not given: about ten times what it takes. */
+export const CONFORMANCE_TIME_SECONDS = 1800;
 /** How long importing one driver module may take when nothing tighter applies. */
 export const IMPORT_TIMEOUT_SECONDS = 60;
 

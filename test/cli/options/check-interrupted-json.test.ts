@@ -1,0 +1,20 @@
+// Issue 10 item 4: an interrupted `check --json` lists the files it did not check, as the text
+// output and `--driver --json` do. The interrupt flag is set before the check starts (it stays
+// set for this file's worker), so no file is checked and every one is listed.
+import { describe, expect, it } from 'vitest';
+import { requestInterrupt } from '../../../src/explorer/interrupt.ts';
+import { cli } from '../run-cli.ts';
+
+const FILES = ['scenarios/seeds/fault-vs-unmap.yaml', 'scenarios/seeds/missing-set-seq.yaml'];
+
+describe('an interrupted check --json', () => {
+  it('names the files not checked and exits 3', async () => {
+    requestInterrupt();
+    const { code, out } = await cli('check', ...FILES, '--json', '--quiet');
+    const r = JSON.parse(out);
+    expect(r.interrupted).toEqual({ notChecked: FILES });
+    expect([code, r.exitCode, r.scenarios]).toEqual([3, 3, []]);
+    const text = await cli('check', ...FILES, '--quiet');
+    expect(text.out).toContain(`2 file(s) not checked: ${FILES.join(', ')}`);
+  });
+});

@@ -1,0 +1,73 @@
+// Issue 10 item 8: check options that no other test depended on, each shown to change the result.
+import { describe, expect, it } from 'vitest';
+import { cli } from '../run-cli.ts';
+
+const SEEDS = 'scenarios/seeds';
+const checkJson = async (...args: string[]) => JSON.parse((await cli('check', ...args, '--json', '--quiet')).out);
+const statsOf = async (...args: string[]) => (await checkJson(...args)).scenarios[0].stats;
+
+describe('check options', () => {
+  it('--max-depth 3: the search stops at depth 3, inconclusive', async () => {
+    const full = await statsOf(`${SEEDS}/fault-vs-unmap.yaml`);
+    const cut = await checkJson(`${SEEDS}/fault-vs-unmap.yaml`, '--max-depth', '3');
+    const stats = cut.scenarios[0].stats;
+    expect([cut.exitCode, stats.stoppedBy, stats.maxDepthReached]).toEqual([3, 'max-depth', 3]);
+    expect(full.maxDepthReached).toBeGreaterThan(3);
+    expect(stats.states).toBeLessThan(full.states);
+  });
+
+  it('--ladder: a counterexample that matches its expect: is drawn too', async () => {
+    const plain = await cli('check', `${SEEDS}/missing-set-seq.yaml`, '--quiet');
+    const drawn = await cli('check', `${SEEDS}/missing-set-seq.yaml`, '--quiet', '--ladder');
+    expect([plain.code, drawn.code]).toEqual([0, 0]);
+    expect(plain.out).not.toContain('●');
+    expect(drawn.out).toMatch(/mm\.munmap|core\.invalidateStart/);
+    expect(drawn.out).toContain('●');
+  });
+
+  it('--check-monitors: the stats say what the checking mode compared', async () => {
+    expect((await statsOf(`${SEEDS}/fault-vs-unmap.yaml`)).monitorChecks).toBeUndefined();
+    const checked = await statsOf(`${SEEDS}/fault-vs-unmap.yaml`, '--check-monitors');
+    expect(checked.monitorChecks.calls).toBeGreaterThan(0);
+    expect(checked.monitorChecks.discrepancies).toEqual([]);
+  });
+
+  it('--por: the same verdict over fewer transitions', async () => {
+    const full = await checkJson(`${SEEDS}/fault-vs-unmap.yaml`);
+    const reduced = await checkJson(`${SEEDS}/fault-vs-unmap.yaml`, '--por');
+    expect([reduced.exitCode, reduced.scenarios[0].verdict]).toEqual([full.exitCode, full.scenarios[0].verdict]);
+    expect(reduced.scenarios[0].stats.transitions).toBeLessThan(full.scenarios[0].stats.transitions);
+  });
+
+  it('--pct-depth 2: each PCT schedule runs at that depth', async () => {
+    const args = [`${SEEDS}/missing-set-seq.yaml`, '--strategy', 'pct', '--schedules', '300', '--seed', '5'];
+    const configs = async (...extra: string[]) =>
+      (await checkJson(...args, ...extra, '--no-minimize')).scenarios[0].violations.map(
+        (v: { schedule: { config: string } }) => v.schedule.config,
+      );
+    const deep = await configs('--pct-depth', '2');
+    expect(deep.length).toBeGreaterThan(0);
+    expect(deep.every((c: string) => c.startsWith('pct depth 2,'))).toBe(true);
+    expect((await configs()).every((c: string) => !c.startsWith('pct depth 2,'))).toBe(true);
+  });
+
+  it('--workers 2: the schedules run on two worker threads, with the one-thread result', async () => {
+    const args = [
+      `${SEEDS}/missing-set-seq.yaml`,
+      '--strategy',
+      'pct',
+      '--schedules',
+      '20',
+      '--seed',
+      '5',
+      '--no-minimize',
+    ];
+    const one = (await checkJson(...args)).scenarios[0];
+    const two = (await checkJson(...args, '--workers', '2')).scenarios[0];
+    expect([one.stats.workers, two.stats.workers]).toEqual([undefined, 2]);
+    expect(two.stats.schedules).toBe(20);
+    expect(two.violations.map((v: { kind: string }) => v.kind)).toEqual(
+      one.violations.map((v: { kind: string }) => v.kind),
+    );
+  });
+});
