@@ -115,7 +115,10 @@ export const mmMachine = setup({
       for (const s of cacheSyncSends(context.peers, context, tx)) enqueue({ type: 'kSend', params: s });
       if (att.kind === 'reply') {
         for (const s of att.sends ?? []) enqueue({ type: 'kSend', params: s });
-        for (const a of sendTo(op.req.replyTo, replyFor(context.id, op.req, att.result, att.value, att.pfns)))
+        for (const a of sendTo(
+          op.req.replyTo,
+          replyFor(context.id, op.req, att.result, att.value, att.pfns, att.allocFailed),
+        ))
           enqueue(a);
       }
     }),
