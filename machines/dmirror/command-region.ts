@@ -7,6 +7,7 @@
  *   opening / closing  c.cmd = OPEN / CLOSE: the notifier insert, or its removal then the
  *                      eviction of the device's memory
  *   releasing          c.cmd = RELEASE: eviction of the device's memory
+ *   (FLAGS and CHECK_EXCLUSIVE answer at once from dispatch)
  *   copying.*          c.cmd ∈ {READ, WRITE}, or the read-back of MIGRATE_TO_DEV / EXCLUSIVE:
  *                      under the lock, c.batch = the mapped pages from c.cursor; transferred
  *                      through mm.devRead / mm.devWrite; c.cursor = the first page not copied
@@ -52,6 +53,7 @@ export const commandRegion = dmirrorSetup.createStateConfig({
         { guard: is('CLOSE'), target: 'closing' },
         { guard: is('RELEASE'), target: 'releasing' },
         { guard: is('CHECK_EXCLUSIVE'), target: 'replying', actions: 'checkAtomicEntries' },
+        { guard: is('FLAGS'), target: 'replying', actions: 'setFlags' },
         { guard: is('READ', 'WRITE'), target: 'copying' },
         { guard: is('SNAPSHOT'), target: 'walking', actions: 'beginSnapshot' },
         { guard: is('MIGRATE_TO_DEV', 'MIGRATE_TO_SYS'), target: 'migrating' },

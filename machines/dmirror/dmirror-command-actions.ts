@@ -76,6 +76,8 @@ export const commandActions = dmirrorActions({
     ...withCmd(context, { result: 0 }),
   })),
   destroyMirror: assign(({ context }) => ({ open: false, table: {}, ...withCmd(context, { result: 0 }) })),
+  /** HMM_DMIRROR_FLAGS: the command's npages is the new flags word (after v6.12). */
+  setFlags: assign(({ context }) => ({ flags: cmdOf(context).npages, ...withCmd(context, { result: 0 }) })),
   checkAtomicEntries: assign(({ context }) => {
     const c = cmdOf(context);
     return withCmd(context, { result: hasAtomicEntry(context.table, c.addr, c.end, context.pageSize) ? EPERM : 0 });

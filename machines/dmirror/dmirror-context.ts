@@ -50,6 +50,7 @@ export function initialDmirrorContext(input: DmirrorInput): DmirrorContext {
     maxRetries,
     open: input.subscribed ?? false,
     table: {},
+    flags: 0,
     devmem: { chunks: 0, allocated: 0 },
     cmd: null,
     callback: null,

@@ -6,6 +6,7 @@ import { assign, enqueueActions } from 'xstate';
 import type { MigratedPage } from '../mm/ops-migrate.ts';
 import { eraseWhere, storeMoved } from './device-table.ts';
 import { chunkEnd, cmdOf, dmirrorActions, type Ev, send, withCmd } from './dmirror-action-support.ts';
+import { DMIRROR_FLAG_FAIL_ALLOC } from './dmirror-types.ts';
 
 /** Device memory is added in chunks of DEVMEM_CHUNK_SIZE = 256 MiB. */
 const DEVMEM_CHUNK_BYTES = 256 * 1024 * 1024;
@@ -35,15 +36,21 @@ export const migrateActions = dmirrorActions({
         length,
         owner: context.owner,
         memory: context.memory,
+        ...((context.flags & DMIRROR_FLAG_FAIL_ALLOC) !== 0 ? { failAlloc: true } : {}),
       }),
     );
   }),
+  /** The pages moved; FAIL_ALLOC is cleared once an allocation used it up. */
   recordMovedPages: assign(({ context, event }) => {
     const e = event as Ev<'mm.result'>;
-    return withCmd(context, {
-      moved: (e.value as MigratedPage[] | undefined) ?? [],
-      result: e.result < 0 ? e.result : 0,
-    });
+    const flags = e.allocFailed ? context.flags & ~DMIRROR_FLAG_FAIL_ALLOC : context.flags;
+    return {
+      flags,
+      ...withCmd(context, {
+        moved: (e.value as MigratedPage[] | undefined) ?? [],
+        result: e.result < 0 ? e.result : 0,
+      }),
+    };
   }),
   storeMigratedPages: assign(({ context }) => {
     const c = cmdOf(context);

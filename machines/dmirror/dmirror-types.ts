@@ -11,7 +11,10 @@ import type { MigratedPage } from '../mm/ops-migrate.ts';
 import type { DeviceMemoryKind } from '../mm/types.ts';
 import type { BufferPattern } from './buffer-pattern.ts';
 
-/** The ioctls of test_hmm_uapi.h, plus the file operations OPEN and CLOSE. */
+/** HMM_DMIRROR_FLAGS' only flag (after v6.12): the next device-memory allocation fails. */
+export const DMIRROR_FLAG_FAIL_ALLOC = 1;
+
+/** The ioctls of test_hmm_uapi.h (FLAGS: after v6.12), plus the file operations OPEN and CLOSE. */
 export const DMIRROR_COMMANDS = [
   'OPEN',
   'CLOSE',
@@ -23,6 +26,7 @@ export const DMIRROR_COMMANDS = [
   'EXCLUSIVE',
   'CHECK_EXCLUSIVE',
   'RELEASE',
+  'FLAGS',
 ] as const;
 export type DmirrorCommandName = (typeof DMIRROR_COMMANDS)[number];
 
@@ -128,6 +132,8 @@ export interface DmirrorContext {
   open: boolean;
   /** The XArray: vpn → entry. Guarded by the update lock (`lock`). */
   table: Record<number, TableEntry>;
+  /** The word HMM_DMIRROR_FLAGS set (its npages); FAIL_ALLOC is cleared when used. */
+  flags: number;
   /** Device memory: chunks allocated so far and pages handed out (calloc). */
   devmem: { chunks: number; allocated: number };
   cmd: Command | null;
@@ -153,7 +159,7 @@ export type DmirrorEvent =
   | { type: 'sub.readBeginResult'; sub: ActorId; tid: string; seq: number }
   | { type: 'sub.retryResult'; sub: ActorId; tid: string; retry: boolean }
   | { type: 'hmm.rangeResult'; mm: ActorId; tid: string; result: number; pfns: Pfns }
-  | { type: 'mm.result'; mm: ActorId; tid: string; op: string; result: number; value?: unknown }
+  | { type: 'mm.result'; mm: ActorId; tid: string; op: string; result: number; value?: unknown; allocFailed?: true }
   | { type: 'lock.granted'; lock: ActorId; tid: string; mode: string }
   | { type: 'lock.busy'; lock: ActorId; tid: string }
   | { type: 'core.insertResult'; tid: string; sub: ActorId; result: number }

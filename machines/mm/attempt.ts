@@ -22,6 +22,8 @@ export type Attempt =
       sends?: KSendParams[];
       /** The address space is gone: the machine goes to `exited`. */
       exit?: boolean;
+      /** Device migrations: the request's FAIL_ALLOC was used up. */
+      allocFailed?: true;
     }
   | {
       kind: 'invalidate';

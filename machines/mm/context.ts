@@ -36,6 +36,11 @@ export interface MmContext extends MmMemory {
    */
   peers: string[];
   op: PendingOp | null;
+  /**
+   * Reclaim in progress, by tid: page reclaim takes no mmap lock (`shrink_folio_list` works
+   * from the page through the rmap), so it runs beside `op` and beside other reclaimers.
+   */
+  reclaims: Record<string, PendingOp>;
 }
 
 export interface MmInput {
@@ -85,11 +90,12 @@ export function initialContext(input: MmInput): MmContext {
     waitStatus: null,
     shmemObjects: 0,
     op: null,
+    reclaims: {},
   };
 }
 
 /** The memory part of the context (a view; callers clone before changing it). */
 export function memoryOf(ctx: MmContext): MmMemory {
-  const { id: _id, core: _core, child: _child, peers: _peers, op: _op, ...m } = ctx;
+  const { id: _id, core: _core, child: _child, peers: _peers, op: _op, reclaims: _reclaims, ...m } = ctx;
   return m;
 }

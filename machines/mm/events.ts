@@ -82,6 +82,8 @@ export type MmRequest =
       memory?: DeviceMemoryKind;
       /** Pages per migrate_vma_setup call, default 64. */
       chunkPages?: number;
+      /** dmirror's FAIL_ALLOC: the first device allocation fails (ops-migrate.ts). */
+      failAlloc?: boolean;
     })
   /** dmirror MIGRATE_TO_SYS: `owner`'s device pages (of `memory` kind, or any) come back. */
   | (Req & {
@@ -91,6 +93,8 @@ export type MmRequest =
       owner: string;
       memory?: DeviceMemoryKind;
       chunkPages?: number;
+      /** dmirror's FAIL_ALLOC: the first system allocation fails (ops-migrate.ts). */
+      failAlloc?: boolean;
     })
   /** migrate_device_range over all of `owner`'s device pages in this mm (RELEASE, close). */
   | (Req & { type: 'mm.evictDevice'; owner: string })
@@ -184,5 +188,14 @@ export type MmEvent =
 
 /** `mm.result` (to `replyTo` of every mm.* request) and `hmm.rangeResult` (of hmm.rangeFault). */
 export type MmReply =
-  | { type: 'mm.result'; mm: string; tid: string; op: string; result: number; value?: unknown }
+  | {
+      type: 'mm.result';
+      mm: string;
+      tid: string;
+      op: string;
+      result: number;
+      value?: unknown;
+      /** A migration's FAIL_ALLOC was used up (an allocation was attempted and failed). */
+      allocFailed?: true;
+    }
   | { type: 'hmm.rangeResult'; mm: string; tid: string; result: number; pfns: HmmPfn[] };

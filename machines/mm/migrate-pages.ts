@@ -63,11 +63,12 @@ export function migratePageToDevice(tx: Tx, vpn: number, owner: string, memory: 
  * `[start, end)` (a chunk of the migration) inside a MADV_HUGEPAGE VMA whose pages are now all
  * `owner`'s device-private pages is one device THP, its entries marked `huge`.
  */
-export function markDeviceThps(tx: Tx, start: number, end: number, owner: string): void {
+export function markDeviceThps(tx: Tx, start: number, end: number, owner: string, split: number[] = []): void {
   const { m } = tx;
   if (!kernelAtLeast(m.kernel, 'upstream')) return;
   const first = Math.floor(start / m.hugePageSize) * m.hugePageSize;
   for (let block = first; block < end; block += m.hugePageSize) {
+    if (split.includes(block)) continue;
     const vma = findVma(m.vmas, block);
     if (!vma?.thp || vma.start > block || vma.end < block + m.hugePageSize) continue;
     const vpns = Array.from({ length: m.hugePageSize / m.pageSize }, (_, k) => block / m.pageSize + k);
@@ -76,6 +77,24 @@ export function markDeviceThps(tx: Tx, start: number, end: number, owner: string
     // Becoming a THP changes no mapping: the entries keep their versions.
     for (const v of vpns) m.ptes[v] = { ...(m.ptes[v] as Extract<Pte, { kind: 'devicePrivate' }>), huge: true };
   }
+}
+
+/**
+ * The huge-page block (its start address) that a migration to device memory would take whole
+ * as one compound unit (MIGRATE_PFN_COMPOUND, kernels after v6.12) when it selects `vpn`, or
+ * null for a base page: the block lies in a MADV_HUGEPAGE VMA and is a THP (every page a
+ * present anonymous page) or, in an anonymous VMA, a huge hole or huge zero page (every entry
+ * empty or the zero page).
+ */
+export function compoundBlock(m: MmMemory, vpn: number): number | null {
+  if (!kernelAtLeast(m.kernel, 'upstream')) return null;
+  const block = Math.floor((vpn * m.pageSize) / m.hugePageSize) * m.hugePageSize;
+  const vma = findVma(m.vmas, vpn * m.pageSize);
+  if (!vma?.thp || vma.start > block || vma.end < block + m.hugePageSize) return null;
+  const entries = Array.from({ length: m.hugePageSize / m.pageSize }, (_, k) => m.ptes[block / m.pageSize + k]);
+  const thp = entries.every((e) => e?.kind === 'present' && m.pages[e.pfn].kind === 'anon');
+  const hole = vma.backing === 'anon' && entries.every((e) => !e || e.kind === 'zero');
+  return thp || hole ? block : null;
 }
 
 /** A device-private THP that loses a page is split: its other pages stay, as base pages. */

@@ -30,10 +30,12 @@
  * - `alive.busy.ending`   op.pending ≠ null, the PTE change made, `core.invalidateEnd` sent
  * - `exited`          mmUsers = 0 ∧ no VMAs ∧ no PTEs (exit_mmap done; pinned pages may remain)
  * While busy, every request that needs the mmap lock is deferred (one operation at a time).
+ * Reclaim (`mm.reclaim`) takes no mmap lock: each reclaimer's attempt and invalidation run
+ * beside the lock holder, kept by tid in `reclaims` (core answers are told apart by tid).
  */
-import { type EventObject, enqueueActions, setup } from 'xstate';
+import { and, enqueueActions, setup } from 'xstate';
 import { EFAULT } from '../errno.ts';
-import { type KSendParams, kernelActions } from '../kernel-actions.ts';
+import { kernelActions } from '../kernel-actions.ts';
 import { initialContext, type MmContext, type MmInput, memoryOf, type PendingOp } from './context.ts';
 import { deviceRead, deviceWrite } from './device-access.ts';
 import { MM_REQUEST_TYPES, type MmEvent, type MmRequest } from './events.ts';
@@ -43,18 +45,14 @@ import { unpinAll } from './ops-access.ts';
 import { adoptForkImage } from './ops-life.ts';
 import { applyCacheSync, cacheSyncSends } from './page-cache-sync.ts';
 import { beginTx } from './pages.ts';
+import { reclaimAttempt, sendTo } from './reclaim-slot.ts';
 
 function isRequest(ev: MmEvent): ev is MmRequest {
   return (MM_REQUEST_TYPES as string[]).includes(ev.type);
 }
 
-/** A `kSend` to `to`, or nothing when the request named no `replyTo`. */
-function sendTo(to: string | undefined, event: EventObject): { type: 'kSend'; params: KSendParams }[] {
-  return to ? [{ type: 'kSend', params: { to, event } }] : [];
-}
-
 /** Requests deferred while the mmap lock is held (and, in `unborn`, everything addressed to it). */
-const LOCKED_REQUESTS = [...MM_REQUEST_TYPES];
+const LOCKED_REQUESTS = MM_REQUEST_TYPES.filter((t) => t !== 'mm.reclaim');
 const LOCKLESS = ['mm.get', 'mm.put', 'mm.grab', 'mm.drop', 'mm.unpin', 'mm.devRead', 'mm.devWrite'];
 
 /**
@@ -83,6 +81,10 @@ export const mmMachine = setup({
     operationNeedsInvalidation: ({ context }) => context.op?.outcome === 'invalidate',
     operationExited: ({ context }) => context.op?.outcome === 'exit',
     nonBlockableStartRefused: ({ event }) => event.type === 'core.startDone' && event.result < 0,
+    /** A core answer for the operation holding the mmap lock (not for a reclaimer). */
+    forOperation: ({ context, event }) => 'tid' in event && context.op?.req.tid === event.tid,
+    forReclaim: ({ context, event }) =>
+      'tid' in event && typeof event.tid === 'string' && event.tid in context.reclaims,
   },
   actions: {
     ...kernelActions,
@@ -115,7 +117,10 @@ export const mmMachine = setup({
       for (const s of cacheSyncSends(context.peers, context, tx)) enqueue({ type: 'kSend', params: s });
       if (att.kind === 'reply') {
         for (const s of att.sends ?? []) enqueue({ type: 'kSend', params: s });
-        for (const a of sendTo(op.req.replyTo, replyFor(context.id, op.req, att.result, att.value, att.pfns)))
+        for (const a of sendTo(
+          op.req.replyTo,
+          replyFor(context.id, op.req, att.result, att.value, att.pfns, att.allocFailed),
+        ))
           enqueue(a);
       }
     }),
@@ -145,6 +150,39 @@ export const mmMachine = setup({
       enqueue.assign({ op: { ...op, progress: op.pending!.progress, outcome: 'running', pending: null } });
     }),
     releaseMmapLock: enqueueActions(({ enqueue }) => enqueue.assign({ op: null })),
+    /**
+     * Reclaim, lockless (mm/ops-access.ts `reclaim`): attempt it, then run each invalidation it
+     * names beside whatever holds the mmap lock; its PTE change re-checks the entry.
+     */
+    beginReclaim: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'mm.reclaim') return;
+      const { patch, effects } = reclaimAttempt(context, {
+        req: event,
+        progress: null,
+        outcome: 'running',
+        pending: null,
+      });
+      enqueue.assign(patch);
+      for (const a of effects) enqueue(a);
+    }),
+    reclaimChangePtes: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'core.startDone') return;
+      const op = context.reclaims[event.tid];
+      const tx = beginTx(context.id, memoryOf(context));
+      if (event.result >= 0) applyMutation(tx, op.pending!.mutation);
+      enqueue.assign({ ...tx.m });
+      for (const o of tx.obs) enqueue({ type: 'kObserve', params: o });
+      for (const s of cacheSyncSends(context.peers, context, tx)) enqueue({ type: 'kSend', params: s });
+      const end = { type: 'core.invalidateEnd', replyTo: context.id, tid: event.tid };
+      for (const a of sendTo(context.core, end)) enqueue(a);
+    }),
+    reclaimAdvance: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'core.endDone') return;
+      const op = context.reclaims[event.tid];
+      const { patch, effects } = reclaimAttempt(context, { ...op, progress: op.pending!.progress, pending: null });
+      enqueue.assign(patch);
+      for (const a of effects) enqueue(a);
+    }),
     /** mmget_not_zero. */
     mmgetNotZero: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'mm.get') return;
@@ -237,7 +275,7 @@ export const mmMachine = setup({
     },
     unborn: {
       meta: {
-        defer: [...LOCKED_REQUESTS, ...LOCKLESS, 'mm.waitpid'],
+        defer: [...LOCKED_REQUESTS, 'mm.reclaim', ...LOCKLESS, 'mm.waitpid'],
         ignore: { 'mm.cacheSync': 'the fork image will carry the page as it is then' },
       },
       on: { 'mm.forked': { target: 'alive', actions: 'adoptParentImage' } },
@@ -255,6 +293,9 @@ export const mmMachine = setup({
         'mm.devRead': { actions: 'deviceAccessPages' },
         'mm.devWrite': { actions: 'deviceAccessPages' },
         'mm.cacheSync': { actions: 'followPeerPage' },
+        'mm.reclaim': { actions: 'beginReclaim' },
+        'core.startDone': { guard: 'forReclaim', actions: 'reclaimChangePtes' },
+        'core.endDone': { guard: 'forReclaim', actions: 'reclaimAdvance' },
       },
       states: {
         idle: {
@@ -279,13 +320,17 @@ export const mmMachine = setup({
               entry: 'sendInvalidateStart',
               on: {
                 'core.startDone': [
-                  { guard: 'nonBlockableStartRefused', target: 'running', actions: 'skipRefusedRange' },
-                  { target: 'ending', actions: 'changePtesAndEndInvalidation' },
+                  {
+                    guard: and(['forOperation', 'nonBlockableStartRefused']),
+                    target: 'running',
+                    actions: 'skipRefusedRange',
+                  },
+                  { guard: 'forOperation', target: 'ending', actions: 'changePtesAndEndInvalidation' },
                 ],
               },
             },
             ending: {
-              on: { 'core.endDone': { target: 'running', actions: 'advanceAfterEnd' } },
+              on: { 'core.endDone': { guard: 'forOperation', target: 'running', actions: 'advanceAfterEnd' } },
             },
           },
         },
@@ -304,6 +349,10 @@ export const mmMachine = setup({
         'mm.devWrite': { actions: 'deviceAccessPages' },
         'mm.cacheSync': { actions: 'followPeerPage' },
         'mm.waitpid': { actions: 'replyWaitStatus' },
+        // A reclaim that began before exit_mmap finishes (its entry is gone by now).
+        'mm.reclaim': { actions: 'replyAddressSpaceGone' },
+        'core.startDone': { guard: 'forReclaim', actions: 'reclaimChangePtes' },
+        'core.endDone': { guard: 'forReclaim', actions: 'reclaimAdvance' },
       },
     },
   },

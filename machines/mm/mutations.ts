@@ -48,12 +48,12 @@ export function applyMutation(tx: Tx, mu: Mutation): void {
       migratePageToRam(tx, mu.vpn, null);
       return;
     case 'migrateBack':
-      for (const vpn of vpnsWithEntries(m, mu.start, mu.end)) migratePageToRam(tx, vpn, mu.owner);
+      for (const vpn of vpnsWithEntries(m, mu.start, mu.until ?? mu.end)) migratePageToRam(tx, vpn, mu.owner);
       return;
     case 'migrateToDevice':
       for (let vpn = mu.start / m.pageSize; vpn < mu.end / m.pageSize; vpn++)
-        migratePageToDevice(tx, vpn, mu.owner, mu.memory);
-      if (mu.memory === 'private') markDeviceThps(tx, mu.start, mu.end, mu.owner);
+        if (vpn !== mu.skip) migratePageToDevice(tx, vpn, mu.owner, mu.memory);
+      if (mu.memory === 'private') markDeviceThps(tx, mu.start, mu.end, mu.owner, mu.split ?? []);
       return;
     case 'move':
       moveRange(tx, mu.from, mu.to, mu.length, mu.grow);

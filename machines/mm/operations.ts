@@ -57,10 +57,12 @@ export function replyFor(
   result: number,
   value?: unknown,
   pfns?: HmmPfn[],
+  allocFailed?: true,
 ): MmReply {
   if (req.type === 'hmm.rangeFault')
     return { type: 'hmm.rangeResult', mm: mmId, tid: req.tid, result, pfns: pfns ?? [] };
   const out: MmReply = { type: 'mm.result', mm: mmId, tid: req.tid, op: opName(req.type), result };
   if (value !== undefined) out.value = value;
+  if (allocFailed && out.type === 'mm.result') out.allocFailed = true;
   return out;
 }

@@ -10,6 +10,13 @@
  * The reply's value lists the pages migrated, `{ addr, pfn, gen, version, write }`, also on
  * -EINVAL, so the caller can map what did move.
  *
+ * FAIL_ALLOC (`failAlloc`, dmirror's HMM_DMIRROR_FLAGS after v6.12): the first page of the
+ * request selected for migration gets no new page, and the reply says so (`allocFailed`). To
+ * device: a page of a compound unit (`compoundBlock`) falls back to base pages, so the whole
+ * block still moves but never becomes a device THP; a base page stays in system memory (its
+ * read-back then fails with -ENOENT). To system: a device THP falls back to base pages (what
+ * the model does anyway); a base page ends the chunk's allocations, so none of the chunk moves.
+ *
  * Eviction sends one CLEAR invalidation per run of contiguous device pages of the owner
  * (`try_to_migrate_one` uses CLEAR; the kernel sends one per page, the union is the same)
  * and copies them back into system pages.
@@ -17,7 +24,7 @@
 import { EINVAL } from '../errno.ts';
 import { type Attempt, blockable, invalidate, type OpHandler, pageRange, reply } from './attempt.ts';
 import type { MmRequest } from './events.ts';
-import { isDevicePageOf, migratableToDevice } from './migrate-pages.ts';
+import { compoundBlock, isDevicePageOf, migratableToDevice } from './migrate-pages.ts';
 import type { Tx } from './pages.ts';
 import { type DeviceMemoryKind, MIGRATE_CHUNK_PAGES, MM_TASK_SIZE, type Mutation } from './types.ts';
 import { findVma } from './vma.ts';
@@ -38,6 +45,25 @@ interface ChunkProgress {
   /** vpns selected in the chunk just migrated, to be confirmed from their new entries. */
   selected: number[];
   migrated: MigratedPage[];
+  /** FAIL_ALLOC: the next allocation fails (true), it did (false), not asked (absent). */
+  failAlloc?: boolean;
+  /** Huge-page blocks whose compound allocation failed: they move as base pages. */
+  split: number[];
+}
+
+/** What a failed first allocation changes in the chunk that makes it. */
+export interface AllocFailure {
+  /** To device: this page stays in system memory. */
+  skip?: number;
+  /** To device: the block (start address) moves as base pages. */
+  split?: number;
+  /** To system: nothing of the chunk from this address on moves. */
+  until?: number;
+}
+
+function finish(result: number, migrated: MigratedPage[], p: ChunkProgress): Attempt {
+  const out: Attempt = { kind: 'reply', result, value: migrated };
+  return p.failAlloc === false ? { ...out, allocFailed: true } : out;
 }
 
 /** What the selected pages of the last chunk became (those that did move to `wanted`). */
@@ -60,27 +86,45 @@ function confirm(tx: Tx, selected: number[], owner: string, wanted: 'device' | '
  */
 function chunkLoop(
   tx: Tx,
-  req: { addr: number; length: number; owner: string; chunkPages?: number },
+  req: { addr: number; length: number; owner: string; chunkPages?: number; failAlloc?: boolean },
   progress: unknown,
   wanted: 'device' | 'system',
   select: (vpn: number) => boolean,
-  mutation: (start: number, end: number) => Mutation,
+  failFirst: (vpn: number) => AllocFailure,
+  mutation: (start: number, end: number, failure: AllocFailure, split: number[]) => Mutation,
 ): Attempt {
   const { m } = tx;
   const range = pageRange(m, req.addr, req.length);
   if (typeof range === 'number') return reply(range);
   if (m.mmUsers <= 0) return reply(EINVAL, []);
-  const p = (progress as ChunkProgress | null) ?? { cursor: range.start, selected: [], migrated: [] };
+  const p = (progress as ChunkProgress | null) ?? {
+    cursor: range.start,
+    selected: [],
+    migrated: [],
+    split: [],
+    ...(req.failAlloc ? { failAlloc: true } : {}),
+  };
   const migrated = [...p.migrated, ...confirm(tx, p.selected, req.owner, wanted)];
-  if (p.cursor >= range.end) return reply(0, migrated);
+  if (p.cursor >= range.end) return finish(0, migrated, p);
   const vma = findVma(m.vmas, p.cursor);
-  if (!vma?.read || vma.hugetlb || vma.io) return reply(EINVAL, migrated);
+  if (!vma?.read || vma.hugetlb || vma.io) return finish(EINVAL, migrated, p);
   const chunk = (req.chunkPages ?? MIGRATE_CHUNK_PAGES) * m.pageSize;
   const next = Math.min(range.end, p.cursor + chunk, vma.end);
   const selected: number[] = [];
   for (let vpn = p.cursor / m.pageSize; vpn < next / m.pageSize; vpn++) if (select(vpn)) selected.push(vpn);
-  const after: ChunkProgress = { cursor: next, selected, migrated };
-  return invalidate(blockable(p.cursor, next, 'MIGRATE', req.owner), mutation(p.cursor, next), after);
+  // dmirror consumes FAIL_ALLOC at the first page it allocates for.
+  const failing = p.failAlloc === true && selected.length > 0;
+  const failure = failing ? failFirst(selected[0]) : {};
+  const split = failure.split === undefined ? p.split : [...p.split, failure.split];
+  const after: ChunkProgress = {
+    ...p,
+    cursor: next,
+    selected,
+    migrated,
+    split,
+    ...(failing ? { failAlloc: false } : {}),
+  };
+  return invalidate(blockable(p.cursor, next, 'MIGRATE', req.owner), mutation(p.cursor, next, failure, split), after);
 }
 
 /** MIGRATE_TO_DEV: system pages of the range become `memory` device pages of `owner`. */
@@ -92,7 +136,19 @@ export const migrateToDevice: OpHandler<Req<'mm.migrateToDevice'>> = (tx, req, p
     progress,
     'device',
     (vpn) => migratableToDevice(tx.m, vpn),
-    (start, end) => ({ kind: 'migrateToDevice', start, end, owner: req.owner, memory }),
+    (vpn) => {
+      const block = compoundBlock(tx.m, vpn);
+      return block === null ? { skip: vpn } : { split: block };
+    },
+    (start, end, failure, split) => ({
+      kind: 'migrateToDevice',
+      start,
+      end,
+      owner: req.owner,
+      memory,
+      ...(failure.skip === undefined ? {} : { skip: failure.skip }),
+      ...(split.length > 0 ? { split } : {}),
+    }),
   );
 };
 
@@ -105,7 +161,17 @@ export const migrateToSystem: OpHandler<Req<'mm.migrateToSystem'>> = (tx, req, p
     progress,
     'system',
     (vpn) => isDevicePageOf(tx.m.ptes[vpn], req.owner, memory),
-    (start, end) => ({ kind: 'migrateBack', start, end, owner: req.owner }),
+    (vpn) => {
+      const pte = tx.m.ptes[vpn];
+      return pte?.kind === 'devicePrivate' && pte.huge ? {} : { until: vpn * tx.m.pageSize };
+    },
+    (start, end, failure) => ({
+      kind: 'migrateBack',
+      start,
+      end,
+      owner: req.owner,
+      ...(failure.until === undefined ? {} : { until: failure.until }),
+    }),
   );
 };
 

@@ -131,9 +131,24 @@ export type Mutation =
   | { kind: 'swapOut'; vpn: number }
   | { kind: 'restoreExclusive'; vpn: number }
   | { kind: 'migrateToRam'; vpn: number }
-  /** `owner`'s device pages (private and coherent) in `[start, end)` come back to system memory. */
-  | { kind: 'migrateBack'; start: number; end: number; owner: string }
-  | { kind: 'migrateToDevice'; start: number; end: number; owner: string; memory: DeviceMemoryKind }
+  /**
+   * `owner`'s device pages (private and coherent) in `[start, end)` come back to system memory;
+   * `until`: the allocations stopped there (dmirror FAIL_ALLOC on a base page), later pages stay.
+   */
+  | { kind: 'migrateBack'; start: number; end: number; owner: string; until?: number }
+  /**
+   * `skip`: a page whose device allocation failed stays in system memory; `split`: huge-page
+   * blocks whose compound allocation failed, migrated as base pages (never a device THP).
+   */
+  | {
+      kind: 'migrateToDevice';
+      start: number;
+      end: number;
+      owner: string;
+      memory: DeviceMemoryKind;
+      skip?: number;
+      split?: number[];
+    }
   | { kind: 'makeExclusive'; start: number; end: number; owner: string | null }
   /** mremap's move: the VMAs and entries of `[from, from + length)` go to `to` (ops-remap.ts). */
   | { kind: 'move'; from: number; to: number; length: number; grow: number };

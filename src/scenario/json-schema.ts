@@ -203,9 +203,10 @@ const VERBS: Record<string, VerbDoc> = {
     'dmirror: an ioctl (docs/conformance.md)',
     {
       ...DMIRROR,
-      cmd: 'READ, WRITE, MIGRATE_TO_DEV, ... (not OPEN or CLOSE)',
+      cmd: 'READ, WRITE, MIGRATE_TO_DEV, ..., FLAGS (not OPEN or CLOSE)',
       addr: 'start address',
-      npages: 'pages',
+      npages: 'pages (FLAGS: the flags word)',
+      flags: 'FLAGS only: the flags word as a list, [FAIL_ALLOC]',
       buffer: "the caller's buffer: WRITE reads it, the others fill it on success",
     },
   ],

@@ -4,7 +4,7 @@
  */
 
 import { parsePattern } from '../../machines/dmirror/buffer-pattern.ts';
-import { DMIRROR_COMMANDS } from '../../machines/dmirror/dmirror-types.ts';
+import { DMIRROR_COMMANDS, DMIRROR_FLAG_FAIL_ALLOC } from '../../machines/dmirror/dmirror-types.ts';
 import { parseErrno } from '../../machines/errno.ts';
 import type { ThreadOp } from '../../machines/thread.machine.ts';
 import { ScenarioError } from './parse.ts';
@@ -227,7 +227,7 @@ const VERBS: Record<string, (a: Args, ctx: OpContext) => Omit<ThreadOp, 'expect'
         `${ctx.where}: 'cmd' is one of ${DMIRROR_COMMANDS.filter((c) => c !== 'OPEN' && c !== 'CLOSE').join(', ')}`,
       );
     }
-    const built = dmirrorCmd(a, ctx, cmd);
+    const built = dmirrorCmd(cmd === 'FLAGS' ? withFlagsWord(a, ctx) : a, ctx, cmd);
     if (a.buffer === undefined) return built;
     if (a.data !== undefined)
       throw new ScenarioError(`${ctx.where}: give either 'data' or 'buffer' (the WRITE reads the buffer), not both`);
@@ -348,6 +348,31 @@ function dmirrorCmd(a: Args, ctx: OpContext, cmd: string): Omit<ThreadOp, 'expec
     }
   }
   return { to: `drv:${deviceOf(a, ctx)}`, event, reply: 'dmirror.result' };
+}
+
+const DMIRROR_FLAGS: Record<string, number> = { FAIL_ALLOC: DMIRROR_FLAG_FAIL_ALLOC };
+
+/**
+ * HMM_DMIRROR_FLAGS takes its flags word in `npages`, as the selftest passes it:
+ * `flags: [FAIL_ALLOC]` (HMM_DMIRROR_FLAG_ prefix optional) stands for that word.
+ */
+function withFlagsWord(a: Args, ctx: OpContext): Args {
+  if (a.flags === undefined) return a;
+  if (a.npages !== undefined)
+    throw new ScenarioError(`${ctx.where}: give either 'flags' or 'npages' (the flags word), not both`);
+  if (!Array.isArray(a.flags)) throw new ScenarioError(`${ctx.where}: 'flags' is a list such as [FAIL_ALLOC]`);
+  let word = 0;
+  for (const f of a.flags) {
+    const name = String(f)
+      .toUpperCase()
+      .replace(/^HMM_DMIRROR_FLAG_/, '');
+    if (!(name in DMIRROR_FLAGS))
+      throw new ScenarioError(
+        `${ctx.where}: dmirror flag '${f}' is not one of ${Object.keys(DMIRROR_FLAGS).join(', ')}`,
+      );
+    word |= DMIRROR_FLAGS[name];
+  }
+  return { ...a, npages: word };
 }
 
 const MREMAP_FLAGS = ['MAYMOVE', 'FIXED', 'DONTUNMAP'];

@@ -22,7 +22,7 @@ const files = conformanceFiles('scenarios/conformance').filter((f) => !HEAVY.som
 describe('conformance suite (hmm-tests.c)', () => {
   it('should cover the v6.12 selftests of docs/kernel-semantics.md §6.2–6.3 and §6.4 with scenarios', () => {
     const all = conformanceFiles('scenarios/conformance').map((f) => f.replace(/^.*\//, '').replace('.yaml', ''));
-    expect(all).toHaveLength(33);
+    expect(all).toHaveLength(35);
     expect(all).toEqual(
       expect.arrayContaining(['open_close', 'exclusive', 'hmm_gup_test', 'migrate_mixed', 'anon_read_prot']),
     );

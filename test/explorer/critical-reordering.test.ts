@@ -83,8 +83,11 @@ const bugs: Bug[] = [
   {
     file: seed('fence-signal-allocates'),
     kinds: ['deadlock', 'fence-unsignaled'],
-    why: "gpuA's signalling path reclaims in pb after gpuB's submission began: the reclaim's invalidation makes gpuB's callback wait for gpuB's job, which waits for gpuA's fence",
-    pair: ['mm:pb ← hmm.rangeFault from drv:gpuB @thread:b', 'mm:pb ← mm.reclaim from dev:gpuA @dev:gpuA/engine'],
+    why: "gpuA's signalling path reclaims in pb (no mmap lock) while gpuB's submission holds gpuB's lock: the reclaim's callback then waits for gpuB's lock and gpuB's job, which waits for gpuA's fence",
+    pair: [
+      'lock:gpuB ← lock.acquire from drv:gpuB @thread:b',
+      'lock:gpuB ← lock.acquire from drv:gpuB @dev:gpuA/engine',
+    ],
   },
   {
     file: seed('fence-wait-under-lock'),

@@ -51,29 +51,48 @@ export class MmKit {
     return replies[0].event as Record<string, any>;
   }
 
-  /** Answer core messages until the mm waits for nothing from the core. */
+  /** How many of `h.sent` the scripted core has looked at, and the messages it answered. */
+  private coreCursor = 0;
+  private readonly answered = new WeakSet<object>();
+
+  /**
+   * Answer core messages, in the order sent, until the mm waits for nothing from the core
+   * (the lock holder's and any reclaimer's invalidations alike).
+   */
   settle(): void {
     for (let guard = 0; guard < 10_000; guard++) {
-      const last = this.h.sent[this.h.sent.length - 1]?.event as Record<string, any> | undefined;
-      if (this.h.matches('alive.busy.starting')) {
-        const start = [...this.h.sent].reverse().find((s) => s.to === CORE)!.event as Record<string, any>;
-        const inv: Invalidation = {
-          start: start.start,
-          end: start.end,
-          event: start.event,
-          owner: start.owner,
-          blockable: start.blockable,
-        };
-        const refused = !inv.blockable && this.refuse(inv);
-        this.invalidations.push({ ...inv, tid: start.tid, ended: false });
-        this.h.send({ type: 'core.startDone', tid: start.tid, result: refused ? -11 : 0 });
-      } else if (this.h.matches('alive.busy.ending')) {
-        if (last?.type !== 'core.invalidateEnd') throw new Error('ending without core.invalidateEnd');
-        this.invalidations[this.invalidations.length - 1].ended = true;
-        this.h.send({ type: 'core.endDone', tid: last.tid });
-      } else return;
+      const next = this.h.sent.slice(this.coreCursor).findIndex((s) => s.to === CORE);
+      if (next < 0) {
+        this.coreCursor = this.h.sent.length;
+        return;
+      }
+      this.coreCursor += next + 1;
+      const msg = this.h.sent[this.coreCursor - 1].event as Record<string, any>;
+      if (!this.answered.has(msg)) this.answerCore(msg);
     }
     throw new Error('mm never settled');
+  }
+
+  /** The scripted core's answer to one message (startDone, or endDone). */
+  answerCore(msg: Record<string, any>): void {
+    this.answered.add(msg);
+    if (msg.type === 'core.invalidateStart') {
+      const inv: Invalidation = {
+        start: msg.start,
+        end: msg.end,
+        event: msg.event,
+        owner: msg.owner,
+        blockable: msg.blockable,
+      };
+      const refused = !inv.blockable && this.refuse(inv);
+      this.invalidations.push({ ...inv, tid: msg.tid, ended: false });
+      this.h.send({ type: 'core.startDone', tid: msg.tid, result: refused ? -11 : 0 });
+    } else if (msg.type === 'core.invalidateEnd') {
+      const open = [...this.invalidations].reverse().find((r) => r.tid === msg.tid && !r.ended);
+      if (!open) throw new Error(`core.invalidateEnd of ${msg.tid} without a start`);
+      open.ended = true;
+      this.h.send({ type: 'core.endDone', tid: msg.tid });
+    }
   }
 
   /** Invalidations recorded since index `from`, as `[event, start, end]` triples. */
