@@ -110,8 +110,9 @@ export function parseScenario(
     });
     throw new ScenarioError(`${file}: the scenario does not match the schema:\n  ${issues.join('\n  ')}`);
   }
-  checkGeometry(parsed.data, where);
+  // Sizes first: a huge populate or repeat is refused before anything walks it.
   checkSizes(parsed.data, where);
+  checkGeometry(parsed.data, where);
   return { file, scenario: parsed.data, where };
 }
 
