@@ -36,7 +36,8 @@ export interface WorldOptions extends LiveScenarioOptions {
 
 /**
  * A scenario file (or an already loaded scenario) as a {@link LiveWorld}: compiled, its set-up
- * (mappings, subscriptions) already run, ready to step through the run proper.
+ * (mappings, subscriptions) already run, ready to step through the run proper. Driver modules
+ * the scenario names are loaded from files (see {@link WorldOptions.allowDrivers}).
  *
  * @example
  * ```ts
@@ -47,7 +48,6 @@ export interface WorldOptions extends LiveScenarioOptions {
  * world.snapshot('thread:cpu').value; // 'done'
  * ```
  */
-/** The scenario's actors, from a file (or a parsed scenario), driver modules loaded from files. */
 export function createWorld(scenario: string | LoadedScenario, options: WorldOptions = {}): Promise<LiveWorld> {
   const loaded = typeof scenario === 'string' ? loadScenario(scenario, options.params) : scenario;
   return scenarioLiveWorld(loaded, options, scenarioDriverLoader({ allowDrivers: options.allowDrivers }));

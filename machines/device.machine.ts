@@ -82,6 +82,19 @@ export interface CompletionPath {
   allocates?: { mm: ActorId; addr: number };
 }
 
+/**
+ * The input of deviceMachine: the device's id, the driver actor it reports faults to, its page
+ * size, and optionally what its fault-completion path does (takes a lock, allocates).
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type DeviceInput, deviceMachine } from 'mirrorlab';
+ *
+ * const input: DeviceInput = { id: 'dev:gpu0', driver: 'drv:gpu0', pageSize: 4096 };
+ * const dev = createActor(deviceMachine, { input });
+ * ```
+ */
 export interface DeviceInput {
   id: ActorId;
   driver: ActorId;
@@ -89,6 +102,21 @@ export interface DeviceInput {
   completion?: CompletionPath;
 }
 
+/**
+ * The state of a device (deviceMachine): its page table (the device's copy of the CPU's PTEs, as a
+ * mirroring driver fills it), its queued and running jobs, and counters of stale accesses the
+ * monitors read.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type DeviceContext, deviceMachine } from 'mirrorlab';
+ *
+ * const dev = createActor(deviceMachine, { input: { id: 'dev:gpu0', driver: 'drv:gpu0' } }).start();
+ * const ctx: DeviceContext = dev.getSnapshot().context;
+ * Object.keys(ctx.table).length; // 0: nothing mapped yet
+ * ```
+ */
 export interface DeviceContext {
   id: ActorId;
   driver: ActorId;
@@ -104,6 +132,19 @@ export interface DeviceContext {
   staleFaultResults: number;
 }
 
+/**
+ * The messages deviceMachine accepts: a driver maps or zaps entries of its page table, submits
+ * jobs, and the device steps through them; replies to the device's own requests (fence waits,
+ * faults, locks) come back as events too.
+ *
+ * @example
+ * ```ts
+ * import type { DeviceEvent } from 'mirrorlab';
+ *
+ * // What a driver's invalidate callback sends: unmap [0, 0x2000) from the device's table.
+ * const zap: DeviceEvent = { type: 'dev.zap', replyTo: 'drv:gpu0', tid: 'cpu', start: 0, end: 0x2000 };
+ * ```
+ */
 export type DeviceEvent =
   | { type: 'dev.map'; entries: DeviceMapEntry[] }
   | { type: 'dev.zap'; replyTo: ActorId; tid: string; start: number; end: number }

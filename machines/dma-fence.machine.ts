@@ -94,12 +94,39 @@ export interface FenceWaiter {
   timeout: WaitTimeout;
 }
 
+/**
+ * The input of dmaFenceMachine: the fence's id and its place on a timeline (`context`, `seqno`), as
+ * `dma_fence_init` takes them.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type DmaFenceInput, dmaFenceMachine } from 'mirrorlab';
+ *
+ * const input: DmaFenceInput = { id: 'fence:job1', context: 1, seqno: 1 };
+ * const fence = createActor(dmaFenceMachine, { input }).start();
+ * ```
+ */
 export interface DmaFenceInput {
   id: ActorId;
   context: number;
   seqno: number;
 }
 
+/**
+ * The state of a dma_fence (dmaFenceMachine): its timeline place, its error, the callbacks added
+ * and the waiters sleeping on it.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type DmaFenceContext, dmaFenceMachine } from 'mirrorlab';
+ *
+ * const fence = createActor(dmaFenceMachine, { input: { id: 'fence:job1', context: 1, seqno: 1 } }).start();
+ * const ctx: DmaFenceContext = fence.getSnapshot().context;
+ * ctx.waiters.length; // 0
+ * ```
+ */
 export interface DmaFenceContext {
   id: ActorId;
   /** The timeline (`dma_fence_context_alloc`); fences on one context signal in seqno order. */
@@ -113,6 +140,23 @@ export interface DmaFenceContext {
   signals: PendingSignal[];
 }
 
+/**
+ * The messages dmaFenceMachine accepts, one per dma_fence call modelled (enable signalling,
+ * add/remove callback, set error, signal, wait, get status), plus signal delivery and wait
+ * time-outs.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type DmaFenceEvent, dmaFenceMachine } from 'mirrorlab';
+ *
+ * const fence = createActor(dmaFenceMachine, { input: { id: 'fence:job1', context: 1, seqno: 1 } }).start();
+ * const signal: DmaFenceEvent = { type: 'fence.signal' };
+ * const wait: DmaFenceEvent = { type: 'fence.wait', replyTo: 'thread:cpu', tid: 'cpu', intr: true, timeout: 'forever' };
+ * fence.send(wait);
+ * fence.send(signal);
+ * ```
+ */
 export type DmaFenceEvent =
   /** dma_fence_enable_sw_signaling. */
   | { type: 'fence.enableSignaling' }

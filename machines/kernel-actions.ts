@@ -26,11 +26,37 @@ import type { EventObject } from 'xstate';
  */
 export type ActorId = string;
 
+/**
+ * The params of a `kSend` effect (what ksend returns): the actor to send to and the event. The
+ * runtimes deliver it; a machine never sends directly.
+ *
+ * @example
+ * ```ts
+ * import { ksend, type KSendParams } from 'mirrorlab';
+ *
+ * const params: KSendParams = ksend('sub:gpu0', { type: 'sub.setSeq' }).params;
+ * params.to; // 'sub:gpu0'
+ * ```
+ */
 export interface KSendParams {
   to: ActorId;
   event: EventObject;
 }
 
+/**
+ * The params of a `kChoose` effect: a nondeterministic choice between events the machine sends
+ * itself, which the explorer branches on (e.g. whether an allocation reclaims).
+ *
+ * @example
+ * ```ts
+ * import type { KChooseParams } from 'mirrorlab';
+ *
+ * const choice: KChooseParams = {
+ *   label: 'alloc.reclaim?',
+ *   options: [{ type: 'dev.allocNoReclaim' }, { type: 'dev.allocReclaim' }],
+ * };
+ * ```
+ */
 export interface KChooseParams {
   /** A short label for traces, e.g. `alloc.reclaim?`. */
   label: string;

@@ -43,6 +43,25 @@ export interface CallbackReturnedEvent {
   sub: ActorId;
   ok: boolean;
 }
+/**
+ * The messages notifierCoreMachine accepts: invalidate start/end from the mm, insert/remove of
+ * interval subscriptions, and a subscription's callback returning.
+ *
+ * @example
+ * ```ts
+ * import type { NotifierCoreEvent } from 'mirrorlab';
+ *
+ * const end: NotifierCoreEvent = { type: 'core.invalidateEnd', replyTo: 'mm:p1', tid: 'cpu' };
+ * const insert: NotifierCoreEvent = {
+ *   type: 'core.insert',
+ *   replyTo: 'drv:gpu0',
+ *   tid: 'setup',
+ *   sub: 'sub:gpu0',
+ *   start: 0,
+ *   length: 0x10000,
+ * };
+ * ```
+ */
 export type NotifierCoreEvent =
   | InvalidateStartEvent
   | InvalidateEndEvent
@@ -83,6 +102,21 @@ export interface CoreModelError {
   sub: ActorId | null;
 }
 
+/**
+ * The state of the notifier core (notifierCoreMachine): `struct mmu_notifier_subscriptions` (the
+ * global invalidate seq, active ranges, interval tree, deferred list) plus the model's bookkeeping
+ * and recorded errors.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type NotifierCoreContext, notifierCoreMachine } from 'mirrorlab';
+ *
+ * const core = createActor(notifierCoreMachine, { input: { id: 'core:p1', mm: 'mm:p1' } }).start();
+ * const ctx: NotifierCoreContext = core.getSnapshot().context;
+ * ctx.active; // 0: no invalidation in progress
+ * ```
+ */
 export interface NotifierCoreContext {
   id: ActorId;
   mm: ActorId;
@@ -105,6 +139,18 @@ export interface NotifierCoreContext {
   errors: CoreModelError[];
 }
 
+/**
+ * The input of notifierCoreMachine: its id (`core:<proc>`) and the mm it serves.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type NotifierCoreInput, notifierCoreMachine } from 'mirrorlab';
+ *
+ * const input: NotifierCoreInput = { id: 'core:p1', mm: 'mm:p1' };
+ * const core = createActor(notifierCoreMachine, { input }).start();
+ * ```
+ */
 export interface NotifierCoreInput {
   id: ActorId;
   mm: ActorId;

@@ -78,6 +78,19 @@ import {
   withSignal,
 } from './signals.ts';
 
+/**
+ * Which kernel lock a ptLockMachine models: a `mutex`, a `spinlock` (no sleeping while held, not
+ * interruptible) or an `rwsem` (shared readers).
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type LockKind, ptLockMachine } from 'mirrorlab';
+ *
+ * const kind: LockKind = 'rwsem';
+ * const lock = createActor(ptLockMachine, { input: { id: 'lock:gpu0', kind } }).start();
+ * ```
+ */
 export type LockKind = 'mutex' | 'spinlock' | 'rwsem';
 export type LockMode = 'write' | 'read';
 
@@ -96,11 +109,36 @@ export interface LockWaiter {
   intr?: AcquireIntr;
 }
 
+/**
+ * The input of ptLockMachine: the lock's id and kind.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type PtLockInput, ptLockMachine } from 'mirrorlab';
+ *
+ * const input: PtLockInput = { id: 'lock:gpu0', kind: 'mutex' };
+ * const lock = createActor(ptLockMachine, { input }).start();
+ * ```
+ */
 export interface PtLockInput {
   id: ActorId;
   kind: LockKind;
 }
 
+/**
+ * The state of a lock (ptLockMachine): who holds it, who waits for it, and the misuse seen.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type PtLockContext, ptLockMachine } from 'mirrorlab';
+ *
+ * const lock = createActor(ptLockMachine, { input: { id: 'lock:gpu0', kind: 'mutex' } }).start();
+ * const ctx: PtLockContext = lock.getSnapshot().context;
+ * ctx.holders; // []: free
+ * ```
+ */
 export interface PtLockContext {
   id: ActorId;
   kind: LockKind;
@@ -114,6 +152,18 @@ export interface PtLockContext {
   signals: PendingSignal[];
 }
 
+/**
+ * The messages ptLockMachine accepts: acquire (blocking, optionally interruptible), try-acquire and
+ * release, plus signal delivery.
+ *
+ * @example
+ * ```ts
+ * import type { PtLockEvent } from 'mirrorlab';
+ *
+ * const take: PtLockEvent = { type: 'lock.acquire', replyTo: 'drv:gpu0', tid: 'cpu', mode: 'write' };
+ * const drop: PtLockEvent = { type: 'lock.release', tid: 'cpu' };
+ * ```
+ */
 export type PtLockEvent =
   /** mutex_lock / spin_lock / down_read / down_write (with `intr`: their _interruptible / _killable forms). */
   | { type: 'lock.acquire'; replyTo: ActorId; tid: string; mode: LockMode; intr?: WaitInterruptibility }

@@ -32,6 +32,19 @@
 import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import { type ActorId, kernelActions } from './kernel-actions.ts';
 
+/**
+ * The input of rangeNotifierMachine (one `struct mmu_interval_notifier`): its id, notifier core,
+ * driver, and the address range it covers.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type RangeNotifierInput, rangeNotifierMachine } from 'mirrorlab';
+ *
+ * const input: RangeNotifierInput = { id: 'sub:gpu0', core: 'core:p1', driver: 'drv:gpu0', start: 0, length: 0x10000 };
+ * const sub = createActor(rangeNotifierMachine, { input }).start();
+ * ```
+ */
 export interface RangeNotifierInput {
   id: ActorId;
   core: ActorId;
@@ -40,6 +53,19 @@ export interface RangeNotifierInput {
   length: number;
 }
 
+/**
+ * The messages rangeNotifierMachine accepts: attach and invalidate from the core, the driver's
+ * `mmu_interval_read_begin` / `read_retry` / `check_retry` / `set_seq`, and the end of an
+ * invalidation epoch.
+ *
+ * @example
+ * ```ts
+ * import type { RangeNotifierEvent } from 'mirrorlab';
+ *
+ * const begin: RangeNotifierEvent = { type: 'sub.readBegin', replyTo: 'drv:gpu0', tid: 'gpu0/fault' };
+ * const retry: RangeNotifierEvent = { type: 'sub.readRetry', replyTo: 'drv:gpu0', tid: 'gpu0/fault', seq: 1 };
+ * ```
+ */
 export type RangeNotifierEvent =
   | { type: 'sub.attach'; seq: number; globalSeq: number }
   | {
@@ -71,6 +97,22 @@ export interface SubModelError {
   value: number | null;
 }
 
+/**
+ * The state of an interval subscription (rangeNotifierMachine): its range, its `invalidate_seq`,
+ * the readers sleeping on it, and the running invalidate callback.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type RangeNotifierContext, rangeNotifierMachine } from 'mirrorlab';
+ *
+ * const sub = createActor(rangeNotifierMachine, {
+ *   input: { id: 'sub:gpu0', core: 'core:p1', driver: 'drv:gpu0', start: 0, length: 0x10000 },
+ * }).start();
+ * const ctx: RangeNotifierContext = sub.getSnapshot().context;
+ * ctx.seq; // null until the core attaches it
+ * ```
+ */
 export interface RangeNotifierContext {
   id: ActorId;
   core: ActorId;

@@ -106,6 +106,20 @@ export interface ThreadExpectation {
   buffer?: { name: string; pattern: BufferPattern };
 }
 
+/**
+ * The input of threadMachine: a scenario thread's id and its ops, with the signals it may get and
+ * whether it loops forever.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type ThreadInput, type ThreadOp, threadMachine } from 'mirrorlab';
+ *
+ * declare const ops: ThreadOp[]; // a scenario thread's ops, as compileScenario builds them
+ * const input: ThreadInput = { id: 'thread:cpu', ops };
+ * const thread = createActor(threadMachine, { input });
+ * ```
+ */
 export interface ThreadInput {
   id: ActorId;
   ops: ThreadOp[];
@@ -139,6 +153,20 @@ export interface ThreadMismatch {
   got: Record<string, unknown>;
 }
 
+/**
+ * The state of a scenario thread (threadMachine): its ops and program counter, the replies it got
+ * and where they differed from what the scenario expected, and the caller's counters and buffers.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type ThreadContext, threadMachine } from 'mirrorlab';
+ *
+ * const thread = createActor(threadMachine, { input: { id: 'thread:cpu', ops: [] } }).start();
+ * const ctx: ThreadContext = thread.getSnapshot().context;
+ * ctx.mismatches.length; // 0: every reply as expected
+ * ```
+ */
 export interface ThreadContext {
   id: ActorId;
   ops: ThreadOp[];

@@ -25,7 +25,19 @@ export const PROFILE_NAMES = [
  */
 export type DriverProfileName = (typeof PROFILE_NAMES)[number];
 
-/** Planted-bug knobs: each is one small, named deviation from the correct driver. */
+/**
+ * Planted-bug knobs: each is one small, named deviation from the correct driver.
+ *
+ * @example
+ * ```ts
+ * import { DRIVER_BUGS, type DriverBug } from 'mirrorlab';
+ *
+ * function isDriverBug(name: string): name is DriverBug {
+ *   return (DRIVER_BUGS as readonly string[]).includes(name);
+ * }
+ * isDriverBug('missing-set-seq'); // true
+ * ```
+ */
 export const DRIVER_BUGS = ['retry-outside-lock', 'missing-set-seq', 'sleep-when-nonblockable', 'no-pin'] as const;
 /**
  * A planted bug of a built-in profile (a scenario's `bugs:` for a device): one small, named

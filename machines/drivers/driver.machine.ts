@@ -57,4 +57,17 @@ export function createDriverMachine(profile: DriverProfileName) {
   });
 }
 
+/**
+ * The machine type of a built-in driver profile, as createDriverMachine returns it: use it to type
+ * a variable that holds one.
+ *
+ * @example
+ * ```ts
+ * import { createDriverMachine, type DriverMachine } from 'mirrorlab';
+ *
+ * const drivers: Record<string, DriverMachine> = {
+ *   gpu0: createDriverMachine('registration-cache'),
+ * };
+ * ```
+ */
 export type DriverMachine = ReturnType<typeof createDriverMachine>;

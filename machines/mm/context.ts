@@ -25,6 +25,20 @@ export interface PendingOp {
   pending: PendingInvalidation | null;
 }
 
+/**
+ * The state of a process's mm (mmMachine): its memory (VMAs, page tables, pages) plus the operation
+ * running under the mmap lock and the peer mms that share its file pages.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type MmContext, mmMachine } from 'mirrorlab';
+ *
+ * const mm = createActor(mmMachine, { input: { id: 'mm:p1', core: 'core:p1' } }).start();
+ * const ctx: MmContext = mm.getSnapshot().context;
+ * ctx.op; // null: no operation running
+ * ```
+ */
 export interface MmContext extends MmMemory {
   id: string;
   core: string;
@@ -43,6 +57,19 @@ export interface MmContext extends MmMemory {
   reclaims: Record<string, PendingOp>;
 }
 
+/**
+ * The input of mmMachine: the mm's id (`mm:<proc>`), its notifier core (`core:<proc>`), and
+ * optional page geometry, fork-child flag, peers and kernel version.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { type MmInput, mmMachine } from 'mirrorlab';
+ *
+ * const input: MmInput = { id: 'mm:p1', core: 'core:p1', pageSize: 4096 };
+ * const mm = createActor(mmMachine, { input }).start();
+ * ```
+ */
 export interface MmInput {
   id: string;
   core: string;

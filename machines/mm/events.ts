@@ -15,7 +15,16 @@ export interface Req {
 
 export type WritePattern = { kind: 'index'; scale?: 1 | -1; add?: number } | { kind: 'const'; value?: number };
 
-/** Requests that need the mmap lock: deferred while another operation runs. */
+/**
+ * Requests that need the mmap lock: deferred while another operation runs.
+ *
+ * @example
+ * ```ts
+ * import type { MmRequest } from 'mirrorlab';
+ *
+ * const unmap: MmRequest = { type: 'mm.munmap', replyTo: 'thread:cpu', tid: 'cpu', addr: 0x10000, length: 0x2000 };
+ * ```
+ */
 export type MmRequest =
   /** mmap (MAP_FIXED when `addr` is given; otherwise the lowest free gap). Result: the address. */
   | (Req & {

@@ -12,12 +12,38 @@ import type { Deadline } from '../scenario/deadline.ts';
 import { type LoadedScenario, ScenarioError } from '../scenario/parse.ts';
 import { settle } from '../scenario/settle.ts';
 
+/**
+ * A compiled scenario and its controlled world (set-up already run), as scenarioWorld and worldFor
+ * return them: the world is what the searches explore, the compiled scenario says what it was built
+ * from.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, type ScenarioWorld, worldFor } from 'mirrorlab';
+ *
+ * const { world, compiled }: ScenarioWorld = await worldFor('scenarios/seeds/missing-set-seq.yaml');
+ * compiled.scenario.name; // the scenario's name, if it gives one
+ * exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() });
+ * ```
+ */
 export interface ScenarioWorld {
   compiled: CompiledScenario;
   world: ControlledWorld;
 }
 
-/** The scenario's controlled world; `loadDriver` loads a driver named by a module path (Node). */
+/**
+ * The scenario's controlled world; `loadDriver` loads a driver named by a module path (Node).
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { defaultMonitors, exhaustiveSearch, parseScenario, scenarioWorld } from 'mirrorlab';
+ *
+ * const text = readFileSync('scenarios/seeds/missing-set-seq.yaml', 'utf8'); // in a page: from a textarea or fetch
+ * const { world } = await scenarioWorld(parseScenario(text, 'missing-set-seq.yaml'));
+ * exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() }).violations.length; // 2
+ * ```
+ */
 export async function scenarioWorld(
   loaded: LoadedScenario,
   driverOverride?: { machine: AnyStateMachine; name: string },

@@ -7,6 +7,23 @@
 import { pileUpText } from '../explorer/pile-up.ts';
 import type { SearchLimit, SearchStats } from '../explorer/search-types.ts';
 
+/**
+ * A scenario's outcome against its `expect:`: `ok` as expected, `mismatch` something unexpected
+ * found or something expected shown absent, `inconclusive` the search was cut short (or sampled)
+ * before it could tell, `skipped` not checked.
+ *
+ * @example
+ * ```ts
+ * import { type ScenarioVerdict, judgeScenario } from 'mirrorlab';
+ *
+ * // As the HTML report colours it: only a mismatch is bad, an open question is not a pass.
+ * function badge(verdict: ScenarioVerdict): 'ok' | 'open' | 'bad' {
+ *   return verdict === 'ok' ? 'ok' : verdict === 'mismatch' ? 'bad' : 'open';
+ * }
+ * declare const findings: Parameters<typeof judgeScenario>[0];
+ * badge(judgeScenario(findings).verdict);
+ * ```
+ */
 export type ScenarioVerdict = 'ok' | 'mismatch' | 'inconclusive' | 'skipped';
 export type PropertyVerdict = 'keeps' | 'BREAKS' | 'inconclusive';
 
@@ -21,7 +38,19 @@ export interface LimitsUsed {
   maxMemoryMiB?: number;
 }
 
-/** What a search covered, in words: `120 states, stopped at --max-states 100`, `400 schedules sampled`. */
+/**
+ * What a search covered, in words: `120 states, stopped at --max-states 100`, `400 schedules
+ * sampled`.
+ *
+ * @example
+ * ```ts
+ * import { coverage, defaultMonitors, exhaustiveSearch, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+ * const { stats } = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), maxStates: 100 });
+ * coverage(stats, { maxStates: 100 }); // e.g. '100 states, stopped at --max-states 100'
+ * ```
+ */
 export function coverage(stats: SearchStats, limits: LimitsUsed = {}): string {
   if (stats.complete) return `${stats.states} states, every one explored`;
   const by = stats.stoppedBy ?? 'max-states';
@@ -126,6 +155,22 @@ export interface ScenarioJudgement {
  * A scenario against its `expect:`. An unexpected violation is a mismatch wherever it was found;
  * every expected one found and nothing else is a match even if the search stopped early (found
  * violations are real); anything still missing, or a clean result, needs the whole space.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, judgeScenario, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/missing-set-seq.yaml');
+ * const result = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() });
+ * const judgement = judgeScenario({
+ *   expected: ['stale-spte', 'use-after-free'],
+ *   expectedObservations: [],
+ *   found: new Set(result.violations.map((v) => v.kind)),
+ *   seen: new Set(),
+ *   stats: result.stats,
+ * });
+ * judgement.verdict; // 'ok': found what the scenario expects, and nothing else
+ * ```
  */
 export function judgeScenario(f: ScenarioFindings): ScenarioJudgement {
   const missing = f.expected.filter((k) => !f.found.has(k));

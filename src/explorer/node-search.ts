@@ -9,7 +9,20 @@ import { nodeHost } from './node-host.ts';
 import { type SamplingStrategy, samplingSearch as sampleSchedules } from './sampling.ts';
 import type { SearchOptions, SearchResult } from './search-types.ts';
 
-/** Every reachable state, breadth- or depth-first (exhaustive.ts), on Node's host unless `opts.host` says otherwise. */
+/**
+ * Every reachable state, breadth- or depth-first (exhaustive.ts), on Node's host unless `opts.host`
+ * says otherwise.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/missing-set-seq.yaml');
+ * const result = exhaustiveSearch(world, 'dfs', { monitors: defaultMonitors(), maxStates: 100_000 });
+ * result.stats.complete; // true: every reachable state was explored
+ * result.violations.map((v) => v.kind); // ['stale-spte', 'use-after-free']
+ * ```
+ */
 export function exhaustiveSearch(
   world: ControlledWorld,
   order: 'bfs' | 'dfs',
@@ -19,7 +32,18 @@ export function exhaustiveSearch(
   return searchStates(world, order, { host: nodeHost, ...opts }, start);
 }
 
-/** Seeded schedules (sampling.ts), on Node's host unless `opts.host` says otherwise. */
+/**
+ * Seeded schedules (sampling.ts), on Node's host unless `opts.host` says otherwise.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, samplingSearch, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/missing-set-seq.yaml');
+ * const result = samplingSearch(world, 'pct', { monitors: defaultMonitors(), schedules: 200, seed: 1 });
+ * result.violations[0]?.schedule; // { index, seed, config }: run it again with that seed and schedules: 1
+ * ```
+ */
 export function samplingSearch(
   world: ControlledWorld,
   strategy: SamplingStrategy,

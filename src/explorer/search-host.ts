@@ -7,12 +7,42 @@
 import type { SearchLimit } from './search-types.ts';
 import type { SecondThreadQueue } from './verdict-queue.ts';
 
+/**
+ * A search's memory budget as its host measures it: the search asks `exceeded()` as it goes and
+ * stops with that limit (`memory` or `heap`) when it answers one.
+ *
+ * @example
+ * ```ts
+ * import { type MemoryWatch, portableHost } from 'mirrorlab';
+ *
+ * const watch: MemoryWatch = portableHost.memoryWatch(undefined); // no budget asked
+ * watch.exceeded(); // null while the search may go on
+ * ```
+ */
 export interface MemoryWatch {
   readonly maxMiB: number;
   /** Which wall the search has reached, if any: the budget or the engine's heap limit. */
   exceeded(): Extract<SearchLimit, 'memory' | 'heap'> | null;
 }
 
+/**
+ * What a search needs of the platform it runs on (a memory watch, optionally a second thread for
+ * the visited set); pass one as the `host` option to run a search somewhere other than Node or a
+ * page.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, type SearchHost, worldFor } from 'mirrorlab';
+ *
+ * // A host that watches nothing and has one thread: only maxStates and timeLimit bound a search.
+ * const bare: SearchHost = {
+ *   memoryWatch: (maxMiB) => ({ maxMiB: maxMiB ?? Number.POSITIVE_INFINITY, exceeded: () => null }),
+ *   secondThread: null,
+ * };
+ * const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+ * exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), maxStates: 10_000, host: bare });
+ * ```
+ */
 export interface SearchHost {
   memoryWatch(maxMiB: number | undefined): MemoryWatch;
   /** Starts a second thread for the visited set; null where the platform has none. */
@@ -38,6 +68,15 @@ function heapReading(): (() => HeapReading) | null {
  * The portable host: the JS heap, where the engine tells it (Chromium), is the one memory a
  * page can watch; elsewhere only `maxStates` and `timeLimit` bound a search, and asking for a
  * memory budget is an error rather than a budget silently not kept.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, portableHost, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+ * // On Node, run as a page would: one thread, no process memory budget.
+ * exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), host: portableHost, timeLimit: 30 });
+ * ```
  */
 export const portableHost: SearchHost = {
   memoryWatch(maxMiB) {

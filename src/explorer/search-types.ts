@@ -85,6 +85,20 @@ export interface FoundViolation extends Violation {
   schedule?: { index: number; seed: number; config: string };
 }
 
+/**
+ * What a search did: states and transitions explored, schedules sampled, time taken, and whether it
+ * was complete (or which limit stopped it). A clean result proves something only when `complete` is
+ * true.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, type SearchStats, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+ * const stats: SearchStats = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() }).stats;
+ * console.log(`${stats.states} states in ${stats.elapsedMs} ms`, stats.complete ? 'complete' : stats.stoppedBy);
+ * ```
+ */
 export interface SearchStats {
   states: number;
   transitions: number;

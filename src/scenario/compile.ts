@@ -30,9 +30,40 @@ import { wireSignals } from './signals.ts';
 /** The whole address space, for subscriptions that do not name a range (dmirror's choice). */
 export const WHOLE_ADDRESS_SPACE = { start: 0, length: 2 ** 47 };
 
-/** Loads the driver module a scenario names by path (`driver: ./my-driver.ts`), relative to the scenario `file`. */
+/**
+ * Loads the driver module a scenario names by path (`driver: ./my-driver.ts`), relative to the
+ * scenario `file`.
+ *
+ * @example
+ * ```ts
+ * import { createDriverMachine, type DriverLoader, parseScenario, scenarioWorld } from 'mirrorlab';
+ *
+ * // Where there is no module loader (a page), map the scenario's driver paths to machines.
+ * const mine = createDriverMachine('registration-cache');
+ * const loadDriver: DriverLoader = async (driver, file, where) => {
+ *   if (driver === './my-driver.ts') return mine;
+ *   throw new Error(`${where}: no driver ${driver} for ${file}`);
+ * };
+ * declare const text: string;
+ * await scenarioWorld(parseScenario(text, 'my.yaml'), undefined, loadDriver);
+ * ```
+ */
 export type DriverLoader = (driver: string, file: string, where: string) => Promise<AnyStateMachine>;
 
+/**
+ * Options of compileScenario: another driver in every device slot, how to load a driver named by a
+ * module path, and the kernel version the mms behave as.
+ *
+ * @example
+ * ```ts
+ * import { type CompileOptions, compileScenario, createDriverMachine, loadScenario } from 'mirrorlab';
+ *
+ * const options: CompileOptions = {
+ *   driverOverride: { machine: createDriverMachine('registration-cache'), name: 'registration-cache' },
+ * };
+ * await compileScenario(loadScenario('scenarios/seeds/fault-vs-unmap.yaml'), options);
+ * ```
+ */
 export interface CompileOptions {
   /** Replace every device's driver with this machine (mirrorlab check --driver). */
   driverOverride?: { machine: AnyStateMachine; name: string };
@@ -42,6 +73,19 @@ export interface CompileOptions {
   kernel?: KernelVersion;
 }
 
+/**
+ * A scenario turned into actor specs: the kernel actors, the set-up thread and the scenario's
+ * threads, with the driver each device got. A ControlledWorld or a live world is built from it.
+ *
+ * @example
+ * ```ts
+ * import { type CompiledScenario, compileScenario, loadScenario } from 'mirrorlab';
+ *
+ * const compiled: CompiledScenario = await compileScenario(loadScenario('scenarios/seeds/fault-vs-unmap.yaml'));
+ * compiled.kernel.length; // mm, notifier core, subscriptions, locks, fences, devices, drivers
+ * compiled.threads.length; // the scenario's own threads, the part that is interleaved
+ * ```
+ */
 export interface CompiledScenario {
   file: string;
   scenario: Scenario;

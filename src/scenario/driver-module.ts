@@ -38,7 +38,17 @@ export function scenarioDriverLoader(o: DriverModuleOptions = {}): DriverLoader 
 /** The loader with the default rules (the scenario's own folder tree, the default import time). */
 export const loadScenarioDriver: DriverLoader = scenarioDriverLoader();
 
-/** Compile a scenario, loading the driver modules it names from files. */
+/**
+ * Compile a scenario, loading the driver modules it names from files.
+ *
+ * @example
+ * ```ts
+ * import { compileScenario, loadScenario } from 'mirrorlab';
+ *
+ * const compiled = await compileScenario(loadScenario('scenarios/seeds/fault-vs-unmap.yaml'));
+ * compiled.drivers; // which driver machine each device got: { gpu0: 'shadow-pte' }
+ * ```
+ */
 export function compileScenario(
   loaded: LoadedScenario,
   options: CompileOptions & DriverModuleOptions = {},

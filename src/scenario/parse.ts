@@ -29,6 +29,20 @@ export class ScenarioError extends Error {
   override name = 'ScenarioError';
 }
 
+/**
+ * A validated scenario with the file it came from, and `where` to locate a path inside the document
+ * in error messages. parseScenario and loadScenario return it; compileScenario and scenarioWorld
+ * take it.
+ *
+ * @example
+ * ```ts
+ * import { type LoadedScenario, loadScenario } from 'mirrorlab';
+ *
+ * const loaded: LoadedScenario = loadScenario('scenarios/seeds/fault-vs-unmap.yaml');
+ * loaded.scenario.threads; // the validated document
+ * loaded.where(['threads', 0]); // where threads[0] is, for an error message
+ * ```
+ */
 export interface LoadedScenario {
   file: string;
   scenario: Scenario;

@@ -252,6 +252,19 @@ export const scenarioSchema = z
   })
   .strict();
 
+/**
+ * A scenario document as validated (defaults filled in): processes and their mappings, devices and
+ * drivers, threads and their ops, and what the checker should `expect:`. See
+ * docs/scenario-format.md.
+ *
+ * @example
+ * ```ts
+ * import { loadScenario, type Scenario } from 'mirrorlab';
+ *
+ * const scenario: Scenario = loadScenario('scenarios/seeds/missing-set-seq.yaml').scenario;
+ * scenario.name ?? 'missing-set-seq'; // the name shown in reports
+ * ```
+ */
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioDevice = z.infer<typeof device>;
 /**

@@ -28,6 +28,21 @@ export type SampleConfig =
   | { kind: 'pct'; depth: number; steps: number }
   | { kind: 'weighted'; slow: number; weight: number };
 
+/**
+ * How samplingSearch draws its schedules: `random` picks each step uniformly, `pct` is
+ * probabilistic concurrency testing (random thread priorities with a few change points, good at
+ * bugs of small depth), `swarm` gives each schedule its own random configuration so schedules
+ * differ in what they leave out.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, type SamplingStrategy, samplingSearch, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/missing-set-seq.yaml');
+ * for (const strategy of ['random', 'pct', 'swarm'] satisfies SamplingStrategy[])
+ *   samplingSearch(world, strategy, { monitors: defaultMonitors(), schedules: 100, seed: 7 });
+ * ```
+ */
 export type SamplingStrategy = 'random' | 'pct' | 'swarm';
 
 /** What a strategy needs to know of the scenario (from its pilot schedules, `sampling/run.ts`). */
