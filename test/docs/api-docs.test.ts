@@ -72,10 +72,11 @@ describe('API docs (TSDoc on the package entry)', () => {
   it('should type-check every example against the package API', () => {
     // Each example becomes an in-memory module next to this file, importing `mirrorlab` from src/index.ts.
     const files = new Map<string, string>();
-    for (const e of exports)
+    // Numbered too: names that differ only in case (`ScenarioWorld`, `scenarioWorld`) are one file to TypeScript.
+    for (const [k, e] of exports.entries())
       for (const [i, code] of e.examples.entries())
         files.set(
-          `${ROOT}/test/docs/__examples__/${e.name}-${i}.ts`,
+          `${ROOT}/test/docs/__examples__/${k}-${e.name}-${i}.ts`,
           `${code.replaceAll("from 'mirrorlab'", "from '../../../src/index.ts'")}\nexport {};\n`,
         );
     const host = ts.createCompilerHost(OPTIONS);
