@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { dmirrorMachine } from '../../machines/dmirror/dmirror.machine.ts';
 import { EINVAL } from '../../machines/errno.ts';
-import { MmKit, PAGE } from '../machines/mm/mm-test-kit.ts';
 import { MachineHarness } from '../../src/testing/index.ts';
+import { MmKit, PAGE } from '../machines/mm/mm-test-kit.ts';
 
 const HUGE = 8 * PAGE;
 const A = 0x200000;
