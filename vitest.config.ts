@@ -24,5 +24,7 @@ export default defineConfig({
     testTimeout: 1_800_000,
     hookTimeout: 1_800_000,
     pool: 'forks',
+    // Both cores: many tests wait on child processes (the CLI, npm pack, Chromium) rather than compute.
+    maxWorkers: 2,
   },
 });
