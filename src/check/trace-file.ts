@@ -20,6 +20,11 @@ import { parseScenario, ScenarioError } from '../scenario/load.ts';
 
 export const TRACE_FORMAT = 'mirrorlab-trace';
 export const TRACE_VERSION = 2;
+/**
+ * The violation kind of a schedule saved on which nothing was violated (the studio saves one
+ * when asked): `replay` then checks that it still runs to its end with nothing violated.
+ */
+export const NOTHING_VIOLATED = 'none';
 
 const stepsSchema = z.array(
   z.object({

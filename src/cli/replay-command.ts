@@ -6,7 +6,7 @@
  * module the trace names is imported only under the safe-loading rule (`--allow-driver`).
  */
 
-import { type LoadedTrace, readTrace } from '../check/trace-file.ts';
+import { type LoadedTrace, NOTHING_VIOLATED, readTrace } from '../check/trace-file.ts';
 import { locateTraceSource } from '../check/trace-source.ts';
 import { worldFor } from '../check/world-for.ts';
 import { replayLasso } from '../explorer/liveness/lasso-replay.ts';
@@ -59,7 +59,15 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
   };
   if (saved.loopFrom !== undefined) return replayLassoCommand(world, saved, about, o, out);
   const r = replayTrace(world, saved.steps, defaultMonitors(), saved.witnesses ?? [], () => deadline.passed());
-  const reproduced = r.violations.find((v) => v.kind === saved.violation.kind);
+  // A schedule saved with kind `none` (the studio's "nothing is violated here") comes back when
+  // it runs to its end and still nothing but observations is found on it.
+  const clean = saved.violation.kind === NOTHING_VIOLATED;
+  const violated = r.violations.filter((v) => v.severity !== 'observation');
+  const reproduced = clean
+    ? !r.outOfTime && r.replayed === saved.steps.length && violated.length === 0
+      ? { kind: NOTHING_VIOLATED, message: 'nothing is violated on this schedule' }
+      : undefined
+    : r.violations.find((v) => v.kind === saved.violation.kind);
   const verdict = r.divergence ? 'diverged' : reproduced ? 'reproduced' : r.outOfTime ? 'stopped' : 'not reproduced';
   let continued = null;
   if (o.continue && !r.divergence && !r.outOfTime) {
@@ -102,6 +110,14 @@ export async function replayCommand(path: string, o: ReplayOptions, out: (s: str
     } else if (r.outOfTime) {
       out(
         `STOPPED at --time ${deadline.seconds} after ${r.replayed} of ${saved.steps.length} steps, before ${saved.violation.kind}: raise --time`,
+      );
+    } else if (clean && reproduced) {
+      out(
+        `${verdictColour(stdoutPaint(), 'REPRODUCED')}: the schedule ran its ${r.replayed} steps and nothing is violated on it`,
+      );
+    } else if (clean) {
+      out(
+        `${verdictColour(stdoutPaint(), 'NOT REPRODUCED')}: the schedule was saved with nothing violated, but now ${violated.map((v) => `${v.kind} (step ${v.steps}): ${v.message}`).join('; ')}`,
       );
     } else if (reproduced) {
       out(

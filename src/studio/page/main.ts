@@ -89,7 +89,8 @@ function save(session: StudioSession): void {
     ? original.violation
     : first
       ? { kind: first.kind, message: first.message }
-      : { kind: 'none', message: 'a schedule saved from mirrorlab studio on which nothing was violated' };
+      : // NOTHING_VIOLATED of src/check/trace-file.ts (which reads files, so the page cannot import it)
+        { kind: 'none', message: 'a schedule saved from mirrorlab studio on which nothing was violated' };
   const json = studioTraceJson({
     scenario: { ...session.input.scenario, name: null },
     toolVersion: session.input.tool.version,
@@ -108,7 +109,7 @@ function save(session: StudioSession): void {
   const saved = byId('saved');
   const note =
     violation.kind === 'none'
-      ? ' Nothing is violated on it, so replay will say NOT REPRODUCED; `mirrorlab studio` reopens it.'
+      ? ' Nothing is violated on it: replay re-runs its steps and checks that this is still so; `mirrorlab studio` reopens it.'
       : ` Replay re-runs its ${session.cursor} steps and checks that ${violation.kind} happens again.`;
   const command = document.createElement('code');
   command.id = 'replay-command';
