@@ -30,7 +30,8 @@ export function runOurs(scenario: string, params: Record<string, number>, extra:
   } catch {
     throw new Error(`mirrorlab check ${scenario} gave no JSON (exit ${r.status}): ${r.stderr.slice(0, 2000)}`);
   }
-  const o = (Array.isArray(out) ? out[0] : out) as {
+  // `check --json` writes one document (format mirrorlab.check) whose `scenarios` holds the run.
+  const o = (out as { scenarios: unknown[] }).scenarios[0] as {
     verdict: string;
     stats: {
       states: number;
