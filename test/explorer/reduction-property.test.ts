@@ -10,7 +10,8 @@
  *     identification of states) to a violation of its kind.
  * A case whose full or reduced search does not end within MAX_STATES proves nothing: it is
  * skipped and counted, and most cases must end. So that the property cannot pass vacuously, some
- * cases must have violations. With the fixed seed: FIGURES.
+ * cases must have violations. With the fixed seed, 55 of the 60 cases end within the bound, 18
+ * of them (a third) with violations; 14-20 s here under a load average of 12-15.
  * Longer campaigns with fresh seeds: `npm run fuzz -- --reduction --time S` (test/fuzz/campaign.ts).
  *
  * Bounded by work (cases x states per search), never by the clock.
