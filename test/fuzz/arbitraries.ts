@@ -36,6 +36,15 @@ const op = (pages: number) =>
       .map(([p, w]) => `{ fault: { device: gpu0, addr: ${hex(BASE + p * PAGE)}, write: ${w} } }`),
   );
 
+/** A scenario's first lines: its name and its one process, with `pages` pages mapped and populated. */
+const opening = (pages: number) => [
+  'name: fuzz',
+  'processes:',
+  '  p1:',
+  `    vmas: [{ addr: ${hex(BASE)}, length: ${hex(pages * PAGE)}, prot: rw, type: private-anon }]`,
+  `    populate: [{ addr: ${hex(BASE)}, value: 7, count: ${pages} }]`,
+];
+
 export interface FuzzScenario {
   profile: (typeof PROFILES)[number];
   text: string;
@@ -57,11 +66,7 @@ export function scenarioWith(locks: readonly string[]): fc.Arbitrary<FuzzScenari
       fc.array(fc.array(op(pages), { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 3 }).map((threads) => ({
         profile,
         text: [
-          'name: fuzz',
-          'processes:',
-          '  p1:',
-          `    vmas: [{ addr: ${hex(BASE)}, length: ${hex(pages * PAGE)}, prot: rw, type: private-anon }]`,
-          `    populate: [{ addr: ${hex(BASE)}, value: 7, count: ${pages} }]`,
+          ...opening(pages),
           'devices:',
           `  gpu0: { driver: ${profile}, process: p1, lock: ${lock} }`,
           'threads:',
@@ -194,11 +199,7 @@ export const bugScenario: fc.Arbitrary<BugScenario> = fc
     return {
       driver: slot.driver,
       text: [
-        'name: fuzz',
-        'processes:',
-        '  p1:',
-        `    vmas: [{ addr: ${hex(BASE)}, length: ${hex(pages * PAGE)}, prot: rw, type: private-anon }]`,
-        `    populate: [{ addr: ${hex(BASE)}, value: 7, count: ${pages} }]`,
+        ...opening(pages),
         'devices:',
         `  gpu0: { driver: ${JSON.stringify(slot.driver)}, process: p1, lock: ${lock}${bugs} }`,
         ...(fences.length ? ['fences:', ...fences.map((f) => `  ${f}: {}`)] : []),
