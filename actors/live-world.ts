@@ -26,6 +26,7 @@ import type { ActorSpec } from '../src/runtime/controlled-world.ts';
 import { threadOf } from '../src/runtime/delivery.ts';
 import { eventPolicy } from '../src/runtime/event-policy.ts';
 import { ModelError } from '../src/runtime/pure-step.ts';
+import { driverActionGuard } from './driver-action-guard.ts';
 import { microstepGuard } from './microstep-guard.ts';
 
 export type LiveSchedule = 'default' | 'random';
@@ -167,12 +168,15 @@ export class LiveWorld {
       entry: specs.map((s) => spawnChild(s.id as never, { id: s.id, systemId: s.id, input: { ...s.input, id: s.id } })),
     });
     // A driver whose `always` transitions loop would hang XState: the guard ends it with an error.
+    // A driver that enqueues an action the controlled runtime refuses is refused here too.
     const guard = microstepGuard();
+    const actionGuard = driverActionGuard();
     const inspect = options.inspect;
     this.root = createActor(rootMachine, {
       clock: this.clock,
       inspect: (e: InspectionEvent) => {
         guard(e);
+        actionGuard(e);
         inspect?.(this.withSender(e));
       },
     });
@@ -318,7 +322,12 @@ export class LiveWorld {
       const ref = this.actor(p.to);
       const before = ref.getSnapshot() as AnyMachineSnapshot;
       let policy = eventPolicy(before, event.type);
-      if (policy === 'handled' && !before.can(event)) policy = 'unhandled';
+      try {
+        // `can` runs the transition's guards, which may throw.
+        if (policy === 'handled' && !before.can(event)) policy = 'unhandled';
+      } catch (e) {
+        throw this.crash(p, event, e);
+      }
       if (policy === 'handled') {
         // A timer or a choice comes back to the actor that set it: its own sender.
         const from = this.refs.get(p.from) ?? ref;
@@ -330,11 +339,8 @@ export class LiveWorld {
         }
       }
       const after = ref.getSnapshot() as AnyMachineSnapshot;
-      if (after.status === 'error') {
-        // A guard or action threw: the actor is dead. Say which step, as the controlled runtime does.
-        const why = after.error instanceof Error ? after.error.message : String(after.error);
-        throw new ModelError(`actor '${p.to}' crashed at step ${this.steps.length + 1} (${event.type}): ${why}`);
-      }
+      // A guard or action threw (or a guard of ours refused a step): the actor is dead.
+      if (after.status === 'error') throw this.crash(p, event, after.error);
       this.record({ ...p, event }, policy === 'deferred' ? 'handled' : policy, before.value, after.value);
     }
     this.queueChain(this.sent, thread);
@@ -348,6 +354,18 @@ export class LiveWorld {
     this.sent = [];
     this.collectTimers();
     return true;
+  }
+
+  /**
+   * The model error of a step whose guard or action threw, worded as `run` and `check` word it
+   * (src/cli/run-command.ts): what went wrong, then the step.
+   */
+  private crash(p: Pending, event: EventObject, e: unknown): ModelError {
+    const why =
+      e instanceof ModelError
+        ? e.message
+        : `${p.to} threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+    return new ModelError(`${why}, at step ${this.steps.length + 1}: ${p.to} got ${event.type} from ${p.from}`);
   }
 
   /**

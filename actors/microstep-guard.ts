@@ -1,4 +1,5 @@
 import type { InspectionEvent } from 'xstate';
+import { ModelError } from '../src/runtime/model-error.ts';
 
 /**
  * Microsteps one event may take (eventless `always` transitions and raised events, which XState
@@ -18,6 +19,6 @@ export function microstepGuard(): (event: InspectionEvent) => void {
   return (event) => {
     if (event.type === '@xstate.event') count = 0;
     else if (event.type === '@xstate.microstep' && ++count > MAX_MICROSTEPS)
-      throw new Error(tooManyMicrosteps((event.actorRef as { id?: string }).id ?? '?'));
+      throw new ModelError(tooManyMicrosteps((event.actorRef as { id?: string }).id ?? '?'));
   };
 }

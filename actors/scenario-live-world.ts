@@ -4,6 +4,7 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import { type CompileOptions, compileScenario } from '../src/scenario/compile.ts';
+import type { Deadline } from '../src/scenario/deadline.ts';
 import type { ParamValue } from '../src/scenario/expand.ts';
 import type { LoadedScenario } from '../src/scenario/parse.ts';
 import { settle } from '../src/scenario/settle.ts';
@@ -14,6 +15,11 @@ export interface WorldOptions extends LiveWorldOptions {
   params?: Record<string, ParamValue>;
   /** Replace every device's driver with this machine. */
   driver?: AnyStateMachine;
+  /**
+   * A time budget for loading (driver modules, with world.ts) and the set-up, as `run --live --time`
+   * gives: past it, a located `ScenarioError` instead of a run.
+   */
+  deadline?: Deadline;
 }
 
 export async function scenarioLiveWorld(
@@ -25,5 +31,5 @@ export async function scenarioLiveWorld(
     driverOverride: options.driver ? { machine: options.driver, name: 'custom' } : undefined,
     loadDriver,
   });
-  return new LiveWorld(settle(compiled), options);
+  return new LiveWorld(settle(compiled, options.deadline), options);
 }

@@ -50,5 +50,10 @@ export interface WorldOptions extends LiveScenarioOptions {
  */
 export function createWorld(scenario: string | LoadedScenario, options: WorldOptions = {}): Promise<LiveWorld> {
   const loaded = typeof scenario === 'string' ? loadScenario(scenario, options.params) : scenario;
-  return scenarioLiveWorld(loaded, options, scenarioDriverLoader({ allowDrivers: options.allowDrivers }));
+  const importSeconds = options.deadline?.importSeconds();
+  return scenarioLiveWorld(
+    loaded,
+    options,
+    scenarioDriverLoader({ allowDrivers: options.allowDrivers, importSeconds }),
+  );
 }

@@ -1,6 +1,6 @@
 /** Scenario file (or a trace's copy of its text) → a controlled world ready to explore (scenario-world.ts does the rest). */
 import type { AnyStateMachine } from 'xstate';
-import { type Deadline, IMPORT_TIMEOUT_SECONDS } from '../scenario/deadline.ts';
+import type { Deadline } from '../scenario/deadline.ts';
 import { scenarioDriverLoader } from '../scenario/driver-module.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { loadScenario } from '../scenario/load.ts';
@@ -39,7 +39,7 @@ export function worldFor(
   deadline?: Deadline,
 ): Promise<ScenarioWorld> {
   const loaded = source.text === undefined ? loadScenario(file, params) : parseScenario(source.text, file, params);
-  const importSeconds = deadline ? Math.min(deadline.remainingSeconds(), IMPORT_TIMEOUT_SECONDS) : undefined;
+  const importSeconds = deadline?.importSeconds();
   const loadDriver = scenarioDriverLoader({ allowDrivers: source.allowDrivers, importSeconds });
   return scenarioWorld(loaded, driverOverride, loadDriver, deadline);
 }

@@ -9,7 +9,9 @@ import { type CheckOptions, type CheckOutcome, checkScenario } from '../check/ch
 import { writeTrace } from '../check/trace-file.ts';
 import { interrupted } from '../explorer/interrupt.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
+import { DEFAULT_TIME_SECONDS } from '../scenario/deadline.ts';
 import type { ParamValue } from '../scenario/expand.ts';
+import { watchFile } from './check-watchdog.ts';
 import { isInputError } from './exit-codes.ts';
 import { replayHint } from './replay-hints.ts';
 import { scenarioStems, type TracePlan, traceFileFor } from './safe-write.ts';
@@ -50,10 +52,13 @@ export async function checkFiles(
       if (process.env.MIRRORLAB_PROGRESS === '1') writeSync(2, `mirrorlab: checking ${file}\n`);
       try {
         onFile?.(file);
+        watchFile({ file, seconds: options.timeLimit ?? DEFAULT_TIME_SECONDS });
         entries.push({ outcome: await checkScenario(file, options) });
       } catch (e) {
         if (!isInputError(e)) throw e;
         entries.push({ error: { file, message: e.message } });
+      } finally {
+        watchFile(null);
       }
     }
   }

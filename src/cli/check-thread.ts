@@ -4,9 +4,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { adoptInterruptFlag } from '../explorer/interrupt.ts';
+import { postFileWatches } from './check-watchdog.ts';
 import { main } from './main.ts';
 
 const { argv, interrupt } = workerData as { argv: string[]; interrupt: Int32Array };
 adoptInterruptFlag(interrupt);
+postFileWatches((watch) => parentPort!.postMessage({ watch }));
 const code = await main(argv, (line) => parentPort!.postMessage({ line }));
 parentPort!.postMessage({ code });

@@ -9,6 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { interruptFlag, requestInterrupt } from '../explorer/interrupt.ts';
+import { type FileWatch, SIGNAL_GRACE_SECONDS, STUCK_GRACE_SECONDS, stuckMessage } from './check-watchdog.ts';
 import { EXIT_CODE, internalErrorReport } from './exit-codes.ts';
 
 export function checkOffThread(argv: string[], out: (s: string) => void, debug: boolean): Promise<number> {
@@ -20,9 +21,24 @@ export function checkOffThread(argv: string[], out: (s: string) => void, debug: 
     : `import(${JSON.stringify(file)})`;
   const worker = new Worker(boot, { eval: true, workerData: { argv, interrupt: interruptFlag() } });
   let signals = 0;
+  // The file being checked and the timer that deems its thread stuck (check-watchdog.ts).
+  let watching: FileWatch = null;
+  let stuckTimer: NodeJS.Timeout | undefined;
+  let stuck: string | null = null;
+  const deemStuckAfter = (seconds: number, afterSignal: boolean) => {
+    clearTimeout(stuckTimer);
+    const w = watching;
+    if (!w) return;
+    stuckTimer = setTimeout(() => {
+      stuck = stuckMessage(w.file, w.seconds, afterSignal);
+      void worker.terminate();
+    }, seconds * 1000);
+    stuckTimer.unref();
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     if (++signals > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
     requestInterrupt();
+    deemStuckAfter(SIGNAL_GRACE_SECONDS, true);
     process.stderr.write(
       `mirrorlab: ${signal}: stopping the search; the partial result follows (${signal} again quits at once)\n`,
     );
@@ -32,17 +48,26 @@ export function checkOffThread(argv: string[], out: (s: string) => void, debug: 
   return new Promise((resolve) => {
     let code: number | null = null;
     let failure: unknown = null;
-    worker.on('message', (m: { line?: string; code?: number }) => {
+    worker.on('message', (m: { line?: string; code?: number; watch?: FileWatch }) => {
       if (m.line !== undefined) out(m.line);
       if (m.code !== undefined) code = m.code;
+      if (m.watch !== undefined) {
+        watching = m.watch;
+        if (signals === 0) deemStuckAfter(watching ? watching.seconds + STUCK_GRACE_SECONDS : 0, false);
+      }
     });
     worker.once('error', (e) => {
       failure = e;
     });
     worker.once('exit', () => {
+      clearTimeout(stuckTimer);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       if (code !== null) return resolve(code);
+      if (stuck) {
+        process.stderr.write(`${stuck}\n`);
+        return resolve(signals ? EXIT_CODE.inconclusive : EXIT_CODE.badInput);
+      }
       process.stderr.write(
         `${internalErrorReport(failure ?? new Error('the check thread ended without a result'), argv.slice(2), debug)}\n`,
       );

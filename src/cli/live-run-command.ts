@@ -56,6 +56,7 @@ async function runLive(
     inspect,
     params: parseParamArgs(o.param),
     allowDrivers: o.allowDriver,
+    deadline,
   });
   let crash: string | null = null;
   let outOfTime = false;

@@ -46,7 +46,7 @@ export async function conformanceCommand(
     variant: o.variant,
     ...(o.kernel ? { kernels: [o.kernel] } : {}),
     seed,
-    outOfTime: () => deadline.passed(),
+    deadline,
     onResult(r) {
       done++;
       if (!r.pass) failed++;

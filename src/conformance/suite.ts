@@ -11,6 +11,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type KernelVersion, kernelVersionsOf } from '../../machines/mm/kernel-version.ts';
+import type { Deadline } from '../scenario/deadline.ts';
 import { compileScenario } from '../scenario/driver-module.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { loadScenario } from '../scenario/load.ts';
@@ -65,6 +66,12 @@ export interface ConformanceOptions {
   onResult?: (r: ConformanceResult) => void;
   /** A time budget, asked between tests, seeds and every 1024 steps: true stops the suite there. */
   outOfTime?: () => boolean;
+  /**
+   * The suite's time budget (`conformance --time`): asked as `outOfTime` is (when that is not
+   * given), and also inside one test's loading, driver import and set-up, so a single slow test
+   * cannot overrun it. A test it cuts is not run.
+   */
+  deadline?: Deadline;
 }
 
 /** Scenario files under `path` (a file or a folder), sorted. */
@@ -85,7 +92,8 @@ export async function runConformance(
 ): Promise<ConformanceReport> {
   const results: ConformanceResult[] = [];
   const notRun: string[] = [];
-  const outOfTime = options.outOfTime ?? (() => false);
+  const { deadline } = options;
+  const outOfTime = options.outOfTime ?? (deadline ? () => deadline.passed() : () => false);
   for (const file of conformanceFiles(path)) {
     const base = loadScenario(file);
     const test = base.scenario.name ?? relative(path, file);
@@ -125,10 +133,16 @@ async function runOne(
   const base = { test, file, ...run, params };
   let compiled: Awaited<ReturnType<typeof compileScenario>>;
   let specs: ReturnType<typeof settle>;
+  const { deadline } = options;
   try {
-    compiled = await compileScenario(loadScenario(file, params), { kernel: run.kernel });
-    specs = settle(compiled);
+    compiled = await compileScenario(loadScenario(file, params), {
+      kernel: run.kernel,
+      importSeconds: deadline?.importSeconds(),
+    });
+    specs = settle(compiled, deadline);
   } catch (e) {
+    // The budget ran out inside this test's loading or set-up: it is not run, like one not reached.
+    if (outOfTime()) return null;
     const firstMismatch = { where: 'set-up', expected: 'the scenario compiles and settles', got: (e as Error).message };
     return { ...base, mode: 'sequential', pass: false, firstMismatch, steps: 0, elapsedMs: elapsed(t0) };
   }

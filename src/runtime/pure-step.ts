@@ -13,8 +13,10 @@ import {
   createActor,
   type EventObject,
 } from 'xstate';
+import { notAKernelAction, RUNTIME_ACTIONS } from '../../actors/driver-action-guard.ts';
 import { MAX_MICROSTEPS, tooManyMicrosteps } from '../../actors/microstep-guard.ts';
 import type { KChooseParams, KSendParams, Observation } from '../../machines/kernel-actions.ts';
+import { ModelError } from './model-error.ts';
 
 /** A delayed event the machine scheduled (`after`, delayed `raise`): time is abstract, so a
  * pending timer is just one more thing the scheduler may choose to fire. */
@@ -113,14 +115,13 @@ export class PureMachine {
         return;
       default:
         // In a driver (drv:*), only an action enqueued at run time (enqueueActions) gets here: a
-        // custom function or a sendTo/emit/spawn, which the live runtime would run and this one
-        // cannot (scenario/driver-actions.ts refuses the rest at load). Kernel machines may name
-        // no-op actions for their diagrams (dma-fence's dropStrayInterrupt).
+        // custom function or a sendTo/emit/spawn, which XState would run and this runtime cannot
+        // (scenario/driver-actions.ts refuses the rest at load; the live runtime refuses it with
+        // the same message: actors/driver-action-guard.ts). Kernel machines may name no-op
+        // actions for their diagrams (dma-fence's dropStrayInterrupt).
         void info;
-        if (!this.scope.id.startsWith('drv:')) return;
-        throw new ModelError(
-          `actor '${this.scope.id}' ran the action '${type}', which is not a kernel action (kSend, kChoose, kObserve) or a pure XState one: enqueue only those (docs/driver-protocol.md, "Actions")`,
-        );
+        if (!this.scope.id.startsWith('drv:') || RUNTIME_ACTIONS.has(type)) return;
+        throw new ModelError(notAKernelAction(this.scope.id, type));
     }
   }
 }
@@ -129,10 +130,7 @@ function emptyEffects(): StepEffects {
   return { sends: [], choice: null, observations: [], timersSet: [], timersCancelled: [] };
 }
 
-/** A broken model assumption (as opposed to a property violation found in the model). */
-export class ModelError extends Error {
-  override name = 'ModelError';
-}
+export { ModelError } from './model-error.ts';
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

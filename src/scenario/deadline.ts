@@ -33,6 +33,11 @@ export class Deadline {
     return Math.max(0.001, this.remainingMs() / 1000);
   }
 
+  /** What importing a driver module may take now: what is left, but never more than IMPORT_TIMEOUT_SECONDS. */
+  importSeconds(): number {
+    return Math.min(this.remainingSeconds(), IMPORT_TIMEOUT_SECONDS);
+  }
+
   passed(): boolean {
     return performance.now() >= this.at;
   }
@@ -43,7 +48,8 @@ export class Deadline {
   }
 }
 
-function overBudget(where: string, what: string, seconds: number, fix: string): string {
+/** `where: <what> did not finish within the time budget of <S> s (--time): <fix>`. */
+export function overBudget(where: string, what: string, seconds: number, fix: string): string {
   return `${where}: ${what} did not finish within the time budget of ${Number(seconds.toPrecision(2))} s (--time): ${fix}`;
 }
 
@@ -57,10 +63,12 @@ export async function withinSeconds<T>(
   where: string,
   what: string,
   fix: string,
+  /** The whole budget, for the message, when `seconds` is what is left of it. */
+  budgetSeconds = seconds,
 ): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ScenarioError(overBudget(where, what, seconds, fix))), seconds * 1000);
+    timer = setTimeout(() => reject(new ScenarioError(overBudget(where, what, budgetSeconds, fix))), seconds * 1000);
   });
   try {
     return await Promise.race([promise, late]);

@@ -2,7 +2,8 @@
  * A driver module from a file (Node only): `driver: ./my-driver.ts` in a scenario, `--driver`
  * on the command line. compile.ts takes `scenarioDriverLoader(...)` as its `loadDriver`; a
  * scenario may name only modules in its own folder tree or allowed by `allowDrivers`
- * (allowed-modules.ts), and an import that never settles is cut off (deadline.ts).
+ * (allowed-modules.ts). Its top level runs first on a thread that is stopped at the deadline
+ * (driver-probe.ts), so neither a loop at import nor an import that never settles can hang us.
  */
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +17,7 @@ import {
 } from './compile.ts';
 import { IMPORT_TIMEOUT_SECONDS, withinSeconds } from './deadline.ts';
 import { checkDriverActions } from './driver-actions.ts';
+import { probeDriverImport } from './driver-probe.ts';
 import { type LoadedScenario, ScenarioError } from './parse.ts';
 import { ensureTypeScriptLoader } from './typescript-loader.ts';
 
@@ -75,15 +77,23 @@ export async function loadDriverModule(
   importSeconds = IMPORT_TIMEOUT_SECONDS,
 ): Promise<AnyStateMachine> {
   let mod: Record<string, unknown>;
+  // The top level runs first on a thread that can be stopped (driver-probe.ts): a loop there cannot hang us.
+  const topLevelMs = await probeDriverImport(abs, importSeconds, where);
+  // The real import runs the same top level again, here, where nothing could stop a loop. It finished
+  // on the probe in topLevelMs, so it gets what is left of the budget but at least twice that and a
+  // second: a module that needs most of the budget overruns it by about its own import time.
+  const seconds = Math.max(importSeconds - topLevelMs / 1000, (2 * topLevelMs) / 1000 + 1);
+  const what = `importing driver module ${abs}`;
   try {
     await ensureTypeScriptLoader(abs);
     const imported = import(pathToFileURL(abs).href) as Promise<Record<string, unknown>>;
     mod = await withinSeconds(
       imported,
-      importSeconds,
+      seconds,
       where,
-      `importing driver module ${abs}`,
+      what,
       'its top level awaits something that never comes (a top-level await on a promise nothing resolves?)',
+      importSeconds,
     );
   } catch (e) {
     if (e instanceof ScenarioError) throw e;

@@ -10,7 +10,7 @@
  */
 import { register } from 'node:module';
 
-const TYPESCRIPT = /\.[cm]?tsx?$/;
+export const TYPESCRIPT = /\.[cm]?tsx?$/;
 
 /** Runs in Node's hooks thread, so it is plain JavaScript with only built-in imports. */
 const ESM_TYPESCRIPT_HOOK = `
@@ -37,6 +37,9 @@ export async function resolve(specifier, context, next) {
 }
 `;
 
+/** The hook as a URL for `module.register` (the driver probe thread registers it too: driver-probe.ts). */
+export const ESM_TYPESCRIPT_HOOK_URL = `data:text/javascript,${encodeURIComponent(ESM_TYPESCRIPT_HOOK)}`;
+
 export async function ensureTypeScriptLoader(file: string): Promise<void> {
   const g = globalThis as { __mirrorlabTypeScript?: boolean; __mirrorlabEsmTypeScript?: boolean };
   if (!TYPESCRIPT.test(file)) return;
@@ -46,7 +49,7 @@ export async function ensureTypeScriptLoader(file: string): Promise<void> {
     g.__mirrorlabTypeScript = true;
   }
   if (!g.__mirrorlabEsmTypeScript) {
-    register(`data:text/javascript,${encodeURIComponent(ESM_TYPESCRIPT_HOOK)}`);
+    register(ESM_TYPESCRIPT_HOOK_URL);
     g.__mirrorlabEsmTypeScript = true;
   }
 }

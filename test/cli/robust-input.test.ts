@@ -156,7 +156,9 @@ describe('a throwing driver is a located model-error, not a crash', () => {
     expect(a.out).toMatch(/VIOLATION model-error: drv:gpu0 threw Error: the fault handler .*, at step \d+/);
     const b = await run('run', file, '--live', '--allow-driver', THROWING_DRIVER);
     expect(b.code).toBe(1);
-    expect(b.out).toMatch(/model-error: actor 'drv:gpu0' crashed at step \d+ \(drv\.fault\)/);
+    expect(b.out).toMatch(
+      /model-error: drv:gpu0 threw Error: the fault handler .*, at step \d+: drv:gpu0 got drv\.fault/,
+    );
   });
 });
 
