@@ -11,7 +11,7 @@ import { interrupted } from '../explorer/interrupt.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
 import { DEFAULT_TIME_SECONDS } from '../scenario/deadline.ts';
 import type { ParamValue } from '../scenario/expand.ts';
-import { watchFile } from './check-watchdog.ts';
+import { stuckBefore, watchFile } from './check-watchdog.ts';
 import { isInputError } from './exit-codes.ts';
 import { replayHint } from './replay-hints.ts';
 import { scenarioStems, type TracePlan, traceFileFor } from './safe-write.ts';
@@ -46,6 +46,12 @@ export async function checkFiles(
       // After SIGINT/SIGTERM the scenario in progress reports its partial result; the rest wait.
       if (interrupted()) {
         skipped.push(file);
+        continue;
+      }
+      // Its check never returned on an earlier thread (check-watchdog.ts): reported, not run again.
+      const stuck = stuckBefore(file);
+      if (stuck) {
+        entries.push({ error: { file, message: stuck } });
         continue;
       }
       // Written at once (a worker thread's process.stderr flushes only when the thread is idle).

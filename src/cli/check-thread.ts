@@ -4,11 +4,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { adoptInterruptFlag } from '../explorer/interrupt.ts';
-import { postFileWatches } from './check-watchdog.ts';
+import { postFileWatches, type StuckFile, skipStuck } from './check-watchdog.ts';
 import { main } from './main.ts';
 
-const { argv, interrupt } = workerData as { argv: string[]; interrupt: Int32Array };
+const { argv, interrupt, stuck } = workerData as { argv: string[]; interrupt: Int32Array; stuck: StuckFile[] };
 adoptInterruptFlag(interrupt);
+skipStuck(stuck);
 postFileWatches((watch) => parentPort!.postMessage({ watch }));
 const code = await main(argv, (line) => parentPort!.postMessage({ line }));
 parentPort!.postMessage({ code });
