@@ -4,10 +4,10 @@
  * explorer itself (exhaustive.ts, sampling.ts) runs on any host; the browser entry uses it as is.
  */
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
-import { type SearchStart, exhaustiveSearch as searchStates } from './exhaustive.ts';
-import { nodeHost } from './node-host.ts';
-import { type SamplingStrategy, samplingSearch as sampleSchedules } from './sampling.ts';
+import { nodeHost } from './search/node-host.ts';
 import type { SearchOptions, SearchResult } from './search-types.ts';
+import { type SearchStart, exhaustiveSearch as searchStates } from './strategies/exhaustive.ts';
+import { type SamplingStrategy, samplingSearch as sampleSchedules } from './strategies/sampling.ts';
 
 /**
  * Every reachable state, breadth- or depth-first (exhaustive.ts), on Node's host unless `opts.host`

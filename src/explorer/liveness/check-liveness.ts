@@ -10,9 +10,9 @@
  */
 import type { Monitor } from '../../monitors/monitor.ts';
 import type { ControlledWorld } from '../../runtime/controlled-world.ts';
-import { worstPileUp } from '../pile-up.ts';
+import { ViolationLog } from '../counterexamples/violation-log.ts';
+import { worstPileUp } from '../search/pile-up.ts';
 import type { SearchLimits, SearchResult } from '../search-types.ts';
-import { ViolationLog } from '../violation-log.ts';
 import type { Fairness } from './fair-cycles.ts';
 import { type LivenessStats, livelocksIn } from './livelock-search.ts';
 import { buildStateGraph } from './state-graph.ts';

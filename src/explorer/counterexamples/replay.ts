@@ -3,9 +3,9 @@
  * the same violation. Steps are matched semantically (actor, kind, sender, event), so a trace
  * survives model edits that renumber states; a step that no longer matches is a divergence.
  */
-import type { Monitor } from '../monitors/monitor.ts';
-import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
-import type { FoundViolation } from './search-types.ts';
+import type { Monitor } from '../../monitors/monitor.ts';
+import type { ControlledWorld, SemanticStep, WorldState } from '../../runtime/controlled-world.ts';
+import type { FoundViolation } from '../search-types.ts';
 import { ViolationLog } from './violation-log.ts';
 
 export interface ReplayResult {

@@ -24,20 +24,20 @@
  * first level of at least FRONTIER_PER_SHARD · count states, only the states that shard owns.
  */
 
-import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
-import { DeferredVisits } from './deferred-visits.ts';
-import { zobrist1, zobrist2 } from './fingerprint.ts';
-import { interrupted } from './interrupt.ts';
-import { finishAudit, MonitorPlan } from './monitor-plan.ts';
-import { worstPileUp } from './pile-up.ts';
-import { Dependence, SleepArena } from './por.ts';
-import { portableHost } from './search-host.ts';
-import { Frontier, Nodes } from './search-structures.ts';
-import type { SearchLimit, SearchOptions, SearchResult } from './search-types.ts';
-import { FRONTIER_PER_SHARD, ownsState, type ShardSplit } from './shard.ts';
-import { QUIET, StepTable } from './step-table.ts';
-import { ViolationLog } from './violation-log.ts';
-import { omissionProbability, VisitedSet } from './visited-set.ts';
+import type { ControlledWorld, SemanticStep, WorldState } from '../../runtime/controlled-world.ts';
+import { ViolationLog } from '../counterexamples/violation-log.ts';
+import { Dependence, SleepArena } from '../reduction/por.ts';
+import { interrupted } from '../search/interrupt.ts';
+import { finishAudit, MonitorPlan } from '../search/monitor-plan.ts';
+import { worstPileUp } from '../search/pile-up.ts';
+import { portableHost } from '../search/search-host.ts';
+import { Frontier, Nodes } from '../search/search-structures.ts';
+import { FRONTIER_PER_SHARD, ownsState, type ShardSplit } from '../search/shard.ts';
+import { QUIET, StepTable } from '../search/step-table.ts';
+import type { SearchLimit, SearchOptions, SearchResult } from '../search-types.ts';
+import { DeferredVisits } from '../visited/deferred-visits.ts';
+import { zobrist1, zobrist2 } from '../visited/fingerprint.ts';
+import { omissionProbability, VisitedSet } from '../visited/visited-set.ts';
 
 /**
  * With `threads: 2`, when a breadth-first search moves its visited set to a second thread

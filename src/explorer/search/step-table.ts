@@ -16,8 +16,8 @@
  *   - appending a message to a situation's inbox, in an open-addressing table keyed by (actor,
  *     local id, message).
  */
-import type { ControlledWorld, LocalStep } from '../runtime/controlled-world.ts';
-import { zobrist1, zobrist2 } from './fingerprint.ts';
+import type { ControlledWorld, LocalStep } from '../../runtime/controlled-world.ts';
+import { zobrist1, zobrist2 } from '../visited/fingerprint.ts';
 
 /** `flags` bits of a local step. */
 export const LEARNED = 1;
