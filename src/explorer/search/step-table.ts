@@ -45,8 +45,9 @@ export class StepTable {
   private appendCount = 0;
 
   /**
-   * `keyOf(actor, local)`: the local id the fingerprint uses (the channel-canonical one under
-   * POR); `porKey(ls)`: the step's partial-order key, or null without POR.
+   * `keyOf(actor, local)`: the local id the fingerprint uses (a reduction's key: the
+   * channel-canonical one under POR); `porKey(ls)`: the step's key for the reduction
+   * (`Reduction.learn`, reduction/reduction.ts), or null without one.
    */
   constructor(
     private readonly world: ControlledWorld,
