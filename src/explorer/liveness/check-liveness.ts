@@ -1,4 +1,7 @@
 /**
+ * src/explorer/liveness/: livelocks (a request pending forever on a fair cycle), found on the
+ * explored graph with its edges after the safety search; this file is its entry.
+ *
  * How a check gets its liveness verdict, kept apart from the safety search it follows:
  *   - a scenario whose threads end: the usual search, then the liveness pass over a graph of
  *     its own (bounded by `maxStates`, like the search);

@@ -11,6 +11,7 @@
  */
 import type { ControlledWorld, LocalStep } from '../../runtime/controlled-world.ts';
 import type { MonitorPlan } from '../search/monitor-plan.ts';
+import { grow } from '../search/step-table.ts';
 import type { VisitedSet } from '../visited/visited-set.ts';
 import { Dependence, SleepArena } from './por.ts';
 import type { Reduction } from './reduction.ts';
@@ -149,15 +150,8 @@ export class SleepSets implements Reduction {
   /** Grows the per-node arrays to hold node `node`. */
   private room(node: number): void {
     if (node < this.home.length) return;
-    let size = this.home.length * 2;
-    while (size <= node) size *= 2;
-    const grow = (a: Int32Array) => {
-      const b = new Int32Array(size);
-      b.set(a);
-      return b;
-    };
-    this.home = grow(this.home);
-    this.sleep = grow(this.sleep);
-    this.mark = grow(this.mark);
+    this.home = grow(this.home, node + 1);
+    this.sleep = grow(this.sleep, node + 1);
+    this.mark = grow(this.mark, node + 1);
   }
 }

@@ -166,7 +166,8 @@ function appendHash(tag: number, local: number, msg: number): number {
   return Math.imul(h, 0x2c1b3c6d) >>> 0;
 }
 
-function grow<T extends Int32Array | Uint8Array>(a: T, atLeast: number): T {
+/** A copy of `a` at least `atLeast` long, doubling (the search's typed arrays grow this way). */
+export function grow<T extends Int32Array | Uint8Array>(a: T, atLeast: number): T {
   let size = Math.max(a.length, 1);
   while (size < atLeast) size *= 2;
   const b = new (a.constructor as new (n: number) => T)(size);
