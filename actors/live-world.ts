@@ -21,7 +21,7 @@ import {
   spawnChild,
 } from 'xstate';
 import type { KChooseParams, KSendParams, Observation } from '../machines/kernel-actions.ts';
-import { Random } from '../src/explorer/random.ts';
+import { Random } from '../src/explorer/strategies/random.ts';
 import type { ActorSpec } from '../src/runtime/controlled-world.ts';
 import { threadOf } from '../src/runtime/delivery.ts';
 import { eventPolicy } from '../src/runtime/event-policy.ts';

@@ -27,7 +27,8 @@ function run(ndrv: string, rounds: string): Run {
   // 3: inconclusive, e.g. stopped at the memory budget (docs/driver-protocol.md, exit codes).
   if (p.status !== 0 && p.status !== 1 && p.status !== 3)
     throw new Error(`mirrorlab check failed (exit ${p.status}): ${p.stderr}`);
-  const [result] = JSON.parse(p.stdout);
+  // `check --json` writes one document (format mirrorlab.check) whose `scenarios` holds the run.
+  const result = JSON.parse(p.stdout).scenarios[0];
   const s = result.stats;
   return {
     states: s.states,

@@ -7,7 +7,7 @@
  *   N=4 KS=64 PARAMS=ndrv=2,rounds=2 node bin/run-ts.mjs bench/shard-split.ts scenarios/bench/seq-retry.yaml
  */
 import { worldFor } from '../src/check/world-for.ts';
-import { exhaustiveSearch } from '../src/explorer/exhaustive.ts';
+import { exhaustiveSearch } from '../src/explorer/strategies/exhaustive.ts';
 import { defaultMonitors } from '../src/monitors/index.ts';
 import { parseParamArgs } from '../src/scenario/expand.ts';
 

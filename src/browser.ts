@@ -19,12 +19,12 @@ export { scenarioLiveWorld as createWorld, type WorldOptions } from '../actors/s
 // The controlled world of a parsed scenario, and what a search's findings mean against its `expect:`.
 export { type ScenarioWorld, scenarioWorld } from './check/scenario-world.ts';
 export { coverage, judgeScenario, type ScenarioVerdict } from './check/verdict.ts';
-// The explorer on the portable host (search-host.ts).
-export { exhaustiveSearch } from './explorer/exhaustive.ts';
-export { replayTrace } from './explorer/replay.ts';
-export { type SamplingStrategy, samplingSearch } from './explorer/sampling.ts';
-export { type MemoryWatch, portableHost, type SearchHost } from './explorer/search-host.ts';
+export { replayTrace } from './explorer/counterexamples/replay.ts';
+export { type MemoryWatch, portableHost, type SearchHost } from './explorer/search/search-host.ts';
 export type { FoundViolation, SearchOptions, SearchResult, SearchStats } from './explorer/search-types.ts';
+// The explorer on the portable host (search-host.ts).
+export { exhaustiveSearch } from './explorer/strategies/exhaustive.ts';
+export { type SamplingStrategy, samplingSearch } from './explorer/strategies/sampling.ts';
 export * from './machines.ts';
 export { defaultMonitors } from './monitors/index.ts';
 export type { Monitor, Violation } from './monitors/monitor.ts';

@@ -26,7 +26,7 @@
  *    kernel contract asks of it (e.g. a notifier callback waiting for its job's fence).
  * 4. Otherwise it is charged to the driver (BREAKS).
  */
-import { replayTrace } from '../explorer/replay.ts';
+import { replayTrace } from '../explorer/counterexamples/replay.ts';
 import { findCycle, waitEdges } from '../monitors/wait-for.ts';
 import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
 import type { EnvironmentFault } from '../scenario/schema.ts';

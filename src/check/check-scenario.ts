@@ -4,12 +4,12 @@
  * violation is found; a clean scenario matches only when a complete search finds nothing.
  */
 import type { AnyStateMachine } from 'xstate';
+import { contextSwitches, minimizeTrace } from '../explorer/counterexamples/minimize.ts';
 import { type CheckedSearch, searchWithLiveness } from '../explorer/liveness/check-liveness.ts';
 import type { Fairness } from '../explorer/liveness/fair-cycles.ts';
 import type { LivenessStats } from '../explorer/liveness/livelock-search.ts';
-import { defaultMaxMemoryMiB } from '../explorer/memory-budget.ts';
-import { contextSwitches, minimizeTrace } from '../explorer/minimize.ts';
 import { exhaustiveSearch, samplingSearch } from '../explorer/node-search.ts';
+import { defaultMaxMemoryMiB } from '../explorer/search/memory-budget.ts';
 import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
@@ -33,7 +33,7 @@ export interface CheckOptions extends SearchLimits {
   params?: Record<string, ParamValue>;
   /** `--allow-driver`: driver modules or folders outside the scenario's folder tree it may name. */
   allowDrivers?: readonly string[];
-  /** Shrink each counterexample (`explorer/minimize.ts`); default: for random and pct, whose traces are long. */
+  /** Shrink each counterexample (`explorer/counterexamples/minimize.ts`); default: for random and pct, whose traces are long. */
   minimize?: boolean;
   /** The liveness pass after an exhaustive search (default on; `--no-liveness`), and its fairness. */
   liveness?: boolean;

@@ -1,7 +1,7 @@
 /** A sampling worker thread (sample-workers.ts): builds the world, runs its share, posts the result. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { adoptInterruptFlag } from '../explorer/interrupt.ts';
 import { samplingSearch } from '../explorer/node-search.ts';
+import { adoptInterruptFlag } from '../explorer/search/interrupt.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { loadDriverModule } from '../scenario/driver-module.ts';
 import { trustDriverImports } from '../scenario/driver-probe.ts';

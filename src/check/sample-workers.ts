@@ -2,7 +2,7 @@
  * `--workers N` for the sampling strategies: N worker threads (node:worker_threads), each with
  * its own world built from the same scenario file, run the schedules k ≡ w (mod N) of the same
  * run (in shard i of n, `--shard`, the shard's class split again: k ≡ i−1 + n·w (mod n·N)).
- * Schedule k takes everything from its own seed (explorer/sampling/seeds.ts), so every
+ * Schedule k takes everything from its own seed (explorer/strategies/sampling-seeds.ts), so every
  * schedule runs exactly as it would on one thread, and the merge keeps, per violation kind, the
  * one from the lowest schedule index: the violations, their traces and schedules, the
  * transitions and the schedule count are those of a one-thread run, whatever N. What differs:
@@ -12,10 +12,10 @@
  * (lock-order.ts), so it is found alike but may cite witness schedules of one worker's share.
  */
 import { Worker } from 'node:worker_threads';
-import { interruptFlag } from '../explorer/interrupt.ts';
-import type { SamplingStrategy } from '../explorer/sampling.ts';
+import { interruptFlag } from '../explorer/search/interrupt.ts';
+import { scheduleShare } from '../explorer/search/shard.ts';
 import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
-import { scheduleShare } from '../explorer/shard.ts';
+import type { SamplingStrategy } from '../explorer/strategies/sampling.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { cycleAcrossShares, type LockOrderEdge, unionLockOrder } from './lock-order.ts';
 
@@ -72,7 +72,7 @@ function runWorker(task: WorkerTask): Promise<ShareResult> {
     ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file)}); })`
     : `import(${JSON.stringify(file)})`;
   return new Promise((resolve, reject) => {
-    // The interrupt flag is shared, so SIGINT stops every worker's share (explorer/interrupt.ts).
+    // The interrupt flag is shared, so SIGINT stops every worker's share (explorer/search/interrupt.ts).
     const worker = new Worker(boot, { eval: true, workerData: { ...task, interrupt: interruptFlag() } });
     let done = false;
     worker.once('message', (m: { result?: ShareResult; error?: string }) => {

@@ -3,13 +3,14 @@
  * scenario, judged as `check` judges (verdict.ts), with the same exit codes.
  *   - Violations: per kind the one a single run reports: sampling, the lowest schedule index
  *     (the found-by schedule of the unsharded campaign); exhaustive, the shortest
- *     counterexample (each shard's breadth-first search keeps its own shortest, explorer/shard.ts).
+ *     counterexample (each shard's breadth-first search keeps its own shortest, explorer/search/shard.ts).
  *   - Complete only when every shard 1..n is there and complete: a shard's search covers its part.
  *   - Mixed campaigns are refused: another mirrorlab version, shard count, option, scenario or
  *     driver content, or a shard given twice or missing, each said with the files concerned.
  */
+
+import type { ShardSplit } from '../explorer/search/shard.ts';
 import type { SearchStats } from '../explorer/search-types.ts';
-import type { ShardSplit } from '../explorer/shard.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import { cycleAcrossShares, type LockOrderEdge, unionLockOrder } from './lock-order.ts';
 import { type ShardFile, type ShardScenario, type ShardViolation, shardViolation } from './shard-result.ts';

@@ -4,15 +4,15 @@
  * it is part of (every option that changes what a search finds, the scenario files' and driver
  * module's content hashes, the mirrorlab version), so the merge can refuse to mix campaigns,
  * and holds per scenario what a verdict needs: the `expect:`, the stats (with the shard's split,
- * explorer/shard.ts) and every counterexample as semantic steps from the initial state.
+ * explorer/search/shard.ts) and every counterexample as semantic steps from the initial state.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { FileError } from '../cli/check-files.ts';
 import { mirrorlabVersion } from '../cli/exit-codes.ts';
+import type { ShardSpec } from '../explorer/search/shard.ts';
 import type { SearchStats } from '../explorer/search-types.ts';
-import type { ShardSpec } from '../explorer/shard.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { ScenarioError } from '../scenario/load.ts';

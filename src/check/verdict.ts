@@ -4,7 +4,7 @@
  * found is real however the search ended, but the absence of one is shown only by a complete
  * search. What a search cut short (or a sampling run) did not find is `inconclusive`, never a pass.
  */
-import { pileUpText } from '../explorer/pile-up.ts';
+import { pileUpText } from '../explorer/search/pile-up.ts';
 import type { SearchLimit, SearchStats } from '../explorer/search-types.ts';
 
 /**

@@ -22,10 +22,10 @@ import {
   type ScenarioVerdict,
   scenariosExitCode,
 } from '../check/verdict.ts';
-import { type CriticalReordering, findCriticalReordering } from '../explorer/critical-reordering.ts';
-import { interrupted } from '../explorer/interrupt.ts';
+import { type CriticalReordering, findCriticalReordering } from '../explorer/counterexamples/critical-reordering.ts';
+import { interrupted } from '../explorer/search/interrupt.ts';
+import type { ShardSpec } from '../explorer/search/shard.ts';
 import type { FoundViolation, SearchStats } from '../explorer/search-types.ts';
-import type { ShardSpec } from '../explorer/shard.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { planReportDir, writeSearchReport } from '../report/html/write-report.ts';
 import { renderLadder, terminalWidth } from '../report/ladder.ts';
@@ -77,12 +77,12 @@ export interface CheckCommandOptions {
   allowDriver?: string[];
   /** `--no-minimize` sets this false: keep random and pct counterexamples as found. */
   minimize?: boolean;
-  /** `--check-monitors`: the monitor plan's checking mode (explorer/monitor-audit.ts). */
+  /** `--check-monitors`: the monitor plan's checking mode (explorer/search/monitor-audit.ts). */
   checkMonitors?: boolean;
   /** `--no-liveness` sets this false. */
   liveness?: boolean;
   fairness?: 'weak' | 'strong';
-  /** `--shard i/n` (explorer/shard.ts) and where its part goes (`--shard-out`): shard-check.ts. */
+  /** `--shard i/n` (explorer/search/shard.ts) and where its part goes (`--shard-out`): shard-check.ts. */
   shard?: ShardSpec;
   shardOut?: string;
   /** `--shard-frontier K`: a bfs shard splits at the first level of at least K·n states. */

@@ -7,7 +7,7 @@
 import { writeSync } from 'node:fs';
 import { type CheckOptions, type CheckOutcome, checkScenario } from '../check/check-scenario.ts';
 import { writeTrace } from '../check/trace-file.ts';
-import { interrupted } from '../explorer/interrupt.ts';
+import { interrupted } from '../explorer/search/interrupt.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
 import { DEFAULT_TIME_SECONDS } from '../scenario/deadline.ts';
 import type { ParamValue } from '../scenario/expand.ts';

@@ -3,7 +3,7 @@
  * the whole command, its output lines posted to the main thread, which owns the signals.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { adoptInterruptFlag } from '../explorer/interrupt.ts';
+import { adoptInterruptFlag } from '../explorer/search/interrupt.ts';
 import { postFileWatches, type StuckFile, skipStuck } from './check-watchdog.ts';
 import { main } from './main.ts';
 

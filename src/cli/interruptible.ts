@@ -2,13 +2,13 @@
  * Ctrl-C keeps results (issue 10 item 4). A search never yields to the event loop, so a signal
  * handler on its thread would run only after it ended. From the command line, `check` therefore
  * runs on a thread of its own (check-thread.ts) while this one waits for signals: the first
- * SIGINT or SIGTERM sets the shared interrupt flag (explorer/interrupt.ts), the search in
+ * SIGINT or SIGTERM sets the shared interrupt flag (explorer/search/interrupt.ts), the search in
  * progress stops as if its time were up, and the command prints the partial result, saves the
  * traces found so far and exits 3 (or 1 when something already differs). A second signal quits
  * at once.
  */
 import { Worker } from 'node:worker_threads';
-import { interruptFlag, requestInterrupt } from '../explorer/interrupt.ts';
+import { interruptFlag, requestInterrupt } from '../explorer/search/interrupt.ts';
 import {
   type FileWatch,
   SIGNAL_GRACE_SECONDS,

@@ -6,7 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { KERNEL_VERSIONS } from '../../machines/mm/kernel-version.ts';
 import { conformanceCommand } from '../conformance/conformance-command.ts';
-import { parseShard, ShardError } from '../explorer/shard.ts';
+import { parseShard, ShardError } from '../explorer/search/shard.ts';
 import { CONFORMANCE_TIME_SECONDS, DEFAULT_TIME_SECONDS } from '../scenario/deadline.ts';
 import { bundledPath } from './bundled.ts';
 import { checkCommand } from './check-command.ts';

@@ -6,7 +6,7 @@
 import type { MergedCampaign, MergedScenario } from '../check/shard-merge.ts';
 import { sha256Of } from '../check/shard-result.ts';
 import { worldFor } from '../check/world-for.ts';
-import { findCriticalReordering } from '../explorer/critical-reordering.ts';
+import { findCriticalReordering } from '../explorer/counterexamples/critical-reordering.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { renderLadder } from '../report/ladder.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';

@@ -9,9 +9,9 @@
 import { type LoadedTrace, NOTHING_VIOLATED, readTrace } from '../check/trace-file.ts';
 import { locateTraceSource } from '../check/trace-source.ts';
 import { worldFor } from '../check/world-for.ts';
+import { replayTrace } from '../explorer/counterexamples/replay.ts';
 import { replayLasso } from '../explorer/liveness/lasso-replay.ts';
 import { exhaustiveSearch } from '../explorer/node-search.ts';
-import { replayTrace } from '../explorer/replay.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { renderLadder, terminalWidth } from '../report/ladder.ts';
 import { eventText } from '../report/state-text.ts';

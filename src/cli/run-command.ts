@@ -5,8 +5,8 @@
  * step in actor order); with --seed it is seeded random.
  */
 import { worldFor } from '../check/world-for.ts';
-import { Random } from '../explorer/random.ts';
-import { ViolationLog } from '../explorer/violation-log.ts';
+import { ViolationLog } from '../explorer/counterexamples/violation-log.ts';
+import { Random } from '../explorer/strategies/random.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { topology } from '../monitors/topology.ts';
 import { terminalWidth } from '../report/ladder.ts';

@@ -1,5 +1,5 @@
 /**
- * `check --shard i/n`: run one shard of a campaign (explorer/shard.ts) and write its part for
+ * `check --shard i/n`: run one shard of a campaign (explorer/search/shard.ts) and write its part for
  * `mirrorlab merge` (`--shard-out FILE`, or printed with `--json`). A shard alone gives no
  * verdict: it exits 0 once its part is written (2 for bad input), and the merge of all n files
  * judges, with the exit codes of `check`.
@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CheckOptions, CheckOutcome } from '../check/check-scenario.ts';
 import { type Campaign, sha256Of, shardFile } from '../check/shard-result.ts';
-import { FRONTIER_PER_SHARD, type ShardSpec, shardText } from '../explorer/shard.ts';
+import { FRONTIER_PER_SHARD, type ShardSpec, shardText } from '../explorer/search/shard.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import type { CheckCommandOptions } from './check-command.ts';
 import { errorText, type FileError } from './check-files.ts';

@@ -6,9 +6,10 @@
  * (model error, unhandled event), no deadlock, no hang (the depth budget), no use-after-free,
  * no failed expectation. Each seed gets a fresh world, so memory does not grow with seeds.
  */
-import { Random } from '../explorer/random.ts';
-import { pctChooser, randomChooser } from '../explorer/sampling.ts';
-import { ViolationLog } from '../explorer/violation-log.ts';
+
+import { ViolationLog } from '../explorer/counterexamples/violation-log.ts';
+import { Random } from '../explorer/strategies/random.ts';
+import { pctChooser, randomChooser } from '../explorer/strategies/sampling.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import { type ActorSpec, ControlledWorld, type SemanticStep } from '../runtime/controlled-world.ts';
 import { expectationMonitor } from './expectation-monitor.ts';

@@ -1,13 +1,20 @@
 /**
- * The searches as the Node entry gives them: on Node's search host (node-host.ts), so a search
- * keeps the process's memory budget and may move its visited set to a worker thread. The
- * explorer itself (exhaustive.ts, sampling.ts) runs on any host; the browser entry uses it as is.
+ * The searches as the Node entry gives them: on Node's search host (search/node-host.ts), so a
+ * search keeps the process's memory budget and may move its visited set to a worker thread. The
+ * explorer itself (strategies/exhaustive.ts, strategies/sampling.ts) runs on any host; the
+ * browser entry uses it as is.
+ *
+ * src/explorer/ by folder: search/ the exhaustive search loop (state-search.ts) and what its hot
+ * loop reads; visited/ the visited store; reduction/ state-space reductions behind one
+ * interface; strategies/ the searches users call (bfs, dfs, random, pct, swarm);
+ * counterexamples/ replay and shrinking; liveness/ livelocks. search-types.ts: what every
+ * search takes and returns.
  */
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
-import { type SearchStart, exhaustiveSearch as searchStates } from './exhaustive.ts';
-import { nodeHost } from './node-host.ts';
-import { type SamplingStrategy, samplingSearch as sampleSchedules } from './sampling.ts';
+import { nodeHost } from './search/node-host.ts';
 import type { SearchOptions, SearchResult } from './search-types.ts';
+import { type SearchStart, exhaustiveSearch as searchStates } from './strategies/exhaustive.ts';
+import { type SamplingStrategy, samplingSearch as sampleSchedules } from './strategies/sampling.ts';
 
 /**
  * Every reachable state, breadth- or depth-first (exhaustive.ts), on Node's host unless `opts.host`

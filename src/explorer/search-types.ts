@@ -1,10 +1,10 @@
 /** What every search strategy takes and returns. */
 import type { Monitor, Violation } from '../monitors/monitor.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
-import type { MonitorAuditSummary } from './monitor-audit.ts';
-import type { PileUp } from './pile-up.ts';
-import type { SearchHost } from './search-host.ts';
-import type { ShardSpec, ShardSplit } from './shard.ts';
+import type { MonitorAuditSummary } from './search/monitor-audit.ts';
+import type { PileUp } from './search/pile-up.ts';
+import type { SearchHost } from './search/search-host.ts';
+import type { ShardSpec, ShardSplit } from './search/shard.ts';
 
 export interface SearchLimits {
   maxDepth?: number;
@@ -22,7 +22,7 @@ export interface SearchLimits {
   workers?: number;
   /** Stop at the first violation instead of collecting one per kind. */
   stopOnFirst?: boolean;
-  /** Exhaustive strategies: partial-order reduction (sleep sets, src/explorer/por.ts). */
+  /** Exhaustive strategies: partial-order reduction (sleep sets, src/explorer/reduction/por.ts). */
   por?: boolean;
   /**
    * Exhaustive breadth-first search without POR: 2 moves the visited set to a second thread
@@ -56,7 +56,7 @@ export type SearchLimit =
   | 'heap'
   | 'schedules'
   | 'first-violation'
-  /** SIGINT or SIGTERM (explorer/interrupt.ts). */
+  /** SIGINT or SIGTERM (explorer/search/interrupt.ts). */
   | 'interrupted';
 
 /**
@@ -122,7 +122,7 @@ export interface SearchStats {
   workerElapsedMs?: number[];
   /** Sampling: schedules run per second. */
   schedulesPerSecond?: number;
-  /** Sampling (pct, swarm): the scenario's shape the choosers used (sampling/choosers.ts). */
+  /** Sampling (pct, swarm): the scenario's shape the choosers used (strategies/choosers.ts). */
   sampleShape?: { steps: number; threads: number };
   /** Cut short while messages pile up unread, which makes the space endless (pile-up.ts). */
   pileUp?: PileUp;

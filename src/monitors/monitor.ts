@@ -72,7 +72,7 @@ export interface Monitor {
   reads?(world: ControlledWorld): number[];
   /**
    * A new instance with empty bookkeeping, for a monitor that keeps some across steps: the
-   * checking mode (explorer/monitor-audit.ts) runs it ungated beside the gated one.
+   * checking mode (explorer/search/monitor-audit.ts) runs it ungated beside the gated one.
    */
   fresh?(): Monitor;
   /** Called once before a search or a run. */

@@ -1,5 +1,5 @@
 /**
- * `check --shard i/n` and `mirrorlab merge` (src/explorer/shard.ts, src/check/shard-merge.ts):
+ * `check --shard i/n` and `mirrorlab merge` (src/explorer/search/shard.ts, src/check/shard-merge.ts):
  * the merge of the n parts says what one unsharded run says. Sampling: the same violation
  * kinds, found by the same (lowest) schedule, over the same schedules. Exhaustive: the same
  * kinds, shortest counterexample lengths and completeness, each counterexample replaying from
@@ -10,8 +10,8 @@ import { type CheckOptions, checkScenario } from '../../src/check/check-scenario
 import { type LoadedShard, mergeShards } from '../../src/check/shard-merge.ts';
 import { type Campaign, type ShardFile, shardFile } from '../../src/check/shard-result.ts';
 import { worldFor } from '../../src/check/world-for.ts';
-import { replayTrace } from '../../src/explorer/replay.ts';
-import { parseShard } from '../../src/explorer/shard.ts';
+import { replayTrace } from '../../src/explorer/counterexamples/replay.ts';
+import { parseShard } from '../../src/explorer/search/shard.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import type { SemanticStep } from '../../src/runtime/controlled-world.ts';
 

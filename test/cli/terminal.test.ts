@@ -8,9 +8,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { worldFor } from '../../src/check/world-for.ts';
 import { colourWanted, paint, verdictColour } from '../../src/cli/terminal/colour.ts';
 import { progressLine, searchProgressText } from '../../src/cli/terminal/progress.ts';
-import { exhaustiveSearch } from '../../src/explorer/exhaustive.ts';
-import { samplingSearch } from '../../src/explorer/sampling.ts';
 import type { ProgressDetail } from '../../src/explorer/search-types.ts';
+import { exhaustiveSearch } from '../../src/explorer/strategies/exhaustive.ts';
+import { samplingSearch } from '../../src/explorer/strategies/sampling.ts';
 import { cli } from './run-cli.ts';
 
 afterEach(() => vi.restoreAllMocks());

@@ -24,7 +24,7 @@ export interface ScenarioRun {
   skipped: string | null;
   /** The tool threw instead of answering (a stack trace for the user). */
   crashed: string | null;
-  /** Cut short while messages piled up unread (src/explorer/pile-up.ts): why it has no end. */
+  /** Cut short while messages piled up unread (src/explorer/search/pile-up.ts): why it has no end. */
   pileUp: string | null;
 }
 

@@ -3,7 +3,7 @@
  * gets, on the whole battery, exactly the verdict the manifest says it must. Each battery run
  * is a complete search of small scenarios, bounded by the manifest's maxStates per scenario.
  * A driver may stay inconclusive only in the scenarios of its `endlessIn`, where messages it
- * leaves unread pile up without end, and the search says so (src/explorer/pile-up.ts).
+ * leaves unread pile up without end, and the search says so (src/explorer/search/pile-up.ts).
  * Drivers marked `pendingOn` get a wrong verdict today: their check is expected to fail until
  * the named fix lands (then vitest reports the `it.fails` as failing: drop the field).
  */

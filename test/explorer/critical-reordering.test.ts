@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DRIVER_BUGS } from '../../machines/drivers/driver-types.ts';
 import { type CheckOptions, checkScenario } from '../../src/check/check-scenario.ts';
-import { findCriticalReordering } from '../../src/explorer/critical-reordering.ts';
+import { findCriticalReordering } from '../../src/explorer/counterexamples/critical-reordering.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import type { SemanticStep } from '../../src/runtime/controlled-world.ts';
 import { loadDriverModule } from '../../src/scenario/driver-module.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { exhaustiveSearch } from '../../src/explorer/exhaustive.ts';
-import { replayTrace } from '../../src/explorer/replay.ts';
-import { samplingSearch } from '../../src/explorer/sampling.ts';
+import { replayTrace } from '../../src/explorer/counterexamples/replay.ts';
+import { exhaustiveSearch } from '../../src/explorer/strategies/exhaustive.ts';
+import { samplingSearch } from '../../src/explorer/strategies/sampling.ts';
 import { ControlledWorld } from '../../src/runtime/controlled-world.ts';
 import { lostUpdateMonitor, toyWorld } from '../support/toy-lost-update.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exhaustiveSearch } from '../../src/explorer/exhaustive.ts';
+import { exhaustiveSearch } from '../../src/explorer/strategies/exhaustive.ts';
 import { renderLadder } from '../../src/report/ladder.ts';
 import { ControlledWorld } from '../../src/runtime/controlled-world.ts';
 import { lostUpdateMonitor, toyWorld } from '../support/toy-lost-update.ts';

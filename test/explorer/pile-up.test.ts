@@ -1,13 +1,13 @@
 /**
  * A search cut short says when messages pile up unread, which makes its space endless
- * (src/explorer/pile-up.ts): a driver that never reads its flush confirmations while a thread
+ * (src/explorer/search/pile-up.ts): a driver that never reads its flush confirmations while a thread
  * remaps forever. Replies only: commands posted to a device's ring may queue up to the work.
  */
 import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { remedy } from '../../src/check/verdict.ts';
 import { worldFor } from '../../src/check/world-for.ts';
-import { exhaustiveSearch } from '../../src/explorer/exhaustive.ts';
+import { exhaustiveSearch } from '../../src/explorer/strategies/exhaustive.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 

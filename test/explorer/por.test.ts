@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { worldFor } from '../../src/check/world-for.ts';
-import { exhaustiveSearch } from '../../src/explorer/exhaustive.ts';
-import { SleepArena } from '../../src/explorer/por.ts';
+import { SleepArena } from '../../src/explorer/reduction/por.ts';
 import type { SearchResult } from '../../src/explorer/search-types.ts';
+import { exhaustiveSearch } from '../../src/explorer/strategies/exhaustive.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import type { Monitor } from '../../src/monitors/monitor.ts';
 import { ControlledWorld } from '../../src/runtime/controlled-world.ts';

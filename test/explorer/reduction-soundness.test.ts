@@ -1,6 +1,6 @@
 /**
  * Soundness of the reduction we ship (`--por`: sleep sets over the actor model's independence,
- * src/explorer/por.ts), checked rather than hoped (issue 12 item 3): on every bundled scenario
+ * src/explorer/reduction/por.ts), checked rather than hoped (issue 12 item 3): on every bundled scenario
  * whose exact-state search ends (the seeds, among them every planted bug of the built-ins, the
  * profiles, the seq-retry yardstick and the small conformance tests), the reduced search
  *   - reports the same set of violation kinds as the full search, and is complete when it is;
@@ -13,9 +13,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { worldFor } from '../../src/check/world-for.ts';
-import { exhaustiveSearch } from '../../src/explorer/exhaustive.ts';
-import { replayTrace } from '../../src/explorer/replay.ts';
+import { replayTrace } from '../../src/explorer/counterexamples/replay.ts';
 import type { SearchResult } from '../../src/explorer/search-types.ts';
+import { exhaustiveSearch } from '../../src/explorer/strategies/exhaustive.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import type { SemanticStep } from '../../src/runtime/controlled-world.ts';
 

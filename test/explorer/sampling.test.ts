@@ -1,5 +1,5 @@
 /**
- * The samplers (src/explorer/sampling.ts, sampling/): every bundled planted bug is found at the
+ * The samplers (src/explorer/strategies/sampling.ts, sampling/): every bundled planted bug is found at the
  * default budget, schedules are functions of their seeds (a found schedule runs again alone,
  * `--workers 2` gives what one thread gives), and a sampling run never proves a property kept.
  * Bounded by work (schedules), never by the clock.
@@ -12,8 +12,8 @@ import { judgeProperties } from '../../src/check/verdict.ts';
 import { worldFor } from '../../src/check/world-for.ts';
 import { runCommand } from '../../src/cli/run-command.ts';
 import { scenarioFiles } from '../../src/cli/scenario-files.ts';
-import { scheduleSeed } from '../../src/explorer/sampling/seeds.ts';
-import { DEFAULT_SCHEDULES, type SamplingStrategy, samplingSearch } from '../../src/explorer/sampling.ts';
+import { DEFAULT_SCHEDULES, type SamplingStrategy, samplingSearch } from '../../src/explorer/strategies/sampling.ts';
+import { scheduleSeed } from '../../src/explorer/strategies/sampling-seeds.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 import { loadScenario } from '../../src/scenario/load.ts';

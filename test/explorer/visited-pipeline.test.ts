@@ -1,5 +1,5 @@
 /**
- * Deferred visited verdicts (src/explorer/deferred-visits.ts), judged in batches on the search's
+ * Deferred visited verdicts (src/explorer/visited/deferred-visits.ts), judged in batches on the search's
  * thread or by a worker thread (visited-pipeline.ts), must not change what a breadth-first
  * search finds: same states, transitions and shortest counterexamples as probing child by child
  * (which a search with a `maxStates` under 2^16 still does). Searches here are small, so the
@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { worldFor } from '../../src/check/world-for.ts';
 import { exhaustiveSearch } from '../../src/explorer/node-search.ts';
 import type { SearchResult } from '../../src/explorer/search-types.ts';
-import { VisitedPipeline } from '../../src/explorer/visited-pipeline.ts';
-import { VisitedSet } from '../../src/explorer/visited-set.ts';
+import { VisitedPipeline } from '../../src/explorer/visited/visited-pipeline.ts';
+import { VisitedSet } from '../../src/explorer/visited/visited-set.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 
 type Mode = 'child by child' | 'batched' | 'worker';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { readTrace, writeTrace } from '../../src/check/trace-file.ts';
 import { worldFor } from '../../src/check/world-for.ts';
-import { replayTrace } from '../../src/explorer/replay.ts';
+import { replayTrace } from '../../src/explorer/counterexamples/replay.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import type { SemanticStep } from '../../src/runtime/controlled-world.ts';
 

@@ -8,7 +8,7 @@ import { EINTR, ERESTARTSYS } from '../../machines/errno.ts';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { worldFor } from '../../src/check/world-for.ts';
 import { main } from '../../src/cli/main.ts';
-import { exhaustiveSearch } from '../../src/explorer/exhaustive.ts';
+import { exhaustiveSearch } from '../../src/explorer/strategies/exhaustive.ts';
 import type { Monitor } from '../../src/monitors/monitor.ts';
 import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 

@@ -1,4 +1,7 @@
 /**
+ * src/explorer/liveness/: livelocks (a request pending forever on a fair cycle), found on the
+ * explored graph with its edges after the safety search; this file is its entry.
+ *
  * How a check gets its liveness verdict, kept apart from the safety search it follows:
  *   - a scenario whose threads end: the usual search, then the liveness pass over a graph of
  *     its own (bounded by `maxStates`, like the search);
@@ -10,9 +13,9 @@
  */
 import type { Monitor } from '../../monitors/monitor.ts';
 import type { ControlledWorld } from '../../runtime/controlled-world.ts';
-import { worstPileUp } from '../pile-up.ts';
+import { ViolationLog } from '../counterexamples/violation-log.ts';
+import { worstPileUp } from '../search/pile-up.ts';
 import type { SearchLimits, SearchResult } from '../search-types.ts';
-import { ViolationLog } from '../violation-log.ts';
 import type { Fairness } from './fair-cycles.ts';
 import { type LivenessStats, livelocksIn } from './livelock-search.ts';
 import { buildStateGraph } from './state-graph.ts';

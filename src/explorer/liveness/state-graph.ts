@@ -10,9 +10,9 @@
  */
 
 import type { ControlledWorld, SemanticStep, StepRecord, WorldState } from '../../runtime/controlled-world.ts';
-import { zobrist1, zobrist2, zobristVec } from '../fingerprint.ts';
-import { interrupted } from '../interrupt.ts';
-import { VisitedSet } from '../visited-set.ts';
+import { interrupted } from '../search/interrupt.ts';
+import { zobrist1, zobrist2, zobristVec } from '../visited/fingerprint.ts';
+import { VisitedSet } from '../visited/visited-set.ts';
 import { ShiftKeys } from './shift-keys.ts';
 
 export interface StateGraph {

@@ -4,9 +4,9 @@
  * CPU page tables and the locks held. Built by replaying the trace in the controlled world, so
  * what the page shows is what the model does, not what the trace file says.
  */
-import { findCriticalReordering } from '../../explorer/critical-reordering.ts';
+import { findCriticalReordering } from '../../explorer/counterexamples/critical-reordering.ts';
+import { replayTrace } from '../../explorer/counterexamples/replay.ts';
 import { matchRenamed, replayLasso } from '../../explorer/liveness/lasso-replay.ts';
-import { replayTrace } from '../../explorer/replay.ts';
 import { defaultMonitors } from '../../monitors/index.ts';
 import { topology } from '../../monitors/topology.ts';
 import type { ControlledWorld, SemanticStep, WorldState } from '../../runtime/controlled-world.ts';

@@ -2,7 +2,7 @@
 // output and `--driver --json` do. The interrupt flag is set before the check starts (it stays
 // set for this file's worker), so no file is checked and every one is listed.
 import { describe, expect, it } from 'vitest';
-import { requestInterrupt } from '../../../src/explorer/interrupt.ts';
+import { requestInterrupt } from '../../../src/explorer/search/interrupt.ts';
 import { cli } from '../run-cli.ts';
 
 const FILES = ['scenarios/seeds/fault-vs-unmap.yaml', 'scenarios/seeds/missing-set-seq.yaml'];

@@ -4,8 +4,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { cli } from '../run-cli.ts';
 
-vi.mock('../../../src/explorer/exhaustive.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../src/explorer/exhaustive.ts')>();
+vi.mock('../../../src/explorer/strategies/exhaustive.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../src/explorer/strategies/exhaustive.ts')>();
   const exhaustiveSearch: typeof real.exhaustiveSearch = (world, strategy, opts, from) =>
     real.exhaustiveSearch(world, strategy, { ...opts, pipelineFrom: 500 }, from);
   return { ...real, exhaustiveSearch };

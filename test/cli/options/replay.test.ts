@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { worldFor } from '../../../src/check/world-for.ts';
-import { replayTrace } from '../../../src/explorer/replay.ts';
+import { replayTrace } from '../../../src/explorer/counterexamples/replay.ts';
 import { defaultMonitors } from '../../../src/monitors/index.ts';
 import type { SemanticStep } from '../../../src/runtime/controlled-world.ts';
 import { cli } from '../run-cli.ts';

@@ -1,11 +1,18 @@
 /**
+ * src/explorer/counterexamples/: what happens to a violation once a search finds it.
+ *   - violation-log.ts: one violation per kind, with the semantic trace that reaches it;
+ *   - replay.ts (this file): a saved trace run again with the monitors (every strategy's
+ *     counterexample replays); run-schedule.ts: one schedule run again, strictly or loosely;
+ *   - minimize.ts: fewest steps, then fewest context switches; critical-reordering.ts: the two
+ *     steps whose order makes the race.
+ *
  * Replay a saved trace step by step, with the monitors watching, and say whether it reached
  * the same violation. Steps are matched semantically (actor, kind, sender, event), so a trace
  * survives model edits that renumber states; a step that no longer matches is a divergence.
  */
-import type { Monitor } from '../monitors/monitor.ts';
-import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
-import type { FoundViolation } from './search-types.ts';
+import type { Monitor } from '../../monitors/monitor.ts';
+import type { ControlledWorld, SemanticStep, WorldState } from '../../runtime/controlled-world.ts';
+import type { FoundViolation } from '../search-types.ts';
 import { ViolationLog } from './violation-log.ts';
 
 export interface ReplayResult {

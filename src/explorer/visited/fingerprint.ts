@@ -16,7 +16,7 @@
  *     and murmur3's finaliser), and actors get unrelated seeds, so no two entries cancel by
  *     construction; collisions are as likely as for random 64-bit keys.
  */
-import type { WorldState } from '../runtime/controlled-world.ts';
+import type { WorldState } from '../../runtime/controlled-world.ts';
 
 export function fingerprint(state: WorldState, out: Uint32Array): void {
   fingerprintVec(state.vec, out);

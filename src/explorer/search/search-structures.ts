@@ -1,34 +1,22 @@
 /**
  * The data structures of the exhaustive search's hot loop, in typed arrays so the search
- * allocates next to nothing per transition: search nodes (parent, step, depth, and POR marks)
- * and the frontier. (What it derives once per local step is in step-table.ts.)
+ * allocates next to nothing per transition: search nodes (parent, step, depth) and the
+ * frontier. (What it derives once per local step is in step-table.ts; what a reduction keeps per
+ * node, in the reduction's own arrays: reduction/reduction.ts.)
  */
-/**
- * Search nodes: parent, the local step that reached the node, depth; grown as needed. With
- * partial-order reduction also, per node, its state's first node (`home`, where the state's
- * sleep set lives) and, for first nodes, the sleep set and the expansion mark (see `expand`).
- */
+/** Search nodes: parent, the local step that reached the node, depth; grown as needed. */
 export class Nodes {
   parent: Int32Array;
   via: Int32Array;
   depth: Int32Array;
-  home: Int32Array;
-  sleep: Int32Array;
-  mark: Int32Array;
   count = 0;
 
   /** `expected`: how many nodes to make room for up front (growing copies every array). */
-  constructor(
-    private readonly por: boolean,
-    expected: number,
-  ) {
+  constructor(expected: number) {
     const size = Math.max(1 << 16, expected);
     this.parent = new Int32Array(size);
     this.via = new Int32Array(size);
     this.depth = new Int32Array(size);
-    this.home = new Int32Array(por ? size : 0);
-    this.sleep = new Int32Array(por ? size : 0);
-    this.mark = new Int32Array(por ? size : 0);
   }
 
   add(parent: number, via: number, depth: number): number {
@@ -48,11 +36,6 @@ export class Nodes {
     this.parent = grow(this.parent);
     this.via = grow(this.via);
     this.depth = grow(this.depth);
-    if (this.por) {
-      this.home = grow(this.home);
-      this.sleep = grow(this.sleep);
-      this.mark = grow(this.mark);
-    }
   }
 }
 

@@ -15,12 +15,12 @@
  * A transition some monitor reads globally is *visible*: partial-order reduction never
  * reorders it with other actors' steps.
  */
-import type { Interest, Monitor } from '../monitors/monitor.ts';
-import type { ControlledWorld, LocalStep, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
-import { hashEntries } from './fingerprint.ts';
+import type { Interest, Monitor } from '../../monitors/monitor.ts';
+import type { ControlledWorld, LocalStep, SemanticStep, WorldState } from '../../runtime/controlled-world.ts';
+import type { ViolationLog } from '../counterexamples/violation-log.ts';
+import { hashEntries } from '../visited/fingerprint.ts';
+import { VisitedSet } from '../visited/visited-set.ts';
 import { MonitorAudit } from './monitor-audit.ts';
-import type { ViolationLog } from './violation-log.ts';
-import { VisitedSet } from './visited-set.ts';
 
 /** Scratch for `firstTime`'s two hashes. */
 const pair = new Int32Array(2);

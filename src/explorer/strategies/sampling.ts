@@ -1,22 +1,22 @@
 /**
  * Sampling strategies: run whole schedules from the initial state, each step picked by a
- * seeded chooser (sampling/choosers.ts: uniform `random`; `pct`, Burckhardt et al., ASPLOS
- * 2010; `swarm`, Groce et al., ISSTA 2012), fast (sampling/runner.ts). Schedule k draws
- * everything from its own seed (sampling/seeds.ts), so a found violation names the schedule
+ * seeded chooser (choosers.ts: uniform `random`; `pct`, Burckhardt et al., ASPLOS
+ * 2010; `swarm`, Groce et al., ISSTA 2012), fast (sampling-runner.ts). Schedule k draws
+ * everything from its own seed (sampling-seeds.ts), so a found violation names the schedule
  * and seed that reproduce it, and `--workers N` (check/sample-workers.ts) gives the same
  * result for every N. A sampling search never covers the space: its stats say `complete:
  * false`, so a property it did not violate stays `inconclusive` (check/verdict.ts).
  */
-import type { ControlledWorld, Step } from '../runtime/controlled-world.ts';
+import type { ControlledWorld, Step } from '../../runtime/controlled-world.ts';
+import { scheduleShare } from '../search/shard.ts';
+import type { SearchLimit, SearchOptions, SearchResult } from '../search-types.ts';
+import { omissionProbability } from '../visited/visited-set.ts';
+import type { SamplingStrategy } from './choosers.ts';
 import type { Random } from './random.ts';
-import type { SamplingStrategy } from './sampling/choosers.ts';
-import { ScheduleRunner } from './sampling/runner.ts';
-import { scheduleSeed } from './sampling/seeds.ts';
-import type { SearchLimit, SearchOptions, SearchResult } from './search-types.ts';
-import { scheduleShare } from './shard.ts';
-import { omissionProbability } from './visited-set.ts';
+import { ScheduleRunner } from './sampling-runner.ts';
+import { scheduleSeed } from './sampling-seeds.ts';
 
-export type { SamplingStrategy } from './sampling/choosers.ts';
+export type { SamplingStrategy } from './choosers.ts';
 
 /**
  * Schedules a sampling search runs when none are asked for (`--schedules`): at 10–70 k

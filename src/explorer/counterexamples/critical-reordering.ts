@@ -34,8 +34,8 @@
  * Pairs of deliveries over one channel (same sender, same receiver: FIFO) of one thread of
  * control are skipped. The number of executions is bounded, so the search is deterministic.
  */
-import type { Monitor } from '../monitors/monitor.ts';
-import type { ControlledWorld, SemanticStep } from '../runtime/controlled-world.ts';
+import type { Monitor } from '../../monitors/monitor.ts';
+import type { ControlledWorld, SemanticStep } from '../../runtime/controlled-world.ts';
 import { runSchedule } from './run-schedule.ts';
 
 export interface CriticalReordering {

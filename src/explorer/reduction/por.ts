@@ -26,8 +26,8 @@
  * slept on (the classic fix for sleep sets with a visited set); the stored set becomes the
  * intersection.
  */
-import type { ControlledWorld, LocalStep } from '../runtime/controlled-world.ts';
-import { actorBit, type MonitorPlan } from './monitor-plan.ts';
+import type { ControlledWorld, LocalStep } from '../../runtime/controlled-world.ts';
+import { actorBit, type MonitorPlan } from '../search/monitor-plan.ts';
 
 /**
  * Sleep sets, stored flat: a set is a reference into one growable `Int32Array`, where

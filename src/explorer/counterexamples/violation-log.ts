@@ -2,9 +2,9 @@
  * Collects violations during a search: one per kind (the first found; for breadth-first
  * search that is a shortest counterexample), each with the semantic trace that reaches it.
  */
-import type { Monitor, MonitorContext, Violation } from '../monitors/monitor.ts';
-import type { SemanticStep, StepRecord, WorldState } from '../runtime/controlled-world.ts';
-import type { FoundViolation } from './search-types.ts';
+import type { Monitor, MonitorContext, Violation } from '../../monitors/monitor.ts';
+import type { SemanticStep, StepRecord, WorldState } from '../../runtime/controlled-world.ts';
+import type { FoundViolation } from '../search-types.ts';
 
 export class ViolationLog {
   readonly found: FoundViolation[] = [];

@@ -4,8 +4,8 @@
  * imports no platform API; Node's host (node-host.ts) measures the process and starts worker
  * threads, and the portable host here, the default, serves a browser page.
  */
-import type { SearchLimit } from './search-types.ts';
-import type { SecondThreadQueue } from './verdict-queue.ts';
+import type { SearchLimit } from '../search-types.ts';
+import type { SecondThreadQueue } from '../visited/verdict-queue.ts';
 
 /**
  * A search's memory budget as its host measures it: the search asks `exceeded()` as it goes and

@@ -5,9 +5,9 @@
  * Minimization (minimize.ts) and the critical reordering (critical-reordering.ts) judge every
  * candidate schedule this way.
  */
-import type { Monitor } from '../monitors/monitor.ts';
-import type { ControlledWorld, SemanticStep, Step } from '../runtime/controlled-world.ts';
-import type { FoundViolation } from './search-types.ts';
+import type { Monitor } from '../../monitors/monitor.ts';
+import type { ControlledWorld, SemanticStep, Step } from '../../runtime/controlled-world.ts';
+import type { FoundViolation } from '../search-types.ts';
 import { ViolationLog } from './violation-log.ts';
 
 export interface ScheduleRun {

@@ -13,9 +13,15 @@
  * (`onFinish`). A broken assumption is a discrepancy: the plan could have hidden a verdict.
  * The search reports it as a `monitor-plan` violation, with the schedule that showed it.
  */
-import type { Interest, Monitor, MonitorContext, Violation } from '../monitors/monitor.ts';
-import type { ControlledWorld, LocalStep, SemanticStep, StepRecord, WorldState } from '../runtime/controlled-world.ts';
-import { stepText } from './critical-reordering.ts';
+import type { Interest, Monitor, MonitorContext, Violation } from '../../monitors/monitor.ts';
+import type {
+  ControlledWorld,
+  LocalStep,
+  SemanticStep,
+  StepRecord,
+  WorldState,
+} from '../../runtime/controlled-world.ts';
+import { stepText } from '../counterexamples/critical-reordering.ts';
 
 export interface MonitorAuditSummary {
   /** Step occurrences at which every monitor ran ungated. */

@@ -11,19 +11,18 @@
  *     combination one probe;
  *   - the schedule is a list of local step ids; its semantic trace is built only when a
  *     monitor asks for it.
- * A schedule is a function of its seed alone (seeds.ts), whatever ran before it on this runner.
+ * A schedule is a function of its seed alone (sampling-seeds.ts), whatever ran before it on this runner.
  */
 
 import type { ControlledWorld, SemanticStep, WorldState } from '../../runtime/controlled-world.ts';
-import { zobrist1, zobrist2 } from '../fingerprint.ts';
-import { interrupted } from '../interrupt.ts';
-import { finishAudit, MonitorPlan } from '../monitor-plan.ts';
-import { Random } from '../random.ts';
-import { type MemoryWatch, portableHost } from '../search-host.ts';
+import { ViolationLog } from '../counterexamples/violation-log.ts';
+import { interrupted } from '../search/interrupt.ts';
+import { finishAudit, MonitorPlan } from '../search/monitor-plan.ts';
+import { type MemoryWatch, portableHost } from '../search/search-host.ts';
+import { QUIET, StepTable } from '../search/step-table.ts';
 import type { FoundViolation, SearchLimit, SearchOptions } from '../search-types.ts';
-import { QUIET, StepTable } from '../step-table.ts';
-import { ViolationLog } from '../violation-log.ts';
-import { VisitedSet } from '../visited-set.ts';
+import { zobrist1, zobrist2 } from '../visited/fingerprint.ts';
+import { VisitedSet } from '../visited/visited-set.ts';
 import {
   type Chooser,
   configText,
@@ -33,6 +32,7 @@ import {
   type ScenarioShape,
   type StrategyOptions,
 } from './choosers.ts';
+import { Random } from './random.ts';
 
 /** Pilot schedules (uniform random, fixed seeds, no monitors) that measure a scenario's shape. */
 const PILOTS = 16;
@@ -113,7 +113,7 @@ export class ScheduleRunner {
   }
 
   /**
-   * Runs schedule `index` of a run with its own seed (seeds.ts): draws its configuration, then
+   * Runs schedule `index` of a run with its own seed (sampling-seeds.ts): draws its configuration, then
    * its steps. Violations new to this runner are tagged with the schedule. False when a limit
    * or `stopOnFirst` ended the run.
    */

@@ -3,7 +3,7 @@
  * share of a search; `mirrorlab merge` combines the n results (src/check/shard-merge.ts).
  *
  *   - Sampling (random, pct, swarm): shard i runs the schedules k ≡ i−1 (mod n) of the campaign.
- *     Schedule k takes everything from its own seed (sampling/seeds.ts), so the n shards run
+ *     Schedule k takes everything from its own seed (strategies/sampling-seeds.ts), so the n shards run
  *     exactly the schedules of one unsharded run.
  *   - Exhaustive breadth-first search: every shard runs the same deterministic breadth-first
  *     prefix until a whole level holds at least `frontierPerShard · n` states, then keeps the

@@ -32,11 +32,11 @@
  * is checked once more with `replayTrace`; a schedule that does not replay to the kind is never
  * returned as minimized.
  */
-import type { Monitor, MonitorContext, Violation } from '../monitors/monitor.ts';
-import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
+import type { Monitor, MonitorContext, Violation } from '../../monitors/monitor.ts';
+import type { ControlledWorld, SemanticStep, WorldState } from '../../runtime/controlled-world.ts';
+import type { FoundViolation } from '../search-types.ts';
 import { replayTrace } from './replay.ts';
 import { runSchedule } from './run-schedule.ts';
-import type { FoundViolation } from './search-types.ts';
 
 export interface MinimizeOptions {
   /** Fresh monitors for one execution (monitors may keep state across a run). */

@@ -8,7 +8,7 @@
  * search complete. Commands posted to a device's ring are not counted: they need no reply.
  * A search cut short reports the worst such pile in the last state it expanded.
  */
-import type { ControlledWorld } from '../runtime/controlled-world.ts';
+import type { ControlledWorld } from '../../runtime/controlled-world.ts';
 
 /** Copies of one message at which an inbox is said to pile up (one is normal, two a transient). */
 const PILE_UP_COPIES = 3;

@@ -1,4 +1,12 @@
 /**
+ * src/explorer/visited/: the visited store, what a search asks to know whether a state is new.
+ *   - visited-set.ts (this file): the table of 64-bit fingerprints;
+ *   - fingerprint.ts: the fingerprints (Zobrist sums over per-actor local ids);
+ *   - deferred-visits.ts: children waiting, in order, for their verdict (breadth-first search
+ *     without a reduction), judged by a verdict queue (verdict-queue.ts): a batch at a time on
+ *     the search's own thread (visited-batch.ts) or on a second thread (visited-pipeline.ts,
+ *     whose worker, visited-worker.ts, is loaded by its path next to it).
+ *
  * An open-addressing set of 64-bit fingerprints in one typed array (two 32-bit halves, signed or
  * unsigned: both are taken modulo 2^32). V8 caps a Set at 2^24 (about 16.8 M) entries; this
  * table has no such limit and costs 8 bytes a slot. Fingerprint 0:0 is the empty

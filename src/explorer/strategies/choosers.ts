@@ -20,7 +20,7 @@
  *     bound, or weighted random with random slow threads), so different schedules omit
  *     different interleaving "features" instead of every schedule averaging over all of them.
  */
-import type { Random } from '../random.ts';
+import type { Random } from './random.ts';
 
 /** A chooser's configuration for one schedule, drawn from the schedule's seed. */
 export type SampleConfig =
@@ -45,7 +45,7 @@ export type SampleConfig =
  */
 export type SamplingStrategy = 'random' | 'pct' | 'swarm';
 
-/** What a strategy needs to know of the scenario (from its pilot schedules, `sampling/run.ts`). */
+/** What a strategy needs to know of the scenario (from its pilot schedules, `sampling-runner.ts`). */
 export interface ScenarioShape {
   /** Steps a schedule takes, on average (PCT's k). */
   steps: number;

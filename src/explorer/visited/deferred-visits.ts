@@ -10,7 +10,7 @@
  * cache misses in flight) and, for a search that passes `pipelineFrom` states with two threads
  * allowed, on a worker thread that takes the table over (visited-pipeline.ts).
  */
-import { Candidates, type Frontier, type Nodes } from './search-structures.ts';
+import { Candidates, type Frontier, type Nodes } from '../search/search-structures.ts';
 import { RING, type SecondThreadQueue, type VerdictQueue } from './verdict-queue.ts';
 import { BatchedVisited } from './visited-batch.ts';
 import type { VisitedSet } from './visited-set.ts';

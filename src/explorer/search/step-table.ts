@@ -16,8 +16,8 @@
  *   - appending a message to a situation's inbox, in an open-addressing table keyed by (actor,
  *     local id, message).
  */
-import type { ControlledWorld, LocalStep } from '../runtime/controlled-world.ts';
-import { zobrist1, zobrist2 } from './fingerprint.ts';
+import type { ControlledWorld, LocalStep } from '../../runtime/controlled-world.ts';
+import { zobrist1, zobrist2 } from '../visited/fingerprint.ts';
 
 /** `flags` bits of a local step. */
 export const LEARNED = 1;
@@ -45,8 +45,9 @@ export class StepTable {
   private appendCount = 0;
 
   /**
-   * `keyOf(actor, local)`: the local id the fingerprint uses (the channel-canonical one under
-   * POR); `porKey(ls)`: the step's partial-order key, or null without POR.
+   * `keyOf(actor, local)`: the local id the fingerprint uses (a reduction's key: the
+   * channel-canonical one under POR); `porKey(ls)`: the step's key for the reduction
+   * (`Reduction.learn`, reduction/reduction.ts), or null without one.
    */
   constructor(
     private readonly world: ControlledWorld,
@@ -165,7 +166,8 @@ function appendHash(tag: number, local: number, msg: number): number {
   return Math.imul(h, 0x2c1b3c6d) >>> 0;
 }
 
-function grow<T extends Int32Array | Uint8Array>(a: T, atLeast: number): T {
+/** A copy of `a` at least `atLeast` long, doubling (the search's typed arrays grow this way). */
+export function grow<T extends Int32Array | Uint8Array>(a: T, atLeast: number): T {
   let size = Math.max(a.length, 1);
   while (size < atLeast) size *= 2;
   const b = new (a.constructor as new (n: number) => T)(size);
