@@ -19,7 +19,7 @@ import { IMPORT_TIMEOUT_SECONDS, withinSeconds } from './deadline.ts';
 import { checkDriverActions } from './driver-actions.ts';
 import { probeDriverImport } from './driver-probe.ts';
 import { type LoadedScenario, ScenarioError } from './parse.ts';
-import { ensureTypeScriptLoader } from './typescript-loader.ts';
+import { ensurePackageFallback, ensureTypeScriptLoader } from './typescript-loader.ts';
 
 export interface DriverModuleOptions {
   /** `--allow-driver`: modules or folders outside the scenario's folder tree it may name (allowed-modules.ts). */
@@ -85,6 +85,7 @@ export async function loadDriverModule(
   const seconds = Math.max(importSeconds - topLevelMs / 1000, (2 * topLevelMs) / 1000 + 1);
   const what = `importing driver module ${abs}`;
   try {
+    ensurePackageFallback();
     await ensureTypeScriptLoader(abs);
     const imported = import(pathToFileURL(abs).href) as Promise<Record<string, unknown>>;
     mod = await withinSeconds(

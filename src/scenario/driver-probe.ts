@@ -14,7 +14,7 @@
 import { Worker } from 'node:worker_threads';
 import { overBudget } from './deadline.ts';
 import { ScenarioError } from './parse.ts';
-import { ESM_TYPESCRIPT_HOOK_URL, TYPESCRIPT } from './typescript-loader.ts';
+import { ESM_TYPESCRIPT_HOOK_URL, PACKAGE_FALLBACK, TYPESCRIPT } from './typescript-loader.ts';
 
 /**
  * What the probe thread posts: it is about to import (its start-up is done), its import finished
@@ -51,6 +51,7 @@ const { pathToFileURL } = require('node:url');
 const post = (report) => parentPort.postMessage(report);
 process.once('beforeExit', () => post({ kind: 'pending' }));
 (async () => {
+  require('node:module').register(workerData.fallback.url, { data: { parentURL: workerData.fallback.parentURL } });
   if (workerData.tsx) {
     (await import(workerData.tsx)).register();
     require('node:module').register(workerData.hook);
@@ -98,7 +99,7 @@ function probe(abs: string, seconds: number): Promise<Exclude<ProbeReport, { kin
   const tsx = TYPESCRIPT.test(abs) ? { tsx: import.meta.resolve('tsx/esm/api'), hook: ESM_TYPESCRIPT_HOOK_URL } : {};
   const worker = new Worker(PROBE_THREAD, {
     eval: true,
-    workerData: { file: abs, ...tsx },
+    workerData: { file: abs, fallback: PACKAGE_FALLBACK, ...tsx },
     stdout: true,
     stderr: true,
   });

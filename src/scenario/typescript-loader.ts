@@ -40,6 +40,40 @@ export async function resolve(specifier, context, next) {
 /** The hook as a URL for `module.register` (the driver probe thread registers it too: driver-probe.ts). */
 export const ESM_TYPESCRIPT_HOOK_URL = `data:text/javascript,${encodeURIComponent(ESM_TYPESCRIPT_HOOK)}`;
 
+/**
+ * A driver module may live anywhere (a folder with no node_modules, /tmp): its imports of
+ * `xstate` and `mirrorlab` that Node cannot resolve from where it is are resolved from this
+ * package instead, so the module gets the very copies mirrorlab runs it with. Other missing
+ * packages fail as usual. Plain JavaScript, built-in imports only (Node's hooks thread).
+ */
+const PACKAGE_FALLBACK_HOOK = `
+let ours;
+export function initialize(data) { ours = data.parentURL; }
+const OURS = /^(?:xstate|mirrorlab)(?:\\/|$)/;
+export async function resolve(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (e) {
+    if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !OURS.test(specifier) || context.parentURL === ours) throw e;
+    return next(specifier, { ...context, parentURL: ours });
+  }
+}
+`;
+
+/** The fallback hook and what it resolves from (the probe thread registers it too: driver-probe.ts). */
+export const PACKAGE_FALLBACK = {
+  url: `data:text/javascript,${encodeURIComponent(PACKAGE_FALLBACK_HOOK)}`,
+  parentURL: import.meta.url,
+};
+
+/** Register the fallback once, before any driver module (TypeScript or JavaScript) is imported. */
+export function ensurePackageFallback(): void {
+  const g = globalThis as { __mirrorlabPackageFallback?: boolean };
+  if (g.__mirrorlabPackageFallback) return;
+  register(PACKAGE_FALLBACK.url, { data: { parentURL: PACKAGE_FALLBACK.parentURL } });
+  g.__mirrorlabPackageFallback = true;
+}
+
 export async function ensureTypeScriptLoader(file: string): Promise<void> {
   const g = globalThis as { __mirrorlabTypeScript?: boolean; __mirrorlabEsmTypeScript?: boolean };
   if (!TYPESCRIPT.test(file)) return;

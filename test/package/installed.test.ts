@@ -133,6 +133,18 @@ describe('an installed mirrorlab', () => {
     expect(r.out).toMatch(/Verdict: the driver keeps every property/);
   });
 
+  it('should load a driver saved outside any project: its xstate and mirrorlab imports come from the package', async () => {
+    const doc = readFileSync(join(project, 'node_modules/mirrorlab/docs/driver-protocol.md'), 'utf8');
+    const example = /<!-- driver-example:begin -->\n```ts\n([\s\S]*?)```\n<!-- driver-example:end -->/.exec(doc)![1];
+    const loose = mkdtempSync(join(tmpdir(), 'mirrorlab-loose-driver-'));
+    writeFileSync(join(loose, 'my-driver.ts'), example);
+    const seed = 'node_modules/mirrorlab/scenarios/seeds/fault-vs-unmap.yaml';
+    const r = await mirrorlab(project, 'check', seed, '--driver', join(loose, 'my-driver.ts'));
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/Verdict: the driver keeps every property/);
+    expect(r.code).toBe(0);
+  });
+
   it("should replay a driver's counterexample as printed, and from another folder with --allow-driver", async () => {
     const driver = 'node_modules/mirrorlab/examples/drivers/early-return-driver.ts';
     const scenario = 'node_modules/mirrorlab/scenarios/seeds/fault-vs-unmap.yaml';
