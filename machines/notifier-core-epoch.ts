@@ -1,6 +1,7 @@
 /**
- * The notifier core's epoch logic over a `Draft` (docs/kernel-semantics.md §1.2, §1.3): delivering
- * queued callbacks one at a time, inv_end closing an epoch (seq even again, the deferred
+ * The notifier core's epoch logic over a `Draft` (docs/kernel-semantics.md §1.2, §1.3): each
+ * start's thread calling its subscriptions one after another (starts of different threads in
+ * parallel), inv_end closing an epoch (seq even again, the deferred
  * list applied, touched subscriptions told, sleeping removes woken), and queries of the tree
  * and the deferred list.
  */
@@ -10,25 +11,30 @@ import type { Draft } from './notifier-core-draft.ts';
 import type { NotifierCoreContext } from './notifier-core-types.ts';
 
 /**
- * Deliver callbacks while none is outstanding: call the head start's next target, or, when
- * it has none left, answer it with 0 and move on to the next start in the FIFO.
+ * The walk of start `k` (`mn_itree_invalidate` in its thread), its current callback having
+ * returned: call its next target, or, when it has none left, answer it with 0.
  */
-export function runCallbacks(d: Draft): void {
-  while (d.ctx.calling === null && d.ctx.starting.length > 0) {
-    const [head, ...rest] = d.ctx.starting;
-    if (head.targets.length === 0) {
-      d.ctx.starting = rest;
-      d.ctx.started = [...d.ctx.started, head.tid].sort();
-      d.send(head.replyTo, { type: 'core.startDone', tid: head.tid, result: 0 });
-      continue;
-    }
-    const [next, ...later] = head.targets;
-    d.ctx.starting = [{ ...head, targets: later }, ...rest];
-    d.ctx.calling = next;
-    d.touch(next);
-    const { start, end, curSeq, event, owner, blockable, tid } = head;
-    d.send(next, { type: 'sub.invalidate', start, end, curSeq, event, owner, blockable, tid });
+export function runCallbacks(d: Draft, k: number): void {
+  const s = d.ctx.starting[k];
+  if (s.targets.length === 0) {
+    d.ctx.starting = d.ctx.starting.filter((_, i) => i !== k);
+    d.ctx.started = [...d.ctx.started, s.tid].sort();
+    d.send(s.replyTo, { type: 'core.startDone', tid: s.tid, result: 0 });
+    return;
   }
+  const [next, ...later] = s.targets;
+  d.ctx.starting = d.ctx.starting.map((x, i) => (i === k ? { ...s, targets: later, calling: next } : x));
+  d.touch(next);
+  const { start, end, curSeq, event, owner, blockable, tid } = s;
+  d.send(next, { type: 'sub.invalidate', start, end, curSeq, event, owner, blockable, tid });
+}
+
+/**
+ * The start whose callback on `e.sub` returned: the one of thread `e.tid`, or, for a return
+ * that names no thread, the oldest start in that callback; -1 when none is.
+ */
+export function callerOf(ctx: NotifierCoreContext, e: { sub: ActorId; tid?: string }): number {
+  return ctx.starting.findIndex((s) => s.calling === e.sub && (e.tid === undefined || s.tid === e.tid));
 }
 
 /** inv_end: one range fewer; the last end of an epoch makes seq even, applies the deferred

@@ -6,7 +6,7 @@
 import { EAGAIN, EINVAL, EOVERFLOW } from './errno.ts';
 import { insertInterval, queryRange, removeInterval } from './interval-tree.ts';
 import type { Draft } from './notifier-core-draft.ts';
-import { invEnd, runCallbacks } from './notifier-core-epoch.ts';
+import { callerOf, invEnd, runCallbacks } from './notifier-core-epoch.ts';
 import type {
   CallbackReturnedEvent,
   InsertEvent,
@@ -26,35 +26,36 @@ export function beginInvalidation(d: Draft, e: InvalidateStartEvent): void {
   d.ctx.active += 1;
   if (targets.length > 0) d.ctx.seq |= 1;
   const { replyTo, tid, start, end, event, owner, blockable } = e;
-  const pending = { replyTo, tid, start, end, event, owner, blockable, curSeq: d.ctx.seq, targets };
+  const pending = { replyTo, tid, start, end, event, owner, blockable, curSeq: d.ctx.seq, targets, calling: null };
   if (targets.length === 0) {
     d.ctx.started = [...d.ctx.started, tid].sort();
     d.send(replyTo, { type: 'core.startDone', tid, result: 0 });
     return;
   }
+  // Its thread walks at once, beside the walks of other threads' starts.
   d.ctx.starting = [...d.ctx.starting, pending];
-  runCallbacks(d);
+  runCallbacks(d, d.ctx.starting.length - 1);
 }
 
 /** The called subscription returned true (or false on a blockable range, already reported). */
-export function continueCallbacks(d: Draft, _e: CallbackReturnedEvent): void {
-  d.ctx.calling = null;
-  runCallbacks(d);
+export function continueCallbacks(d: Draft, e: CallbackReturnedEvent): void {
+  const k = callerOf(d.ctx, e);
+  d.ctx.starting = d.ctx.starting.map((s, i) => (i === k ? { ...s, calling: null } : s));
+  runCallbacks(d, k);
 }
 
 /** `_nonblock` failure: skip the rest, inv_end this range now, answer -EAGAIN. The caller
  * must not change PTEs in the range nor send invalidateEnd. */
-export function abortStartWithEagain(d: Draft, _e: CallbackReturnedEvent): void {
-  const [head, ...rest] = d.ctx.starting;
-  d.ctx.starting = rest;
-  d.ctx.calling = null;
+export function abortStartWithEagain(d: Draft, e: CallbackReturnedEvent): void {
+  const k = callerOf(d.ctx, e);
+  const s = d.ctx.starting[k];
+  d.ctx.starting = d.ctx.starting.filter((_, i) => i !== k);
   invEnd(d);
-  d.send(head.replyTo, { type: 'core.startDone', tid: head.tid, result: EAGAIN });
-  runCallbacks(d);
+  d.send(s.replyTo, { type: 'core.startDone', tid: s.tid, result: EAGAIN });
 }
 
 export function reportFalseOnBlockable(d: Draft, e: CallbackReturnedEvent): void {
-  d.error('notifier.falseOnBlockable', d.ctx.starting[0].tid, e.sub);
+  d.error('notifier.falseOnBlockable', d.ctx.starting[callerOf(d.ctx, e)].tid, e.sub);
 }
 
 export function reportStrayCallbackReturn(d: Draft, e: CallbackReturnedEvent): void {

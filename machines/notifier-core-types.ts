@@ -42,6 +42,8 @@ export interface CallbackReturnedEvent {
   type: 'sub.callbackReturned';
   sub: ActorId;
   ok: boolean;
+  /** The invalidating thread whose callback returned (absent: the oldest call of `sub`). */
+  tid?: string;
 }
 /**
  * The messages notifierCoreMachine accepts: invalidate start/end from the mm, insert/remove of
@@ -69,12 +71,17 @@ export type NotifierCoreEvent =
   | RemoveEvent
   | CallbackReturnedEvent;
 
-/** An invalidation that did inv_start and whose callbacks have not all returned yet. */
+/**
+ * An invalidation that did inv_start and whose callbacks have not all returned yet. Its
+ * thread walks the tree itself (`mn_itree_invalidate`), in parallel with other threads' walks.
+ */
 export interface PendingStart extends Omit<InvalidateStartEvent, 'type'> {
   /** The global seq after its inv_start: the `cur_seq` every callback of it gets. */
   curSeq: number;
   /** Subscriptions still to call, in tree order (the tree is frozen meanwhile). */
   targets: ActorId[];
+  /** The subscription whose callback this thread is in, if any. */
+  calling: ActorId | null;
 }
 
 /** A tree edit postponed while the tree was frozen (the kernel's `deferred_list`). */
@@ -129,10 +136,8 @@ export interface NotifierCoreContext {
   /** Subscriptions invalidated or inserted in the current epoch (sorted): each gets
    * `sub.epochEnded` when it ends. */
   touched: ActorId[];
-  /** FIFO of starts whose callbacks are running (head) or waiting to run. */
+  /** Starts whose callbacks are running, in arrival order; each calls its own targets. */
   starting: PendingStart[];
-  /** The subscription whose callback is outstanding, if any. */
-  calling: ActorId | null;
   /** Tids whose start completed with 0 and that owe an invalidateEnd (sorted multiset). */
   started: string[];
   removing: RemoveWaiter[];

@@ -10,7 +10,7 @@
  *      core.invalidateEnd { replyTo, tid }
  *      core.insert { replyTo, tid, sub, start, length }
  *      core.remove { replyTo, tid, sub }
- *      sub.callbackReturned { sub, ok }            (from the subscription being called)
+ *      sub.callbackReturned { sub, ok, tid }       (from the subscription being called)
  * Out: core.startDone { tid, result: 0 | -EAGAIN }, core.endDone { tid },
  *      core.insertResult { tid, sub, result }, core.removeResult { tid, sub }   (to replyTo)
  *      sub.attach { seq, globalSeq }, sub.invalidate { start, end, curSeq, event, owner,
@@ -23,14 +23,15 @@
  *   idle               active = 0 ∧ seq even        tree may change
  *   partiallyExcluded  active > 0 ∧ seq even        tree may change; an insert forces seq odd
  *   fullyExcluded      seq odd (⇒ active > 0)       tree frozen: inserts/removes → deferred
- *     .settled         calling = null               no callback outstanding
- *     .delivering      calling ≠ null               sub `calling` runs its invalidate op
+ *     .settled         ∀ s ∈ starting: s.calling = null   no callback outstanding
+ *     .delivering      ∃ s ∈ starting: s.calling ≠ null   sub `s.calling` runs its invalidate
+ *                                                     op in thread `s.tid`
  *
- * Simplification: the kernel lets concurrent invalidations (different threads) walk the
- * tree in parallel. Here each start does its inv_start at once (so `active`, `seq` and the
- * set of subscriptions to call are exact), but the callback sequences run one at a time, in
- * arrival order: a start whose callbacks cannot begin waits in `starting` behind the one
- * being delivered. A start that intersects nothing is answered at once.
+ * Concurrent invalidations (different threads) walk the tree in parallel, as in the kernel:
+ * each start does its inv_start at once and its thread calls its subscriptions one after
+ * another, beside the other threads' calls, so two threads may be in callbacks of the same
+ * subscription at once. A callback's return names its thread (`tid`), which tells the walks
+ * apart. A start that intersects nothing is answered at once.
  *
  * Addresses: the kernel's overflow check is against 2^64 − 1; addresses here are JS numbers,
  * exact only up to 2^53 − 1, so `start + length − 1 > MAX_ADDR` (= 2^53 − 1) is the overflow.
@@ -44,7 +45,7 @@ import { enqueueActions, setup } from 'xstate';
 import { EMPTY_INTERVAL_TREE } from './interval-tree.ts';
 import { kernelActions } from './kernel-actions.ts';
 import { coreAction } from './notifier-core-draft.ts';
-import { deferredInsertOf, deferredRemoveOf, inTree } from './notifier-core-epoch.ts';
+import { callerOf, deferredInsertOf, deferredRemoveOf, inTree } from './notifier-core-epoch.ts';
 import * as step from './notifier-core-steps.ts';
 import {
   type CallbackReturnedEvent,
@@ -108,8 +109,8 @@ export const notifierCoreMachine = setup({
     isPartiallyExcluded: ({ context }) => context.active > 0 && context.seq % 2 === 0,
     /** §1.2 FullyExcluded: an active range intersected a subscription; the tree is frozen. */
     isFullyExcluded: ({ context }) => context.seq % 2 === 1,
-    callbackOutstanding: ({ context }) => context.calling !== null,
-    noCallbackOutstanding: ({ context }) => context.calling === null,
+    callbackOutstanding: ({ context }) => context.starting.some((s) => s.calling !== null),
+    noCallbackOutstanding: ({ context }) => context.starting.every((s) => s.calling === null),
     lengthOverflows: ({ event }) => {
       const e = event as InsertEvent;
       // `start + length - 1 > MAX_ADDR`, written so that no intermediate exceeds 2^53 (where
@@ -127,11 +128,13 @@ export const notifierCoreMachine = setup({
       return !known || deferredRemoveOf(context, sub);
     },
     insertStillDeferred: ({ context, event }) => deferredInsertOf(context, (event as RemoveEvent).sub),
-    returnFromOtherThanCalled: ({ context, event }) => (event as CallbackReturnedEvent).sub !== context.calling,
+    returnFromOtherThanCalled: ({ context, event }) => callerOf(context, event as CallbackReturnedEvent) < 0,
     callbackRefusedNonBlockable: ({ context, event }) =>
-      !(event as CallbackReturnedEvent).ok && !context.starting[0].blockable,
+      !(event as CallbackReturnedEvent).ok &&
+      !context.starting[callerOf(context, event as CallbackReturnedEvent)].blockable,
     callbackRefusedBlockable: ({ context, event }) =>
-      !(event as CallbackReturnedEvent).ok && context.starting[0].blockable,
+      !(event as CallbackReturnedEvent).ok &&
+      context.starting[callerOf(context, event as CallbackReturnedEvent)].blockable,
     endWithoutStart: ({ context, event }) => !context.started.includes((event as InvalidateEndEvent).tid),
   },
   actions: {
@@ -164,7 +167,6 @@ export const notifierCoreMachine = setup({
     deferred: [],
     touched: [],
     starting: [],
-    calling: null,
     started: [],
     removing: [],
     errors: [],

@@ -10,10 +10,10 @@
  *      sub.readBegin { replyTo, tid }
  *      sub.readRetry { replyTo, tid, seq } / sub.checkRetry { replyTo, tid, seq }
  *      sub.setSeq { curSeq }                             from the driver, inside its callback
- *      drv.invalidateReturned { sub, ok }                from the driver
+ *      drv.invalidateReturned { sub, ok, tid }           from the driver
  * Out: sub.readBeginResult { sub, tid, seq }, sub.retryResult { sub, tid, retry } (to replyTo)
  *      drv.invalidate { sub, start, end, curSeq, event, owner, blockable, tid } (to driver)
- *      sub.callbackReturned { sub, ok }                  (to core)
+ *      sub.callbackReturned { sub, ok, tid }             (to core)
  * Observes: callback.begin / callback.end { tid, sub, blockable }; sleep { tid, on } when a
  *      reader has to wait; sub.badSeq { sub, value } for a model error.
  *
@@ -24,8 +24,10 @@
  *
  * States, as predicates over context:
  *   detached              seq = null: `sub.attach` not received yet; readers wait (deferred)
- *   attached.idle         seq odd ∧ callback = null
- *   attached.invalidating seq odd ∧ callback ≠ null: the driver's invalidate op is running
+ *   attached.idle         seq odd ∧ callbacks = []
+ *   attached.invalidating seq odd ∧ callbacks ≠ []: the driver's invalidate op is running, once
+ *                         per invalidating thread (two threads' invalidations may call it at
+ *                         once, each in its own context: a return names its thread)
  *   (orthogonal flag)     invalidatedInCurrentEpoch: epochSeq ≠ null ∧ seq = epochSeq;
  *                         readers arriving then queue in `readers` until sub.epochEnded
  */
@@ -83,7 +85,8 @@ export type RangeNotifierEvent =
   | { type: 'sub.readRetry'; replyTo: ActorId; tid: string; seq: number }
   | { type: 'sub.checkRetry'; replyTo: ActorId; tid: string; seq: number }
   | { type: 'sub.setSeq'; curSeq: number }
-  | { type: 'drv.invalidateReturned'; sub: ActorId; ok: boolean };
+  /** `tid`: the invalidating thread whose callback returned (absent: the oldest running). */
+  | { type: 'drv.invalidateReturned'; sub: ActorId; ok: boolean; tid?: string };
 
 /** A `read_begin` sleeping on the wq; it returns the seq it read when it arrived. */
 export interface WaitingReader {
@@ -92,8 +95,19 @@ export interface WaitingReader {
   seq: number;
 }
 
+/** An invalidate callback running in thread `tid` (on a blockable range or not). */
+export interface RunningCallback {
+  tid: string;
+  blockable: boolean;
+}
+
+/** The callback a `drv.invalidateReturned` ends: the one of its thread, else the oldest. */
+export function returningCallback(callbacks: readonly RunningCallback[], tid: string | undefined): number {
+  return tid === undefined ? (callbacks.length > 0 ? 0 : -1) : callbacks.findIndex((c) => c.tid === tid);
+}
+
 export interface SubModelError {
-  kind: 'sub.badSeq' | 'sub.setSeqWhileDetached' | 'sub.doubleAttach';
+  kind: 'sub.badSeq' | 'sub.setSeqWhileDetached' | 'sub.doubleAttach' | 'sub.returnWithoutCallback';
   value: number | null;
 }
 
@@ -124,8 +138,8 @@ export interface RangeNotifierContext {
   /** Odd global seq of the epoch this sub was last told is open; null when none. */
   epochSeq: number | null;
   readers: WaitingReader[];
-  /** The running invalidate callback (its invalidating thread and blockability). */
-  callback: { tid: string; blockable: boolean } | null;
+  /** The running invalidate callbacks, one per invalidating thread, in call order. */
+  callbacks: RunningCallback[];
   errors: SubModelError[];
 }
 
@@ -153,6 +167,14 @@ export const rangeNotifierMachine = setup({
     /** The kernel's `sub.seq == global seq`: touched in the epoch that is still open. */
     invalidatedInCurrentEpoch: ({ context }) => context.epochSeq !== null && context.seq === context.epochSeq,
     /** A sub seq must stay odd; `mmu_interval_set_seq` only ever receives an odd cur_seq. */
+    noCallbackRunning: ({ context }) => context.callbacks.length === 0,
+    threadAlreadyInCallback: ({ context, event }) =>
+      event.type === 'sub.invalidate' && context.callbacks.some((c) => c.tid === event.tid),
+    /** A return from a thread that is not in a callback of this sub: dropped, as a model error. */
+    returnWithoutCallback: ({ context, event }) => {
+      assertEvent(event, 'drv.invalidateReturned');
+      return returningCallback(context.callbacks, event.tid) < 0;
+    },
     seqIsEven: ({ event }) => {
       assertEvent(event, 'sub.setSeq');
       return event.curSeq % 2 === 0;
@@ -211,21 +233,26 @@ export const rangeNotifierMachine = setup({
     callDriverInvalidate: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'sub.invalidate');
       const { start, end, curSeq, event: kind, owner, blockable, tid } = event;
-      enqueue.assign({ epochSeq: curSeq, callback: { tid, blockable } });
+      enqueue.assign({ epochSeq: curSeq, callbacks: [...context.callbacks, { tid, blockable }] });
       const call = { type: 'drv.invalidate', sub: context.id, start, end, curSeq, event: kind, owner, blockable, tid };
       enqueue({ type: 'kObserve', params: { kind: 'callback.begin', tid, sub: context.id, blockable } });
       enqueue({ type: 'kSend', params: { to: context.driver, event: call } });
     }),
     returnToCore: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'drv.invalidateReturned');
-      const cb = context.callback as { tid: string; blockable: boolean };
+      const k = returningCallback(context.callbacks, event.tid);
+      const cb = context.callbacks[k];
       enqueue({
         type: 'kObserve',
         params: { kind: 'callback.end', tid: cb.tid, sub: context.id, blockable: cb.blockable },
       });
-      const reply = { type: 'sub.callbackReturned', sub: context.id, ok: event.ok };
+      const reply = { type: 'sub.callbackReturned', sub: context.id, ok: event.ok, tid: cb.tid };
       enqueue({ type: 'kSend', params: { to: context.core, event: reply } });
-      enqueue.assign({ callback: null });
+      enqueue.assign({ callbacks: context.callbacks.filter((_, i) => i !== k) });
+    }),
+    reportReturnWithoutCallback: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'drv.invalidateReturned');
+      enqueue.assign({ errors: [...context.errors, { kind: 'sub.returnWithoutCallback' as const, value: null }] });
     }),
   },
 }).createMachine({
@@ -239,7 +266,7 @@ export const rangeNotifierMachine = setup({
     seq: null,
     epochSeq: null,
     readers: [],
-    callback: null,
+    callbacks: [],
     errors: [],
   }),
   initial: 'detached',
@@ -269,10 +296,16 @@ export const rangeNotifierMachine = setup({
           on: { 'sub.invalidate': { target: 'invalidating', actions: 'callDriverInvalidate' } },
         },
         invalidating: {
-          // The core calls one subscription at a time, so a second invalidate cannot overlap;
-          // if one did, it would wait for this callback to return.
-          meta: { defer: ['sub.invalidate'] },
-          on: { 'drv.invalidateReturned': { target: 'idle', actions: 'returnToCore' } },
+          always: { guard: 'noCallbackRunning', target: 'idle' },
+          on: {
+            // Another thread's invalidation calls the op too, beside the running one. (A thread
+            // is in one invalidation at a time: a second call from it is never sent.)
+            'sub.invalidate': [{ guard: 'threadAlreadyInCallback' }, { actions: 'callDriverInvalidate' }],
+            'drv.invalidateReturned': [
+              { guard: 'returnWithoutCallback', actions: 'reportReturnWithoutCallback' },
+              { actions: 'returnToCore' },
+            ],
+          },
         },
       },
     },

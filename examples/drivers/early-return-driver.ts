@@ -48,7 +48,7 @@ export default setup({
                   enqueue(send(sub, { type: 'sub.setSeq', curSeq }));
                   enqueue(send(context.dev, { type: 'dev.zap', replyTo: context.id, tid, start, end }));
                   enqueue(send(context.lock, { type: 'lock.release', tid }));
-                  enqueue(send(sub, { type: 'drv.invalidateReturned', sub, ok: true }));
+                  enqueue(send(sub, { type: 'drv.invalidateReturned', sub, ok: true, tid }));
                 },
               ),
               assign({ cb: null }),

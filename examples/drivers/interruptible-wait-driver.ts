@@ -15,53 +15,69 @@ import type { CallbackRun, DriverContext, DriverInput, FenceWaitResult } from '.
 import { faultRegion } from '../../machines/drivers/fault-region.ts';
 import { jobsRegion } from '../../machines/drivers/jobs-region.ts';
 
-const callback = callbackRegion as unknown as { states: Record<string, object> };
-const run = (context: DriverContext) => context.callback as CallbackRun;
-type EnqueueLike = (action: { type: string; params: unknown }) => void;
+type Running = { on: Record<string, unknown> };
+const callback = callbackRegion as unknown as { states: { running: Running } };
+/** The callback run of the thread an event names (one per invalidating thread). */
+const run = (context: DriverContext, event: { tid?: string }) =>
+  context.callbacks.find((c) => c.tid === event.tid) as CallbackRun;
+type EnqueueLike = ((action: { type: string; params: unknown }) => void) & {
+  assign: (patch: Partial<DriverContext>) => void;
+};
 
-export default driverSetup.createMachine({
-  id: 'interruptible-wait-driver',
-  // A module gets profile 'custom' and no planted bugs: it runs as the profile it builds on.
-  context: ({ input }: { input: DriverInput }) => initialDriverContext(input, 'userptr-fence-after-unlock'),
-  type: 'parallel',
-  states: {
-    fault: faultRegion,
-    callback: {
-      ...(callbackRegion as object),
-      states: {
-        ...callback.states,
-        fenceWaitAfterUnlock: {
-          meta: { defer: ['drv.invalidate'] },
-          // dma_resv_wait_timeout(resv, BOOKKEEP, intr = TRUE, MAX_SCHEDULE_TIMEOUT)
-          entry: enqueueActions(({ context, enqueue }: { context: DriverContext; enqueue: EnqueueLike }) => {
-            const { tid, fences } = run(context);
-            if (fences.length === 0) return;
-            enqueue({
-              type: 'kSend',
-              params: {
-                to: fences[0],
-                event: { type: 'fence.wait', replyTo: context.id, tid, intr: true, timeout: 'forever' },
-              },
-            });
-            enqueue({ type: 'kObserve', params: { kind: 'sleep', tid, on: fences[0] } });
-          }),
-          always: { guard: 'noFenceLeftToWait', target: 'zapping' },
-          on: {
-            'fence.waitResult': [
-              {
-                // THE BUG: interrupted, the callback gives up and returns true without the zap,
-                // while the job can still reach the page.
-                guard: ({ context, event }: { context: DriverContext; event: FenceWaitResult }) =>
-                  event.tid === run(context).tid && event.fence === run(context).fences[0] && event.result < 0,
-                target: 'idle',
-                actions: ['returnInvalidated', 'finishCallback'],
-              },
-              { guard: 'fenceWaitIsOurs', target: 'fenceWaitAfterUnlock', reenter: true, actions: 'fenceWaited' },
-            ],
+export default driverSetup
+  .createMachine({
+    id: 'interruptible-wait-driver',
+    // A module gets profile 'custom' and no planted bugs: it runs as the profile it builds on.
+    context: ({ input }: { input: DriverInput }) => initialDriverContext(input, 'userptr-fence-after-unlock'),
+    type: 'parallel',
+    states: {
+      fault: faultRegion,
+      callback: {
+        ...(callbackRegion as object),
+        states: {
+          ...callback.states,
+          running: {
+            ...callback.states.running,
+            on: {
+              ...callback.states.running.on,
+              'fence.waitResult': [
+                {
+                  // THE BUG: interrupted, the callback gives up and returns true without the zap,
+                  // while the job can still reach the page.
+                  guard: ({ context, event }: { context: DriverContext; event: FenceWaitResult }) =>
+                    run(context, event)?.step === 'fenceWait' &&
+                    run(context, event).fences[0] === event.fence &&
+                    event.result < 0,
+                  actions: ['returnInvalidated', 'finishCallback'],
+                },
+                { guard: 'fenceWaitIsOurs', actions: ['fenceWaited', 'waitNextFenceOrZap'] },
+              ],
+            },
           },
         },
       },
+      jobs: jobsRegion,
     },
-    jobs: jobsRegion,
-  },
-} as never);
+  } as never)
+  .provide({
+    actions: {
+      // dma_resv_wait_timeout(resv, BOOKKEEP, intr = TRUE, MAX_SCHEDULE_TIMEOUT)
+      waitNextFenceOrZap: enqueueActions(((arg: {
+        context: DriverContext;
+        event: { tid?: string };
+        enqueue: EnqueueLike;
+      }) => {
+        const { context, event, enqueue } = arg;
+        const { tid, fences, start, end } = run(context, event);
+        const to = fences[0] ?? context.dev;
+        const ev =
+          fences[0] === undefined
+            ? { type: 'dev.zap', replyTo: context.id, tid, start, end }
+            : { type: 'fence.wait', replyTo: context.id, tid, intr: true, timeout: 'forever' };
+        enqueue({ type: 'kSend', params: { to, event: ev } });
+        const step = fences[0] === undefined ? 'zapping' : 'fenceWait';
+        enqueue.assign({ callbacks: context.callbacks.map((c) => (c.tid === tid ? { ...c, step } : c)) });
+        if (fences[0] !== undefined) enqueue({ type: 'kObserve', params: { kind: 'sleep', tid, on: fences[0] } });
+      }) as never) as never,
+    },
+  });

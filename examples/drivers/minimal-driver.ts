@@ -230,7 +230,9 @@ export default setup({
               {
                 guard: 'ownDeviceMemory',
                 actions: enqueueActions(({ event, enqueue }) =>
-                  enqueue(send(event.sub, { type: 'drv.invalidateReturned', sub: event.sub, ok: true })),
+                  enqueue(
+                    send(event.sub, { type: 'drv.invalidateReturned', sub: event.sub, ok: true, tid: event.tid }),
+                  ),
                 ),
               },
               {
@@ -273,7 +275,9 @@ export default setup({
               target: 'idle',
               actions: [
                 enqueueActions(({ context: c, enqueue }) =>
-                  enqueue(send(c.cb!.sub, { type: 'drv.invalidateReturned', sub: c.cb!.sub, ok: false })),
+                  enqueue(
+                    send(c.cb!.sub, { type: 'drv.invalidateReturned', sub: c.cb!.sub, ok: false, tid: c.cb!.tid }),
+                  ),
                 ),
                 assign({ cb: null }),
               ],
@@ -302,7 +306,9 @@ export default setup({
               actions: [
                 enqueueActions(({ context: c, enqueue }) => {
                   enqueue(send(c.lock, { type: 'lock.release', tid: c.cb!.tid }));
-                  enqueue(send(c.cb!.sub, { type: 'drv.invalidateReturned', sub: c.cb!.sub, ok: true }));
+                  enqueue(
+                    send(c.cb!.sub, { type: 'drv.invalidateReturned', sub: c.cb!.sub, ok: true, tid: c.cb!.tid }),
+                  );
                 }),
                 assign({ cb: null }),
               ],

@@ -53,6 +53,6 @@ export function initialDmirrorContext(input: DmirrorInput): DmirrorContext {
     flags: 0,
     devmem: { chunks: 0, allocated: 0 },
     cmd: null,
-    callback: null,
+    callbacks: [],
   };
 }

@@ -10,7 +10,7 @@
  * dmirror-preamble.ts and what the action files share in dmirror-action-support.ts.
  *
  * Lock ownership: the command region takes the update lock with the caller's tid (`cmd.tid`),
- * the callback with the invalidating thread's tid (`callback.tid`). `table` is written only
+ * each callback with its invalidating thread's tid (`callbacks[i].tid`). `table` is written only
  * while the region writing it holds the lock, except the migrate_to_ram erase (as in the kernel).
  */
 import { setup } from 'xstate';
@@ -37,7 +37,11 @@ export const dmirrorSetup = setup({
     commandRejected: ({ context, event }) => event.type === 'dmirror.cmd' && preambleError(context, event) < 0,
     commandIs: ({ context }, params: { cmds: DmirrorCommandName[] }) => params.cmds.includes(cmdOf(context).cmd),
     forCommand: ({ context, event }) => 'tid' in event && event.tid === context.cmd?.tid,
-    forCallback: ({ context, event }) => 'tid' in event && event.tid === context.callback?.tid,
+    forCallback: ({ context, event }) => 'tid' in event && context.callbacks.some((c) => c.tid === event.tid),
+    noCallbackRunning: ({ context }) => context.callbacks.length === 0,
+    threadAlreadyInCallback: ({ context, event }) =>
+      event.type === 'drv.invalidate' && context.callbacks.some((c) => c.tid === event.tid),
+    callbackRunning: ({ context }) => context.callbacks.length > 0,
     mmGone: ({ event }) => event.type === 'mm.result' && event.result < 0,
     walkBusy: ({ event }) => event.type === 'hmm.rangeResult' && event.result === EBUSY,
     walkFailed: ({ event }) => event.type === 'hmm.rangeResult' && event.result < 0,

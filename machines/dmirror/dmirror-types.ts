@@ -103,7 +103,7 @@ export interface Command {
   result: number;
 }
 
-/** The invalidate callback in progress (null when idle). */
+/** An invalidate callback in progress, in the invalidating thread `tid` (one per thread). */
 export interface Callback {
   sub: ActorId;
   tid: string;
@@ -137,7 +137,8 @@ export interface DmirrorContext {
   /** Device memory: chunks allocated so far and pages handed out (calloc). */
   devmem: { chunks: number; allocated: number };
   cmd: Command | null;
-  callback: Callback | null;
+  /** The invalidate callbacks in progress, one per invalidating thread, in call order. */
+  callbacks: Callback[];
 }
 
 type Pfns = HmmPfn[];

@@ -21,7 +21,7 @@
  *             lock.acquire, lock.tryAcquire, lock.release. Observations: `sleep { tid, on }`.
  *
  * States: two parallel regions, `command` (command-region.ts) and `callback`
- * (callback-region.ts); both idle iff cmd = null ∧ callback = null.
+ * (callback-region.ts); both idle iff cmd = null ∧ callbacks = [].
  */
 
 import { callbackRegion } from './callback-region.ts';

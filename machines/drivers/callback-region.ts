@@ -1,96 +1,76 @@
 /**
- * The `callback` region of the driver: mmu_interval_notifier_ops.invalidate, run in the
- * invalidating thread's context (its tid owns the lock and the waits), docs/kernel-semantics.md §3.2,
- * §3.4, §3.5. Every `drv.invalidate` is answered by exactly one `drv.invalidateReturned`.
+ * The `callback` region of the driver: mmu_interval_notifier_ops.invalidate, run in each
+ * invalidating thread's context (its tid owns the lock and the waits), docs/kernel-semantics.md
+ * §3.2, §3.4, §3.5. Two threads' invalidations may be in it at once (the notifier core calls
+ * them in parallel): each is a `CallbackRun` in `callbacks`, and every message it waits for
+ * names its thread. Every `drv.invalidate` is answered by exactly one `drv.invalidateReturned`
+ * naming the same thread.
  *
- * States as predicates over context (c = context.callback):
- * - idle:                c = null
- * - tryLocking:          c.blockable = false; lock.tryAcquire sent (shadow-pte, svm)
- * - locking:             lock.acquire sent; c.tid may sleep
- * - seqSet:              (transient) c.holdsLock; set_seq sent (unless `missing-set-seq`);
- *                        c.fences = the fences published at that moment
- * - fenceWaitUnderLock:  c.holdsLock, waiting for c.fences[0] (userptr-fence-under-lock)
- * - fenceWaitAfterUnlock: ¬c.holdsLock, waiting for c.fences[0] (userptr-fence-after-unlock)
- * - zapping:             waiting for the device TLB flush of [c.start, c.end); the lock is
- *                        still held except after an after-unlock fence wait
+ * States as predicates over context: `idle` ⇔ callbacks = []; `running` ⇔ callbacks ≠ [].
+ * Each run c ∈ callbacks is in one of these steps (c.step; the transitions below are keyed by
+ * the thread an answer names):
+ * - tryLocking:  c.blockable = false; lock.tryAcquire sent (shadow-pte, svm, the cache)
+ * - locking:     lock.acquire sent; c.tid may sleep
+ * - on lock.granted: c.holdsLock; set_seq sent (unless `missing-set-seq`); c.fences = the
+ *                fences published at that moment; then a fence wait or the zap
+ * - fenceWait:   waiting for c.fences[0], with c.holdsLock (userptr-fence-under-lock) or
+ *                after releasing it (userptr-fence-after-unlock)
+ * - zapping:     waiting for the device TLB flush of [c.start, c.end); the lock is still
+ *                held except after an after-unlock fence wait
  */
+import { and } from 'xstate';
 import { driverSetup } from './driver-setup.ts';
 
-const busy = { defer: ['drv.invalidate'] };
+const invalidate = [
+  // A thread is in one invalidation at a time, so it never calls a second callback while its
+  // first runs: no such message is ever sent (a hand-made one is dropped here).
+  { guard: 'threadAlreadyInCallback' },
+  { guard: 'eventIsOwnDeviceMemory', actions: 'returnWithoutInvalidating' },
+  { guard: 'cacheIgnoresEvent', actions: 'returnWithoutInvalidating' },
+  { guard: 'refusesNonBlockable', actions: 'refuseNonBlockable' },
+  { guard: 'trylocksNonBlockable', actions: ['beginCallback', 'tryTakeUpdateLock'] },
+  // Blockable, or a driver that sleeps regardless (hfi1; bug `sleep-when-nonblockable`).
+  { actions: ['beginCallback', 'takeUpdateLockInCallback'] },
+] as const;
 
 export const callbackRegion = driverSetup.createStateConfig({
   initial: 'idle',
   states: {
     idle: {
-      on: {
-        'drv.invalidate': [
-          { guard: 'eventIsOwnDeviceMemory', actions: 'returnWithoutInvalidating' },
-          { guard: 'cacheIgnoresEvent', actions: 'returnWithoutInvalidating' },
-          { guard: 'refusesNonBlockable', actions: 'refuseNonBlockable' },
-          { guard: 'trylocksNonBlockable', target: 'tryLocking', actions: 'beginCallback' },
-          // Blockable, or a driver that sleeps regardless (hfi1; bug `sleep-when-nonblockable`).
-          { target: 'locking', actions: 'beginCallback' },
-        ],
-      },
+      always: { guard: 'callbackRunning', target: 'running' },
+      on: { 'drv.invalidate': invalidate },
     },
-    tryLocking: {
-      meta: busy,
-      entry: 'tryTakeUpdateLock',
+    running: {
+      always: { guard: 'noCallbackRunning', target: 'idle' },
       on: {
-        'lock.granted': { guard: 'lockGrantedToCallback', target: 'seqSet', actions: 'callbackGotLock' },
+        'drv.invalidate': invalidate,
+        'lock.granted': [
+          {
+            guard: and(['lockGrantedToCallback', 'waitsFencesUnderLock']),
+            actions: ['callbackGotLock', 'setNotifierSeq', 'collectPublishedFences', 'waitNextFenceOrZap'],
+          },
+          {
+            guard: and(['lockGrantedToCallback', 'waitsFencesAfterUnlock']),
+            actions: [
+              'callbackGotLock',
+              'setNotifierSeq',
+              'collectPublishedFences',
+              'releaseUpdateLockInCallback',
+              'waitNextFenceOrZap',
+            ],
+          },
+          {
+            guard: 'lockGrantedToCallback',
+            actions: ['callbackGotLock', 'setNotifierSeq', 'collectPublishedFences', 'zapDeviceRange'],
+          },
+        ],
         'lock.busy': {
           guard: 'lockBusyForCallback',
-          target: 'idle',
           actions: ['callbackLockBusy', 'returnLockBusy', 'finishCallback'],
         },
-      },
-    },
-    locking: {
-      meta: busy,
-      entry: 'takeUpdateLockInCallback',
-      on: { 'lock.granted': { guard: 'lockGrantedToCallback', target: 'seqSet', actions: 'callbackGotLock' } },
-    },
-    seqSet: {
-      entry: ['setNotifierSeq', 'collectPublishedFences'],
-      always: [
-        { guard: 'waitsFencesUnderLock', target: 'fenceWaitUnderLock' },
-        { guard: 'waitsFencesAfterUnlock', target: 'fenceWaitAfterUnlock', actions: 'releaseUpdateLockInCallback' },
-        { target: 'zapping' },
-      ],
-    },
-    fenceWaitUnderLock: {
-      meta: busy,
-      entry: 'waitNextFence',
-      always: { guard: 'noFenceLeftToWait', target: 'zapping' },
-      on: {
-        'fence.waitResult': {
-          guard: 'fenceWaitIsOurs',
-          target: 'fenceWaitUnderLock',
-          reenter: true,
-          actions: 'fenceWaited',
-        },
-      },
-    },
-    fenceWaitAfterUnlock: {
-      meta: busy,
-      entry: 'waitNextFence',
-      always: { guard: 'noFenceLeftToWait', target: 'zapping' },
-      on: {
-        'fence.waitResult': {
-          guard: 'fenceWaitIsOurs',
-          target: 'fenceWaitAfterUnlock',
-          reenter: true,
-          actions: 'fenceWaited',
-        },
-      },
-    },
-    zapping: {
-      meta: busy,
-      entry: 'zapDeviceRange',
-      on: {
+        'fence.waitResult': { guard: 'fenceWaitIsOurs', actions: ['fenceWaited', 'waitNextFenceOrZap'] },
         'dev.zapped': {
           guard: 'zapIsOurs',
-          target: 'idle',
           actions: ['unpinZappedPages', 'releaseUpdateLockInCallback', 'returnInvalidated', 'finishCallback'],
         },
       },

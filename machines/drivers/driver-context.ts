@@ -64,7 +64,7 @@ export function initialDriverContext(input: DriverInput, profile: DriverProfileN
     ...(intr ? { submitLockIntr: intr } : {}),
     pageSize,
     request: null,
-    callback: null,
+    callbacks: [],
     lockWaiters: [],
     published: [],
     pinned: [],

@@ -36,19 +36,30 @@ const req = (context: DriverContext): DriverRequest => {
   if (!context.request) throw new Error(`driver '${context.id}': no request in progress (model bug)`);
   return context.request;
 };
-const cb = (context: DriverContext): CallbackRun => {
-  if (!context.callback) throw new Error(`driver '${context.id}': no invalidate callback in progress (model bug)`);
-  return context.callback;
+/** The thread an event of the callback region belongs to (a `drv.invalidate` may name none). */
+const cbTid = (context: DriverContext, event: EventObject): string =>
+  (event as { tid?: string }).tid ?? `${context.id}/cb`;
+/** The invalidate callback running in the thread of `event` (one per invalidating thread). */
+const cb = (context: DriverContext, event: EventObject): CallbackRun => {
+  const tid = cbTid(context, event);
+  const run = context.callbacks.find((c) => c.tid === tid);
+  if (!run) throw new Error(`driver '${context.id}': no invalidate callback in thread ${tid} (model bug)`);
+  return run;
 };
+/** The callbacks with `run` replaced by `patch` applied to it. */
+const withRun = (context: DriverContext, run: CallbackRun, patch: Partial<CallbackRun>): CallbackRun[] =>
+  context.callbacks.map((c) => (c.tid === run.tid ? { ...c, ...patch } : c));
 const cbIdOf = (context: DriverContext): string => `${context.id}#${String(req(context).job)}`;
 const jobOf = (context: DriverContext, cbId: string): SubmittedJob | undefined =>
   context.submitted.find((j) => j.cbId === cbId);
 const mmOpIs = (op: unknown, name: string): boolean => op === name || op === `mm.${name}`;
-const tidOf = (context: DriverContext, region: Region): string | null =>
-  region === 'request' ? (context.request?.tid ?? null) : (context.callback?.tid ?? null);
+const waitsWith = (context: DriverContext, region: Region, tid: string): boolean =>
+  region === 'request'
+    ? context.request?.tid === tid
+    : context.callbacks.some((c) => c.tid === tid && (c.step === 'locking' || c.step === 'tryLocking'));
 /** A grant for `tid` goes to the region that asked first among those waiting with that tid. */
 const grantedTo = (context: DriverContext, tid: string): Region | undefined =>
-  context.lockWaiters.find((region) => tidOf(context, region) === tid);
+  context.lockWaiters.find((region) => waitsWith(context, region, tid));
 const withoutFirst = (list: readonly Region[], region: Region): Region[] => {
   const i = list.indexOf(region);
   return i < 0 ? [...list] : [...list.slice(0, i), ...list.slice(i + 1)];
@@ -141,15 +152,18 @@ export const driverSetup = base.extend({
     },
     lockGrantedToCallback: ({ context, event }) =>
       event.type === 'lock.granted' && grantedTo(context, event.tid) === 'callback',
-    lockBusyForCallback: ({ context, event }) => event.type === 'lock.busy' && event.tid === context.callback?.tid,
+    lockBusyForCallback: ({ context, event }) =>
+      event.type === 'lock.busy' && context.callbacks.some((c) => c.tid === event.tid && c.step === 'tryLocking'),
     waitsFencesUnderLock: ({ context }) => context.profile === 'userptr-fence-under-lock',
     waitsFencesAfterUnlock: ({ context }) => context.profile === 'userptr-fence-after-unlock',
     fenceWaitIsOurs: ({ context, event }) =>
       event.type === 'fence.waitResult' &&
-      event.tid === context.callback?.tid &&
-      event.fence === context.callback?.fences[0],
-    noFenceLeftToWait: ({ context }) => cb(context).fences.length === 0,
-    zapIsOurs: ({ context, event }) => event.type === 'dev.zapped' && event.tid === context.callback?.tid,
+      context.callbacks.some((c) => c.tid === event.tid && c.step === 'fenceWait' && c.fences[0] === event.fence),
+    zapIsOurs: ({ context, event }) =>
+      event.type === 'dev.zapped' && context.callbacks.some((c) => c.tid === event.tid && c.step === 'zapping'),
+    threadAlreadyInCallback: ({ context, event }) => context.callbacks.some((c) => c.tid === cbTid(context, event)),
+    callbackRunning: ({ context }) => context.callbacks.length > 0,
+    noCallbackRunning: ({ context }) => context.callbacks.length === 0,
   },
   actions: {
     // ---- fault region: accepting a request ----
@@ -368,88 +382,108 @@ export const driverSetup = base.extend({
     finishRequest: assign({ request: null }),
     // ---- callback region ----
     beginCallback: assign({
-      callback: ({ context, event }) => {
+      callbacks: ({ context, event }) => {
         assertEvent(event, 'drv.invalidate');
         const { sub, start, end, curSeq, blockable } = event;
-        const tid = event.tid ?? `${context.id}/cb`;
-        return { sub, tid, start, end, curSeq, event: event.event, blockable, holdsLock: false, fences: [] };
+        const tid = cbTid(context, event);
+        const step = 'locking' as const;
+        const run = { sub, tid, start, end, curSeq, event: event.event, blockable, holdsLock: false, step, fences: [] };
+        return [...context.callbacks, run];
       },
     }),
     /** Filtered event (own MIGRATE/EXCLUSIVE, or not UNMAP for the cache): return true, no set_seq. */
-    returnWithoutInvalidating: enqueueActions(({ event, enqueue }) => {
+    returnWithoutInvalidating: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'drv.invalidate');
-      enqueue(kSend(event.sub, 'drv.invalidateReturned', { sub: event.sub, ok: true }));
+      enqueue(kSend(event.sub, 'drv.invalidateReturned', { sub: event.sub, ok: true, tid: cbTid(context, event) }));
     }),
     /** Non-blockable range and this driver would have to sleep: return false at once. */
-    refuseNonBlockable: enqueueActions(({ event, enqueue }) => {
+    refuseNonBlockable: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'drv.invalidate');
-      enqueue(kSend(event.sub, 'drv.invalidateReturned', { sub: event.sub, ok: false }));
+      enqueue(kSend(event.sub, 'drv.invalidateReturned', { sub: event.sub, ok: false, tid: cbTid(context, event) }));
     }),
     /** Trylock failed on a non-blockable range: return false (the core answers -EAGAIN). */
-    returnLockBusy: enqueueActions(({ context, enqueue }) => {
-      const { sub } = cb(context);
-      enqueue(kSend(sub, 'drv.invalidateReturned', { sub, ok: false }));
+    returnLockBusy: enqueueActions(({ context, event, enqueue }) => {
+      const { sub, tid } = cb(context, event);
+      enqueue(kSend(sub, 'drv.invalidateReturned', { sub, ok: false, tid }));
     }),
     /** The device can no longer reach the old pages: return true. */
-    returnInvalidated: enqueueActions(({ context, enqueue }) => {
-      const { sub } = cb(context);
-      enqueue(kSend(sub, 'drv.invalidateReturned', { sub, ok: true }));
+    returnInvalidated: enqueueActions(({ context, event, enqueue }) => {
+      const { sub, tid } = cb(context, event);
+      enqueue(kSend(sub, 'drv.invalidateReturned', { sub, ok: true, tid }));
     }),
-    tryTakeUpdateLock: enqueueActions(({ context, enqueue }) => {
-      const { tid } = cb(context);
-      enqueue(kSend(context.lock, 'lock.tryAcquire', { replyTo: context.id, tid, mode: 'write' }));
-      enqueue.assign({ lockWaiters: [...context.lockWaiters, 'callback'] });
+    tryTakeUpdateLock: enqueueActions(({ context, event, enqueue }) => {
+      const run = cb(context, event);
+      enqueue(kSend(context.lock, 'lock.tryAcquire', { replyTo: context.id, tid: run.tid, mode: 'write' }));
+      enqueue.assign({
+        lockWaiters: [...context.lockWaiters, 'callback'],
+        callbacks: withRun(context, run, { step: 'tryLocking' }),
+      });
     }),
-    takeUpdateLockInCallback: enqueueActions(({ context, enqueue }) => {
-      const { tid } = cb(context);
+    takeUpdateLockInCallback: enqueueActions(({ context, event, enqueue }) => {
+      const { tid } = cb(context, event);
       enqueue(kSend(context.lock, 'lock.acquire', { replyTo: context.id, tid, mode: 'write' }));
       enqueue(kObserve({ kind: 'sleep', tid, on: context.lock }));
       enqueue.assign({ lockWaiters: [...context.lockWaiters, 'callback'] });
     }),
     callbackGotLock: assign({
       lockWaiters: ({ context }) => withoutFirst(context.lockWaiters, 'callback'),
-      callback: ({ context }) => ({ ...cb(context), holdsLock: true }),
+      callbacks: ({ context, event }) => withRun(context, cb(context, event), { holdsLock: true }),
     }),
     callbackLockBusy: assign({ lockWaiters: ({ context }) => withoutFirst(context.lockWaiters, 'callback') }),
     /** mmu_interval_set_seq under the update lock; skipped by the `missing-set-seq` bug. */
-    setNotifierSeq: enqueueActions(({ context, enqueue }) => {
+    setNotifierSeq: enqueueActions(({ context, event, enqueue }) => {
       if (hasBug(context, 'missing-set-seq')) return;
-      const { sub, curSeq, tid } = cb(context);
+      const { sub, curSeq, tid } = cb(context, event);
       enqueue(kSend(sub, 'sub.setSeq', { curSeq, tid }));
     }),
     collectPublishedFences: assign({
-      callback: ({ context }) => ({ ...cb(context), fences: [...context.published] }),
+      callbacks: ({ context, event }) => withRun(context, cb(context, event), { fences: [...context.published] }),
     }),
-    releaseUpdateLockInCallback: enqueueActions(({ context, enqueue }) => {
-      const run = cb(context);
+    releaseUpdateLockInCallback: enqueueActions(({ context, event, enqueue }) => {
+      const run = cb(context, event);
       if (!run.holdsLock) return;
       enqueue(kSend(context.lock, 'lock.release', { tid: run.tid }));
-      enqueue.assign({ callback: { ...run, holdsLock: false } });
+      enqueue.assign({ callbacks: withRun(context, run, { holdsLock: false }) });
     }),
-    /** dma_fence_wait(fence, intr=false) with no timeout, as the notifier must (§3.4, #611). */
-    waitNextFence: enqueueActions(({ context, enqueue }) => {
-      const { tid, fences } = cb(context);
+    /**
+     * dma_fence_wait(fence, intr=false) with no timeout, as the notifier must (§3.4, #611), on
+     * the next fence still to wait for; with none left, on to the zap.
+     */
+    waitNextFenceOrZap: enqueueActions(({ context, event, enqueue }) => {
+      const run = cb(context, event);
+      const { tid, fences, start, end } = run;
       const fence = fences[0];
-      if (fence === undefined) return;
+      if (fence === undefined) {
+        enqueue(kSend(context.dev, 'dev.zap', { replyTo: context.id, tid, start, end }));
+        enqueue.assign({ callbacks: withRun(context, run, { step: 'zapping' }) });
+        return;
+      }
       enqueue(kSend(fence, 'fence.wait', { replyTo: context.id, tid, intr: false, timeout: 'forever' }));
       enqueue(kObserve({ kind: 'sleep', tid, on: fence }));
+      enqueue.assign({ callbacks: withRun(context, run, { step: 'fenceWait' }) });
     }),
     fenceWaited: assign({
-      callback: ({ context }) => ({ ...cb(context), fences: cb(context).fences.slice(1) }),
+      callbacks: ({ context, event }) => {
+        const run = cb(context, event);
+        return withRun(context, run, { fences: run.fences.slice(1) });
+      },
     }),
-    zapDeviceRange: enqueueActions(({ context, enqueue }) => {
-      const { tid, start, end } = cb(context);
-      enqueue(kSend(context.dev, 'dev.zap', { replyTo: context.id, tid, start, end }));
+    zapDeviceRange: enqueueActions(({ context, event, enqueue }) => {
+      const run = cb(context, event);
+      enqueue(kSend(context.dev, 'dev.zap', { replyTo: context.id, tid: run.tid, start: run.start, end: run.end }));
+      enqueue.assign({ callbacks: withRun(context, run, { step: 'zapping' }) });
     }),
     /** Registration cache: the zapped entries' pins are dropped (after the zap, never before). */
-    unpinZappedPages: enqueueActions(({ context, enqueue }) => {
+    unpinZappedPages: enqueueActions(({ context, event, enqueue }) => {
       if (context.profile !== 'registration-cache') return;
-      const { tid, start, end } = cb(context);
+      const { tid, start, end } = cb(context, event);
       const dropped = context.pinned.filter((p) => inRange(p.addr, start, end));
       if (dropped.length === 0) return;
       enqueue(kSend(context.mm, 'mm.unpin', { tid, pfns: dropped }));
       enqueue.assign({ pinned: context.pinned.filter((p) => !inRange(p.addr, start, end)) });
     }),
-    finishCallback: assign({ callback: null }),
+    finishCallback: assign({
+      callbacks: ({ context, event }) => context.callbacks.filter((c) => c.tid !== cbTid(context, event)),
+    }),
   },
 });

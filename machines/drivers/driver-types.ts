@@ -171,16 +171,17 @@ export interface DriverRequest {
 }
 
 /**
- * The invalidate callback being run (null when none), in the invalidating thread's context.
+ * An invalidate callback being run, in the invalidating thread's context (one per thread: two
+ * threads' invalidations may call the driver at once).
  *
  * @example
  * ```ts
  * import type { CallbackRun, DriverContext } from 'mirrorlab';
  *
- * const inCallback = (ctx: DriverContext): boolean => ctx.callback !== null;
+ * const inCallback = (ctx: DriverContext): boolean => ctx.callbacks.length > 0;
  * const run: CallbackRun = {
  *   sub: 'sub:gpu0', tid: 'thread:cpu', start: 0x10000, end: 0x11000, curSeq: 3,
- *   event: 'UNMAP', blockable: true, holdsLock: false, fences: [],
+ *   event: 'UNMAP', blockable: true, holdsLock: false, step: 'locking', fences: [],
  * };
  * ```
  */
@@ -194,6 +195,8 @@ export interface CallbackRun {
   blockable: boolean;
   /** The callback holds the update lock (between lock.granted and its release). */
   holdsLock: boolean;
+  /** What it waits for: its lock request's answer, a fence, or the device's TLB flush. */
+  step: 'tryLocking' | 'locking' | 'fenceWait' | 'zapping';
   /** Published fences still to wait for, read under the update lock at set_seq time. */
   fences: ActorId[];
 }
@@ -226,7 +229,7 @@ export interface SubmittedJob {
 
 /**
  * The context of a built-in driver machine: its input filled in with defaults, the request being
- * served, the invalidate callback being run, its published fences, pinned pages and submitted jobs.
+ * served, the invalidate callbacks being run, its published fences, pinned pages and submitted jobs.
  *
  * @example
  * ```ts
@@ -254,7 +257,8 @@ export interface DriverContext {
   submitLockIntr?: 'interruptible' | 'killable';
   pageSize: number;
   request: DriverRequest | null;
-  callback: CallbackRun | null;
+  /** The invalidate callbacks being run, one per invalidating thread, in call order. */
+  callbacks: CallbackRun[];
   /** Regions waiting for `lock.granted`, in the order they asked (routes a grant when tids coincide). */
   lockWaiters: Region[];
   /** Fences of submitted jobs not yet signalled; written under the update lock (sorted). */

@@ -20,8 +20,8 @@
  *             fence.addCallback, fence.wait. Observations: `sleep { tid, on }`.
  *
  * States (as predicates over context): see fault-region.ts (`request`), callback-region.ts
- * (`callback`) and jobs-region.ts (`submitted`). The first two are idle iff request = null
- * and callback = null; lockWaiters lists the regions with an outstanding lock request.
+ * (`callbacks`) and jobs-region.ts (`submitted`). The first two are idle iff request = null
+ * and callbacks = []; lockWaiters lists the regions with an outstanding lock request.
  */
 import { callbackRegion } from './callback-region.ts';
 import { initialDriverContext } from './driver-context.ts';

@@ -51,10 +51,11 @@ export interface MmContext extends MmMemory {
   peers: string[];
   op: PendingOp | null;
   /**
-   * Reclaim in progress, by tid: page reclaim takes no mmap lock (`shrink_folio_list` works
-   * from the page through the rmap), so it runs beside `op` and beside other reclaimers.
+   * Operations beside `op`, by tid (mm/reclaim-slot.ts): reclaim, which takes no mmap lock
+   * (`shrink_folio_list` works from the page through the rmap), and the OOM reaper, which
+   * read-holds it by trylock; they run beside `op` and beside one another.
    */
-  reclaims: Record<string, PendingOp>;
+  beside: Record<string, PendingOp>;
 }
 
 /**
@@ -117,12 +118,12 @@ export function initialContext(input: MmInput): MmContext {
     waitStatus: null,
     shmemObjects: 0,
     op: null,
-    reclaims: {},
+    beside: {},
   };
 }
 
 /** The memory part of the context (a view; callers clone before changing it). */
 export function memoryOf(ctx: MmContext): MmMemory {
-  const { id: _id, core: _core, child: _child, peers: _peers, op: _op, reclaims: _reclaims, ...m } = ctx;
+  const { id: _id, core: _core, child: _child, peers: _peers, op: _op, beside: _beside, ...m } = ctx;
   return m;
 }

@@ -24,35 +24,41 @@
  *
  * States, as predicates over the context:
  * - `unborn`          child ∧ mmUsers = 0 ∧ no VMAs (a fork child before `mm.forked`)
- * - `alive.idle`      op = null (the mmap lock is free)
+ * - `alive.idle`      op = null (no operation holds the mmap lock; the reaper may read-hold it)
+ * - `alive.busy.waitingForReaders`  op on the write side ∧ the OOM reaper in `beside`
+ *                     (`down_write` sleeps until the reader is gone)
  * - `alive.busy.running`  op.outcome = 'running' (transient: the operation is being attempted)
  * - `alive.busy.starting` op.pending ≠ null, `core.invalidateStart` sent, no `startDone` yet
  * - `alive.busy.ending`   op.pending ≠ null, the PTE change made, `core.invalidateEnd` sent
  * - `exited`          mmUsers = 0 ∧ no VMAs ∧ no PTEs (exit_mmap done; pinned pages may remain)
  * While busy, every request that needs the mmap lock is deferred (one operation at a time).
- * Reclaim (`mm.reclaim`) takes no mmap lock: each reclaimer's attempt and invalidation run
- * beside the lock holder, kept by tid in `reclaims` (core answers are told apart by tid).
+ * Reclaim (`mm.reclaim`) takes no mmap lock and the OOM reaper (`mm.oomReap`) takes it for
+ * read by trylock (mm/mmap-lock.ts): each runs its attempts and invalidations beside the lock
+ * holder, kept by tid in `beside` (core answers are told apart by tid). The reaper's trylock
+ * fails while `op` is on the write side: it replies -EAGAIN at once (`oom_reap_task_mm`
+ * returned false; `oom_reap_task`'s retries are its caller's, one request per attempt).
  */
 import { and, enqueueActions, setup } from 'xstate';
-import { EFAULT } from '../errno.ts';
+import { EAGAIN, EFAULT } from '../errno.ts';
 import { kernelActions } from '../kernel-actions.ts';
 import { initialContext, type MmContext, type MmInput, memoryOf, type PendingOp } from './context.ts';
 import { deviceRead, deviceWrite } from './device-access.ts';
 import { MM_REQUEST_TYPES, type MmEvent, type MmRequest } from './events.ts';
+import { mmapLockSide } from './mmap-lock.ts';
 import { applyMutation } from './mutations.ts';
 import { handlerFor, replyFor } from './operations.ts';
 import { unpinAll } from './ops-access.ts';
 import { adoptForkImage } from './ops-life.ts';
 import { applyCacheSync, cacheSyncSends } from './page-cache-sync.ts';
 import { beginTx } from './pages.ts';
-import { reclaimAttempt, sendTo } from './reclaim-slot.ts';
+import { besideAttempt, besideStartDone, reaperReading, sendTo } from './reclaim-slot.ts';
 
 function isRequest(ev: MmEvent): ev is MmRequest {
   return (MM_REQUEST_TYPES as string[]).includes(ev.type);
 }
 
 /** Requests deferred while the mmap lock is held (and, in `unborn`, everything addressed to it). */
-const LOCKED_REQUESTS = MM_REQUEST_TYPES.filter((t) => t !== 'mm.reclaim');
+const LOCKED_REQUESTS = MM_REQUEST_TYPES.filter((t) => t !== 'mm.reclaim' && t !== 'mm.oomReap');
 const LOCKLESS = ['mm.get', 'mm.put', 'mm.grab', 'mm.drop', 'mm.unpin', 'mm.devRead', 'mm.devWrite'];
 
 /**
@@ -83,8 +89,13 @@ export const mmMachine = setup({
     nonBlockableStartRefused: ({ event }) => event.type === 'core.startDone' && event.result < 0,
     /** A core answer for the operation holding the mmap lock (not for a reclaimer). */
     forOperation: ({ context, event }) => 'tid' in event && context.op?.req.tid === event.tid,
-    forReclaim: ({ context, event }) =>
-      'tid' in event && typeof event.tid === 'string' && event.tid in context.reclaims,
+    forBeside: ({ context, event }) => 'tid' in event && typeof event.tid === 'string' && event.tid in context.beside,
+    /** `mmap_read_trylock` fails: a writer holds the lock or sleeps for it. */
+    mmapWriteHeld: ({ context }) => context.op !== null && mmapLockSide(context.op.req) === 'write',
+    /** The writer must wait while the OOM reaper holds the lock for read. */
+    writerWaitsForReaper: ({ context }) =>
+      context.op !== null && mmapLockSide(context.op.req) === 'write' && reaperReading(context),
+    noReaderBeside: ({ context }) => !reaperReading(context),
   },
   actions: {
     ...kernelActions,
@@ -151,12 +162,13 @@ export const mmMachine = setup({
     }),
     releaseMmapLock: enqueueActions(({ enqueue }) => enqueue.assign({ op: null })),
     /**
-     * Reclaim, lockless (mm/ops-access.ts `reclaim`): attempt it, then run each invalidation it
-     * names beside whatever holds the mmap lock; its PTE change re-checks the entry.
+     * Reclaim (lockless, mm/ops-access.ts `reclaim`) or the OOM reaper once its trylock
+     * succeeded (mm/ops-life.ts `oomReap`): attempt it, then run each invalidation it names
+     * beside whatever holds the mmap lock; its PTE change re-checks the entries.
      */
-    beginReclaim: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'mm.reclaim') return;
-      const { patch, effects } = reclaimAttempt(context, {
+    beginBeside: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'mm.reclaim' && event.type !== 'mm.oomReap') return;
+      const { patch, effects } = besideAttempt(context, {
         req: event,
         progress: null,
         outcome: 'running',
@@ -165,21 +177,21 @@ export const mmMachine = setup({
       enqueue.assign(patch);
       for (const a of effects) enqueue(a);
     }),
-    reclaimChangePtes: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'core.startDone') return;
-      const op = context.reclaims[event.tid];
-      const tx = beginTx(context.id, memoryOf(context));
-      if (event.result >= 0) applyMutation(tx, op.pending!.mutation);
-      enqueue.assign({ ...tx.m });
-      for (const o of tx.obs) enqueue({ type: 'kObserve', params: o });
-      for (const s of cacheSyncSends(context.peers, context, tx)) enqueue({ type: 'kSend', params: s });
-      const end = { type: 'core.invalidateEnd', replyTo: context.id, tid: event.tid };
-      for (const a of sendTo(context.core, end)) enqueue(a);
+    /** `mmap_read_trylock` failed: `oom_reap_task_mm` gives up this attempt (-EAGAIN). */
+    reaperBacksOff: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'mm.oomReap') return;
+      for (const a of sendTo(event.replyTo, replyFor(context.id, event, EAGAIN))) enqueue(a);
     }),
-    reclaimAdvance: enqueueActions(({ context, event, enqueue }) => {
+    besideChangePtes: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'core.startDone') return;
+      const { patch, effects } = besideStartDone(context, event.tid, event.result);
+      enqueue.assign(patch);
+      for (const a of effects) enqueue(a);
+    }),
+    besideAdvance: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'core.endDone') return;
-      const op = context.reclaims[event.tid];
-      const { patch, effects } = reclaimAttempt(context, { ...op, progress: op.pending!.progress, pending: null });
+      const op = context.beside[event.tid];
+      const { patch, effects } = besideAttempt(context, { ...op, progress: op.pending!.progress, pending: null });
       enqueue.assign(patch);
       for (const a of effects) enqueue(a);
     }),
@@ -275,7 +287,7 @@ export const mmMachine = setup({
     },
     unborn: {
       meta: {
-        defer: [...LOCKED_REQUESTS, 'mm.reclaim', ...LOCKLESS, 'mm.waitpid'],
+        defer: [...LOCKED_REQUESTS, 'mm.reclaim', 'mm.oomReap', ...LOCKLESS, 'mm.waitpid'],
         ignore: { 'mm.cacheSync': 'the fork image will carry the page as it is then' },
       },
       on: { 'mm.forked': { target: 'alive', actions: 'adoptParentImage' } },
@@ -293,9 +305,10 @@ export const mmMachine = setup({
         'mm.devRead': { actions: 'deviceAccessPages' },
         'mm.devWrite': { actions: 'deviceAccessPages' },
         'mm.cacheSync': { actions: 'followPeerPage' },
-        'mm.reclaim': { actions: 'beginReclaim' },
-        'core.startDone': { guard: 'forReclaim', actions: 'reclaimChangePtes' },
-        'core.endDone': { guard: 'forReclaim', actions: 'reclaimAdvance' },
+        'mm.reclaim': { actions: 'beginBeside' },
+        'mm.oomReap': [{ guard: 'mmapWriteHeld', actions: 'reaperBacksOff' }, { actions: 'beginBeside' }],
+        'core.startDone': { guard: 'forBeside', actions: 'besideChangePtes' },
+        'core.endDone': { guard: 'forBeside', actions: 'besideAdvance' },
       },
       states: {
         idle: {
@@ -306,8 +319,12 @@ export const mmMachine = setup({
         },
         busy: {
           meta: { defer: LOCKED_REQUESTS },
-          initial: 'running',
+          initial: 'locking',
           states: {
+            locking: {
+              always: [{ guard: 'writerWaitsForReaper', target: 'waitingForReaders' }, { target: 'running' }],
+            },
+            waitingForReaders: { always: { guard: 'noReaderBeside', target: 'running' } },
             running: {
               entry: 'runOperation',
               always: [
@@ -351,8 +368,9 @@ export const mmMachine = setup({
         'mm.waitpid': { actions: 'replyWaitStatus' },
         // A reclaim that began before exit_mmap finishes (its entry is gone by now).
         'mm.reclaim': { actions: 'replyAddressSpaceGone' },
-        'core.startDone': { guard: 'forReclaim', actions: 'reclaimChangePtes' },
-        'core.endDone': { guard: 'forReclaim', actions: 'reclaimAdvance' },
+        'mm.oomReap': { actions: 'replyAddressSpaceGone' },
+        'core.startDone': { guard: 'forBeside', actions: 'besideChangePtes' },
+        'core.endDone': { guard: 'forBeside', actions: 'besideAdvance' },
       },
     },
   },

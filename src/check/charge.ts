@@ -154,20 +154,19 @@ function waitCause(world: ControlledWorld, state: WorldState, trace: SemanticSte
       if (trace[k].actor === on && (trace[k].event as { tid?: string }).tid === tid) return trace[k].from;
     return undefined;
   };
-  // The driver whose callback an epoch (of a core, or of a subscription's core) waits for.
-  const callbackDriverOf = (on: string): string | undefined => {
+  // The drivers whose callbacks an epoch (of a core, or of a subscription's core) waits for.
+  const callbackDriversOf = (on: string): string[] => {
     const core = on.startsWith('sub:') ? ctx<{ core?: string }>(on).core : on;
-    if (!core?.startsWith('core:')) return undefined;
-    const calling = ctx<{ calling?: string | null }>(core).calling;
-    return calling ? ctx<{ driver?: string }>(calling).driver : undefined;
+    if (!core?.startsWith('core:')) return [];
+    const starts = ctx<{ starting?: { calling: string | null }[] }>(core).starting ?? [];
+    return starts.flatMap((s) => (s.calling ? [ctx<{ driver?: string }>(s.calling).driver ?? ''] : [])).filter(Boolean);
   };
   for (const e of cycle ?? edges) {
     out.add(actorOfTid(e.tid));
     const asker = askerOf(e.on, e.tid);
     if (asker) out.add(asker);
     for (const b of e.blockers) out.add(actorOfTid(b));
-    const callback = callbackDriverOf(e.on);
-    if (callback) out.add(callback);
+    for (const driver of callbackDriversOf(e.on)) out.add(driver);
   }
   if (cycle) return out;
   // No cycle: what the blocked threads wait for, and who sits on deferred messages.

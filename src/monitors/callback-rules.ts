@@ -24,13 +24,14 @@ export const falseOnBlockableMonitor: Monitor = {
     record.actor.startsWith('sub:') && record.message.event.type === 'drv.invalidateReturned' ? 'local' : 'skip',
   onStep(ctx, record: StepRecord, before) {
     if (!record.actor.startsWith('sub:')) return null;
-    const ev = record.message.event as { type: string; ok?: boolean };
+    const ev = record.message.event as { type: string; ok?: boolean; tid?: string };
     if (ev.type !== 'drv.invalidateReturned' || ev.ok !== false) return null;
-    const cb = ctxOf<{ callback: { tid: string; blockable: boolean } | null }>(
+    const running = ctxOf<{ callbacks: { tid: string; blockable: boolean }[] }>(
       ctx.world,
       before,
       record.actor,
-    ).callback;
+    ).callbacks;
+    const cb = running.find((c) => ev.tid === undefined || c.tid === ev.tid);
     if (!cb?.blockable) return null;
     return {
       kind: 'false-on-blockable',

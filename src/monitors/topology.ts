@@ -98,8 +98,8 @@ export function callbackTids(
 ): Map<string, { sub: string; blockable: boolean }> {
   const out = new Map<string, { sub: string; blockable: boolean }>();
   for (const i of topology(world).subs) {
-    const cb = ctxOf<{ callback: { tid: string; blockable: boolean } | null }>(world, state, i).callback;
-    if (cb) out.set(cb.tid, { sub: world.actors[i].id, blockable: cb.blockable });
+    const running = ctxOf<{ callbacks: { tid: string; blockable: boolean }[] }>(world, state, i).callbacks;
+    for (const cb of running) out.set(cb.tid, { sub: world.actors[i].id, blockable: cb.blockable });
   }
   return out;
 }

@@ -138,7 +138,7 @@ function epochWait(tid: string, on: string, why: Record<string, string>, text: s
  * running or queued, and started ones that have not sent `core.invalidateEnd` yet.
  */
 function epochHoldersOf(world: ControlledWorld, state: WorldState, core: number): Record<string, string> {
-  const c = ctxOf<{ starting?: { tid: string; event: string }[]; started?: string[]; calling?: string | null }>(
+  const c = ctxOf<{ starting?: { tid: string; event: string; calling: string | null }[]; started?: string[] }>(
     world,
     state,
     core,
@@ -149,14 +149,14 @@ function epochHoldersOf(world: ControlledWorld, state: WorldState, core: number)
       .map((e) => e.tid),
   );
   const why: Record<string, string> = {};
-  (c.starting ?? []).forEach((s, k) => {
-    if (k === 0 && c.calling) {
-      const cb = ctxOf<{ driver?: string }>(world, state, c.calling);
+  for (const s of c.starting ?? []) {
+    if (s.calling) {
+      const cb = ctxOf<{ driver?: string }>(world, state, s.calling);
       const driver = cb.driver ? ` (in ${cb.driver})` : '';
       why[s.tid] ??=
-        `holds the epoch open: its ${s.event} invalidation waits for the callback on ${c.calling}${driver} to return`;
+        `holds the epoch open: its ${s.event} invalidation waits for the callback on ${s.calling}${driver} to return`;
     } else why[s.tid] ??= `holds the epoch open: its ${s.event} invalidation has callbacks still to run`;
-  });
+  }
   for (const tid of c.started ?? [])
     if (!ending.has(tid)) why[tid] ??= 'holds the epoch open: its invalidation has not ended (core.invalidateEnd)';
   return why;

@@ -156,7 +156,7 @@ describe('dmirror (lib/test_hmm.c)', () => {
     h.send({ type: 'lock.granted', lock: LOCK, tid: 't2', mode: 'write' });
     expect(h.sentTo(SUB)).toEqual([
       { type: 'sub.setSeq', curSeq: 7, tid: 't2' },
-      { type: 'drv.invalidateReturned', sub: SUB, ok: true },
+      { type: 'drv.invalidateReturned', sub: SUB, ok: true, tid: 't2' },
     ]);
     expect(Object.keys(h.context.table as object).map(Number)).toEqual([vpn + 2]);
     expect(h.sentTo(LOCK)).toEqual([{ type: 'lock.release', tid: 't2' }]);
@@ -177,7 +177,7 @@ describe('dmirror (lib/test_hmm.c)', () => {
     });
     expect(h.sentTo(LOCK)).toEqual([{ type: 'lock.tryAcquire', replyTo: ID, tid: 'oom', mode: 'write' }]);
     h.send({ type: 'lock.busy', lock: LOCK, tid: 'oom' });
-    expect(h.sentTo(SUB)).toEqual([{ type: 'drv.invalidateReturned', sub: SUB, ok: false }]);
+    expect(h.sentTo(SUB)).toEqual([{ type: 'drv.invalidateReturned', sub: SUB, ok: false, tid: 'oom' }]);
     expect(h.context.table).toHaveProperty(String(A / P));
   });
 
@@ -186,14 +186,14 @@ describe('dmirror (lib/test_hmm.c)', () => {
     const h = dmirror({ table: { [vpn]: entry(1), [vpn + 1]: entry(2) } });
     const own = { sub: SUB, start: A, end: A + P, curSeq: 7, event: 'MIGRATE', owner: 'hmm_dmirror0', blockable: true };
     h.send({ type: 'drv.invalidate', ...own, tid: 'cpu' });
-    expect(h.sentTo(SUB)).toEqual([{ type: 'drv.invalidateReturned', sub: SUB, ok: true }]);
+    expect(h.sentTo(SUB)).toEqual([{ type: 'drv.invalidateReturned', sub: SUB, ok: true, tid: 'cpu' }]);
     expect(Object.keys(h.context.table as object).map(Number)).toEqual([vpn + 1]);
     // A migration this command started: nothing erased, no set_seq.
     cmd(h, 'MIGRATE_TO_SYS');
     h.send({ type: 'mm.result', mm: MM, tid: T, op: 'get', result: 0 });
     h.send({ type: 'lock.granted', lock: LOCK, tid: T, mode: 'write' });
     h.send({ type: 'drv.invalidate', ...own, start: A + P, end: A + 2 * P, tid: T });
-    expect(h.sentTo(SUB)).toEqual([{ type: 'drv.invalidateReturned', sub: SUB, ok: true }]);
+    expect(h.sentTo(SUB)).toEqual([{ type: 'drv.invalidateReturned', sub: SUB, ok: true, tid: T }]);
   });
 
   it('should report an ATOMIC entry with CHECK_EXCLUSIVE -EPERM, and 0 with zeroed counters otherwise', () => {

@@ -55,7 +55,9 @@ describe('corpus drivers with a pending verdict, driven by hand', () => {
     expect(sends(h)).toEqual(['sub:gpu0 sub.setSeq', 'lock:gpu0 lock.release', 'fence:job0 fence.wait']);
     expect(h.last.sends[2].event).toMatchObject({ intr: true, timeout: 'forever' });
     h.send({ type: 'fence.waitResult', fence: 'fence:job0', tid: CPU, result: ERESTARTSYS });
-    expect(h.last.sends.map((s) => s.event)).toEqual([{ type: 'drv.invalidateReturned', sub: 'sub:gpu0', ok: true }]);
+    expect(h.last.sends.map((s) => s.event)).toEqual([
+      { type: 'drv.invalidateReturned', sub: 'sub:gpu0', ok: true, tid: CPU },
+    ]);
   });
 
   it('unbounded-retry: restarts after any number of collisions, past the bound it was given', () => {

@@ -161,17 +161,42 @@ describe('notifierCoreMachine', () => {
       ]);
     });
 
-    it('should make a start that arrives during callbacks wait its turn but count it as active', () => {
+    it('should let a start that arrives during callbacks call its own at once, in parallel', () => {
       const h = coreWithTwoSubs();
       start(h, 'thread:t2', 0, 2 * PAGE);
       start(h, 'thread:t3', 0, 8 * PAGE);
       expect(ctx(h).active).toBe(2);
-      expect(h.sentTo()).toEqual([]);
-      returned(h, 'sub:a');
+      // t3's walk calls sub:a while t2's call of sub:a is still running (mn_itree_invalidate
+      // runs in each invalidating thread).
+      expect(h.sentTo('sub:a')).toEqual([expect.objectContaining({ type: 'sub.invalidate', tid: 'thread:t3' })]);
+      expect(ctx(h).starting.map((s) => [s.tid, s.calling])).toEqual([
+        ['thread:t2', 'sub:a'],
+        ['thread:t3', 'sub:a'],
+      ]);
+      h.send({ type: 'sub.callbackReturned', sub: 'sub:a', ok: true, tid: 'thread:t3' });
+      expect(h.last.sends).toEqual([
+        { to: 'sub:b', event: expect.objectContaining({ type: 'sub.invalidate', tid: 'thread:t3' }) },
+      ]);
+      h.send({ type: 'sub.callbackReturned', sub: 'sub:a', ok: true, tid: 'thread:t2' });
       expect(h.last.sends).toEqual([
         { to: 'thread:t2', event: { type: 'core.startDone', tid: 'thread:t2', result: 0 } },
-        { to: 'sub:a', event: expect.objectContaining({ type: 'sub.invalidate', tid: 'thread:t3' }) },
       ]);
+      h.send({ type: 'sub.callbackReturned', sub: 'sub:b', ok: true, tid: 'thread:t3' });
+      expect(h.sentTo('thread:t3')).toEqual([{ type: 'core.startDone', tid: 'thread:t3', result: 0 }]);
+      expect(ctx(h)).toMatchObject({ seq: 3, active: 2, starting: [], errors: [] });
+    });
+
+    it("should end only the refusing thread's range with -EAGAIN when a non-blockable callback runs beside a blockable one", () => {
+      const h = coreWithTwoSubs();
+      start(h, 'thread:t2', 0, 2 * PAGE);
+      start(h, 'thread:oom', 0, 2 * PAGE, false);
+      h.send({ type: 'sub.callbackReturned', sub: 'sub:a', ok: false, tid: 'thread:oom' });
+      expect(h.sentTo('thread:oom')).toEqual([{ type: 'core.startDone', tid: 'thread:oom', result: EAGAIN }]);
+      expect(ctx(h)).toMatchObject({ seq: 3, active: 1, errors: [] });
+      expect(ctx(h).starting.map((s) => [s.tid, s.calling])).toEqual([['thread:t2', 'sub:a']]);
+      h.send({ type: 'sub.callbackReturned', sub: 'sub:a', ok: true, tid: 'thread:t2' });
+      end(h, 'thread:t2');
+      expect(ctx(h)).toMatchObject({ seq: 4, active: 0 });
     });
 
     it('should answer -EAGAIN, skip the rest and end the epoch when a non-blockable callback refuses', () => {
@@ -224,7 +249,7 @@ describe('notifierCoreMachine', () => {
       start(h, 'thread:t2', 0, 8 * PAGE);
       returned(h, 'sub:b');
       expect(ctx(h).errors).toEqual([{ kind: 'notifier.strayCallbackReturn', tid: null, sub: 'sub:b' }]);
-      expect(ctx(h).calling).toBe('sub:a');
+      expect(ctx(h).starting.map((s) => s.calling)).toEqual(['sub:a']);
     });
 
     it('should report an invalidateEnd with no start', () => {
@@ -389,7 +414,14 @@ describe('notifierCoreMachine', () => {
     // Abstract away the growing history (errors) and cap `active`, so the graph is finite.
     const serializeState = (s: { value: unknown; context: NotifierCoreContext }) => {
       const c = s.context;
-      return JSON.stringify([s.value, c.seq % 4, Math.min(c.active, 3), c.calling, c.tree.nodes, c.deferred]);
+      return JSON.stringify([
+        s.value,
+        c.seq % 4,
+        Math.min(c.active, 3),
+        c.starting.some((s) => s.calling),
+        c.tree.nodes,
+        c.deferred,
+      ]);
     };
     const paths = getShortestPaths(notifierCoreMachine, {
       input: { id: 'core:p', mm: 'mm:p' },

@@ -98,7 +98,7 @@ describe('rangeNotifierMachine', () => {
     invalidate(h, 3);
     h.send({ type: 'drv.invalidateReturned', sub: 'sub:a', ok: false });
     expect(h.matches({ attached: 'idle' } as never)).toBe(true);
-    expect(h.sentTo('core:p')).toEqual([{ type: 'sub.callbackReturned', sub: 'sub:a', ok: false }]);
+    expect(h.sentTo('core:p')).toEqual([{ type: 'sub.callbackReturned', sub: 'sub:a', ok: false, tid: 'thread:t2' }]);
     expect(h.last.observations).toEqual([{ kind: 'callback.end', tid: 'thread:t2', sub: 'sub:a', blockable: true }]);
   });
 
@@ -149,11 +149,38 @@ describe('rangeNotifierMachine', () => {
     expect(h.last.observations).toEqual([{ kind: 'sub.badSeq', sub: 'sub:a', value: 4 }]);
   });
 
-  it('should defer a second invalidate while its callback runs', () => {
+  it("should run a second thread's callback beside the first and return each to the core by thread", () => {
     const h = attachedSub();
     invalidate(h, 3);
-    const meta = h.snapshot.getMeta() as Record<string, { defer?: string[] }>;
-    expect(meta['rangeNotifier.attached.invalidating'].defer).toEqual(['sub.invalidate']);
+    h.send({
+      type: 'sub.invalidate',
+      start: 0,
+      end: 0x2000,
+      curSeq: 3,
+      event: 'CLEAR',
+      owner: null,
+      blockable: false,
+      tid: 'thread:t3',
+    });
+    expect(h.sentTo('drv:gpu0')).toEqual([expect.objectContaining({ type: 'drv.invalidate', tid: 'thread:t3' })]);
+    expect(ctx(h).callbacks).toEqual([
+      { tid: 'thread:t2', blockable: true },
+      { tid: 'thread:t3', blockable: false },
+    ]);
+    h.send({ type: 'drv.invalidateReturned', sub: 'sub:a', ok: false, tid: 'thread:t3' });
+    expect(h.sentTo('core:p')).toEqual([{ type: 'sub.callbackReturned', sub: 'sub:a', ok: false, tid: 'thread:t3' }]);
+    expect(h.matches({ attached: 'invalidating' } as never)).toBe(true);
+    h.send({ type: 'drv.invalidateReturned', sub: 'sub:a', ok: true, tid: 'thread:t2' });
+    expect(h.sentTo('core:p')).toEqual([{ type: 'sub.callbackReturned', sub: 'sub:a', ok: true, tid: 'thread:t2' }]);
+    expect(h.matches({ attached: 'idle' } as never)).toBe(true);
+  });
+
+  it('should record a return from a thread that is in no callback of it', () => {
+    const h = attachedSub();
+    invalidate(h, 3);
+    h.send({ type: 'drv.invalidateReturned', sub: 'sub:a', ok: true, tid: 'thread:t9' });
+    expect(h.sentTo('core:p')).toEqual([]);
+    expect(ctx(h).errors).toEqual([{ kind: 'sub.returnWithoutCallback', value: null }]);
   });
 
   describe('model-based coverage (xstate/graph)', () => {

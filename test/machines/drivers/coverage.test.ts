@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AnyMachineSnapshot, type AnyStateMachine, type EventObject, getMicrosteps } from 'xstate';
 import { getAdjacencyMap, getStateNodes } from 'xstate/graph';
+import type { DriverContext } from '../../../machines/drivers/driver-types.ts';
 import { driverProfiles, profileNames } from '../../../machines/drivers/index.ts';
 import { EBUSY, EFAULT, ENOENT } from '../../../machines/errno.ts';
 import { eventPolicy } from '../../../src/runtime/event-policy.ts';
@@ -128,10 +129,21 @@ describe('driver machines (model-based coverage)', () => {
     expect(has('shadow-pte', 'fault.speculative.mmget')).toBe(false);
     expect(has('registration-cache', 'fault.speculative.pinning')).toBe(true);
     expect(has('shadow-pte', 'fault.speculative.pinning')).toBe(false);
-    expect(has('userptr-fence-under-lock', 'callback.fenceWaitUnderLock')).toBe(true);
-    expect(has('userptr-fence-under-lock', 'callback.fenceWaitAfterUnlock')).toBe(false);
-    expect(has('userptr-fence-after-unlock', 'callback.fenceWaitAfterUnlock')).toBe(true);
-    expect(has('userptr-fence-after-unlock', 'callback.tryLocking')).toBe(false);
+    // Callback steps are per thread (context.callbacks), not state nodes: `step` + lock held.
+    const steps = (profile: string) =>
+      new Set(
+        results
+          .find((r) => r.profile === profile)!
+          .snapshots.flatMap((snap) =>
+            (snap.context as DriverContext).callbacks.map((c) => `${c.step}${c.holdsLock ? '+lock' : ''}`),
+          ),
+      );
+    expect(steps('userptr-fence-under-lock').has('fenceWait+lock')).toBe(true);
+    expect(steps('userptr-fence-under-lock').has('fenceWait')).toBe(false);
+    expect(steps('userptr-fence-after-unlock').has('fenceWait')).toBe(true);
+    expect(steps('userptr-fence-after-unlock').has('fenceWait+lock')).toBe(false);
+    expect(steps('userptr-fence-after-unlock').has('tryLocking')).toBe(false);
+    expect(steps('shadow-pte').has('tryLocking')).toBe(true);
     expect(new Set(Object.values(driverProfiles).map((m) => m.id)).size).toBe(5);
     expect(T1).not.toBe(T2);
   });

@@ -77,6 +77,8 @@ describe('docs/driver-protocol.md example driver', () => {
     expect(types(h)).toEqual(['lock:gpu0 lock.release', 'sub:gpu0 drv.invalidateReturned']);
     h.send({ ...inv, blockable: false, tid: 'thread:t3' });
     h.send({ type: 'lock.busy', lock: 'lock:gpu0', tid: 'thread:t3' });
-    expect(h.last.sends.map((s) => s.event)).toEqual([{ type: 'drv.invalidateReturned', sub: 'sub:gpu0', ok: false }]);
+    expect(h.last.sends.map((s) => s.event)).toEqual([
+      { type: 'drv.invalidateReturned', sub: 'sub:gpu0', ok: false, tid: 'thread:t3' },
+    ]);
   });
 });

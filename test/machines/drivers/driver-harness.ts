@@ -3,6 +3,7 @@
  * and the other actors' replies written out by hand (docs/protocol.md).
  */
 import type { EventObject } from 'xstate';
+import type { CallbackRun } from '../../../machines/drivers/driver-types.ts';
 import { driverProfiles } from '../../../machines/drivers/index.ts';
 import { MachineHarness } from '../../../src/testing/index.ts';
 
@@ -103,4 +104,9 @@ export function toLocked(h: MachineHarness, request: EventObject = fault(), tid 
   h.send(readBegin(3, tid));
   h.send(rangeResult(0, undefined, tid));
   h.send(granted(tid));
+}
+
+/** The driver's invalidate callbacks in progress (one per invalidating thread). */
+export function runs(h: MachineHarness): CallbackRun[] {
+  return h.context.callbacks as CallbackRun[];
 }

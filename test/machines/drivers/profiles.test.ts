@@ -45,7 +45,7 @@ describe('driver profile registry', () => {
       submitLockMode: 'write',
       pageSize: 4096,
       request: null,
-      callback: null,
+      callbacks: [],
       lockWaiters: [],
       published: [],
       pinned: [],

@@ -14,6 +14,7 @@ import {
   rangeResult,
   readBegin,
   retryResult,
+  runs,
   SUB,
   sends,
   sentEvent,
@@ -146,7 +147,12 @@ describe('driver profile shadow-pte: invalidate callback', () => {
     h.send(zapped(T2));
     expect(sends(h)).toEqual([`${LOCK} lock.release`, `${SUB} drv.invalidateReturned`]);
     expect(sentEvent(h, 'lock.release').tid).toBe(T2);
-    expect(sentEvent(h, 'drv.invalidateReturned')).toEqual({ type: 'drv.invalidateReturned', sub: SUB, ok: true });
+    expect(sentEvent(h, 'drv.invalidateReturned')).toEqual({
+      type: 'drv.invalidateReturned',
+      sub: SUB,
+      ok: true,
+      tid: T2,
+    });
     expect(h.matches('callback.idle')).toBe(true);
   });
 
@@ -216,14 +222,39 @@ describe('driver profile shadow-pte: invalidate callback', () => {
     expect(h.context.lockWaiters).toEqual(['request', 'callback']);
     h.send(granted(T1));
     expect(sends(h)).toEqual([`${SUB} sub.readRetry`]);
-    expect(h.matches('callback.locking')).toBe(true);
+    expect(h.matches('callback.running')).toBe(true);
+    expect(runs(h).map((c) => c.step)).toEqual(['locking']);
     expect(h.context.lockWaiters).toEqual(['callback']);
   });
 
-  it('should defer a second invalidation while one runs', () => {
+  it("should run a second thread's invalidation beside the first, each in its own thread (per-thread callbacks)", () => {
     const h = driver('shadow-pte');
     h.send(invalidate());
-    const meta = Object.values(h.snapshot.getMeta()) as { defer?: string[] }[];
-    expect(meta.flatMap((m) => m.defer ?? [])).toContain('drv.invalidate');
+    h.send(granted(T2)); // T2 holds the lock, its zap outstanding
+    h.send(invalidate({ tid: 'thread:t3', blockable: false }));
+    expect(sentEvent(h, 'lock.tryAcquire')).toMatchObject({ tid: 'thread:t3' });
+    h.send(busy('thread:t3'));
+    expect(sentEvent(h, 'drv.invalidateReturned')).toEqual({
+      type: 'drv.invalidateReturned',
+      sub: SUB,
+      ok: false,
+      tid: 'thread:t3',
+    });
+    expect(runs(h).map((c) => [c.tid, c.step])).toEqual([[T2, 'zapping']]);
+    h.send(invalidate({ tid: 'thread:t4' }));
+    expect(sentEvent(h, 'lock.acquire')).toMatchObject({ tid: 'thread:t4' });
+    h.send(zapped(T2));
+    expect(sentEvent(h, 'drv.invalidateReturned')).toMatchObject({ ok: true, tid: T2 });
+    h.send(granted('thread:t4'));
+    expect(sentEvent(h, 'sub.setSeq')).toMatchObject({ tid: 'thread:t4' });
+    h.send(zapped('thread:t4'));
+    expect(sentEvent(h, 'drv.invalidateReturned')).toMatchObject({ ok: true, tid: 'thread:t4' });
+    expect(h.matches('callback.idle')).toBe(true);
+  });
+
+  it("should not take a device flush that arrives before the callback's lock for its zap", () => {
+    const h = driver('shadow-pte');
+    h.send(invalidate());
+    expect(h.snapshot.can(zapped(T2))).toBe(false);
   });
 });

@@ -13,6 +13,7 @@ import {
   LOCK,
   observedKinds,
   retryResult,
+  runs,
   SUB,
   sends,
   sentEvent,
@@ -153,7 +154,7 @@ describe('driver profile userptr-fence-after-unlock: callback', () => {
     h.send(granted(T2));
     expect(sends(h)).toEqual([`${SUB} sub.setSeq`, `${LOCK} lock.release`, `${FENCE} fence.wait`]);
     expect(sentEvent(h, 'lock.release').tid).toBe(T2);
-    expect(h.matches('callback.fenceWaitAfterUnlock')).toBe(true);
+    expect(runs(h).map((c) => [c.step, c.holdsLock])).toEqual([['fenceWait', false]]);
     h.send(waitResult(FENCE, T2));
     h.send(zapped(T2));
     expect(sends(h)).toEqual([`${SUB} drv.invalidateReturned`]);
@@ -167,7 +168,7 @@ describe('driver profile userptr-fence-after-unlock: callback', () => {
     h.send(granted(T2));
     // Not its reply: the runtime reports it as unhandled rather than letting the wait end.
     expect(() => h.send(waitResult(FENCE, 'thread:other'))).toThrow(/unhandled event/);
-    expect(h.matches('callback.fenceWaitAfterUnlock')).toBe(true);
+    expect(runs(h).map((c) => [c.step, c.holdsLock])).toEqual([['fenceWait', false]]);
   });
 
   it('should return false at once for a non-blockable range', () => {

@@ -49,7 +49,7 @@ describe('reclaim beside the mmap lock holder', () => {
       expect(k.ctx.vmas).toEqual([]);
       // Reclaim first: the page went to swap, and munmap freed the slot with the entry.
       expect(Object.keys(k.ctx.swap)).toEqual([]);
-      expect(k.h.context.reclaims).toEqual({});
+      expect(k.h.context.beside).toEqual({});
       expect(k.invalidations.every((r) => r.ended)).toBe(true);
     });
   }

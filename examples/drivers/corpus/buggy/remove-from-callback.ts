@@ -51,7 +51,7 @@ export default minimalVariant({
           target: 'idle',
           actions: [
             enqueueActions(({ context: c, enqueue }: any) =>
-              enqueue(send(c.cb.sub, { type: 'drv.invalidateReturned', sub: c.cb.sub, ok: true })),
+              enqueue(send(c.cb.sub, { type: 'drv.invalidateReturned', sub: c.cb.sub, ok: true, tid: c.cb.tid })),
             ),
             assign({ cb: null }),
           ],

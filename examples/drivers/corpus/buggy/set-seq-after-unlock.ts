@@ -21,7 +21,7 @@ export default minimalVariant({
               const { sub, tid, curSeq } = c.cb;
               enqueue(send(c.lock, { type: 'lock.release', tid }));
               enqueue(send(sub, { type: 'sub.setSeq', curSeq, tid }));
-              enqueue(send(sub, { type: 'drv.invalidateReturned', sub, ok: true }));
+              enqueue(send(sub, { type: 'drv.invalidateReturned', sub, ok: true, tid }));
             }),
             assign({ cb: null }),
           ],

@@ -6,10 +6,16 @@ import { rebuiltProfile } from '../kit/rebuilt-profile.ts';
 export default rebuiltProfile({
   id: 'userptr-no-fence-wait',
   profile: 'userptr-fence-after-unlock',
-  callback: {
-    seqSet: {
-      entry: 'setNotifierSeq',
-      always: { target: 'idle', actions: ['releaseUpdateLockInCallback', 'returnInvalidated', 'finishCallback'] },
+  callbackOn: {
+    'lock.granted': {
+      guard: 'lockGrantedToCallback',
+      actions: [
+        'callbackGotLock',
+        'setNotifierSeq',
+        'releaseUpdateLockInCallback',
+        'returnInvalidated',
+        'finishCallback',
+      ],
     },
   },
 });

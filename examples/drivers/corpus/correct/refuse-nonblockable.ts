@@ -17,7 +17,7 @@ export default minimalVariant({
           {
             guard: 'notBlockable',
             actions: enqueueActions(({ event, enqueue }: any) =>
-              enqueue(send(event.sub, { type: 'drv.invalidateReturned', sub: event.sub, ok: false })),
+              enqueue(send(event.sub, { type: 'drv.invalidateReturned', sub: event.sub, ok: false, tid: event.tid })),
             ),
           },
           blocking,

@@ -19,28 +19,26 @@ export function fenceWaitThatGivesUp(w: FenceWait) {
     id: w.id,
     profile: 'userptr-fence-after-unlock',
     guards: { waitEndedEarly: ({ event }) => event.result <= 0 },
-    callback: {
-      fenceWaitAfterUnlock: {
-        meta: { defer: ['drv.invalidate'] },
-        entry: enqueueActions(({ context: c, enqueue }: any) => {
-          const { tid, fences } = c.callback;
-          if (fences.length === 0) return;
+    actions: {
+      // The wait on the next published fence, with this driver's intr / timeout; none left: zap.
+      waitNextFenceOrZap: enqueueActions(({ context: c, event, enqueue }: any) => {
+        const run = c.callbacks.find((x: any) => x.tid === event.tid);
+        const { tid, fences, start, end } = run;
+        const step = fences.length === 0 ? 'zapping' : 'fenceWait';
+        if (fences.length === 0) enqueue(send(c.dev, { type: 'dev.zap', replyTo: c.id, tid, start, end }));
+        else {
           enqueue(send(fences[0], { type: 'fence.wait', replyTo: c.id, tid, intr: w.intr, timeout: w.timeout }));
           enqueue(sleep(tid, fences[0]));
-        }),
-        always: { guard: 'noFenceLeftToWait', target: 'zapping' },
-        on: {
-          'fence.waitResult': [
-            // "failed to wait for the BO": give up and let the core go on.
-            {
-              guard: and(['fenceWaitIsOurs', 'waitEndedEarly']),
-              target: 'idle',
-              actions: ['returnInvalidated', 'finishCallback'],
-            },
-            { guard: 'fenceWaitIsOurs', target: 'fenceWaitAfterUnlock', reenter: true, actions: 'fenceWaited' },
-          ],
-        },
-      },
+        }
+        enqueue.assign({ callbacks: c.callbacks.map((x: any) => (x.tid === tid ? { ...x, step } : x)) });
+      }),
+    },
+    callbackOn: {
+      'fence.waitResult': [
+        // "failed to wait for the BO": give up and let the core go on.
+        { guard: and(['fenceWaitIsOurs', 'waitEndedEarly']), actions: ['returnInvalidated', 'finishCallback'] },
+        { guard: 'fenceWaitIsOurs', actions: ['fenceWaited', 'waitNextFenceOrZap'] },
+      ],
     },
   });
 }

@@ -19,8 +19,13 @@ export interface Rebuild {
   profile: DriverProfileName;
   /** Replacement (or new) states of the fault region. */
   fault?: Record<string, StateConfig>;
-  /** Replacement (or new) states of the callback region. */
-  callback?: Record<string, StateConfig>;
+  /**
+   * Replacement handlers of the callback region's `running` state (machines/drivers/
+   * callback-region.ts): each callback is a per-thread run in `context.callbacks`, and the
+   * handlers are keyed by the message its thread waits for (`lock.granted`, `fence.waitResult`,
+   * `dev.zapped`, ...).
+   */
+  callbackOn?: Record<string, unknown>;
   /** Input fields the driver fixes itself (e.g. `pin: false`). */
   input?: Partial<DriverInput>;
   guards?: Record<string, (args: { context: any; event: any }) => boolean>;
@@ -35,6 +40,11 @@ function ownInput(input: DriverInput, fixed: Partial<DriverInput> = {}): DriverI
 const withStates = (region: StateConfig, states: Record<string, StateConfig> = {}) => ({
   ...region,
   states: { ...region.states, ...states },
+});
+
+const withRunning = (region: StateConfig, on: Record<string, unknown> = {}) => ({
+  ...region,
+  states: { ...region.states, running: { ...region.states.running, on: { ...region.states.running.on, ...on } } },
 });
 
 /**
@@ -66,7 +76,7 @@ export function rebuiltProfile(r: Rebuild) {
     type: 'parallel',
     states: {
       fault: withStates(faultRegion, { jobSubmitted, ...r.fault }) as typeof faultRegion,
-      callback: withStates(callbackRegion, r.callback) as typeof callbackRegion,
+      callback: withRunning(callbackRegion as StateConfig, r.callbackOn) as typeof callbackRegion,
       jobs: jobsRegion,
     },
   });
