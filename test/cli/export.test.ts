@@ -61,7 +61,7 @@ describe('mirrorlab export', () => {
 describe('mirrorlab machines', () => {
   it('should list every machine with its counts, and as JSON with --json', async () => {
     const text = await cli('machines');
-    expect(text.out).toMatch(/range-notifier\s+id 'rangeNotifier'\s+5 states, 12 transitions/);
+    expect(text.out).toMatch(/range-notifier\s+id 'rangeNotifier'\s+5 states, 16 transitions/);
     const { code, out } = await cli('machines', '--json');
     expect(code).toBe(0);
     const list = JSON.parse(out);
