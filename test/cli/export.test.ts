@@ -71,8 +71,8 @@ describe('mirrorlab machines', () => {
       id: 'rangeNotifier',
       file: 'machines/range-notifier.machine.ts',
       states: 5,
-      transitions: 12,
-      targetless: 9,
+      transitions: 16,
+      targetless: 13,
     });
     expect(list.filter((m: { kind: string }) => m.kind === 'driver profile')).toHaveLength(6);
   });
