@@ -45,9 +45,28 @@ import { EIO } from './errno.ts';
 import { type ActorId, kernelActions, ksend } from './kernel-actions.ts';
 import { AWAITING_REPLY_TAG, FENCE_SIGNALLING_TAG } from './tags.ts';
 
+/**
+ * The access a device PTE grants: read, write, or atomic (a device-exclusive entry).
+ *
+ * @example
+ * ```ts
+ * import type { DevicePerm } from 'mirrorlab';
+ *
+ * const perm: DevicePerm = 'write';
+ * ```
+ */
 export type DevicePerm = 'read' | 'write' | 'atomic';
 
-/** One device PTE: the page it maps and the CPU PTE (`version`) it was built from. */
+/**
+ * One device PTE: the page it maps and the CPU PTE (`version`) it was built from. Read it in `DeviceContext.table`, keyed by virtual page.
+ *
+ * @example
+ * ```ts
+ * import type { DeviceEntry } from 'mirrorlab';
+ *
+ * const entry: DeviceEntry = { pfn: 7, gen: 0, version: 1, perm: 'read', pinned: false };
+ * ```
+ */
 export interface DeviceEntry {
   pfn: number;
   gen: number;
@@ -57,15 +76,53 @@ export interface DeviceEntry {
   pinned: boolean;
 }
 
+/**
+ * One device PTE to program at `addr`, as the driver sends it in `dev.map { entries }`.
+ *
+ * @example
+ * ```ts
+ * import type { DeviceMapEntry } from 'mirrorlab';
+ *
+ * const entry: DeviceMapEntry = { addr: 0x10000, pfn: 7, gen: 0, version: 1, perm: 'write', pinned: false };
+ * ```
+ */
 export interface DeviceMapEntry extends DeviceEntry {
   addr: number;
 }
 
+/**
+ * One memory access of a device job: the address it touches and whether it writes.
+ *
+ * @example
+ * ```ts
+ * import type { DeviceAccess } from 'mirrorlab';
+ *
+ * const access: DeviceAccess = { addr: 0x10000, write: true };
+ * ```
+ */
 export interface DeviceAccess {
   addr: number;
   write: boolean;
 }
 
+/**
+ * A job the device engine runs (`DeviceContext.job`): its accesses, the fence it signals when
+ * done, and the fences it waits for first.
+ *
+ * @example
+ * ```ts
+ * import type { DeviceJob } from 'mirrorlab';
+ *
+ * const job: DeviceJob = {
+ *   replyTo: 'drv:gpu0',
+ *   tid: 'thread:gpu',
+ *   job: 0,
+ *   fence: 'fence:job0',
+ *   accesses: [{ addr: 0x10000, write: true }],
+ *   deps: [],
+ * };
+ * ```
+ */
 export interface DeviceJob {
   replyTo: ActorId;
   tid: string;
@@ -76,7 +133,17 @@ export interface DeviceJob {
   deps: ActorId[];
 }
 
-/** What the driver's completion code does before it signals the job's fence. */
+/**
+ * What the driver's completion code does before it signals the job's fence.
+ *
+ * @example
+ * ```ts
+ * import type { CompletionPath } from 'mirrorlab';
+ *
+ * // The completion handler takes the driver's update lock before it signals (a lock-order hazard).
+ * const completion: CompletionPath = { takesLock: 'lock:gpu0' };
+ * ```
+ */
 export interface CompletionPath {
   takesLock?: ActorId;
   allocates?: { mm: ActorId; addr: number };

@@ -80,13 +80,46 @@ import {
 /** The largest errno magnitude (`MAX_ERRNO`). */
 const MAX_ERRNO = 4095;
 
+/**
+ * How long a `fence.wait` sleeps before it gives up (`dma_fence_wait_timeout`'s timeout, in the
+ * world's time units), or `'forever'` for `dma_fence_wait`.
+ *
+ * @example
+ * ```ts
+ * import type { WaitTimeout } from 'mirrorlab';
+ *
+ * const timeout: WaitTimeout = 'forever';
+ * ```
+ */
 export type WaitTimeout = number | 'forever';
 
+/**
+ * A callback added to the fence (`dma_fence_add_callback`), run when it signals; exported as
+ * `DmaFenceCallback` (the driver's `FenceCallback` is the message that callback sends).
+ *
+ * @example
+ * ```ts
+ * import type { DmaFenceCallback } from 'mirrorlab';
+ *
+ * const cb: DmaFenceCallback = { replyTo: 'drv:gpu0', cbId: 'drv:gpu0#0' };
+ * ```
+ */
 export interface FenceCallback {
   replyTo: ActorId;
   cbId: string;
 }
 
+/**
+ * A thread sleeping in `dma_fence_wait_timeout` on the fence (`DmaFenceContext.waiters`):
+ * interruptibly or not, and for how long.
+ *
+ * @example
+ * ```ts
+ * import type { FenceWaiter } from 'mirrorlab';
+ *
+ * const waiter: FenceWaiter = { replyTo: 'drv:gpu0', tid: 'thread:t1', intr: false, timeout: 'forever' };
+ * ```
+ */
 export interface FenceWaiter {
   replyTo: ActorId;
   tid: string;

@@ -27,13 +27,36 @@
  * and hashed (O(n)) on every step anyway, and queries (one per invalidation) are the hot path.
  */
 
-/** One subscription in the tree: inclusive `[start, last]`, `last = start + length - 1`. */
+/**
+ * One subscription in the tree: inclusive `[start, last]`, `last = start + length - 1`.
+ *
+ * @example
+ * ```ts
+ * import type { IntervalNode } from 'mirrorlab';
+ *
+ * // A subscription of 16 pages at 0x10000.
+ * const node: IntervalNode = { start: 0x10000, last: 0x10000 + 0x10000 - 1, id: 'sub:gpu0' };
+ * ```
+ */
 export interface IntervalNode {
   start: number;
   last: number;
   id: string;
 }
 
+/**
+ * The notifier core's interval tree of subscriptions (`NotifierCoreContext.tree`): the nodes
+ * sorted by start, with a sparse table of max-`last` spans for stabbing queries.
+ *
+ * @example
+ * ```ts
+ * import type { IntervalTree } from 'mirrorlab';
+ *
+ * // The subscriptions an invalidation of [start, end) calls.
+ * const overlapping = (tree: IntervalTree, start: number, end: number) =>
+ *   tree.nodes.filter((n) => n.start < end && n.last >= start).map((n) => n.id);
+ * ```
+ */
 export interface IntervalTree {
   /** Sorted by start, then id; ids are unique. */
   nodes: IntervalNode[];

@@ -9,6 +9,26 @@ import type { ActorId } from './kernel-actions.ts';
 /** Largest address the model represents exactly (stands in for the kernel's ULONG_MAX). */
 export const MAX_ADDR = 2 ** 53 - 1;
 
+/**
+ * `core.invalidateStart`: the mm's `mmu_notifier_invalidate_range_start` for `[start, end)`, run
+ * in thread `tid`.
+ *
+ * @example
+ * ```ts
+ * import type { InvalidateStartEvent } from 'mirrorlab';
+ *
+ * const start: InvalidateStartEvent = {
+ *   type: 'core.invalidateStart',
+ *   replyTo: 'mm:p1',
+ *   tid: 'thread:t1',
+ *   start: 0x10000,
+ *   end: 0x11000,
+ *   event: 'UNMAP',
+ *   owner: null,
+ *   blockable: true,
+ * };
+ * ```
+ */
 export interface InvalidateStartEvent {
   type: 'core.invalidateStart';
   replyTo: ActorId;
@@ -19,11 +39,32 @@ export interface InvalidateStartEvent {
   owner: string | null;
   blockable: boolean;
 }
+/**
+ * `core.invalidateEnd`: `mmu_notifier_invalidate_range_end` of thread `tid`'s invalidation.
+ *
+ * @example
+ * ```ts
+ * import type { InvalidateEndEvent } from 'mirrorlab';
+ *
+ * const end: InvalidateEndEvent = { type: 'core.invalidateEnd', replyTo: 'mm:p1', tid: 'thread:t1' };
+ * ```
+ */
 export interface InvalidateEndEvent {
   type: 'core.invalidateEnd';
   replyTo: ActorId;
   tid: string;
 }
+/**
+ * `core.insert`: `mmu_interval_notifier_insert` of subscription `sub` over `[start, start +
+ * length)`.
+ *
+ * @example
+ * ```ts
+ * import type { InsertEvent } from 'mirrorlab';
+ *
+ * const insert: InsertEvent = { type: 'core.insert', replyTo: 'drv:gpu0', tid: 'thread:t1', sub: 'sub:gpu0', start: 0, length: 0x10000 };
+ * ```
+ */
 export interface InsertEvent {
   type: 'core.insert';
   replyTo: ActorId;
@@ -32,12 +73,34 @@ export interface InsertEvent {
   start: number;
   length: number;
 }
+/**
+ * `core.remove`: `mmu_interval_notifier_remove` of subscription `sub` (it sleeps while an
+ * invalidation holds the tree).
+ *
+ * @example
+ * ```ts
+ * import type { RemoveEvent } from 'mirrorlab';
+ *
+ * const remove: RemoveEvent = { type: 'core.remove', replyTo: 'drv:gpu0', tid: 'thread:t1', sub: 'sub:gpu0' };
+ * ```
+ */
 export interface RemoveEvent {
   type: 'core.remove';
   replyTo: ActorId;
   tid: string;
   sub: ActorId;
 }
+/**
+ * `sub.callbackReturned`: a subscription's invalidate callback returned (`ok: false` is a
+ * non-blockable callback's refusal).
+ *
+ * @example
+ * ```ts
+ * import type { CallbackReturnedEvent } from 'mirrorlab';
+ *
+ * const returned: CallbackReturnedEvent = { type: 'sub.callbackReturned', sub: 'sub:gpu0', ok: true, tid: 'thread:t1' };
+ * ```
+ */
 export interface CallbackReturnedEvent {
   type: 'sub.callbackReturned';
   sub: ActorId;
@@ -74,6 +137,14 @@ export type NotifierCoreEvent =
 /**
  * An invalidation that did inv_start and whose callbacks have not all returned yet. Its
  * thread walks the tree itself (`mn_itree_invalidate`), in parallel with other threads' walks.
+ *
+ * @example
+ * ```ts
+ * import type { PendingStart } from 'mirrorlab';
+ *
+ * // The threads still inside the callbacks of some subscription.
+ * const calling = (starting: PendingStart[]) => starting.filter((p) => p.calling !== null).map((p) => p.tid);
+ * ```
  */
 export interface PendingStart extends Omit<InvalidateStartEvent, 'type'> {
   /** The global seq after its inv_start: the `cur_seq` every callback of it gets. */
@@ -84,10 +155,28 @@ export interface PendingStart extends Omit<InvalidateStartEvent, 'type'> {
   calling: ActorId | null;
 }
 
-/** A tree edit postponed while the tree was frozen (the kernel's `deferred_list`). */
+/**
+ * A tree edit postponed while the tree was frozen (the kernel's `deferred_list`).
+ *
+ * @example
+ * ```ts
+ * import type { DeferredEdit } from 'mirrorlab';
+ *
+ * const edit: DeferredEdit = { op: 'remove', sub: 'sub:gpu0' };
+ * ```
+ */
 export type DeferredEdit = { op: 'insert'; sub: ActorId; start: number; last: number } | { op: 'remove'; sub: ActorId };
 
-/** A `remove` sleeping on the wq until the global seq moves away from `waitSeq`. */
+/**
+ * A `remove` sleeping on the wq until the global seq moves away from `waitSeq`.
+ *
+ * @example
+ * ```ts
+ * import type { RemoveWaiter } from 'mirrorlab';
+ *
+ * const waiter: RemoveWaiter = { replyTo: 'drv:gpu0', tid: 'thread:t1', sub: 'sub:gpu0', waitSeq: 3 };
+ * ```
+ */
 export interface RemoveWaiter {
   replyTo: ActorId;
   tid: string;
@@ -95,7 +184,16 @@ export interface RemoveWaiter {
   waitSeq: number;
 }
 
-/** WARN cases of mmu_notifier.c, and protocol misuse, recorded rather than thrown. */
+/**
+ * WARN cases of mmu_notifier.c, and protocol misuse, recorded rather than thrown.
+ *
+ * @example
+ * ```ts
+ * import type { CoreErrorKind } from 'mirrorlab';
+ *
+ * const kind: CoreErrorKind = 'notifier.endWithoutStart';
+ * ```
+ */
 export type CoreErrorKind =
   | 'notifier.falseOnBlockable'
   | 'notifier.removeUnknown'
@@ -103,6 +201,17 @@ export type CoreErrorKind =
   | 'notifier.insertDuplicate'
   | 'notifier.strayCallbackReturn';
 
+/**
+ * A misuse the notifier core recorded (`NotifierCoreContext.errors`): what, in which thread, on
+ * which subscription.
+ *
+ * @example
+ * ```ts
+ * import type { CoreModelError } from 'mirrorlab';
+ *
+ * const error: CoreModelError = { kind: 'notifier.removeUnknown', tid: 'thread:t1', sub: 'sub:gpu0' };
+ * ```
+ */
 export interface CoreModelError {
   kind: CoreErrorKind;
   tid: string | null;

@@ -92,16 +92,56 @@ import {
  * ```
  */
 export type LockKind = 'mutex' | 'spinlock' | 'rwsem';
+/**
+ * How a holder or waiter has the lock: exclusively (`write`; a mutex or spinlock has only this) or
+ * shared (`read`, an rwsem's `down_read`). Exported as `PtLockMode`.
+ *
+ * @example
+ * ```ts
+ * import type { PtLockMode } from 'mirrorlab';
+ *
+ * const mode: PtLockMode = 'read';
+ * ```
+ */
 export type LockMode = 'write' | 'read';
 
+/**
+ * A thread holding the lock (`PtLockContext.holders`), and how.
+ *
+ * @example
+ * ```ts
+ * import type { LockHolder } from 'mirrorlab';
+ *
+ * const holder: LockHolder = { tid: 'thread:t1', mode: 'write' };
+ * ```
+ */
 export interface LockHolder {
   tid: string;
   mode: LockMode;
 }
 
-/** How a waiting acquire may be interrupted; absent for a plain (uninterruptible) one. */
+/**
+ * How a waiting acquire may be interrupted; absent for a plain (uninterruptible) one.
+ *
+ * @example
+ * ```ts
+ * import type { AcquireIntr } from 'mirrorlab';
+ *
+ * const intr: AcquireIntr = 'killable'; // down_write_killable
+ * ```
+ */
 export type AcquireIntr = Exclude<WaitInterruptibility, 'uninterruptible'>;
 
+/**
+ * A thread sleeping in an acquire (`PtLockContext.waiters`), in arrival order.
+ *
+ * @example
+ * ```ts
+ * import type { LockWaiter } from 'mirrorlab';
+ *
+ * const waiter: LockWaiter = { replyTo: 'drv:gpu0', tid: 'thread:t2', mode: 'read', intr: 'interruptible' };
+ * ```
+ */
 export interface LockWaiter {
   replyTo: ActorId;
   tid: string;

@@ -88,14 +88,32 @@ export type RangeNotifierEvent =
   /** `tid`: the invalidating thread whose callback returned (absent: the oldest running). */
   | { type: 'drv.invalidateReturned'; sub: ActorId; ok: boolean; tid?: string };
 
-/** A `read_begin` sleeping on the wq; it returns the seq it read when it arrived. */
+/**
+ * A `read_begin` sleeping on the wq; it returns the seq it read when it arrived.
+ *
+ * @example
+ * ```ts
+ * import type { WaitingReader } from 'mirrorlab';
+ *
+ * const reader: WaitingReader = { replyTo: 'drv:gpu0', tid: 'thread:t1', seq: 3 };
+ * ```
+ */
 export interface WaitingReader {
   replyTo: ActorId;
   tid: string;
   seq: number;
 }
 
-/** An invalidate callback running in thread `tid` (on a blockable range or not). */
+/**
+ * An invalidate callback running in thread `tid` (on a blockable range or not).
+ *
+ * @example
+ * ```ts
+ * import type { RunningCallback } from 'mirrorlab';
+ *
+ * const running: RunningCallback = { tid: 'thread:t1', blockable: true };
+ * ```
+ */
 export interface RunningCallback {
   tid: string;
   blockable: boolean;
@@ -106,6 +124,17 @@ export function returningCallback(callbacks: readonly RunningCallback[], tid: st
   return tid === undefined ? (callbacks.length > 0 ? 0 : -1) : callbacks.findIndex((c) => c.tid === tid);
 }
 
+/**
+ * A misuse a subscription recorded (`RangeNotifierContext.errors`), e.g. a set_seq with a bad seq,
+ * and the value involved.
+ *
+ * @example
+ * ```ts
+ * import type { SubModelError } from 'mirrorlab';
+ *
+ * const error: SubModelError = { kind: 'sub.returnWithoutCallback', value: null };
+ * ```
+ */
 export interface SubModelError {
   kind: 'sub.badSeq' | 'sub.setSeqWhileDetached' | 'sub.doubleAttach' | 'sub.returnWithoutCallback';
   value: number | null;

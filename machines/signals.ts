@@ -16,29 +16,78 @@
 import type { EventObject } from 'xstate';
 import type { ActorId } from './kernel-actions.ts';
 
+/**
+ * A thread with a signal pending, as a fence or a lock keeps it (`signals`) to end its
+ * interruptible waits.
+ *
+ * @example
+ * ```ts
+ * import type { PendingSignal } from 'mirrorlab';
+ *
+ * const signal: PendingSignal = { tid: 'thread:t1', fatal: true };
+ * ```
+ */
 export interface PendingSignal {
   tid: string;
   /** SIGKILL (or a fatal group exit): also ends killable waits. */
   fatal: boolean;
 }
 
-/** How a wait reacts to signals: not at all, to any signal, or to fatal ones only. */
+/**
+ * How a wait reacts to signals: not at all, to any signal, or to fatal ones only.
+ *
+ * @example
+ * ```ts
+ * import type { WaitInterruptibility } from 'mirrorlab';
+ *
+ * const intr: WaitInterruptibility = 'killable';
+ * ```
+ */
 export type WaitInterruptibility = 'uninterruptible' | 'interruptible' | 'killable';
 
-/** `signal.pending`: from now until `signal.handled`, `tid` has a signal pending. */
+/**
+ * `signal.pending`: from now until `signal.handled`, `tid` has a signal pending.
+ *
+ * @example
+ * ```ts
+ * import type { SignalPendingEvent } from 'mirrorlab';
+ *
+ * const pending: SignalPendingEvent = { type: 'signal.pending', tid: 'thread:t1', fatal: false };
+ * ```
+ */
 export interface SignalPendingEvent {
   type: 'signal.pending';
   tid: string;
   fatal: boolean;
 }
 
-/** `signal.handled`: `tid` returned to user space; forget its signal and answer `signal.cleared`. */
+/**
+ * `signal.handled`: `tid` returned to user space; forget its signal and answer `signal.cleared`.
+ *
+ * @example
+ * ```ts
+ * import type { SignalHandledEvent } from 'mirrorlab';
+ *
+ * const handled: SignalHandledEvent = { type: 'signal.handled', replyTo: 'thread:t1', tid: 'thread:t1' };
+ * ```
+ */
 export interface SignalHandledEvent {
   type: 'signal.handled';
   replyTo: ActorId;
   tid: string;
 }
 
+/**
+ * The signal notices a fence or a lock accepts (see {@link SignalPendingEvent}, {@link
+ * SignalHandledEvent}).
+ *
+ * @example
+ * ```ts
+ * import type { SignalEvent } from 'mirrorlab';
+ *
+ * const notice: SignalEvent = { type: 'signal.pending', tid: 'thread:t1', fatal: true };
+ * ```
+ */
 export type SignalEvent = SignalPendingEvent | SignalHandledEvent;
 
 /** The list with `tid`'s signal recorded (a fatal signal stays fatal). */

@@ -49,8 +49,17 @@ import { type ActorId, kernelActions, ksend } from './kernel-actions.ts';
 import { clearSignalRequests, signalPendingNotices } from './signals.ts';
 import { AWAITING_REPLY_TAG } from './tags.ts';
 
-/** A message with fields; the thread adds `replyTo` and `tid` itself. */
-type Message = { type: string; [field: string]: unknown };
+/**
+ * A message with fields; the thread adds `replyTo` and `tid` itself. Exported as `ThreadMessage`.
+ *
+ * @example
+ * ```ts
+ * import type { ThreadMessage } from 'mirrorlab';
+ *
+ * const request: ThreadMessage = { type: 'mm.munmap', addr: 0x10000, length: 0x1000 };
+ * ```
+ */
+export type Message = { type: string; [field: string]: unknown };
 
 /**
  * One operation of a {@link threadMachine}: the request to send (the thread adds `replyTo` and
@@ -87,7 +96,16 @@ export interface ThreadOp {
   local?: LocalOp;
 }
 
-/** A thread's own step: `fill` sets the buffer to `count` words of `pattern`; `check` only checks. */
+/**
+ * A thread's own step: `fill` sets the buffer to `count` words of `pattern`; `check` only checks.
+ *
+ * @example
+ * ```ts
+ * import type { LocalOp } from 'mirrorlab';
+ *
+ * const fill: LocalOp = { kind: 'fill', name: 'buf', count: 4, pattern: [{ count: 4, const: 0 }] };
+ * ```
+ */
 export type LocalOp = { kind: 'fill'; name: string; count: number; pattern: BufferPattern } | { kind: 'check' };
 
 /**
@@ -95,6 +113,13 @@ export type LocalOp = { kind: 'fill'; name: string; count: number; pattern: Buff
  * an array matching this pattern; `counters`: the thread's counters after the reply (see
  * `ThreadContext.counters`); `acceptErrors`: a negative result is accepted as is (the other
  * checks apply only to a success).
+ *
+ * @example
+ * ```ts
+ * import type { ThreadExpectation } from 'mirrorlab';
+ *
+ * const expect: ThreadExpectation = { result: 0 };
+ * ```
  */
 export interface ThreadExpectation {
   result?: number;
@@ -131,7 +156,16 @@ export interface ThreadInput {
   loop?: boolean;
 }
 
-/** The small part of a reply the thread keeps. */
+/**
+ * The small part of a reply the thread keeps.
+ *
+ * @example
+ * ```ts
+ * import type { ThreadReply } from 'mirrorlab';
+ *
+ * const reply: ThreadReply = { type: 'mm.result', result: 0 };
+ * ```
+ */
 export interface ThreadReply {
   type: string;
   result?: unknown;
@@ -139,6 +173,16 @@ export interface ThreadReply {
   counters?: Record<string, number>;
 }
 
+/**
+ * The reply one op got (`ThreadContext.results`): the op's index and label, and the reply as kept.
+ *
+ * @example
+ * ```ts
+ * import type { ThreadResult } from 'mirrorlab';
+ *
+ * const result: ThreadResult = { op: 0, label: 'unmap', reply: { type: 'mm.result', result: 0 } };
+ * ```
+ */
 export interface ThreadResult {
   op: number;
   label: string | null;
@@ -146,6 +190,17 @@ export interface ThreadResult {
   reply: ThreadReply | null;
 }
 
+/**
+ * Where a reply differed from what the op expected (`ThreadContext.mismatches`): the fields
+ * expected and the fields got.
+ *
+ * @example
+ * ```ts
+ * import type { ThreadMismatch } from 'mirrorlab';
+ *
+ * const mismatch: ThreadMismatch = { op: 1, label: 'fault', expected: { result: 0 }, got: { result: -14 } };
+ * ```
+ */
 export interface ThreadMismatch {
   op: number;
   label: string | null;
@@ -193,7 +248,18 @@ export interface ThreadContext {
   acksDue: number;
 }
 
-type ThreadEvent = {
+/**
+ * What a thread takes: the replies to its requests (their `result`, `value`, `counters`),
+ * `thread.run`, and `thread.signal` (with `fatal`).
+ *
+ * @example
+ * ```ts
+ * import type { ThreadEvent } from 'mirrorlab';
+ *
+ * const signal: ThreadEvent = { type: 'thread.signal', fatal: true };
+ * ```
+ */
+export type ThreadEvent = {
   type: string;
   tid?: string;
   result?: unknown;

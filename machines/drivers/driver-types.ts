@@ -116,7 +116,16 @@ export interface DriverInput {
   pageSize?: number;
 }
 
-/** One page of a walk or a pin, as the driver keeps it until it programs the device. */
+/**
+ * One page of a walk or a pin, as the driver keeps it until it programs the device. Exported as `DriverPage` (the mm has its own `MmPage`).
+ *
+ * @example
+ * ```ts
+ * import type { DriverPage } from 'mirrorlab';
+ *
+ * const page: DriverPage = { addr: 0x10000, pfn: 7, gen: 0, version: 1, write: true };
+ * ```
+ */
 export interface Page {
   addr: number;
   pfn: number;
@@ -126,13 +135,32 @@ export interface Page {
   write: boolean;
 }
 
-/** A page the registration cache holds pinned (and mapped with `pinned: true`). */
+/**
+ * A page the registration cache holds pinned (and mapped with `pinned: true`).
+ *
+ * @example
+ * ```ts
+ * import type { PinnedPage } from 'mirrorlab';
+ *
+ * const pinned: PinnedPage = { addr: 0x10000, pfn: 7, gen: 0 };
+ * ```
+ */
 export interface PinnedPage {
   addr: number;
   pfn: number;
   gen: number;
 }
 
+/**
+ * What a driver request is: a device fault to mirror, or a job submission.
+ *
+ * @example
+ * ```ts
+ * import type { RequestKind } from 'mirrorlab';
+ *
+ * const kind: RequestKind = 'fault';
+ * ```
+ */
 export type RequestKind = 'fault' | 'submit';
 
 /**
@@ -201,6 +229,17 @@ export interface CallbackRun {
   fences: ActorId[];
 }
 
+/**
+ * A driver's two critical regions: the request path (faults and submissions) and the notifier
+ * callback; a lock waiter says which one it waits in.
+ *
+ * @example
+ * ```ts
+ * import type { Region } from 'mirrorlab';
+ *
+ * const region: Region = 'callback';
+ * ```
+ */
 export type Region = 'request' | 'callback';
 
 /**

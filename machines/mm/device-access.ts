@@ -11,6 +11,17 @@
 import type { Observation } from '../kernel-actions.ts';
 import { mutablePage, type Tx } from './pages.ts';
 
+/**
+ * A physical page as a device names it in `mm.devRead` / `mm.devWrite`: the address it maps, and
+ * the pfn and generation its page table holds.
+ *
+ * @example
+ * ```ts
+ * import type { DevicePage } from 'mirrorlab';
+ *
+ * const page: DevicePage = { addr: 0x10000, pfn: 7, gen: 0 };
+ * ```
+ */
 export interface DevicePage {
   addr: number;
   pfn: number;

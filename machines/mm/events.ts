@@ -8,11 +8,32 @@ import type { HmmPfn } from './hmm-walk.ts';
 import type { CacheSyncEvent } from './page-cache-sync.ts';
 import type { DeviceMemoryKind, Vma } from './types.ts';
 
+/**
+ * The fields every mm request carries: who to answer, and the thread it runs for.
+ *
+ * @example
+ * ```ts
+ * import type { Req } from 'mirrorlab';
+ *
+ * const from: Req = { replyTo: 'thread:t1', tid: 'thread:t1' };
+ * ```
+ */
 export interface Req {
   replyTo: string;
   tid: string;
 }
 
+/**
+ * The words an `mm.write` stores: `index` writes each word's index (times `scale`, plus `add`),
+ * `const` one value everywhere.
+ *
+ * @example
+ * ```ts
+ * import type { WritePattern } from 'mirrorlab';
+ *
+ * const pattern: WritePattern = { kind: 'const', value: 0xdead };
+ * ```
+ */
 export type WritePattern = { kind: 'index'; scale?: 1 | -1; add?: number } | { kind: 'const'; value?: number };
 
 /**
@@ -146,14 +167,33 @@ export const MM_REQUEST_TYPES: MmRequest['type'][] = [
   'hmm.rangeFault',
 ];
 
-/** One entry of a fork image: what the child maps at `vpn` (its own copy of the data). */
+/**
+ * One entry of a fork image: what the child maps at `vpn` (its own copy of the data).
+ *
+ * @example
+ * ```ts
+ * import type { ForkEntry } from 'mirrorlab';
+ *
+ * const entry: ForkEntry = { vpn: 16, kind: 'zero' };
+ * ```
+ */
 export type ForkEntry =
   | { vpn: number; kind: 'anon'; data: number[]; write: boolean; cow: boolean }
   | { vpn: number; kind: 'file'; file: string; index: number; write: boolean }
   | { vpn: number; kind: 'zero' }
   | { vpn: number; kind: 'swap'; data: number[] };
 
-/** Everything the child of `mm.fork` needs to build its own address space. */
+/**
+ * Everything the child of `mm.fork` needs to build its own address space.
+ *
+ * @example
+ * ```ts
+ * import type { ForkImage } from 'mirrorlab';
+ *
+ * // A child with nothing mapped.
+ * const image: ForkImage = { vmas: [], files: {}, entries: [] };
+ * ```
+ */
 export interface ForkImage {
   vmas: Vma[];
   /** Page-cache contents: file → page index → data. */
@@ -179,6 +219,13 @@ export type MmLocklessEvent =
 /**
  * waitpid(2) on this process: deferred until it has exited, then answered with the wait
  * status as value (`{ exited, status }` or `{ signaled, signal }`).
+ *
+ * @example
+ * ```ts
+ * import type { WaitpidRequest } from 'mirrorlab';
+ *
+ * const wait: WaitpidRequest = { type: 'mm.waitpid', replyTo: 'thread:parent', tid: 'thread:parent' };
+ * ```
  */
 export interface WaitpidRequest {
   type: 'mm.waitpid';

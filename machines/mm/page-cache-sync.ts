@@ -12,6 +12,17 @@ import type { KSendParams } from '../kernel-actions.ts';
 import { isShmemObject, mutablePage, pageCachePage, type Tx } from './pages.ts';
 import type { MmMemory } from './types.ts';
 
+/**
+ * `mm.cacheSync`: a page-cache page's new data, sent to the peer mms that share the file so every
+ * process sees a write when it returns.
+ *
+ * @example
+ * ```ts
+ * import type { CacheSyncEvent } from 'mirrorlab';
+ *
+ * const sync: CacheSyncEvent = { type: 'mm.cacheSync', file: 'data.bin', index: 0, data: [1, 2, 3, 4] };
+ * ```
+ */
 export interface CacheSyncEvent {
   type: 'mm.cacheSync';
   file: string;

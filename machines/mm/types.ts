@@ -11,7 +11,17 @@ import type { KernelVersion } from './kernel-version.ts';
  * `mm.unpin`, which in the kernel needs no mmap lock either.
  */
 
-/** A `vm_area_struct`: `[start, end)`, page aligned, sorted and non-overlapping in `vmas`. */
+/**
+ * A `vm_area_struct`: `[start, end)`, page aligned, sorted and non-overlapping in `vmas`.
+ *
+ * @example
+ * ```ts
+ * import type { Vma } from 'mirrorlab';
+ *
+ * // Is `addr` inside this mapping?
+ * const covers = (vma: Vma, addr: number) => vma.start <= addr && addr < vma.end;
+ * ```
+ */
 export interface Vma {
   start: number;
   end: number;
@@ -30,7 +40,16 @@ export interface Vma {
   io: boolean;
 }
 
-/** One CPU page-table entry (absent key = `pte_none`). */
+/**
+ * One CPU page-table entry (absent key = `pte_none`).
+ *
+ * @example
+ * ```ts
+ * import type { Pte } from 'mirrorlab';
+ *
+ * const pte: Pte = { kind: 'present', pfn: 7, write: true, cow: false };
+ * ```
+ */
 export type Pte =
   | { kind: 'present'; pfn: number; write: boolean; cow: boolean }
   | { kind: 'zero' }
@@ -54,7 +73,16 @@ export type Pte =
 
 export type PageKind = 'anon' | 'file' | 'zero' | 'device';
 
-/** An allocated physical page. `refcount` counts PTE mappings plus the page cache's reference. */
+/**
+ * An allocated physical page. `refcount` counts PTE mappings plus the page cache's reference. Exported as `MmPage` (the driver has its own `DriverPage`).
+ *
+ * @example
+ * ```ts
+ * import type { MmPage } from 'mirrorlab';
+ *
+ * const page: MmPage = { gen: 0, refcount: 1, pins: 0, kind: 'anon', data: [0, 0, 0, 0] };
+ * ```
+ */
 export interface Page {
   gen: number;
   refcount: number;
@@ -92,7 +120,16 @@ export interface MmMemory {
   shmemObjects: number;
 }
 
-/** A dead process as waitpid(2) sees it: WIFEXITED + WEXITSTATUS, or WIFSIGNALED + WTERMSIG. */
+/**
+ * A dead process as waitpid(2) sees it: WIFEXITED + WEXITSTATUS, or WIFSIGNALED + WTERMSIG.
+ *
+ * @example
+ * ```ts
+ * import type { WaitStatus } from 'mirrorlab';
+ *
+ * const status: WaitStatus = { signaled: true, signal: 'SIGKILL' };
+ * ```
+ */
 export type WaitStatus = { exited: true; status: number } | { signaled: true; signal: string };
 
 /** The notifier events of docs/kernel-semantics.md §1.5. */
@@ -153,7 +190,16 @@ export type Mutation =
   /** mremap's move: the VMAs and entries of `[from, from + length)` go to `to` (ops-remap.ts). */
   | { kind: 'move'; from: number; to: number; length: number; grow: number };
 
-/** The two kinds of device memory a `dev_pagemap` can hold (MEMORY_DEVICE_PRIVATE / _COHERENT). */
+/**
+ * The two kinds of device memory a `dev_pagemap` can hold (MEMORY_DEVICE_PRIVATE / _COHERENT).
+ *
+ * @example
+ * ```ts
+ * import type { DeviceMemoryKind } from 'mirrorlab';
+ *
+ * const memory: DeviceMemoryKind = 'coherent';
+ * ```
+ */
 export type DeviceMemoryKind = 'private' | 'coherent';
 
 /** Pages per `migrate_vma_setup` call of a device migration (dmirror's 64-entry pfn arrays). */
