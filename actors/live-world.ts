@@ -29,6 +29,17 @@ import { ModelError } from '../src/runtime/pure-step.ts';
 import { driverActionGuard } from './driver-action-guard.ts';
 import { microstepGuard } from './microstep-guard.ts';
 
+/**
+ * How a {@link LiveWorld} picks the next step: `default` delivers the oldest pending message first
+ * (a global FIFO), `random` picks uniformly with a seeded generator.
+ *
+ * @example
+ * ```ts
+ * import type { LiveSchedule } from 'mirrorlab';
+ *
+ * const schedule: LiveSchedule = 'random';
+ * ```
+ */
 export type LiveSchedule = 'default' | 'random';
 
 /**
@@ -52,7 +63,20 @@ export interface LiveWorldOptions {
   inspect?: (event: InspectionEvent) => void;
 }
 
-interface Pending {
+/**
+ * A step a {@link LiveWorld} may take next (`enabled()`): a message to deliver, a timer to fire or
+ * a choice to take, with its sender and thread. Exported as `LivePending`.
+ *
+ * @example
+ * ```ts
+ * import { createWorld, type LivePending } from 'mirrorlab';
+ *
+ * const world = await createWorld('scenarios/seeds/fault-vs-unmap.yaml');
+ * const next: LivePending[] = world.enabled();
+ * next.map((p) => `${p.from} -> ${p.to}: ${p.event.type}`);
+ * ```
+ */
+export interface Pending {
   seq: number;
   kind: 'deliver' | 'timer' | 'choose';
   to: string;
@@ -75,6 +99,20 @@ interface Sent {
   event: EventObject;
 }
 
+/**
+ * One step a {@link LiveWorld} took (`steps`): what was delivered to which actor, how its machine
+ * handled it, its snapshots around it and what it observed.
+ *
+ * @example
+ * ```ts
+ * import { createWorld, type LiveStep } from 'mirrorlab';
+ *
+ * const world = await createWorld('scenarios/seeds/fault-vs-unmap.yaml');
+ * world.run();
+ * const steps: readonly LiveStep[] = world.steps;
+ * steps.map((s) => `${s.n} ${s.actor} ${s.event.type} (${s.policy})`);
+ * ```
+ */
 export interface LiveStep {
   n: number;
   kind: Pending['kind'];

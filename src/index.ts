@@ -16,11 +16,20 @@
 // exported: a named export hides a star one.
 export { createWorld, type WorldOptions } from '../actors/world.ts';
 export * from './browser.ts';
-export { type Charge, chargeViolation } from './check/charge.ts';
-export { type CheckOutcome, checkScenario } from './check/check-scenario.ts';
-export { readTrace, writeTrace } from './check/trace-file.ts';
-export { worldFor } from './check/world-for.ts';
+export { type Charge, type ChargeInput, chargeViolation } from './check/charge.ts';
+export {
+  type CheckedViolation,
+  type CheckOptions,
+  type CheckOutcome,
+  checkScenario,
+  type Strategy,
+} from './check/check-scenario.ts';
+export { type LoadedTrace, readTrace, type SavedTrace, type TraceProvenance, writeTrace } from './check/trace-file.ts';
+export { type WorldSource, worldFor } from './check/world-for.ts';
+export type { Fairness } from './explorer/liveness/fair-cycles.ts';
+export type { LivenessStats } from './explorer/liveness/livelock-search.ts';
 export { exhaustiveSearch, samplingSearch } from './explorer/node-search.ts';
+export type { LockOrderEdge } from './monitors/lockdep.ts';
 // The machines as diagrams and data: Mermaid, SCXML, JSON (re-created by machineFromJson), Stately source.
 export {
   EXPORT_FORMATS,
@@ -32,6 +41,6 @@ export {
   toScxml,
   toStatelySource,
 } from './report/machine-export.ts';
-export { compileScenario, loadDriverModule } from './scenario/driver-module.ts';
+export { compileScenario, type DriverModuleOptions, loadDriverModule } from './scenario/driver-module.ts';
 export { loadScenario } from './scenario/load.ts';
 export type { EnvironmentFault } from './scenario/schema.ts';

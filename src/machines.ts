@@ -31,6 +31,7 @@ export {
   type FenceWaiter,
   type WaitTimeout,
 } from '../machines/dma-fence.machine.ts';
+export type { BufferPattern, PatternSegment } from '../machines/dmirror/buffer-pattern.ts';
 // Driver types for a custom module: `setup({ types: { input: {} as DriverInput, events: {} as DriverEvent } })`.
 export type {
   CallbackRun,
@@ -82,13 +83,23 @@ export {
   ksend,
   type Observation,
 } from '../machines/kernel-actions.ts';
-export type { MmContext, MmInput } from '../machines/mm/context.ts';
+export type { MmContext, MmInput, PendingInvalidation, PendingOp } from '../machines/mm/context.ts';
 export type { DevicePage } from '../machines/mm/device-access.ts';
 export type { ForkEntry, ForkImage, MmRequest, Req, WaitpidRequest, WritePattern } from '../machines/mm/events.ts';
 export { mmMachine } from '../machines/mm/mm.machine.ts';
 export type { CacheSyncEvent } from '../machines/mm/page-cache-sync.ts';
 // `Page` renamed: the driver has its own (exported as DriverPage).
-export type { DeviceMemoryKind, Page as MmPage, Pte, Vma, WaitStatus } from '../machines/mm/types.ts';
+export type {
+  DeviceMemoryKind,
+  Invalidation,
+  Mutation,
+  NotifierEvent,
+  Page as MmPage,
+  PageKind,
+  Pte,
+  Vma,
+  WaitStatus,
+} from '../machines/mm/types.ts';
 export {
   type NotifierCoreContext,
   type NotifierCoreEvent,

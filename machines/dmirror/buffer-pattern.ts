@@ -7,6 +7,16 @@
  * whole array) is `const` when given, else `scale * g + add` (scale 1, add 0 by default).
  */
 
+/**
+ * One run of words in a {@link BufferPattern}.
+ *
+ * @example
+ * ```ts
+ * import type { PatternSegment } from 'mirrorlab';
+ *
+ * const segment: PatternSegment = { count: 4, scale: 2, add: 1 }; // 1, 3, 5, 7
+ * ```
+ */
 export interface PatternSegment {
   count?: number;
   const?: number;
@@ -14,6 +24,18 @@ export interface PatternSegment {
   add?: number;
 }
 
+/**
+ * The words of a caller buffer, as segments one after another: what a thread's `fill` writes and
+ * what `expect.data` / `expect.buffer` match.
+ *
+ * @example
+ * ```ts
+ * import type { BufferPattern } from 'mirrorlab';
+ *
+ * // Four zeros, then the rest counting up from their index.
+ * const pattern: BufferPattern = [{ count: 4, const: 0 }, {}];
+ * ```
+ */
 export type BufferPattern = PatternSegment[];
 
 /** Accepts one segment or a list; throws (with the fix) on a malformed pattern. */

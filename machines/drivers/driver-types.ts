@@ -5,7 +5,12 @@
  */
 import type { ActorId } from '../kernel-actions.ts';
 
-/** The five built-in profiles (see docs/driver-protocol.md for the kernel drivers behind each). */
+/**
+ * The five built-in profiles (see docs/driver-protocol.md for the kernel drivers behind each).
+ *
+ * @internal The source of {@link DriverProfileName}; users get the same list as `profileNames`,
+ * so the API reference leaves it out (typedoc.json `intentionallyNotExported`).
+ */
 export const PROFILE_NAMES = [
   'shadow-pte',
   'registration-cache',

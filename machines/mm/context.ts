@@ -6,7 +6,17 @@ import type { MmRequest } from './events.ts';
 import type { KernelVersion } from './kernel-version.ts';
 import type { Invalidation, MmMemory, Mutation } from './types.ts';
 
-/** The invalidation the running operation waits on, and what comes after it. */
+/**
+ * The invalidation the running operation waits on, and what comes after it.
+ *
+ * @example
+ * ```ts
+ * import type { PendingInvalidation } from 'mirrorlab';
+ *
+ * // The range the running operation is invalidating, if any.
+ * const waitingOn = (p: PendingInvalidation | null) => (p ? [p.inv.start, p.inv.end] : null);
+ * ```
+ */
 export interface PendingInvalidation {
   inv: Invalidation;
   mutation: Mutation;
@@ -17,6 +27,15 @@ export interface PendingInvalidation {
 /**
  * The operation holding the mmap lock. `outcome` says where the machine goes next:
  * `invalidate` → `pending` is set; `reply` → idle; `exit` → exited.
+ * Read it in `MmContext.op` (and `MmContext.beside` for reclaim, which runs beside it).
+ *
+ * @example
+ * ```ts
+ * import type { PendingOp } from 'mirrorlab';
+ *
+ * // The request an mm is busy with, by type.
+ * const busyWith = (op: PendingOp | null) => op?.req.type ?? 'idle';
+ * ```
  */
 export interface PendingOp {
   req: MmRequest;

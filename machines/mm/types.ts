@@ -71,6 +71,17 @@ export type Pte =
   /** A non-present entry the walk cannot fault (e.g. hwpoison). */
   | { kind: 'hwpoison' };
 
+/**
+ * What backs an allocated page: anonymous memory, the page cache, the shared zero page, or device
+ * memory.
+ *
+ * @example
+ * ```ts
+ * import type { PageKind } from 'mirrorlab';
+ *
+ * const kind: PageKind = 'file';
+ * ```
+ */
 export type PageKind = 'anon' | 'file' | 'zero' | 'device';
 
 /**
@@ -132,7 +143,16 @@ export interface MmMemory {
  */
 export type WaitStatus = { exited: true; status: number } | { signaled: true; signal: string };
 
-/** The notifier events of docs/kernel-semantics.md §1.5. */
+/**
+ * The notifier events of docs/kernel-semantics.md §1.5.
+ *
+ * @example
+ * ```ts
+ * import type { NotifierEvent } from 'mirrorlab';
+ *
+ * const event: NotifierEvent = 'MIGRATE';
+ * ```
+ */
 export type NotifierEvent =
   | 'UNMAP'
   | 'CLEAR'
@@ -143,7 +163,16 @@ export type NotifierEvent =
   | 'MIGRATE'
   | 'EXCLUSIVE';
 
-/** One `mmu_notifier_range`: what the mm sends to its core in `core.invalidateStart`. */
+/**
+ * One `mmu_notifier_range`: what the mm sends to its core in `core.invalidateStart`.
+ *
+ * @example
+ * ```ts
+ * import type { Invalidation } from 'mirrorlab';
+ *
+ * const range: Invalidation = { start: 0x10000, end: 0x20000, event: 'UNMAP', owner: null, blockable: true };
+ * ```
+ */
 export interface Invalidation {
   start: number;
   end: number;
@@ -152,7 +181,16 @@ export interface Invalidation {
   blockable: boolean;
 }
 
-/** The PTE change an operation makes between `startDone` and `invalidateEnd`, as data. */
+/**
+ * The PTE change an operation makes between `startDone` and `invalidateEnd`, as data.
+ *
+ * @example
+ * ```ts
+ * import type { Mutation } from 'mirrorlab';
+ *
+ * const zap: Mutation = { kind: 'unmap', start: 0x10000, end: 0x20000 };
+ * ```
+ */
 export type Mutation =
   | { kind: 'none' }
   /** munmap / exit: zap the PTEs and remove the VMAs of `[start, end)`. */

@@ -31,6 +31,19 @@ import { findCycle, waitEdges } from '../monitors/wait-for.ts';
 import type { ControlledWorld, SemanticStep, WorldState } from '../runtime/controlled-world.ts';
 import type { EnvironmentFault } from '../scenario/schema.ts';
 
+/**
+ * A violation as {@link chargeViolation} takes it: its kind, message, counterexample and evidence
+ * (a `FoundViolation` is one).
+ *
+ * @example
+ * ```ts
+ * import { chargeViolation, type ChargeInput, defaultMonitors, exhaustiveSearch, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/missing-set-seq.yaml');
+ * const v: ChargeInput = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() }).violations[0];
+ * chargeViolation(world, [], v);
+ * ```
+ */
 export interface ChargeInput {
   kind: string;
   message: string;

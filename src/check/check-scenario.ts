@@ -25,8 +25,32 @@ import { sampleInWorkers } from './sample-workers.ts';
 import { judgeScenario, type LimitsUsed, type ScenarioVerdict } from './verdict.ts';
 import { worldFor } from './world-for.ts';
 
+/**
+ * How {@link checkScenario} explores: exhaustively (`bfs`, `dfs`) or by sampling schedules
+ * (`random`, `pct`, `swarm`).
+ *
+ * @example
+ * ```ts
+ * import { checkScenario, type Strategy } from 'mirrorlab';
+ *
+ * const strategy: Strategy = 'pct';
+ * await checkScenario('scenarios/seeds/fault-vs-unmap.yaml', { strategy, seed: 1 });
+ * ```
+ */
 export type Strategy = 'bfs' | 'dfs' | 'random' | 'pct' | 'swarm';
 
+/**
+ * Options of {@link checkScenario}: the strategy and limits of the search, a driver to put in
+ * every device slot, the scenario params, and the liveness pass.
+ *
+ * @example
+ * ```ts
+ * import { checkScenario, type CheckOptions } from 'mirrorlab';
+ *
+ * const options: CheckOptions = { strategy: 'dfs', maxStates: 50_000, params: { pages: 2 }, liveness: false };
+ * const outcome = await checkScenario('scenarios/seeds/fault-vs-unmap.yaml', options);
+ * ```
+ */
 export interface CheckOptions extends SearchLimits {
   strategy?: Strategy;
   driver?: { machine: AnyStateMachine; name: string };
@@ -40,7 +64,18 @@ export interface CheckOptions extends SearchLimits {
   fairness?: Fairness;
 }
 
-/** A counterexample as reported; `minimizedFrom` is the length the search found, when it was minimized. */
+/**
+ * A counterexample as reported; `minimizedFrom` is the length the search found, when it was minimized.
+ *
+ * @example
+ * ```ts
+ * import { type CheckedViolation, checkScenario } from 'mirrorlab';
+ *
+ * const outcome = await checkScenario('scenarios/seeds/missing-set-seq.yaml');
+ * const first: CheckedViolation = outcome.violations[0];
+ * console.log(first.kind, `${first.trace.length} steps, ${first.contextSwitches} context switches`);
+ * ```
+ */
 export interface CheckedViolation extends FoundViolation {
   minimizedFrom?: number;
   contextSwitches: number;

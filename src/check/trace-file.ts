@@ -94,6 +94,20 @@ const traceSchema = z.discriminatedUnion('version', [traceV1, traceV2]);
 
 export type TraceFile = z.infer<typeof traceV2>;
 
+/**
+ * A counterexample as {@link writeTrace} saves it: the scenario file, driver and strategy it was
+ * found with, the violation, and its steps.
+ *
+ * @example
+ * ```ts
+ * import { checkScenario, type SavedTrace, writeTrace } from 'mirrorlab';
+ *
+ * const file = 'scenarios/seeds/missing-set-seq.yaml';
+ * const v = (await checkScenario(file)).violations[0];
+ * const t: SavedTrace = { scenarioFile: file, driver: null, strategy: 'bfs', seed: null, violation: v, steps: v.trace };
+ * writeTrace('missing-set-seq.trace.json', t);
+ * ```
+ */
 export interface SavedTrace {
   scenarioFile: string;
   driver: string | null;
@@ -110,7 +124,17 @@ export interface SavedTrace {
   options?: Record<string, unknown>;
 }
 
-/** What a version 2 trace adds: the copies and hashes it was saved with. */
+/**
+ * What a version 2 trace adds: the copies and hashes it was saved with.
+ *
+ * @example
+ * ```ts
+ * import { readTrace, type TraceProvenance } from 'mirrorlab';
+ *
+ * const provenance: TraceProvenance = readTrace('missing-set-seq.trace.json').provenance;
+ * provenance.scenario?.sha256; // the hash of the scenario text the trace embeds
+ * ```
+ */
 export interface TraceProvenance {
   tool: string | null;
   scenario: { text: string; sha256: string; name: string | null; savedAt: string } | null;
@@ -118,6 +142,18 @@ export interface TraceProvenance {
   modules: { name: string; sha256: string; savedAt: string }[];
 }
 
+/**
+ * A trace file as {@link readTrace} reads it: the saved trace, plus the file it came from, its
+ * format version, its params and provenance.
+ *
+ * @example
+ * ```ts
+ * import { type LoadedTrace, readTrace } from 'mirrorlab';
+ *
+ * const t: LoadedTrace = readTrace('missing-set-seq.trace.json');
+ * console.log(t.violation.kind, `${t.steps.length} steps`, `format v${t.version}`);
+ * ```
+ */
 export interface LoadedTrace extends SavedTrace {
   /** The trace file itself. */
   file: string;

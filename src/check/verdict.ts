@@ -30,7 +30,17 @@ export type PropertyVerdict = 'keeps' | 'BREAKS' | 'inconclusive';
 /** 0 every outcome as expected, 1 a mismatch or a broken property, 2 bad input, 3 something inconclusive. */
 export const EXIT = { ok: 0, mismatch: 1, badInput: 2, inconclusive: 3 } as const;
 
-/** The limits a search ran under, to say which one cut it short. */
+/**
+ * The limits a search ran under, to say which one cut it short.
+ *
+ * @example
+ * ```ts
+ * import { checkScenario, type LimitsUsed } from 'mirrorlab';
+ *
+ * const outcome = await checkScenario('scenarios/seeds/fault-vs-unmap.yaml', { maxStates: 1000 });
+ * const limits: LimitsUsed = outcome.limits; // { maxStates: 1000, ... }
+ * ```
+ */
 export interface LimitsUsed {
   maxStates?: number;
   maxDepth?: number;
@@ -105,6 +115,13 @@ export function remedy(stats: SearchStats): string {
 /**
  * The liveness pass of a run (`livelock`, src/explorer/liveness/): how far its graph got. It is
  * bounded by `--max-states` like the search, so it can be cut short where the search was not.
+ *
+ * @example
+ * ```ts
+ * import type { LivenessCoverage } from 'mirrorlab';
+ *
+ * const coverage: LivenessCoverage = { states: 1200, complete: true };
+ * ```
  */
 export interface LivenessCoverage {
   states: number;
@@ -128,6 +145,28 @@ export function livenessGap(liveness: LivenessCoverage | null, limits: LimitsUse
   return `the liveness graph stopped at ${liveness.states} states (${limitText('max-states', limits)}); raise --max-states`;
 }
 
+/**
+ * What a search found, as {@link judgeScenario} weighs it against the scenario's `expect:`: the
+ * kinds expected and found, the search's stats and limits, and the liveness pass.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { defaultMonitors, exhaustiveSearch, judgeScenario, parseScenario, type ScenarioFindings, scenarioWorld } from 'mirrorlab';
+ *
+ * const loaded = parseScenario(readFileSync('scenarios/seeds/missing-set-seq.yaml', 'utf8'), 'missing-set-seq.yaml');
+ * const { world } = await scenarioWorld(loaded);
+ * const r = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() });
+ * const findings: ScenarioFindings = {
+ *   expected: loaded.scenario.expect.violations,
+ *   expectedObservations: loaded.scenario.expect.observations,
+ *   found: new Set(r.violations.map((v) => v.kind)),
+ *   seen: new Set(),
+ *   stats: r.stats,
+ * };
+ * judgeScenario(findings).verdict;
+ * ```
+ */
 export interface ScenarioFindings {
   expected: readonly string[];
   expectedObservations: readonly string[];
@@ -143,6 +182,16 @@ export interface ScenarioFindings {
   liveness?: LivenessCoverage | null;
 }
 
+/**
+ * The verdict of {@link judgeScenario}, and why it is not `ok`, in words.
+ *
+ * @example
+ * ```ts
+ * import type { ScenarioJudgement } from 'mirrorlab';
+ *
+ * const explain = (j: ScenarioJudgement) => (j.verdict === 'ok' ? 'as expected' : (j.mismatch ?? j.inconclusive));
+ * ```
+ */
 export interface ScenarioJudgement {
   verdict: Exclude<ScenarioVerdict, 'skipped'>;
   /** Why the outcome differs from `expect:`, in words. */

@@ -9,7 +9,19 @@ import { type ScenarioWorld, scenarioWorld } from './scenario-world.ts';
 
 export type { ScenarioWorld } from './scenario-world.ts';
 
-/** Where the scenario comes from besides its file: a trace's embedded copy, and the modules it may name. */
+/**
+ * Where the scenario comes from besides its file: a trace's embedded copy, and the modules it may name.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { type WorldSource, worldFor } from 'mirrorlab';
+ *
+ * // The scenario as a trace embedded it, placed at its file for relative driver paths.
+ * const source: WorldSource = { text: readFileSync('scenarios/seeds/fault-vs-unmap.yaml', 'utf8') };
+ * const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml', undefined, {}, source);
+ * ```
+ */
 export interface WorldSource {
   /** The scenario's text (a trace's copy); `file` then only places it (messages, relative driver paths). */
   text?: string;

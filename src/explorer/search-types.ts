@@ -47,6 +47,15 @@ export interface SearchLimits {
  * What cut a search short: a limit (`--max-states`, `--max-depth`, `--time`, `--max-memory`),
  * V8's heap limit (memory-budget.ts), the end of a sampling run's schedules (sampling never
  * covers the whole space), `stopOnFirst`, or a signal.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, type SearchLimit, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+ * const r = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), maxStates: 100 });
+ * const stoppedBy: SearchLimit | undefined = r.stats.stoppedBy; // 'max-states' unless the space is smaller
+ * ```
  */
 export type SearchLimit =
   | 'max-states'
@@ -151,7 +160,21 @@ export interface SearchResult {
   stats: SearchStats;
 }
 
-/** How far a search has got, for a progress line. */
+/**
+ * How far a search has got, for a progress line.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, type ProgressDetail, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+ * exhaustiveSearch(world, 'bfs', {
+ *   monitors: defaultMonitors(),
+ *   onProgress: (states: number, ms: number, detail?: ProgressDetail) =>
+ *     console.log(`${states} states in ${ms} ms, depth ${detail?.depth}, frontier ${detail?.frontier}`),
+ * });
+ * ```
+ */
 export interface ProgressDetail {
   /** The deepest schedule so far. */
   depth: number;

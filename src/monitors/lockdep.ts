@@ -23,6 +23,11 @@ const PRIMED: [string, string][] = [
   [NOTIFIER, FENCE],
 ];
 
+/**
+ * An edge of the lock-order graph: `from` was held when `to` was taken, by thread `tid`.
+ *
+ * @inline Shown in place in {@link LockOrderEdge}, the exported form.
+ */
 interface Edge {
   from: string;
   to: string;
@@ -40,7 +45,18 @@ interface Edge {
 
 const WITNESS_STEPS = 8;
 
-/** An order edge some explored schedule showed (not primed), with that schedule: what a shard passes on. */
+/**
+ * An order edge some explored schedule showed (not primed), with that schedule: what a shard passes on.
+ *
+ * @example
+ * ```ts
+ * import { checkScenario, type LockOrderEdge } from 'mirrorlab';
+ *
+ * const outcome = await checkScenario('scenarios/seeds/fault-vs-unmap.yaml');
+ * const edges: LockOrderEdge[] = outcome.lockOrder;
+ * edges.map((e) => `${e.from} -> ${e.to} (${e.tid}, ${e.witness.length} steps)`);
+ * ```
+ */
 export type LockOrderEdge = Edge & { witness: SemanticStep[] };
 
 /**

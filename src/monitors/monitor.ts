@@ -25,6 +25,19 @@ export interface Violation {
   details?: unknown;
 }
 
+/**
+ * What a {@link Monitor} is given besides the step: the world being explored.
+ *
+ * @example
+ * ```ts
+ * import type { Monitor, MonitorContext } from 'mirrorlab';
+ *
+ * const actorCount: Monitor = {
+ *   name: 'actor-count',
+ *   reset: (ctx: MonitorContext) => console.log(ctx.world.actors.length, 'actors'),
+ * };
+ * ```
+ */
 export interface MonitorContext {
   world: ControlledWorld;
 }
@@ -38,6 +51,18 @@ export interface MonitorContext {
  *   - `global`: it reads other actors' state too, so it runs on every occurrence (and the
  *     step counts as visible for partial-order reduction).
  * A monitor without `interest` is treated as `global` for every step (safe, slow).
+ *
+ * @example
+ * ```ts
+ * import type { Interest, Monitor } from 'mirrorlab';
+ *
+ * // A monitor that only looks at steps that observed a device access, one actor at a time.
+ * const deviceOnly: Monitor = {
+ *   name: 'device-only',
+ *   interest: (_world, record): Interest => (record.observations.some((o) => o.kind === 'dev.access') ? 'local' : 'skip'),
+ *   onStep: () => null,
+ * };
+ * ```
  */
 export type Interest = 'skip' | 'local' | 'global';
 

@@ -70,7 +70,13 @@ export class ControlledWorld {
   private readonly choiceTable: PendingChoice[];
   /** The machines' transitions, each computed once (transition-cache.ts). */
   private readonly steps: TransitionCache;
-  /** Local steps by id. */
+  /**
+   * Local steps by id.
+   *
+   * @internal The explorer's compact-state plumbing (interned local situations and steps, the
+   * transition cache), typed with the runtime's internal tables: monitors, searches and tools use
+   * `enabled`, `apply`, `snapshot` and `message` instead, so the API reference leaves it out.
+   */
   readonly localSteps: LocalStep[] = [];
   readonly initial: WorldState;
   readonly initialObservations: Observation[] = [];
@@ -142,7 +148,13 @@ export class ControlledWorld {
     return this.messages[id];
   }
 
-  /** The interned local situation `id` of actor `actor` (read-only). */
+  /**
+   * The interned local situation `id` of actor `actor` (read-only).
+   *
+   * @internal The explorer's compact-state plumbing (interned local situations and steps, the
+   * transition cache), typed with the runtime's internal tables: monitors, searches and tools use
+   * `enabled`, `apply`, `snapshot` and `message` instead, so the API reference leaves it out.
+   */
   local(actor: number, id: number): Readonly<Local> {
     return this.locals[actor][id];
   }
@@ -173,7 +185,13 @@ export class ControlledWorld {
     return c ? this.choiceTable[c] : null;
   }
 
-  /** Every cached machine transition, by id. */
+  /**
+   * Every cached machine transition, by id.
+   *
+   * @internal The explorer's compact-state plumbing (interned local situations and steps, the
+   * transition cache), typed with the runtime's internal tables: monitors, searches and tools use
+   * `enabled`, `apply`, `snapshot` and `message` instead, so the API reference leaves it out.
+   */
   get transitions(): readonly CachedTransition[] {
     return this.steps.all;
   }
@@ -203,6 +221,10 @@ export class ControlledWorld {
    * order sent, but a message of one channel may overtake an earlier one of another (the
    * receiving thread of control ran later). So an actor can take, from each channel, the first
    * message its state does not defer.
+   *
+   * @internal The explorer's compact-state plumbing (interned local situations and steps, the
+   * transition cache), typed with the runtime's internal tables: monitors, searches and tools use
+   * `enabled`, `apply`, `snapshot` and `message` instead, so the API reference leaves it out.
    */
   stepsOf(actor: number, id: number): LocalStep[] {
     const l = this.locals[actor][id];
@@ -233,7 +255,13 @@ export class ControlledWorld {
     return out;
   }
 
-  /** The local step for `step` from the actor's situation in `state` (enabled or not). */
+  /**
+   * The local step for `step` from the actor's situation in `state` (enabled or not).
+   *
+   * @internal The explorer's compact-state plumbing (interned local situations and steps, the
+   * transition cache), typed with the runtime's internal tables: monitors, searches and tools use
+   * `enabled`, `apply`, `snapshot` and `message` instead, so the API reference leaves it out.
+   */
   localStep(state: WorldState, step: Step): LocalStep {
     const i = step.actor;
     const id = state.vec[i];
@@ -269,7 +297,13 @@ export class ControlledWorld {
     return ls;
   }
 
-  /** Compute what one step does (once): the cached machine transition, then the actor's next situation. */
+  /**
+   * Compute what one step does (once): the cached machine transition, then the actor's next situation.
+   *
+   * @internal The explorer's compact-state plumbing (interned local situations and steps, the
+   * transition cache), typed with the runtime's internal tables: monitors, searches and tools use
+   * `enabled`, `apply`, `snapshot` and `message` instead, so the API reference leaves it out.
+   */
   resolve(ls: LocalStep): StepRecord {
     if (ls.record) return ls.record;
     const i = ls.actor;
@@ -375,7 +409,13 @@ export class ControlledWorld {
     return l.canon;
   }
 
-  /** Write into `out` the state after `ls` (a step of actor `actor`) from `vec`. */
+  /**
+   * Write into `out` the state after `ls` (a step of actor `actor`) from `vec`.
+   *
+   * @internal The explorer's compact-state plumbing (interned local situations and steps, the
+   * transition cache), typed with the runtime's internal tables: monitors, searches and tools use
+   * `enabled`, `apply`, `snapshot` and `message` instead, so the API reference leaves it out.
+   */
   applyInto(vec: Int32Array, actor: number, ls: LocalStep, out: Int32Array): StepRecord {
     const record = ls.record ?? this.resolve(ls);
     for (let k = 0; k < vec.length; k++) out[k] = vec[k];

@@ -40,6 +40,18 @@ export interface ActorSpec {
 /**
  * A message as stored in the tables: who sent it, on behalf of which thread of control, and
  * what. Timers use `from = 'timer'`, chosen options `from = 'choice'` (delivery.ts).
+ * Exported as `WorldMessage` (a thread's request is a `ThreadMessage`).
+ *
+ * @example
+ * ```ts
+ * import { type ControlledWorld, type StepRecord, type WorldMessage } from 'mirrorlab';
+ *
+ * // Who sent the message a step delivered.
+ * const senderOf = (world: ControlledWorld, record: StepRecord) => {
+ *   const m: WorldMessage = world.message(record.msg);
+ *   return m.from;
+ * };
+ * ```
  */
 export interface Message {
   from: string;
@@ -58,7 +70,18 @@ export interface Message {
   next?: readonly Append[];
 }
 
-/** A message put at the tail of an actor's inbox. */
+/**
+ * A message put at the tail of an actor's inbox: the actor's index and the message's interned id
+ * (`ControlledWorld.message(msg)` gives it back).
+ *
+ * @example
+ * ```ts
+ * import type { Append, ControlledWorld } from 'mirrorlab';
+ *
+ * // Where the rest of a message's chain goes once it is consumed.
+ * const chainTargets = (world: ControlledWorld, next: readonly Append[]) => next.map((a) => world.actors[a.to].id);
+ * ```
+ */
 export interface Append {
   to: number;
   msg: number;
@@ -83,7 +106,23 @@ export type Step =
   | { kind: 'timer'; actor: number; index: number }
   | { kind: 'choose'; actor: number; option: number };
 
-/** What one step did, for monitors, timelines and traces. Cached: treat it as read-only. */
+/**
+ * What one step did, for monitors, timelines and traces. Cached: treat it as read-only.
+ *
+ * @example
+ * ```ts
+ * import type { Monitor, StepRecord } from 'mirrorlab';
+ *
+ * // Log every step a machine did not handle.
+ * const unhandled: Monitor = {
+ *   name: 'unhandled',
+ *   onStep: (_ctx, record: StepRecord) => {
+ *     if (record.policy === 'unhandled') console.log(record.actor, record.message.event.type);
+ *     return null;
+ *   },
+ * };
+ * ```
+ */
 export interface StepRecord {
   step: Step;
   actor: string;
@@ -102,7 +141,12 @@ export interface StepRecord {
   transition: number;
 }
 
-/** The cached effect of one message on one actor's snapshot. */
+/**
+ * The cached effect of one message on one actor's snapshot.
+ *
+ * @internal Plumbing of {@link ControlledWorld}'s compact states (its @internal members use it):
+ * monitors and searches see {@link StepRecord}s and `Step`s instead.
+ */
 export interface CachedTransition {
   id: number;
   actor: number;
@@ -121,7 +165,12 @@ export interface CachedTransition {
   observations: Observation[];
 }
 
-/** One actor's local situation, interned. */
+/**
+ * One actor's local situation, interned.
+ *
+ * @internal Plumbing of {@link ControlledWorld}'s compact states (its @internal members use it):
+ * monitors and searches see {@link StepRecord}s and `Step`s instead.
+ */
 export interface Local {
   snap: number;
   choice: number;
@@ -138,7 +187,12 @@ export interface Local {
   canon: number;
 }
 
-/** One enabled step of one actor in one local situation, and (once resolved) what it does. */
+/**
+ * One enabled step of one actor in one local situation, and (once resolved) what it does.
+ *
+ * @internal Plumbing of {@link ControlledWorld}'s compact states (its @internal members use it):
+ * monitors and searches see {@link StepRecord}s and `Step`s instead.
+ */
 export interface LocalStep {
   /** Global id of this local step (for compact search nodes). */
   id: number;

@@ -12,6 +12,19 @@ export const CONFORMANCE_TIME_SECONDS = 1800;
 /** How long importing one driver module may take when nothing tighter applies. */
 export const IMPORT_TIMEOUT_SECONDS = 60;
 
+/**
+ * A time budget that loading, set-up and the search share (`--time`): made with
+ * `Deadline.after(seconds)`, asked how much is left.
+ *
+ * @example
+ * ```ts
+ * import { createWorld, Deadline } from 'mirrorlab';
+ *
+ * const deadline = Deadline.after(30); // 30 s for the whole run
+ * const world = await createWorld('scenarios/seeds/fault-vs-unmap.yaml', { deadline });
+ * deadline.remainingSeconds();
+ * ```
+ */
 export class Deadline {
   private constructor(
     /** `performance.now()` at which the budget is spent. */

@@ -21,6 +21,18 @@ import { probeDriverImport } from './driver-probe.ts';
 import { type LoadedScenario, ScenarioError } from './parse.ts';
 import { ensurePackageFallback, ensureTypeScriptLoader } from './typescript-loader.ts';
 
+/**
+ * How {@link compileScenario} may load the driver modules a scenario names: which modules outside
+ * its folder tree, and how long an import may take.
+ *
+ * @example
+ * ```ts
+ * import { compileScenario, type DriverModuleOptions, loadScenario } from 'mirrorlab';
+ *
+ * const options: DriverModuleOptions = { allowDrivers: ['../drivers'], importSeconds: 20 };
+ * const compiled = await compileScenario(loadScenario('scenarios/seeds/fault-vs-unmap.yaml'), options);
+ * ```
+ */
 export interface DriverModuleOptions {
   /** `--allow-driver`: modules or folders outside the scenario's folder tree it may name (allowed-modules.ts). */
   allowDrivers?: readonly string[];

@@ -15,6 +15,18 @@ import { checkRepeat, checkReplicas } from './size-limits.ts';
 /** Where a path of the document starts (`file:line:col`), for located errors. */
 type Where = (path: (string | number)[]) => string;
 
+/**
+ * The value of a scenario param (`params:` in the file, `--param name=value`): a YAML scalar or a
+ * list of them.
+ *
+ * @example
+ * ```ts
+ * import { createWorld, type ParamValue } from 'mirrorlab';
+ *
+ * const params: Record<string, ParamValue> = { pages: 4, write: true };
+ * const world = await createWorld('scenarios/seeds/fault-vs-unmap.yaml', { params });
+ * ```
+ */
 export type ParamValue = string | number | boolean | (string | number | boolean)[];
 
 /** `key=value` strings from the command line → values (YAML scalars: `3`, `true`, `[a, b]`). */

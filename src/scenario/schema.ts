@@ -162,6 +162,10 @@ const thread = z
  * src/check/charge.ts). One entry per planted environment fault: the property kinds it
  * breaks, the actors at fault (devices, threads, processes' mm, fences: never a driver),
  * and why, in words.
+ *
+ * @internal A zod schema, the source of `EnvironmentFault`; the format is documented by the
+ * JSON Schema (schema/scenario.schema.json) and docs/scenarios.md, so the API reference leaves
+ * it out (typedoc.json `intentionallyNotExported`).
  */
 const environmentFault = z
   .object({
@@ -181,6 +185,13 @@ const environmentFault = z
   .strict()
   .describe('a thread of operations');
 
+/**
+ * The scenario file's format as a zod schema: what {@link parseScenario} validates against.
+ *
+ * @internal The source of `Scenario`; the format is documented by the JSON Schema
+ * (schema/scenario.schema.json, `mirrorlab schema`) and docs/scenarios.md, so the API reference
+ * leaves it out (typedoc.json `intentionallyNotExported`).
+ */
 export const scenarioSchema = z
   .object({
     name: z.string().optional().describe('the scenario name shown in reports (default: the file name)'),

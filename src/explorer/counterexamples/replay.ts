@@ -15,6 +15,20 @@ import type { ControlledWorld, SemanticStep, WorldState } from '../../runtime/co
 import type { FoundViolation } from '../search-types.ts';
 import { ViolationLog } from './violation-log.ts';
 
+/**
+ * What {@link replayTrace} did: how far it got, the state it reached, the violations the monitors
+ * reported on the way, and where the trace no longer matched the model.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, replayTrace, type ReplayResult, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/missing-set-seq.yaml');
+ * const found = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() }).violations[0];
+ * const r: ReplayResult = replayTrace(world, found.trace, defaultMonitors());
+ * r.divergence === null; // true: the trace still reproduces
+ * ```
+ */
 export interface ReplayResult {
   /** Steps replayed before the end or the divergence. */
   replayed: number;

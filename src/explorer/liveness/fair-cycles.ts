@@ -17,6 +17,19 @@
  */
 import type { StateGraph } from './state-graph.ts';
 
+/**
+ * The fairness a liveness pass assumes: `strong` (default), a channel that can deliver again and
+ * again is served in the end; `weak` (Spin's `-f`) also reports a message starved by the model's
+ * free choice among senders.
+ *
+ * @example
+ * ```ts
+ * import { checkScenario, type Fairness } from 'mirrorlab';
+ *
+ * const fairness: Fairness = 'weak'; // also report a message starved by the choice among senders
+ * await checkScenario('scenarios/seeds/fault-vs-unmap.yaml', { fairness });
+ * ```
+ */
 export type Fairness = 'weak' | 'strong';
 
 /** What the finder needs to know of steps and states (fairness.ts). */

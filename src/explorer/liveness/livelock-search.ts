@@ -25,6 +25,19 @@ export interface LivenessOptions {
   renamed?: boolean;
 }
 
+/**
+ * What the liveness pass after an exhaustive search covered (`CheckOutcome.liveness`): its state
+ * graph, the requests it followed, and whether it was complete.
+ *
+ * @example
+ * ```ts
+ * import { checkScenario, type LivenessStats } from 'mirrorlab';
+ *
+ * const outcome = await checkScenario('scenarios/seeds/fault-vs-unmap.yaml');
+ * const liveness: LivenessStats | null = outcome.liveness;
+ * if (liveness) console.log(`${liveness.states} states, ${liveness.requests} requests, ${liveness.fairness} fairness`);
+ * ```
+ */
 export interface LivenessStats {
   states: number;
   edges: number;

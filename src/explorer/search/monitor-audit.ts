@@ -23,6 +23,18 @@ import type {
 } from '../../runtime/controlled-world.ts';
 import { stepText } from '../counterexamples/critical-reordering.ts';
 
+/**
+ * What the checking mode (`checkMonitors`) found when it ran every monitor ungated beside the
+ * gated ones (`SearchStats.monitorChecks`): any discrepancy is a monitor whose `interest` or
+ * `reads` claims are wrong.
+ *
+ * @example
+ * ```ts
+ * import type { SearchStats } from 'mirrorlab';
+ *
+ * const auditOk = (stats: SearchStats) => (stats.monitorChecks?.discrepancies.length ?? 0) === 0;
+ * ```
+ */
 export interface MonitorAuditSummary {
   /** Step occurrences at which every monitor ran ungated. */
   steps: number;

@@ -15,6 +15,17 @@ const PILE_UP_COPIES = 3;
 /** Frontier states looked at after a search was cut short (the frontier is dropped anyway). */
 const LOOK_AT = 4096;
 
+/**
+ * The worst inbox pile-up a search saw (`SearchStats.pileUp`): copies of one message waiting in
+ * one actor's inbox, a sign of a sender that does not wait for replies.
+ *
+ * @example
+ * ```ts
+ * import type { PileUp } from 'mirrorlab';
+ *
+ * const describe = (p: PileUp) => `${p.copies} copies of ${p.type} from ${p.from} wait in ${p.actor}'s inbox`;
+ * ```
+ */
 export interface PileUp {
   /** The actor whose inbox piles up. */
   actor: string;

@@ -16,7 +16,19 @@
  *     and each shard's breadth-first order keeps its counterexamples shortest.
  */
 
-/** One shard of a campaign: 1-based index, shard count. */
+/**
+ * One shard of a campaign: 1-based index, shard count.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, type ShardSpec, worldFor } from 'mirrorlab';
+ *
+ * // Job 2 of a campaign split among 4 jobs (`--shard 2/4`).
+ * const shard: ShardSpec = { index: 2, count: 4 };
+ * const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+ * exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), shard });
+ * ```
+ */
 export interface ShardSpec {
   index: number;
   count: number;
@@ -71,7 +83,16 @@ export function ownsState(shard: ShardSpec, h1: number, h2: number): boolean {
   return ((hi * (2 ** 32 % n) + lo) % n) + 1 === shard.index;
 }
 
-/** What the breadth-first prefix of a sharded exhaustive search did, in the shard's stats. */
+/**
+ * What the breadth-first prefix of a sharded exhaustive search did, in the shard's stats.
+ *
+ * @example
+ * ```ts
+ * import type { ShardSplit } from 'mirrorlab';
+ *
+ * const split = (s: ShardSplit) => `shard ${s.index}/${s.count} kept ${s.kept} of ${s.levelStates} states at depth ${s.level}`;
+ * ```
+ */
 export interface ShardSplit {
   index: number;
   count: number;

@@ -70,7 +70,20 @@ const PIPELINE_FROM = 1 << 21;
  */
 const DEFER_FROM_MAX_STATES = 1 << 16;
 
-/** Where to start: the initial state, or the end of a replayed trace ("continue from here"). */
+/**
+ * Where to start: the initial state, or the end of a replayed trace ("continue from here").
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, replayTrace, type SearchStart, worldFor } from 'mirrorlab';
+ *
+ * // Explore from the end of a schedule rather than from the initial state.
+ * const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+ * const trace = [world.describe(world.initial, world.enabled(world.initial)[0])];
+ * const start: SearchStart = { state: replayTrace(world, trace, []).state, trace };
+ * exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() }, start);
+ * ```
+ */
 export interface SearchStart {
   state: WorldState;
   trace: SemanticStep[];

@@ -24,7 +24,13 @@ export interface VerdictQueue {
   readonly bytes: number;
 }
 
-/** A verdict queue on a second thread, which boots first and then takes the table over. */
+/**
+ * A verdict queue on a second thread, which boots first and then takes the table over.
+ *
+ * @internal Only Node's search host (a worker thread over shared memory) implements it; a
+ * custom `SearchHost` sets `secondThread: null`, so the API reference leaves it out
+ * (typedoc.json `intentionallyNotExported`).
+ */
 export interface SecondThreadQueue extends VerdictQueue {
   /** Waits up to `ms` for the thread to run; false if it did not (or failed to start). */
   awaitReady(ms: number): boolean;
