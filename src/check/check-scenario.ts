@@ -47,8 +47,8 @@ export type Strategy = 'bfs' | 'dfs' | 'random' | 'pct' | 'swarm';
  * ```ts
  * import { checkScenario, type CheckOptions } from 'mirrorlab';
  *
- * const options: CheckOptions = { strategy: 'dfs', maxStates: 50_000, params: { pages: 2 }, liveness: false };
- * const outcome = await checkScenario('scenarios/seeds/fault-vs-unmap.yaml', options);
+ * const options: CheckOptions = { strategy: 'dfs', maxStates: 50_000, params: { retries: 1 }, liveness: false };
+ * const outcome = await checkScenario('scenarios/seeds/fault-vs-endless-remap.yaml', options);
  * ```
  */
 export interface CheckOptions extends SearchLimits {

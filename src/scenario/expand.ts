@@ -23,8 +23,8 @@ type Where = (path: (string | number)[]) => string;
  * ```ts
  * import { createWorld, type ParamValue } from 'mirrorlab';
  *
- * const params: Record<string, ParamValue> = { pages: 4, write: true };
- * const world = await createWorld('scenarios/seeds/fault-vs-unmap.yaml', { params });
+ * const params: Record<string, ParamValue> = { profile: 'userptr-fence-under-lock' };
+ * const world = await createWorld('scenarios/seeds/signal-during-fence-wait.yaml', { params });
  * ```
  */
 export type ParamValue = string | number | boolean | (string | number | boolean)[];
