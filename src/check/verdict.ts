@@ -25,6 +25,15 @@ import type { SearchLimit, SearchStats } from '../explorer/search-types.ts';
  * ```
  */
 export type ScenarioVerdict = 'ok' | 'mismatch' | 'inconclusive' | 'skipped';
+/**
+ * A property's verdict: `keeps` only after every run that fits the driver covered its whole
+ * space, `BREAKS` when a run found it broken by the driver, else `inconclusive`.
+ *
+ * @example
+ * ```ts
+ * const v: PropertyVerdict = 'inconclusive';
+ * ```
+ */
 export type PropertyVerdict = 'keeps' | 'BREAKS' | 'inconclusive';
 
 /** 0 every outcome as expected, 1 a mismatch or a broken property, 2 bad input, 3 something inconclusive. */
@@ -281,6 +290,15 @@ export interface DriverRun {
   liveness?: LivenessCoverage | null;
 }
 
+/**
+ * One property's verdict over a driver battery (`checkDriver(...).properties`): keeps, BREAKS or
+ * inconclusive, and the scenarios that decided it.
+ *
+ * @example
+ * ```ts
+ * const judged: PropertyJudgement = { property: 'stale-spte', verdict: 'keeps', scenarios: ['seq-retry'] };
+ * ```
+ */
 export interface PropertyJudgement {
   property: string;
   verdict: PropertyVerdict;

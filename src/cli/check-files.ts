@@ -17,7 +17,15 @@ import { replayHint } from './replay-hints.ts';
 import { scenarioStems, type TracePlan, traceFileFor } from './safe-write.ts';
 import { scenarioFiles } from './scenario-files.ts';
 
-/** A file that could not be checked, with its located message (exit 2). */
+/**
+ * A file that could not be checked, with its located message (exit 2): the file, the place and
+ * the fix, as `check` prints it.
+ *
+ * @example
+ * ```ts
+ * const e: FileError = { file: 'my-driver.ts', message: 'my-driver.ts: exports no driver; export default defineDriver(...)' };
+ * ```
+ */
 export interface FileError {
   file: string;
   message: string;

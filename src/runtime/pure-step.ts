@@ -37,7 +37,19 @@ export interface StepResult extends StepEffects {
   snapshot: AnyMachineSnapshot;
 }
 
-/** A machine with a reused inert scope; create one per machine, not per step. */
+/**
+ * A machine stepped as a pure function: (snapshot, event) to (next snapshot, the sends, choice,
+ * observations and timers it asked for), with no actor system behind it. Both runtimes step
+ * through it; `MachineHarness.pure` is the one a test drives. It reuses one inert scope, so
+ * create one per machine, not per step.
+ *
+ * @example
+ * ```ts
+ * import { PureMachine } from 'mirrorlab/testing';
+ * import { ptLockMachine } from 'mirrorlab/machines';
+ * const pure = new PureMachine(ptLockMachine, 'lock:gpu0');
+ * ```
+ */
 export class PureMachine {
   readonly machine: AnyStateMachine;
   private readonly scope: AnyActorScope;

@@ -11,8 +11,10 @@
  * });
  * ```
  */
+export type { PropertyJudgement, PropertyVerdict } from '../check/verdict.ts';
+export type { FileError } from '../cli/check-files.ts';
 export type { EventPolicy } from '../runtime/event-policy.ts';
-export type { StepResult } from '../runtime/pure-step.ts';
+export { PureMachine, type StepResult, type TimerEffect } from '../runtime/pure-step.ts';
 export { BUNDLED_BATTERY, checkDriver, type DriverCheck, type DriverCheckOptions } from './driver-battery.ts';
 export {
   type AnyEvent,
