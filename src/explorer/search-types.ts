@@ -33,7 +33,7 @@ export interface SearchLimits {
   /** Exhaustive strategies: the old name of `reduction: 'sleep'` (sleep sets). */
   por?: boolean;
   /**
-   * Exhaustive breadth-first search without POR: 2 moves the visited set to a second thread
+   * Exhaustive breadth-first search without sleep sets: 2 moves the visited set to a second thread
    * once the search passes 2 M states (visited-pipeline.ts); 1 (the default) stays on one.
    * Same states, transitions and counterexamples either way.
    */
