@@ -24,7 +24,7 @@
  *   3. in step order, runs the monitors through a `MonitorPlan` (skipped at once for a step
  *      no monitor will ever look at again, and given the child's vector only when one runs),
  *      probes the visited set once, and pushes a new child straight from parent and difference
- *      (`judge`). Breadth-first search without a reduction defers that probe instead
+ *      (`judge`). Breadth-first search without sleep sets defers that probe instead
  *      (visited/deferred-visits.ts): children wait in order and are judged a batch at a time,
  *      with the same outcome.
  * The fingerprint is over each actor's key (reduction/state-key.ts): by default its
@@ -102,7 +102,7 @@ export class StateSearch {
   private readonly keyOf: (actor: number, local: number) => number;
   private readonly nodes: Nodes;
   private readonly frontier: Frontier;
-  /** Breadth-first without a reduction: children wait for their visited verdict (deferred-visits.ts). */
+  /** Breadth-first without sleep sets: children wait for their visited verdict (deferred-visits.ts). */
   private readonly deferred: DeferredVisits | null;
 
   // What the search has found out so far.
