@@ -26,6 +26,9 @@ import { zobrist1, zobrist2 } from '../visited/fingerprint.ts';
 export const LEARNED = 1;
 export const QUIET = 2;
 
+/** Int32 values per append-cache slot. */
+const SLOT = 6;
+
 export class StepTable {
   /** Per actor: local id → start of its step list in `list` (0: not listed yet). */
   private at: Int32Array[];
@@ -180,9 +183,6 @@ export class StepTable {
     this.appendMask = mask;
   }
 }
-
-/** Int32 values per append-cache slot. */
-const SLOT = 6;
 
 function appendHash(tag: number, local: number, msg: number): number {
   let h = Math.imul(tag, 0x9e3779b1) ^ Math.imul(local, 0x85ebca6b) ^ Math.imul(msg, 0xc2b2ae35);
