@@ -27,8 +27,8 @@ export interface ReductionCase {
   /** What went wrong, one line each; empty when the reductions agree with the full search. */
   failures: string[];
   /**
-   * How the reduced searches call themselves (`dfs+por, reduction sleep`): an option the search
-   * ignores shows here.
+   * How the reduced searches call themselves (`dfs+por (sleep)`, `bfs (canonical)`): an option
+   * the search ignores shows here.
    */
   strategies: string[];
 }
@@ -83,6 +83,6 @@ export async function checkReductions(
     ended: true,
     kinds,
     failures,
-    strategies: reduced.map(({ r }) => `${r.strategy}, reduction ${r.stats.reduction}`),
+    strategies: reduced.map(({ r }) => `${r.strategy} (${r.stats.reduction})`),
   };
 }
