@@ -156,6 +156,10 @@ export interface SearchStats {
  * ```
  */
 export interface SearchResult {
+  /**
+   * The strategy that ran: `bfs`, `dfs`, `random`, `pct`, `swarm`; with sleep sets `bfs+por` or
+   * `dfs+por` (`stats.reduction` names the reduction of every exhaustive search).
+   */
   strategy: string;
   violations: FoundViolation[];
   stats: SearchStats;
