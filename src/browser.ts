@@ -20,6 +20,7 @@ export { scenarioLiveWorld as createWorld, type WorldOptions } from '../actors/s
 export { type ScenarioWorld, scenarioWorld } from './check/scenario-world.ts';
 export { coverage, judgeScenario, type ScenarioVerdict } from './check/verdict.ts';
 export { replayTrace } from './explorer/counterexamples/replay.ts';
+export type { ReductionMode } from './explorer/reduction/state-key.ts';
 export { type MemoryWatch, portableHost, type SearchHost } from './explorer/search/search-host.ts';
 export type { FoundViolation, SearchOptions, SearchResult, SearchStats } from './explorer/search-types.ts';
 // The explorer on the portable host (search-host.ts).

@@ -22,6 +22,20 @@
 import type { ControlledWorld } from '../../runtime/controlled-world.ts';
 import { zobristVec } from '../visited/fingerprint.ts';
 
+/**
+ * The reduction of an exhaustive search (`SearchOptions.reduction`, `check --reduction`):
+ * 'canonical' by default, 'none' for exact states, 'sleep' for sleep sets over canonical states.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, type ReductionMode, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+ * const states = (reduction: ReductionMode) =>
+ *   exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), reduction }).stats.states;
+ * states('canonical') < states('none'); // true: fewer states, the same verdicts
+ * ```
+ */
 export type ReductionMode = 'none' | 'canonical' | 'sleep';
 
 /** The reductions, in the order the CLI lists them. */
