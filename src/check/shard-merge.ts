@@ -161,6 +161,8 @@ function mergeScenario(parts: readonly ShardScenario[]): MergedScenario {
     ...(cut?.stats.stoppedBy ? { stoppedBy: cut.stats.stoppedBy as SearchStats['stoppedBy'] } : {}),
     statesPerSecond: Math.round(states / Math.max(elapsedMs / 1000, 1e-6)),
     maxDepthReached: Math.max(...parts.map((p) => p.stats.maxDepthReached)),
+    // Every shard of a campaign ran the same reduction (the campaign records it).
+    ...(s.stats.reduction !== undefined ? { reduction: s.stats.reduction as SearchStats['reduction'] } : {}),
     xstateSteps: sum((p) => Number(p.stats.xstateSteps ?? 0)),
     ...(schedules > 0 ? { schedulesPerSecond: Math.round(schedules / Math.max(elapsedMs / 1000, 1e-6)) } : {}),
   };

@@ -40,6 +40,8 @@ export interface Campaign {
   checkMonitors: boolean;
   /** `--shard-frontier`: level states per shard before an exhaustive search splits. */
   frontierPerShard: number;
+  /** `--reduction` ('none' or 'canonical'): the key the split level is hashed on (reduction/state-key.ts). */
+  reduction?: string;
 }
 
 const stepSchema = z
@@ -131,6 +133,7 @@ const shardFileSchema = z.object({
     fairness: z.string().nullable(),
     checkMonitors: z.boolean(),
     frontierPerShard: z.number().int().positive(),
+    reduction: z.string().optional(),
   }),
   scenarios: z.array(scenarioSchema),
   errors: z.array(z.object({ file: z.string(), message: z.string() })),

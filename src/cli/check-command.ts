@@ -23,6 +23,7 @@ import {
   scenariosExitCode,
 } from '../check/verdict.ts';
 import { type CriticalReordering, findCriticalReordering } from '../explorer/counterexamples/critical-reordering.ts';
+import type { ReductionMode } from '../explorer/reduction/state-key.ts';
 import { interrupted } from '../explorer/search/interrupt.ts';
 import type { ShardSpec } from '../explorer/search/shard.ts';
 import type { FoundViolation, SearchStats } from '../explorer/search-types.ts';
@@ -32,6 +33,7 @@ import { renderLadder, terminalWidth } from '../report/ladder.ts';
 import { IMPORT_TIMEOUT_SECONDS } from '../scenario/deadline.ts';
 import { loadDriverModule } from '../scenario/driver-module.ts';
 import { parseParamArgs } from '../scenario/expand.ts';
+import { ScenarioError } from '../scenario/load.ts';
 import { checkFiles, errorJson, errorText, type FileError, type SavedTraces, saveTraces } from './check-files.ts';
 import { envelope } from './ci/json-envelope.ts';
 import { checkJunit } from './ci/junit.ts';
@@ -54,6 +56,9 @@ export interface CheckCommandOptions {
   schedules?: number;
   /** `--workers N`: sampling on N worker threads (check/sample-workers.ts). */
   workers?: number;
+  /** `--reduction KIND`; `--no-reduction` sets it false ('none'). */
+  reduction?: ReductionMode | false;
+  /** `--por`: the old name of `--reduction sleep`. */
   por?: boolean;
   threads?: number;
   pctDepth?: number;
@@ -118,7 +123,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     seed: o.seed,
     schedules: o.schedules,
     workers: o.workers,
-    por: o.por,
+    reduction: reductionOption(o),
     threads: o.threads,
     pctDepth: o.pctDepth,
     driver,
@@ -360,9 +365,30 @@ export function rerunArgs(o: CheckCommandOptions, options: Pick<CheckOptions, 'p
   };
 }
 
+/** `--reduction`, `--no-reduction` and `--por` as one reduction, or an error when they disagree. */
+function reductionOption(o: CheckCommandOptions): ReductionMode | undefined {
+  const given = o.reduction === false ? 'none' : o.reduction;
+  if (o.por && given !== undefined && given !== 'sleep')
+    throw new ScenarioError(
+      `--por is --reduction sleep, and ${o.reduction === false ? '--no-reduction' : `--reduction ${given}`} asks for another: pass one of them`,
+    );
+  return o.por ? 'sleep' : given;
+}
+
 /** The options a trace records, as given on the command line. */
 function recordedOptions(o: CheckCommandOptions): Record<string, unknown> {
-  const keys = ['maxDepth', 'maxStates', 'time', 'schedules', 'pctDepth', 'por', 'fairness', 'liveness', 'minimize'];
+  const keys = [
+    'maxDepth',
+    'maxStates',
+    'time',
+    'schedules',
+    'pctDepth',
+    'reduction',
+    'por',
+    'fairness',
+    'liveness',
+    'minimize',
+  ];
   return Object.fromEntries(
     keys.flatMap((k) =>
       o[k as keyof CheckCommandOptions] === undefined ? [] : [[k, o[k as keyof CheckCommandOptions]]],

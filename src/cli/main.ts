@@ -6,6 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { KERNEL_VERSIONS } from '../../machines/mm/kernel-version.ts';
 import { conformanceCommand } from '../conformance/conformance-command.ts';
+import { REDUCTION_MODES } from '../explorer/reduction/state-key.ts';
 import { parseShard, ShardError } from '../explorer/search/shard.ts';
 import { CONFORMANCE_TIME_SECONDS, DEFAULT_TIME_SECONDS } from '../scenario/deadline.ts';
 import { bundledPath } from './bundled.ts';
@@ -141,10 +142,17 @@ export async function main(
       'random, pct and swarm: worker threads sharing the schedules (same result for any n)',
       int('--workers'),
     )
-    .option('--por', 'partial-order reduction (sleep sets) for bfs and dfs: same verdicts, fewer transitions')
+    .addOption(
+      new Option(
+        '--reduction <kind>',
+        'bfs and dfs: canonical (default) identifies states equal up to how senders interleave in an inbox; sleep adds sleep sets (fewer transitions); none searches exact states',
+      ).choices([...REDUCTION_MODES]),
+    )
+    .option('--no-reduction', 'bfs and dfs: search the exact states (--reduction none)')
+    .option('--por', 'the same as --reduction sleep: sleep sets over the canonical states, same verdicts')
     .option(
       '--threads <n>',
-      'bfs without --por: 2 probes the visited set on a second thread once past 2 M states (default 1)',
+      'bfs without sleep sets: 2 probes the visited set on a second thread once past 2 M states (default 1)',
       int('--threads'),
     )
     .option(

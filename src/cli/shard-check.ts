@@ -26,10 +26,12 @@ export function checkShardOptions(o: CheckCommandOptions): void {
   if (o.shardFrontier === 0)
     throw new ScenarioError('--shard-frontier takes level states per shard, a whole number ≥ 1 (got 0)');
   const at = `--shard ${shardText(shard)}`;
-  if (o.por)
+  if (o.por || o.reduction === 'sleep') {
+    const sleep = o.por ? '--por' : '--reduction sleep';
     throw new ScenarioError(
-      `${at} --por: a sharded search keeps no sleep sets across shards; drop --por (the verdicts are the same without it)`,
+      `${at} ${sleep}: a sharded search keeps no sleep sets across shards; drop ${sleep} (the verdicts are the same without it)`,
     );
+  }
   if (o.strategy === 'dfs')
     throw new ScenarioError(`${at}: splits a breadth-first search or a sampling campaign: use --strategy bfs, not dfs`);
   if (!o.shardOut && !o.json)
@@ -61,6 +63,8 @@ export function campaignOf(o: CheckCommandOptions, options: CheckOptions): Campa
     fairness: o.fairness ?? null,
     checkMonitors: o.checkMonitors === true,
     frontierPerShard: o.shardFrontier ?? FRONTIER_PER_SHARD,
+    // Shards keyed differently split the level differently (shard.ts hashes the key).
+    reduction: options.reduction ?? 'canonical',
   };
 }
 

@@ -1,6 +1,7 @@
 /** What every search strategy takes and returns. */
 import type { Monitor, Violation } from '../monitors/monitor.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
+import type { ReductionMode } from './reduction/state-key.ts';
 import type { MonitorAuditSummary } from './search/monitor-audit.ts';
 import type { PileUp } from './search/pile-up.ts';
 import type { SearchHost } from './search/search-host.ts';
@@ -22,10 +23,17 @@ export interface SearchLimits {
   workers?: number;
   /** Stop at the first violation instead of collecting one per kind. */
   stopOnFirst?: boolean;
-  /** Exhaustive strategies: partial-order reduction (sleep sets, src/explorer/reduction/por.ts). */
+  /**
+   * Exhaustive strategies: the reduction (src/explorer/reduction/state-key.ts). 'canonical', the
+   * default, identifies states equal up to how different senders' messages interleave in an
+   * inbox (bisimilar: delivery is FIFO per channel); 'none' searches the exact states; 'sleep'
+   * adds sleep sets (partial-order reduction, reduction/sleep-sets.ts) to the canonical key.
+   */
+  reduction?: ReductionMode;
+  /** Exhaustive strategies: the old name of `reduction: 'sleep'` (sleep sets). */
   por?: boolean;
   /**
-   * Exhaustive breadth-first search without POR: 2 moves the visited set to a second thread
+   * Exhaustive breadth-first search without sleep sets: 2 moves the visited set to a second thread
    * once the search passes 2 M states (visited-pipeline.ts); 1 (the default) stays on one.
    * Same states, transitions and counterexamples either way.
    */
@@ -119,6 +127,8 @@ export interface SearchStats {
   stoppedBy?: SearchLimit;
   statesPerSecond: number;
   maxDepthReached: number;
+  /** Exhaustive strategies: the reduction the search ran with (`SearchLimits.reduction`). */
+  reduction?: ReductionMode;
   /** 2 when the visited set moved to a second thread (visited-pipeline.ts), else 1. */
   threads?: number;
   /** How many steps ran XState's transition (the rest came from the cache). */
@@ -155,6 +165,10 @@ export interface SearchStats {
  * ```
  */
 export interface SearchResult {
+  /**
+   * The strategy that ran: `bfs`, `dfs`, `random`, `pct`, `swarm`; with sleep sets `bfs+por` or
+   * `dfs+por` (`stats.reduction` names the reduction of every exhaustive search).
+   */
   strategy: string;
   violations: FoundViolation[];
   stats: SearchStats;

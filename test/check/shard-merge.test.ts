@@ -75,6 +75,16 @@ describe('a sharded sampling campaign', () => {
 });
 
 describe('a sharded breadth-first search', () => {
+  it('should split exact states too (reduction none) and cover the single search', async () => {
+    const file = 'scenarios/seeds/missing-set-seq.yaml';
+    const whole = await checkScenario(file, { reduction: 'none' });
+    const { merged } = await sharded(file, 3, { reduction: 'none' });
+    const kinds = (vs: { kind: string; steps: number }[]) => vs.map((v) => `${v.kind}:${v.steps}`).sort();
+    expect(kinds(merged.violations)).toEqual(kinds(whole.violations));
+    expect([merged.verdict, merged.stats.reduction]).toEqual([whole.verdict, 'none']);
+    expect(merged.stats.states - merged.repeatedPrefix).toBeGreaterThanOrEqual(whole.stats.states);
+  });
+
   const files = [
     'scenarios/seeds/missing-set-seq.yaml',
     'scenarios/seeds/fence-wait-under-lock.yaml',
@@ -95,6 +105,8 @@ describe('a sharded breadth-first search', () => {
       expect(kinds(merged.violations)).toEqual(kinds(whole.violations));
       expect(merged.stats.complete).toBe(whole.stats.complete);
       expect(merged.verdict).toBe(whole.verdict);
+      // The level is split on the canonical key, the default (reduction/state-key.ts).
+      expect(merged.stats.reduction).toBe('canonical');
       // Every state is searched at least once: the shards' work covers the single search.
       expect(merged.stats.states - merged.repeatedPrefix).toBeGreaterThanOrEqual(whole.stats.states);
       const { world } = await worldFor(file);

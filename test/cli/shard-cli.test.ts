@@ -66,6 +66,8 @@ describe('check --shard and merge', () => {
     expect(zero.code).toBe(2);
     const por = await cli('check', file, '--shard', '1/3', '--shard-out', out, '--por');
     expect(por.code).toBe(2);
+    const sleep = await cli('check', file, '--shard', '1/3', '--shard-out', out, '--reduction', 'sleep');
+    expect(sleep.code).toBe(2);
     const nowhere = await cli('check', file, '--shard', '1/3');
     expect(nowhere.code).toBe(2);
     const lone = await cli('check', file, '--shard-out', out);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { worldFor } from '../../src/check/world-for.ts';
 import { SleepArena } from '../../src/explorer/reduction/por.ts';
+import type { ReductionMode } from '../../src/explorer/reduction/state-key.ts';
 import type { SearchResult } from '../../src/explorer/search-types.ts';
 import { exhaustiveSearch } from '../../src/explorer/strategies/exhaustive.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
@@ -31,6 +32,7 @@ describe('partial-order reduction', () => {
     const reduced = terminalCollector();
     const a = exhaustiveSearch(new ControlledWorld(toyWorld(3)), 'bfs', {
       monitors: [lostUpdateMonitor, full.monitor],
+      reduction: 'none',
     });
     const b = exhaustiveSearch(new ControlledWorld(toyWorld(3)), 'bfs', {
       monitors: [lostUpdateMonitor, reduced.monitor],
@@ -43,10 +45,24 @@ describe('partial-order reduction', () => {
   });
 
   it('should explore fewer states and transitions when actors are independent', () => {
-    const a = exhaustiveSearch(new ControlledWorld(toyWorld(3)), 'dfs', { monitors: [] });
+    const a = exhaustiveSearch(new ControlledWorld(toyWorld(3)), 'dfs', { monitors: [], reduction: 'none' });
     const b = exhaustiveSearch(new ControlledWorld(toyWorld(3)), 'dfs', { monitors: [], por: true });
     expect(b.stats.states).toBeLessThan(a.stats.states);
     expect(b.stats.transitions).toBeLessThan(a.stats.transitions);
+  });
+
+  it('should owe the states it saves to the canonical key, the default, and prune only transitions beyond it', () => {
+    const run = (reduction: ReductionMode) =>
+      exhaustiveSearch(new ControlledWorld(toyWorld(3)), 'dfs', { monitors: [], reduction }).stats;
+    const [none, canonical, sleep] = [run('none'), run('canonical'), run('sleep')];
+    expect(canonical.states).toBeLessThan(none.states);
+    expect(sleep.states).toBe(canonical.states);
+    expect(sleep.transitions).toBeLessThan(canonical.transitions);
+    expect(exhaustiveSearch(new ControlledWorld(toyWorld(3)), 'dfs', { monitors: [] }).stats).toMatchObject({
+      states: canonical.states,
+      reduction: 'canonical',
+    });
+    expect([none.reduction, sleep.reduction]).toEqual(['none', 'sleep']);
   });
 
   it('should keep every state when a monitor reads everything, and prune only transitions otherwise', () => {
@@ -60,14 +76,14 @@ describe('partial-order reduction', () => {
 
   for (const seed of ['retry-outside-lock', 'fence-wait-under-lock', 'oom-reaper-sleeps', 'fault-vs-unmap']) {
     it(`should give the same verdict and terminal states on seed ${seed}`, async () => {
-      const run = async (por: boolean) => {
+      const run = async (reduction: ReductionMode) => {
         const { world } = await worldFor(`scenarios/seeds/${seed}.yaml`);
         const t = terminalCollector();
-        const r = exhaustiveSearch(world, 'bfs', { monitors: [...defaultMonitors(), t.monitor], por });
+        const r = exhaustiveSearch(world, 'bfs', { monitors: [...defaultMonitors(), t.monitor], reduction });
         return { r, finals: t.finals };
       };
-      const full = await run(false);
-      const reduced = await run(true);
+      const full = await run('none');
+      const reduced = await run('sleep');
       expect(kinds(reduced.r)).toEqual(kinds(full.r));
       expect([...reduced.finals].sort()).toEqual([...full.finals].sort());
       expect(reduced.r.stats.transitions).toBeLessThan(full.r.stats.transitions);

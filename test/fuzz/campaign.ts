@@ -30,12 +30,12 @@ const seconds = Number(option('--time', '60'));
 const baseSeed = Number(option('--seed', String(Date.now() % 1_000_000)));
 const outDir = option('--out', join('fuzz-failures', new Date().toISOString().replace(/[:.]/g, '-')));
 const reduction = process.argv.includes('--reduction');
-const named = option('--reduction', 'por');
-const names = named.startsWith('--') ? 'por' : named;
+const named = option('--reduction', 'canonical,sleep');
+const names = named.startsWith('--') ? 'canonical,sleep' : named;
 const maxStates = Number(option('--max-states', '20000'));
 if (!(seconds > 0) || !Number.isInteger(baseSeed) || !(maxStates > 0)) {
   process.stderr.write(
-    'usage: npm run fuzz -- [--reduction [por,...] [--max-states <n>]] --time <seconds> [--seed <n>] [--out <dir>]\n',
+    'usage: npm run fuzz -- [--reduction [canonical,sleep,...] [--max-states <n>]] --time <seconds> [--seed <n>] [--out <dir>]\n',
   );
   process.exit(2);
 }

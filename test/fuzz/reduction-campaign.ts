@@ -3,13 +3,14 @@
  * reduction soundness property (test/explorer/reduction-property.test.ts) with fresh seeds for S
  * seconds. Each round draws a `bugScenario` and a search order, searches it in full and with each
  * reduction named (comma-separated; `por` is `{ por: true }`, any other name N is
- * `{ reduction: N }`; default `por`) within M states each (default 20 000), and replays every
+ * `{ reduction: N }`; default `canonical,sleep`) within M states each (default 20 000), and replays every
  * reduced counterexample unreduced (reduction-check.ts). A disagreement, or a search that throws,
  * is saved under DIR as the scenario, the command that checks it and what went wrong.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import type { ReductionMode } from '../../src/explorer/reduction/state-key.ts';
 import { bugScenario, CORPUS } from './arbitraries.ts';
 import { checkReductions, type Reduction } from './reduction-check.ts';
 
@@ -24,10 +25,12 @@ export interface ReductionCampaign {
   maxStates: number;
 }
 
-/** `por` is the shipped sleep sets; any other name is the `reduction` option of that name. */
+/**
+ * `por` is `{ por: true }` (the old name of sleep sets); any other name is the `reduction` option
+ * of that name (`canonical`, `sleep`; a name the search does not know makes it throw, a failure).
+ */
 export function reductionsNamed(names: string): Reduction[] {
-  // A cast: `reduction` is an option of the search only once such a reduction is merged.
-  return names.split(',').map((n) => (n === 'por' ? { por: true } : ({ reduction: n } as Reduction)));
+  return names.split(',').map((n) => (n === 'por' ? { por: true } : { reduction: n as ReductionMode }));
 }
 
 /** Runs the campaign, prints its summary line; returns the exit code (1 when a round failed). */

@@ -16,7 +16,7 @@ import {
 } from '../../src/index.ts';
 import { CORPUS } from './arbitraries.ts';
 
-/** The options that turn one reduction on, e.g. `{ por: true }`. */
+/** The options that turn one reduction on, e.g. `{ reduction: 'canonical' }`. */
 export type Reduction = Partial<SearchOptions>;
 
 export interface ReductionCase {
@@ -26,7 +26,10 @@ export interface ReductionCase {
   kinds: string[];
   /** What went wrong, one line each; empty when the reductions agree with the full search. */
   failures: string[];
-  /** How the reduced searches call themselves (`dfs+por`): an option the search ignores shows here. */
+  /**
+   * How the reduced searches call themselves (`dfs+por (sleep)`, `bfs (canonical)`): an option
+   * the search ignores shows here.
+   */
   strategies: string[];
 }
 
@@ -50,7 +53,8 @@ export async function checkReductions(
   const { world } = await worldFor(PLACE, undefined, {}, { text, allowDrivers: [CORPUS] });
   const search = (how: 'bfs' | 'dfs', opts: Reduction) =>
     exhaustiveSearch(world, how, { monitors: defaultMonitors(), maxStates, ...opts });
-  const full = search('bfs', {});
+  // The reference: exact states, no reduction (the default is the canonical key).
+  const full = search('bfs', { reduction: 'none' });
   const kinds = kindsOf(full);
   if (!full.stats.complete) return { ended: false, kinds, failures: [], strategies: [] };
   const reduced: { name: string; r: SearchResult }[] = [];
@@ -75,5 +79,10 @@ export async function checkReductions(
         );
     }
   }
-  return { ended: true, kinds, failures, strategies: reduced.map(({ r }) => r.strategy) };
+  return {
+    ended: true,
+    kinds,
+    failures,
+    strategies: reduced.map(({ r }) => `${r.strategy} (${r.stats.reduction})`),
+  };
 }

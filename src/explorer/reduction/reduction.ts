@@ -1,10 +1,13 @@
 /**
  * src/explorer/reduction/: state-space reductions of the exhaustive search, each behind the one
  * small interface here, so the search loop (search/state-search.ts) knows none of them by name.
- *   - reduction.ts (this file): the interface a reduction implements;
+ *   - state-key.ts: which reduction the options select ('none', 'canonical', 'sleep') and the
+ *     key the visited set sees: the exact state, or the channel-canonical one (the default), a
+ *     property of the fingerprint rather than of a `Reduction`, so every search mode shares it;
+ *   - reduction.ts (this file): the interface a reduction that prunes steps implements;
  *   - por.ts: sleep sets' building blocks (`SleepArena`, `Dependence`: which steps commute);
  *   - sleep-sets.ts: sleep sets (Godefroid 1996) over the channel-canonical state space, the
- *     reduction `por: true` selects.
+ *     reduction 'sleep' (`por: true`) selects.
  * A new reduction (persistent or stubborn sets, say) is a class implementing `Reduction`,
  * chosen where `reductionFor` picks one.
  *
@@ -24,11 +27,13 @@
  *
  * With a reduction the search probes the visited set child by child (no deferred verdicts,
  * visited/deferred-visits.ts) and cannot be sharded: `seen` needs the probe's answer at once.
+ * The canonical key alone needs neither: it is not a `Reduction`.
  */
 import type { ControlledWorld, LocalStep } from '../../runtime/controlled-world.ts';
 import type { MonitorPlan } from '../search/monitor-plan.ts';
 import type { VisitedSet } from '../visited/visited-set.ts';
 import { SleepSets } from './sleep-sets.ts';
+import type { ReductionMode } from './state-key.ts';
 
 /** A state-space reduction the exhaustive search consults at each expansion (order of calls: above). */
 export interface Reduction {
@@ -36,11 +41,6 @@ export interface Reduction {
   readonly name: string;
   /** How many 32-bit values the visited set keeps per state for this reduction (0 or 1). */
   readonly visitedValues: number;
-  /**
-   * The fingerprint key of actor `actor`'s local id `local`: `local` itself, or a canonical
-   * form, so that states equal under the reduction's equivalence hash alike.
-   */
-  key(actor: number, local: number): number;
   /** A local step the step table learns (once per step): its key, which `take` receives. */
   learn(step: LocalStep): number;
   /** The search begins: the visited set it probes, the root's search node and visited slot. */
@@ -66,7 +66,7 @@ export interface Reduction {
   link(again: number, home: number): void;
 }
 
-/** The reduction a search's options select, or null for none. */
-export function reductionFor(world: ControlledWorld, plan: MonitorPlan, opts: { por?: boolean }): Reduction | null {
-  return opts.por === true ? new SleepSets(world, plan) : null;
+/** The step-pruning reduction of a search's reduction mode (state-key.ts), or null for none. */
+export function reductionFor(world: ControlledWorld, plan: MonitorPlan, mode: ReductionMode): Reduction | null {
+  return mode === 'sleep' ? new SleepSets(world, plan) : null;
 }

@@ -1,6 +1,7 @@
 /**
  * Sleep sets (Godefroid 1996) over the channel-canonical state space, as a `Reduction`
- * (reduction.ts): `por: true`, `check --por`. Why steps commute, what monitors make dependent
+ * (reduction.ts): `reduction: 'sleep'` (`por: true`, `check --por`); the search fingerprints states
+ * by their channel-canonical key (state-key.ts), as it does by default. Why steps commute, what monitors make dependent
  * and how a state's sleep set is cached with the visited set: por.ts.
  *
  * Per state, stored with its first search node (its home, which the visited set's value names,
@@ -38,15 +39,8 @@ export class SleepSets implements Reduction {
   private sleepTop = 0;
   private meet = new Int32Array(64);
 
-  constructor(
-    private readonly world: ControlledWorld,
-    plan: MonitorPlan,
-  ) {
+  constructor(world: ControlledWorld, plan: MonitorPlan) {
     this.dep = new Dependence(world, plan);
-  }
-
-  key(actor: number, local: number): number {
-    return this.world.canonical(actor, local);
   }
 
   learn(step: LocalStep): number {

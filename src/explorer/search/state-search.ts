@@ -24,12 +24,16 @@
  *   3. in step order, runs the monitors through a `MonitorPlan` (skipped at once for a step
  *      no monitor will ever look at again, and given the child's vector only when one runs),
  *      probes the visited set once, and pushes a new child straight from parent and difference
- *      (`judge`). Breadth-first search without a reduction defers that probe instead
+ *      (`judge`). Breadth-first search without sleep sets defers that probe instead
  *      (visited/deferred-visits.ts): children wait in order and are judged a batch at a time,
  *      with the same outcome.
- * A reduction (reduction/reduction.ts; `por: true`: sleep sets) is asked which steps to take,
- * and told of every child's visited verdict. With `shard: { index, count }` (breadth-first, no
- * reduction; shard.ts) the search keeps, at the first level of at least
+ * The fingerprint is over each actor's key (reduction/state-key.ts): by default its
+ * channel-canonical local id, so states equal up to how senders interleave in an inbox are one
+ * state to the visited set, while the frontier keeps the concrete vector first reached
+ * (`reduction: 'none'` keys the exact ids). A step-pruning reduction (reduction/reduction.ts;
+ * `reduction: 'sleep'`: sleep sets) is asked which steps to take, and told of every child's
+ * visited verdict. With `shard: { index, count }` (breadth-first, no sleep sets; shard.ts) the
+ * search keeps, at the first level of at least
  * FRONTIER_PER_SHARD · count states, only the states that shard owns (`splitLevel`).
  *
  * Speed: `expand`, `children` and `judge` run once per state, not per transition, and copy the
@@ -41,9 +45,10 @@ import type { ControlledWorld, SemanticStep, WorldState } from '../../runtime/co
 import { ViolationLog } from '../counterexamples/violation-log.ts';
 import type { Reduction } from '../reduction/reduction.ts';
 import { reductionFor } from '../reduction/reduction.ts';
+import { type ReductionMode, reductionMode, stateKeyOf } from '../reduction/state-key.ts';
 import type { SearchLimit, SearchOptions, SearchResult } from '../search-types.ts';
 import { DeferredVisits } from '../visited/deferred-visits.ts';
-import { zobrist1, zobrist2 } from '../visited/fingerprint.ts';
+import { zobristVec } from '../visited/fingerprint.ts';
 import { omissionProbability, VisitedSet } from '../visited/visited-set.ts';
 import { interrupted } from './interrupt.ts';
 import { finishAudit, MonitorPlan } from './monitor-plan.ts';
@@ -95,6 +100,8 @@ export class StateSearch {
   private readonly shard: NonNullable<SearchOptions['shard']> | null;
   private readonly log: ViolationLog;
   private readonly plan: MonitorPlan;
+  /** What the visited set's key identifies, and the step-pruning reduction ('sleep'), if any. */
+  private readonly mode: ReductionMode;
   private readonly reduction: Reduction | null;
   private readonly visited: VisitedSet;
   private readonly n: number;
@@ -104,9 +111,11 @@ export class StateSearch {
   private readonly memory: MemoryWatch;
   private readonly startXstate: number;
   private readonly table: StepTable;
+  /** Each actor's fingerprint key for a local id (state-key.ts). */
+  private readonly keyOf: (actor: number, local: number) => number;
   private readonly nodes: Nodes;
   private readonly frontier: Frontier;
-  /** Breadth-first without a reduction: children wait for their visited verdict (deferred-visits.ts). */
+  /** Breadth-first without sleep sets: children wait for their visited verdict (deferred-visits.ts). */
   private readonly deferred: DeferredVisits | null;
 
   // What the search has found out so far.
@@ -169,11 +178,13 @@ export class StateSearch {
   ) {
     const shard = opts.shard ?? null;
     this.shard = shard;
-    if (shard !== null && (order !== 'bfs' || opts.por === true))
-      throw new Error('a sharded exhaustive search is breadth-first without POR');
+    const mode = reductionMode(opts);
+    this.mode = mode;
+    if (shard !== null && (order !== 'bfs' || mode === 'sleep'))
+      throw new Error('a sharded exhaustive search is breadth-first without sleep sets');
     this.log = new ViolationLog(opts.monitors, { world });
     this.plan = new MonitorPlan(world, opts.monitors, this.log, opts.checkMonitors === true);
-    const reduction = reductionFor(world, this.plan, opts);
+    const reduction = reductionFor(world, this.plan, mode);
     this.reduction = reduction;
     // Start small and double at half load: a table sized for `maxStates` up front (often 10^8, a
     // bound rather than an estimate) is mostly empty, and an emptier table costs more cache and TLB
@@ -194,18 +205,10 @@ export class StateSearch {
         `threads: ${opts.threads} needs a second thread for the visited set, which this platform's search host does not start: leave threads at 1`,
       );
     this.startXstate = world.xstateSteps;
-    // Fingerprints are Zobrist sums (fingerprint.ts) over the local ids, or over the keys the
-    // reduction gives them (with POR, channel-canonical forms: states equal up to how senders
-    // interleave in an inbox hash alike).
+    // Fingerprints are Zobrist sums (fingerprint.ts) over each actor's key (state-key.ts).
     // Step lists, next ids, sends, fingerprint deltas and appends, in flat arrays (step-table.ts).
-    this.table =
-      reduction !== null
-        ? new StepTable(
-            world,
-            (i, l) => reduction.key(i, l),
-            (ls) => reduction.learn(ls),
-          )
-        : new StepTable(world, (_i, l) => l, null);
+    this.keyOf = stateKeyOf(world, mode);
+    this.table = new StepTable(world, this.keyOf, reduction !== null ? (ls) => reduction.learn(ls) : null);
     this.nodes = new Nodes(Math.min(opts.maxStates ?? 0, 2 ** 20));
     this.frontier = new Frontier(n, order === 'bfs');
     this.cur = new Int32Array(n);
@@ -231,18 +234,14 @@ export class StateSearch {
 
   /** The start state: fingerprint, active actors, search node 0, into the visited set and onto the frontier. */
   private pushRoot(): void {
-    const { n, nodes, reduction } = this;
+    const { n, nodes, reduction, fp } = this;
     const root = nodes.add(-1, -1, 0);
     const vec = this.start.state.vec;
-    let h1 = 0;
-    let h2 = 0;
     let active = 0;
-    for (let i = 0; i < n; i++) {
-      const key = reduction !== null ? reduction.key(i, vec[i]) : vec[i];
-      h1 ^= zobrist1(i, key);
-      h2 ^= zobrist2(i, key);
-      active |= this.activeBit(i, vec[i]);
-    }
+    for (let i = 0; i < n; i++) active |= this.activeBit(i, vec[i]);
+    zobristVec(vec, fp, this.keyOf);
+    const h1 = fp[0];
+    const h2 = fp[1];
     const slot = this.visited.addSlot(h1, h2);
     reduction?.start(this.visited, root, slot);
     this.frontier.push(vec, h1, h2, active, root);
@@ -436,10 +435,8 @@ export class StateSearch {
             w += 2;
           }
           changes[p + 1] = now;
-          const a = reduction !== null ? reduction.key(to, old) : old;
-          const b = reduction !== null ? reduction.key(to, now) : now;
-          h1 ^= zobrist1(to, a) ^ zobrist1(to, b);
-          h2 ^= zobrist2(to, a) ^ zobrist2(to, b);
+          h1 ^= table.appendD1;
+          h2 ^= table.appendD2;
         }
         kidFp[kids * 2] = h1;
         kidFp[kids * 2 + 1] = h2;
@@ -561,6 +558,7 @@ export class StateSearch {
           ? (this.limit ?? 'max-states')
           : 'max-depth';
     return {
+      // Sleep sets keep the name `--por` results always had (`bfs+por`); `stats.reduction` names the mode.
       strategy: this.reduction !== null ? `${this.order}+${this.reduction.name}` : this.order,
       violations: log.found,
       stats: {
@@ -572,6 +570,7 @@ export class StateSearch {
         stoppedBy,
         statesPerSecond: Math.round(states / Math.max(elapsedMs / 1000, 1e-6)),
         maxDepthReached: this.maxDepthReached,
+        reduction: this.mode,
         threads: deferred?.threads ?? 1,
         xstateSteps: world.xstateSteps - this.startXstate,
         visitedBytes: deferred?.bytes ?? this.visited.bytes,

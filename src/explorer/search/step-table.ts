@@ -14,7 +14,10 @@
  *     (`sends[at]` is 2 × the count, the (target, message) pairs follow), its fingerprint delta
  *     (d1, d2), its partial-order key, and flags (learned; no monitor will ever be called);
  *   - appending a message to a situation's inbox, in an open-addressing table keyed by (actor,
- *     local id, message).
+ *     local id, message), with the fingerprint delta of that change (`appendD1`, `appendD2`), so
+ *     a send costs the search no key and no hash.
+ * Fingerprints are over the key `keyOf` gives each local id: the id, or its channel-canonical
+ * form (explorer/reduction/state-key.ts).
  */
 import type { ControlledWorld, LocalStep } from '../../runtime/controlled-world.ts';
 import { zobrist1, zobrist2 } from '../visited/fingerprint.ts';
@@ -22,6 +25,9 @@ import { zobrist1, zobrist2 } from '../visited/fingerprint.ts';
 /** `flags` bits of a local step. */
 export const LEARNED = 1;
 export const QUIET = 2;
+
+/** Int32 values per append-cache slot. */
+const SLOT = 6;
 
 export class StepTable {
   /** Per actor: local id → start of its step list in `list` (0: not listed yet). */
@@ -39,14 +45,18 @@ export class StepTable {
   /** `sends[0]` is the empty list every step without sends points at. */
   sends = new Int32Array(64);
   private sendsTop = 1;
-  /** Append cache: per slot (actor + 1, local id, message, result). */
-  private appends = new Int32Array(4 * 64);
+  /** Append cache: per slot (actor + 1, local id, message, result, fingerprint delta d1, d2). */
+  private appends = new Int32Array(SLOT * 64);
   private appendMask = 63;
   private appendCount = 0;
 
+  /** The fingerprint delta of the latest `append`: XOR it into the state's two halves. */
+  appendD1 = 0;
+  appendD2 = 0;
+
   /**
-   * `keyOf(actor, local)`: the local id the fingerprint uses (a reduction's key: the
-   * channel-canonical one under POR); `porKey(ls)`: the step's key for the reduction
+   * `keyOf(actor, local)`: the key the fingerprint uses for a local id (the id, or its
+   * channel-canonical form: reduction/state-key.ts); `porKey(ls)`: the step's key for the reduction
    * (`Reduction.learn`, reduction/reduction.ts), or null without one.
    */
   constructor(
@@ -123,40 +133,54 @@ export class StepTable {
     this.flags[id] = LEARNED;
   }
 
-  /** Local id of `actor`'s situation `local` with message `msg` appended to its inbox. */
+  /**
+   * Local id of `actor`'s situation `local` with message `msg` appended to its inbox; the
+   * fingerprint delta of that change goes to `appendD1`, `appendD2`.
+   */
   append(actor: number, local: number, msg: number): number {
     const t = this.appends;
     const tag = actor + 1;
     let slot = appendHash(tag, local, msg) & this.appendMask;
     for (;;) {
-      const p = slot * 4;
+      const p = slot * SLOT;
       const a = t[p];
       if (a === 0) break;
-      if (a === tag && t[p + 1] === local && t[p + 2] === msg) return t[p + 3];
+      if (a === tag && t[p + 1] === local && t[p + 2] === msg) {
+        this.appendD1 = t[p + 4];
+        this.appendD2 = t[p + 5];
+        return t[p + 3];
+      }
       slot = (slot + 1) & this.appendMask;
     }
     const result = this.world.append(actor, local, msg);
-    this.remember(tag, local, msg, result);
+    const a = this.keyOf(actor, local);
+    const b = this.keyOf(actor, result);
+    this.appendD1 = zobrist1(actor, a) ^ zobrist1(actor, b);
+    this.appendD2 = zobrist2(actor, a) ^ zobrist2(actor, b);
+    this.remember(t, slot, tag, local, msg, result);
     return result;
   }
 
-  private remember(tag: number, local: number, msg: number, result: number): void {
-    if ((this.appendCount + 1) * 2 > this.appendMask + 1) {
-      const old = this.appends;
-      this.appends = new Int32Array(old.length * 2);
-      this.appendMask = this.appendMask * 2 + 1;
-      this.appendCount = 0;
-      for (let p = 0; p < old.length; p += 4)
-        if (old[p] !== 0) this.remember(old[p], old[p + 1], old[p + 2], old[p + 3]);
+  /** Stores an append (with the delta just computed) at `slot` of table `t`, then grows at half load. */
+  private remember(t: Int32Array, slot: number, tag: number, local: number, msg: number, result: number): void {
+    const p = slot * SLOT;
+    t[p] = tag;
+    t[p + 1] = local;
+    t[p + 2] = msg;
+    t[p + 3] = result;
+    t[p + 4] = this.appendD1;
+    t[p + 5] = this.appendD2;
+    if (++this.appendCount * 2 <= this.appendMask + 1) return;
+    const mask = this.appendMask * 2 + 1;
+    const more = new Int32Array((mask + 1) * SLOT);
+    for (let q = 0; q < t.length; q += SLOT) {
+      if (t[q] === 0) continue;
+      let s = appendHash(t[q], t[q + 1], t[q + 2]) & mask;
+      while (more[s * SLOT] !== 0) s = (s + 1) & mask;
+      more.set(t.subarray(q, q + SLOT), s * SLOT);
     }
-    const t = this.appends;
-    let slot = appendHash(tag, local, msg) & this.appendMask;
-    while (t[slot * 4] !== 0) slot = (slot + 1) & this.appendMask;
-    t[slot * 4] = tag;
-    t[slot * 4 + 1] = local;
-    t[slot * 4 + 2] = msg;
-    t[slot * 4 + 3] = result;
-    this.appendCount++;
+    this.appends = more;
+    this.appendMask = mask;
   }
 }
 

@@ -3,7 +3,8 @@
  * ../search/, ../visited/ and ../reduction/ (as Coyote keeps each strategy apart from its
  * runtime):
  *   - exhaustive.ts (this file): breadth-first and depth-first exhaustive search, `bfs`, `dfs`
- *     (with `por: true`, sleep sets: ../reduction/sleep-sets.ts);
+ *     over channel-canonical states by default (`reduction`: ../reduction/state-key.ts), with
+ *     sleep sets on request (`reduction: 'sleep'`, `por: true`: ../reduction/sleep-sets.ts);
  *   - sampling.ts: whole schedules, one seeded chooser per schedule (choosers.ts: uniform
  *     `random`, `pct`, `swarm`), run fast by sampling-runner.ts with seeds from sampling-seeds.ts;
  *     random.ts is their PRNG.
@@ -18,7 +19,8 @@ export type { SearchStart } from '../search/state-search.ts';
 
 /**
  * Explore every interleaving of a world, breadth-first (shortest counterexamples) or depth-first,
- * visiting each state once (64-bit fingerprints), with the monitors watching every step. Limits cut
+ * visiting each state once (64-bit fingerprints; states equal up to how senders interleave in an
+ * inbox count as one unless `reduction: 'none'`), with the monitors watching every step. Limits cut
  * it short; `stats.complete` says whether the whole space was covered.
  *
  * @example

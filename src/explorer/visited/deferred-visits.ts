@@ -1,5 +1,5 @@
 /**
- * Breadth-first search without partial-order reduction does not probe the visited set child by
+ * Breadth-first search without sleep sets does not probe the visited set child by
  * child. It offers each child here; the child's fingerprint goes to a verdict queue and the
  * child waits, in order, with what its frontier record and search node need. Judged children
  * move on in the same order: new ones onto the frontier with a search node, repeats are

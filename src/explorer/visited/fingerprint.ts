@@ -83,13 +83,17 @@ export function zobrist2(actor: number, local: number): number {
   return fmix(Math.imul(local + 1, 0x85ebca77) ^ seed2(actor));
 }
 
-/** The Zobrist fingerprint of a whole vector into `out` (as signed 32-bit halves). */
-export function zobristVec(vec: Int32Array, out: Int32Array): void {
+/**
+ * The Zobrist fingerprint of a whole vector into `out` (as signed 32-bit halves), over the keys
+ * `keyOf` gives the local ids (a reduction's key, reduction/state-key.ts), or the ids themselves.
+ */
+export function zobristVec(vec: Int32Array, out: Int32Array, keyOf?: (actor: number, local: number) => number): void {
   let h1 = 0;
   let h2 = 0;
   for (let i = 0; i < vec.length; i++) {
-    h1 ^= zobrist1(i, vec[i]);
-    h2 ^= zobrist2(i, vec[i]);
+    const key = keyOf ? keyOf(i, vec[i]) : vec[i];
+    h1 ^= zobrist1(i, key);
+    h2 ^= zobrist2(i, key);
   }
   out[0] = h1;
   out[1] = h2;

@@ -1,6 +1,6 @@
 // Issue 10 item 8: check options that no other test depended on, each shown to change the result.
 import { describe, expect, it } from 'vitest';
-import { cli } from '../run-cli.ts';
+import { cli, cliWithStderr } from '../run-cli.ts';
 
 const SEEDS = 'scenarios/seeds';
 const checkJson = async (...args: string[]) => JSON.parse((await cli('check', ...args, '--json', '--quiet')).out);
@@ -37,6 +37,41 @@ describe('check options', () => {
     const reduced = await checkJson(`${SEEDS}/fault-vs-unmap.yaml`, '--por');
     expect([reduced.exitCode, reduced.scenarios[0].verdict]).toEqual([full.exitCode, full.scenarios[0].verdict]);
     expect(reduced.scenarios[0].stats.transitions).toBeLessThan(full.scenarios[0].stats.transitions);
+    expect(reduced.scenarios[0].stats.reduction).toBe('sleep');
+  });
+
+  it('--no-reduction, --reduction: canonical states by default, exact ones without, sleep sets on request', async () => {
+    const file = `${SEEDS}/fault-vs-unmap.yaml`;
+    const [byDefault, none, exact, canonical, sleep] = [
+      await checkJson(file),
+      await checkJson(file, '--no-reduction'),
+      await checkJson(file, '--reduction', 'none'),
+      await checkJson(file, '--reduction', 'canonical'),
+      await checkJson(file, '--reduction', 'sleep'),
+    ];
+    const stats = (r: { scenarios: { stats: { reduction: string; states: number } }[] }) => r.scenarios[0].stats;
+    expect([byDefault, none, exact, canonical, sleep].map((r) => stats(r).reduction)).toEqual([
+      'canonical',
+      'none',
+      'none',
+      'canonical',
+      'sleep',
+    ]);
+    expect(stats(none).states).toBe(stats(exact).states);
+    expect(stats(byDefault).states).toBe(stats(canonical).states);
+    expect(stats(canonical).states).toBeLessThan(stats(none).states);
+    expect(stats(sleep).states).toBe(stats(canonical).states);
+    for (const r of [none, canonical, sleep])
+      expect([r.exitCode, r.scenarios[0].verdict]).toEqual([byDefault.exitCode, byDefault.scenarios[0].verdict]);
+  });
+
+  it('--reduction: a kind it does not know, or one --por contradicts, is refused with the choices', async () => {
+    const bad = await cliWithStderr('check', `${SEEDS}/fault-vs-unmap.yaml`, '--reduction', 'partial');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('Allowed choices are none, canonical, sleep');
+    const both = await cliWithStderr('check', `${SEEDS}/fault-vs-unmap.yaml`, '--por', '--no-reduction');
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('--por is --reduction sleep');
   });
 
   it('--pct-depth 2: each PCT schedule runs at that depth', async () => {

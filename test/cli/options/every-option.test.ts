@@ -27,6 +27,8 @@ const TESTED: Record<string, Record<string, string>> = {
     '--seed': 'test/cli/verdicts.test.ts',
     '--schedules': 'test/cli/verdicts.test.ts',
     '--workers': `${O}/check.test.ts`,
+    '--reduction': `${O}/check.test.ts`,
+    '--no-reduction': `${O}/check.test.ts`,
     '--por': `${O}/check.test.ts`,
     '--threads': `${O}/check-threads.test.ts`,
     '--pct-depth': `${O}/check.test.ts`,
