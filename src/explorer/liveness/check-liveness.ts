@@ -49,7 +49,7 @@ export function searchWithLiveness(
     const stopped = ['time', 'memory', 'heap', 'interrupted'].includes(result.stats.stoppedBy ?? '');
     if (!choice.enabled || stopped) return { ...result, liveness: null };
     const t0 = performance.now();
-    const g = buildStateGraph(world, limits.maxStates ?? 2_000_000, false, undefined, stopAt);
+    const g = buildStateGraph(world, limits.maxStates ?? 2_000_000, false, undefined, stopAt, result.stats);
     const live = livelocksIn(world, g, { fairness: choice.fairness }, t0);
     return { ...result, violations: [...result.violations, ...live.violations], liveness: live.stats };
   }

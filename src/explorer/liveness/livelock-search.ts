@@ -8,6 +8,7 @@
 import { pendingRequest } from '../../monitors/liveness.ts';
 import type { ControlledWorld } from '../../runtime/controlled-world.ts';
 import type { FoundViolation } from '../search-types.ts';
+import { cyclicStates } from './cyclic-states.ts';
 import { CycleFinder, type Fairness } from './fair-cycles.ts';
 import { FairnessUnits } from './fairness.ts';
 import { buildStateGraph, pathTo, type StateGraph, semanticOf } from './state-graph.ts';
@@ -49,15 +50,22 @@ export function livelockSearch(world: ControlledWorld, opts: LivenessOptions = {
 /** The liveness verdict on a graph already built. */
 export function livelocksIn(world: ControlledWorld, g: StateGraph, opts: LivenessOptions, t0: number): LivenessResult {
   const fairness = opts.fairness ?? 'strong';
-  const units = new FairnessUnits(world);
-  const actorOf = (step: number) => world.localSteps[step].actor;
+  // Every request pending somewhere counts as looked at (`requests`), but only those pending on
+  // a cycle can be pending forever (cyclic-states.ts); the rest need no fair-cycle search.
+  const { cyclic, any } = cyclicStates(g);
   const requests = pendingByRequest(world, g);
-  const finder = new CycleFinder(g, units, actorOf, fairness);
+  const onCycle = any ? requests.filter((r) => r.states.some((s) => cyclic[s] === 1)) : [];
+  const finder =
+    onCycle.length > 0
+      ? new CycleFinder(g, new FairnessUnits(world), (step) => world.localSteps[step].actor, fairness)
+      : null;
   let best: FoundViolation | null = null;
-  for (const r of requests) {
-    const scc = finder.find(r.states, r.owner);
+  for (const r of onCycle) {
+    // All of r's pending states, not only those on a cycle: the same components, found in the
+    // same order, so the same lasso as without this filter.
+    const scc = finder!.find(r.states, r.owner);
     if (!scc) continue;
-    const { entry, loop } = finder.lasso(scc, r.owner);
+    const { entry, loop } = finder!.lasso(scc, r.owner);
     const prefix = pathTo(world, g.parent, g.via, entry);
     if (best && best.steps <= prefix.length + loop.length) continue;
     const loopSteps = loop.map((e) => semanticOf(world, g.edgeStep[e]));

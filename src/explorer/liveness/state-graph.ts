@@ -35,9 +35,13 @@ export interface StateGraph {
   stoppedBy?: 'time' | 'interrupted';
 }
 
-class IntList {
-  data = new Int32Array(1 << 16);
+/** A growable list of integers; `expected` sizes it up front (each doubling copies it). */
+export class IntList {
+  data: Int32Array;
   length = 0;
+  constructor(expected = 0) {
+    this.data = new Int32Array(Math.max(1 << 16, expected));
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
       const more = new Int32Array(this.data.length * 2);
@@ -101,16 +105,20 @@ export function buildStateGraph(
   observer?: GraphObserver,
   /** `performance.now()` past which the build stops (the search's time budget). */
   stopAt = Number.POSITIVE_INFINITY,
+  /** States and transitions to expect (a safety search's counts): the arrays start that big. */
+  expect?: { states: number; transitions: number },
 ): StateGraph {
   const n = world.actors.length;
   const keys = renamed ? new ShiftKeys(world) : null;
-  const visited = new VisitedSet(16, 1);
-  const vecs = new IntList();
-  const parent = new IntList();
-  const via = new IntList();
-  const edgeStart = new IntList();
-  const edgeTo = new IntList();
-  const edgeStep = new IntList();
+  const states = Math.min(expect?.states ?? 0, maxStates);
+  const edges = expect?.transitions ?? 0;
+  const visited = new VisitedSet(Math.max(16, Math.ceil(Math.log2(states * 2 + 1))), 1);
+  const vecs = new IntList(states * n);
+  const parent = new IntList(states);
+  const via = new IntList(states);
+  const edgeStart = new IntList(states + 1);
+  const edgeTo = new IntList(edges);
+  const edgeStep = new IntList(edges);
   const key = new Int32Array(2);
   const here = new Int32Array(2);
   const out = new Int32Array(n);
