@@ -20,8 +20,8 @@ export interface StateGraph {
   n: number;
   /** States. State 0 is the initial one; states are numbered in breadth-first order. */
   count: number;
-  /** State k's vector is `vecs[k * n .. (k + 1) * n)`. */
-  vecs: Int32Array;
+  /** State k's vector is `vecs[k * n .. (k + 1) * n)` (2 bytes an entry when recorded: graph-recorder.ts). */
+  vecs: Int32Array | Uint16Array;
   /** Breadth-first tree: the state a state was first reached from, and the local step taken. */
   parent: Int32Array;
   via: Int32Array;
