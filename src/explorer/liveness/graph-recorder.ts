@@ -184,20 +184,32 @@ function resolveTargets(fps: Int32Array, kidFps: Int32Array): Int32Array | null 
     index[slot] = s;
   }
   const edges = kidFps.length / 2;
-  for (let e = 0; e < edges; e++) {
-    const h1 = kidFps[2 * e];
-    const h2 = kidFps[2 * e + 1];
-    let slot = home(h1, h2);
-    for (;;) {
-      const s = index[slot];
-      if (s === -1) return null;
-      if (fps[2 * s] === h1 && fps[2 * s + 1] === h2) {
-        kidFps[e] = s;
-        break;
+  // A batch at a time: first the index slots and then the fingerprints the batch will read, in
+  // loops whose loads do not wait on one another, so their cache misses overlap (as
+  // visited/visited-batch.ts does for the search); then the probes, which find them in cache.
+  const BATCH = 64;
+  const first = new Int32Array(BATCH);
+  let sink = 0;
+  for (let from = 0; from < edges; from += BATCH) {
+    const to = Math.min(edges, from + BATCH);
+    for (let e = from; e < to; e++) first[e - from] = index[home(kidFps[2 * e], kidFps[2 * e + 1])];
+    for (let e = from; e < to; e++) sink ^= fps[2 * Math.max(0, first[e - from])];
+    for (let e = from; e < to; e++) {
+      const h1 = kidFps[2 * e];
+      const h2 = kidFps[2 * e + 1];
+      let slot = home(h1, h2);
+      for (;;) {
+        const s = index[slot];
+        if (s === -1) return null;
+        if (fps[2 * s] === h1 && fps[2 * s + 1] === h2) {
+          kidFps[e] = s;
+          break;
+        }
+        slot = (slot + 1) & mask;
       }
-      slot = (slot + 1) & mask;
     }
   }
+  if (sink === 0.5) return null; // never: keeps the loads above from being dropped
   return kidFps.subarray(0, edges);
 }
 
