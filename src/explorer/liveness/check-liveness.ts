@@ -19,7 +19,7 @@ import { ViolationLog } from '../counterexamples/violation-log.ts';
 import { worstPileUp } from '../search/pile-up.ts';
 import type { ExpansionRecorder, SearchLimits, SearchResult } from '../search-types.ts';
 import type { Fairness } from './fair-cycles.ts';
-import { canRecord, GraphRecorder } from './graph-recorder.ts';
+import { graphRecorder } from './graph-recorder.ts';
 import { type LivenessStats, livelocksIn } from './livelock-search.ts';
 import { buildStateGraph } from './state-graph.ts';
 
@@ -49,10 +49,9 @@ export function searchWithLiveness(
   if (!choice.loops) {
     // One pass: the search records the liveness graph as it goes (graph-recorder.ts), unless
     // no liveness pass is wanted; a third of the memory budget at most.
-    const recorder =
-      choice.enabled && canRecord
-        ? new GraphRecorder(world.actors.length, ((limits.maxMemoryMiB ?? 3072) * 2 ** 20) / 3)
-        : undefined;
+    const recorder = choice.enabled
+      ? graphRecorder(world.actors.length, ((limits.maxMemoryMiB ?? 3072) * 2 ** 20) / 3)
+      : undefined;
     const result = safety(recorder);
     // A search stopped by time or memory would only be stopped again by building the graph:
     // no liveness pass then, and `livelock` stays open (src/check/verdict.ts).

@@ -39,7 +39,21 @@ type ResizableBuffer = ArrayBuffer & { resize(bytes: number): void };
 const Resizable = ArrayBuffer as unknown as new (bytes: number, opts: { maxByteLength: number }) => ResizableBuffer;
 
 /** Whether this platform grows buffers in place; without that, nothing is recorded. */
-export const canRecord = typeof (ArrayBuffer.prototype as Partial<ResizableBuffer>).resize === 'function';
+const canResize = typeof (ArrayBuffer.prototype as Partial<ResizableBuffer>).resize === 'function';
+
+/**
+ * A recorder for a world of `n` actors, or undefined where none can be made: no resizable
+ * buffers, or no address space to reserve for them (a process under `ulimit -v`).
+ */
+export function graphRecorder(n: number, maxBytes: number): GraphRecorder | undefined {
+  if (!canResize) return undefined;
+  try {
+    return new GraphRecorder(n, maxBytes);
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
 
 /** A list of integers in a resizable buffer: grows in place, and `view` is the list itself. */
 class GrowingList<A extends Int32Array | Uint16Array> {
