@@ -59,9 +59,9 @@ export function searchWithLiveness(
     if (!choice.enabled || stopped) return { ...result, liveness: null };
     const t0 = performance.now();
     // Not recorded whole (a reduction, a shard, a search cut short by its state or depth bound,
-    // or stopped at its first violation): a graph of its own, as the pass did before.
+    // or stopped at its first violation; no time left): a graph of its own, as the pass did before.
     const g =
-      recorder?.graph(result.stats) ??
+      recorder?.graph(result.stats, stopAt) ??
       buildStateGraph(world, limits.maxStates ?? 2_000_000, false, undefined, stopAt, result.stats);
     const live = livelocksIn(world, g, { fairness: choice.fairness }, t0);
     return { ...result, violations: [...result.violations, ...live.violations], liveness: live.stats };

@@ -31,6 +31,7 @@
  * Past `maxBytes` the recorder drops what it has and records no more, so recording cannot by
  * itself push a search that fitted its memory budget over it.
  */
+import { interrupted } from '../search/interrupt.ts';
 import type { ExpansionRecorder, SearchStats } from '../search-types.ts';
 import type { StateGraph } from './state-graph.ts';
 
@@ -157,9 +158,14 @@ export class GraphRecorder implements ExpansionRecorder {
    * complete, and every state it counted expanded here); else null. Call once: the recording
    * becomes the graph.
    */
-  graph(stats: SearchStats): StateGraph | null {
+  graph(
+    stats: SearchStats,
+    /** `performance.now()` past which there is no time left (then null: the build stops at once too). */
+    stopAt = Number.POSITIVE_INFINITY,
+  ): StateGraph | null {
     const count = this.fps.length / 2;
-    if (this.dropped || this.bytes > this.maxBytes || !stats.complete || count === 0 || count !== stats.states) {
+    const whole = stats.complete && count > 0 && count === stats.states && this.bytes <= this.maxBytes;
+    if (this.dropped || !whole || performance.now() > stopAt || interrupted()) {
       this.drop();
       return null;
     }
