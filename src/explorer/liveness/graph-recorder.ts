@@ -10,7 +10,7 @@
  * then, not state numbers: breadth-first search without a reduction learns whether a child is
  * new a batch later (visited/deferred-visits.ts), and the visited set keeps no number per state.
  * So `graph` numbers the states in the order they were expanded, resolves each edge's target by
- * its fingerprint afterwards, in one tight loop, and renumbers breadth-first from the initial
+ * its fingerprint afterwards, a batch at a time, and renumbers breadth-first from the initial
  * state. The result is the graph `buildStateGraph` builds, state for state and edge for edge
  * (the same breadth-first numbering, tree and edge order): a breadth-first search expands its
  * states in that order already, so the renumbering is then the identity and skipped; after a
@@ -28,8 +28,8 @@
  * no recording); the edges' fingerprints become their targets in place, and the states'
  * fingerprints, once read, the breadth-first tree. That is 12 bytes a transition and 12 + 2 per
  * actor a state, plus a 4-byte index slot per state (two per state at most) while resolving.
- * Past `maxBytes` the recorder drops what it has and records no more, so recording cannot by
- * itself push a search that fitted its memory budget over it.
+ * Past `maxBytes` the recorder drops what it has and records no more (check-liveness.ts allows a
+ * third of the search's memory budget), and the liveness pass builds its own graph after all.
  */
 import { interrupted } from '../search/interrupt.ts';
 import type { ExpansionRecorder, SearchStats } from '../search-types.ts';

@@ -36,7 +36,7 @@ export interface StateGraph {
 }
 
 /** A growable list of integers; `expected` sizes it up front (each doubling copies it). */
-export class IntList {
+class IntList {
   data: Int32Array;
   length = 0;
   constructor(expected = 0) {
