@@ -10,7 +10,7 @@ import type { Fairness } from '../explorer/liveness/fair-cycles.ts';
 import type { LivenessStats } from '../explorer/liveness/livelock-search.ts';
 import { exhaustiveSearch, samplingSearch } from '../explorer/node-search.ts';
 import { defaultMaxMemoryMiB } from '../explorer/search/memory-budget.ts';
-import type { FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
+import type { ExpansionRecorder, FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import type { CompiledScenario } from '../scenario/compile.ts';
@@ -130,11 +130,13 @@ export function search(
   world: ControlledWorld,
   strategy: Strategy,
   limits: SearchLimits,
+  /** Exhaustive search: told of each state expanded (the liveness graph, check-liveness.ts). */
+  recorder?: ExpansionRecorder,
 ): SearchResult & { lockOrder: LockOrderEdge[] } {
   const monitors = defaultMonitors();
   const result =
     strategy === 'bfs' || strategy === 'dfs'
-      ? exhaustiveSearch(world, strategy, { ...limits, monitors })
+      ? exhaustiveSearch(world, strategy, { ...limits, monitors, recorder })
       : samplingSearch(world, strategy, { ...limits, monitors });
   return { ...result, lockOrder: lockOrderShown(monitors) };
 }
@@ -211,8 +213,8 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
                 // is the liveness graph itself (threads that loop forever: searched whole).
                 { enabled: options.liveness !== false && (!limits.shard || loops), fairness: options.fairness, loops },
                 defaultMonitors,
-                () => {
-                  const r = search(world, strategy, limits);
+                (recorder) => {
+                  const r = search(world, strategy, limits, recorder);
                   lockOrder = r.lockOrder;
                   return r;
                 },

@@ -179,7 +179,7 @@ export async function main(
     .option('--report <dir>', 'write an HTML report: a page per scenario (counterexamples, coverage) and index.html')
     .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')
     .option('--no-minimize', 'keep random and pct counterexamples as found (by default they are minimized)')
-    .option('--no-liveness', 'skip the livelock pass after bfs and dfs (it rebuilds the explored graph with its edges)')
+    .option('--no-liveness', 'skip the livelock pass after bfs and dfs (the search then records no graph of states and edges for it)')
     .addOption(
       new Option(
         '--fairness <kind>',

@@ -219,4 +219,18 @@ export interface SearchOptions extends SearchLimits {
   monitors: Monitor[];
   /** The platform's memory watch and second thread (search-host.ts); default: the portable host. */
   host?: SearchHost;
+  /**
+   * Exhaustive search without a reduction or shard: told of every state expanded, for the
+   * liveness pass (liveness/graph-recorder.ts); ignored otherwise.
+   */
+  recorder?: ExpansionRecorder;
+}
+
+/**
+ * Told by an exhaustive search of each state it expands: its vector and fingerprint, and its
+ * children's fingerprints (`kidFp[2c]`, `kidFp[2c + 1]`) and local steps (`kidStep[c]`) for
+ * c < `kids`, in step order. The arrays are the search's own, valid only during the call.
+ */
+export interface ExpansionRecorder {
+  expanded(vec: Int32Array, h1: number, h2: number, kidFp: Int32Array, kidStep: Int32Array, kids: number): void;
 }

@@ -3,8 +3,10 @@
  * explored graph with its edges after the safety search; this file is its entry.
  *
  * How a check gets its liveness verdict, kept apart from the safety search it follows:
- *   - a scenario whose threads end: the usual search, then the liveness pass over a graph of
- *     its own (bounded by `maxStates`, like the search);
+ *   - a scenario whose threads end: the usual search, which records the liveness graph as it
+ *     goes (graph-recorder.ts), then the liveness pass over it; where the search cannot record
+ *     the whole graph (see there), the pass builds a graph of its own (bounded by `maxStates`,
+ *     like the search);
  *   - a scenario with a thread that loops forever has no end under exact states (every epoch
  *     moves the sequence numbers on), so it is searched once, on the liveness graph, which
  *     identifies states up to a renaming of those numbers (shift-keys.ts), with the monitors
@@ -14,9 +16,11 @@
 import type { Monitor } from '../../monitors/monitor.ts';
 import type { ControlledWorld } from '../../runtime/controlled-world.ts';
 import { ViolationLog } from '../counterexamples/violation-log.ts';
+import { stateKeyOf } from '../reduction/state-key.ts';
 import { worstPileUp } from '../search/pile-up.ts';
-import type { SearchLimits, SearchResult } from '../search-types.ts';
+import type { ExpansionRecorder, SearchLimits, SearchResult } from '../search-types.ts';
 import type { Fairness } from './fair-cycles.ts';
+import { graphRecorder } from './graph-recorder.ts';
 import { type LivenessStats, livelocksIn } from './livelock-search.ts';
 import { buildStateGraph } from './state-graph.ts';
 
@@ -36,20 +40,39 @@ export function searchWithLiveness(
   limits: SearchLimits,
   choice: LivenessChoice,
   monitors: () => Monitor[],
-  safety: () => SearchResult,
+  /** The safety search, telling `recorder` (when given) of every state it expands. */
+  safety: (recorder?: ExpansionRecorder) => SearchResult,
 ): CheckedSearch {
   const exhaustive = strategy === 'bfs' || strategy === 'dfs';
   if (!exhaustive) return { ...safety(), liveness: null };
   // The graph builds answer to the search's time budget too.
   const stopAt = performance.now() + (limits.timeLimit ?? Number.POSITIVE_INFINITY) * 1000;
   if (!choice.loops) {
-    const result = safety();
+    // One pass: the search records the liveness graph as it goes (graph-recorder.ts), unless
+    // no liveness pass is wanted; a third of the memory budget at most.
+    const recorder = choice.enabled
+      ? graphRecorder(world.actors.length, ((limits.maxMemoryMiB ?? 3072) * 2 ** 20) / 3)
+      : undefined;
+    const result = safety(recorder);
     // A search stopped by time or memory would only be stopped again by building the graph:
     // no liveness pass then, and `livelock` stays open (src/check/verdict.ts).
     const stopped = ['time', 'memory', 'heap', 'interrupted'].includes(result.stats.stoppedBy ?? '');
     if (!choice.enabled || stopped) return { ...result, liveness: null };
     const t0 = performance.now();
-    const g = buildStateGraph(world, limits.maxStates ?? 2_000_000, false, undefined, stopAt);
+    // Not recorded whole (a reduction, a shard, a search cut short by its state or depth bound,
+    // or stopped at its first violation; no time left): a graph of its own, as the pass did before.
+    const g =
+      recorder?.graph(result.stats, stopAt) ??
+      buildStateGraph(
+        world,
+        limits.maxStates ?? 2_000_000,
+        false,
+        undefined,
+        stopAt,
+        result.stats,
+        // The states the search identified (sleep sets prune steps, not states: canonical too).
+        stateKeyOf(world, result.stats.reduction === 'none' ? 'none' : 'canonical'),
+      );
     const live = livelocksIn(world, g, { fairness: choice.fairness }, t0);
     return { ...result, violations: [...result.violations, ...live.violations], liveness: live.stats };
   }

@@ -4,7 +4,7 @@
  * The question "can request r wait forever while the system keeps moving?" is a search for a
  * fair cycle among the states where r is pending, using no step of r's own actor (the requester
  * waits; a step of its own would be it taking the answer). Components are found with Tarjan's
- * algorithm (1972), iteratively. A strongly connected component C has a fair cycle:
+ * algorithm (1972), iteratively (cyclic-states.ts). A strongly connected component C has a fair cycle:
  *   - weak fairness (Spin's `-f`): iff every unit enabled in all states of C is taken by an
  *     edge inside C. Then a cycle through one edge of each unit taken in C, and through a state
  *     where each other unit is disabled, is fair; otherwise no cycle in C is, since any of them
@@ -15,6 +15,7 @@
  * (The nested depth-first search of Courcoubetis, Vardi, Wolper and Yannakakis (1992) finds
  * accepting cycles in less memory, but fairness over a component is simpler to judge here.)
  */
+import { Components } from './cyclic-states.ts';
 import type { StateGraph } from './state-graph.ts';
 
 /**
@@ -47,12 +48,7 @@ export interface Lasso {
 }
 
 export class CycleFinder {
-  private readonly order: Int32Array;
-  private readonly low: Int32Array;
-  private readonly onStack: Uint8Array;
-  private readonly stack: Int32Array;
-  private readonly frameNode: Int32Array;
-  private readonly frameEdge: Int32Array;
+  private readonly tarjan: Components;
   private readonly inSet: Int32Array;
   private readonly inScc: Int32Array;
   private readonly seen: Int32Array;
@@ -70,12 +66,7 @@ export class CycleFinder {
     readonly fairness: Fairness,
   ) {
     const c = g.count;
-    this.order = new Int32Array(c);
-    this.low = new Int32Array(c);
-    this.onStack = new Uint8Array(c);
-    this.stack = new Int32Array(c);
-    this.frameNode = new Int32Array(c);
-    this.frameEdge = new Int32Array(c);
+    this.tarjan = new Components(c);
     this.inSet = new Int32Array(c);
     this.inScc = new Int32Array(c);
     this.seen = new Int32Array(c);
@@ -92,7 +83,7 @@ export class CycleFinder {
       const stamp = ++this.stamp;
       for (const s of set) {
         this.inSet[s] = stamp;
-        this.order[s] = -1;
+        this.tarjan.order[s] = -1;
       }
       let found: Int32Array | null = null;
       this.components(set, stamp, owner, (scc) => {
@@ -152,51 +143,13 @@ export class CycleFinder {
 
   /** Tarjan's algorithm over the states stamped `stamp`, without `owner`'s steps; `emit` returns true to stop. */
   private components(set: Int32Array, stamp: number, owner: number, emit: (scc: Int32Array) => boolean): void {
-    const { g, order, low, onStack, stack, frameNode, frameEdge, inSet } = this;
-    let counter = 0;
-    let top = 0;
-    for (const root of set) {
-      if (order[root] !== -1) continue;
-      let frames = 0;
-      order[root] = low[root] = counter++;
-      stack[top++] = root;
-      onStack[root] = 1;
-      frameNode[frames] = root;
-      frameEdge[frames++] = g.edgeStart[root];
-      while (frames > 0) {
-        const v = frameNode[frames - 1];
-        const e = frameEdge[frames - 1];
-        if (e < g.edgeStart[v + 1]) {
-          frameEdge[frames - 1] = e + 1;
-          const w = g.edgeTo[e];
-          if (inSet[w] !== stamp || this.actorOf(g.edgeStep[e]) === owner) continue;
-          if (order[w] === -1) {
-            order[w] = low[w] = counter++;
-            stack[top++] = w;
-            onStack[w] = 1;
-            frameNode[frames] = w;
-            frameEdge[frames++] = g.edgeStart[w];
-          } else if (onStack[w] && order[w] < low[v]) {
-            low[v] = order[w];
-          }
-          continue;
-        }
-        frames--;
-        if (frames > 0) {
-          const u = frameNode[frames - 1];
-          if (low[v] < low[u]) low[u] = low[v];
-        }
-        if (low[v] === order[v]) {
-          let k = top;
-          do k--;
-          while (stack[k] !== v);
-          const scc = stack.slice(k, top);
-          for (let j = k; j < top; j++) onStack[stack[j]] = 0;
-          top = k;
-          if (emit(scc)) return;
-        }
-      }
-    }
+    const { g, inSet } = this;
+    this.tarjan.run(
+      g,
+      set,
+      (e, w) => inSet[w] === stamp && this.actorOf(g.edgeStep[e]) !== owner,
+      (stack, from, to) => emit(stack.slice(from, to)),
+    );
   }
 
   /** 'fair', null (no cycle or no fair one), or (strong fairness) the states left to search again. */

@@ -8,6 +8,7 @@
 import { pendingRequest } from '../../monitors/liveness.ts';
 import type { ControlledWorld } from '../../runtime/controlled-world.ts';
 import type { FoundViolation } from '../search-types.ts';
+import { cyclicStates } from './cyclic-states.ts';
 import { CycleFinder, type Fairness } from './fair-cycles.ts';
 import { FairnessUnits } from './fairness.ts';
 import { buildStateGraph, pathTo, type StateGraph, semanticOf } from './state-graph.ts';
@@ -62,15 +63,21 @@ export function livelockSearch(world: ControlledWorld, opts: LivenessOptions = {
 /** The liveness verdict on a graph already built. */
 export function livelocksIn(world: ControlledWorld, g: StateGraph, opts: LivenessOptions, t0: number): LivenessResult {
   const fairness = opts.fairness ?? 'strong';
-  const units = new FairnessUnits(world);
-  const actorOf = (step: number) => world.localSteps[step].actor;
-  const requests = pendingByRequest(world, g);
-  const finder = new CycleFinder(g, units, actorOf, fairness);
+  // Every request pending somewhere counts as looked at (`requests`), but only those pending on
+  // a cycle can be pending forever (cyclic-states.ts); the rest need no fair-cycle search.
+  const { cyclic, any } = cyclicStates(g);
+  const { requests, onCycle } = pendingByRequest(world, g, any ? cyclic : null);
+  const finder =
+    onCycle.length > 0
+      ? new CycleFinder(g, new FairnessUnits(world), (step) => world.localSteps[step].actor, fairness)
+      : null;
   let best: FoundViolation | null = null;
-  for (const r of requests) {
-    const scc = finder.find(r.states, r.owner);
+  for (const r of onCycle) {
+    // All of r's pending states, not only those on a cycle: the same components, found in the
+    // same order, so the same lasso as without this filter.
+    const scc = finder!.find(r.states, r.owner);
     if (!scc) continue;
-    const { entry, loop } = finder.lasso(scc, r.owner);
+    const { entry, loop } = finder!.lasso(scc, r.owner);
     const prefix = pathTo(world, g.parent, g.via, entry);
     if (best && best.steps <= prefix.length + loop.length) continue;
     const loopSteps = loop.map((e) => semanticOf(world, g.edgeStep[e]));
@@ -102,11 +109,21 @@ interface PendingSet {
   states: Int32Array;
 }
 
-/** For each request outstanding somewhere in the graph: the states where it is pending. */
-function pendingByRequest(world: ControlledWorld, g: StateGraph): PendingSet[] {
+/**
+ * The requests outstanding somewhere in the graph (in the order first met, state by state), and
+ * for those pending in some state `cyclic` marks, the states where each is pending. Two passes
+ * over the vectors (one to find, one to gather): a request pending in millions of states costs
+ * one exact-size array, and a request off every cycle (or a graph without one) none at all.
+ */
+function pendingByRequest(
+  world: ControlledWorld,
+  g: StateGraph,
+  cyclic: Uint8Array | null,
+): { requests: { name: string; owner: number }[]; onCycle: PendingSet[] } {
   const n = g.n;
+  const vecs = g.vecs;
   const names = new Map<string, number>();
-  const sets: { name: string; owner: number; states: number[] }[] = [];
+  const requests: { name: string; owner: number }[] = [];
   const cache: Int32Array[] = world.actors.map(() => new Int32Array(0));
   const scratch = new Int32Array(n);
   const requestOf = (i: number, local: number): number => {
@@ -121,20 +138,50 @@ function pendingByRequest(world: ControlledWorld, g: StateGraph): PendingSet[] {
       const name = pendingRequest(world.actors[i].id, world.snapshot(world.stateOf(scratch), i));
       let id = -1;
       if (name !== null) {
-        id = names.get(name) ?? sets.length;
-        if (id === sets.length) {
+        id = names.get(name) ?? requests.length;
+        if (id === requests.length) {
           names.set(name, id);
-          sets.push({ name, owner: i, states: [] });
+          requests.push({ name, owner: i });
         }
       }
       c[local] = id;
     }
     return c[local];
   };
+  // Pass 1: every request, how many states each is pending in, and which are on a cycle.
+  let counts = new Int32Array(8);
+  let cycling = new Uint8Array(8);
   for (let s = 0; s < g.count; s++)
     for (let i = 0; i < n; i++) {
-      const r = requestOf(i, g.vecs[s * n + i]);
-      if (r >= 0) sets[r].states.push(s);
+      const r = requestOf(i, vecs[s * n + i]);
+      if (r < 0) continue;
+      if (r >= counts.length) {
+        const more = new Int32Array(counts.length * 2);
+        more.set(counts);
+        counts = more;
+        const marks = new Uint8Array(counts.length);
+        marks.set(cycling);
+        cycling = marks;
+      }
+      counts[r]++;
+      if (cyclic !== null && cyclic[s] === 1) cycling[r] = 1;
     }
-  return sets.map((r) => ({ name: r.name, owner: r.owner, states: Int32Array.from(r.states) }));
+  const onCycle: PendingSet[] = [];
+  const slotOf = new Int32Array(requests.length).fill(-1);
+  requests.forEach((r, k) => {
+    if (cycling[k] === 0) return;
+    slotOf[k] = onCycle.length;
+    onCycle.push({ ...r, states: new Int32Array(counts[k]) });
+  });
+  if (onCycle.length === 0) return { requests, onCycle };
+  // Pass 2: the pending states of the requests on a cycle, in state order.
+  const filled = new Int32Array(onCycle.length);
+  for (let s = 0; s < g.count; s++)
+    for (let i = 0; i < n; i++) {
+      const r = requestOf(i, vecs[s * n + i]);
+      if (r < 0 || slotOf[r] < 0) continue;
+      const k = slotOf[r];
+      onCycle[k].states[filled[k]++] = s;
+    }
+  return { requests, onCycle };
 }

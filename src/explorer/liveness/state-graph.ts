@@ -20,8 +20,8 @@ export interface StateGraph {
   n: number;
   /** States. State 0 is the initial one; states are numbered in breadth-first order. */
   count: number;
-  /** State k's vector is `vecs[k * n .. (k + 1) * n)`. */
-  vecs: Int32Array;
+  /** State k's vector is `vecs[k * n .. (k + 1) * n)` (2 bytes an entry when recorded: graph-recorder.ts). */
+  vecs: Int32Array | Uint16Array;
   /** Breadth-first tree: the state a state was first reached from, and the local step taken. */
   parent: Int32Array;
   via: Int32Array;
@@ -35,9 +35,13 @@ export interface StateGraph {
   stoppedBy?: 'time' | 'interrupted';
 }
 
+/** A growable list of integers; `expected` sizes it up front (each doubling copies it). */
 class IntList {
-  data = new Int32Array(1 << 16);
+  data: Int32Array;
   length = 0;
+  constructor(expected = 0) {
+    this.data = new Int32Array(Math.max(1 << 16, expected));
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
       const more = new Int32Array(this.data.length * 2);
@@ -101,16 +105,25 @@ export function buildStateGraph(
   observer?: GraphObserver,
   /** `performance.now()` past which the build stops (the search's time budget). */
   stopAt = Number.POSITIVE_INFINITY,
+  /** States and transitions to expect (a safety search's counts): the arrays start that big. */
+  expect?: { states: number; transitions: number },
+  /**
+   * Each actor's fingerprint key for a local id, as the safety search keys states
+   * (reduction/state-key.ts `stateKeyOf`): the exact id unless given. With `renamed` it is unused.
+   */
+  keyOf: (actor: number, local: number) => number = exactKey,
 ): StateGraph {
   const n = world.actors.length;
   const keys = renamed ? new ShiftKeys(world) : null;
-  const visited = new VisitedSet(16, 1);
-  const vecs = new IntList();
-  const parent = new IntList();
-  const via = new IntList();
-  const edgeStart = new IntList();
-  const edgeTo = new IntList();
-  const edgeStep = new IntList();
+  const states = Math.min(expect?.states ?? 0, maxStates);
+  const edges = expect?.transitions ?? 0;
+  const visited = new VisitedSet(Math.max(16, Math.ceil(Math.log2(states * 2 + 1))), 1);
+  const vecs = new IntList(states * n);
+  const parent = new IntList(states);
+  const via = new IntList(states);
+  const edgeStart = new IntList(states + 1);
+  const edgeTo = new IntList(edges);
+  const edgeStep = new IntList(edges);
   const key = new Int32Array(2);
   const here = new Int32Array(2);
   const out = new Int32Array(n);
@@ -132,7 +145,7 @@ export function buildStateGraph(
     return id;
   };
   if (keys) keys.key(world.initial.vec, key);
-  else zobristVec(world.initial.vec, key);
+  else zobristVec(world.initial.vec, key, keyOf);
   add(world.initial.vec, -1, -1);
   let complete = true;
   let stoppedBy: StateGraph['stoppedBy'];
@@ -147,7 +160,7 @@ export function buildStateGraph(
       continue;
     }
     for (let i = 0; i < n; i++) vec[i] = vecs.data[k * n + i];
-    if (!keys) zobristVec(vec, here);
+    if (!keys) zobristVec(vec, here, keyOf);
     const before = observer ? world.stateOf(vec.slice()) : null;
     let steps = 0;
     for (let i = 0; i < n; i++) {
@@ -162,7 +175,7 @@ export function buildStateGraph(
           ]);
         }
         if (keys) keys.key(out, key);
-        else changedKey(vec, out, i, ls.sends, here, key);
+        else changedKey(vec, out, i, ls.sends, here, key, keyOf);
         const to = add(out, k, ls.id);
         if (to < 0) {
           complete = false;
@@ -192,6 +205,9 @@ export function buildStateGraph(
   };
 }
 
+/** The exact key: a local id is itself. */
+const exactKey = (_actor: number, local: number): number => local;
+
 /** The child's Zobrist fingerprint from its parent's (`from`): only the actor and its send targets change. */
 function changedKey(
   vec: Int32Array,
@@ -200,16 +216,21 @@ function changedKey(
   sends: Int32Array,
   from: Int32Array,
   key: Int32Array,
+  keyOf: (actor: number, local: number) => number,
 ): void {
-  let h1 = from[0] ^ zobrist1(actor, vec[actor]) ^ zobrist1(actor, out[actor]);
-  let h2 = from[1] ^ zobrist2(actor, vec[actor]) ^ zobrist2(actor, out[actor]);
+  const was = keyOf(actor, vec[actor]);
+  const now = keyOf(actor, out[actor]);
+  let h1 = from[0] ^ zobrist1(actor, was) ^ zobrist1(actor, now);
+  let h2 = from[1] ^ zobrist2(actor, was) ^ zobrist2(actor, now);
   for (let s = 0; s < sends.length; s += 2) {
     const t = sends[s];
     let seen = t === actor;
     for (let p = 0; p < s && !seen; p += 2) seen = sends[p] === t;
     if (seen) continue;
-    h1 ^= zobrist1(t, vec[t]) ^ zobrist1(t, out[t]);
-    h2 ^= zobrist2(t, vec[t]) ^ zobrist2(t, out[t]);
+    const tWas = keyOf(t, vec[t]);
+    const tNow = keyOf(t, out[t]);
+    h1 ^= zobrist1(t, tWas) ^ zobrist1(t, tNow);
+    h2 ^= zobrist2(t, tWas) ^ zobrist2(t, tNow);
   }
   key[0] = h1;
   key[1] = h2;

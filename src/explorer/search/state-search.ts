@@ -46,7 +46,7 @@ import { ViolationLog } from '../counterexamples/violation-log.ts';
 import type { Reduction } from '../reduction/reduction.ts';
 import { reductionFor } from '../reduction/reduction.ts';
 import { type ReductionMode, reductionMode, stateKeyOf } from '../reduction/state-key.ts';
-import type { SearchLimit, SearchOptions, SearchResult } from '../search-types.ts';
+import type { ExpansionRecorder, SearchLimit, SearchOptions, SearchResult } from '../search-types.ts';
 import { DeferredVisits } from '../visited/deferred-visits.ts';
 import { zobristVec } from '../visited/fingerprint.ts';
 import { omissionProbability, VisitedSet } from '../visited/visited-set.ts';
@@ -115,6 +115,8 @@ export class StateSearch {
   private readonly keyOf: (actor: number, local: number) => number;
   private readonly nodes: Nodes;
   private readonly frontier: Frontier;
+  /** Without sleep sets or a shard: told of each state expanded (SearchOptions.recorder). */
+  private readonly recorder: ExpansionRecorder | null;
   /** Breadth-first without sleep sets: children wait for their visited verdict (deferred-visits.ts). */
   private readonly deferred: DeferredVisits | null;
 
@@ -186,6 +188,7 @@ export class StateSearch {
     this.plan = new MonitorPlan(world, opts.monitors, this.log, opts.checkMonitors === true);
     const reduction = reductionFor(world, this.plan, mode);
     this.reduction = reduction;
+    this.recorder = reduction === null && shard === null ? (opts.recorder ?? null) : null;
     // Start small and double at half load: a table sized for `maxStates` up front (often 10^8, a
     // bound rather than an estimate) is mostly empty, and an emptier table costs more cache and TLB
     // misses per probe (seq-retry 2×2: 2^24 slots were ~10 % slower than 2^22), while doubling
@@ -344,8 +347,11 @@ export class StateSearch {
       if (count > this.kidCap) this.growKids(count);
       this.reduction?.prepare(count);
       const kids = this.children();
+      // The liveness graph, recorded on the way (liveness/graph-recorder.ts).
+      this.recorder?.expanded(this.cur, this.fp[0], this.fp[1], this.kidFp, this.kidStep, kids);
       return this.judge(kids, depth);
     }
+    this.recorder?.expanded(this.cur, this.fp[0], this.fp[1], this.kidFp, this.kidStep, 0);
     return false;
   }
 

@@ -1,0 +1,40 @@
+/**
+ * The liveness pass's pre-pass: which states lie on a cycle (Tarjan's components over the whole
+ * graph), so that requests pending only off cycles skip the fair-cycle search.
+ */
+import { describe, expect, it } from 'vitest';
+import { cyclicStates } from '../../../src/explorer/liveness/cyclic-states.ts';
+
+/** A graph in the liveness graph's edge layout from adjacency lists. */
+function graph(adj: number[][]) {
+  const edgeStart = new Int32Array(adj.length + 1);
+  const to: number[] = [];
+  adj.forEach((out, s) => {
+    to.push(...out);
+    edgeStart[s + 1] = to.length;
+  });
+  return { count: adj.length, edgeStart, edgeTo: Int32Array.from(to) };
+}
+
+describe('cyclicStates', () => {
+  it('should find none in a graph without a cycle', () => {
+    const r = cyclicStates(graph([[1, 2], [3], [3], []]));
+    expect(r.any).toBe(false);
+    expect([...r.cyclic]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('should mark the states of a component of two or more and of a step back to itself', () => {
+    // 0 → 1 → 2 → 1 (component {1, 2}), 2 → 3, 3 → 3 (self-loop), 3 → 4.
+    const r = cyclicStates(graph([[1], [2], [1, 3], [3, 4], []]));
+    expect(r.any).toBe(true);
+    expect([...r.cyclic]).toEqual([0, 1, 1, 1, 0]);
+  });
+
+  it('should keep components apart that one reaches the other through', () => {
+    // {0, 1} → 2 → {3, 4}, and a long chain with no stack overflow.
+    const r = cyclicStates(graph([[1], [0, 2], [3], [4], [3]]));
+    expect([...r.cyclic]).toEqual([1, 1, 0, 1, 1]);
+    const chain = Array.from({ length: 200_000 }, (_, s) => (s + 1 < 200_000 ? [s + 1] : [0]));
+    expect(cyclicStates(graph(chain)).cyclic.every((c) => c === 1)).toBe(true);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * One pass (issue 12): the liveness graph the safety search records as it runs must be the graph
+ * the separate build gives (state-graph.ts), state for state and edge for edge, after a
+ * breadth-first or a depth-first search, so verdicts and lassos do not change; a search that
+ * cannot record the whole graph gives none, and the pass builds its own.
+ */
+import { describe, expect, it } from 'vitest';
+import { worldFor } from '../../../src/check/world-for.ts';
+import { GraphRecorder } from '../../../src/explorer/liveness/graph-recorder.ts';
+import { livelocksIn } from '../../../src/explorer/liveness/livelock-search.ts';
+import { buildStateGraph, type StateGraph } from '../../../src/explorer/liveness/state-graph.ts';
+import { stateKeyOf } from '../../../src/explorer/reduction/state-key.ts';
+import type { SearchOptions } from '../../../src/explorer/search-types.ts';
+import { exhaustiveSearch } from '../../../src/explorer/strategies/exhaustive.ts';
+import { defaultMonitors } from '../../../src/monitors/index.ts';
+import type { ControlledWorld } from '../../../src/runtime/controlled-world.ts';
+import { loadDriverModule } from '../../../src/scenario/driver-module.ts';
+
+const SEQ_RETRY = 'scenarios/bench/seq-retry.yaml';
+
+function recorded(world: ControlledWorld, order: 'bfs' | 'dfs', opts: Partial<SearchOptions> = {}, maxBytes?: number) {
+  const recorder = new GraphRecorder(world.actors.length, maxBytes);
+  const r = exhaustiveSearch(world, order, { monitors: defaultMonitors(), ...opts, recorder });
+  return { graph: recorder.graph(r.stats), stats: r.stats };
+}
+
+/** Whether two graphs are the same, entry for entry (vectors compared as numbers: 2 or 4 bytes). */
+function same(a: StateGraph, b: StateGraph): void {
+  expect(a.count).toBe(b.count);
+  expect(a.complete).toBe(b.complete);
+  const bytes = (x: ArrayLike<number>) => Buffer.from(Int32Array.from(x).buffer);
+  for (const k of ['vecs', 'parent', 'via', 'edgeStart', 'edgeTo', 'edgeStep'] as const)
+    expect(bytes(a[k]).equals(bytes(b[k])), k).toBe(true);
+}
+
+describe('GraphRecorder', () => {
+  it('should record the graph the separate build gives, breadth-first and depth-first', async () => {
+    const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 2 });
+    const built = buildStateGraph(world, 2_000_000, false);
+    for (const order of ['bfs', 'dfs'] as const) {
+      const { graph, stats } = recorded(world, order, { reduction: 'none' });
+      expect(stats.complete).toBe(true);
+      same(graph!, built);
+    }
+  });
+
+  it('should record the canonical states the search identified, as the separate build keyed alike', async () => {
+    const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 2 });
+    const exact = buildStateGraph(world, 2_000_000, false);
+    const built = buildStateGraph(
+      world,
+      2_000_000,
+      false,
+      undefined,
+      undefined,
+      undefined,
+      stateKeyOf(world, 'canonical'),
+    );
+    expect(built.count).toBeLessThan(exact.count);
+    // Breadth-first, both keep the first concrete state of each class they reach, in one order.
+    const bfs = recorded(world, 'bfs');
+    expect(bfs.stats.states).toBe(built.count);
+    same(bfs.graph!, built);
+    // Depth-first reaches a class first through another member: the same classes and edges.
+    const dfs = recorded(world, 'dfs').graph!;
+    expect([dfs.count, dfs.edgeTo.length]).toEqual([built.count, built.edgeTo.length]);
+    expect(livelocksIn(world, dfs, {}, 0).violations).toEqual(livelocksIn(world, built, {}, 0).violations);
+  });
+
+  it('should give the same livelock, lasso and all, as the separate build', async () => {
+    const path = 'examples/drivers/never-completing-driver.ts';
+    const driver = { machine: await loadDriverModule(path), name: path };
+    const { world } = await worldFor(SEQ_RETRY, driver, { rounds: 1 });
+    const built = buildStateGraph(world, 2_000_000, false);
+    const want = livelocksIn(world, built, {}, 0).violations;
+    expect(want.map((v) => v.kind)).toEqual(['livelock']);
+    for (const order of ['bfs', 'dfs'] as const) {
+      const { graph } = recorded(world, order, { reduction: 'none' });
+      same(graph!, built);
+      expect(livelocksIn(world, graph!, {}, 0).violations).toEqual(want);
+    }
+  });
+
+  it('should give no graph for a search cut short, reduced, or over its memory share', async () => {
+    const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 2 });
+    expect(recorded(world, 'bfs', { maxStates: 100 }).graph).toBeNull();
+    expect(recorded(world, 'bfs', { maxDepth: 5 }).graph).toBeNull();
+    expect(recorded(world, 'dfs', { por: true }).graph).toBeNull();
+    expect(recorded(world, 'bfs', {}, 1).graph).toBeNull();
+  });
+});
