@@ -36,9 +36,9 @@ export {
   type ScenarioVerdict,
 } from './check/verdict.ts';
 export { type ReplayResult, replayTrace } from './explorer/counterexamples/replay.ts';
+export type { ReductionMode } from './explorer/reduction/state-key.ts';
 export type { MonitorAuditSummary } from './explorer/search/monitor-audit.ts';
 export type { PileUp } from './explorer/search/pile-up.ts';
-export type { ReductionMode } from './explorer/reduction/state-key.ts';
 export { type MemoryWatch, portableHost, type SearchHost } from './explorer/search/search-host.ts';
 export type { ShardSpec, ShardSplit } from './explorer/search/shard.ts';
 export type { SearchStart } from './explorer/search/state-search.ts';

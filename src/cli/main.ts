@@ -179,7 +179,10 @@ export async function main(
     .option('--report <dir>', 'write an HTML report: a page per scenario (counterexamples, coverage) and index.html')
     .option('--ladder', 'print the ladder of every counterexample, not only of mismatches')
     .option('--no-minimize', 'keep random and pct counterexamples as found (by default they are minimized)')
-    .option('--no-liveness', 'skip the livelock pass after bfs and dfs (the search then records no graph of states and edges for it)')
+    .option(
+      '--no-liveness',
+      'skip the livelock pass after bfs and dfs (the search then records no graph of states and edges for it)',
+    )
     .addOption(
       new Option(
         '--fairness <kind>',
