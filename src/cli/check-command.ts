@@ -475,11 +475,13 @@ export function summaryTable(outcomes: readonly SummaryRow[], errors: readonly {
   const paint = stdoutPaint();
   const passed = outcomes.filter((c) => c.verdict === 'ok').length;
   const open = outcomes.filter((c) => c.verdict === 'inconclusive').length;
+  const note = reductionNote(outcomes.map((c) => c.stats.reduction));
   return [
     '',
     fmt(head),
     fmt(widths.map((w) => '-'.repeat(w))),
     ...rows.map((r) => fmt(r).replace(r[0], verdictColour(paint, r[0]))),
+    ...(note ? [note] : []),
     '',
     `${passed} of ${outcomes.length + errors.length} scenarios match their expect:`,
     ...(errors.length ? [`${errors.length} could not be checked: bad input, reported above (exit 2)`] : []),
@@ -489,6 +491,14 @@ export function summaryTable(outcomes: readonly SummaryRow[], errors: readonly {
         ]
       : []),
   ].join('\n');
+}
+
+/** What the states column counts, under the table, when a search identified states (state-key.ts). */
+function reductionNote(reductions: readonly (ReductionMode | undefined)[]): string | null {
+  const used = new Set(reductions.filter((r) => r === 'canonical' || r === 'sleep'));
+  if (used.size === 0) return null;
+  const how = [...used].sort().join(', ');
+  return `states: states that differ only in how senders' messages interleave in an inbox count as one (--reduction ${how}); --no-reduction counts them apart`;
 }
 
 /** `a, b, c and 4 more`. */
