@@ -206,6 +206,32 @@ export class ControlledWorld {
     return this.snapshots.reduce((n, s) => n + s.length, 0);
   }
 
+  /**
+   * The pending choice of actor `actor`'s local situation `id`, or null.
+   *
+   * @internal Symmetry reduction (explorer/reduction/symmetry.ts) renames local situations part by part.
+   */
+  choiceOfLocal(actor: number, id: number): PendingChoice | null {
+    const c = this.locals[actor][id].choice;
+    return c ? this.choiceTable[c] : null;
+  }
+
+  /**
+   * The local id of actor `actor`'s situation built from its parts (interned on first use).
+   *
+   * @internal Symmetry reduction (explorer/reduction/symmetry.ts) interns the renamed image of a situation.
+   */
+  internLocal(
+    actor: number,
+    snapshot: AnyMachineSnapshot,
+    choice: PendingChoice | null,
+    timers: number[],
+    inbox: number[],
+  ): number {
+    const snap = this.interned.snapshot(actor, snapshot);
+    return this.interned.local(actor, snap, choice ? this.interned.choice(choice) : 0, timers, inbox);
+  }
+
   /** Wrap a vector of local ids as a state (the vector is not copied). */
   stateOf(vec: Int32Array): WorldState {
     return new WorldState(vec, this);

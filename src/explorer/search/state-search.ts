@@ -41,6 +41,7 @@ import type { ControlledWorld, SemanticStep, WorldState } from '../../runtime/co
 import { ViolationLog } from '../counterexamples/violation-log.ts';
 import type { Reduction } from '../reduction/reduction.ts';
 import { reductionFor } from '../reduction/reduction.ts';
+import { type Symmetry, type SymmetryStats, symmetryFor } from '../reduction/symmetry.ts';
 import type { SearchLimit, SearchOptions, SearchResult } from '../search-types.ts';
 import { DeferredVisits } from '../visited/deferred-visits.ts';
 import { zobrist1, zobrist2 } from '../visited/fingerprint.ts';
@@ -96,6 +97,9 @@ export class StateSearch {
   private readonly log: ViolationLog;
   private readonly plan: MonitorPlan;
   private readonly reduction: Reduction | null;
+  /** `symmetry: true`: visited keys are canonical under replica permutations (reduction/symmetry.ts). */
+  private readonly symmetry: Symmetry | null;
+  private readonly symmetryStats: SymmetryStats | undefined;
   private readonly visited: VisitedSet;
   private readonly n: number;
   private readonly maxDepth: number;
@@ -175,6 +179,15 @@ export class StateSearch {
     this.plan = new MonitorPlan(world, opts.monitors, this.log, opts.checkMonitors === true);
     const reduction = reductionFor(world, this.plan, opts);
     this.reduction = reduction;
+    const sym = symmetryFor(
+      world,
+      opts,
+      this.start.state,
+      (i, l) => (reduction !== null ? reduction.key(i, l) : l),
+      (reduction?.visitedValues ?? 0) > 0,
+    );
+    this.symmetry = sym.symmetry;
+    this.symmetryStats = sym.stats;
     // Start small and double at half load: a table sized for `maxStates` up front (often 10^8, a
     // bound rather than an estimate) is mostly empty, and an emptier table costs more cache and TLB
     // misses per probe (seq-retry 2×2: 2^24 slots were ~10 % slower than 2^22), while doubling
@@ -243,6 +256,7 @@ export class StateSearch {
       h2 ^= zobrist2(i, key);
       active |= this.activeBit(i, vec[i]);
     }
+    if (this.symmetry !== null) [h1, h2] = this.symmetry.rootKey(vec);
     const slot = this.visited.addSlot(h1, h2);
     reduction?.start(this.visited, root, slot);
     this.frontier.push(vec, h1, h2, active, root);
@@ -345,6 +359,7 @@ export class StateSearch {
       if (count > this.kidCap) this.growKids(count);
       this.reduction?.prepare(count);
       const kids = this.children();
+      this.symmetry?.rekey(this.cur, this.changes, this.kidAt, this.kidFp, this.kidStep, kids);
       return this.judge(kids, depth);
     }
     return false;
@@ -549,6 +564,7 @@ export class StateSearch {
         ? worstPileUp(world, this.cur, (vec) => (frontier.empty ? null : nodes.depth[frontier.pop(vec, fp)]))
         : null;
     const states = this.statesSoFar;
+    this.symmetry?.closeLockOrder(this.opts.monitors);
     finishAudit(plan, log);
     log.finish();
     const elapsedMs = performance.now() - this.t0;
@@ -578,6 +594,7 @@ export class StateSearch {
         omissionProbability: omissionProbability(states),
         ...(plan.audit ? { monitorChecks: plan.audit.summary } : {}),
         ...(pileUp ? { pileUp } : {}),
+        ...(this.symmetryStats ? { symmetry: this.symmetryStats } : {}),
         ...(shard !== null
           ? {
               shard: this.split ?? {
