@@ -28,6 +28,9 @@ export interface ReductionCase {
   failures: string[];
   /** How the reduced searches call themselves (`dfs+por`): an option the search ignores shows here. */
   strategies: string[];
+  /** When the searches ended: the full search's states, and each reduced search's. */
+  fullStates?: number;
+  reducedStates?: number[];
 }
 
 /** Where a case's text is placed (its corpus modules are allowed explicitly, by absolute path). */
@@ -75,5 +78,12 @@ export async function checkReductions(
         );
     }
   }
-  return { ended: true, kinds, failures, strategies: reduced.map(({ r }) => r.strategy) };
+  return {
+    ended: true,
+    kinds,
+    failures,
+    strategies: reduced.map(({ r }) => r.strategy),
+    fullStates: full.stats.states,
+    reducedStates: reduced.map(({ r }) => r.stats.states),
+  };
 }
