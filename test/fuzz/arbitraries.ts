@@ -264,7 +264,7 @@ export const replicaScenario: fc.Arbitrary<BugScenario> = fc
         `  gpu0: { driver: ${slot.driver}, process: p1, lock: ${lock}${bugs} }`,
         ...(other && !other.process ? ['fences:', '  job: {}'] : []),
         'threads:',
-        '  t${i}:',
+        `  t$${'{i}'}:`, // the replica placeholder, written without a template-literal look-alike
         `    replicas: ${replicas}`,
         '    process: p1',
         `    ops: [${replica.ops.join(', ')}]`,
