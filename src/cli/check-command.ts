@@ -55,6 +55,8 @@ export interface CheckCommandOptions {
   /** `--workers N`: sampling on N worker threads (check/sample-workers.ts). */
   workers?: number;
   por?: boolean;
+  /** `--symmetry`: symmetry reduction over replicas (explorer/reduction/symmetry.ts). */
+  symmetry?: boolean;
   threads?: number;
   pctDepth?: number;
   saveTrace?: string;
@@ -119,6 +121,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     schedules: o.schedules,
     workers: o.workers,
     por: o.por,
+    symmetry: o.symmetry,
     threads: o.threads,
     pctDepth: o.pctDepth,
     driver,

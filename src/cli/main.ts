@@ -143,6 +143,10 @@ export async function main(
     )
     .option('--por', 'partial-order reduction (sleep sets) for bfs and dfs: same verdicts, fewer transitions')
     .option(
+      '--symmetry',
+      'bfs and dfs: one state per orbit of interchangeable replicas (same verdicts), or refused with the reason in the stats',
+    )
+    .option(
       '--threads <n>',
       'bfs without --por: 2 probes the visited set on a second thread once past 2 M states (default 1)',
       int('--threads'),
