@@ -48,6 +48,8 @@ describe('check options', () => {
     expect(reduced.scenarios[0].stats.states).toBeLessThan(full.scenarios[0].stats.states);
     const refused = await checkJson(`${SEEDS}/fault-vs-unmap.yaml`, '--symmetry');
     expect(refused.scenarios[0].stats.symmetry.refused).toMatch(/^no replicas/);
+    const text = await cli('check', file, '--symmetry', '--no-liveness', '--quiet');
+    expect(text.out).toContain('symmetry: a group of 2 permutations over thread:cpu0, thread:cpu1');
   });
 
   it('--pct-depth 2: each PCT schedule runs at that depth', async () => {
