@@ -217,18 +217,20 @@ export class ControlledWorld {
   }
 
   /**
+   * The id of a snapshot of actor `actor` (interned on first use).
+   *
+   * @internal Symmetry reduction (explorer/reduction/symmetry.ts) interns the renamed image of a snapshot.
+   */
+  internSnapshot(actor: number, snapshot: AnyMachineSnapshot): number {
+    return this.interned.snapshot(actor, snapshot);
+  }
+
+  /**
    * The local id of actor `actor`'s situation built from its parts (interned on first use).
    *
    * @internal Symmetry reduction (explorer/reduction/symmetry.ts) interns the renamed image of a situation.
    */
-  internLocal(
-    actor: number,
-    snapshot: AnyMachineSnapshot,
-    choice: PendingChoice | null,
-    timers: number[],
-    inbox: number[],
-  ): number {
-    const snap = this.interned.snapshot(actor, snapshot);
+  internLocal(actor: number, snap: number, choice: PendingChoice | null, timers: number[], inbox: number[]): number {
     return this.interned.local(actor, snap, choice ? this.interned.choice(choice) : 0, timers, inbox);
   }
 

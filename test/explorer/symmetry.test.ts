@@ -41,7 +41,7 @@ function forcedSwap(world: ControlledWorld): Symmetry {
   if (typeof block === 'string') throw new Error(block);
   const r = renamingOf(block, permutations(block.count)[0], ids);
   if (typeof r === 'string') throw new Error(r);
-  return new Symmetry(world, [r], (_i, l) => l);
+  return new Symmetry(world, [r], null);
 }
 
 const kinds = (r: SearchResult) => [...new Set(r.violations.map((v) => v.kind))].sort();

@@ -66,8 +66,12 @@ const SYMMETRIC_MONITORS = new Set(defaultMonitors().map((m) => m.name));
 
 /** One permutation: its renaming and the images computed so far (lazily, then cached). */
 class Image {
-  /** Per actor: local id → the image's local id (in the image actor), or undefined. */
-  readonly locals: (number | undefined)[][];
+  /** Per actor: local id → 1 + the image's local id (in the image actor), 0 when not computed yet. */
+  readonly locals: Int32Array[];
+  /** Per actor: snapshot id → the image's snapshot id, or undefined. */
+  readonly snaps: (number | undefined)[][];
+  /** The inverse permutation: image actor → the actor it is the image of. */
+  readonly from: Int32Array;
   readonly msgs: (number | undefined)[] = [];
   private readonly strings = new Map<string, string>();
   private readonly word: RegExp;
@@ -76,7 +80,12 @@ class Image {
     readonly r: Renaming,
     actors: number,
   ) {
-    this.locals = Array.from({ length: actors }, () => []);
+    this.locals = Array.from({ length: actors }, () => new Int32Array(64));
+    this.from = new Int32Array(actors);
+    r.actors.forEach((j, i) => {
+      this.from[j] = i;
+    });
+    this.snaps = Array.from({ length: actors }, () => []);
     // Any replica name standing as a word, to catch one the part-wise renaming would miss.
     const names = [...r.names.keys()].sort((a, b) => b.length - a.length);
     this.word = new RegExp(`(^|[^A-Za-z0-9_])(${names.join('|')})(?![A-Za-z0-9_])`);
@@ -126,13 +135,18 @@ export class Symmetry {
   /** Local steps checked against their images (by local step id). */
   private checked = new Uint8Array(1024);
   private readonly out = new Int32Array(2);
+  private readonly keyOf: (actor: number, local: number) => number;
+  /** Keys are the local ids themselves (no reduction): the hot loop skips `keyOf`. */
+  private readonly identity: boolean;
 
   constructor(
     private readonly world: ControlledWorld,
     renamings: Renaming[],
-    /** The key the search hashes a local id by (a reduction's canonical form, or the id). */
-    private readonly keyOf: (actor: number, local: number) => number,
+    /** The key the search hashes a local id by (a reduction's canonical form), or null for the id itself. */
+    keyOf: ((actor: number, local: number) => number) | null,
   ) {
+    this.identity = keyOf === null;
+    this.keyOf = keyOf ?? ((_i, l) => l);
     const n = world.actors.length;
     this.n = n;
     this.images = renamings.map((r) => new Image(r, n));
@@ -161,24 +175,38 @@ export class Symmetry {
 
   /** The image of actor `i`'s local situation `l` under `im` (a local id of the image actor). */
   private local(im: Image, i: number, l: number): number {
-    const known = im.locals[i][l];
-    if (known !== undefined) return known;
+    const cache = im.locals[i];
+    if (l < cache.length && cache[l] !== 0) return cache[l] - 1;
     const { world } = this;
     const j = im.r.actors[i];
     const loc = world.local(i, l);
-    this.probe[i] = l;
-    const snap = world.snapshot(this.probeState, i);
-    const image = { ...snap, value: im.value(snap.value), context: im.value(snap.context) } as AnyMachineSnapshot;
     const choice = world.choiceOfLocal(i, l);
     const id = world.internLocal(
       j,
-      image,
+      this.snap(im, i, l, loc.snap),
       choice ? this.choice(im, choice) : null,
       loc.timers.map((m) => this.msg(im, m)),
       loc.inbox.map((m) => this.msg(im, m)),
     );
-    im.locals[i][l] = id;
+    if (l >= cache.length) {
+      const more = new Int32Array(Math.max(cache.length * 2, l + 1));
+      more.set(cache);
+      im.locals[i] = more;
+    }
+    im.locals[i][l] = id + 1;
     this.sameSteps(im, i, l, j, id);
+    return id;
+  }
+
+  /** The image of actor `i`'s snapshot `snap` (of its local situation `l`), as a snapshot id of the image actor. */
+  private snap(im: Image, i: number, l: number, snap: number): number {
+    const known = im.snaps[i][snap];
+    if (known !== undefined) return known;
+    this.probe[i] = l;
+    const s = this.world.snapshot(this.probeState, i);
+    const image = { ...s, value: im.value(s.value), context: im.value(s.context) } as AnyMachineSnapshot;
+    const id = this.world.internSnapshot(im.r.actors[i], image);
+    im.snaps[i][snap] = id;
     return id;
   }
 
@@ -249,14 +277,28 @@ export class Symmetry {
 
   /** Writes into `out[at], out[at + 1]` the fingerprint of the least image of `vec` (which it may not keep). */
   key(vec: Int32Array, out: Int32Array, at: number): void {
-    const { n, img, best, keyOf } = this;
-    for (let i = 0; i < n; i++) best[i] = keyOf(i, vec[i]);
+    const { n, img, best, keyOf, identity } = this;
+    for (let i = 0; i < n; i++) best[i] = identity ? vec[i] : keyOf(i, vec[i]);
+    // The image's entry j is the image of actor from[j]: build it in index order and drop the
+    // permutation at the first entry where it is already greater than the least so far.
     for (const im of this.images) {
-      const to = im.r.actors;
-      for (let i = 0; i < n; i++) img[to[i]] = this.local(im, i, vec[i]);
-      let cmp = 0;
-      for (let i = 0; i < n && cmp === 0; i++) cmp = keyOf(i, img[i]) - best[i];
-      if (cmp < 0) for (let i = 0; i < n; i++) best[i] = keyOf(i, img[i]);
+      const from = im.from;
+      let smaller = false;
+      let j = 0;
+      for (; j < n; j++) {
+        const i = from[j];
+        const cache = im.locals[i];
+        const l = vec[i];
+        const known = l < cache.length ? cache[l] - 1 : -1;
+        let v = known >= 0 ? known : this.local(im, i, l);
+        if (!identity) v = keyOf(j, v);
+        if (!smaller) {
+          if (v > best[j]) break;
+          if (v < best[j]) smaller = true;
+        }
+        img[j] = v;
+      }
+      if (smaller && j === n) best.set(img);
     }
     let h1 = 0;
     let h2 = 0;
@@ -289,6 +331,9 @@ export class Symmetry {
   ): void {
     const { vec, n } = this;
     const steps = this.world.localSteps;
+    // The state being expanded: every actor's image is computed (and so its steps compared with
+    // its image's, `sameSteps`), which `key` may skip when it drops a permutation early.
+    for (const im of this.images) for (let i = 0; i < n; i++) this.local(im, i, cur[i]);
     for (let c = 0; c < kids; c++) {
       this.check(steps[kidStep[c]]);
       for (let i = 0; i < n; i++) vec[i] = cur[i];
@@ -328,14 +373,14 @@ function stepIndex(ls: LocalStep): number {
 
 /**
  * The symmetry a search asked for (`symmetry: true`), or why there is none. `start` is the state
- * the search starts from; `keyOf` the key it hashes local ids by; `sleepSets` whether a reduction
+ * the search starts from; `keyOf` the key it hashes local ids by (null: the ids); `sleepSets` whether a reduction
  * keeps per-state step sets.
  */
 export function symmetryFor(
   world: ControlledWorld,
   opts: { symmetry?: boolean; monitors: readonly Monitor[] },
   start: WorldState,
-  keyOf: (actor: number, local: number) => number,
+  keyOf: ((actor: number, local: number) => number) | null,
   sleepSets: boolean,
 ): { symmetry: Symmetry | null; stats?: SymmetryStats } {
   if (opts.symmetry !== true) return { symmetry: null };
@@ -379,13 +424,14 @@ function fixes(
   world: ControlledWorld,
   r: Renaming,
   start: WorldState,
-  keyOf: (actor: number, local: number) => number,
+  keyOf: ((actor: number, local: number) => number) | null,
 ): string | null {
   const probe = new Symmetry(world, [r], keyOf);
+  const key = keyOf ?? ((_i: number, l: number) => l);
   const image = new Int32Array(start.vec.length);
   const to = r.actors;
   for (let i = 0; i < image.length; i++) image[to[i]] = probe.imageOf(0, i, start.vec[i]);
-  const j = image.findIndex((l, k) => keyOf(k, l) !== keyOf(k, start.vec[k]));
+  const j = image.findIndex((l, k) => key(k, l) !== key(k, start.vec[k]));
   if (j < 0) return null;
   const mine = world.snapshot(start, j).context as Record<string, unknown>;
   const theirs = world.snapshot(world.stateOf(image), j).context as Record<string, unknown>;

@@ -183,7 +183,7 @@ export class StateSearch {
       world,
       opts,
       this.start.state,
-      (i, l) => (reduction !== null ? reduction.key(i, l) : l),
+      reduction !== null ? (i, l) => reduction.key(i, l) : null,
       (reduction?.visitedValues ?? 0) > 0,
     );
     this.symmetry = sym.symmetry;
