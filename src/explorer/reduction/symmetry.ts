@@ -58,6 +58,16 @@ export { SymmetryRefused } from './symmetry-group.ts';
 /**
  * What symmetry did in a search (`stats.symmetry`): the group used (its order and the actors it
  * moves), or why none was.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitors, exhaustiveSearch, type SymmetryStats, worldFor } from 'mirrorlab';
+ *
+ * const { world } = await worldFor('scenarios/bench/seq-retry.yaml', undefined, { ndrv: 2, rounds: 1 });
+ * const r = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), symmetry: true });
+ * const sym: SymmetryStats | undefined = r.stats.symmetry;
+ * if (sym && 'refused' in sym) console.log(sym.refused); // the notifier's subscription order breaks it
+ * ```
  */
 export type SymmetryStats = { group: number; actors: string[] } | { refused: string };
 
