@@ -17,6 +17,7 @@
  * timers; the actor's local situation goes to the image actor's slot, re-interned there. Lists
  * keep their order: an order that is part of the state (the notifier core's subscription list,
  * walked in registration order) is renamed with it, which is what makes π act on the whole state.
+ * The exception is a set a machine keeps sorted by name (`SORTED_SETS`): its image is sorted again.
  *
  * What is checked, since a renaming that misses an identity or a machine that compares names
  * would make the reduction unsound (never silently):
@@ -214,7 +215,8 @@ export class Symmetry {
     if (known !== undefined) return known;
     this.probe[i] = l;
     const s = this.world.snapshot(this.probeState, i);
-    const image = { ...s, value: im.value(s.value), context: im.value(s.context) } as AnyMachineSnapshot;
+    const context = resorted(this.world.actors[i].machine.id, im.value(s.context));
+    const image = { ...s, value: im.value(s.value), context } as AnyMachineSnapshot;
     const id = this.world.internSnapshot(im.r.actors[i], image);
     im.snaps[i][snap] = id;
     return id;
@@ -375,6 +377,31 @@ export class Symmetry {
         }
     }
   }
+}
+
+/**
+ * Sets the kernel machines keep sorted by name, so that equal sets are equal states: the notifier
+ * core's `started` (tids inside an invalidation, machines/notifier-core-steps.ts) and a lock's
+ * `holders` (by tid, machines/pt-lock.machine.ts). Renamed, such a set comes out of order; its
+ * image is the renamed set sorted again, as the machine itself would keep it. (A list that is not
+ * a set keeps its order: re-sorting it would be no image at all, and the step check would refuse.)
+ */
+const SORTED_SETS: Record<string, { field: string; by?: string }[]> = {
+  notifierCore: [{ field: 'started' }],
+  ptLock: [{ field: 'holders', by: 'tid' }],
+};
+
+function resorted<T>(machine: string, context: T): T {
+  const sets = SORTED_SETS[machine];
+  if (!sets || context === null || typeof context !== 'object') return context;
+  const ctx = context as Record<string, unknown>;
+  for (const { field, by } of sets) {
+    const list = ctx[field];
+    if (!Array.isArray(list) || list.length < 2) continue;
+    const name = (x: unknown) => String(by === undefined ? x : (x as Record<string, unknown>)[by]);
+    ctx[field] = [...list].sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+  }
+  return context;
 }
 
 function stepIndex(ls: LocalStep): number {
