@@ -2,7 +2,8 @@
  * Soundness of the symmetry reduction (issue 12 items 2 and 3) over random small scenarios with
  * replicas (test/fuzz/arbitraries.ts `replicaScenario`: a built-in profile with or without a
  * planted bug, 2-3 replicas of one process thread, maybe one more thread). For each, the full
- * breadth-first search and the `symmetry: true` search (test/fuzz/reduction-check.ts)
+ * breadth-first search and the `symmetry: true` search, breadth- or depth-first as the case
+ * draws (test/fuzz/reduction-check.ts)
  *   - report the same set of violation kinds, and
  *   - every counterexample of the reduced search replays in the full semantics to its kind.
  * The case counts below keep it from passing vacuously: most cases end within the bound, some
@@ -23,8 +24,8 @@ describe('the symmetry reduction against the full search, on random scenarios wi
   it('should report the same violation kinds, with counterexamples that replay unreduced', async () => {
     const tally = { cases: 0, ended: 0, withViolations: 0, used: 0 };
     await fc.assert(
-      fc.asyncProperty(replicaScenario, async ({ text }) => {
-        const c = await checkReductions(text, 'bfs', [{ symmetry: true }], MAX_STATES);
+      fc.asyncProperty(replicaScenario, fc.constantFrom('bfs', 'dfs'), async ({ text }, order) => {
+        const c = await checkReductions(text, order, [{ symmetry: true }], MAX_STATES);
         expect(c.failures, text).toEqual([]);
         tally.cases++;
         if (!c.ended) return;

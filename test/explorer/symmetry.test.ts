@@ -71,10 +71,12 @@ describe('symmetry over replicas of a thread', () => {
 
   it('should find the planted bug with a counterexample that replays in the full semantics', async () => {
     const { world, full, sym } = await both(CPUS, { ncpu: 3, bug: ['retry-outside-lock'] });
+    const dfs = exhaustiveSearch(world, 'dfs', { monitors: defaultMonitors(), maxStates: MAX_STATES, symmetry: true });
     expect(kinds(full)).toEqual(['stale-spte']);
     expect(kinds(sym)).toEqual(kinds(full));
-    expect('group' in sym.stats.symmetry!).toBe(true);
-    for (const v of sym.violations) {
+    expect(kinds(dfs)).toEqual(kinds(full));
+    expect('group' in sym.stats.symmetry! && 'group' in dfs.stats.symmetry!).toBe(true);
+    for (const v of [...sym.violations, ...dfs.violations]) {
       const replay = replayTrace(world, v.trace, defaultMonitors());
       expect(replay.divergence).toBeNull();
       expect(replay.violations.map((x) => x.kind)).toContain(v.kind);
