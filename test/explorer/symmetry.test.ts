@@ -13,9 +13,14 @@
  *
  * Bounded by work (max states), never by the clock.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Symmetry } from '../../src/explorer/reduction/symmetry.ts';
-import { permutations, renamingOf, replicaBlock } from '../../src/explorer/reduction/symmetry-group.ts';
+import {
+  permutations,
+  renamingOf,
+  replicaBlock,
+  SymmetryRefused,
+} from '../../src/explorer/reduction/symmetry-group.ts';
 import {
   type ControlledWorld,
   defaultMonitors,
@@ -134,6 +139,21 @@ describe('symmetry refused', () => {
     const { world: single } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
     const none = exhaustiveSearch(single, 'bfs', { monitors: defaultMonitors(), ...bounded });
     expect(none.stats.symmetry).toEqual({ refused: expect.stringMatching(/^no replicas/) });
+  });
+
+  it('should search again in full, saying why, when a check fails during the search', async () => {
+    // What a step that does not commute with a permutation does (symmetry.ts `check`).
+    const spy = vi.spyOn(Symmetry.prototype, 'rekey').mockImplementationOnce(() => {
+      throw new SymmetryRefused('a step that does not commute');
+    });
+    try {
+      const { full, sym } = await both(CPUS, { ncpu: 2 });
+      expect(sym.stats.symmetry).toEqual({ refused: 'a step that does not commute' });
+      expect(sym.stats.states).toBe(full.stats.states);
+      expect(kinds(sym)).toEqual(kinds(full));
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('should merge nothing on seq-retry even if forced: no step reorders the subscriptions', async () => {
