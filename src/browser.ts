@@ -37,6 +37,7 @@ export {
 } from './check/verdict.ts';
 export { type ReplayResult, replayTrace } from './explorer/counterexamples/replay.ts';
 export type { ReductionMode } from './explorer/reduction/state-key.ts';
+export type { SymmetryStats } from './explorer/reduction/symmetry.ts';
 export type { MonitorAuditSummary } from './explorer/search/monitor-audit.ts';
 export type { PileUp } from './explorer/search/pile-up.ts';
 export { type MemoryWatch, portableHost, type SearchHost } from './explorer/search/search-host.ts';

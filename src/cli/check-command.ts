@@ -60,6 +60,8 @@ export interface CheckCommandOptions {
   reduction?: ReductionMode | false;
   /** `--por`: the old name of `--reduction sleep`. */
   por?: boolean;
+  /** `--symmetry`: symmetry reduction over replicas (explorer/reduction/symmetry.ts). */
+  symmetry?: boolean;
   threads?: number;
   pctDepth?: number;
   saveTrace?: string;
@@ -124,6 +126,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     schedules: o.schedules,
     workers: o.workers,
     reduction: reductionOption(o),
+    symmetry: o.symmetry,
     threads: o.threads,
     pctDepth: o.pctDepth,
     driver,
@@ -426,6 +429,14 @@ function describeOutcome(c: CheckOutcome, saved: SavedTraces, ladder: boolean, r
   for (const why of [c.mismatch, c.inconclusive, c.skipped]) if (why) lines.push(`      ${why}`);
   const note = c.verdict === 'ok' ? passNote(c.expected, c.stats, c.limits) : null;
   if (note) lines.push(`      ${note}`);
+  const sym = c.stats.symmetry;
+  // --symmetry: say whether it was used, and if not why (a refusal is no error: the search was full).
+  if (sym)
+    lines.push(
+      'refused' in sym
+        ? `      symmetry refused: ${sym.refused}`
+        : `      symmetry: a group of ${sym.group} permutations over ${sym.actors.join(', ')}`,
+    );
   for (const v of [...c.violations, ...c.observations]) {
     const tag = v.severity === 'observation' ? 'observed' : 'violation';
     const coloured = v.severity === 'observation' ? tag : paint.red(tag);

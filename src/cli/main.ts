@@ -151,6 +151,10 @@ export async function main(
     .option('--no-reduction', 'bfs and dfs: search the exact states (--reduction none)')
     .option('--por', 'the same as --reduction sleep: sleep sets over the canonical states, same verdicts')
     .option(
+      '--symmetry',
+      'bfs and dfs: one state per orbit of interchangeable replicas (same verdicts), or refused with the reason in the stats',
+    )
+    .option(
       '--threads <n>',
       'bfs without sleep sets: 2 probes the visited set on a second thread once past 2 M states (default 1)',
       int('--threads'),

@@ -2,6 +2,7 @@
 import type { Monitor, Violation } from '../monitors/monitor.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
 import type { ReductionMode } from './reduction/state-key.ts';
+import type { SymmetryStats } from './reduction/symmetry.ts';
 import type { MonitorAuditSummary } from './search/monitor-audit.ts';
 import type { PileUp } from './search/pile-up.ts';
 import type { SearchHost } from './search/search-host.ts';
@@ -32,6 +33,11 @@ export interface SearchLimits {
   reduction?: ReductionMode;
   /** Exhaustive strategies: the old name of `reduction: 'sleep'` (sleep sets). */
   por?: boolean;
+  /**
+   * Exhaustive strategies: symmetry reduction over identical replicas (reduction/symmetry.ts), or
+   * refused with the reason in `stats.symmetry`. Off by default.
+   */
+  symmetry?: boolean;
   /**
    * Exhaustive breadth-first search without sleep sets: 2 moves the visited set to a second thread
    * once the search passes 2 M states (visited-pipeline.ts); 1 (the default) stays on one.
@@ -147,6 +153,8 @@ export interface SearchStats {
   pileUp?: PileUp;
   /** A sharded breadth-first search: its prefix and the part of the split level it kept (shard.ts). */
   shard?: ShardSplit;
+  /** With `symmetry`: the group used (its order, the actors it moves), or why it was refused. */
+  symmetry?: SymmetryStats;
   /** With `checkMonitors`: what the checking mode compared and found. */
   monitorChecks?: MonitorAuditSummary;
 }

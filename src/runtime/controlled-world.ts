@@ -206,6 +206,34 @@ export class ControlledWorld {
     return this.snapshots.reduce((n, s) => n + s.length, 0);
   }
 
+  /**
+   * The pending choice of actor `actor`'s local situation `id`, or null.
+   *
+   * @internal Symmetry reduction (explorer/reduction/symmetry.ts) renames local situations part by part.
+   */
+  choiceOfLocal(actor: number, id: number): PendingChoice | null {
+    const c = this.locals[actor][id].choice;
+    return c ? this.choiceTable[c] : null;
+  }
+
+  /**
+   * The id of a snapshot of actor `actor` (interned on first use).
+   *
+   * @internal Symmetry reduction (explorer/reduction/symmetry.ts) interns the renamed image of a snapshot.
+   */
+  internSnapshot(actor: number, snapshot: AnyMachineSnapshot): number {
+    return this.interned.snapshot(actor, snapshot);
+  }
+
+  /**
+   * The local id of actor `actor`'s situation built from its parts (interned on first use).
+   *
+   * @internal Symmetry reduction (explorer/reduction/symmetry.ts) interns the renamed image of a situation.
+   */
+  internLocal(actor: number, snap: number, choice: PendingChoice | null, timers: number[], inbox: number[]): number {
+    return this.interned.local(actor, snap, choice ? this.interned.choice(choice) : 0, timers, inbox);
+  }
+
   /** Wrap a vector of local ids as a state (the vector is not copied). */
   stateOf(vec: Int32Array): WorldState {
     return new WorldState(vec, this);

@@ -217,3 +217,59 @@ export const bugScenario: fc.Arbitrary<BugScenario> = fc
 function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
+
+/**
+ * A scenario whose threads include replicas, for the symmetry property
+ * (test/explorer/symmetry-property.test.ts): one device with a built-in profile (with a planted bug
+ * 3 times in 4) behind any lock kind, 2 or 3 replicas `t${i}` of one process thread (up to 2 ops
+ * for 2 replicas, 1 for 3), and, half the time, one more thread: a device job or a process thread.
+ */
+export const replicaScenario: fc.Arbitrary<BugScenario> = fc
+  .record({
+    slot: fc.oneof(
+      { weight: 1, arbitrary: fc.constantFrom(...PROFILES).map((driver) => ({ driver, bugs: [] as string[] })) },
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(fc.constantFrom(...PROFILES), fc.constantFrom(...DRIVER_BUGS))
+          .map(([driver, bug]) => ({ driver, bugs: [bug] })),
+      },
+    ),
+    pages: fc.integer({ min: 1, max: 2 }),
+    lock: fc.constantFrom('mutex', 'mutex', 'spinlock', 'rwsem'),
+    replicas: fc.integer({ min: 2, max: 3 }),
+  })
+  .chain((r) =>
+    fc
+      .tuple(
+        processThread(r.pages, r.replicas === 2 ? 2 : 1),
+        fc.option(fc.oneof(deviceThread(r.pages), processThread(r.pages, 1)), { nil: null }),
+      )
+      .map(([replica, other]) => ({ ...r, replica, other })),
+  )
+  .map(({ slot, pages, lock, replicas, replica, other }) => {
+    const bugs = slot.bugs.length ? `, bugs: [${slot.bugs.join(', ')}]` : '';
+    const otherLines = other
+      ? [
+          '  other:',
+          ...(other.process ? ['    process: p1'] : []),
+          `    ops: [${other.ops.join(', ').replace('$fence', 'job')}]`,
+        ]
+      : [];
+    return {
+      driver: slot.driver,
+      text: [
+        ...opening(pages),
+        'devices:',
+        `  gpu0: { driver: ${slot.driver}, process: p1, lock: ${lock}${bugs} }`,
+        ...(other && !other.process ? ['fences:', '  job: {}'] : []),
+        'threads:',
+        `  t$${'{i}'}:`, // the replica placeholder, written without a template-literal look-alike
+        `    replicas: ${replicas}`,
+        '    process: p1',
+        `    ops: [${replica.ops.join(', ')}]`,
+        ...otherLines,
+        '',
+      ].join('\n'),
+    };
+  });

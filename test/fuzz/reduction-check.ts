@@ -31,6 +31,9 @@ export interface ReductionCase {
    * the search ignores shows here.
    */
   strategies: string[];
+  /** When the searches ended: the full search's states, and each reduced search's. */
+  fullStates?: number;
+  reducedStates?: number[];
 }
 
 /** Where a case's text is placed (its corpus modules are allowed explicitly, by absolute path). */
@@ -84,5 +87,7 @@ export async function checkReductions(
     kinds,
     failures,
     strategies: reduced.map(({ r }) => `${r.strategy} (${r.stats.reduction})`),
+    fullStates: full.stats.states,
+    reducedStates: reduced.map(({ r }) => r.stats.states),
   };
 }

@@ -46,6 +46,7 @@ import { ViolationLog } from '../counterexamples/violation-log.ts';
 import type { Reduction } from '../reduction/reduction.ts';
 import { reductionFor } from '../reduction/reduction.ts';
 import { type ReductionMode, reductionMode, stateKeyOf } from '../reduction/state-key.ts';
+import { type Symmetry, type SymmetryStats, symmetryFor } from '../reduction/symmetry.ts';
 import type { ExpansionRecorder, SearchLimit, SearchOptions, SearchResult } from '../search-types.ts';
 import { DeferredVisits } from '../visited/deferred-visits.ts';
 import { zobristVec } from '../visited/fingerprint.ts';
@@ -103,6 +104,9 @@ export class StateSearch {
   /** What the visited set's key identifies, and the step-pruning reduction ('sleep'), if any. */
   private readonly mode: ReductionMode;
   private readonly reduction: Reduction | null;
+  /** `symmetry: true`: visited keys are canonical under replica permutations (reduction/symmetry.ts). */
+  private readonly symmetry: Symmetry | null;
+  private readonly symmetryStats: SymmetryStats | undefined;
   private readonly visited: VisitedSet;
   private readonly n: number;
   private readonly maxDepth: number;
@@ -188,7 +192,20 @@ export class StateSearch {
     this.plan = new MonitorPlan(world, opts.monitors, this.log, opts.checkMonitors === true);
     const reduction = reductionFor(world, this.plan, mode);
     this.reduction = reduction;
-    this.recorder = reduction === null && shard === null ? (opts.recorder ?? null) : null;
+    // Fingerprints are Zobrist sums (fingerprint.ts) over each actor's key (state-key.ts).
+    this.keyOf = stateKeyOf(world, mode);
+    const sym = symmetryFor(
+      world,
+      opts,
+      this.start.state,
+      mode === 'none' ? null : this.keyOf,
+      (reduction?.visitedValues ?? 0) > 0,
+    );
+    this.symmetry = sym.symmetry;
+    this.symmetryStats = sym.stats;
+    // Symmetry keys a state by its orbit: the recorded graph would need the orbit's renaming
+    // to judge fairness, so the liveness pass builds its own graph then.
+    this.recorder = reduction === null && shard === null && this.symmetry === null ? (opts.recorder ?? null) : null;
     // Start small and double at half load: a table sized for `maxStates` up front (often 10^8, a
     // bound rather than an estimate) is mostly empty, and an emptier table costs more cache and TLB
     // misses per probe (seq-retry 2×2: 2^24 slots were ~10 % slower than 2^22), while doubling
@@ -208,9 +225,7 @@ export class StateSearch {
         `threads: ${opts.threads} needs a second thread for the visited set, which this platform's search host does not start: leave threads at 1`,
       );
     this.startXstate = world.xstateSteps;
-    // Fingerprints are Zobrist sums (fingerprint.ts) over each actor's key (state-key.ts).
     // Step lists, next ids, sends, fingerprint deltas and appends, in flat arrays (step-table.ts).
-    this.keyOf = stateKeyOf(world, mode);
     this.table = new StepTable(world, this.keyOf, reduction !== null ? (ls) => reduction.learn(ls) : null);
     this.nodes = new Nodes(Math.min(opts.maxStates ?? 0, 2 ** 20));
     this.frontier = new Frontier(n, order === 'bfs');
@@ -243,8 +258,9 @@ export class StateSearch {
     let active = 0;
     for (let i = 0; i < n; i++) active |= this.activeBit(i, vec[i]);
     zobristVec(vec, fp, this.keyOf);
-    const h1 = fp[0];
-    const h2 = fp[1];
+    let h1 = fp[0];
+    let h2 = fp[1];
+    if (this.symmetry !== null) [h1, h2] = this.symmetry.rootKey(vec);
     const slot = this.visited.addSlot(h1, h2);
     reduction?.start(this.visited, root, slot);
     this.frontier.push(vec, h1, h2, active, root);
@@ -347,6 +363,7 @@ export class StateSearch {
       if (count > this.kidCap) this.growKids(count);
       this.reduction?.prepare(count);
       const kids = this.children();
+      this.symmetry?.rekey(this.cur, this.changes, this.kidAt, this.kidFp, this.kidStep, kids);
       // The liveness graph, recorded on the way (liveness/graph-recorder.ts).
       this.recorder?.expanded(this.cur, this.fp[0], this.fp[1], this.kidFp, this.kidStep, kids);
       return this.judge(kids, depth);
@@ -552,6 +569,7 @@ export class StateSearch {
         ? worstPileUp(world, this.cur, (vec) => (frontier.empty ? null : nodes.depth[frontier.pop(vec, fp)]))
         : null;
     const states = this.statesSoFar;
+    this.symmetry?.closeLockOrder(this.opts.monitors);
     finishAudit(plan, log);
     log.finish();
     const elapsedMs = performance.now() - this.t0;
@@ -583,6 +601,7 @@ export class StateSearch {
         omissionProbability: omissionProbability(states),
         ...(plan.audit ? { monitorChecks: plan.audit.summary } : {}),
         ...(pileUp ? { pileUp } : {}),
+        ...(this.symmetryStats ? { symmetry: this.symmetryStats } : {}),
         ...(shard !== null
           ? {
               shard: this.split ?? {

@@ -12,6 +12,7 @@
  * every counterexample it returns replays (../counterexamples/replay.ts).
  */
 import type { ControlledWorld } from '../../runtime/controlled-world.ts';
+import { SymmetryRefused } from '../reduction/symmetry-group.ts';
 import { type SearchStart, StateSearch } from '../search/state-search.ts';
 import type { SearchOptions, SearchResult } from '../search-types.ts';
 
@@ -40,6 +41,14 @@ export function exhaustiveSearch(
   start?: SearchStart,
 ): SearchResult {
   const search = new StateSearch(world, order, opts, start);
-  search.run();
+  try {
+    search.run();
+  } catch (e) {
+    // A step that does not commute with a replica permutation: the reduction would be unsound,
+    // so search again in full and say why (reduction/symmetry.ts).
+    if (!(e instanceof SymmetryRefused)) throw e;
+    const full = exhaustiveSearch(world, order, { ...opts, symmetry: false }, start);
+    return { ...full, stats: { ...full.stats, symmetry: { refused: e.message } } };
+  }
   return search.result();
 }

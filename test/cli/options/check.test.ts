@@ -74,6 +74,19 @@ describe('check options', () => {
     expect(both.err).toContain('--por is --reduction sleep');
   });
 
+  it('--symmetry: one state per orbit of interchangeable replicas, or refused with the reason', async () => {
+    const file = 'test/explorer/fixtures/symmetry/cpu-replicas.yaml';
+    const full = await checkJson(file, '--no-liveness');
+    const reduced = await checkJson(file, '--symmetry', '--no-liveness');
+    expect([reduced.exitCode, reduced.scenarios[0].verdict]).toEqual([full.exitCode, full.scenarios[0].verdict]);
+    expect(reduced.scenarios[0].stats.symmetry).toEqual({ group: 2, actors: ['thread:cpu0', 'thread:cpu1'] });
+    expect(reduced.scenarios[0].stats.states).toBeLessThan(full.scenarios[0].stats.states);
+    const refused = await checkJson(`${SEEDS}/fault-vs-unmap.yaml`, '--symmetry');
+    expect(refused.scenarios[0].stats.symmetry.refused).toMatch(/^no replicas/);
+    const text = await cli('check', file, '--symmetry', '--no-liveness', '--quiet');
+    expect(text.out).toContain('symmetry: a group of 2 permutations over thread:cpu0, thread:cpu1');
+  });
+
   it('--pct-depth 2: each PCT schedule runs at that depth', async () => {
     const args = [`${SEEDS}/missing-set-seq.yaml`, '--strategy', 'pct', '--schedules', '300', '--seed', '5'];
     const configs = async (...extra: string[]) =>

@@ -30,6 +30,7 @@ const TESTED: Record<string, Record<string, string>> = {
     '--reduction': `${O}/check.test.ts`,
     '--no-reduction': `${O}/check.test.ts`,
     '--por': `${O}/check.test.ts`,
+    '--symmetry': `${O}/check.test.ts`,
     '--threads': `${O}/check-threads.test.ts`,
     '--pct-depth': `${O}/check.test.ts`,
     '--check-monitors': `${O}/check.test.ts`,
