@@ -228,8 +228,11 @@ export interface SearchOptions extends SearchLimits {
   /** The platform's memory watch and second thread (search-host.ts); default: the portable host. */
   host?: SearchHost;
   /**
-   * Exhaustive search without a reduction or shard: told of every state expanded, for the
-   * liveness pass (liveness/graph-recorder.ts); ignored otherwise.
+   * Exhaustive search without sleep sets, a shard or symmetry: told of every state expanded, for
+   * the liveness pass (liveness/graph-recorder.ts); ignored otherwise. Plumbing between the
+   * search and `check`'s liveness pass, not an extension point.
+   *
+   * @internal
    */
   recorder?: ExpansionRecorder;
 }
@@ -238,6 +241,8 @@ export interface SearchOptions extends SearchLimits {
  * Told by an exhaustive search of each state it expands: its vector and fingerprint, and its
  * children's fingerprints (`kidFp[2c]`, `kidFp[2c + 1]`) and local steps (`kidStep[c]`) for
  * c < `kids`, in step order. The arrays are the search's own, valid only during the call.
+ *
+ * @internal
  */
 export interface ExpansionRecorder {
   expanded(vec: Int32Array, h1: number, h2: number, kidFp: Int32Array, kidStep: Int32Array, kids: number): void;
