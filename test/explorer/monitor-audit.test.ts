@@ -1,10 +1,11 @@
 /**
  * The checking mode of the monitor plan (issue 13 item 8): every monitor at every step,
  * compared with what the gated plan assumes. It must catch a monitor that declares too little,
- * and find nothing to report over every bundled scenario and the driver corpus.
+ * and find nothing to report over every bundled scenario and the driver corpus (the driver
+ * modules and the corpus: monitor-audit-drivers.test.ts).
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { worldFor } from '../../src/check/world-for.ts';
@@ -14,7 +15,6 @@ import { defaultMonitors } from '../../src/monitors/index.ts';
 import { staleSptsMonitor } from '../../src/monitors/memory-safety.ts';
 import type { Monitor } from '../../src/monitors/monitor.ts';
 import { topology } from '../../src/monitors/topology.ts';
-import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 
 const yamls = (dir: string) =>
   readdirSync(dir)
@@ -88,45 +88,6 @@ describe('the checking mode over every bundled scenario', () => {
       expect(c.violations.map((v) => v.kind)).not.toContain('monitor-plan');
       // Complete searches keep their verdicts in the checking mode.
       if (c.stats.complete) expect(c.mismatch).toBeNull();
-    });
-  }
-});
-
-/**
- * Driver modules: the bundled examples, the remove-in-callback fixture, and the driver corpus
- * (examples/drivers/corpus/, written alongside issue 13) as soon as it lands; each on the seeds
- * its bugs are about, in the checking mode.
- */
-const corpusDir = process.env.MIRRORLAB_CORPUS ?? 'examples/drivers/corpus';
-const modules = [
-  'examples/drivers/minimal-driver.ts',
-  'examples/drivers/early-return-driver.ts',
-  'test/monitors/fixtures/remove-in-callback-driver.ts',
-  ...corpusModules(corpusDir),
-];
-
-/** The corpus's driver modules: every module under it but its shared `kit/`. */
-function corpusModules(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.(ts|mjs|js)$/.test(f) && !f.split(/[\\/]/).includes('kit'))
-    .map((f) => join(dir, f))
-    .sort();
-}
-
-const driverSeeds = ['fault-vs-unmap', 'fence-wait-under-lock', 'missing-set-seq', 'remove-during-invalidate'].map(
-  (s) => `scenarios/seeds/${s}.yaml`,
-);
-
-describe('the checking mode over driver modules and the driver corpus', () => {
-  for (const module of modules) {
-    it(`should find the monitor plan faithful with ${module}`, async () => {
-      const driver = { machine: await loadDriverModule(resolve(module)), name: module };
-      for (const file of driverSeeds) {
-        const c = await checkScenario(file, { driver, strategy: 'bfs', maxStates: 5_000, checkMonitors: true });
-        expect(c.stats.monitorChecks?.discrepancies ?? []).toEqual([]);
-        expect(c.violations.map((v) => v.kind)).not.toContain('monitor-plan');
-      }
     });
   }
 });

@@ -5,6 +5,11 @@
  * package, the CLI runs the built JavaScript, a user's `.ts` driver importing `mirrorlab` loads,
  * and a saved trace replays with the printed command and from another folder.
  * The pack and the install happen once; the install prefers npm's cache (offline when it can).
+ *
+ * The built package as another project imports it (once test/package-build.test.ts, which ran a
+ * second `tsc -p tsconfig.build.json` of the same sources into the checkout's dist/): the pack's
+ * `prepare` already ran `npm run build`, so those checks import the installed package's dist/
+ * with plain Node (no TypeScript loader), which is what a user gets.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import {
@@ -26,6 +31,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const root = resolve('.');
 let project: string;
 let bin: string;
+/** The installed package's folder (project/node_modules/mirrorlab). */
+let installed: string;
 
 interface Ran {
   code: number;
@@ -82,6 +89,7 @@ beforeAll(() => {
     stdio: 'pipe',
   });
   bin = join(project, 'node_modules/.bin/mirrorlab');
+  installed = join(project, 'node_modules/mirrorlab');
   mkdirSync(join(project, 'work/deeper'), { recursive: true });
 });
 
@@ -163,5 +171,56 @@ describe('an installed mirrorlab', () => {
     const replay = await mirrorlab(elsewhere, 'replay', 'bug.json', '--allow-driver', join(project, driver));
     expect(replay.code).toBe(0);
     expect(replay.out).toMatch(/REPRODUCED stale-spte/);
+  });
+});
+
+describe('the built package', () => {
+  it('should build to JavaScript that plain Node imports and runs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mirrorlab-consumer-'));
+    const script = join(dir, 'consumer.mjs');
+    const entry = join(installed, 'dist/src/index.js');
+    writeFileSync(
+      script,
+      `import { createWorld, checkScenario, mmMachine, worldFor, exhaustiveSearch, defaultMonitors } from ${JSON.stringify(entry)};
+const w = await createWorld(${JSON.stringify(resolve('scenarios/seeds/fault-vs-unmap.yaml'))});
+w.run();
+const o = await checkScenario(${JSON.stringify(resolve('scenarios/seeds/missing-set-seq.yaml'))});
+// The visited-set thread runs the built worker module (visited-worker.js).
+const { world } = await worldFor(${JSON.stringify(resolve('scenarios/bench/seq-retry.yaml'))});
+const r = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), threads: 2, pipelineFrom: 2000 });
+console.log(JSON.stringify({ steps: w.steps.length, found: o.violations.map((v) => v.kind).sort(), mm: mmMachine.id, states: r.stats.states, threads: r.stats.threads }));
+`,
+    );
+    const out = JSON.parse(execFileSync('node', [script], { encoding: 'utf8' }));
+    expect(out.steps).toBeGreaterThan(10);
+    expect(out.found).toEqual(['stale-spte', 'use-after-free']);
+    expect(out.mm).toBe('mm');
+    // seq-retry's channel-canonical states, the default key (14,177 exact states).
+    expect([out.states, out.threads]).toEqual([13_372, 2]);
+  });
+
+  it('should point every entry of the exports map at a built module with its types', async () => {
+    const { exports } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
+      exports: Record<string, string | { types: string; import: string }>;
+    };
+    const entries = Object.entries(exports).filter(
+      (e): e is [string, { types: string; import: string }] => typeof e[1] !== 'string',
+    );
+    expect(entries.map(([name]) => name)).toEqual(['.', './machines', './browser', './testing']);
+    for (const [, target] of entries)
+      expect([existsSync(join(installed, target.types)), existsSync(join(installed, target.import))]).toEqual([
+        true,
+        true,
+      ]);
+    const machines = await import(pathToFileURL(join(installed, 'dist/src/machines.js')).href);
+    const browser = await import(pathToFileURL(join(installed, 'dist/src/browser.js')).href);
+    const testing = await import(pathToFileURL(join(installed, 'dist/src/testing/index.js')).href);
+    expect(machines.rangeNotifierMachine.id).toBe('rangeNotifier');
+    const { world } = await browser.scenarioWorld(
+      browser.parseScenario(readFileSync('scenarios/seeds/fault-vs-unmap.yaml', 'utf8'), 'f.yaml'),
+    );
+    expect(browser.exhaustiveSearch(world, 'bfs', { monitors: browser.defaultMonitors() }).stats.complete).toBe(true);
+    // The built testing entry finds the battery bundled beside dist/.
+    expect(testing.BUNDLED_BATTERY).toBe(join(installed, 'scenarios/seeds'));
   });
 });
