@@ -7,7 +7,10 @@
  *   - reduction.ts (this file): the interface a reduction that prunes steps implements;
  *   - por.ts: sleep sets' building blocks (`SleepArena`, `Dependence`: which steps commute);
  *   - sleep-sets.ts: sleep sets (Godefroid 1996) over the channel-canonical state space, the
- *     reduction 'sleep' (`por: true`) selects.
+ *     reduction 'sleep' (`por: true`) selects;
+ *   - symmetry.ts, symmetry-group.ts: symmetry over interchangeable replicas (`symmetry: true`),
+ *     another key of the visited set (the least image of a state), refused with the reason
+ *     where the replicas are not interchangeable.
  * A new reduction (persistent or stubborn sets, say) is a class implementing `Reduction`,
  * chosen where `reductionFor` picks one.
  *
