@@ -32,6 +32,12 @@ export function checkShardOptions(o: CheckCommandOptions): void {
       `${at} ${sleep}: a sharded search keeps no sleep sets across shards; drop ${sleep} (the verdicts are the same without it)`,
     );
   }
+  // Each shard owns states by a hash of their key; orbits would have to be owned whole, and the
+  // merge would have to know the group. Until then, say so rather than drop --symmetry silently.
+  if (o.symmetry)
+    throw new ScenarioError(
+      `${at} --symmetry: a sharded search does not identify replica permutations across shards yet; drop --symmetry (the verdicts are the same without it)`,
+    );
   if (o.strategy === 'dfs')
     throw new ScenarioError(`${at}: splits a breadth-first search or a sampling campaign: use --strategy bfs, not dfs`);
   if (!o.shardOut && !o.json)

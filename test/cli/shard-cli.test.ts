@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { cli } from './run-cli.ts';
+import { cli, cliWithStderr } from './run-cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mirrorlab-shard-'));
 
@@ -68,6 +68,10 @@ describe('check --shard and merge', () => {
     expect(por.code).toBe(2);
     const sleep = await cli('check', file, '--shard', '1/3', '--shard-out', out, '--reduction', 'sleep');
     expect(sleep.code).toBe(2);
+    // Not dropped silently: the shards would each search without it.
+    const symmetry = await cliWithStderr('check', file, '--shard', '1/3', '--shard-out', out, '--symmetry');
+    expect(symmetry.code).toBe(2);
+    expect(symmetry.err).toMatch(/--symmetry: a sharded search does not identify replica permutations/);
     const nowhere = await cli('check', file, '--shard', '1/3');
     expect(nowhere.code).toBe(2);
     const lone = await cli('check', file, '--shard-out', out);
