@@ -206,10 +206,11 @@ export class StateSearch {
     // Symmetry keys a state by its orbit: the recorded graph would need the orbit's renaming
     // to judge fairness, so the liveness pass builds its own graph then.
     this.recorder = reduction === null && shard === null && this.symmetry === null ? (opts.recorder ?? null) : null;
-    // Start small and double at three-quarters load (visited-set.ts): a table sized for `maxStates` up front (often 10^8, a
-    // bound rather than an estimate) is mostly empty, and an emptier table costs more cache and TLB
-    // misses per probe (seq-retry 2×2: 2^24 slots were ~10 % slower than 2^22), while doubling
-    // rehashes in slot order, nearly sequentially. 2^16..2^20 slots to begin with (8 bytes each).
+    // Start small and double at three-quarters load (visited-set.ts): a table sized for
+    // `maxStates` up front (often 10^8, a bound rather than an estimate) is mostly empty, and an
+    // emptier table costs more cache and TLB misses per probe (seq-retry 2×2: 2^24 slots were
+    // ~10 % slower than 2^22), while doubling rehashes in slot order, nearly sequentially.
+    // 2^16..2^20 slots to begin with (8 bytes each).
     const slots = Math.min(20, Math.max(16, Math.ceil(Math.log2(Math.min(opts.maxStates ?? 2 ** 19, 2 ** 19) * 2))));
     this.visited = new VisitedSet(slots, reduction?.visitedValues ?? 0);
     const n = world.actors.length;
