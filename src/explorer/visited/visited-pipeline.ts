@@ -88,7 +88,7 @@ export class VisitedPipeline implements SecondThreadQueue {
   /** Gives the worker the table (the caller's set must not be used afterwards). */
   handOver(table: VisitedTable): void {
     Atomics.store(this.shared.ctl, SIZE, table.size);
-    Atomics.store(this.shared.ctl, SLOTS, table.mask + 1);
+    Atomics.store(this.shared.ctl, SLOTS, table.slots);
     this.worker.postMessage(table, [table.table.buffer as ArrayBuffer]);
   }
 

@@ -12,10 +12,15 @@
  * table has no such limit and costs 8 bytes a slot. Fingerprint 0:0 is the empty
  * marker, so it is remapped to 0:1.
  *
- * It doubles at three-quarters load, so it costs 10.7 to 21.3 bytes per state (issue 12 asks
- * for at most 16). Linear probing at that load still probes within one or two cache lines of 8
- * slots; measured against doubling at half load (seq-retry 2×3 and 1×10, 3 runs each,
- * docs/performance.md): half the bytes per state (28.1 → 14.0, 27.4 → 13.7) and no slower.
+ * It grows by half at three-quarters load, so once past its first size it is between half and
+ * three-quarters full: 10.7 to 16 bytes per state, the most issue 12 allows. (Doubling, as it
+ * did, left it as little as 3/8 full, 21.3 bytes per state: seq-retry 2×2 took 23.5.) Linear
+ * probing at that load still probes within one or two cache lines of 8 slots; measured against
+ * doubling at half load (seq-retry 2×3 and 1×10, 3 runs each, docs/performance.md): half the
+ * bytes per state and no slower. A table whose size is no power of two cannot take a fingerprint's low bits
+ * as its home slot: it scales the 32-bit hash to the table instead (multiply and keep the high
+ * part, D. Lemire, "Fast random integer generation in an interval", ACM TOMACS 29(1), 2019),
+ * which keeps slots in hash order, so growing still rehashes nearly sequentially.
  *
  * Optionally each slot carries `width` integers of data, stored right after its fingerprint (so
  * reading them after a probe costs no second cache miss) and moved along when the table grows:
@@ -24,14 +29,16 @@
 /** A visited set's whole state, as handed between threads. */
 export interface VisitedTable {
   table: Int32Array;
-  mask: number;
+  slots: number;
   size: number;
   width: number;
 }
 
 export class VisitedSet {
   private table: Int32Array;
-  private mask: number;
+  private slots: number;
+  /** `slots` / 2^32: a 32-bit hash times this, rounded down, is its home slot. */
+  private scale: number;
   private readonly stride: number;
   size = 0;
   /** Whether the last `addSlot` inserted a new fingerprint. */
@@ -42,8 +49,18 @@ export class VisitedSet {
     private readonly width = 0,
   ) {
     this.stride = 2 + width;
-    this.table = new Int32Array(this.stride << log2Slots);
-    this.mask = (1 << log2Slots) - 1;
+    this.slots = 2 ** log2Slots;
+    this.scale = this.slots / 2 ** 32;
+    this.table = new Int32Array(this.stride * this.slots);
+  }
+
+  /**
+   * The fingerprint's home slot: its 32-bit hash scaled to the table. The exact product is at
+   * least slots / 2^32 below `slots`, far more than a double's rounding error at that size, so
+   * `| 0` (a floor for these) gives a slot.
+   */
+  private home(h1: number, h2: number): number {
+    return (((h1 ^ Math.imul(h2, 0x9e3779b1)) >>> 0) * this.scale) | 0;
   }
 
   /** Data integer `k` of a slot (from `addSlot`). */
@@ -61,7 +78,7 @@ export class VisitedSet {
    * cache with many misses in flight at once (visited-batch.ts), before the real probes.
    */
   touch(h1: number, h2: number): number {
-    return this.table[((h1 ^ Math.imul(h2, 0x9e3779b1)) & this.mask) * this.stride];
+    return this.table[this.home(h1, h2) * this.stride];
   }
 
   /** Adds the fingerprint if absent and returns its slot; `isNew` says which. */
@@ -69,10 +86,11 @@ export class VisitedSet {
     h1 |= 0;
     h2 |= 0;
     if (h1 === 0 && h2 === 0) h2 = 1;
-    if ((this.size + 1) * 4 > (this.mask + 1) * 3) this.grow(); // three-quarters load: see above
+    if ((this.size + 1) * 4 > this.slots * 3) this.grow(); // three-quarters load: see above
     const t = this.table;
     const stride = this.stride;
-    let slot = (h1 ^ Math.imul(h2, 0x9e3779b1)) & this.mask;
+    const slots = this.slots;
+    let slot = this.home(h1, h2);
     for (;;) {
       const at = slot * stride;
       const a = t[at];
@@ -88,7 +106,7 @@ export class VisitedSet {
         this.isNew = false;
         return slot;
       }
-      slot = (slot + 1) & this.mask;
+      if (++slot === slots) slot = 0;
     }
   }
 
@@ -102,8 +120,10 @@ export class VisitedSet {
     const old = this.table;
     const stride = this.stride;
     const w = this.width;
-    this.table = new Int32Array(old.length * 2);
-    this.mask = this.mask * 2 + 1;
+    // Half as many again, rounded up to whole cache lines of 8 slots.
+    this.slots = Math.ceil((this.slots * 1.5) / 8) * 8;
+    this.scale = this.slots / 2 ** 32;
+    this.table = new Int32Array(this.slots * stride);
     this.size = 0;
     for (let s = 0; s < old.length; s += stride) {
       if (old[s] === 0 && old[s + 1] === 0) continue;
@@ -117,20 +137,21 @@ export class VisitedSet {
    * around it (`VisitedSet.adopt`). This set must not be used afterwards.
    */
   handOver(): VisitedTable {
-    return { table: this.table, mask: this.mask, size: this.size, width: this.width };
+    return { table: this.table, slots: this.slots, size: this.size, width: this.width };
   }
 
   static adopt(from: VisitedTable): VisitedSet {
     const set = new VisitedSet(0, from.width);
     set.table = from.table;
-    set.mask = from.mask;
+    set.slots = from.slots;
+    set.scale = from.slots / 2 ** 32;
     set.size = from.size;
     return set;
   }
 
-  /** Slots in the table (a power of two). */
+  /** Slots in the table. */
   get capacity(): number {
-    return this.mask + 1;
+    return this.slots;
   }
 
   get bytes(): number {
