@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CheckOptions, CheckOutcome } from '../check/check-scenario.ts';
 import { type Campaign, sha256Of, shardFile } from '../check/shard-result.ts';
+import { interrupted } from '../explorer/search/interrupt.ts';
 import { FRONTIER_PER_SHARD, type ShardSpec, shardText } from '../explorer/search/shard.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import type { CheckCommandOptions } from './check-command.ts';
@@ -94,7 +95,10 @@ export function reportShard(
       `\nshard ${shardText(shard)} written to ${o.shardOut}: a part, not a verdict; 'mirrorlab merge' over the files of all ${shard.count} shards gives the verdict`,
     );
   }
-  return errors.length ? EXIT_CODE.badInput : EXIT_CODE.ok;
+  // A part is not a verdict, so a finished one exits 0 and the merge judges. An interrupted one
+  // (SIGINT/SIGTERM) still writes what it has, but a job runner must not take it for done.
+  if (errors.length) return EXIT_CODE.badInput;
+  return interrupted() ? EXIT_CODE.inconclusive : EXIT_CODE.ok;
 }
 
 function partText(shard: ShardSpec, c: CheckOutcome): string {

@@ -90,4 +90,25 @@ describe('interrupting check keeps the result', () => {
     expect(existsSync(traces) && readdirSync(traces).some((f) => f.includes('stale-spte'))).toBe(true);
     expect(r.code).toBe(1);
   }, 240_000);
+
+  it('a bfs shard: SIGINT writes its part, cut short, and exits 3 (a job runner must not see success)', async () => {
+    const part = join(dir, 'part-1.json');
+    const r = await interruptAt(BIG, 'SIGINT', [
+      BIG,
+      '--shard',
+      '1/2',
+      '--shard-out',
+      part,
+      '--max-states',
+      '100000000',
+    ]);
+    const file = JSON.parse(readFileSync(part, 'utf8')) as {
+      format: string;
+      scenarios: { stats: { complete: boolean; stoppedBy: string } }[];
+    };
+    expect(file.format).toBe('mirrorlab.shard');
+    expect(file.scenarios[0].stats.complete).toBe(false);
+    expect(file.scenarios[0].stats.stoppedBy).toBe('interrupted');
+    expect(r.code).toBe(3);
+  }, 240_000);
 });
