@@ -17,10 +17,11 @@
  * did, left it as little as 3/8 full, 21.3 bytes per state: seq-retry 2×2 took 23.5.) Linear
  * probing at that load still probes within one or two cache lines of 8 slots; measured against
  * doubling at half load (seq-retry 2×3 and 1×10, 3 runs each, docs/performance.md): half the
- * bytes per state and no slower. A table whose size is no power of two cannot take a fingerprint's low bits
- * as its home slot: it scales the 32-bit hash to the table instead (multiply and keep the high
- * part, D. Lemire, "Fast random integer generation in an interval", ACM TOMACS 29(1), 2019),
- * which keeps slots in hash order, so growing still rehashes nearly sequentially.
+ * bytes per state and no slower. A table whose size is no power of two cannot take a
+ * fingerprint's low bits as its home slot: it scales the 32-bit hash to the table instead
+ * (multiply and keep the high part: D. Lemire, "Fast random integer generation in an
+ * interval", ACM TOMACS 29(1), 2019), which keeps slots in hash order, so growing still
+ * rehashes nearly sequentially.
  *
  * Optionally each slot carries `width` integers of data, stored right after its fingerprint (so
  * reading them after a probe costs no second cache miss) and moved along when the table grows:
