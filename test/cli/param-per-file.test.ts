@@ -7,6 +7,7 @@
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { cli, cliWithStderr } from './run-cli.ts';
 
@@ -38,7 +39,12 @@ describe('check --param over several files', () => {
     const dir = mixedFolder();
     const r = await cli('check', dir, '--param', 'rounds=1', '--json');
     expect(r.code, r.out).toBe(0);
-    const scenarios: JsonScenario[] = JSON.parse(r.out).scenarios;
+    const json = JSON.parse(r.out);
+    const validate = new Ajv({ allErrors: true, strict: true }).compile(
+      JSON.parse(readFileSync('schema/mirrorlab.check.schema.json', 'utf8')),
+    );
+    expect(validate(json) ? [] : validate.errors).toEqual([]);
+    const scenarios: JsonScenario[] = json.scenarios;
     const by = Object.fromEntries(scenarios.map((s) => [s.file.split('/').pop(), s]));
     expect(Object.keys(by).sort()).toEqual(['fault-vs-endless-remap.yaml', 'fault-vs-unmap.yaml', 'seq-retry.yaml']);
     for (const s of scenarios) expect(s.verdict).toBe('ok');
