@@ -68,7 +68,9 @@ describe('check --param over several files', () => {
     expect(r.err).toContain('--param rouds: no scenario of this check declares it (3 file(s): ');
     for (const f of ['seq-retry.yaml', 'fault-vs-unmap.yaml', 'fault-vs-endless-remap.yaml'])
       expect(r.err).toContain(f);
-    expect(r.err).toMatch(/pass a param they declare \(.*\), or drop --param rouds\n$/);
+    expect(r.err).toMatch(
+      /: did you mean --param rounds\? Else pass a param they declare \(.*\), or drop --param rouds\n$/,
+    );
     for (const k of ['ndrv', 'rounds']) expect(r.err).toContain(`${k}: ${join(dir, 'seq-retry.yaml')}`);
     expect(r.err).toContain(`retries: ${join(dir, 'fault-vs-endless-remap.yaml')}`);
     // A typo beside a good param is refused too.
@@ -79,7 +81,7 @@ describe('check --param over several files', () => {
     const one = await cliWithStderr('check', SEQ_RETRY, '--param', 'rouds=1');
     expect([one.code, one.err]).toEqual([
       2,
-      `mirrorlab: ${SEQ_RETRY}: --param rouds is not a param of this scenario (it has: ndrv, rounds): pass one of those, or drop --param rouds\n`,
+      `mirrorlab: ${SEQ_RETRY}: --param rouds is not a param of this scenario (it has: ndrv, rounds): did you mean --param rounds? Else pass one of those, or drop --param rouds\n`,
     ]);
   });
 

@@ -33,6 +33,10 @@ describe('planParams', () => {
     expect(() => planParams([good, broken], { ndrv: 2 })).toThrow(
       `--param ndrv: no scenario of this check declares it (1 file(s): ${good}); ${broken} could not be read as YAML, so what it declares is unknown: pass a param they declare (rounds: ${good}), or drop --param ndrv`,
     );
+    // No guess for a name far from every declared one; one for a name a letter off.
+    expect(() => planParams([good], { round: 1, x: 2 })).toThrow(
+      `${good}: --param round and --param x are not params of this scenario (it has: rounds): did you mean --param rounds? Else pass one of those, or drop --param round and --param x`,
+    );
     // Nothing readable: nothing to judge by, each file reports its own error.
     expect(planParams([broken], { ndrv: 2 }).get(broken)).toEqual({ ndrv: 2 });
   });
