@@ -116,6 +116,8 @@ export interface CheckOutcome {
   /** With a driver override: why this scenario was not run (the driver does not fit its slot). */
   skipped: string | null;
   strategy: string;
+  /** The params given to this check (`options.params`): what a saved trace and a re-run command repeat. */
+  params: Record<string, ParamValue>;
   stats: SearchResult['stats'];
   /** The lock-order edges the search's schedules showed, for a merge of shards (lock-order.ts). */
   lockOrder: LockOrderEdge[];
@@ -168,7 +170,8 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     deadline,
   );
   const misfit = options.driver ? driverMisfit(options.driver.machine, compiled) : null;
-  if (misfit) return skippedOutcome(file, compiled, world, `the driver takes no ${misfit.join(', ')}`);
+  if (misfit)
+    return skippedOutcome(file, compiled, world, `the driver takes no ${misfit.join(', ')}`, options.params ?? {});
   const defaults = compiled.scenario.check;
   const strategy = options.strategy ?? defaults.strategy ?? 'bfs';
   const limits: SearchLimits = {
@@ -262,6 +265,7 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     limits: used,
     skipped: null,
     strategy: loops ? result.strategy : strategy,
+    params: options.params ?? {},
     stats: result.stats,
     lockOrder: result.lockOrder ?? lockOrder,
     liveness: result.liveness,
@@ -286,7 +290,13 @@ function minimized(world: ControlledWorld, v: FoundViolation): CheckedViolation 
   };
 }
 
-function skippedOutcome(file: string, compiled: CompiledScenario, world: ControlledWorld, why: string): CheckOutcome {
+function skippedOutcome(
+  file: string,
+  compiled: CompiledScenario,
+  world: ControlledWorld,
+  why: string,
+  params: Record<string, ParamValue>,
+): CheckOutcome {
   return {
     file,
     scenario: compiled.scenario.name ?? file,
@@ -301,6 +311,7 @@ function skippedOutcome(file: string, compiled: CompiledScenario, world: Control
     limits: {},
     skipped: why,
     strategy: 'none',
+    params,
     liveness: null,
     lockOrder: [],
     stats: {

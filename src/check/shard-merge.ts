@@ -11,6 +11,7 @@
 
 import type { ShardSplit } from '../explorer/search/shard.ts';
 import type { SearchStats } from '../explorer/search-types.ts';
+import type { ParamValue } from '../scenario/expand.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import { cycleAcrossShares, type LockOrderEdge, unionLockOrder } from './lock-order.ts';
 import { type ShardFile, type ShardScenario, type ShardViolation, shardViolation } from './shard-result.ts';
@@ -47,6 +48,8 @@ export interface MergedScenario {
   inconclusive: string | null;
   skipped: string | null;
   strategy: string;
+  /** The params the scenario was checked with: its part's, or (an older part) the campaign's. */
+  params: Record<string, ParamValue>;
   limits: LimitsUsed;
   /** Summed over the shards (states counted by each shard that searched them); elapsedMs: the slowest shard. */
   stats: SearchStats;
@@ -76,7 +79,12 @@ export function mergeShards(shards: readonly LoadedShard[]): MergedCampaign {
   if (shards.length === 0) throw new ScenarioError('merge: give the shard result files (mirrorlab merge FILE...)');
   const ordered = checkOneCampaign(shards);
   const first = ordered[0].data;
-  const scenarios = first.scenarios.map((_, k) => mergeScenario(ordered.map((s) => s.data.scenarios[k])));
+  const scenarios = first.scenarios.map((_, k) =>
+    mergeScenario(
+      ordered.map((s) => s.data.scenarios[k]),
+      first.campaign.params as Record<string, ParamValue>,
+    ),
+  );
   return {
     count: first.shard.count,
     mirrorlab: first.mirrorlab,
@@ -140,7 +148,7 @@ function checkOneCampaign(shards: readonly LoadedShard[]): LoadedShard[] {
 }
 
 /** One scenario over every shard (given in shard order). */
-function mergeScenario(parts: readonly ShardScenario[]): MergedScenario {
+function mergeScenario(parts: readonly ShardScenario[], given: Record<string, ParamValue>): MergedScenario {
   const [s] = parts;
   const violations = pickPerKind(parts, (p) => p.violations);
   const across = cycleAcrossShares(violations, unionLockOrder(parts.map((p) => p.lockOrder as LockOrderEdge[])));
@@ -194,6 +202,8 @@ function mergeScenario(parts: readonly ShardScenario[]): MergedScenario {
     inconclusive: judged?.inconclusive ?? null,
     skipped: s.skipped,
     strategy: s.strategy,
+    // Parts written before params were recorded per file applied the campaign's to every file.
+    params: (s.params as Record<string, ParamValue> | undefined) ?? given,
     limits: s.limits,
     stats,
     liveness,

@@ -31,6 +31,7 @@ export interface Campaign {
   maxStates: number | null;
   timeLimit: number | null;
   maxMemoryMiB: number | null;
+  /** The `--param`s given (each scenario's part records those it declares). */
   params: Record<string, ParamValue>;
   /** The `--driver` module as given, and a hash of its content. */
   driver: { path: string; sha256: string } | null;
@@ -95,6 +96,8 @@ const scenarioSchema = z.object({
   }),
   skipped: z.string().nullable(),
   strategy: z.string(),
+  /** The params this file was checked with (of the campaign's, those it declares); older parts lack it. */
+  params: z.record(z.string(), z.unknown()).optional(),
   stats: statsSchema,
   liveness: z.object({ states: z.number(), complete: z.boolean() }).passthrough().nullable(),
   violations: z.array(violationSchema),
@@ -170,6 +173,7 @@ export function shardFile(
       limits: definedOnly(c.limits),
       skipped: c.skipped,
       strategy: c.strategy,
+      params: c.params,
       stats: { ...c.stats },
       liveness: c.liveness ? { ...c.liveness } : null,
       violations: c.violations.map(shardViolation),

@@ -152,12 +152,10 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     ? saveTraces(outcomes, plan, {
         driver: o.driver,
         seed: o.seed,
-        params: options.params,
         options: recordedOptions(o),
         allowDrivers: o.allowDriver,
       })
     : new Map();
-  const rerun = rerunArgs(o, options);
   if (o.shard) return reportShard(o.shard, campaignOf(o, options), outcomes, errors, o, out);
   const asked = o.liveness === false ? DRIVER_PROPERTIES.filter((k) => k !== 'livelock') : DRIVER_PROPERTIES;
   const force = { force: o.force ?? false };
@@ -227,7 +225,7 @@ export async function checkCommand(args: string[], o: CheckCommandOptions, out: 
     for (const e of entries)
       out(
         'outcome' in e
-          ? describeOutcome(e.outcome, saved, o.ladder ?? false, rerun, o.width ?? terminalWidth())
+          ? describeOutcome(e.outcome, saved, o.ladder ?? false, rerunArgs(o, e.outcome), o.width ?? terminalWidth())
           : errorText(e.error),
       );
     out(summaryTable(outcomes, errors));
@@ -304,6 +302,7 @@ function toJson(c: CheckOutcome, saved: SavedTraces) {
     mismatch: c.mismatch,
     inconclusive: c.inconclusive,
     skipped: c.skipped,
+    params: c.params,
     violations: c.violations.map((v) => ({
       kind: v.kind,
       ...(v.charge ? { charge: { to: v.charge.to, reason: v.charge.reason } } : {}),
@@ -347,7 +346,10 @@ function lengthText(v: CheckedViolation | FoundViolation): string {
   return `after ${v.steps} steps (minimized from ${m.minimizedFrom}; ${m.contextSwitches} context switches)`;
 }
 
-/** What a printed re-run command must repeat of this one: `check`'s and `run`'s extra arguments. */
+/**
+ * What a printed re-run command must repeat of this one: `check`'s and `run`'s extra arguments,
+ * with the params of the one file it re-runs (those of `--param` that the file declares).
+ */
 export interface Rerun {
   check: string[];
   run: string[];

@@ -13,6 +13,7 @@ import { DEFAULT_TIME_SECONDS } from '../scenario/deadline.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { stuckBefore, watchFile } from './check-watchdog.ts';
 import { isInputError } from './exit-codes.ts';
+import { planParams } from './param-plan.ts';
 import { replayHint } from './replay-hints.ts';
 import { scenarioStems, type TracePlan, traceFileFor } from './safe-write.ts';
 import { scenarioFiles } from './scenario-files.ts';
@@ -39,41 +40,50 @@ export async function checkFiles(
   /** Told each file before it is checked (for the progress line). */
   onFile?: (file: string) => void,
 ): Promise<{ entries: CheckedEntry[]; outcomes: CheckOutcome[]; errors: FileError[]; skipped: string[] }> {
-  const entries: CheckedEntry[] = [];
-  const skipped: string[] = [];
-  for (const arg of args) {
-    let files: string[];
+  // The files first: a --param none of them declares is refused before any search (param-plan.ts).
+  type Planned = { file: string } | { error: FileError };
+  const planned = args.flatMap((arg): Planned[] => {
     try {
-      files = scenarioFiles([arg]);
+      return scenarioFiles([arg]).map((file) => ({ file }));
     } catch (e) {
       if (!isInputError(e)) throw e;
-      entries.push({ error: { file: arg, message: e.message } });
+      return [{ error: { file: arg, message: e.message } }];
+    }
+  });
+  const params = planParams(
+    planned.flatMap((p) => ('file' in p ? [p.file] : [])),
+    options.params ?? {},
+  );
+  const entries: CheckedEntry[] = [];
+  const skipped: string[] = [];
+  for (const p of planned) {
+    if ('error' in p) {
+      entries.push(p);
       continue;
     }
-    for (const file of files) {
-      // After SIGINT/SIGTERM the scenario in progress reports its partial result; the rest wait.
-      if (interrupted()) {
-        skipped.push(file);
-        continue;
-      }
-      // Its check never returned on an earlier thread (check-watchdog.ts): reported, not run again.
-      const stuck = stuckBefore(file);
-      if (stuck) {
-        entries.push({ error: { file, message: stuck } });
-        continue;
-      }
-      // Written at once (a worker thread's process.stderr flushes only when the thread is idle).
-      if (process.env.MIRRORLAB_PROGRESS === '1') writeSync(2, `mirrorlab: checking ${file}\n`);
-      try {
-        onFile?.(file);
-        watchFile({ file, seconds: options.timeLimit ?? DEFAULT_TIME_SECONDS });
-        entries.push({ outcome: await checkScenario(file, options) });
-      } catch (e) {
-        if (!isInputError(e)) throw e;
-        entries.push({ error: { file, message: e.message } });
-      } finally {
-        watchFile(null);
-      }
+    const { file } = p;
+    // After SIGINT/SIGTERM the scenario in progress reports its partial result; the rest wait.
+    if (interrupted()) {
+      skipped.push(file);
+      continue;
+    }
+    // Its check never returned on an earlier thread (check-watchdog.ts): reported, not run again.
+    const stuck = stuckBefore(file);
+    if (stuck) {
+      entries.push({ error: { file, message: stuck } });
+      continue;
+    }
+    // Written at once (a worker thread's process.stderr flushes only when the thread is idle).
+    if (process.env.MIRRORLAB_PROGRESS === '1') writeSync(2, `mirrorlab: checking ${file}\n`);
+    try {
+      onFile?.(file);
+      watchFile({ file, seconds: options.timeLimit ?? DEFAULT_TIME_SECONDS });
+      entries.push({ outcome: await checkScenario(file, { ...options, params: params.get(file) }) });
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      entries.push({ error: { file, message: e.message } });
+    } finally {
+      watchFile(null);
     }
   }
   const outcomes = entries.flatMap((e) => ('outcome' in e ? [e.outcome] : []));
@@ -92,11 +102,10 @@ export function errorJson(e: FileError) {
 /** Where each counterexample was saved (`<file>#<kind>` → the trace) and the command that replays it. */
 export type SavedTraces = Map<string, { path: string; replay: string }>;
 
-/** What the traces record besides the counterexample: how the check was run. */
+/** What the traces record besides the counterexample: how the check was run (params: per file, below). */
 export interface TraceMeta {
   driver?: string;
   seed?: number;
-  params?: Record<string, ParamValue>;
   options?: Record<string, unknown>;
   allowDrivers?: readonly string[];
 }
@@ -105,6 +114,8 @@ export interface TraceMeta {
 export interface TracedOutcome {
   file: string;
   strategy: string;
+  /** The params this file was checked with: of a check's `--param`, those it declares. */
+  params: Record<string, ParamValue>;
   violations: readonly {
     kind: string;
     message: string;
@@ -135,7 +146,7 @@ export function saveTraces(outcomes: readonly TracedOutcome[], plan: TracePlan, 
         steps: v.trace,
         loopFrom: v.loopFrom,
         witnesses: (v.details as { witnesses?: SemanticStep[][] } | undefined)?.witnesses,
-        params: meta.params,
+        params: c.params,
         options: meta.options,
       },
       { force: plan.force },

@@ -193,10 +193,11 @@ export async function main(
         "which cycles count as livelocks (default strong; see docs/driver-protocol.md 'Liveness')",
       ).choices(['weak', 'strong']),
     )
-    .option('--param <key=value>', 'override a scenario param (repeatable)', (v: string, all: string[] = []) => [
-      ...all,
-      v,
-    ])
+    .option(
+      '--param <key=value>',
+      'set a scenario param in each file that declares it (repeatable; a file declaring none is checked as written, a param no file declares is an error)',
+      (v: string, all: string[] = []) => [...all, v],
+    )
     .option('--allow-driver <path>', ALLOW_DRIVER_HELP, collect)
     .option(
       '--json',

@@ -12,7 +12,6 @@ import { type LoadedShard, type MergedCampaign, type MergedScenario, mergeShards
 import { readShardFile } from '../check/shard-result.ts';
 import { judgeProperties, propertiesExitCode, scenariosExitCode } from '../check/verdict.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
-import type { ParamValue } from '../scenario/expand.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import { type Rerun, rerunArgs, scheduleText, summaryTable } from './check-command.ts';
 import { type SavedTraces, saveTraces, type TracedOutcome } from './check-files.ts';
@@ -45,20 +44,20 @@ export async function mergeCommand(args: string[], o: MergeCommandOptions, out: 
     ? saveTraces(merged.scenarios.map(traced), plan, {
         driver: c.driver?.path,
         seed: c.seed ?? undefined,
-        params: c.params as Record<string, ParamValue>,
         options: recordedOptions(c),
         allowDrivers: o.allowDriver,
       })
     : null;
-  const rerun = rerunArgs(
-    {
-      pctDepth: c.pctDepth ?? undefined,
-      maxDepth: c.maxDepth ?? undefined,
-      driver: c.driver?.path,
-      allowDriver: o.allowDriver,
-    },
-    { params: c.params as Record<string, ParamValue> },
-  );
+  const rerun = (s: MergedScenario): Rerun =>
+    rerunArgs(
+      {
+        pctDepth: c.pctDepth ?? undefined,
+        maxDepth: c.maxDepth ?? undefined,
+        driver: c.driver?.path,
+        allowDriver: o.allowDriver,
+      },
+      s,
+    );
   const errorCode = merged.errors.length ? EXIT_CODE.badInput : EXIT_CODE.ok;
   const properties = merged.campaign.driver
     ? judgeProperties(
@@ -83,7 +82,7 @@ export async function mergeCommand(args: string[], o: MergeCommandOptions, out: 
     merged.scenarios.filter((s) => o.ladder || !s.ok),
     o.allowDriver,
   );
-  for (const s of merged.scenarios) out(scenarioText(s, saved, ladders, rerun));
+  for (const s of merged.scenarios) out(scenarioText(s, saved, ladders, rerun(s)));
   // With a driver under test the question is its properties, not the scenarios' expect:.
   if (!properties) out(summaryTable(merged.scenarios, merged.errors));
   out(shardsLine(merged));
@@ -136,6 +135,7 @@ function traced(s: MergedScenario): TracedOutcome {
   return {
     file: s.file,
     strategy: s.strategy,
+    params: s.params,
     violations: s.violations.map((v) => ({
       kind: v.kind,
       message: v.message,

@@ -1,6 +1,6 @@
 /**
  * The ladders of a merge's counterexamples, as `check` prints them: the world is built again
- * from the scenario file, the campaign's params and driver, after checking that the file is the
+ * from the scenario file, its params and the campaign's driver, after checking that the file is the
  * one the shards ran (its content hash), since a trace is only meaningful against it.
  */
 import type { MergedCampaign, MergedScenario } from '../check/shard-merge.ts';
@@ -11,7 +11,6 @@ import { defaultMonitors } from '../monitors/index.ts';
 import { renderLadder } from '../report/ladder.ts';
 import type { SemanticStep } from '../runtime/controlled-world.ts';
 import { loadDriverModule } from '../scenario/driver-module.ts';
-import type { ParamValue } from '../scenario/expand.ts';
 import { ScenarioError } from '../scenario/load.ts';
 
 /** A merged trace replays only against the scenario file the shards ran: refuse an edited one. */
@@ -35,7 +34,7 @@ export async function mergedLadders(
   for (const s of scenarios) {
     if (!s.violations.some((v) => v.trace.length)) continue;
     assertUnchanged(s);
-    const { world } = await worldFor(s.file, driver, m.campaign.params as Record<string, ParamValue>, { allowDrivers });
+    const { world } = await worldFor(s.file, driver, s.params, { allowDrivers });
     for (const v of s.violations) {
       const trace = v.trace as SemanticStep[];
       if (!trace.length) continue;

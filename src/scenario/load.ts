@@ -23,8 +23,12 @@ export { type LoadedScenario, MAX_DEPTH, parseScenario, ScenarioError } from './
  * ```
  */
 export function loadScenario(file: string, params: Record<string, ParamValue> = {}): LoadedScenario {
+  return parseScenario(readScenarioText(file), file, params);
+}
+
+/** A scenario file's text, refused (with the fix) when it is no regular file or too big to be one. */
+export function readScenarioText(file: string): string {
   const abs = resolve(file);
-  let text: string;
   try {
     // A device (/dev/zero), FIFO or huge file would block or fill memory before any check could run.
     const st = statSync(abs);
@@ -34,10 +38,9 @@ export function loadScenario(file: string, params: Record<string, ParamValue> = 
       throw new ScenarioError(
         `${file}: ${st.size} bytes, more than a scenario may have (${MAX_SCENARIO_BYTES}): use params:, replicas: and repeat: instead of writing ops out`,
       );
-    text = readFileSync(abs, 'utf8');
+    return readFileSync(abs, 'utf8');
   } catch (e) {
     if (e instanceof ScenarioError) throw e;
     throw new ScenarioError(`${file}: cannot read the scenario (${(e as Error).message})`);
   }
-  return parseScenario(text, file, params);
 }
