@@ -96,7 +96,10 @@ const scenarioSchema = z.object({
   skipped: z.string().nullable(),
   strategy: z.string(),
   stats: statsSchema,
-  liveness: z.object({ states: z.number(), complete: z.boolean() }).passthrough().nullable(),
+  liveness: z
+    .object({ states: z.number(), complete: z.boolean(), stoppedBy: z.enum(['time', 'interrupted']).optional() })
+    .passthrough()
+    .nullable(),
   violations: z.array(violationSchema),
   observations: z.array(violationSchema),
   /** Lockdep's order edges with the schedule that showed each: the merge judges cycles over all shards' (lock-order.ts). */
