@@ -11,7 +11,7 @@ import type { FoundViolation } from '../search-types.ts';
 import { cyclicStates } from './cyclic-states.ts';
 import { CycleFinder, type Fairness } from './fair-cycles.ts';
 import { FairnessUnits } from './fairness.ts';
-import { PassDeadline, type PassStop } from './pass-deadline.ts';
+import { PassDeadline } from './pass-deadline.ts';
 import { buildStateGraph, pathTo, type StateGraph, semanticOf } from './state-graph.ts';
 
 export interface LivenessOptions {
@@ -51,7 +51,7 @@ export interface LivenessStats {
    * What cut the graph build or the pass over it short: `--time`, or SIGINT/SIGTERM. Absent when
    * it ran to the end, or only the graph's `--max-states` bound cut it.
    */
-  stoppedBy?: PassStop;
+  stoppedBy?: 'time' | 'interrupted';
   elapsedMs: number;
   fairness: Fairness;
 }
