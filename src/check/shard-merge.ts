@@ -244,5 +244,11 @@ function mergeLiveness(parts: readonly ShardScenario[]): LivenessCoverage | null
   const ran = parts.map((p) => p.liveness);
   if (ran.some((l) => l === null)) return null;
   const all = ran as LivenessCoverage[];
-  return { states: Math.max(...all.map((l) => l.states)), complete: all.every((l) => l.complete) };
+  // Why a part's pass stopped short carries over: the merged words say what to raise.
+  const stoppedBy = all.find((l) => l.stoppedBy)?.stoppedBy;
+  return {
+    states: Math.max(...all.map((l) => l.states)),
+    complete: all.every((l) => l.complete),
+    ...(stoppedBy ? { stoppedBy } : {}),
+  };
 }

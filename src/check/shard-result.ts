@@ -99,7 +99,10 @@ const scenarioSchema = z.object({
   /** The params this file was checked with (of the campaign's, those it declares); older parts lack it. */
   params: z.record(z.string(), z.unknown()).optional(),
   stats: statsSchema,
-  liveness: z.object({ states: z.number(), complete: z.boolean() }).passthrough().nullable(),
+  liveness: z
+    .object({ states: z.number(), complete: z.boolean(), stoppedBy: z.enum(['time', 'interrupted']).optional() })
+    .passthrough()
+    .nullable(),
   violations: z.array(violationSchema),
   observations: z.array(violationSchema),
   /** Lockdep's order edges with the schedule that showed each: the merge judges cycles over all shards' (lock-order.ts). */

@@ -123,7 +123,8 @@ export function remedy(stats: SearchStats): string {
 
 /**
  * The liveness pass of a run (`livelock`, src/explorer/liveness/): how far its graph got. It is
- * bounded by `--max-states` like the search, so it can be cut short where the search was not.
+ * bounded by `--max-states` like the search, and shares the check's `--time`, so it can be cut
+ * short where the search was not (`stoppedBy` says when time or an interrupt did it).
  *
  * @example
  * ```ts
@@ -135,6 +136,8 @@ export function remedy(stats: SearchStats): string {
 export interface LivenessCoverage {
   states: number;
   complete: boolean;
+  /** `--time` ran out, or SIGINT/SIGTERM came, during the graph build or the pass over it. */
+  stoppedBy?: 'time' | 'interrupted';
 }
 
 /**
@@ -151,7 +154,14 @@ function livelockOpen(liveness: LivenessCoverage | null | undefined, askedFor: b
 export function livenessGap(liveness: LivenessCoverage | null, limits: LimitsUsed = {}): string {
   if (liveness === null)
     return 'no liveness pass ran (--no-liveness, a sampling strategy, or a search stopped by time or memory)';
-  return `the liveness graph stopped at ${liveness.states} states (${limitText('max-states', limits)}); raise --max-states`;
+  switch (liveness.stoppedBy) {
+    case 'time':
+      return `the liveness pass ran out of time (${limitText('time', limits)}) with its graph at ${liveness.states} states; raise --time`;
+    case 'interrupted':
+      return `the liveness pass was stopped by ${limitText('interrupted', limits)} with its graph at ${liveness.states} states; let it run to the end`;
+    default:
+      return `the liveness graph stopped at ${liveness.states} states (${limitText('max-states', limits)}); raise --max-states`;
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   EXIT,
   judgeProperties,
   judgeScenario,
+  livenessGap,
   propertiesExitCode,
   type ScenarioFindings,
   scenariosExitCode,
@@ -96,6 +97,21 @@ describe('judgeScenario', () => {
     expect(missing.inconclusive).toMatch(/^expected but not found yet \(livelock\): the liveness graph stopped/);
     const done = judge({ expected: ['livelock'], liveness: { states: 500, complete: true } });
     expect(done).toMatchObject({ verdict: 'mismatch', mismatch: 'expected but not found: livelock' });
+  });
+
+  it('should say when time or an interrupt, not --max-states, cut the liveness pass short', () => {
+    const late = judge({ liveness: { states: 300, complete: false, stoppedBy: 'time' }, limits: { timeLimit: 5 } });
+    expect(late).toMatchObject({
+      verdict: 'inconclusive',
+      inconclusive:
+        'livelock not ruled out: the liveness pass ran out of time (--time 5) with its graph at 300 states; raise --time',
+    });
+    expect(livenessGap({ states: 300, complete: false, stoppedBy: 'interrupted' })).toBe(
+      'the liveness pass was stopped by an interrupt (SIGINT/SIGTERM) with its graph at 300 states; let it run to the end',
+    );
+    // A livelock found before the stop is real.
+    const found = { expected: ['livelock'], found: ['livelock'] };
+    expect(judge({ ...found, liveness: { states: 300, complete: false, stoppedBy: 'time' } }).verdict).toBe('ok');
   });
 
   it('should not judge livelock without a liveness pass unless the scenario expects one', () => {

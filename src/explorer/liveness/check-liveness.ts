@@ -45,7 +45,7 @@ export function searchWithLiveness(
 ): CheckedSearch {
   const exhaustive = strategy === 'bfs' || strategy === 'dfs';
   if (!exhaustive) return { ...safety(), liveness: null };
-  // The graph builds answer to the search's time budget too.
+  // The graph builds and the pass over the graph answer to the search's time budget too.
   const stopAt = performance.now() + (limits.timeLimit ?? Number.POSITIVE_INFINITY) * 1000;
   if (!choice.loops) {
     // One pass: the search records the liveness graph as it goes (graph-recorder.ts), unless
@@ -73,7 +73,7 @@ export function searchWithLiveness(
         // The states the search identified (sleep sets prune steps, not states: canonical too).
         stateKeyOf(world, result.stats.reduction === 'none' ? 'none' : 'canonical'),
       );
-    const live = livelocksIn(world, g, { fairness: choice.fairness }, t0);
+    const live = livelocksIn(world, g, { fairness: choice.fairness }, t0, stopAt);
     return { ...result, violations: [...result.violations, ...live.violations], liveness: live.stats };
   }
   const t0 = performance.now();
@@ -94,7 +94,7 @@ export function searchWithLiveness(
   );
   log.finish();
   const elapsedMs = Math.round(performance.now() - t0);
-  const live = choice.enabled ? livelocksIn(world, g, { fairness: choice.fairness }, performance.now()) : null;
+  const live = choice.enabled ? livelocksIn(world, g, { fairness: choice.fairness }, performance.now(), stopAt) : null;
   let depth = 0;
   for (let s = g.count - 1; s > 0; s = g.parent[s]) depth++;
   // Cut short: the last states reached (breadth-first, so about `depth` deep) tell whether

@@ -21,7 +21,8 @@ type Edges = Pick<StateGraph, 'count' | 'edgeStart' | 'edgeTo'>;
  * Tarjan's strongly connected components with its work arrays, kept for many runs. A run starts
  * from each root in turn not reached yet (`order` -1: the caller sets it for the states a run may
  * enter) and follows the edges `follow` accepts; `emit` gets each component as
- * `stack[from .. to)`, deepest first, and returns true to end the run.
+ * `stack[from .. to)`, deepest first, and returns true to end the run. `stop`, asked once per
+ * 2^16 states entered (a clock read per state would show), ends it too, unfinished.
  */
 export class Components {
   readonly order: Int32Array;
@@ -37,13 +38,14 @@ export class Components {
     this.onStack = new Uint8Array(count);
   }
 
-  /** `roots`: those states, or (a number k) states 0 .. k - 1. */
+  /** `roots`: those states, or (a number k) states 0 .. k - 1. True when `stop` ended the run. */
   run(
     g: Edges,
     roots: Int32Array | number,
     follow: (edge: number, to: number) => boolean,
     emit: (stack: Int32Array, from: number, to: number) => boolean,
-  ): void {
+    stop?: () => boolean,
+  ): boolean {
     const { order, low, onStack, stack, frameNode, frameEdge } = this;
     const { edgeStart, edgeTo } = g;
     const many = typeof roots === 'number' ? roots : roots.length;
@@ -54,6 +56,7 @@ export class Components {
       if (order[root] !== -1) continue;
       let frames = 0;
       order[root] = low[root] = counter++;
+      if ((counter & 0xffff) === 0 && stop?.()) return true;
       stack[top++] = root;
       onStack[root] = 1;
       frameNode[frames] = root;
@@ -67,6 +70,7 @@ export class Components {
           if (!follow(e, w)) continue;
           if (order[w] === -1) {
             order[w] = low[w] = counter++;
+            if ((counter & 0xffff) === 0 && stop?.()) return true;
             stack[top++] = w;
             onStack[w] = 1;
             frameNode[frames] = w;
@@ -89,25 +93,30 @@ export class Components {
         for (let j = k; j < top; j++) onStack[stack[j]] = 0;
         const end = top;
         top = k;
-        if (emit(stack, k, end)) return;
+        if (emit(stack, k, end)) return false;
       }
     }
+    return false;
   }
 }
 
-/** `cyclic[s]` is 1 when state s lies on a cycle of `g`; `any` says whether one does. */
+/**
+ * `cyclic[s]` is 1 when state s lies on a cycle of `g`; `any` says whether one does. `stopped`:
+ * `stop` ended the pass first, and the marks are partial.
+ */
 export interface CyclicStates {
   cyclic: Uint8Array;
   any: boolean;
+  stopped: boolean;
 }
 
-export function cyclicStates(g: Edges): CyclicStates {
+export function cyclicStates(g: Edges, stop?: () => boolean): CyclicStates {
   const { count, edgeStart, edgeTo } = g;
   const cyclic = new Uint8Array(count);
   let any = false;
   const tarjan = new Components(count);
   tarjan.order.fill(-1);
-  tarjan.run(
+  const stopped = tarjan.run(
     g,
     count,
     () => true,
@@ -123,6 +132,7 @@ export function cyclicStates(g: Edges): CyclicStates {
       for (let j = from; j < to; j++) cyclic[stack[j]] = 1;
       return false;
     },
+    stop,
   );
-  return { cyclic, any };
+  return { cyclic, any, stopped };
 }

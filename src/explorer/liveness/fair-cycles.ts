@@ -58,12 +58,16 @@ export class CycleFinder {
   private sccStamp = 0;
   private seenStamp = 0;
   private readonly vec: Int32Array;
+  /** `stop` ended a search: its null says nothing (and the finder is done). */
+  stopped = false;
 
   constructor(
     private readonly g: StateGraph,
     private readonly units: UnitView,
     private readonly actorOf: (step: number) => number,
     readonly fairness: Fairness,
+    /** The liveness pass's deadline (pass-deadline.ts), asked between sets and inside Tarjan. */
+    private readonly stop?: () => boolean,
   ) {
     const c = g.count;
     this.tarjan = new Components(c);
@@ -75,10 +79,18 @@ export class CycleFinder {
     this.vec = new Int32Array(g.n);
   }
 
-  /** The states of a component among `members` that holds a fair cycle avoiding `owner`'s steps, or null. */
+  /**
+   * The states of a component among `members` that holds a fair cycle avoiding `owner`'s steps,
+   * or null: none, or (`stopped`) `stop` ended the search first.
+   */
   find(members: Int32Array, owner: number): Int32Array | null {
     const work: Int32Array[] = [members];
     while (work.length > 0) {
+      // Strong fairness splits a component again and again: many sets, each a Tarjan run.
+      if (this.stopped || this.stop?.()) {
+        this.stopped = true;
+        return null;
+      }
       const set = work.pop()!;
       const stamp = ++this.stamp;
       for (const s of set) {
@@ -86,13 +98,17 @@ export class CycleFinder {
         this.tarjan.order[s] = -1;
       }
       let found: Int32Array | null = null;
-      this.components(set, stamp, owner, (scc) => {
+      const cut = this.components(set, stamp, owner, (scc) => {
         const verdict = this.judge(scc, owner);
         if (verdict === 'fair') found = scc;
         else if (verdict !== null && verdict.length > 0) work.push(verdict);
         return found !== null;
       });
       if (found) return found;
+      if (cut) {
+        this.stopped = true;
+        return null;
+      }
     }
     return null;
   }
@@ -141,14 +157,18 @@ export class CycleFinder {
     return { entry, loop };
   }
 
-  /** Tarjan's algorithm over the states stamped `stamp`, without `owner`'s steps; `emit` returns true to stop. */
-  private components(set: Int32Array, stamp: number, owner: number, emit: (scc: Int32Array) => boolean): void {
+  /**
+   * Tarjan's algorithm over the states stamped `stamp`, without `owner`'s steps; `emit` returns
+   * true to stop. True when the deadline ended it.
+   */
+  private components(set: Int32Array, stamp: number, owner: number, emit: (scc: Int32Array) => boolean): boolean {
     const { g, inSet } = this;
-    this.tarjan.run(
+    return this.tarjan.run(
       g,
       set,
       (e, w) => inSet[w] === stamp && this.actorOf(g.edgeStep[e]) !== owner,
       (stack, from, to) => emit(stack.slice(from, to)),
+      this.stop,
     );
   }
 

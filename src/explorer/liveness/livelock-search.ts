@@ -11,6 +11,7 @@ import type { FoundViolation } from '../search-types.ts';
 import { cyclicStates } from './cyclic-states.ts';
 import { CycleFinder, type Fairness } from './fair-cycles.ts';
 import { FairnessUnits } from './fairness.ts';
+import { PassDeadline } from './pass-deadline.ts';
 import { buildStateGraph, pathTo, type StateGraph, semanticOf } from './state-graph.ts';
 
 export interface LivenessOptions {
@@ -44,7 +45,13 @@ export interface LivenessStats {
   edges: number;
   /** Distinct requests looked at. */
   requests: number;
+  /** The graph was the whole graph and the pass went through it (no livelock found means none). */
   complete: boolean;
+  /**
+   * What cut the graph build or the pass over it short: `--time`, or SIGINT/SIGTERM. Absent when
+   * it ran to the end, or only the graph's `--max-states` bound cut it.
+   */
+  stoppedBy?: 'time' | 'interrupted';
   elapsedMs: number;
   fairness: Fairness;
 }
@@ -60,22 +67,49 @@ export function livelockSearch(world: ControlledWorld, opts: LivenessOptions = {
   return livelocksIn(world, buildStateGraph(world, opts.maxStates ?? 2_000_000, opts.renamed ?? false), opts, t0);
 }
 
-/** The liveness verdict on a graph already built. */
-export function livelocksIn(world: ControlledWorld, g: StateGraph, opts: LivenessOptions, t0: number): LivenessResult {
+/**
+ * The liveness verdict on a graph already built. `stopAt` (a `performance.now()` value, the
+ * check's `--time`) and an interrupt end it early: a livelock found by then is still reported
+ * (it is real), but the stats say the pass is not complete, so none found proves nothing.
+ */
+export function livelocksIn(
+  world: ControlledWorld,
+  g: StateGraph,
+  opts: LivenessOptions,
+  t0: number,
+  stopAt = Number.POSITIVE_INFINITY,
+): LivenessResult {
   const fairness = opts.fairness ?? 'strong';
+  const deadline = new PassDeadline(stopAt);
+  const stats = (requests: number): LivenessStats => {
+    const stoppedBy = deadline.stoppedBy ?? g.stoppedBy;
+    return {
+      states: g.count,
+      edges: g.edgeTo.length,
+      requests,
+      complete: g.complete && deadline.stoppedBy === undefined,
+      ...(stoppedBy ? { stoppedBy } : {}),
+      elapsedMs: Math.round(performance.now() - t0),
+      fairness,
+    };
+  };
   // Every request pending somewhere counts as looked at (`requests`), but only those pending on
   // a cycle can be pending forever (cyclic-states.ts); the rest need no fair-cycle search.
-  const { cyclic, any } = cyclicStates(g);
-  const { requests, onCycle } = pendingByRequest(world, g, any ? cyclic : null);
+  const { cyclic, any, stopped } = cyclicStates(g, deadline.expired);
+  if (stopped) return { violations: [], stats: stats(0) };
+  const pending = pendingByRequest(world, g, any ? cyclic : null, deadline.expired);
+  if (pending === null) return { violations: [], stats: stats(0) };
+  const { requests, onCycle } = pending;
   const finder =
     onCycle.length > 0
-      ? new CycleFinder(g, new FairnessUnits(world), (step) => world.localSteps[step].actor, fairness)
+      ? new CycleFinder(g, new FairnessUnits(world), (step) => world.localSteps[step].actor, fairness, deadline.expired)
       : null;
   let best: FoundViolation | null = null;
   for (const r of onCycle) {
     // All of r's pending states, not only those on a cycle: the same components, found in the
-    // same order, so the same lasso as without this filter.
+    // same order, so the same lasso as without this filter. A stop ends the loop, keeping `best`.
     const scc = finder!.find(r.states, r.owner);
+    if (finder!.stopped) break;
     if (!scc) continue;
     const { entry, loop } = finder!.lasso(scc, r.owner);
     const prefix = pathTo(world, g.parent, g.via, entry);
@@ -90,17 +124,7 @@ export function livelocksIn(world: ControlledWorld, g: StateGraph, opts: Livenes
       loopFrom: prefix.length,
     };
   }
-  return {
-    violations: best ? [best] : [],
-    stats: {
-      states: g.count,
-      edges: g.edgeTo.length,
-      requests: requests.length,
-      complete: g.complete,
-      elapsedMs: Math.round(performance.now() - t0),
-      fairness,
-    },
-  };
+  return { violations: best ? [best] : [], stats: stats(requests.length) };
 }
 
 interface PendingSet {
@@ -114,12 +138,14 @@ interface PendingSet {
  * for those pending in some state `cyclic` marks, the states where each is pending. Two passes
  * over the vectors (one to find, one to gather): a request pending in millions of states costs
  * one exact-size array, and a request off every cycle (or a graph without one) none at all.
+ * Null when `stop` (asked every 2^16 states) ended it first.
  */
 function pendingByRequest(
   world: ControlledWorld,
   g: StateGraph,
   cyclic: Uint8Array | null,
-): { requests: { name: string; owner: number }[]; onCycle: PendingSet[] } {
+  stop: () => boolean,
+): { requests: { name: string; owner: number }[]; onCycle: PendingSet[] } | null {
   const n = g.n;
   const vecs = g.vecs;
   const names = new Map<string, number>();
@@ -151,7 +177,8 @@ function pendingByRequest(
   // Pass 1: every request, how many states each is pending in, and which are on a cycle.
   let counts = new Int32Array(8);
   let cycling = new Uint8Array(8);
-  for (let s = 0; s < g.count; s++)
+  for (let s = 0; s < g.count; s++) {
+    if ((s & 0xffff) === 0xffff && stop()) return null;
     for (let i = 0; i < n; i++) {
       const r = requestOf(i, vecs[s * n + i]);
       if (r < 0) continue;
@@ -166,6 +193,7 @@ function pendingByRequest(
       counts[r]++;
       if (cyclic !== null && cyclic[s] === 1) cycling[r] = 1;
     }
+  }
   const onCycle: PendingSet[] = [];
   const slotOf = new Int32Array(requests.length).fill(-1);
   requests.forEach((r, k) => {
@@ -176,12 +204,14 @@ function pendingByRequest(
   if (onCycle.length === 0) return { requests, onCycle };
   // Pass 2: the pending states of the requests on a cycle, in state order.
   const filled = new Int32Array(onCycle.length);
-  for (let s = 0; s < g.count; s++)
+  for (let s = 0; s < g.count; s++) {
+    if ((s & 0xffff) === 0xffff && stop()) return null;
     for (let i = 0; i < n; i++) {
       const r = requestOf(i, vecs[s * n + i]);
       if (r < 0 || slotOf[r] < 0) continue;
       const k = slotOf[r];
       onCycle[k].states[filled[k]++] = s;
     }
+  }
   return { requests, onCycle };
 }

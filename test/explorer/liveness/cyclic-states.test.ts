@@ -37,4 +37,16 @@ describe('cyclicStates', () => {
     const chain = Array.from({ length: 200_000 }, (_, s) => (s + 1 < 200_000 ? [s + 1] : [0]));
     expect(cyclicStates(graph(chain)).cyclic.every((c) => c === 1)).toBe(true);
   });
+
+  it('should ask its deadline once per 2^16 states entered, and end unfinished when it says so', () => {
+    const chain = graph(Array.from({ length: 200_000 }, (_, s) => (s + 1 < 200_000 ? [s + 1] : [0])));
+    let asked = 0;
+    const r = cyclicStates(chain, () => {
+      asked++;
+      return false;
+    });
+    expect([r.stopped, r.any, asked]).toEqual([false, true, 3]);
+    const cut = cyclicStates(chain, () => true);
+    expect([cut.stopped, cut.any]).toEqual([true, false]);
+  });
 });

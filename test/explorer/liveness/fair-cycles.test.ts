@@ -26,7 +26,7 @@ function graph(count: number, edges: [number, number, number][]) {
   return g;
 }
 
-function finder(g: StateGraph, unitOf: number[], actorOf: number[], fairness: Fairness) {
+function finder(g: StateGraph, unitOf: number[], actorOf: number[], fairness: Fairness, stop?: () => boolean) {
   const units: UnitView = {
     unit: (step) => unitOf[step],
     enabled: (vec, into) => {
@@ -37,7 +37,7 @@ function finder(g: StateGraph, unitOf: number[], actorOf: number[], fairness: Fa
       return false;
     },
   };
-  return new CycleFinder(g, units, (step) => actorOf[step], fairness);
+  return new CycleFinder(g, units, (step) => actorOf[step], fairness, stop);
 }
 
 const all = (count: number) => Int32Array.from({ length: count }, (_, s) => s);
@@ -63,6 +63,16 @@ describe('CycleFinder', () => {
 
   it('should refuse it under strong fairness: the neglected unit is enabled again and again', () => {
     expect(finder(g, unitOf, actorOf, 'strong').find(all(3), -1)).toBeNull();
+  });
+
+  it('should say when its deadline, not the graph, ended the search', () => {
+    // Strong fairness drops state 0 and searches {1} again: the stop comes before that second set.
+    let asked = 0;
+    const f = finder(g, unitOf, actorOf, 'strong', () => ++asked > 1);
+    expect([f.find(all(3), -1), f.stopped, asked]).toEqual([null, true, 2]);
+    const done = finder(g, unitOf, actorOf, 'strong', () => false);
+    expect([done.find(all(3), -1), done.stopped]).toEqual([null, false]);
+    expect(finder(g, unitOf, actorOf, 'weak', () => false).find(all(3), -1)).not.toBeNull();
   });
 
   it('should refuse, under weak fairness too, a cycle that neglects a unit enabled all along', () => {
