@@ -14,6 +14,7 @@ import {
   chargedToDriver,
   coverage,
   judgeProperties,
+  type LivenessCoverage,
   livenessGap,
   type PropertyJudgement,
   passNote,
@@ -469,6 +470,15 @@ export interface SummaryRow {
   expected: readonly string[];
   violations: readonly { kind: string }[];
   stats: SearchStats;
+  /** The liveness pass, when one ran (its cut shows in the complete column too). */
+  liveness?: LivenessCoverage | null;
+}
+
+/** The complete column: the search's, then the liveness pass's (cut by --max-states, --time or an interrupt). */
+function completeCell(c: SummaryRow): string {
+  if (!c.stats.complete) return `no (${c.stats.stoppedBy ?? 'skipped'})`;
+  if (c.liveness && !c.liveness.complete) return `no (liveness: ${c.liveness.stoppedBy ?? 'max-states'})`;
+  return 'yes';
 }
 
 export function summaryTable(outcomes: readonly SummaryRow[], errors: readonly { file: string }[] = []): string {
@@ -478,7 +488,7 @@ export function summaryTable(outcomes: readonly SummaryRow[], errors: readonly {
     c.expected.join(',') || 'pass',
     c.violations.map((v) => v.kind).join(',') || 'none',
     String(c.stats.states),
-    c.stats.complete ? 'yes' : `no (${c.stats.stoppedBy ?? 'skipped'})`,
+    completeCell(c),
     `${c.stats.elapsedMs}`,
   ]);
   for (const e of errors) rows.push(['ERROR', e.file, '-', '-', '-', '-', '-']);
@@ -500,7 +510,7 @@ export function summaryTable(outcomes: readonly SummaryRow[], errors: readonly {
     ...(errors.length ? [`${errors.length} could not be checked: bad input, reported above (exit 2)`] : []),
     ...(open
       ? [
-          `${open} inconclusive: nothing contradicts their expect:, but their search was cut short or sampled, which shows no absence (exit 3)`,
+          `${open} inconclusive: nothing contradicts their expect:, but their search or liveness pass was cut short, or sampled, which shows no absence (exit 3)`,
         ]
       : []),
   ].join('\n');

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { mergeShards } from '../../src/check/shard-merge.ts';
 import { type Campaign, readShardFile, shardFile } from '../../src/check/shard-result.ts';
+import { summaryTable } from '../../src/cli/check-command.ts';
 
 const CAMPAIGN: Campaign = {
   strategy: null,
@@ -50,5 +51,9 @@ describe('a shard whose liveness pass ran out of time', () => {
     expect(merged.inconclusive).toMatch(
       /the liveness pass ran out of time \(--time 5\) with its graph at \d+ states; raise --time$/,
     );
+    // The table's complete column says the pass was cut, though the search was whole.
+    const table = summaryTable([merged]);
+    expect(table).toMatch(/inconclusive\s+fault-vs-endless-remap\s+.*no \(liveness: time\)/);
+    expect(table).toContain('their search or liveness pass was cut short, or sampled');
   });
 });
