@@ -9,26 +9,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { mergeShards } from '../../src/check/shard-merge.ts';
-import { type Campaign, readShardFile, shardFile } from '../../src/check/shard-result.ts';
+import { readShardFile, shardFile } from '../../src/check/shard-result.ts';
 import { summaryTable } from '../../src/cli/check-command.ts';
+import { bfsCampaign } from '../support/campaigns.ts';
 
-const CAMPAIGN: Campaign = {
-  strategy: null,
-  seed: null,
-  schedules: null,
-  pctDepth: null,
-  maxDepth: null,
-  maxStates: null,
-  timeLimit: 5,
-  maxMemoryMiB: null,
-  params: {},
-  driver: null,
-  minimize: null,
-  liveness: true,
-  fairness: null,
-  checkMonitors: false,
-  frontierPerShard: 4,
-};
+const CAMPAIGN = bfsCampaign({ timeLimit: 5 });
 
 describe('a shard whose liveness pass ran out of time', () => {
   it('should keep stoppedBy in its part, and the merge should say to raise --time', async () => {

@@ -8,30 +8,15 @@
 import { describe, expect, it } from 'vitest';
 import { type CheckOptions, checkScenario } from '../../src/check/check-scenario.ts';
 import { type LoadedShard, mergeShards } from '../../src/check/shard-merge.ts';
-import { type Campaign, type ShardFile, shardFile } from '../../src/check/shard-result.ts';
+import { type ShardFile, shardFile } from '../../src/check/shard-result.ts';
 import { worldFor } from '../../src/check/world-for.ts';
 import { replayTrace } from '../../src/explorer/counterexamples/replay.ts';
 import { parseShard } from '../../src/explorer/search/shard.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import type { SemanticStep } from '../../src/runtime/controlled-world.ts';
+import { bfsCampaign } from '../support/campaigns.ts';
 
-const CAMPAIGN: Campaign = {
-  strategy: null,
-  seed: null,
-  schedules: null,
-  pctDepth: null,
-  maxDepth: null,
-  maxStates: null,
-  timeLimit: null,
-  maxMemoryMiB: null,
-  params: {},
-  driver: null,
-  minimize: null,
-  liveness: true,
-  fairness: null,
-  checkMonitors: false,
-  frontierPerShard: 4,
-};
+const CAMPAIGN = bfsCampaign();
 
 /** Every shard of `file` as `check --shard i/n` writes it, then merged. */
 async function sharded(file: string, n: number, options: CheckOptions, frontierPerShard = 4) {

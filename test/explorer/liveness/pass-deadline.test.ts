@@ -14,6 +14,7 @@ import { buildStateGraph } from '../../../src/explorer/liveness/state-graph.ts';
 import { exhaustiveSearch } from '../../../src/explorer/strategies/exhaustive.ts';
 import { defaultMonitors } from '../../../src/monitors/index.ts';
 import { loadDriverModule } from '../../../src/scenario/driver-module.ts';
+import { wholeSearchStats } from './whole-search.ts';
 
 const SEED = 'scenarios/seeds/fault-vs-endless-remap.yaml';
 const driver = async (name: string) => {
@@ -39,16 +40,7 @@ describe('the liveness pass and --time', () => {
       expectedObservations: [],
       found: new Set(),
       seen: new Set(),
-      stats: {
-        states: g.count,
-        transitions: g.edgeTo.length,
-        schedules: 0,
-        elapsedMs: 0,
-        complete: true,
-        statesPerSecond: 0,
-        maxDepthReached: 0,
-        xstateSteps: 0,
-      },
+      stats: wholeSearchStats(g),
       limits: { timeLimit: 5 },
       liveness: late.stats,
     });

@@ -10,6 +10,7 @@ import { livelocksIn } from '../../../src/explorer/liveness/livelock-search.ts';
 import { buildStateGraph } from '../../../src/explorer/liveness/state-graph.ts';
 import { requestInterrupt } from '../../../src/explorer/search/interrupt.ts';
 import { loadDriverModule } from '../../../src/scenario/driver-module.ts';
+import { wholeSearchStats } from './whole-search.ts';
 
 describe('an interrupted liveness pass', () => {
   it('should claim nothing, say why, and leave livelock open', async () => {
@@ -28,16 +29,7 @@ describe('an interrupted liveness pass', () => {
       expectedObservations: [],
       found: new Set(),
       seen: new Set(),
-      stats: {
-        states: g.count,
-        transitions: g.edgeTo.length,
-        schedules: 0,
-        elapsedMs: 0,
-        complete: true,
-        statesPerSecond: 0,
-        maxDepthReached: 0,
-        xstateSteps: 0,
-      },
+      stats: wholeSearchStats(g),
       liveness: r.stats,
     });
     expect(judged).toEqual({
