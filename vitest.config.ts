@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/support/longest-first-sequencer.ts';
 
 // The examples import the package by name, as a user's code does; here that name means the sources.
 const entries: Record<string, string> = {
@@ -26,5 +27,7 @@ export default defineConfig({
     pool: 'forks',
     // Both cores: many tests wait on child processes (the CLI, npm pack, Chromium) rather than compute.
     maxWorkers: 2,
+    // Longest files first, even without vitest's cached timings (a fresh checkout).
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });

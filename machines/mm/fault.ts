@@ -22,7 +22,7 @@
  */
 import { EFAULT } from '../errno.ts';
 import { writePte } from './page-table.ts';
-import { allocPage, getPage, pageCachePage, type Tx } from './pages.ts';
+import { allocPage, getPage, pageCachePage, type Tx, writable } from './pages.ts';
 import type { Invalidation, Mutation, Vma } from './types.ts';
 import { filePageIndex } from './vma.ts';
 
@@ -78,7 +78,7 @@ export function cpuFaultStep(tx: Tx, vma: Vma, addr: number, write: boolean): Fa
     case 'swap': {
       const pfn = allocPage(tx, 'anon', m.swap[pte.slot]);
       getPage(tx, pfn);
-      delete m.swap[pte.slot];
+      delete writable(tx, 'swap')[pte.slot];
       writePte(tx, vpn, { kind: 'present', pfn, write: write && vma.write, cow: false });
       return { kind: 'filled' };
     }

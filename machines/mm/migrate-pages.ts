@@ -15,7 +15,7 @@
  */
 import { kernelAtLeast } from './kernel-version.ts';
 import { writePte } from './page-table.ts';
-import { allocPage, getPage, putPage, type Tx } from './pages.ts';
+import { allocPage, getPage, putPage, type Tx, writable } from './pages.ts';
 import type { DeviceMemoryKind, MmMemory, Pte } from './types.ts';
 import { findVma } from './vma.ts';
 
@@ -75,7 +75,8 @@ export function markDeviceThps(tx: Tx, start: number, end: number, owner: string
     const entries = vpns.map((v) => m.ptes[v]);
     if (!entries.every((e) => e?.kind === 'devicePrivate' && e.owner === owner && !e.huge)) continue;
     // Becoming a THP changes no mapping: the entries keep their versions.
-    for (const v of vpns) m.ptes[v] = { ...(m.ptes[v] as Extract<Pte, { kind: 'devicePrivate' }>), huge: true };
+    const ptes = writable(tx, 'ptes');
+    for (const v of vpns) ptes[v] = { ...(ptes[v] as Extract<Pte, { kind: 'devicePrivate' }>), huge: true };
   }
 }
 
@@ -105,7 +106,7 @@ function splitDeviceThp(tx: Tx, vpn: number): void {
   for (let v = first; v < first + per; v++) {
     const e = m.ptes[v];
     if (e?.kind === 'devicePrivate' && e.huge)
-      m.ptes[v] = { kind: 'devicePrivate', pfn: e.pfn, owner: e.owner, write: e.write };
+      writable(tx, 'ptes')[v] = { kind: 'devicePrivate', pfn: e.pfn, owner: e.owner, write: e.write };
   }
 }
 

@@ -6,7 +6,7 @@
  * Callers decide whether a notifier invalidation is needed; these functions only change the
  * table. Filling an empty entry bumps its version too, but needs no invalidation.
  */
-import { allocSwapSlot, putPage, type Tx } from './pages.ts';
+import { allocSwapSlot, putPage, type Tx, writable } from './pages.ts';
 import type { MmMemory, Pte } from './types.ts';
 
 /** The pfn an entry refers to, or null (swap, hwpoison). The zero page has its fixed pfn. */
@@ -34,9 +34,9 @@ export function vpnsWithEntries(m: MmMemory, start: number, end: number): number
 /** Set (or clear, with `pte` undefined) the entry of `vpn`; bumps its version unless told not to. */
 export function writePte(tx: Tx, vpn: number, pte: Pte | undefined, bumpVersion = true): void {
   const { m } = tx;
-  if (pte) m.ptes[vpn] = pte;
-  else delete m.ptes[vpn];
-  if (bumpVersion) m.versions[vpn] = (m.versions[vpn] ?? 0) + 1;
+  if (pte) writable(tx, 'ptes')[vpn] = pte;
+  else delete writable(tx, 'ptes')[vpn];
+  if (bumpVersion) writable(tx, 'versions')[vpn] = (m.versions[vpn] ?? 0) + 1;
   tx.obs.push({
     kind: 'pte.changed',
     mm: tx.mmId,
@@ -51,7 +51,7 @@ export function zapPte(tx: Tx, vpn: number): void {
   const pte = tx.m.ptes[vpn];
   if (!pte) return;
   writePte(tx, vpn, undefined);
-  if (pte.kind === 'swap') delete tx.m.swap[pte.slot];
+  if (pte.kind === 'swap') delete writable(tx, 'swap')[pte.slot];
   else if (holdsPageRef(pte)) putPage(tx, pte.pfn);
 }
 
@@ -70,7 +70,7 @@ export function wrprotectRange(tx: Tx, start: number, end: number, cow: boolean)
     const pte = tx.m.ptes[vpn];
     if (pte.kind === 'present' || pte.kind === 'deviceCoherent') {
       if (pte.write) writePte(tx, vpn, { ...pte, write: false, cow: cow || pte.cow });
-      else if (cow && !pte.cow) tx.m.ptes[vpn] = { ...pte, write: false, cow: true };
+      else if (cow && !pte.cow) writable(tx, 'ptes')[vpn] = { ...pte, write: false, cow: true };
     } else if (pte.kind === 'deviceExclusive' && cow) {
       writePte(tx, vpn, { kind: 'present', pfn: pte.pfn, write: false, cow: true });
     } else if ((pte.kind === 'devicePrivate' || pte.kind === 'deviceExclusive') && pte.write) {

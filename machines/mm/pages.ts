@@ -10,38 +10,79 @@
 import type { Observation } from '../kernel-actions.ts';
 import type { MmMemory, Page, PageKind } from './types.ts';
 
+/** The records of `MmMemory` a transaction copies before its first write to them. */
+export type TxRecord = 'ptes' | 'versions' | 'pages' | 'lastGen' | 'files' | 'swap';
+
 /**
- * A change in progress: a private copy of the memory and what the monitors will be told.
- * The copy is shallow per record (entries are replaced, never edited in place); page objects
- * and page-cache files are copied on their first write (`mutablePage`), which keeps a step
- * cheap for the explorer.
+ * The memory as a transaction sees it: the records read-only (the committed ones, shared, until
+ * `writable` copies one), so a write that skips the copy does not compile.
+ */
+export type TxMemory = Omit<MmMemory, TxRecord | 'files'> & {
+  [K in Exclude<TxRecord, 'files'>]: Readonly<MmMemory[K]>;
+} & { files: Readonly<Record<string, Readonly<Record<number, number>>>> };
+
+/**
+ * A change in progress: the memory and what the monitors will be told. A record (`ptes`,
+ * `pages`, ...) is copied, shallowly, on the first write to it (`writable`): with a thousand
+ * pages, copying every record up front was most of a step's time, and half the steps only
+ * read. Entries are replaced, never edited in place; page objects and page-cache files are
+ * copied on their first write (`mutablePage`), which keeps a step cheap for the explorer.
  */
 export interface Tx {
   mmId: string;
-  m: MmMemory;
+  m: TxMemory;
   obs: Observation[];
   /** Pfns whose page object (and data) this transaction already copied. */
   owned: Set<number>;
+  /** The records this transaction already copied (the others are still the committed ones). */
+  copied: Set<TxRecord>;
 }
 
 export function beginTx(mmId: string, m: MmMemory): Tx {
-  const copy: MmMemory = {
-    ...m,
-    ptes: { ...m.ptes },
-    versions: { ...m.versions },
-    pages: { ...m.pages },
-    lastGen: { ...m.lastGen },
-    files: { ...m.files },
-    swap: { ...m.swap },
-  };
-  return { mmId, m: copy, obs: [], owned: new Set() };
+  return { mmId, m: { ...m }, obs: [], owned: new Set(), copied: new Set() };
+}
+
+/** The record `key`, copied on the first call of this transaction so it can be written. */
+export function writable<K extends TxRecord>(tx: Tx, key: K): MmMemory[K] {
+  if (!tx.copied.has(key)) {
+    copyRecord(tx.m, key);
+    tx.copied.add(key);
+  }
+  return tx.m[key] as MmMemory[K];
+}
+
+/**
+ * A shallow copy of one record, with a spread of its own per record: one spread that sees the
+ * shapes of every record turns megamorphic in V8 and copies a thousand entries ten times slower.
+ */
+function copyRecord(m: TxMemory, key: TxRecord): void {
+  switch (key) {
+    case 'ptes':
+      m.ptes = { ...m.ptes };
+      return;
+    case 'versions':
+      m.versions = { ...m.versions };
+      return;
+    case 'pages':
+      m.pages = { ...m.pages };
+      return;
+    case 'lastGen':
+      m.lastGen = { ...m.lastGen };
+      return;
+    case 'files':
+      m.files = { ...m.files };
+      return;
+    case 'swap':
+      m.swap = { ...m.swap };
+      return;
+  }
 }
 
 /** The page at `pfn`, copied into this transaction before its first change. */
 export function mutablePage(tx: Tx, pfn: number): Page {
   if (!tx.owned.has(pfn)) {
     const page = tx.m.pages[pfn];
-    tx.m.pages[pfn] = { ...page, data: [...page.data] };
+    writable(tx, 'pages')[pfn] = { ...page, data: [...page.data] };
     tx.owned.add(pfn);
   }
   return tx.m.pages[pfn];
@@ -57,8 +98,8 @@ export function allocPage(tx: Tx, kind: PageKind, data?: number[]): number {
   let pfn = m.pfnBase;
   while (m.pages[pfn] !== undefined) pfn++;
   const gen = (m.lastGen[pfn] ?? 0) + 1;
-  delete m.lastGen[pfn];
-  m.pages[pfn] = makePage(gen, kind, data ? [...data] : new Array(m.wordsPerPage).fill(0));
+  if (pfn in m.lastGen) delete writable(tx, 'lastGen')[pfn];
+  writable(tx, 'pages')[pfn] = makePage(gen, kind, data ? [...data] : new Array(m.wordsPerPage).fill(0));
   tx.owned.add(pfn);
   tx.obs.push({ kind: 'page.allocated', mm: tx.mmId, pfn, gen });
   return pfn;
@@ -90,8 +131,8 @@ export function unpinPage(tx: Tx, pfn: number): boolean {
 function freeIfUnused(tx: Tx, pfn: number): void {
   const page = tx.m.pages[pfn];
   if (page.refcount > 0 || page.pins > 0 || page.kind === 'zero') return;
-  delete tx.m.pages[pfn];
-  tx.m.lastGen[pfn] = page.gen;
+  delete writable(tx, 'pages')[pfn];
+  writable(tx, 'lastGen')[pfn] = page.gen;
   tx.obs.push({ kind: 'page.freed', mm: tx.mmId, pfn, gen: page.gen });
 }
 
@@ -142,6 +183,6 @@ export function sortedRecord<T>(rec: Record<string, T>): Record<string, T> {
 export function allocSwapSlot(tx: Tx, data: number[]): number {
   let slot = 0;
   while (tx.m.swap[slot] !== undefined) slot++;
-  tx.m.swap[slot] = [...data];
+  writable(tx, 'swap')[slot] = [...data];
   return slot;
 }

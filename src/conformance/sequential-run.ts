@@ -259,7 +259,10 @@ function staleEntry(
       pageSize?: number;
     };
     const versions = (slots[index.get(mm)!].snapshot.context as { versions: Record<string, number> }).versions;
-    for (const [vpn, e] of Object.entries(ctx.table ?? {})) {
+    const table = ctx.table ?? {};
+    // Keys, not entries: this runs after every mm and device step, over the whole table.
+    for (const vpn of Object.keys(table)) {
+      const e = table[vpn];
       if (e.pinned || e.version === null || (versions[vpn] ?? 0) <= e.version) continue;
       const addr = Number(vpn) * (ctx.pageSize ?? 4096);
       return `${dev} still maps 0x${addr.toString(16)} → pfn ${e.pfn} (built from CPU PTE version ${e.version}) after ${mm} changed that PTE (now version ${versions[vpn]})`;
