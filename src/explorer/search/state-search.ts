@@ -212,7 +212,7 @@ export class StateSearch {
     // ~10 % slower than 2^22), while doubling rehashes in slot order, nearly sequentially.
     // 2^16 slots (8 bytes each) to begin with: a table that starts larger than the search needs
     // stays emptier than the half to three-quarters load growth keeps, more bytes per state than
-    // issue 12 allows (2^20 slots for seq-retry 2×2's 357 k states: 23.5 B/state; grown: 11.1).
+    // issue 12 allows (2^20 slots for seq-retry 2×2's 357 k states: 23.5 B/state; grown: 11.7).
     const slots = 16;
     this.visited = new VisitedSet(slots, reduction?.visitedValues ?? 0);
     const n = world.actors.length;

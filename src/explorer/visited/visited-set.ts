@@ -12,16 +12,16 @@
  * table has no such limit and costs 8 bytes a slot. Fingerprint 0:0 is the empty
  * marker, so it is remapped to 0:1.
  *
- * It grows by half at three-quarters load, so once past its first size it is between half and
- * three-quarters full: 10.7 to 16 bytes per state, the most issue 12 allows. (Doubling, as it
- * did, left it as little as 3/8 full, 21.3 bytes per state: seq-retry 2×2 took 23.5.) Linear
- * probing at that load still probes within one or two cache lines of 8 slots; measured against
- * doubling at half load (seq-retry 2×3 and 1×10, 3 runs each, docs/performance.md): half the
- * bytes per state and no slower. A table whose size is no power of two cannot take a
- * fingerprint's low bits as its home slot: it scales the 32-bit hash to the table instead
- * (multiply and keep the high part: D. Lemire, "Fast random integer generation in an
- * interval", ACM TOMACS 29(1), 2019), which keeps slots in hash order, so growing still
- * rehashes nearly sequentially.
+ * At three-quarters load it grows by half or by a third, its size alternating between 2^m and
+ * 1.5 × 2^m, so once past its first size it is between half and three-quarters full: 10.7 to 16
+ * bytes per state, the most issue 12 allows. (Doubling, as it did, left it as little as 3/8
+ * full, 21.3 bytes per state: seq-retry 2×2 took 23.5.) Linear probing at that load still probes
+ * within one or two cache lines of 8 slots; the price is about 5 % of search time against
+ * doubling (more growths, longer probes: docs/performance.md, "Bytes per state"). The home slot
+ * scales the 32-bit hash to the table (multiply and keep the high part: D. Lemire, "Fast random
+ * integer generation in an interval", ACM TOMACS 29(1), 2019) with integer operations only: the
+ * hash's top bits, times 3 and divided by 4 for a 1.5 × 2^m table. Slots stay in hash order, so
+ * a growth rehashes nearly sequentially.
  *
  * Optionally each slot carries `width` integers of data, stored right after its fingerprint (so
  * reading them after a probe costs no second cache miss) and moved along when the table grows:
@@ -38,8 +38,10 @@ export interface VisitedTable {
 export class VisitedSet {
   private table: Int32Array;
   private slots: number;
-  /** `slots` / 2^32: a 32-bit hash times this, rounded down, is its home slot. */
-  private scale: number;
+  /** The home slot of hash h is ((h >>> shift) * times) >>> quarter (`geometry`). */
+  private shift = 0;
+  private times = 1;
+  private quarter = 0;
   private readonly stride: number;
   size = 0;
   /** Whether the last `addSlot` inserted a new fingerprint. */
@@ -50,18 +52,24 @@ export class VisitedSet {
     private readonly width = 0,
   ) {
     this.stride = 2 + width;
-    this.slots = 2 ** log2Slots;
-    this.scale = this.slots / 2 ** 32;
+    this.slots = 2 ** Math.min(30, Math.max(3, log2Slots));
+    this.setGeometry();
     this.table = new Int32Array(this.stride * this.slots);
   }
 
   /**
-   * The fingerprint's home slot: its 32-bit hash scaled to the table. The exact product is at
-   * least slots / 2^32 below `slots`, far more than a double's rounding error at that size, so
-   * `| 0` (a floor for these) gives a slot.
+   * The home-slot parameters for `slots`, 2^m or 3 × 2^(m-1): floor(h × slots / 2^32) is the top
+   * m bits of h, or the top m + 1 bits times 3 over 4. Every intermediate stays below 2^31.
    */
+  private setGeometry(): void {
+    const m = Math.log2(this.slots);
+    if (Number.isInteger(m)) [this.shift, this.times, this.quarter] = [32 - m, 1, 0];
+    else [this.shift, this.times, this.quarter] = [32 - (Math.log2(this.slots / 3) + 2), 3, 2];
+  }
+
+  /** The fingerprint's home slot: its 32-bit hash scaled to the table (see `setGeometry`). */
   private home(h1: number, h2: number): number {
-    return (((h1 ^ Math.imul(h2, 0x9e3779b1)) >>> 0) * this.scale) | 0;
+    return (((h1 ^ Math.imul(h2, 0x9e3779b1)) >>> this.shift) * this.times) >>> this.quarter;
   }
 
   /** Data integer `k` of a slot (from `addSlot`). */
@@ -121,16 +129,24 @@ export class VisitedSet {
     const old = this.table;
     const stride = this.stride;
     const w = this.width;
-    // Half as many again, rounded up to whole cache lines of 8 slots.
-    this.slots = Math.ceil((this.slots * 1.5) / 8) * 8;
-    this.scale = this.slots / 2 ** 32;
-    this.table = new Int32Array(this.slots * stride);
-    this.size = 0;
+    // 2^m → 1.5 × 2^m → 2^(m+1): by half, then by a third.
+    this.slots = this.times === 1 ? this.slots * 1.5 : (this.slots / 3) * 4;
+    this.setGeometry();
+    const slots = this.slots;
+    const t = new Int32Array(slots * stride);
+    // Every fingerprint is known to be absent: only the free slot from its home is looked for.
     for (let s = 0; s < old.length; s += stride) {
-      if (old[s] === 0 && old[s + 1] === 0) continue;
-      const at = this.addSlot(old[s], old[s + 1]) * stride;
-      for (let k = 0; k < w; k++) this.table[at + 2 + k] = old[s + 2 + k];
+      const h1 = old[s];
+      const h2 = old[s + 1];
+      if (h1 === 0 && h2 === 0) continue;
+      let slot = this.home(h1, h2);
+      while (t[slot * stride] !== 0 || t[slot * stride + 1] !== 0) if (++slot === slots) slot = 0;
+      const at = slot * stride;
+      t[at] = h1;
+      t[at + 1] = h2;
+      for (let k = 0; k < w; k++) t[at + 2 + k] = old[s + 2 + k];
     }
+    this.table = t;
   }
 
   /**
@@ -145,7 +161,7 @@ export class VisitedSet {
     const set = new VisitedSet(0, from.width);
     set.table = from.table;
     set.slots = from.slots;
-    set.scale = from.slots / 2 ** 32;
+    set.setGeometry();
     set.size = from.size;
     return set;
   }
