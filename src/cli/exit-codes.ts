@@ -6,7 +6,7 @@
  *   3 inconclusive, 4 internal error.
  */
 import { readFileSync } from 'node:fs';
-import { ScenarioError } from '../scenario/load.ts';
+import { ScenarioError } from '../scenario/scenario-error.ts';
 
 export const EXIT_CODE = { ok: 0, differs: 1, badInput: 2, inconclusive: 3, internal: 4 } as const;
 

@@ -49,11 +49,3 @@ export async function exportCommand(name: string, o: ExportOptions, out: (s: str
   } else out(text.replace(/\n$/, ''));
   return 0;
 }
-
-export const EXPORT_HELP = `
-Examples:
-  mirrorlab export range-notifier                        Mermaid stateDiagram-v2 on stdout
-  mirrorlab export svm --format stately -o svm.ts        for the Stately editor (Import from code)
-  mirrorlab export pt-lock --format scxml                W3C SCXML
-  mirrorlab export ./my-driver.ts --format json          a driver module's configuration
-Exit codes: 0 written; 2 unknown machine, bad format or a driver module that does not load.`;

@@ -22,11 +22,3 @@ export async function inspectCommand(o: InspectOptions, out: (s: string) => void
   server.stop();
   return 0;
 }
-
-export const INSPECT_HELP = `
-Examples:
-  mirrorlab inspect                         serve on port 8080 and open the page in the browser
-  mirrorlab inspect --port 9000 --no-open   another port; open http://localhost:9000 yourself
-  mirrorlab run scenarios/seeds/fault-vs-unmap.yaml --live --inspect ws://localhost:8080
-What needs the internet: the inspector page (https://stately.ai/inspect, embedded by the bridge).
-What works offline: the bridge itself, run --live --inspect-log FILE, and mirrorlab report.`;

@@ -20,10 +20,6 @@ import { EXIT_CODE, worstExitCode } from './exit-codes.ts';
 import { assertUnchanged, mergedLadders } from './merge-ladders.ts';
 import { planTraceFiles } from './safe-write.ts';
 
-export const MERGE_HELP = `
-Every shard 1..n of one campaign must be given once: the same mirrorlab, options, scenario
-files (by content) and driver. The verdict is check's: complete only when every shard's part is.`;
-
 export interface MergeCommandOptions {
   json?: boolean;
   saveTrace?: string;

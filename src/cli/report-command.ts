@@ -23,11 +23,3 @@ export async function reportCommand(path: string, o: ReportOptions, out: (s: str
   out(`mirrorlab: wrote ${output} (open it in a browser; it needs no network)`);
   return 0;
 }
-
-export const REPORT_HELP = `
-Examples:
-  mirrorlab check scenarios/seeds/missing-set-seq.yaml --save-trace /tmp/traces/
-  mirrorlab report /tmp/traces/missing-set-seq.stale-spte.json -o stale.html
-  mirrorlab check scenarios/seeds --report /tmp/report     a page per scenario and index.html
-In the page: ← → step through the counterexample (Home / End: the ends).
-Exit codes: 0 written; 2 not a trace, a scenario that no longer loads, or an existing output without --force.`;

@@ -4,7 +4,6 @@
  */
 
 import { join, relative } from 'node:path';
-import { InvalidArgumentError } from 'commander';
 import { readStudioInput } from '../studio/read-studio-input.ts';
 import { packageRoot, startStudioServer } from '../studio/studio-server.ts';
 
@@ -13,25 +12,6 @@ export interface StudioOptions {
 }
 
 /** `--port`: 1..65535 (a port below 1024 may need privileges the studio does not ask for). */
-export function studioPort(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535)
-    throw new InvalidArgumentError(`--port takes a port number, 1 to 65535 (got '${v}'); leave it out for a free one`);
-  return n;
-}
-
-export const STUDIO_HELP = `
-The page runs the scenario in the browser, offline: choose each delivery among the enabled
-steps (as Spin's interactive simulation), undo and redo (also with ← →), restart, watch the
-monitors' verdict at every step, and save the schedule as a trace for 'mirrorlab replay'.
-A trace opens positioned at its end; a folder (by default the bundled scenarios/seeds)
-offers its scenarios in a list. Scenarios naming a driver module (a .ts file) cannot
-run in the page: use 'mirrorlab run' or 'check' for those.
-
-Examples:
-  mirrorlab studio scenarios/seeds/missing-set-seq.yaml
-  mirrorlab studio                       # choose among the bundled seeds
-  mirrorlab studio /tmp/bug.missing-set-seq.stale-spte.json --port 8377`;
 
 export async function studioCommand(
   given: string | undefined,

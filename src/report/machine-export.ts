@@ -18,38 +18,16 @@ import { notifierCoreMachine } from '../../machines/notifier-core.machine.ts';
 import { ptLockMachine } from '../../machines/pt-lock.machine.ts';
 import { rangeNotifierMachine } from '../../machines/range-notifier.machine.ts';
 import { threadMachine } from '../../machines/thread.machine.ts';
+import type { ExportFormat } from './export-formats.ts';
 import { toMermaid } from './machine-mermaid.ts';
 import { toScxml } from './machine-scxml.ts';
 import { toJsonConfig, toStatelySource } from './machine-source.ts';
 
+export { EXPORT_FORMATS, type ExportFormat } from './export-formats.ts';
 export { graphCounts, machineGraph } from './machine-graph.ts';
 export { toMermaid } from './machine-mermaid.ts';
 export { toScxml } from './machine-scxml.ts';
 export { machineFromJson, toJsonConfig, toStatelySource } from './machine-source.ts';
-
-/**
- * The formats {@link exportMachine} writes (those of `mirrorlab export --format`).
- *
- * @example
- * ```ts
- * import { EXPORT_FORMATS } from 'mirrorlab';
- *
- * EXPORT_FORMATS; // ['mermaid', 'json', 'stately', 'scxml']
- * ```
- */
-export const EXPORT_FORMATS = ['mermaid', 'json', 'stately', 'scxml'] as const;
-/**
- * One of {@link EXPORT_FORMATS}.
- *
- * @example
- * ```ts
- * import { type ExportFormat, exportMachine, ptLockMachine } from 'mirrorlab';
- *
- * const format: ExportFormat = 'stately';
- * exportMachine(ptLockMachine, format);
- * ```
- */
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface NamedMachine {
   name: string;

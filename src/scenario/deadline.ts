@@ -3,7 +3,7 @@
  * deadline that loading the driver module, set-up and the search all answer to, so a scenario
  * ends within about a second of its budget whichever phase would run long.
  */
-import { ScenarioError } from './parse.ts';
+import { ScenarioError } from './scenario-error.ts';
 
 /** The budget of a scenario when `--time` is not given (docs/reliability.md). */
 export const DEFAULT_TIME_SECONDS = 600;

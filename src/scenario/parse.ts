@@ -6,28 +6,11 @@
 import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { expandScenario, type ParamValue } from './expand.ts';
 import { checkGeometry } from './geometry.ts';
+import { ScenarioError } from './scenario-error.ts';
 import { type Scenario, scenarioSchema } from './schema.ts';
 import { checkSizes } from './size-limits.ts';
 
-/**
- * A scenario that cannot be loaded, compiled or set up: the message names the file, the place and
- * the fix (the CLI prints it without a stack trace and exits with 2).
- *
- * @example
- * ```ts
- * import { checkScenario, ScenarioError } from 'mirrorlab';
- *
- * try {
- *   await checkScenario('my-scenario.yaml');
- * } catch (e) {
- *   if (!(e instanceof ScenarioError)) throw e;
- *   console.error(e.message);
- * }
- * ```
- */
-export class ScenarioError extends Error {
-  override name = 'ScenarioError';
-}
+export { ScenarioError };
 
 /**
  * A validated scenario with the file it came from, and `where` to locate a path inside the document
