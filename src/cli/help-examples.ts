@@ -15,7 +15,7 @@ Examples:
   mirrorlab check scenarios/seeds --report /tmp/report           HTML: a page per scenario, index.html
   mirrorlab check big.yaml --strategy pct --schedules 100000 --workers 2
   mirrorlab check --driver examples/drivers/early-return-driver.ts
-  mirrorlab check scenarios/seeds --json --quiet | jq '.[].verdict'
+  mirrorlab check scenarios/seeds --json --quiet | jq '.scenarios[].verdict'
 While searching, a progress line (states, states/s, depth, frontier, elapsed) is shown on stderr
 when it is a terminal; --quiet turns it off. Colour follows NO_COLOR and FORCE_COLOR.`,
   machines: `
