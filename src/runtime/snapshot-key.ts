@@ -4,21 +4,27 @@
  * thousand entries, and most steps change none of them. An mm transaction copies a record before
  * its first write and commits the copy (machines/mm/pages.ts), so a committed record is never
  * edited again and consecutive snapshots share the ones a step left alone: their text is kept by
- * object identity. Only the bundled mm machine's records are kept; any other context (user
- * drivers included, which may edit their objects in place) is written out in full every time.
+ * object identity. The same holds for dmirror's device page table, which the pure functions of
+ * machines/dmirror/device-table.ts copy before they change it. Only these bundled machines'
+ * records are kept; any other context (user drivers included, which may edit their objects in
+ * place) is written out in full every time.
  */
-import type { AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import { dmirrorMachine } from '../../machines/dmirror/dmirror.machine.ts';
 import { mmMachine } from '../../machines/mm/mm.machine.ts';
 
-/** The records of the mm context that are replaced, never edited, once committed. */
-const MM_RECORDS = new Set(['ptes', 'versions', 'pages', 'lastGen', 'files', 'swap']);
+/** Per machine: the context records that are replaced, never edited, once committed. */
+const KEPT = new Map<AnyStateMachine, ReadonlySet<string>>([
+  [mmMachine, new Set(['ptes', 'versions', 'pages', 'lastGen', 'files', 'swap'])],
+  [dmirrorMachine, new Set(['table'])],
+]);
 
 const recordText = new WeakMap<object, string>();
 
 /** Tests set it: a kept record (and all it holds) is frozen, so an edit in place throws. */
 let freezeKept = false;
 
-/** Freeze each mm record whose text is kept, to prove nothing edits one afterwards (tests). */
+/** Freeze each record whose text is kept, to prove nothing edits one afterwards (tests). */
 export function freezeKeptRecords(on: boolean): void {
   freezeKept = on;
 }
@@ -26,12 +32,13 @@ export function freezeKeptRecords(on: boolean): void {
 /** Equal local states must give equal keys: value, context and status are the whole state. */
 export function snapshotKey(s: AnyMachineSnapshot): string {
   const ctx = s.context as unknown;
-  if (s.machine !== mmMachine || !isPlainObject(ctx)) return JSON.stringify([s.status, s.value, ctx]);
+  const records = KEPT.get(s.machine);
+  if (records === undefined || !isPlainObject(ctx)) return JSON.stringify([s.status, s.value, ctx]);
   let out = '{';
   for (const k of Object.keys(ctx)) {
     const v = ctx[k];
     let text: string | undefined;
-    if (MM_RECORDS.has(k) && isPlainObject(v)) {
+    if (records.has(k) && isPlainObject(v)) {
       text = recordText.get(v);
       if (text === undefined) {
         text = JSON.stringify(v);

@@ -6,6 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyMachineSnapshot } from 'xstate';
+import { dmirrorMachine } from '../../machines/dmirror/dmirror.machine.ts';
 import { mmMachine } from '../../machines/mm/mm.machine.ts';
 import { worldFor } from '../../src/check/world-for.ts';
 import type { ControlledWorld, WorldState } from '../../src/runtime/controlled-world.ts';
@@ -42,15 +43,17 @@ describe('snapshotKey', () => {
   for (const file of SCENARIOS) {
     it(`should be the plain JSON of every snapshot on a random walk, nothing editing a kept record: ${file}`, async () => {
       const { world } = await worldFor(file);
-      let mms = 0;
+      const kept = { mm: 0, dmirror: 0 };
       for (const s of walk(world, 400, 7)) {
         for (let i = 0; i < world.actors.length; i++) {
           const snap = world.snapshot(s, i);
-          if (snap.machine === mmMachine) mms++;
+          if (snap.machine === mmMachine) kept.mm++;
+          if (snap.machine === dmirrorMachine) kept.dmirror++;
           expect(snapshotKey(snap)).toBe(plain(snap));
         }
       }
-      expect(mms).toBeGreaterThan(0);
+      expect(kept.mm).toBeGreaterThan(0);
+      if (file.includes('/hmm/')) expect(kept.dmirror).toBeGreaterThan(0);
     });
   }
 
@@ -75,5 +78,18 @@ describe('snapshotKey', () => {
     expect(() => {
       ptes[12345] = 'edited in place';
     }).toThrow(TypeError);
+  });
+
+  it("should keep the text of dmirror's device table, and nothing else of its context", async () => {
+    const { world } = await worldFor(SCENARIOS[0]);
+    const i = world.actors.findIndex((a) => a.machine === dmirrorMachine);
+    const real = world.snapshot(world.initial, i);
+    const ctx = real.context as { table: Record<number, unknown>; devmem: Record<string, unknown> };
+    const s = { ...real, context: { ...ctx, table: { 1: { pfn: 2 } }, extra: [undefined] } } as AnyMachineSnapshot;
+    expect(snapshotKey(s)).toBe(plain(s));
+    expect(() => {
+      (s.context as typeof ctx).table[3] = 'edited in place';
+    }).toThrow(TypeError);
+    expect(Object.isFrozen(ctx.devmem)).toBe(false);
   });
 });
