@@ -9,6 +9,7 @@ import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import type { KChooseParams } from '../../machines/kernel-actions.ts';
 import { threadOf } from './delivery.ts';
 import { ModelError } from './pure-step.ts';
+import { snapshotKey } from './snapshot-key.ts';
 import type { Append, Local, Message } from './world-types.ts';
 
 export class Interned {
@@ -160,7 +161,6 @@ function intern(ids: Map<string, number>, key: string): number {
   return id;
 }
 
-/** Equal local states must give equal keys: value, context and status are the whole state. */
 /**
  * The largest state an actor may have, as JSON: the biggest bundled one (an mm with 4096
  * populated words) is about 200 KB. Past it a context is growing without bound (a list appended
@@ -173,8 +173,4 @@ function grewTooBig(s: AnyMachineSnapshot, chars: number): ModelError {
   return new ModelError(
     `machine '${id}' grew its state to ${chars} characters of JSON (the cap is ${MAX_SNAPSHOT_CHARS}): its context grows without bound (something appended on every step?); keep only what the next steps need`,
   );
-}
-
-function snapshotKey(s: AnyMachineSnapshot): string {
-  return JSON.stringify([s.status, s.value, s.context]);
 }

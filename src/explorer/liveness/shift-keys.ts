@@ -14,8 +14,10 @@
  * delivery.ts). Everything else, the messages' threads of control included, must match exactly.
  */
 import type { ControlledWorld } from '../../runtime/controlled-world.ts';
-import type { PendingChoice } from '../../runtime/interning.ts';
 import type { Append } from '../../runtime/world-types.ts';
+import { withoutSeqs } from './seq-free-json.ts';
+
+export { SEQ_FIELDS, withoutSeqs } from './seq-free-json.ts';
 
 /**
  * Gaps between sequence numbers kept exactly: the machines derive new numbers only from the
@@ -23,20 +25,6 @@ import type { Append } from '../../runtime/world-types.ts';
  * so two numbers further apart than this behave alike whatever the distance.
  */
 const EXACT_GAP = 4;
-
-/** The fields that hold notifier sequence numbers (docs/protocol.md). */
-export const SEQ_FIELDS = new Set(['seq', 'curSeq', 'globalSeq', 'epochSeq', 'subSeq', 'waitSeq']);
-
-/** Writes `value` as JSON with sequence numbers replaced by `#`, collecting them into `seqs`. */
-export function withoutSeqs(value: unknown, seqs: number[]): string {
-  return JSON.stringify(value, (key, v) => {
-    if (typeof v === 'number' && SEQ_FIELDS.has(key)) {
-      seqs.push(v);
-      return '#';
-    }
-    return v;
-  });
-}
 
 export class ShiftKeys {
   /** Per actor: local id → 1 + index of its shape (0: not computed yet). */
@@ -48,14 +36,23 @@ export class ShiftKeys {
   private shapes = 0;
   private readonly ids = new Map<string, number>();
   private readonly scratch: Int32Array;
+  /**
+   * The parts of a local situation, each written out once: per actor by snapshot id, and by
+   * message and choice id. An id always names the same interned object, which nothing edits.
+   */
+  private readonly snapshotParts: Part[][];
+  private readonly messageParts: Part[] = [];
+  private readonly choiceParts: Part[] = [];
+  private readonly partIds = new Map<string, number>();
   /** This state's sequence numbers, then sorted and distinct (`distinct`), with their new names. */
   private values = new Int32Array(64);
   private distinct = new Int32Array(64);
   private renamed = new Int32Array(64);
 
-  constructor(private readonly world: ControlledWorld) {
+  constructor(protected readonly world: ControlledWorld) {
     this.shapeOf = world.actors.map(() => new Int32Array(64));
     this.scratch = new Int32Array(world.actors.length);
+    this.snapshotParts = world.actors.map(() => []);
   }
 
   /** Index of the shape of actor `actor`'s local situation `local`. */
@@ -67,24 +64,7 @@ export class ShiftKeys {
       this.shapeOf[actor] = of = more;
     }
     if (of[local] !== 0) return of[local] - 1;
-    const w = this.world;
-    const l = w.local(actor, local);
-    this.scratch[actor] = local;
-    const state = w.stateOf(this.scratch);
-    const snap = w.snapshot(state, actor);
-    const choice = w.pendingChoice(state, actor) as PendingChoice | null;
-    const seqs: number[] = [];
-    const text = withoutSeqs(
-      {
-        value: snap.value,
-        status: snap.status,
-        context: snap.context,
-        choice: choice && { ...choice, next: this.chainOf(choice.next) },
-        inbox: l.inbox.map((m) => this.spelled(m)),
-        timers: l.timers.map((m) => this.spelled(m)),
-      },
-      seqs,
-    );
+    const { text, seqs } = this.situation(actor, local);
     let id = this.ids.get(text);
     if (id === undefined) {
       id = this.ids.size + 1;
@@ -105,16 +85,73 @@ export class ShiftKeys {
   }
 
   /**
+   * Local situation `local` of actor `actor` with its sequence numbers taken out: a text equal
+   * exactly when the situations are equal up to those numbers, and the numbers in a fixed order.
+   * That is the JSON of value, status, context, choice, inbox and timers; as the JSON of an
+   * object is its members' JSON in a fixed frame, the ids of the members' texts do as well,
+   * and each part is written once.
+   */
+  protected situation(actor: number, local: number): { text: string; seqs: number[] } {
+    const l = this.world.local(actor, local);
+    const snap = this.snapshotPart(actor, l.snap, local);
+    const choice = this.choicePart(actor, l.choice, local);
+    const inbox = l.inbox.map((m) => this.messagePart(m));
+    const timers = l.timers.map((m) => this.messagePart(m));
+    return {
+      text: `${snap.id}|${choice.id}|${inbox.map((p) => p.id).join(',')}|${timers.map((p) => p.id).join(',')}`,
+      seqs: snap.seqs.concat(choice.seqs, ...inbox.map((p) => p.seqs), ...timers.map((p) => p.seqs)),
+    };
+  }
+
+  /** Value, status and context of actor `actor`'s snapshot `snap`, where situation `local` has it. */
+  private snapshotPart(actor: number, snap: number, local: number): Part {
+    let p = this.snapshotParts[actor][snap];
+    if (p === undefined) {
+      this.scratch[actor] = local;
+      const s = this.world.snapshot(this.world.stateOf(this.scratch), actor);
+      this.snapshotParts[actor][snap] = p = this.part({ value: s.value, status: s.status, context: s.context });
+    }
+    return p;
+  }
+
+  /** Pending choice `id` (0: none) of situation `local` of actor `actor`. */
+  private choicePart(actor: number, id: number, local: number): Part {
+    let p = this.choiceParts[id];
+    if (p === undefined) {
+      const choice = this.world.choiceOfLocal(actor, local);
+      this.choiceParts[id] = p = this.part(choice && { ...choice, next: this.chainOf(choice.next) });
+    }
+    return p;
+  }
+
+  private messagePart(id: number): Part {
+    let p = this.messageParts[id];
+    if (p === undefined) this.messageParts[id] = p = this.part(this.spelled(id));
+    return p;
+  }
+
+  private part(value: unknown): Part {
+    const seqs: number[] = [];
+    const text = withoutSeqs(value, seqs);
+    let id = this.partIds.get(text);
+    if (id === undefined) {
+      id = this.partIds.size;
+      this.partIds.set(text, id);
+    }
+    return { id, seqs };
+  }
+
+  /**
    * Message `id` written out with the rest of its chain (delivery.ts): a chained message names
    * the calls that follow it by interned id, and ids differ wherever the sequence numbers in
    * those calls do, so the chain is spelled out for its numbers to be renamed with the rest.
    */
-  private spelled(id: number): unknown {
+  protected spelled(id: number): unknown {
     const m = this.world.message(id);
     return m.next ? { ...m, next: this.chainOf(m.next) } : m;
   }
 
-  private chainOf(next: readonly Append[] | undefined): unknown {
+  protected chainOf(next: readonly Append[] | undefined): unknown {
     return next?.map((a) => ({ to: a.to, msg: this.spelled(a.msg) }));
   }
 
@@ -177,6 +214,12 @@ export class ShiftKeys {
     out[0] = h1;
     out[1] = h2;
   }
+}
+
+/** A part of a local situation: the id of its text with sequence numbers taken out, and those. */
+interface Part {
+  id: number;
+  seqs: number[];
 }
 
 function grown(a: Int32Array, atLeast: number): Int32Array<ArrayBuffer> {
