@@ -9,7 +9,7 @@
  *   - `livelock` is judged over cycles of the explored graph (src/explorer/liveness/): what
  *     it needs from here is which request an actor has outstanding (`pendingRequest`).
  */
-import type { AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { EBUSY } from '../../machines/errno.ts';
 import { AWAITING_REPLY_TAG } from '../../machines/tags.ts';
 import type { ControlledWorld, WorldState } from '../runtime/controlled-world.ts';
@@ -89,6 +89,18 @@ export const unboundedRetryMonitor: Monitor = {
  * tagged `awaitingReply` waits for the answer to the op at context `pc` (a thread), or to the
  * fault of access `pc` of the running `job` (a device). Null when it awaits nothing.
  */
+/**
+ * Whether any state of `machine` carries the `awaitingReply` tag, i.e. whether `pendingRequest`
+ * can ever name a request of its actors: a liveness pass looks only at those actors' columns.
+ */
+export function mayAwaitReply(machine: AnyStateMachine): boolean {
+  type Node = { tags?: readonly string[]; states?: Record<string, Node> };
+  const tagged = (node: Node): boolean =>
+    (node.tags ?? []).includes(AWAITING_REPLY_TAG) || Object.values(node.states ?? {}).some(tagged);
+  const root = (machine as { root?: Node }).root;
+  return root === undefined || tagged(root);
+}
+
 export function pendingRequest(actor: string, snapshot: AnyMachineSnapshot): string | null {
   if (!snapshot.hasTag(AWAITING_REPLY_TAG)) return null;
   const c = snapshot.context as {

@@ -5,7 +5,7 @@
  * the rest of the system keeps moving (fair-cycles.ts). Such a cycle is a `livelock`, reported
  * as a lasso: the shortest prefix to the cycle, then one turn of the loop.
  */
-import { pendingRequest } from '../../monitors/liveness.ts';
+import { mayAwaitReply, pendingRequest } from '../../monitors/liveness.ts';
 import type { ControlledWorld } from '../../runtime/controlled-world.ts';
 import type { FoundViolation } from '../search-types.ts';
 import { cyclicStates } from './cyclic-states.ts';
@@ -152,6 +152,9 @@ function pendingByRequest(
   const requests: { name: string; owner: number }[] = [];
   const cache: Int32Array[] = world.actors.map(() => new Int32Array(0));
   const scratch = new Int32Array(n);
+  // Only actors whose machine has an `awaitingReply` state can have a request (seq-retry 2×3: 5
+  // of 13 columns); in actor order, so requests are still met in the same order.
+  const columns = Int32Array.from(world.actors.flatMap((a, i) => (mayAwaitReply(a.machine) ? [i] : [])));
   const requestOf = (i: number, local: number): number => {
     let c = cache[i];
     if (local >= c.length) {
@@ -179,7 +182,8 @@ function pendingByRequest(
   let cycling = new Uint8Array(8);
   for (let s = 0; s < g.count; s++) {
     if ((s & 0xffff) === 0xffff && stop()) return null;
-    for (let i = 0; i < n; i++) {
+    for (let j = 0; j < columns.length; j++) {
+      const i = columns[j];
       const r = requestOf(i, vecs[s * n + i]);
       if (r < 0) continue;
       if (r >= counts.length) {
@@ -206,7 +210,8 @@ function pendingByRequest(
   const filled = new Int32Array(onCycle.length);
   for (let s = 0; s < g.count; s++) {
     if ((s & 0xffff) === 0xffff && stop()) return null;
-    for (let i = 0; i < n; i++) {
+    for (let j = 0; j < columns.length; j++) {
+      const i = columns[j];
       const r = requestOf(i, vecs[s * n + i]);
       if (r < 0 || slotOf[r] < 0) continue;
       const k = slotOf[r];
