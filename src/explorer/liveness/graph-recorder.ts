@@ -103,6 +103,8 @@ export class GraphRecorder implements ExpansionRecorder {
   /** Per edge: the child's fingerprint (two integers) and the local step. */
   private readonly kidFps: GrowingList<Int32Array>;
   private readonly edgeStep: GrowingList<Int32Array>;
+  /** One bit per edge: its target is known (`newTarget`), stored at `kidFps[2e]`. */
+  private known = new Int32Array(1 << 12);
   private dropped = false;
 
   constructor(
@@ -119,19 +121,20 @@ export class GraphRecorder implements ExpansionRecorder {
     this.edgeStep = new GrowingList(int32, 4, most);
   }
 
-  expanded(vec: Int32Array, h1: number, h2: number, kidFp: Int32Array, kidStep: Int32Array, kids: number): void {
-    if (this.dropped) return;
+  expanded(vec: Int32Array, h1: number, h2: number, kidFp: Int32Array, kidStep: Int32Array, kids: number): number {
+    const first = this.edgeStep.length;
+    if (this.dropped) return first;
     const { vecs, fps, edgeStart, kidFps, edgeStep, n } = this;
     if (!(vecs.room(n) && fps.room(2) && edgeStart.room(1) && kidFps.room(kids * 2) && edgeStep.room(kids))) {
       this.drop();
-      return;
+      return first;
     }
     const v = vecs.data;
     for (let i = 0; i < n; i++) {
       const local = vec[i];
       if (local >>> 16 !== 0) {
         this.drop(); // past 2 bytes
-        return;
+        return first;
       }
       v[vecs.length + i] = local;
     }
@@ -147,6 +150,19 @@ export class GraphRecorder implements ExpansionRecorder {
     for (let k = 0; k < kids; k++) ks[edgeStep.length + k] = kidStep[k];
     edgeStep.length += kids;
     if ((fps.length & 8191) === 0 && this.bytes > this.maxBytes) this.drop();
+    return first;
+  }
+
+  newTarget(edge: number, state: number): void {
+    if (this.dropped) return;
+    let known = this.known;
+    if (edge >>> 5 >= known.length) {
+      known = new Int32Array(Math.max(known.length * 2, (edge >>> 5) + 1));
+      known.set(this.known);
+      this.known = known;
+    }
+    known[edge >>> 5] |= 1 << (edge & 31);
+    this.kidFps.data[2 * edge] = state;
   }
 
   get bytes(): number {
@@ -173,7 +189,7 @@ export class GraphRecorder implements ExpansionRecorder {
     if (!this.edgeStart.room(1)) return null;
     this.edgeStart.data[this.edgeStart.length++] = this.edgeStep.length;
     const fps = this.fps.view();
-    const edgeTo = resolveTargets(fps, this.kidFps.view(), stopAt);
+    const edgeTo = resolveTargets(fps, this.kidFps.view(), this.known, stopAt);
     if (!edgeTo) return null;
     // The fingerprints are read: their room holds the breadth-first tree.
     const tree = { parent: fps.subarray(0, count), via: fps.subarray(count) };
@@ -182,6 +198,7 @@ export class GraphRecorder implements ExpansionRecorder {
 
   private drop(): void {
     this.dropped = true;
+    this.known = new Int32Array(0);
     for (const list of [this.vecs, this.fps, this.edgeStart, this.kidFps, this.edgeStep]) list.length = 0;
   }
 }
@@ -194,7 +211,7 @@ export class GraphRecorder implements ExpansionRecorder {
  * signal came on the way (checked every 2^18 edges: 14 M edges take 1–2 s here, a budget's
  * overrun should not).
  */
-function resolveTargets(fps: Int32Array, kidFps: Int32Array, stopAt: number): Int32Array | null {
+function resolveTargets(fps: Int32Array, kidFps: Int32Array, known: Int32Array, stopAt: number): Int32Array | null {
   const count = fps.length / 2;
   const bits = Math.max(4, Math.ceil(Math.log2(count * 2)));
   const mask = (1 << bits) - 1;
@@ -215,9 +232,15 @@ function resolveTargets(fps: Int32Array, kidFps: Int32Array, stopAt: number): In
   for (let from = 0; from < edges; from += BATCH) {
     if ((from & 0x3ffff) === 0 && from > 0 && (performance.now() > stopAt || interrupted())) return null;
     const to = Math.min(edges, from + BATCH);
-    for (let e = from; e < to; e++) first[e - from] = index[home(kidFps[2 * e], kidFps[2 * e + 1])];
+    // Edges to states first reached through them (`newTarget`) are known: nothing to bring in.
+    for (let e = from; e < to; e++)
+      first[e - from] = isKnown(known, e) ? 0 : index[home(kidFps[2 * e], kidFps[2 * e + 1])];
     for (let e = from; e < to; e++) sink ^= fps[2 * Math.max(0, first[e - from])];
     for (let e = from; e < to; e++) {
+      if (isKnown(known, e)) {
+        kidFps[e] = kidFps[2 * e]; // a new state's edge: its number was noted (`newTarget`)
+        continue;
+      }
       const h1 = kidFps[2 * e];
       const h2 = kidFps[2 * e + 1];
       let slot = home(h1, h2);
@@ -234,6 +257,10 @@ function resolveTargets(fps: Int32Array, kidFps: Int32Array, stopAt: number): In
   }
   if (sink === 0.5) return null; // never: keeps the loads above from being dropped
   return kidFps.subarray(0, edges);
+}
+
+function isKnown(known: Int32Array, e: number): boolean {
+  return e >>> 5 < known.length && ((known[e >>> 5] >>> (e & 31)) & 1) === 1;
 }
 
 /**

@@ -179,6 +179,8 @@ export class Candidates {
   private readonly parents: Int32Array;
   private readonly vias: Int32Array;
   private readonly depths: Int32Array;
+  /** The child's edge in the recorded liveness graph, or -1 (ExpansionRecorder.newTarget). */
+  private readonly edges: Int32Array;
 
   constructor(
     n: number,
@@ -188,14 +190,20 @@ export class Candidates {
     this.parents = new Int32Array(size);
     this.vias = new Int32Array(size);
     this.depths = new Int32Array(size);
+    this.edges = new Int32Array(size);
   }
 
   /** Notes child k's node data (its record goes on `records` in the same order). */
-  note(k: number, parent: number, via: number, depth: number): void {
+  note(k: number, parent: number, via: number, depth: number, edge: number): void {
     const at = k & (this.size - 1);
     this.parents[at] = parent;
     this.vias[at] = via;
     this.depths[at] = depth;
+    this.edges[at] = edge;
+  }
+
+  edge(k: number): number {
+    return this.edges[k & (this.size - 1)];
   }
 
   parent(k: number): number {

@@ -206,10 +206,10 @@ export class StateSearch {
     // Symmetry keys a state by its orbit: the recorded graph would need the orbit's renaming
     // to judge fairness, so the liveness pass builds its own graph then.
     this.recorder = reduction === null && shard === null && this.symmetry === null ? (opts.recorder ?? null) : null;
-    // Start small and double at three-quarters load (visited-set.ts): a table sized for
+    // Start small and grow at three-quarters load (visited-set.ts): a table sized for
     // `maxStates` up front (often 10^8, a bound rather than an estimate) is mostly empty, and an
     // emptier table costs more cache and TLB misses per probe (seq-retry 2×2: 2^24 slots were
-    // ~10 % slower than 2^22), while doubling rehashes in slot order, nearly sequentially.
+    // ~10 % slower than 2^22), while growing rehashes in slot order, nearly sequentially.
     // 2^16 slots (8 bytes each) to begin with: a table that starts larger than the search needs
     // stays emptier than the half to three-quarters load growth keeps, more bytes per state than
     // issue 12 allows (2^20 slots for seq-retry 2×2's 357 k states: 23.5 B/state; grown: 11.7).
@@ -249,6 +249,7 @@ export class StateSearch {
             this.nodes,
             twoThreads ? host.secondThread : null,
             opts.pipelineFrom ?? PIPELINE_FROM,
+            this.recorder,
           )
         : null;
   }
@@ -368,7 +369,10 @@ export class StateSearch {
       const kids = this.children();
       this.symmetry?.rekey(this.cur, this.changes, this.kidAt, this.kidFp, this.kidStep, kids);
       // The liveness graph, recorded on the way (liveness/graph-recorder.ts).
-      this.recorder?.expanded(this.cur, this.fp[0], this.fp[1], this.kidFp, this.kidStep, kids);
+      const edge = this.recorder?.expanded(this.cur, this.fp[0], this.fp[1], this.kidFp, this.kidStep, kids) ?? -1;
+      // Breadth-first, state k of the recording is search node k, so an edge to a new state
+      // can say which (`newTarget`); depth-first expands in another order.
+      this.firstEdge = this.order === 'bfs' ? edge : -1;
       return this.judge(kids, depth);
     }
     this.recorder?.expanded(this.cur, this.fp[0], this.fp[1], this.kidFp, this.kidStep, 0);
@@ -403,6 +407,9 @@ export class StateSearch {
 
   /** How many entries of `actorList` `enabled` filled. */
   private actors = 0;
+
+  /** The recorded number of the first edge of the expansion being judged, or -1 (`expand`). */
+  private firstEdge = -1;
 
   private growKids(count: number): void {
     while (this.kidCap < count) this.kidCap *= 2;
@@ -511,13 +518,14 @@ export class StateSearch {
       if (deferred !== null) {
         if (deferred.admit(h1, h2)) {
           deferred.records.pushChild(cur, changes, kidAt[c], kidAt[c + 1], h1, h2, this.activeOf(c, parentActive), 0);
-          deferred.submit(h1, h2, node, id, depth + 1);
+          deferred.submit(h1, h2, node, id, depth + 1, this.firstEdge < 0 ? -1 : this.firstEdge + c);
         }
         continue;
       }
       const slot = visited.addSlot(h1, h2);
       if (visited.isNew) {
         const child = nodes.add(node, id, depth + 1);
+        if (this.firstEdge >= 0) this.recorder!.newTarget(this.firstEdge + c, child);
         reduction?.fresh(c, child, slot);
         frontier.pushChild(cur, changes, kidAt[c], kidAt[c + 1], h1, h2, this.activeOf(c, parentActive), child);
       } else if (reduction !== null) {

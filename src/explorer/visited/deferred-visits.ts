@@ -11,6 +11,7 @@
  * allowed, on a worker thread that takes the table over (visited-pipeline.ts).
  */
 import { Candidates, type Frontier, type Nodes } from '../search/search-structures.ts';
+import type { ExpansionRecorder } from '../search-types.ts';
 import { RING, type SecondThreadQueue, type VerdictQueue } from './verdict-queue.ts';
 import { BatchedVisited } from './visited-batch.ts';
 import type { VisitedSet } from './visited-set.ts';
@@ -33,6 +34,8 @@ export class DeferredVisits {
     /** Starts the second thread (search-host.ts); null keeps the search on one. */
     private readonly secondThread: (() => SecondThreadQueue) | null,
     private readonly pipelineFrom: number,
+    /** The liveness graph being recorded, told of each new child's node (`submit`'s edge). */
+    private readonly recorder: ExpansionRecorder | null = null,
   ) {
     this.queue = new BatchedVisited(visited);
     this.waiting = new Candidates(n, RING);
@@ -78,9 +81,12 @@ export class DeferredVisits {
     return this.waiting.records;
   }
 
-  /** Queues the admitted child's fingerprint, with what makes its search node. */
-  submit(h1: number, h2: number, parent: number, via: number, depth: number): void {
-    this.waiting.note(this.queue.submitted, parent, via, depth);
+  /**
+   * Queues the admitted child's fingerprint, with what makes its search node, and its edge in the
+   * recorded liveness graph (-1: none), which learns the child's node if it is new.
+   */
+  submit(h1: number, h2: number, parent: number, via: number, depth: number, edge: number): void {
+    this.waiting.note(this.queue.submitted, parent, via, depth, edge);
     this.queue.submit(h1, h2);
   }
 
@@ -132,6 +138,8 @@ export class DeferredVisits {
         continue;
       }
       const child = this.nodes.add(waiting.parent(k), waiting.via(k), waiting.depth(k));
+      const edge = waiting.edge(k);
+      if (edge >= 0) this.recorder!.newTarget(edge, child);
       waiting.records.moveHeadTo(this.frontier, child);
     }
     this.promoted = judged;

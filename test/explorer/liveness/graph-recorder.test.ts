@@ -9,6 +9,7 @@ import { worldFor } from '../../../src/check/world-for.ts';
 import { GraphRecorder } from '../../../src/explorer/liveness/graph-recorder.ts';
 import { livelocksIn } from '../../../src/explorer/liveness/livelock-search.ts';
 import { buildStateGraph, type StateGraph } from '../../../src/explorer/liveness/state-graph.ts';
+import { exhaustiveSearch as searchOnNode } from '../../../src/explorer/node-search.ts';
 import { stateKeyOf } from '../../../src/explorer/reduction/state-key.ts';
 import type { SearchOptions } from '../../../src/explorer/search-types.ts';
 import { exhaustiveSearch } from '../../../src/explorer/strategies/exhaustive.ts';
@@ -79,6 +80,34 @@ describe('GraphRecorder', () => {
       same(graph!, built);
       expect(livelocksIn(world, graph!, {}, 0).violations).toEqual(want);
     }
+  });
+
+  it('should learn the edges to new states from the breadth-first search itself, however it probes', async () => {
+    const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 2 });
+    const built = buildStateGraph(world, 2_000_000, false);
+    // Child by child (a maxStates under 2^16), batched verdicts, and verdicts on a worker thread.
+    const ways: Partial<SearchOptions>[] = [{ maxStates: 60_000 }, {}, { threads: 2, pipelineFrom: 2000 }];
+    for (const way of ways) {
+      const recorder = new GraphRecorder(world.actors.length);
+      let told = 0;
+      const newTarget = recorder.newTarget.bind(recorder);
+      recorder.newTarget = (edge, state) => {
+        told++;
+        newTarget(edge, state);
+      };
+      // Node's search host, which can start the visited set's worker thread.
+      const r = searchOnNode(world, 'bfs', { monitors: defaultMonitors(), reduction: 'none', ...way, recorder });
+      // Every state but the first is reached first through one edge, which says so.
+      expect(told, JSON.stringify(way)).toBe(r.stats.states - 1);
+      if (way.threads) expect(r.stats.threads).toBe(2);
+      same(recorder.graph(r.stats)!, built);
+    }
+    // Depth-first expands in another order than it numbers nodes: no edge is told.
+    const dfs = new GraphRecorder(world.actors.length);
+    dfs.newTarget = () => {
+      throw new Error('newTarget after a depth-first expansion');
+    };
+    exhaustiveSearch(world, 'dfs', { monitors: defaultMonitors(), reduction: 'none', recorder: dfs });
   });
 
   it('should give no graph for a search cut short, reduced, or over its memory share', async () => {
