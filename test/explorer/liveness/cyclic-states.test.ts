@@ -49,4 +49,49 @@ describe('cyclicStates', () => {
     const cut = cyclicStates(chain, () => true);
     expect([cut.stopped, cut.any]).toEqual([true, false]);
   });
+
+  it('should agree with a plain search for cycles on random graphs, acyclic ones included', () => {
+    let x = 5;
+    const next = (m: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) & 0x7fffffff;
+      return x % m;
+    };
+    let acyclicSeen = 0;
+    for (let round = 0; round < 300; round++) {
+      const n = 1 + next(30);
+      // Mostly forward edges (a DAG), now and then one back: both kinds of graph come up.
+      const adj = Array.from({ length: n }, (_, s) =>
+        Array.from({ length: next(4) }, () => (next(40) === 0 ? next(n) : s + 1 + next(Math.max(1, n - s - 1)))).filter(
+          (t) => t < n,
+        ),
+      );
+      // State s lies on a cycle when s reaches itself in one step or more.
+      const reaches = (from: number, goal: number) => {
+        const seen = new Set<number>();
+        const todo = [...adj[from]];
+        while (todo.length) {
+          const t = todo.pop()!;
+          if (t === goal) return true;
+          if (!seen.has(t)) {
+            seen.add(t);
+            todo.push(...adj[t]);
+          }
+        }
+        return false;
+      };
+      const want = adj.map((_, s) => (reaches(s, s) ? 1 : 0));
+      const r = cyclicStates(graph(adj));
+      expect([...r.cyclic], JSON.stringify(adj)).toEqual(want);
+      expect(r.any).toBe(want.includes(1));
+      if (!r.any) acyclicSeen++;
+    }
+    expect(acyclicSeen).toBeGreaterThan(50);
+    expect(acyclicSeen).toBeLessThan(250);
+  });
+
+  it('should stop a graph without a cycle when its deadline says so', () => {
+    const dag = graph(Array.from({ length: 200_000 }, (_, s) => (s + 1 < 200_000 ? [s + 1] : [])));
+    expect(cyclicStates(dag, () => false)).toMatchObject({ any: false, stopped: false });
+    expect(cyclicStates(dag, () => true)).toMatchObject({ any: false, stopped: true });
+  });
 });
