@@ -205,37 +205,41 @@ export class GraphRecorder implements ExpansionRecorder {
 
 /**
  * Each edge's target, as the number of the state with the child's fingerprint (`fps` holds state
- * k's at 2k, 2k + 1), through an open-addressing index of state numbers, written over `kidFps`
- * (edge e's target at e, once 2e and 2e + 1 are read); null if a child's fingerprint is no
- * expanded state's (cannot happen after a complete search), or if the time budget ran out or a
- * signal came on the way (checked every 2^18 edges: 14 M edges take 1–2 s here, a budget's
- * overrun should not).
+ * k's at 2k, 2k + 1), through an open-addressing index of (state number, fingerprint) triples,
+ * written over `kidFps` (edge e's target at e, once 2e and 2e + 1 are read); null if a child's
+ * fingerprint is no expanded state's (cannot happen after a complete search), or if the time
+ * budget ran out or a signal came on the way (checked every 2^18 edges: 14 M edges take 1–2 s
+ * here, a budget's overrun should not). The index keeps each state's fingerprint beside its
+ * number, so a probe is one cache miss, not two (the index, then `fps`): 12 bytes a slot at
+ * 0.3–0.6 load, against 4 bytes at half that load before (seq-retry 2×3: docs/performance.md).
  */
 function resolveTargets(fps: Int32Array, kidFps: Int32Array, known: Int32Array, stopAt: number): Int32Array | null {
   const count = fps.length / 2;
-  const bits = Math.max(4, Math.ceil(Math.log2(count * 2)));
+  const bits = Math.max(4, Math.ceil(Math.log2(count / 0.6)));
   const mask = (1 << bits) - 1;
-  const index = new Int32Array(1 << bits).fill(-1);
+  const index = new Int32Array(3 << bits).fill(-1);
   const home = (h1: number, h2: number) => (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask;
   for (let s = 0; s < count; s++) {
-    let slot = home(fps[2 * s], fps[2 * s + 1]);
-    while (index[slot] !== -1) slot = (slot + 1) & mask;
-    index[slot] = s;
+    const h1 = fps[2 * s];
+    const h2 = fps[2 * s + 1];
+    let slot = home(h1, h2);
+    while (index[3 * slot] !== -1) slot = (slot + 1) & mask;
+    index[3 * slot] = s;
+    index[3 * slot + 1] = h1;
+    index[3 * slot + 2] = h2;
   }
   const edges = kidFps.length / 2;
-  // A batch at a time: first the index slots and then the fingerprints the batch will read, in
-  // loops whose loads do not wait on one another, so their cache misses overlap (as
-  // visited/visited-batch.ts does for the search); then the probes, which find them in cache.
+  // A batch at a time: first a loop that only brings the batch's index slots in, whose loads do
+  // not wait on one another, so their cache misses overlap (as visited/visited-batch.ts does for
+  // the search); then the probes, which find them in cache.
   const BATCH = 64;
-  const first = new Int32Array(BATCH);
   let sink = 0;
   for (let from = 0; from < edges; from += BATCH) {
     if ((from & 0x3ffff) === 0 && from > 0 && (performance.now() > stopAt || interrupted())) return null;
     const to = Math.min(edges, from + BATCH);
     // Edges to states first reached through them (`newTarget`) are known: nothing to bring in.
     for (let e = from; e < to; e++)
-      first[e - from] = isKnown(known, e) ? 0 : index[home(kidFps[2 * e], kidFps[2 * e + 1])];
-    for (let e = from; e < to; e++) sink ^= fps[2 * Math.max(0, first[e - from])];
+      if (!isKnown(known, e)) sink ^= index[3 * home(kidFps[2 * e], kidFps[2 * e + 1])];
     for (let e = from; e < to; e++) {
       if (isKnown(known, e)) {
         kidFps[e] = kidFps[2 * e]; // a new state's edge: its number was noted (`newTarget`)
@@ -245,9 +249,9 @@ function resolveTargets(fps: Int32Array, kidFps: Int32Array, known: Int32Array, 
       const h2 = kidFps[2 * e + 1];
       let slot = home(h1, h2);
       for (;;) {
-        const s = index[slot];
+        const s = index[3 * slot];
         if (s === -1) return null;
-        if (fps[2 * s] === h1 && fps[2 * s + 1] === h2) {
+        if (index[3 * slot + 1] === h1 && index[3 * slot + 2] === h2) {
           kidFps[e] = s;
           break;
         }
