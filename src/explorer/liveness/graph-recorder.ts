@@ -238,8 +238,9 @@ function resolveTargets(fps: Int32Array, kidFps: Int32Array, known: Int32Array, 
     if ((from & 0x3ffff) === 0 && from > 0 && (performance.now() > stopAt || interrupted())) return null;
     const to = Math.min(edges, from + BATCH);
     // Edges to states first reached through them (`newTarget`) are known: nothing to bring in.
-    for (let e = from; e < to; e++)
+    for (let e = from; e < to; e++) {
       if (!isKnown(known, e)) sink ^= index[3 * home(kidFps[2 * e], kidFps[2 * e + 1])];
+    }
     for (let e = from; e < to; e++) {
       if (isKnown(known, e)) {
         kidFps[e] = kidFps[2 * e]; // a new state's edge: its number was noted (`newTarget`)
