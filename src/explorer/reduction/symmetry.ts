@@ -391,17 +391,19 @@ const SORTED_SETS: Record<string, { field: string; by?: string }[]> = {
   ptLock: [{ field: 'holders', by: 'tid' }],
 };
 
+/** The context with its sorted-set fields sorted, as a new object (the given one is left as it is). */
 function resorted<T>(machine: string, context: T): T {
   const sets = SORTED_SETS[machine];
   if (!sets || context === null || typeof context !== 'object') return context;
-  const ctx = context as Record<string, unknown>;
+  let out: Record<string, unknown> | null = null;
   for (const { field, by } of sets) {
-    const list = ctx[field];
+    const list = (context as Record<string, unknown>)[field];
     if (!Array.isArray(list) || list.length < 2) continue;
     const name = (x: unknown) => String(by === undefined ? x : (x as Record<string, unknown>)[by]);
-    ctx[field] = [...list].sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+    out ??= { ...(context as Record<string, unknown>) };
+    out[field] = [...list].sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
   }
-  return context;
+  return (out ?? context) as T;
 }
 
 function stepIndex(ls: LocalStep): number {
