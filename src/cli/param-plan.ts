@@ -6,7 +6,7 @@
 import { declaredParams } from '../scenario/declared-params.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { ScenarioError } from '../scenario/load.ts';
-import { nearestName } from './nearest-name.ts';
+import { notParamsOf, paramFlags, paramGuess } from '../scenario/param-errors.ts';
 
 export type Params = Record<string, ParamValue>;
 
@@ -38,26 +38,18 @@ export function planParams(files: readonly string[], given: Params): Map<string,
 
 /** The error for params no readable file declares: the params, the files, and what they declare. */
 function unknownText(unknown: string[], read: [string, string[]][], unreadable: string[]): string {
-  const flags = unknown.map((k) => `--param ${k}`).join(' and ');
-  const drop = `drop ${flags}`;
+  if (read.length === 1 && !unreadable.length) return notParamsOf(read[0][0], unknown, read[0][1]);
+  const flags = paramFlags(unknown);
   const by = new Map<string, string[]>();
   for (const [f, names] of read) for (const k of names) by.set(k, [...(by.get(k) ?? []), f]);
-  // A typo's likely meaning first (rouds → rounds), then every name there is.
-  const meant = unknown.flatMap((k) => nearestName(k, by.keys()) ?? []);
-  const guess = meant.length ? `did you mean ${meant.map((k) => `--param ${k}`).join(' and ')}? Else ` : '';
-  const [only] = read;
-  if (read.length === 1 && !unreadable.length) {
-    const has = only[1];
-    const what = unknown.length > 1 ? 'params' : 'a param';
-    return `${only[0]}: ${flags} ${unknown.length > 1 ? 'are' : 'is'} not ${what} of this scenario (it has: ${has.join(', ') || 'none'}): ${guess}${has.length ? 'pass one of those, or ' : ''}${drop}`;
-  }
   const them = unknown.length > 1 ? 'them' : 'it';
   const lost = unreadable.length
     ? `; ${list(unreadable)} could not be read as YAML, so what ${unreadable.length > 1 ? 'they declare' : 'it declares'} is unknown`
     : '';
+  // A typo's likely meaning first (rouds → rounds), then every name there is.
   const fix = by.size
-    ? `${guess}pass a param they declare (${[...by].map(([k, fs]) => `${k}: ${list(fs)}`).join('; ')}), or ${drop}`
-    : `none of them declares any param: ${drop}`;
+    ? `${paramGuess(unknown, by.keys())}pass a param they declare (${[...by].map(([k, fs]) => `${k}: ${list(fs)}`).join('; ')}), or drop ${flags}`
+    : `none of them declares any param: drop ${flags}`;
   return `${flags}: no scenario of this check declares ${them} (${read.length} file(s): ${list(read.map(([f]) => f))})${lost}: ${fix}`;
 }
 

@@ -9,7 +9,8 @@
  *     `${c}` being 0..N-1 in each copy (`as` is optional).
  */
 import { parse as parseYaml } from 'yaml';
-import { ScenarioError } from './parse.ts';
+import { notParamsOf } from './param-errors.ts';
+import { ScenarioError } from './scenario-error.ts';
 import { checkRepeat, checkReplicas } from './size-limits.ts';
 
 /** Where a path of the document starts (`file:line:col`), for located errors. */
@@ -139,13 +140,8 @@ export function expandScenario(
   if (!raw || typeof raw !== 'object') return raw;
   const doc = raw as Record<string, unknown>;
   const declared = (doc.params ?? {}) as Record<string, unknown>;
-  for (const k of Object.keys(overrides)) {
-    if (!(k in declared)) {
-      throw new ScenarioError(
-        `${file}: --param ${k} is not a param of this scenario (it has: ${Object.keys(declared).join(', ') || 'none'})`,
-      );
-    }
-  }
+  const unknown = Object.keys(overrides).filter((k) => !(k in declared));
+  if (unknown.length) throw new ScenarioError(notParamsOf(file, unknown, Object.keys(declared)));
   const vars = { ...declared, ...overrides };
   // Repeats first: their loop variables are bound before params are substituted.
   if (doc.threads && typeof doc.threads === 'object') {

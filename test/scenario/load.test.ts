@@ -92,4 +92,10 @@ threads:
       /--param bogus is not a param of this scenario/,
     );
   });
+
+  it('should name every undeclared param and the one a typo likely meant, with the fix', () => {
+    expect(() => parseScenario(templated, 'p.yaml', { rouds: 1, x: 2 })).toThrow(
+      'p.yaml: --param rouds and --param x are not params of this scenario (it has: rounds, ndrv): did you mean --param rounds? Else pass one of those, or drop --param rouds and --param x',
+    );
+  });
 });

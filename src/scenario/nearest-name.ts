@@ -1,4 +1,4 @@
-/** The name a mistyped one most likely meant (a `--param` typo): for the fix in an error message. */
+/** The name a mistyped one most likely meant (a `--param` typo), for the fix in an error message. */
 
 /** The closest of `names` to `typed` within two edits (fewer for short names), or null. */
 export function nearestName(typed: string, names: Iterable<string>): string | null {
