@@ -248,9 +248,10 @@ export interface ExpansionRecorder {
   /** Returns the number of the expansion's first edge (its children's edges follow in order). */
   expanded(vec: Int32Array, h1: number, h2: number, kidFp: Int32Array, kidStep: Int32Array, kids: number): number;
   /**
-   * Edge `edge` leads to a state first reached through it, which will be the `state`-th expanded
-   * (breadth-first, where states are expanded in the order they are first reached): its target
-   * needs no lookup later.
+   * Edge `edge` leads to the `state`-th state expanded (breadth-first, where states are expanded
+   * in the order they are first reached): its target needs no lookup later.
    */
-  newTarget(edge: number, state: number): void;
+  target(edge: number, state: number): void;
+  /** Edge `edge` leads where the earlier edge `as` leads (a repeat of that child). */
+  sameTarget(edge: number, as: number): void;
 }

@@ -47,6 +47,25 @@ describe('visited set', () => {
     });
   });
 
+  it('should keep each state number with its fingerprint when the table grows, in a column of its own', () => {
+    const set = new VisitedSet(4);
+    expect(set.numberBytes).toBe(0);
+    set.numberStates();
+    const next = ints(9);
+    const prints = Array.from({ length: 20_000 }, () => [next(), next()] as const);
+    prints.forEach(([h1, h2], k) => {
+      set.setNumber(set.addSlot(h1, h2), k);
+    });
+    prints.forEach(([h1, h2], k) => {
+      const slot = set.addSlot(h1, h2);
+      expect(set.isNew).toBe(false);
+      expect(set.number(slot)).toBe(k);
+    });
+    // The table stays 8 bytes a slot; the numbers are 4 more, counted apart.
+    expect(set.bytes).toBe(8 * set.capacity);
+    expect(set.numberBytes).toBe(4 * set.capacity);
+  });
+
   it('should take between 10.6 and 16 bytes per state at every size past its first table', () => {
     const set = new VisitedSet(16);
     const first = set.bytes;

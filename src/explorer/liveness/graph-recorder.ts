@@ -8,10 +8,12 @@
  * `livelocksIn` reads of a graph (edges and their steps; vectors for pending requests and enabled
  * fairness units; the breadth-first tree for the lasso's prefix). Only fingerprints are known
  * then, not state numbers: breadth-first search without a reduction learns whether a child is
- * new a batch later (visited/deferred-visits.ts), and the visited set keeps no number per state.
- * So `graph` numbers the states in the order they were expanded, resolves each edge's target by
- * its fingerprint afterwards, a batch at a time, and renumbers breadth-first from the initial
- * state. The result is the graph `buildStateGraph` builds, state for state and edge for edge
+ * new a batch later (visited/deferred-visits.ts). It then tells each edge's target (`target`:
+ * a new child's search node, an old child's number from the visited set, which numbers its states
+ * while a graph is recorded; `sameTarget`: a repeat of a child offered moments before). So
+ * `graph` numbers the states in the order they were expanded, resolves by fingerprint, a batch at
+ * a time, only the targets it was not told (a depth-first search, or one whose verdicts moved to
+ * a second thread), and renumbers breadth-first from the initial state. The result is the graph `buildStateGraph` builds, state for state and edge for edge
  * (the same breadth-first numbering, tree and edge order): a breadth-first search expands its
  * states in that order already, so the renumbering is then the identity and skipped; after a
  * depth-first search it reorders the graph, so counterexamples do not depend on the strategy.
@@ -27,7 +29,8 @@
  * handed to the graph as it is; a state's vector takes 2 bytes an actor (local ids past 65535:
  * no recording); the edges' fingerprints become their targets in place, and the states'
  * fingerprints, once read, the breadth-first tree. That is 12 bytes a transition and 12 + 2 per
- * actor a state, plus a 4-byte index slot per state (two per state at most) while resolving.
+ * actor a state; the visited set's state numbers take 4 bytes a slot during the search
+ * (visited/visited-set.ts), and an index of 12 bytes a slot only where some target was not told.
  * Past `maxBytes` the recorder drops what it has and records no more (check-liveness.ts allows a
  * third of the search's memory budget), and the liveness pass builds its own graph after all.
  */
@@ -103,8 +106,10 @@ export class GraphRecorder implements ExpansionRecorder {
   /** Per edge: the child's fingerprint (two integers) and the local step. */
   private readonly kidFps: GrowingList<Int32Array>;
   private readonly edgeStep: GrowingList<Int32Array>;
-  /** One bit per edge: its target is known (`newTarget`), stored at `kidFps[2e]`. */
-  private known = new Int32Array(1 << 12);
+  /** One bit per edge: its target is known (`target`), stored at `kidFps[2e]`. */
+  private known: Int32Array = new Int32Array(1 << 12);
+  /** One bit per edge: its target is an earlier edge's (`sameTarget`), whose number is at `kidFps[2e]`. */
+  private alias: Int32Array = new Int32Array(1 << 12);
   private dropped = false;
 
   constructor(
@@ -153,16 +158,16 @@ export class GraphRecorder implements ExpansionRecorder {
     return first;
   }
 
-  newTarget(edge: number, state: number): void {
+  target(edge: number, state: number): void {
     if (this.dropped) return;
-    let known = this.known;
-    if (edge >>> 5 >= known.length) {
-      known = new Int32Array(Math.max(known.length * 2, (edge >>> 5) + 1));
-      known.set(this.known);
-      this.known = known;
-    }
-    known[edge >>> 5] |= 1 << (edge & 31);
+    this.known = setBit(this.known, edge);
     this.kidFps.data[2 * edge] = state;
+  }
+
+  sameTarget(edge: number, as: number): void {
+    if (this.dropped) return;
+    this.alias = setBit(this.alias, edge);
+    this.kidFps.data[2 * edge] = as;
   }
 
   get bytes(): number {
@@ -189,7 +194,7 @@ export class GraphRecorder implements ExpansionRecorder {
     if (!this.edgeStart.room(1)) return null;
     this.edgeStart.data[this.edgeStart.length++] = this.edgeStep.length;
     const fps = this.fps.view();
-    const edgeTo = resolveTargets(fps, this.kidFps.view(), this.known, stopAt);
+    const edgeTo = resolveTargets(fps, this.kidFps.view(), this.known, this.alias, stopAt);
     if (!edgeTo) return null;
     // The fingerprints are read: their room holds the breadth-first tree.
     const tree = { parent: fps.subarray(0, count), via: fps.subarray(count) };
@@ -199,27 +204,38 @@ export class GraphRecorder implements ExpansionRecorder {
   private drop(): void {
     this.dropped = true;
     this.known = new Int32Array(0);
+    this.alias = new Int32Array(0);
     for (const list of [this.vecs, this.fps, this.edgeStart, this.kidFps, this.edgeStep]) list.length = 0;
   }
 }
 
 /**
- * Each edge's target, as the number of the state with the child's fingerprint (`fps` holds state
- * k's at 2k, 2k + 1), through an open-addressing index of (state number, fingerprint) triples,
- * written over `kidFps` (edge e's target at e, once 2e and 2e + 1 are read); null if a child's
- * fingerprint is no expanded state's (cannot happen after a complete search), or if the time
- * budget ran out or a signal came on the way (checked every 2^18 edges: 14 M edges take 1–2 s
- * here, a budget's overrun should not). The index keeps each state's fingerprint beside its
- * number, so a probe is one cache miss, not two (the index, then `fps`): 12 bytes a slot at
- * 0.3–0.6 load, against 4 bytes at half that load before (seq-retry 2×3: docs/performance.md).
+ * Each edge's target, written over `kidFps` (edge e's at e, once 2e and 2e + 1 are read): the
+ * state number it was told (`known`), an earlier edge's target (`alias`), or else the number of
+ * the state with the child's fingerprint (`fps` holds state k's at 2k, 2k + 1), looked up in an
+ * open-addressing index of (state number, fingerprint) triples built only when some edge needs
+ * it. Null if a child's fingerprint is no expanded state's (cannot happen after a complete
+ * search), or if the time budget ran out or a signal came on the way (checked every 2^18 edges:
+ * 14 M edges take 1–2 s here, a budget's overrun should not). The index keeps each state's
+ * fingerprint beside its number, so a probe is one cache miss, not two (the index, then `fps`):
+ * 12 bytes a slot at 0.3–0.6 load.
  */
-function resolveTargets(fps: Int32Array, kidFps: Int32Array, known: Int32Array, stopAt: number): Int32Array | null {
+function resolveTargets(
+  fps: Int32Array,
+  kidFps: Int32Array,
+  known: Int32Array,
+  alias: Int32Array,
+  stopAt: number,
+): Int32Array | null {
   const count = fps.length / 2;
-  const bits = Math.max(4, Math.ceil(Math.log2(count / 0.6)));
+  const edges = kidFps.length / 2;
+  let unknown = false;
+  for (let e = 0; e < edges && !unknown; e++) unknown = !isSet(known, e) && !isSet(alias, e);
+  const bits = unknown ? Math.max(4, Math.ceil(Math.log2(count / 0.6))) : 0;
   const mask = (1 << bits) - 1;
-  const index = new Int32Array(3 << bits).fill(-1);
+  const index = new Int32Array(unknown ? 3 << bits : 0).fill(-1);
   const home = (h1: number, h2: number) => (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask;
-  for (let s = 0; s < count; s++) {
+  for (let s = 0; unknown && s < count; s++) {
     const h1 = fps[2 * s];
     const h2 = fps[2 * s + 1];
     let slot = home(h1, h2);
@@ -228,7 +244,6 @@ function resolveTargets(fps: Int32Array, kidFps: Int32Array, known: Int32Array, 
     index[3 * slot + 1] = h1;
     index[3 * slot + 2] = h2;
   }
-  const edges = kidFps.length / 2;
   // A batch at a time: first a loop that only brings the batch's index slots in, whose loads do
   // not wait on one another, so their cache misses overlap (as visited/visited-batch.ts does for
   // the search); then the probes, which find them in cache.
@@ -237,13 +252,17 @@ function resolveTargets(fps: Int32Array, kidFps: Int32Array, known: Int32Array, 
   for (let from = 0; from < edges; from += BATCH) {
     if ((from & 0x3ffff) === 0 && from > 0 && (performance.now() > stopAt || interrupted())) return null;
     const to = Math.min(edges, from + BATCH);
-    // Edges to states first reached through them (`newTarget`) are known: nothing to bring in.
+    if (unknown)
+      for (let e = from; e < to; e++) {
+        if (!isSet(known, e) && !isSet(alias, e)) sink ^= index[3 * home(kidFps[2 * e], kidFps[2 * e + 1])];
+      }
     for (let e = from; e < to; e++) {
-      if (!isKnown(known, e)) sink ^= index[3 * home(kidFps[2 * e], kidFps[2 * e + 1])];
-    }
-    for (let e = from; e < to; e++) {
-      if (isKnown(known, e)) {
-        kidFps[e] = kidFps[2 * e]; // a new state's edge: its number was noted (`newTarget`)
+      if (isSet(known, e)) {
+        kidFps[e] = kidFps[2 * e];
+        continue;
+      }
+      if (isSet(alias, e)) {
+        kidFps[e] = kidFps[kidFps[2 * e]]; // that earlier edge's target is final already
         continue;
       }
       const h1 = kidFps[2 * e];
@@ -264,8 +283,19 @@ function resolveTargets(fps: Int32Array, kidFps: Int32Array, known: Int32Array, 
   return kidFps.subarray(0, edges);
 }
 
-function isKnown(known: Int32Array, e: number): boolean {
-  return e >>> 5 < known.length && ((known[e >>> 5] >>> (e & 31)) & 1) === 1;
+/** `bits` with bit `i` set, grown (a new array) when too short. */
+function setBit(bits: Int32Array, i: number): Int32Array {
+  let out = bits;
+  if (i >>> 5 >= out.length) {
+    out = new Int32Array(Math.max(out.length * 2, (i >>> 5) + 1));
+    out.set(bits);
+  }
+  out[i >>> 5] |= 1 << (i & 31);
+  return out;
+}
+
+function isSet(bits: Int32Array, e: number): boolean {
+  return e >>> 5 < bits.length && ((bits[e >>> 5] >>> (e & 31)) & 1) === 1;
 }
 
 /**

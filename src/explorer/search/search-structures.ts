@@ -179,7 +179,7 @@ export class Candidates {
   private readonly parents: Int32Array;
   private readonly vias: Int32Array;
   private readonly depths: Int32Array;
-  /** The child's edge in the recorded liveness graph, or -1 (ExpansionRecorder.newTarget). */
+  /** The child's edge in the recorded liveness graph, or -1 (ExpansionRecorder.target). */
   private readonly edges: Int32Array;
 
   constructor(

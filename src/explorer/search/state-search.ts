@@ -239,7 +239,7 @@ export class StateSearch {
     this.masked = n <= 31;
     this.actorList = new Int32Array(n);
     this.stepLists = new Int32Array(n);
-    this.pushRoot();
+    const rootSlot = this.pushRoot();
     this.deferred =
       order === 'bfs' && reduction === null && this.maxStates >= DEFER_FROM_MAX_STATES
         ? new DeferredVisits(
@@ -252,10 +252,15 @@ export class StateSearch {
             this.recorder,
           )
         : null;
+    // Recording the liveness graph: the visited set also says which state an old child is.
+    if (this.recorder !== null) this.deferred?.numberStates(rootSlot, 0);
   }
 
-  /** The start state: fingerprint, active actors, search node 0, into the visited set and onto the frontier. */
-  private pushRoot(): void {
+  /**
+   * The start state: fingerprint, active actors, search node 0, into the visited set and onto
+   * the frontier. Returns its slot in the visited set.
+   */
+  private pushRoot(): number {
     const { n, nodes, reduction, fp } = this;
     const root = nodes.add(-1, -1, 0);
     const vec = this.start.state.vec;
@@ -268,6 +273,7 @@ export class StateSearch {
     const slot = this.visited.addSlot(h1, h2);
     reduction?.start(this.visited, root, slot);
     this.frontier.push(vec, h1, h2, active, root);
+    return slot;
   }
 
   private get statesSoFar(): number {
@@ -370,8 +376,8 @@ export class StateSearch {
       this.symmetry?.rekey(this.cur, this.changes, this.kidAt, this.kidFp, this.kidStep, kids);
       // The liveness graph, recorded on the way (liveness/graph-recorder.ts).
       const edge = this.recorder?.expanded(this.cur, this.fp[0], this.fp[1], this.kidFp, this.kidStep, kids) ?? -1;
-      // Breadth-first, state k of the recording is search node k, so an edge to a new state
-      // can say which (`newTarget`); depth-first expands in another order.
+      // Breadth-first, state k of the recording is search node k, so an edge can say which state
+      // it leads to (`target`); depth-first expands in another order.
       this.firstEdge = this.order === 'bfs' ? edge : -1;
       return this.judge(kids, depth);
     }
@@ -516,16 +522,17 @@ export class StateSearch {
       const h1 = kidFp[c * 2];
       const h2 = kidFp[c * 2 + 1];
       if (deferred !== null) {
-        if (deferred.admit(h1, h2)) {
+        const edge = this.firstEdge < 0 ? -1 : this.firstEdge + c;
+        if (deferred.admit(h1, h2, edge)) {
           deferred.records.pushChild(cur, changes, kidAt[c], kidAt[c + 1], h1, h2, this.activeOf(c, parentActive), 0);
-          deferred.submit(h1, h2, node, id, depth + 1, this.firstEdge < 0 ? -1 : this.firstEdge + c);
+          deferred.submit(h1, h2, node, id, depth + 1, edge);
         }
         continue;
       }
       const slot = visited.addSlot(h1, h2);
       if (visited.isNew) {
         const child = nodes.add(node, id, depth + 1);
-        if (this.firstEdge >= 0) this.recorder!.newTarget(this.firstEdge + c, child);
+        if (this.firstEdge >= 0) this.recorder!.target(this.firstEdge + c, child);
         reduction?.fresh(c, child, slot);
         frontier.pushChild(cur, changes, kidAt[c], kidAt[c + 1], h1, h2, this.activeOf(c, parentActive), child);
       } else if (reduction !== null) {

@@ -9,6 +9,12 @@
  * The queue judges on this thread in batches (visited-batch.ts: a tight probe loop keeps several
  * cache misses in flight) and, for a search that passes `pipelineFrom` states with two threads
  * allowed, on a worker thread that takes the table over (visited-pipeline.ts).
+ *
+ * With the liveness graph being recorded, every child's edge learns its target here: a new
+ * child's is its search node; an old child's is the state number the visited set keeps beside
+ * its fingerprint (`numberStates`; visited-set.ts), as long as the judging stays on this thread;
+ * a child settled as a repeat of a recent one (`admit`) shares that one's target. The recorder
+ * then needs no lookup of its own (liveness/graph-recorder.ts).
  */
 import { Candidates, type Frontier, type Nodes } from '../search/search-structures.ts';
 import type { ExpansionRecorder } from '../search-types.ts';
@@ -23,6 +29,10 @@ export class DeferredVisits {
   private promoted = 0;
   /** The latest fingerprints offered, by 12 bits of their hash (32 KB: stays in L1). */
   private readonly recent = new Int32Array(2 << 12);
+  /** The recorded edge of each of `recent`'s fingerprints (with a recorder). */
+  private readonly recentEdge: Int32Array;
+  /** The queue while it numbers states (this thread's, `numberStates`), else null. */
+  private numbered: BatchedVisited | null = null;
   private worker: SecondThreadQueue | null = null;
   private twoThreads: boolean;
 
@@ -40,6 +50,20 @@ export class DeferredVisits {
     this.queue = new BatchedVisited(visited);
     this.waiting = new Candidates(n, RING);
     this.twoThreads = secondThread !== null;
+    this.recentEdge = new Int32Array(recorder === null ? 0 : 1 << 12);
+  }
+
+  /**
+   * With a recorder: numbers the states in the visited set from now on, so that old children's
+   * edges learn their targets too. `rootSlot` holds the only state so far, search node `root`.
+   */
+  numberStates(rootSlot: number, root: number): void {
+    if (this.recorder === null || this.visited.size !== 1 || this.nodes.count !== 1) return;
+    this.visited.numberStates();
+    this.visited.setNumber(rootSlot, root);
+    const batched = this.queue as BatchedVisited;
+    batched.numberFrom(this.nodes.count);
+    this.numbered = batched;
   }
 
   /** Whether children still wait for a verdict. */
@@ -66,12 +90,16 @@ export class DeferredVisits {
    * before any later one is judged). When true, the caller pushes the child's frontier record
    * onto `records` and then calls `submit`.
    */
-  admit(h1: number, h2: number): boolean {
+  admit(h1: number, h2: number, edge: number): boolean {
     const r = ((h1 ^ Math.imul(h2, 0x9e3779b1)) >>> 20) * 2;
     const recent = this.recent;
-    if (recent[r] === h1 && recent[r + 1] === h2 && (h1 | h2) !== 0) return false;
+    if (recent[r] === h1 && recent[r + 1] === h2 && (h1 | h2) !== 0) {
+      if (edge >= 0) this.recorder!.sameTarget(edge, this.recentEdge[r >> 1]);
+      return false;
+    }
     recent[r] = h1;
     recent[r + 1] = h2;
+    if (edge >= 0) this.recentEdge[r >> 1] = edge;
     if (this.queue.submitted - this.promoted >= RING) this.promote(true);
     return true;
   }
@@ -104,6 +132,7 @@ export class DeferredVisits {
     if (this.worker.awaitReady(5000)) {
       this.worker.handOver(this.visited.handOver());
       this.queue = this.worker;
+      this.numbered = null; // the worker judges without numbers: old children's edges stay unknown
       this.promoted = 0;
     } else {
       this.worker.stop(); // it could not start: go on with one thread
@@ -132,14 +161,19 @@ export class DeferredVisits {
     const waiting = this.waiting;
     if (block) queue.waitFor(this.promoted);
     const judged = queue.judged();
+    let numbered = this.numbered;
     for (let k = this.promoted; k < judged; k++) {
+      const edge = waiting.edge(k);
       if (!queue.isNew(k)) {
+        if (numbered !== null && edge >= 0) this.recorder!.target(edge, numbered.state(k));
         waiting.records.drop();
         continue;
       }
       const child = this.nodes.add(waiting.parent(k), waiting.via(k), waiting.depth(k));
-      const edge = waiting.edge(k);
-      if (edge >= 0) this.recorder!.newTarget(edge, child);
+      if (edge >= 0) this.recorder!.target(edge, child);
+      // The numbers are the nodes' only while every new state becomes the next node; should that
+      // ever fail, old children are left to the recorder's own lookup from here on.
+      if (numbered !== null && numbered.state(k) !== child) this.numbered = numbered = null;
       waiting.records.moveHeadTo(this.frontier, child);
     }
     this.promoted = judged;

@@ -26,6 +26,13 @@
  * Optionally each slot carries `width` integers of data, stored right after its fingerprint (so
  * reading them after a probe costs no second cache miss) and moved along when the table grows:
  * partial-order reduction keeps a state's first search node there (`value`, `setValue`).
+ *
+ * A breadth-first search that records the liveness graph also numbers its states here
+ * (`numberStates`): a column of state numbers beside the table, one per slot, moved along at a
+ * growth, so the probe that judges a child also says which state an old child is, and the
+ * recorded edges need no second lookup after the search (liveness/graph-recorder.ts). It is a
+ * column apart, not data in the slot, because it belongs to the liveness recording: the table
+ * itself stays at 8 bytes a slot (`bytes`; the column's are `numberBytes`).
  */
 /** A visited set's whole state, as handed between threads. */
 export interface VisitedTable {
@@ -43,6 +50,8 @@ export class VisitedSet {
   private times = 1;
   private quarter = 0;
   private readonly stride: number;
+  /** Per slot, the number of the state whose fingerprint it holds (`numberStates`), or null. */
+  private numbers: Int32Array | null = null;
   size = 0;
   /** Whether the last `addSlot` inserted a new fingerprint. */
   isNew = false;
@@ -79,6 +88,29 @@ export class VisitedSet {
 
   setValue(slot: number, v: number, k = 0): void {
     this.table[slot * this.stride + 2 + k] = v;
+  }
+
+  /** Keeps a state number per slot from now on (`number`, `setNumber`); see the file's comment. */
+  numberStates(): void {
+    this.numbers ??= new Int32Array(this.slots);
+  }
+
+  get numbering(): boolean {
+    return this.numbers !== null;
+  }
+
+  /** The state number of an occupied slot (`numberStates` first). */
+  number(slot: number): number {
+    return (this.numbers as Int32Array)[slot];
+  }
+
+  setNumber(slot: number, state: number): void {
+    (this.numbers as Int32Array)[slot] = state;
+  }
+
+  /** Bytes of the state numbers' column (0 when states are not numbered). */
+  get numberBytes(): number {
+    return this.numbers?.byteLength ?? 0;
   }
 
   /**
@@ -134,6 +166,8 @@ export class VisitedSet {
     this.setGeometry();
     const slots = this.slots;
     const t = new Int32Array(slots * stride);
+    const oldNumbers = this.numbers;
+    const numbers = oldNumbers === null ? null : new Int32Array(slots);
     // Every fingerprint is known to be absent: only the free slot from its home is looked for.
     for (let s = 0; s < old.length; s += stride) {
       const h1 = old[s];
@@ -145,8 +179,10 @@ export class VisitedSet {
       t[at] = h1;
       t[at + 1] = h2;
       for (let k = 0; k < w; k++) t[at + 2 + k] = old[s + 2 + k];
+      if (numbers !== null) numbers[slot] = (oldNumbers as Int32Array)[s / stride];
     }
     this.table = t;
+    this.numbers = numbers;
   }
 
   /**
@@ -154,6 +190,7 @@ export class VisitedSet {
    * around it (`VisitedSet.adopt`). This set must not be used afterwards.
    */
   handOver(): VisitedTable {
+    this.numbers = null; // the other thread judges without numbering
     return { table: this.table, slots: this.slots, size: this.size, width: this.width };
   }
 

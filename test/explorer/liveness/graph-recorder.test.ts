@@ -82,30 +82,45 @@ describe('GraphRecorder', () => {
     }
   });
 
-  it('should learn the edges to new states from the breadth-first search itself, however it probes', async () => {
+  it("should learn every edge's target from the breadth-first search itself, so nothing is looked up after", async () => {
     const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 2 });
     const built = buildStateGraph(world, 2_000_000, false);
     // Child by child (a maxStates under 2^16), batched verdicts, and verdicts on a worker thread.
     const ways: Partial<SearchOptions>[] = [{ maxStates: 60_000 }, {}, { threads: 2, pipelineFrom: 2000 }];
+    const told: Record<string, { target: number; same: number; transitions: number; states: number }> = {};
     for (const way of ways) {
       const recorder = new GraphRecorder(world.actors.length);
-      let told = 0;
-      const newTarget = recorder.newTarget.bind(recorder);
-      recorder.newTarget = (edge, state) => {
-        told++;
-        newTarget(edge, state);
+      const count = { target: 0, same: 0, transitions: 0, states: 0 };
+      const target = recorder.target.bind(recorder);
+      const sameTarget = recorder.sameTarget.bind(recorder);
+      recorder.target = (edge, state) => {
+        count.target++;
+        target(edge, state);
+      };
+      recorder.sameTarget = (edge, as) => {
+        count.same++;
+        sameTarget(edge, as);
       };
       // Node's search host, which can start the visited set's worker thread.
       const r = searchOnNode(world, 'bfs', { monitors: defaultMonitors(), reduction: 'none', ...way, recorder });
-      // Every state but the first is reached first through one edge, which says so.
-      expect(told, JSON.stringify(way)).toBe(r.stats.states - 1);
       if (way.threads) expect(r.stats.threads).toBe(2);
       same(recorder.graph(r.stats)!, built);
+      told[JSON.stringify(way)] = { ...count, transitions: r.stats.transitions, states: r.stats.states };
     }
+    const [oneByOne, batched, worker] = Object.values(told);
+    // Child by child: only the edges that first reach a state say which (one per state but the first).
+    expect(oneByOne.target).toBe(oneByOne.states - 1);
+    // Batched on this thread: the visited set numbers its states, so every edge is told, the
+    // repeats of a child offered just before as that child's.
+    expect(batched.same).toBeGreaterThan(0);
+    expect(batched.target + batched.same).toBe(batched.transitions);
+    // On the worker, which does not number: the edges judged before it took over, and new states'.
+    expect(worker.target).toBeGreaterThan(worker.states - 1);
+    expect(worker.target + worker.same).toBeLessThan(worker.transitions);
     // Depth-first expands in another order than it numbers nodes: no edge is told.
     const dfs = new GraphRecorder(world.actors.length);
-    dfs.newTarget = () => {
-      throw new Error('newTarget after a depth-first expansion');
+    dfs.target = dfs.sameTarget = () => {
+      throw new Error('an edge told its target after a depth-first expansion');
     };
     exhaustiveSearch(world, 'dfs', { monitors: defaultMonitors(), reduction: 'none', recorder: dfs });
   });
