@@ -173,36 +173,11 @@ function candidate(
 
 function reducedSearch(w: ControlledWorld, g: StateGraph, f: Facts, p: MonitorPlan, rule: 'monitors' | 'none') {
   const n = g.n;
-  const seen = new Uint8Array(g.count);
-  const queue = new Int32Array(g.count);
-  let head = 0;
-  let tail = 0;
-  let transitions = 0;
-  let reduced = 0;
-  let proviso = 0;
-  seen[0] = 1;
-  queue[tail++] = 0;
   const actorOf = (e: number) => w.localSteps[g.edgeStep[e]].actor;
-  while (head < tail) {
-    const s = queue[head++];
+  return setSearch(g, (s) => {
     const a = candidate(w, g.vecs.subarray(s * n, (s + 1) * n), f, p, rule);
-    let full = a < 0;
-    if (!full) {
-      for (let e = g.edgeStart[s]; e < g.edgeStart[s + 1]; e++) if (actorOf(e) === a && seen[g.edgeTo[e]]) full = true;
-      if (full) proviso++;
-      else reduced++;
-    }
-    for (let e = g.edgeStart[s]; e < g.edgeStart[s + 1]; e++) {
-      if (!full && actorOf(e) !== a) continue;
-      transitions++;
-      const t = g.edgeTo[e];
-      if (seen[t] === 0) {
-        seen[t] = 1;
-        queue[tail++] = t;
-      }
-    }
-  }
-  return { states: tail, transitions, reduced, proviso };
+    return a < 0 ? null : (e) => actorOf(e) === a;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -514,6 +489,23 @@ function exactAt(
 
 /** The breadth-first search over the full graph, expanding at s the steps of the threads `choose(s)` gives (-1: all). */
 function stubbornSearch(g: StateGraph, lab: Labels, choose: (s: number) => number, withProviso = true) {
+  const threadOfEdge = (e: number) => lab.thread[g.edgeStep[e]];
+  return setSearch(
+    g,
+    (s) => {
+      const set = choose(s);
+      return set < 0 ? null : (e) => ((set >>> threadOfEdge(e)) & 1) === 1;
+    },
+    withProviso,
+  );
+}
+
+/**
+ * Breadth-first search over the full graph, expanding at s only the edges `inSet(s)` admits (null:
+ * all), with the cycle proviso (a reduced expansion reaching a state already seen is made full)
+ * unless `withProviso` is false.
+ */
+function setSearch(g: StateGraph, inSetAt: (s: number) => ((e: number) => boolean) | null, withProviso = true) {
   const seen = new Uint8Array(g.count);
   const queue = new Int32Array(g.count);
   let head = 0;
@@ -523,20 +515,18 @@ function stubbornSearch(g: StateGraph, lab: Labels, choose: (s: number) => numbe
   let proviso = 0;
   seen[0] = 1;
   queue[tail++] = 0;
-  const threadOfEdge = (e: number) => lab.thread[g.edgeStep[e]];
   while (head < tail) {
     const s = queue[head++];
-    const set = choose(s);
-    const inSet = (e: number) => ((set >>> threadOfEdge(e)) & 1) === 1;
-    let full = set < 0;
-    if (!full) {
+    const inSet = inSetAt(s);
+    let full = inSet === null;
+    if (inSet !== null) {
       if (withProviso)
         for (let e = g.edgeStart[s]; e < g.edgeStart[s + 1]; e++) if (inSet(e) && seen[g.edgeTo[e]]) full = true;
       if (full) proviso++;
       else reduced++;
     }
     for (let e = g.edgeStart[s]; e < g.edgeStart[s + 1]; e++) {
-      if (!full && !inSet(e)) continue;
+      if (!full && !inSet!(e)) continue;
       transitions++;
       const t = g.edgeTo[e];
       if (seen[t] === 0) {

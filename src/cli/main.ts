@@ -125,7 +125,7 @@ export async function main(
     .option('--time <s>', 'stop after this many seconds', seconds)
     .option(
       '--max-memory <MiB>',
-      "stop (inconclusive) once the process uses this much memory (default: 3/4 of the smaller of V8's heap limit and half the RAM)",
+      "stop (inconclusive) once the process uses this much memory (default: 3/4 of half the RAM; V8's heap has its own limit)",
       mebibytes,
     )
     .option(

@@ -254,4 +254,9 @@ export interface ExpansionRecorder {
   target(edge: number, state: number): void;
   /** Edge `edge` leads where the earlier edge `as` leads (a repeat of that child). */
   sameTarget(edge: number, as: number): void;
+  /**
+   * Said before the first expansion by a search that will tell every edge's target (`target`,
+   * `sameTarget`): the recorder need keep no fingerprint per edge to look targets up.
+   */
+  everyTargetTold(): void;
 }

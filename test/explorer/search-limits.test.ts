@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { search } from '../../src/check/check-scenario.ts';
 import { worldFor } from '../../src/check/world-for.ts';
 import { exhaustiveSearch, samplingSearch } from '../../src/explorer/node-search.ts';
-import { defaultMaxMemoryMiB, MemoryBudget } from '../../src/explorer/search/memory-budget.ts';
+import { defaultMaxMemoryMiB, heapWall, MemoryBudget } from '../../src/explorer/search/memory-budget.ts';
 import { ControlledWorld } from '../../src/runtime/controlled-world.ts';
 import { toyWorld } from '../support/toy-lost-update.ts';
 import endlessRetry from './fixtures/endless-retry-driver.ts';
@@ -46,10 +46,10 @@ describe('the memory budget', () => {
     expect(r.stats.states).toBeLessThan(200_000);
   });
 
-  it('should default below both V8 heap limit and the RAM, and refuse a budget of nothing', () => {
+  it("should default to 3/4 of half the RAM, keep V8 heap's own wall below its limit, and refuse a budget of nothing", () => {
     const mib = defaultMaxMemoryMiB();
-    expect(mib).toBeLessThan(getHeapStatistics().heap_size_limit / 2 ** 20);
-    expect(mib).toBeLessThan(totalmem() / 2 ** 20 / 2);
+    expect(mib).toBe(Math.floor((0.75 * totalmem()) / 2 ** 20 / 2));
+    expect(heapWall()).toBeLessThan(getHeapStatistics().heap_size_limit);
     expect(new MemoryBudget(mib).maxMiB).toBe(mib);
     expect(() => new MemoryBudget(0)).toThrow(/maxMemoryMiB takes a number of MiB > 0 \(got 0\)/);
   });

@@ -29,8 +29,10 @@
  * handed to the graph as it is; a state's vector takes 2 bytes an actor (local ids past 65535:
  * no recording); the edges' fingerprints become their targets in place, and the states'
  * fingerprints, once read, the breadth-first tree. That is 12 bytes a transition and 12 + 2 per
- * actor a state; the visited set's state numbers take 4 bytes a slot during the search
- * (visited/visited-set.ts), and an index of 12 bytes a slot only where some target was not told.
+ * actor a state; 8 bytes a transition when the search tells every target (`everyTargetTold`: a
+ * breadth-first search on one thread), whose visited set then keeps 4 bytes of state number a
+ * slot (visited/visited-set.ts). An index of 12 bytes a slot is built only where some target was
+ * not told.
  * Past `maxBytes` the recorder drops what it has and records no more (check-liveness.ts allows a
  * third of the search's memory budget), and the liveness pass builds its own graph after all.
  */
@@ -59,6 +61,8 @@ export function graphRecorder(n: number, maxBytes: number): GraphRecorder | unde
   }
 }
 
+const MIB = 2 ** 20;
+
 /** A list of integers in a resizable buffer: grows in place, and `view` is the list itself. */
 class GrowingList<A extends Int32Array | Uint16Array> {
   private readonly buf: ResizableBuffer;
@@ -78,7 +82,10 @@ class GrowingList<A extends Int32Array | Uint16Array> {
   room(more: number): boolean {
     const need = this.length + more;
     if (need <= this.data.length) return true;
-    const bytes = Math.min(this.maxBytes, Math.max(1 << 20, this.buf.byteLength * 2, need * this.width));
+    // By a quarter: growing in place copies nothing, so a doubling would only let the list's
+    // size, which the recorder holds to its share of the memory budget, run up to twice its data.
+    const grown = Math.max(need * this.width, this.buf.byteLength + Math.max(MIB, this.buf.byteLength / 4));
+    const bytes = Math.min(this.maxBytes, Math.ceil(grown / MIB) * MIB);
     if (need * this.width > bytes) return false;
     this.buf.resize(bytes);
     this.data = this.make(this.buf, bytes / this.width);
@@ -103,7 +110,11 @@ export class GraphRecorder implements ExpansionRecorder {
   private readonly vecs: GrowingList<Uint16Array>;
   private readonly fps: GrowingList<Int32Array>;
   private readonly edgeStart: GrowingList<Int32Array>;
-  /** Per edge: the child's fingerprint (two integers) and the local step. */
+  /**
+   * Per edge: the child's fingerprint (two integers), or, once the search said it will tell
+   * every target (`everyTargetTold`), one integer: target + 1 (`target`), -(earlier edge + 1)
+   * (`sameTarget`), or 0 while untold. And the local step.
+   */
   private readonly kidFps: GrowingList<Int32Array>;
   private readonly edgeStep: GrowingList<Int32Array>;
   /** One bit per edge: its target is known (`target`), stored at `kidFps[2e]`. */
@@ -111,6 +122,8 @@ export class GraphRecorder implements ExpansionRecorder {
   /** One bit per edge: its target is an earlier edge's (`sameTarget`), whose number is at `kidFps[2e]`. */
   private alias: Int32Array = new Int32Array(1 << 12);
   private dropped = false;
+  /** Every edge's target will be told: no fingerprints kept for them (`everyTargetTold`). */
+  private told = false;
 
   constructor(
     private readonly n: number,
@@ -126,11 +139,16 @@ export class GraphRecorder implements ExpansionRecorder {
     this.edgeStep = new GrowingList(int32, 4, most);
   }
 
+  everyTargetTold(): void {
+    if (this.fps.length === 0) this.told = true;
+  }
+
   expanded(vec: Int32Array, h1: number, h2: number, kidFp: Int32Array, kidStep: Int32Array, kids: number): number {
     const first = this.edgeStep.length;
     if (this.dropped) return first;
-    const { vecs, fps, edgeStart, kidFps, edgeStep, n } = this;
-    if (!(vecs.room(n) && fps.room(2) && edgeStart.room(1) && kidFps.room(kids * 2) && edgeStep.room(kids))) {
+    const { vecs, fps, edgeStart, kidFps, edgeStep, n, told } = this;
+    const perKid = told ? 1 : 2;
+    if (!(vecs.room(n) && fps.room(2) && edgeStart.room(1) && kidFps.room(kids * perKid) && edgeStep.room(kids))) {
       this.drop();
       return first;
     }
@@ -147,10 +165,14 @@ export class GraphRecorder implements ExpansionRecorder {
     fps.data[fps.length++] = h1;
     fps.data[fps.length++] = h2;
     edgeStart.data[edgeStart.length++] = edgeStep.length;
-    const kf = kidFps.data;
-    const at = kidFps.length;
-    for (let k = 0; k < kids * 2; k++) kf[at + k] = kidFp[k];
-    kidFps.length += kids * 2;
+    if (told) {
+      kidFps.length += kids; // a fresh buffer reads 0 (untold) until `target` writes
+    } else {
+      const kf = kidFps.data;
+      const at = kidFps.length;
+      for (let k = 0; k < kids * 2; k++) kf[at + k] = kidFp[k];
+      kidFps.length += kids * 2;
+    }
     const ks = edgeStep.data;
     for (let k = 0; k < kids; k++) ks[edgeStep.length + k] = kidStep[k];
     edgeStep.length += kids;
@@ -160,12 +182,20 @@ export class GraphRecorder implements ExpansionRecorder {
 
   target(edge: number, state: number): void {
     if (this.dropped) return;
+    if (this.told) {
+      this.kidFps.data[edge] = state + 1;
+      return;
+    }
     this.known = setBit(this.known, edge);
     this.kidFps.data[2 * edge] = state;
   }
 
   sameTarget(edge: number, as: number): void {
     if (this.dropped) return;
+    if (this.told) {
+      this.kidFps.data[edge] = -(as + 1);
+      return;
+    }
     this.alias = setBit(this.alias, edge);
     this.kidFps.data[2 * edge] = as;
   }
@@ -194,7 +224,9 @@ export class GraphRecorder implements ExpansionRecorder {
     if (!this.edgeStart.room(1)) return null;
     this.edgeStart.data[this.edgeStart.length++] = this.edgeStep.length;
     const fps = this.fps.view();
-    const edgeTo = resolveTargets(fps, this.kidFps.view(), this.known, this.alias, stopAt);
+    const edgeTo = this.told
+      ? toldTargets(this.kidFps.view())
+      : resolveTargets(fps, this.kidFps.view(), this.known, this.alias, stopAt);
     if (!edgeTo) return null;
     // The fingerprints are read: their room holds the breadth-first tree.
     const tree = { parent: fps.subarray(0, count), via: fps.subarray(count) };
@@ -281,6 +313,22 @@ function resolveTargets(
   }
   if (sink === 0.5) return null; // never: keeps the loads above from being dropped
   return kidFps.subarray(0, edges);
+}
+
+/**
+ * Each edge's target from what the search told (`everyTargetTold`: target + 1, or -(earlier edge
+ * + 1)), in place; null if some edge was never told (the search's numbering stopped: the
+ * liveness pass then builds its own graph).
+ */
+function toldTargets(told: Int32Array): Int32Array | null {
+  for (let e = 0; e < told.length; e++) {
+    const v = told[e];
+    if (v > 0) told[e] = v - 1;
+    else if (v < 0)
+      told[e] = told[-v - 1]; // that earlier edge's target is final already
+    else return null;
+  }
+  return told;
 }
 
 /** `bits` with bit `i` set, grown (a new array) when too short. */

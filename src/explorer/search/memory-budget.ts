@@ -27,14 +27,16 @@ export function heapWall(): number {
 }
 
 /**
- * The default budget: 3/4 of the smaller of V8's heap limit and half the machine's RAM. Below
- * the heap limit, so a search whose memory is mostly interned states stops before V8 aborts
- * (Node 20 here: 4144 MiB heap limit, 24 GiB RAM → 3108 MiB), and well below the RAM the
- * machine's other processes need.
+ * The default budget: 3/4 of half the machine's RAM (24 GiB here → 9216 MiB), well below what
+ * the machine's other processes need. It bounds resident memory, most of which a large search
+ * keeps outside V8's heap (the visited table, search nodes, frontier and liveness recording are
+ * typed arrays); the heap, which holds the interned actor states, has its own wall (`heapWall`),
+ * checked whatever the budget. (It was 3/4 of the smaller of this and V8's heap limit, 3108 MiB
+ * here, from before that wall: then a third of it, the liveness recording's share, could not hold
+ * seq-retry 2×4's graph, and the liveness pass explored the 34 M states a second time.)
  */
 export function defaultMaxMemoryMiB(): number {
-  const heapMiB = getHeapStatistics().heap_size_limit / MIB;
-  return Math.floor(0.75 * Math.min(heapMiB, totalmem() / MIB / 2));
+  return Math.floor((0.75 * totalmem()) / MIB / 2);
 }
 
 export class MemoryBudget {

@@ -252,8 +252,9 @@ export class StateSearch {
             this.recorder,
           )
         : null;
-    // Recording the liveness graph: the visited set also says which state an old child is.
-    if (this.recorder !== null) this.deferred?.numberStates(rootSlot, 0);
+    // Recording the liveness graph: the visited set also says which state an old child is, so
+    // every edge learns its target on the way (on one thread).
+    if (this.recorder !== null && this.deferred?.numberStates(rootSlot, 0)) this.recorder.everyTargetTold();
   }
 
   /**

@@ -56,14 +56,16 @@ export class DeferredVisits {
   /**
    * With a recorder: numbers the states in the visited set from now on, so that old children's
    * edges learn their targets too. `rootSlot` holds the only state so far, search node `root`.
+   * True if every edge will be told its target: numbered, and no second thread to take over.
    */
-  numberStates(rootSlot: number, root: number): void {
-    if (this.recorder === null || this.visited.size !== 1 || this.nodes.count !== 1) return;
+  numberStates(rootSlot: number, root: number): boolean {
+    if (this.recorder === null || this.visited.size !== 1 || this.nodes.count !== 1) return false;
     this.visited.numberStates();
     this.visited.setNumber(rootSlot, root);
     const batched = this.queue as BatchedVisited;
     batched.numberFrom(this.nodes.count);
     this.numbered = batched;
+    return !this.twoThreads;
   }
 
   /** Whether children still wait for a verdict. */

@@ -11,7 +11,7 @@ import { livelocksIn } from '../../../src/explorer/liveness/livelock-search.ts';
 import { buildStateGraph, type StateGraph } from '../../../src/explorer/liveness/state-graph.ts';
 import { exhaustiveSearch as searchOnNode } from '../../../src/explorer/node-search.ts';
 import { stateKeyOf } from '../../../src/explorer/reduction/state-key.ts';
-import type { SearchOptions } from '../../../src/explorer/search-types.ts';
+import type { SearchOptions, SearchStats } from '../../../src/explorer/search-types.ts';
 import { exhaustiveSearch } from '../../../src/explorer/strategies/exhaustive.ts';
 import { defaultMonitors } from '../../../src/monitors/index.ts';
 import type { ControlledWorld } from '../../../src/runtime/controlled-world.ts';
@@ -123,6 +123,25 @@ describe('GraphRecorder', () => {
       throw new Error('an edge told its target after a depth-first expansion');
     };
     exhaustiveSearch(world, 'dfs', { monitors: defaultMonitors(), reduction: 'none', recorder: dfs });
+  });
+
+  it('should give no graph rather than a wrong one when a search that promised every target left one untold', () => {
+    const stats = { complete: true, states: 2 } as SearchStats;
+    const make = (tell: (r: GraphRecorder) => void) => {
+      const r = new GraphRecorder(1);
+      r.everyTargetTold();
+      const none = new Int32Array(4);
+      r.expanded(Int32Array.of(0), 1, 1, none, Int32Array.of(7, 8), 2); // edges 0 and 1
+      r.expanded(Int32Array.of(1), 2, 2, none, none, 0);
+      tell(r);
+      return r.graph(stats);
+    };
+    const whole = make((r) => {
+      r.target(0, 1);
+      r.sameTarget(1, 0);
+    });
+    expect(Array.from(whole!.edgeTo)).toEqual([1, 1]);
+    expect(make((r) => r.target(0, 1))).toBeNull();
   });
 
   it('should give no graph for a search cut short, reduced, or over its memory share', async () => {
