@@ -47,10 +47,12 @@ describe('visited set', () => {
     });
   });
 
-  it('should keep each state number with its fingerprint when the table grows, in a column of its own', () => {
+  it('should keep each state number with its fingerprint when the table grows, counted apart', () => {
     const set = new VisitedSet(4);
     expect(set.numberBytes).toBe(0);
+    set.addSlot(1, 2); // already in: kept when the slots widen
     set.numberStates();
+    expect(set.add(1, 2)).toBe(false);
     const next = ints(9);
     const prints = Array.from({ length: 20_000 }, () => [next(), next()] as const);
     prints.forEach(([h1, h2], k) => {

@@ -12,8 +12,8 @@
  * a new child's search node, an old child's number from the visited set, which numbers its states
  * while a graph is recorded; `sameTarget`: a repeat of a child offered moments before). So
  * `graph` numbers the states in the order they were expanded, resolves by fingerprint, a batch at
- * a time, only the targets it was not told (a depth-first search, or one whose verdicts moved to
- * a second thread), and renumbers breadth-first from the initial state. The result is the graph `buildStateGraph` builds, state for state and edge for edge
+ * a time, only the targets it was not told (a depth-first search, or one allowed a second thread
+ * for its verdicts), and renumbers breadth-first from the initial state. The result is the graph `buildStateGraph` builds, state for state and edge for edge
  * (the same breadth-first numbering, tree and edge order): a breadth-first search expands its
  * states in that order already, so the renumbering is then the identity and skipped; after a
  * depth-first search it reorders the graph, so counterexamples do not depend on the strategy.

@@ -12,7 +12,7 @@
  *
  * With the liveness graph being recorded, every child's edge learns its target here: a new
  * child's is its search node; an old child's is the state number the visited set keeps beside
- * its fingerprint (`numberStates`; visited-set.ts), as long as the judging stays on this thread;
+ * its fingerprint (`numberStates`; visited-set.ts), when no second thread may take the judging over;
  * a child settled as a repeat of a recent one (`admit`) shares that one's target. The recorder
  * then needs no lookup of its own (liveness/graph-recorder.ts).
  */
@@ -59,13 +59,14 @@ export class DeferredVisits {
    * True if every edge will be told its target: numbered, and no second thread to take over.
    */
   numberStates(rootSlot: number, root: number): boolean {
-    if (this.recorder === null || this.visited.size !== 1 || this.nodes.count !== 1) return false;
+    // The worker thread does not number (and a numbered table cannot move to it).
+    if (this.recorder === null || this.twoThreads || this.visited.size !== 1 || this.nodes.count !== 1) return false;
     this.visited.numberStates();
     this.visited.setNumber(rootSlot, root);
     const batched = this.queue as BatchedVisited;
     batched.numberFrom(this.nodes.count);
     this.numbered = batched;
-    return !this.twoThreads;
+    return true;
   }
 
   /** Whether children still wait for a verdict. */
