@@ -49,9 +49,11 @@ export function searchWithLiveness(
   const stopAt = performance.now() + (limits.timeLimit ?? Number.POSITIVE_INFINITY) * 1000;
   if (!choice.loops) {
     // One pass: the search records the liveness graph as it goes (graph-recorder.ts), unless
-    // no liveness pass is wanted; a third of the memory budget at most.
+    // no liveness pass is wanted; half the memory budget at most (the search's own arrays, which
+    // take less than the recording, have the other half: seq-retry 3×2, 43 M states, needs ~3 GB
+    // of recording and ~1.5 GB of search).
     const recorder = choice.enabled
-      ? graphRecorder(world.actors.length, ((limits.maxMemoryMiB ?? 3072) * 2 ** 20) / 3)
+      ? graphRecorder(world.actors.length, ((limits.maxMemoryMiB ?? 3072) * 2 ** 20) / 2)
       : undefined;
     const result = safety(recorder);
     // A search stopped by time or memory would only be stopped again by building the graph:

@@ -33,8 +33,8 @@
  * breadth-first search on one thread), whose visited set then keeps 4 bytes of state number a
  * slot (visited/visited-set.ts). An index of 12 bytes a slot is built only where some target was
  * not told.
- * Past `maxBytes` the recorder drops what it has and records no more (check-liveness.ts allows a
- * third of the search's memory budget), and the liveness pass builds its own graph after all.
+ * Past `maxBytes` the recorder drops what it has and records no more (check-liveness.ts allows half
+ * the search's memory budget), and the liveness pass builds its own graph after all.
  */
 import { interrupted } from '../search/interrupt.ts';
 import type { ExpansionRecorder, SearchStats } from '../search-types.ts';
