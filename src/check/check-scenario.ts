@@ -9,7 +9,7 @@ import { type CheckedSearch, searchWithLiveness } from '../explorer/liveness/che
 import type { Fairness } from '../explorer/liveness/fair-cycles.ts';
 import type { LivenessStats } from '../explorer/liveness/livelock-search.ts';
 import { exhaustiveSearch, samplingSearch } from '../explorer/node-search.ts';
-import { defaultMaxMemoryMiB } from '../explorer/search/memory-budget.ts';
+import { defaultMaxMemoryMiB, MemoryBudget } from '../explorer/search/memory-budget.ts';
 import type { ExpansionRecorder, FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
@@ -214,7 +214,12 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
                 limits,
                 // A shard holds part of the graph, so no livelock pass, except where the search
                 // is the liveness graph itself (threads that loop forever: searched whole).
-                { enabled: options.liveness !== false && (!limits.shard || loops), fairness: options.fairness, loops },
+                {
+                  enabled: options.liveness !== false && (!limits.shard || loops),
+                  fairness: options.fairness,
+                  loops,
+                  memory: new MemoryBudget(limits.maxMemoryMiB),
+                },
                 defaultMonitors,
                 (recorder) => {
                   const r = search(world, strategy, limits, recorder);

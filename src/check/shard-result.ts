@@ -100,7 +100,11 @@ const scenarioSchema = z.object({
   params: z.record(z.string(), z.unknown()).optional(),
   stats: statsSchema,
   liveness: z
-    .object({ states: z.number(), complete: z.boolean(), stoppedBy: z.enum(['time', 'interrupted']).optional() })
+    .object({
+      states: z.number(),
+      complete: z.boolean(),
+      stoppedBy: z.enum(['time', 'interrupted', 'memory']).optional(),
+    })
     .passthrough()
     .nullable(),
   violations: z.array(violationSchema),

@@ -136,8 +136,11 @@ export function remedy(stats: SearchStats): string {
 export interface LivenessCoverage {
   states: number;
   complete: boolean;
-  /** `--time` ran out, or SIGINT/SIGTERM came, during the graph build or the pass over it. */
-  stoppedBy?: 'time' | 'interrupted';
+  /**
+   * `--time` ran out, or SIGINT/SIGTERM came, during the graph build or the pass over it; or the
+   * memory budget was reached while building a graph apart from the search (`memory`).
+   */
+  stoppedBy?: 'time' | 'interrupted' | 'memory';
 }
 
 /**
@@ -159,6 +162,8 @@ export function livenessGap(liveness: LivenessCoverage | null, limits: LimitsUse
       return `the liveness pass ran out of time (${limitText('time', limits)}) with its graph at ${liveness.states} states; raise --time`;
     case 'interrupted':
       return `the liveness pass was stopped by ${limitText('interrupted', limits)} with its graph at ${liveness.states} states; let it run to the end`;
+    case 'memory':
+      return `the liveness graph, built apart from the search, reached ${limitText('memory', limits)} or V8's heap limit at ${liveness.states} states; raise --max-memory (or the heap: NODE_OPTIONS=--max-old-space-size=<MiB>), or shrink the scenario`;
     default:
       return `the liveness graph stopped at ${liveness.states} states (${limitText('max-states', limits)}); raise --max-states`;
   }

@@ -18,6 +18,7 @@ import type { ControlledWorld } from '../../runtime/controlled-world.ts';
 import { ViolationLog } from '../counterexamples/violation-log.ts';
 import { stateKeyOf } from '../reduction/state-key.ts';
 import { worstPileUp } from '../search/pile-up.ts';
+import type { MemoryWatch } from '../search/search-host.ts';
 import type { ExpansionRecorder, SearchLimits, SearchResult } from '../search-types.ts';
 import type { Fairness } from './fair-cycles.ts';
 import { graphRecorder } from './graph-recorder.ts';
@@ -30,6 +31,11 @@ export interface LivenessChoice {
   fairness?: Fairness;
   /** Some thread loops forever (`loop: forever`). */
   loops: boolean;
+  /**
+   * The process's memory budget, which a graph built apart from the search (a recording that did
+   * not serve, or a scenario that loops forever) keeps too; none: bounded by states and time only.
+   */
+  memory?: MemoryWatch;
 }
 
 export type CheckedSearch = SearchResult & { liveness: LivenessStats | null };
@@ -74,6 +80,7 @@ export function searchWithLiveness(
         result.stats,
         // The states the search identified (sleep sets prune steps, not states: canonical too).
         stateKeyOf(world, result.stats.reduction === 'none' ? 'none' : 'canonical'),
+        choice.memory,
       );
     const live = livelocksIn(world, g, { fairness: choice.fairness }, t0, stopAt);
     return { ...result, violations: [...result.violations, ...live.violations], liveness: live.stats };
@@ -93,6 +100,9 @@ export function searchWithLiveness(
       terminal: (state, trace) => log.terminal(state, trace),
     },
     stopAt,
+    undefined,
+    undefined,
+    choice.memory,
   );
   log.finish();
   const elapsedMs = Math.round(performance.now() - t0);

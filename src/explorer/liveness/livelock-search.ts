@@ -48,10 +48,11 @@ export interface LivenessStats {
   /** The graph was the whole graph and the pass went through it (no livelock found means none). */
   complete: boolean;
   /**
-   * What cut the graph build or the pass over it short: `--time`, or SIGINT/SIGTERM. Absent when
+   * What cut the graph build or the pass over it short: `--time`, SIGINT/SIGTERM, or the memory
+   * budget (a graph built apart from the search: `--max-memory`, or V8's heap wall). Absent when
    * it ran to the end, or only the graph's `--max-states` bound cut it.
    */
-  stoppedBy?: 'time' | 'interrupted';
+  stoppedBy?: 'time' | 'interrupted' | 'memory';
   elapsedMs: number;
   fairness: Fairness;
 }

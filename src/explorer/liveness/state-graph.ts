@@ -11,6 +11,7 @@
 
 import type { ControlledWorld, SemanticStep, StepRecord, WorldState } from '../../runtime/controlled-world.ts';
 import { interrupted } from '../search/interrupt.ts';
+import type { MemoryWatch } from '../search/search-host.ts';
 import { zobrist1, zobrist2, zobristVec } from '../visited/fingerprint.ts';
 import { VisitedSet } from '../visited/visited-set.ts';
 import { ShiftKeys } from './shift-keys.ts';
@@ -31,9 +32,15 @@ export interface StateGraph {
   edgeStep: Int32Array;
   /** Every state expanded and no successor left out. */
   complete: boolean;
-  /** Set when the time budget or a signal stopped the build (the states after that have no edges). */
-  stoppedBy?: 'time' | 'interrupted';
+  /**
+   * Set when the time budget, a signal or the memory budget (`--max-memory`, or V8's heap wall)
+   * stopped the build (the states after that have no edges).
+   */
+  stoppedBy?: GraphStop;
 }
+
+/** What stopped a graph build short of its state bound: see `StateGraph.stoppedBy`. */
+export type GraphStop = 'time' | 'interrupted' | 'memory';
 
 /** A growable list of integers; `expected` sizes it up front (each doubling copies it). */
 class IntList {
@@ -112,6 +119,8 @@ export function buildStateGraph(
    * (reduction/state-key.ts `stateKeyOf`): the exact id unless given. With `renamed` it is unused.
    */
   keyOf: (actor: number, local: number) => number = exactKey,
+  /** The process's memory budget (the search's `--max-memory`), read every 1024 states. */
+  memory: MemoryWatch | null = null,
 ): StateGraph {
   const n = world.actors.length;
   const keys = renamed ? new ShiftKeys(world) : null;
@@ -151,9 +160,10 @@ export function buildStateGraph(
   let stoppedBy: StateGraph['stoppedBy'];
   for (let k = 0; k < parent.length; k++) {
     edgeStart.push(edgeTo.length);
-    if ((k & 1023) === 1023 && !stoppedBy) {
+    if ((k & 1023) === 0 && !stoppedBy) {
       if (performance.now() > stopAt) stoppedBy = 'time';
       else if (interrupted()) stoppedBy = 'interrupted';
+      else if (memory?.exceeded()) stoppedBy = 'memory';
     }
     if (stoppedBy) {
       complete = false;
