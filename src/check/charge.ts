@@ -72,6 +72,9 @@ export interface Charge {
 /** The actor behind a thread of control: `dev:gpu0/engine` → `dev:gpu0`. */
 export const actorOfTid = (tid: string): string => tid.split('/')[0];
 
+/** Under `--driver`, every device's driver (`drv:<device>`) is the driver under test. */
+const isDriver = (id: string): boolean => id.startsWith('drv:');
+
 /**
  * Who a violation is charged to under `check --driver`: the driver, or the environment when the
  * driver takes no part in its cause or the scenario's `environment:` declares that cause (the rules
@@ -90,12 +93,26 @@ export function chargeViolation(
   world: ControlledWorld,
   environment: EnvironmentFault[],
   v: ChargeInput,
-  drivers: string[] = world.actors.filter((a) => a.id.startsWith('drv:')).map((a) => a.id),
+  drivers: string[] = world.actors.map((a) => a.id).filter(isDriver),
 ): Charge {
-  const participants = [...causeOf(world, v)].sort();
+  return chargeOf([...causeOf(world, v)].sort(), environment, v.kind, drivers);
+}
+
+/**
+ * The charge of a lock-order cycle (`potential-deadlock`) from its `details` alone: its
+ * participants are read off the cycle's edges, so no world is needed (the merge of shards whose
+ * edges together showed the cycle: shard-merge.ts).
+ */
+export function chargeLockOrderCycle(environment: EnvironmentFault[], details: unknown): Charge {
+  const participants = [...lockOrderCause(details)].sort();
+  return chargeOf(participants, environment, 'potential-deadlock', participants.filter(isDriver));
+}
+
+/** Rules 2-4 above, given the participants (sorted) and the driver under test's actors. */
+function chargeOf(participants: string[], environment: EnvironmentFault[], kind: string, drivers: string[]): Charge {
   const driverPart = participants.filter((p) => drivers.includes(p));
   if (driverPart.length === 0) {
-    const declared = environment.find((f) => f.kinds.includes(v.kind as never));
+    const declared = environment.find((f) => f.kinds.includes(kind as never));
     return {
       to: 'environment',
       reason: `the driver takes no part in it (participants: ${participants.join(', ') || 'none'})${declared ? `; the scenario says: ${declared.why}` : ''}`,
@@ -103,7 +120,7 @@ export function chargeViolation(
     };
   }
   for (const fault of environment) {
-    if (!fault.kinds.includes(v.kind as never)) continue;
+    if (!fault.kinds.includes(kind as never)) continue;
     const atFault = fault.actors.filter((a) => participants.includes(a));
     if (atFault.length)
       return {

@@ -13,6 +13,8 @@ import type { ShardSplit } from '../explorer/search/shard.ts';
 import type { SearchStats } from '../explorer/search-types.ts';
 import type { ParamValue } from '../scenario/expand.ts';
 import { ScenarioError } from '../scenario/load.ts';
+import type { EnvironmentFault } from '../scenario/schema.ts';
+import { chargeLockOrderCycle } from './charge.ts';
 import { cycleAcrossShares, type LockOrderEdge, unionLockOrder } from './lock-order.ts';
 import { type ShardFile, type ShardScenario, type ShardViolation, shardViolation } from './shard-result.ts';
 import { judgeScenario, type LimitsUsed, type LivenessCoverage, type ScenarioVerdict } from './verdict.ts';
@@ -83,6 +85,7 @@ export function mergeShards(shards: readonly LoadedShard[]): MergedCampaign {
     mergeScenario(
       ordered.map((s) => s.data.scenarios[k]),
       first.campaign.params as Record<string, ParamValue>,
+      first.campaign.driver !== null,
     ),
   );
   return {
@@ -148,11 +151,22 @@ function checkOneCampaign(shards: readonly LoadedShard[]): LoadedShard[] {
 }
 
 /** One scenario over every shard (given in shard order). */
-function mergeScenario(parts: readonly ShardScenario[], given: Record<string, ParamValue>): MergedScenario {
+function mergeScenario(
+  parts: readonly ShardScenario[],
+  given: Record<string, ParamValue>,
+  /** The campaign ran `check --driver`: a cycle the shards show together is charged here. */
+  underDriver: boolean,
+): MergedScenario {
   const [s] = parts;
   const violations = pickPerKind(parts, (p) => p.violations);
   const across = cycleAcrossShares(violations, unionLockOrder(parts.map((p) => p.lockOrder as LockOrderEdge[])));
-  if (across) violations.push({ ...shardViolation(across), shard: 0 });
+  if (across) {
+    const v = shardViolation(across);
+    // As a single run charges it (check-scenario.ts): from the cycle's edges and the scenario's
+    // environment, which the world is not needed for. Uncharged, it would count as the driver's.
+    const charge = underDriver ? chargeLockOrderCycle((s.environment ?? []) as EnvironmentFault[], v.details) : null;
+    violations.push({ ...v, ...(charge ? { charge: { to: charge.to, reason: charge.reason } } : {}), shard: 0 });
+  }
   const observations = pickPerKind(parts, (p) => p.observations);
   const sum = (f: (p: ShardScenario) => number) => parts.reduce((t, p) => t + f(p), 0);
   const complete = parts.every((p) => p.stats.complete);

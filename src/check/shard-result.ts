@@ -98,6 +98,13 @@ const scenarioSchema = z.object({
   strategy: z.string(),
   /** The params this file was checked with (of the campaign's, those it declares); older parts lack it. */
   params: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * The scenario's `environment:` faults, so the merge can charge a lock-order cycle only the
+   * shards' edges together show (charge.ts) under `--driver`; older parts lack it.
+   */
+  environment: z
+    .array(z.object({ kinds: z.array(z.string()), actors: z.array(z.string()), why: z.string() }))
+    .optional(),
   stats: statsSchema,
   liveness: z
     .object({
@@ -181,6 +188,7 @@ export function shardFile(
       skipped: c.skipped,
       strategy: c.strategy,
       params: c.params,
+      environment: c.compiled.scenario.environment ?? [],
       stats: { ...c.stats },
       liveness: c.liveness ? { ...c.liveness } : null,
       violations: c.violations.map(shardViolation),

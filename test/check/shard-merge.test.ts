@@ -6,6 +6,7 @@
  * the initial state. Bounded by work (small scenarios, a few hundred schedules).
  */
 import { describe, expect, it } from 'vitest';
+import { chargeLockOrderCycle } from '../../src/check/charge.ts';
 import { type CheckOptions, checkScenario } from '../../src/check/check-scenario.ts';
 import { type LoadedShard, mergeShards } from '../../src/check/shard-merge.ts';
 import { type ShardFile, shardFile } from '../../src/check/shard-result.ts';
@@ -14,6 +15,7 @@ import { replayTrace } from '../../src/explorer/counterexamples/replay.ts';
 import { parseShard } from '../../src/explorer/search/shard.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import type { SemanticStep } from '../../src/runtime/controlled-world.ts';
+import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 import { bfsCampaign } from '../support/campaigns.ts';
 
 const CAMPAIGN = bfsCampaign();
@@ -144,6 +146,49 @@ describe('lock-order cycles across shards', () => {
     const witnesses = (v.details as { witnesses: SemanticStep[][] }).witnesses;
     const replay = replayTrace(world, v.trace as SemanticStep[], defaultMonitors(), witnesses.slice(0, -1));
     expect(replay.violations.map((x) => x.kind)).toContain('potential-deadlock');
+  });
+});
+
+describe('lock-order cycles across shards under --driver', () => {
+  it('should charge the cycle the shards show together as one unsharded run charges it', async () => {
+    const file = 'scenarios/seeds/fence-wait-under-lock.yaml';
+    const path = 'test/fixtures/drivers/builtin-userptr-fence-under-lock.ts';
+    const driver = { machine: await loadDriverModule(path), name: path };
+    const whole = await checkScenario(file, { driver });
+    const one = whole.violations.find((x) => x.kind === 'potential-deadlock');
+    expect(one?.charge).toBeDefined();
+    const edges = whole.lockOrder;
+    const campaign = { ...CAMPAIGN, driver: { path, sha256: 'test' } };
+    const shares = [edges.filter((e) => e.to !== 'dma_fence_map'), edges.filter((e) => e.to === 'dma_fence_map')].map(
+      (lockOrder, i) => {
+        const data = shardFile({ index: i + 1, count: 2 }, campaign, [{ ...whole, lockOrder }], []);
+        data.scenarios[0].violations = data.scenarios[0].violations.filter((v) => v.kind !== 'potential-deadlock');
+        return { path: `s${i + 1}`, data };
+      },
+    );
+    const [m] = mergeShards(shares).scenarios;
+    const v = m.violations.find((x) => x.kind === 'potential-deadlock')!;
+    expect(v.shard).toBe(0);
+    expect(v.charge).toEqual({ to: one!.charge!.to, reason: one!.charge!.reason });
+    // The same parts without --driver: nothing to charge.
+    const plain = shares.map((x) => ({ ...x, data: { ...x.data, campaign: { ...x.data.campaign, driver: null } } }));
+    expect(mergeShards(plain).scenarios[0].violations.find((x) => x.kind === 'potential-deadlock')!.charge).toBeNull();
+  });
+
+  it('should charge to the environment a cycle its scenario declares, and one the driver takes no part in', () => {
+    const edge = (tid: string, by: string) => ({ tid, by, witness: [{ actor: 'lock:a', event: 'x' }] });
+    const details = { cycle: [edge('thread:cpu', 'thread:cpu'), edge('dev:gpu0/engine', 'dev:gpu0')] };
+    expect(chargeLockOrderCycle([], details)).toMatchObject({
+      to: 'environment',
+      participants: ['dev:gpu0', 'thread:cpu'],
+    });
+    const withDriver = { cycle: [edge('thread:cpu', 'drv:gpu0'), edge('dev:gpu0/engine', 'dev:gpu0')] };
+    expect(chargeLockOrderCycle([], withDriver).to).toBe('driver');
+    const declared = [{ kinds: ['potential-deadlock' as const], actors: ['dev:gpu0'], why: 'the engine allocates' }];
+    expect(chargeLockOrderCycle(declared, withDriver)).toMatchObject({
+      to: 'environment',
+      reason: "the scenario's environment breaks it by design (dev:gpu0: the engine allocates)",
+    });
   });
 });
 
