@@ -7,9 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chargeLockOrderCycle } from '../../src/check/charge.ts';
-import { type CheckOptions, checkScenario } from '../../src/check/check-scenario.ts';
+import { type CheckOptions, type CheckOutcome, checkScenario } from '../../src/check/check-scenario.ts';
 import { type LoadedShard, mergeShards } from '../../src/check/shard-merge.ts';
-import { type ShardFile, shardFile } from '../../src/check/shard-result.ts';
+import { type Campaign, type ShardFile, shardFile } from '../../src/check/shard-result.ts';
 import { worldFor } from '../../src/check/world-for.ts';
 import { replayTrace } from '../../src/explorer/counterexamples/replay.ts';
 import { parseShard } from '../../src/explorer/search/shard.ts';
@@ -124,21 +124,27 @@ describe('a sharded breadth-first search', () => {
   });
 });
 
+/**
+ * fence-wait-under-lock's run as two shard parts, each with half of its lock-order cycle
+ * (dma_fence_map → lock:gpu0 and lock:gpu0 → dma_fence_map: the cycle needs both) and without
+ * the potential deadlock neither half shows alone.
+ */
+function splitCycle(whole: CheckOutcome, campaign: Campaign): LoadedShard[] {
+  const edges = whole.lockOrder;
+  const halves = [edges.filter((e) => e.to !== 'dma_fence_map'), edges.filter((e) => e.to === 'dma_fence_map')];
+  expect(halves[0].length && halves[1].length).toBeTruthy();
+  return halves.map((lockOrder, i) => {
+    const data = shardFile({ index: i + 1, count: 2 }, campaign, [{ ...whole, lockOrder }], []);
+    data.scenarios[0].violations = data.scenarios[0].violations.filter((v) => v.kind !== 'potential-deadlock');
+    return { path: `s${i + 1}`, data };
+  });
+}
+
 describe('lock-order cycles across shards', () => {
   it('should find a potential deadlock whose edges different shards saw, with a replayable trace', async () => {
     const file = 'scenarios/seeds/fence-wait-under-lock.yaml';
     const whole = await checkScenario(file, {});
-    const edges = whole.lockOrder;
-    // dma_fence_map → lock:gpu0 and lock:gpu0 → dma_fence_map: the cycle needs both.
-    const first = edges.filter((e) => e.to !== 'dma_fence_map');
-    const second = edges.filter((e) => e.to === 'dma_fence_map');
-    expect(first.length && second.length).toBeTruthy();
-    const shares = [first, second].map((lockOrder, i) => {
-      const data = shardFile({ index: i + 1, count: 2 }, CAMPAIGN, [{ ...whole, lockOrder }], []);
-      data.scenarios[0].violations = data.scenarios[0].violations.filter((v) => v.kind !== 'potential-deadlock');
-      return { path: `s${i + 1}`, data };
-    });
-    const [m] = mergeShards(shares).scenarios;
+    const [m] = mergeShards(splitCycle(whole, CAMPAIGN)).scenarios;
     const v = m.violations.find((x) => x.kind === 'potential-deadlock')!;
     expect(v.shard).toBe(0);
     expect(v.message).toMatch(/lock order cycle: dma_fence_map → lock:gpu0 .*lock:gpu0 → dma_fence_map/);
@@ -157,15 +163,7 @@ describe('lock-order cycles across shards under --driver', () => {
     const whole = await checkScenario(file, { driver });
     const one = whole.violations.find((x) => x.kind === 'potential-deadlock');
     expect(one?.charge).toBeDefined();
-    const edges = whole.lockOrder;
-    const campaign = { ...CAMPAIGN, driver: { path, sha256: 'test' } };
-    const shares = [edges.filter((e) => e.to !== 'dma_fence_map'), edges.filter((e) => e.to === 'dma_fence_map')].map(
-      (lockOrder, i) => {
-        const data = shardFile({ index: i + 1, count: 2 }, campaign, [{ ...whole, lockOrder }], []);
-        data.scenarios[0].violations = data.scenarios[0].violations.filter((v) => v.kind !== 'potential-deadlock');
-        return { path: `s${i + 1}`, data };
-      },
-    );
+    const shares = splitCycle(whole, { ...CAMPAIGN, driver: { path, sha256: 'test' } });
     const [m] = mergeShards(shares).scenarios;
     const v = m.violations.find((x) => x.kind === 'potential-deadlock')!;
     expect(v.shard).toBe(0);
