@@ -4,6 +4,7 @@
  * relays them to the hosted Stately inspector (https://stately.ai/inspect) in an iframe. The
  * bridge runs offline; the page it serves needs the internet to load the inspector itself.
  */
+import http from 'node:http';
 import { createServer } from 'node:net';
 import { createInspectorServer } from '@statelyai/inspect/server';
 import { ScenarioError } from '../scenario/load.ts';
@@ -23,12 +24,39 @@ function portFree(port: number): Promise<void> {
         new ScenarioError(`--port ${port}: cannot listen there (${e.code ?? e.message}); pick another with --port N`),
       ),
     );
-    probe.listen(port, () => probe.close(() => resolve()));
+    probe.listen(port, LOOPBACK, () => probe.close(() => resolve()));
   });
+}
+
+/**
+ * Where the bridge listens: the loopback only. `localhost`, not 127.0.0.1, because the bridge's
+ * page connects to ws://localhost:PORT (so Node listens where a local client resolving the name
+ * connects, IPv4 or IPv6, and browsers try both).
+ */
+const LOOPBACK = 'localhost';
+
+/**
+ * `createInspectorServer` takes no host and listens on every interface, so anyone on the network
+ * could read a run's events and feed the inspector page events of their own (the bridge relays
+ * what any client sends to every other). It calls `listen(port, callback)` once, synchronously,
+ * while it is made: for that call only, `listen` is given the loopback as its host.
+ */
+function onLoopback<T>(make: () => T): T {
+  const listen = http.Server.prototype.listen;
+  http.Server.prototype.listen = function (this: http.Server, ...args: unknown[]) {
+    if (typeof args[0] === 'number' && (args.length === 1 || typeof args[1] === 'function'))
+      return (listen as (...a: unknown[]) => http.Server).call(this, args[0], LOOPBACK, args[1]);
+    return (listen as (...a: unknown[]) => http.Server).apply(this, args);
+  } as typeof listen;
+  try {
+    return make();
+  } finally {
+    http.Server.prototype.listen = listen;
+  }
 }
 
 export async function startInspectorServer(port: number, openBrowser: boolean): Promise<InspectorServer> {
   await portFree(port);
-  const server = createInspectorServer({ port, autoOpen: openBrowser });
+  const server = onLoopback(() => createInspectorServer({ port, autoOpen: openBrowser }));
   return { page: `http://localhost:${port}`, socket: `ws://localhost:${port}`, stop: () => server.stop() };
 }
