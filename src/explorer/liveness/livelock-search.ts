@@ -98,9 +98,9 @@ export function livelocksIn(
   // a cycle can be pending forever (cyclic-states.ts); the rest need no fair-cycle search.
   const { cyclic, any, stopped } = cyclicStates(g, deadline.expired);
   if (stopped) return { violations: [], stats: stats(0) };
-  const pending = pendingByRequest(world, g, any ? cyclic : null, deadline.expired);
-  if (pending === null) return { violations: [], stats: stats(0) };
-  const { requests, onCycle } = pending;
+  const { requests, onCycle, stopped: scanStopped } = pendingByRequest(world, g, any ? cyclic : null, deadline.expired);
+  // Stopped in the scan: the requests met so far were looked at.
+  if (scanStopped) return { violations: [], stats: stats(requests.length) };
   const finder =
     onCycle.length > 0
       ? new CycleFinder(g, new FairnessUnits(world), (step) => world.localSteps[step].actor, fairness, deadline.expired)
@@ -139,14 +139,15 @@ interface PendingSet {
  * for those pending in some state `cyclic` marks, the states where each is pending. Two passes
  * over the vectors (one to find, one to gather): a request pending in millions of states costs
  * one exact-size array, and a request off every cycle (or a graph without one) none at all.
- * Null when `stop` (asked every 2^16 states) ended it first.
+ * `stopped` when `stop` (asked every 2^16 states) ended it first: then `requests` holds those
+ * met so far and `onCycle` nothing.
  */
 function pendingByRequest(
   world: ControlledWorld,
   g: StateGraph,
   cyclic: Uint8Array | null,
   stop: () => boolean,
-): { requests: { name: string; owner: number }[]; onCycle: PendingSet[] } | null {
+): { requests: { name: string; owner: number }[]; onCycle: PendingSet[]; stopped: boolean } {
   const n = g.n;
   const vecs = g.vecs;
   const names = new Map<string, number>();
@@ -182,7 +183,7 @@ function pendingByRequest(
   let counts = new Int32Array(8);
   let cycling = new Uint8Array(8);
   for (let s = 0; s < g.count; s++) {
-    if ((s & 0xffff) === 0xffff && stop()) return null;
+    if ((s & 0xffff) === 0xffff && stop()) return { requests, onCycle: [], stopped: true };
     for (let j = 0; j < columns.length; j++) {
       const i = columns[j];
       const r = requestOf(i, vecs[s * n + i]);
@@ -206,11 +207,11 @@ function pendingByRequest(
     slotOf[k] = onCycle.length;
     onCycle.push({ ...r, states: new Int32Array(counts[k]) });
   });
-  if (onCycle.length === 0) return { requests, onCycle };
+  if (onCycle.length === 0) return { requests, onCycle, stopped: false };
   // Pass 2: the pending states of the requests on a cycle, in state order.
   const filled = new Int32Array(onCycle.length);
   for (let s = 0; s < g.count; s++) {
-    if ((s & 0xffff) === 0xffff && stop()) return null;
+    if ((s & 0xffff) === 0xffff && stop()) return { requests, onCycle: [], stopped: true };
     for (let j = 0; j < columns.length; j++) {
       const i = columns[j];
       const r = requestOf(i, vecs[s * n + i]);
@@ -219,5 +220,5 @@ function pendingByRequest(
       onCycle[k].states[filled[k]++] = s;
     }
   }
-  return { requests, onCycle };
+  return { requests, onCycle, stopped: false };
 }

@@ -4,7 +4,7 @@
  * claims nothing (`complete: false`, `stoppedBy: 'time'`) and the verdict says to raise --time;
  * a run with time to spare is as before.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkScenario } from '../../../src/check/check-scenario.ts';
 import { judgeScenario } from '../../../src/check/verdict.ts';
 import { worldFor } from '../../../src/check/world-for.ts';
@@ -108,5 +108,32 @@ describe('the liveness pass and --time', () => {
       elapsedMs: expect.any(Number),
       fairness: 'strong',
     });
+  });
+});
+
+describe('a pass stopped in its scan of pending requests', () => {
+  it('should count the requests it met before the stop', async () => {
+    // Past 2^17 states (seq-retry 1×6), so that the scan asks the clock on its way.
+    const { world } = await worldFor('scenarios/bench/seq-retry.yaml', undefined, { ndrv: 1, rounds: 6 });
+    const g = buildStateGraph(world, 2_000_000, false);
+    expect(g.count).toBeGreaterThan(2 ** 17);
+    const whole = livelocksIn(world, g, {}, 0);
+    expect(whole.stats.requests).toBeGreaterThan(0);
+    // The pass reads the clock at fixed points of its work (every 2^16 states of a scan); a clock
+    // that reads 0 for the first k reads and then jumps past the deadline stops it at the k-th.
+    const stoppedAfter = (k: number) => {
+      let reads = 0;
+      const now = vi.spyOn(performance, 'now').mockImplementation(() => (reads++ < k ? 0 : 1e15));
+      try {
+        return livelocksIn(world, g, {}, 0, 1).stats;
+      } finally {
+        now.mockRestore();
+      }
+    };
+    const outcomes = Array.from({ length: 12 }, (_, k) => stoppedAfter(k));
+    expect(outcomes[0]).toMatchObject({ complete: false, stoppedBy: 'time', requests: 0 });
+    const inScan = outcomes.find((o) => !o.complete && o.requests > 0);
+    expect(inScan, JSON.stringify(outcomes.map((o) => [o.complete, o.requests]))).toBeDefined();
+    expect(inScan!.requests).toBeLessThanOrEqual(whole.stats.requests);
   });
 });
