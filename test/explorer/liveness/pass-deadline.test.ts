@@ -111,6 +111,21 @@ describe('the liveness pass and --time', () => {
   });
 });
 
+/**
+ * `run()` under a clock that reads 0 for its first k reads, then far past any deadline (1 ms):
+ * the pass reads the clock at fixed points of its work (every 2^16 states of a scan, each set of
+ * the fair-cycle search), so it stops at the k-th, whatever the machine.
+ */
+function stoppedAtRead<T>(k: number, run: () => T): T {
+  let reads = 0;
+  const now = vi.spyOn(performance, 'now').mockImplementation(() => (reads++ < k ? 0 : 1e15));
+  try {
+    return run();
+  } finally {
+    now.mockRestore();
+  }
+}
+
 describe('a pass stopped in its scan of pending requests', () => {
   it('should count the requests it met before the stop', async () => {
     // Past 2^17 states (seq-retry 1×6), so that the scan asks the clock on its way.
@@ -119,21 +134,32 @@ describe('a pass stopped in its scan of pending requests', () => {
     expect(g.count).toBeGreaterThan(2 ** 17);
     const whole = livelocksIn(world, g, {}, 0);
     expect(whole.stats.requests).toBeGreaterThan(0);
-    // The pass reads the clock at fixed points of its work (every 2^16 states of a scan); a clock
-    // that reads 0 for the first k reads and then jumps past the deadline stops it at the k-th.
-    const stoppedAfter = (k: number) => {
-      let reads = 0;
-      const now = vi.spyOn(performance, 'now').mockImplementation(() => (reads++ < k ? 0 : 1e15));
-      try {
-        return livelocksIn(world, g, {}, 0, 1).stats;
-      } finally {
-        now.mockRestore();
-      }
-    };
-    const outcomes = Array.from({ length: 12 }, (_, k) => stoppedAfter(k));
+    const outcomes = Array.from({ length: 12 }, (_, k) =>
+      stoppedAtRead(k, () => livelocksIn(world, g, {}, 0, 1).stats),
+    );
     expect(outcomes[0]).toMatchObject({ complete: false, stoppedBy: 'time', requests: 0 });
     const inScan = outcomes.find((o) => !o.complete && o.requests > 0);
     expect(inScan, JSON.stringify(outcomes.map((o) => [o.complete, o.requests]))).toBeDefined();
     expect(inScan!.requests).toBeLessThanOrEqual(whole.stats.requests);
+  });
+});
+
+describe('a livelock found before the pass stops', () => {
+  it('should be reported, the pass marked incomplete', async () => {
+    const { world } = await worldFor('scenarios/bench/seq-retry.yaml', await driver('never-completing-driver'), {
+      ndrv: 2,
+      rounds: 1,
+    });
+    const g = buildStateGraph(world, 2_000_000, false);
+    const whole = livelocksIn(world, g, {}, 0);
+    expect(whole.violations.map((v) => v.kind)).toEqual(['livelock']);
+    expect(whole.stats.requests).toBe(3);
+    // Three requests, each looked at in turn: some stop falls after a lasso and before the end.
+    const outcomes = Array.from({ length: 12 }, (_, k) => stoppedAtRead(k, () => livelocksIn(world, g, {}, 0, 1)));
+    const kept = outcomes.find((o) => !o.stats.complete && o.violations.length > 0);
+    expect(kept, outcomes.map((o) => `${o.stats.complete}:${o.violations.length}`).join(' ')).toBeDefined();
+    expect(kept!.stats.stoppedBy).toBe('time');
+    expect(kept!.violations.map((v) => v.kind)).toEqual(['livelock']);
+    expect(kept!.violations[0].loopFrom).toBeGreaterThanOrEqual(0);
   });
 });
