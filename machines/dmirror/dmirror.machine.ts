@@ -31,6 +31,9 @@ import { dmirrorSetup } from './dmirror-setup.ts';
 
 export const dmirrorMachine = dmirrorSetup.createMachine({
   id: 'dmirror',
+  // The device table is replaced, never edited (device-table.ts copies it before a change): the
+  // runtime keeps its text between snapshots (src/runtime/snapshot-key.ts).
+  meta: { keptRecords: ['table'] },
   context: ({ input }) => initialDmirrorContext(input),
   type: 'parallel',
   states: {

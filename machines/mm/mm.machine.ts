@@ -279,6 +279,9 @@ export const mmMachine = setup({
   },
 }).createMachine({
   id: 'mm',
+  // Records a transaction replaces and never edits once committed (pages.ts copies a record
+  // before its first write): the runtime keeps their text between snapshots (snapshot-key.ts).
+  meta: { keptRecords: ['ptes', 'versions', 'pages', 'lastGen', 'files', 'swap'] },
   context: ({ input }) => initialContext(input),
   initial: 'booting',
   states: {

@@ -5,19 +5,27 @@
  * its first write and commits the copy (machines/mm/pages.ts), so a committed record is never
  * edited again and consecutive snapshots share the ones a step left alone: their text is kept by
  * object identity. The same holds for dmirror's device page table, which the pure functions of
- * machines/dmirror/device-table.ts copy before they change it. Only these bundled machines'
- * records are kept; any other context (user drivers included, which may edit their objects in
- * place) is written out in full every time.
+ * machines/dmirror/device-table.ts copy before they change it. A machine says which of its
+ * context's records are such (`meta: { keptRecords: [...] }` on its root, as the bundled mm and
+ * dmirror do); any other context (user drivers included, which may edit their objects in place)
+ * is written out in full every time. A record declared kept and then edited in place would keep
+ * its old text: a wrong key, two states taken as one (test/runtime freezes kept records to prove
+ * the bundled machines never do).
  */
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
-import { dmirrorMachine } from '../../machines/dmirror/dmirror.machine.ts';
-import { mmMachine } from '../../machines/mm/mm.machine.ts';
 
-/** Per machine: the context records that are replaced, never edited, once committed. */
-const KEPT = new Map<AnyStateMachine, ReadonlySet<string>>([
-  [mmMachine, new Set(['ptes', 'versions', 'pages', 'lastGen', 'files', 'swap'])],
-  [dmirrorMachine, new Set(['table'])],
-]);
+/** Per machine: the context records it declares replaced, never edited, once committed (null: none). */
+const KEPT = new WeakMap<AnyStateMachine, ReadonlySet<string> | null>();
+
+function keptRecords(machine: AnyStateMachine): ReadonlySet<string> | null {
+  let kept = KEPT.get(machine);
+  if (kept === undefined) {
+    const declared = (machine.root.meta as { keptRecords?: unknown } | undefined)?.keptRecords;
+    kept = Array.isArray(declared) ? new Set(declared.filter((k): k is string => typeof k === 'string')) : null;
+    KEPT.set(machine, kept);
+  }
+  return kept;
+}
 
 const recordText = new WeakMap<object, string>();
 
@@ -32,8 +40,8 @@ export function freezeKeptRecords(on: boolean): void {
 /** Equal local states must give equal keys: value, context and status are the whole state. */
 export function snapshotKey(s: AnyMachineSnapshot): string {
   const ctx = s.context as unknown;
-  const records = KEPT.get(s.machine);
-  if (records === undefined || !isPlainObject(ctx)) return JSON.stringify([s.status, s.value, ctx]);
+  const records = keptRecords(s.machine);
+  if (records === null || !isPlainObject(ctx)) return JSON.stringify([s.status, s.value, ctx]);
   let out = '{';
   for (const k of Object.keys(ctx)) {
     const v = ctx[k];
