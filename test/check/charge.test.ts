@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/check/check-scenario.ts';
-import { loadDriverModule } from '../../src/scenario/driver-module.ts';
+import { driverAt } from '../support/driver-at.ts';
 
 const SEEDS = 'scenarios/seeds';
-const driver = async (path: string) => ({ machine: await loadDriverModule(path), name: path });
+const driver = driverAt;
 const underLock = 'test/fixtures/drivers/builtin-userptr-fence-under-lock.ts';
 const tmp = mkdtempSync(join(tmpdir(), 'mirrorlab-charge-'));
 

@@ -8,10 +8,11 @@ import { checkScenario } from '../../src/check/check-scenario.ts';
 import { worldFor } from '../../src/check/world-for.ts';
 import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 import { ScenarioError } from '../../src/scenario/load.ts';
+import { driverAt } from '../support/driver-at.ts';
 
 const SEEDS = 'scenarios/seeds';
 const FIXTURES = 'test/fixtures/drivers';
-const driver = async (path: string) => ({ machine: await loadDriverModule(path), name: path });
+const driver = driverAt;
 
 describe('custom driver modules', () => {
   it("should start a re-exported built-in as 'custom' in another profile's slot, without the slot's planted bugs", async () => {

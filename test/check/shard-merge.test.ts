@@ -15,8 +15,8 @@ import { replayTrace } from '../../src/explorer/counterexamples/replay.ts';
 import { parseShard } from '../../src/explorer/search/shard.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import type { SemanticStep } from '../../src/runtime/controlled-world.ts';
-import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 import { bfsCampaign } from '../support/campaigns.ts';
+import { driverAt } from '../support/driver-at.ts';
 
 const CAMPAIGN = bfsCampaign();
 
@@ -159,7 +159,7 @@ describe('lock-order cycles across shards under --driver', () => {
   it('should charge the cycle the shards show together as one unsharded run charges it', async () => {
     const file = 'scenarios/seeds/fence-wait-under-lock.yaml';
     const path = 'test/fixtures/drivers/builtin-userptr-fence-under-lock.ts';
-    const driver = { machine: await loadDriverModule(path), name: path };
+    const driver = await driverAt(path);
     const whole = await checkScenario(file, { driver });
     const one = whole.violations.find((x) => x.kind === 'potential-deadlock');
     expect(one?.charge).toBeDefined();

@@ -15,8 +15,8 @@ import { scenarioFiles } from '../../src/cli/scenario-files.ts';
 import { DEFAULT_SCHEDULES, type SamplingStrategy, samplingSearch } from '../../src/explorer/strategies/sampling.ts';
 import { scheduleSeed } from '../../src/explorer/strategies/sampling-seeds.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
-import { loadDriverModule } from '../../src/scenario/driver-module.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
+import { driverAt } from '../support/driver-at.ts';
 
 /** Every bundled scenario with a planted bug: an expected violation in its `expect:`. */
 const PLANTED = scenarioFiles(['scenarios/seeds', 'scenarios/bench']).filter(
@@ -46,7 +46,7 @@ describe('the default samplers', () => {
 
   it("should find the corpus's narrowest window (set-seq-after-unlock's use-after-free) within the default budget", async () => {
     const path = resolve('examples/drivers/corpus/buggy/set-seq-after-unlock.ts');
-    const driver = { machine: await loadDriverModule(path), name: path };
+    const driver = await driverAt(path);
     const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml', driver);
     const r = samplingSearch(world, 'pct', { monitors: defaultMonitors(), seed: 1 });
     expect(r.stats.schedules).toBe(DEFAULT_SCHEDULES);

@@ -34,24 +34,13 @@ describe('a liveness graph built apart from the search, and the memory budget', 
   it('should leave livelock open, naming --max-memory, when the search did not record the graph', async () => {
     const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 2 });
     // A safety search that records nothing (as with sleep sets): the pass builds its own graph.
-    const unrecorded = () => exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() });
-    const fine = searchWithLiveness(
-      world,
-      'bfs',
-      {},
-      { enabled: true, loops: false, memory: under },
-      defaultMonitors,
-      unrecorded,
-    );
+    const withWatch = (memory: MemoryWatch) =>
+      searchWithLiveness(world, 'bfs', {}, { enabled: true, loops: false, memory }, defaultMonitors, () =>
+        exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() }),
+      );
+    const fine = withWatch(under);
     expect(fine.liveness).toMatchObject({ complete: true, states: fine.stats.states });
-    const r = searchWithLiveness(
-      world,
-      'bfs',
-      {},
-      { enabled: true, loops: false, memory: over },
-      defaultMonitors,
-      unrecorded,
-    );
+    const r = withWatch(over);
     expect(r.stats.complete).toBe(true);
     expect(r.liveness).toMatchObject({ complete: false, stoppedBy: 'memory' });
     const judged = judgeScenario({

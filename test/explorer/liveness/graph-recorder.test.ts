@@ -15,7 +15,7 @@ import type { SearchOptions, SearchStats } from '../../../src/explorer/search-ty
 import { exhaustiveSearch } from '../../../src/explorer/strategies/exhaustive.ts';
 import { defaultMonitors } from '../../../src/monitors/index.ts';
 import type { ControlledWorld } from '../../../src/runtime/controlled-world.ts';
-import { loadDriverModule } from '../../../src/scenario/driver-module.ts';
+import { driverAt } from '../../support/driver-at.ts';
 
 const SEQ_RETRY = 'scenarios/bench/seq-retry.yaml';
 
@@ -70,7 +70,7 @@ describe('GraphRecorder', () => {
 
   it('should give the same livelock, lasso and all, as the separate build', async () => {
     const path = 'examples/drivers/never-completing-driver.ts';
-    const driver = { machine: await loadDriverModule(path), name: path };
+    const driver = await driverAt(path);
     const { world } = await worldFor(SEQ_RETRY, driver, { rounds: 1 });
     const built = buildStateGraph(world, 2_000_000, false);
     const want = livelocksIn(world, built, {}, 0).violations;

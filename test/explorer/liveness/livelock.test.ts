@@ -13,13 +13,10 @@ import { readTrace, writeTrace } from '../../../src/check/trace-file.ts';
 import { worldFor } from '../../../src/check/world-for.ts';
 import { replayLasso } from '../../../src/explorer/liveness/lasso-replay.ts';
 import { livelockSearch } from '../../../src/explorer/liveness/livelock-search.ts';
-import { loadDriverModule } from '../../../src/scenario/driver-module.ts';
+import { driverAt } from '../../support/driver-at.ts';
 
 const SEED = 'scenarios/seeds/fault-vs-endless-remap.yaml';
-const driver = async (name: string) => {
-  const path = `examples/drivers/${name}.ts`;
-  return { machine: await loadDriverModule(path), name: path };
-};
+const driver = (name: string) => driverAt(`examples/drivers/${name}.ts`);
 
 describe('livelock', () => {
   it('should keep the seed with a bounded built-in driver, over its whole renamed graph', async () => {

@@ -13,14 +13,11 @@ import { livelocksIn } from '../../../src/explorer/liveness/livelock-search.ts';
 import { buildStateGraph } from '../../../src/explorer/liveness/state-graph.ts';
 import { exhaustiveSearch } from '../../../src/explorer/strategies/exhaustive.ts';
 import { defaultMonitors } from '../../../src/monitors/index.ts';
-import { loadDriverModule } from '../../../src/scenario/driver-module.ts';
+import { driverAt } from '../../support/driver-at.ts';
 import { wholeSearchStats } from './whole-search.ts';
 
 const SEED = 'scenarios/seeds/fault-vs-endless-remap.yaml';
-const driver = async (name: string) => {
-  const path = `examples/drivers/${name}.ts`;
-  return { machine: await loadDriverModule(path), name: path };
-};
+const driver = (name: string) => driverAt(`examples/drivers/${name}.ts`);
 
 describe('the liveness pass and --time', () => {
   it('should report a livelock with time to spare, and claim nothing once its deadline is past', async () => {
