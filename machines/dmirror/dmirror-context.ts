@@ -3,6 +3,7 @@
  * device is mis-declared (misuse throws with the bad value and the fix).
  */
 import type { DeviceMemoryKind } from '../mm/types.ts';
+import { retryBound } from '../retry-bound.ts';
 import type { DmirrorContext, DmirrorInput } from './dmirror-types.ts';
 
 /** /dev/hmm_dmirror0..3: the first two have device-private memory, the last two device-coherent. */
@@ -30,9 +31,7 @@ export function initialDmirrorContext(input: DmirrorInput): DmirrorContext {
   const wordsPerPage = input.wordsPerPage ?? 1;
   if (!Number.isInteger(Math.log2(pageSize)) || !Number.isInteger(wordsPerPage) || wordsPerPage <= 0)
     throw new Error(`dmirror: pageSize must be a power of two and wordsPerPage a positive integer`);
-  const maxRetries = input.maxRetries ?? 8;
-  if (!Number.isInteger(maxRetries) || maxRetries < 0)
-    throw new Error(`dmirror input 'maxRetries' must be a non-negative integer, got ${maxRetries}`);
+  const maxRetries = retryBound(input.maxRetries, 'dmirror input');
   if ((input.bugs ?? []).length > 0)
     throw new Error(`dmirror has no planted bugs (got ${JSON.stringify(input.bugs)}); remove 'bugs' from the device`);
   return {

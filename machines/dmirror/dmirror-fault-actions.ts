@@ -5,6 +5,7 @@
  */
 import { assign, enqueueActions } from 'xstate';
 import type { HmmPfn } from '../mm/hmm-walk.ts';
+import { countRestart } from '../retry-bound.ts';
 import { collectMapped, storeWalk } from './device-table.ts';
 import { chunkEnd, cmdOf, dmirrorActions, type Ev, send, sleep, withCmd } from './dmirror-action-support.ts';
 import { snapshotByte } from './snapshot-bytes.ts';
@@ -126,7 +127,7 @@ export const faultActions = dmirrorActions({
   }),
   countRetry: assign(({ context }) => {
     const f = cmdOf(context).fault!;
-    return withCmd(context, { fault: { ...f, tries: f.tries + 1, seq: null, pfns: [] } });
+    return withCmd(context, { fault: { ...f, tries: countRestart(f.tries, context.maxRetries), seq: null, pfns: [] } });
   }),
   endFaultPath: assign(({ context }) => withCmd(context, { fault: null })),
   beginSnapshot: assign(({ context }) => {

@@ -16,6 +16,7 @@
 import { setup } from 'xstate';
 import { EBUSY } from '../errno.ts';
 import { kernelActions } from '../kernel-actions.ts';
+import { retriesExhausted } from '../retry-bound.ts';
 import { chunkEnd, cmdOf } from './dmirror-action-support.ts';
 import { callbackActions } from './dmirror-callback-actions.ts';
 import { commandActions } from './dmirror-command-actions.ts';
@@ -46,7 +47,7 @@ export const dmirrorSetup = setup({
     walkBusy: ({ event }) => event.type === 'hmm.rangeResult' && event.result === EBUSY,
     walkFailed: ({ event }) => event.type === 'hmm.rangeResult' && event.result < 0,
     seqCollided: ({ event }) => event.type === 'sub.retryResult' && event.retry,
-    outOfRetries: ({ context }) => cmdOf(context).fault!.tries >= context.maxRetries,
+    outOfRetries: ({ context }) => retriesExhausted(cmdOf(context).fault!.tries, context.maxRetries),
     commandFailed: ({ context }) => cmdOf(context).result < 0,
     moreChunks: ({ context }) => cmdOf(context).fault!.chunkEnd < cmdOf(context).fault!.end,
     moreExclusiveChunks: ({ context }) => cmdOf(context).cursor < cmdOf(context).end,

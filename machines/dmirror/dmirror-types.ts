@@ -41,8 +41,11 @@ export interface DmirrorInput {
   pageSize?: number;
   /** Words per page in the mm (the data a page holds); default 1. */
   wordsPerPage?: number;
-  /** Bound on read_begin restarts per chunk, standing for the 1000 ms deadline (default 8). */
-  maxRetries?: number;
+  /**
+   * Bound on read_begin restarts per chunk, standing for the 1000 ms deadline (default 8);
+   * `'unbounded'`: restart as often as it collides (machines/retry-bound.ts).
+   */
+  maxRetries?: number | 'unbounded';
   /** The scenario's set-up already inserted the subscription (the fd is open). */
   subscribed?: boolean;
   bugs?: string[];
@@ -127,7 +130,7 @@ export interface DmirrorContext {
   memory: DeviceMemoryKind;
   pageSize: number;
   wordsPerPage: number;
-  maxRetries: number;
+  maxRetries: number | 'unbounded';
   /** The notifier is inserted (open() succeeded and close() has not run). */
   open: boolean;
   /** The XArray: vpn → entry. Guarded by the update lock (`lock`). */

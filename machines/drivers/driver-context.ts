@@ -2,6 +2,7 @@
  * The driver's initial context from its input, with the checks a scenario author needs
  * when a driver is mis-declared (misuse throws with the bad value and the fix).
  */
+import { retryBound } from '../retry-bound.ts';
 import { PAGE_SIZE } from './device-pages.ts';
 import {
   DRIVER_BUGS,
@@ -11,8 +12,6 @@ import {
   type DriverProfileName,
   PROFILE_NAMES,
 } from './driver-types.ts';
-
-export const DEFAULT_MAX_RETRIES = 8;
 
 export function initialDriverContext(input: DriverInput, profile: DriverProfileName): DriverContext {
   if (!PROFILE_NAMES.includes(profile)) {
@@ -33,10 +32,7 @@ export function initialDriverContext(input: DriverInput, profile: DriverProfileN
       throw new Error(`unknown driver bug '${bug}': use one of ${DRIVER_BUGS.join(', ')}`);
     }
   }
-  const maxRetries = input.maxRetries ?? DEFAULT_MAX_RETRIES;
-  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-    throw new Error(`driver input 'maxRetries' must be a non-negative integer, got ${maxRetries}`);
-  }
+  const maxRetries = retryBound(input.maxRetries, 'driver input');
   const submitLockMode = input.submitLockMode ?? 'write';
   if (submitLockMode !== 'write' && submitLockMode !== 'read') {
     throw new Error(`driver input 'submitLockMode' must be 'write' or 'read', got ${JSON.stringify(submitLockMode)}`);

@@ -11,6 +11,7 @@
 import { assertEvent, type EventObject, setup } from 'xstate';
 import { EBUSY, EFAULT } from '../errno.ts';
 import { type ActorId, type KSendParams, kernelActions, type Observation } from '../kernel-actions.ts';
+import { countRestart, retriesExhausted } from '../retry-bound.ts';
 import {
   deviceEntries,
   inRange,
@@ -111,7 +112,7 @@ export const driverSetup = base.extend({
     retryCheckedOutsideLock: ({ context }) => hasBug(context, 'retry-outside-lock'),
     seqCollided: ({ context, event }) =>
       event.type === 'sub.retryResult' && event.tid === context.request?.tid && event.retry,
-    retriesExhausted: ({ context }) => req(context).retries >= context.maxRetries,
+    retriesExhausted: ({ context }) => retriesExhausted(req(context).retries, context.maxRetries),
     lockGrantedToRequest: ({ context, event }) =>
       event.type === 'lock.granted' && grantedTo(context, event.tid) === 'request',
     lockInterruptedForRequest: ({ context, event }) =>
@@ -271,7 +272,14 @@ export const driverSetup = base.extend({
     countRetry: assign({
       request: ({ context }) => {
         const r = req(context);
-        return { ...r, retries: r.retries + 1, seq: null, pages: [], pinned: false, result: 0 };
+        return {
+          ...r,
+          retries: countRestart(r.retries, context.maxRetries),
+          seq: null,
+          pages: [],
+          pinned: false,
+          result: 0,
+        };
       },
     }),
     /** Pages pinned for an attempt that collided are given back before restarting. */

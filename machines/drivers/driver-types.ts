@@ -107,8 +107,11 @@ export interface DriverInput {
   dev: ActorId;
   /** `dev_private_owner` / pgmap owner; defaults to the driver's own id. */
   pgmapOwner?: string;
-  /** Bound on read_begin restarts, standing in for HMM_RANGE_DEFAULT_TIMEOUT (default 8). */
-  maxRetries?: number;
+  /**
+   * Bound on read_begin restarts, standing in for HMM_RANGE_DEFAULT_TIMEOUT (default 8);
+   * `'unbounded'`: restart as often as it collides, never give up (machines/retry-bound.ts).
+   */
+  maxRetries?: number | 'unbounded';
   /** Planted bugs of a built-in profile; never given to a custom module. */
   bugs?: string[];
   /** registration-cache only: pin pages (default true); `false` is the `no-pin` bug. */
@@ -193,7 +196,7 @@ export interface DriverRequest {
   deps: ActorId[];
   /** Result of read_begin for the current attempt. */
   seq: number | null;
-  /** Restarts so far (-EBUSY from the walk, or a read_retry collision). */
+  /** Restarts so far (-EBUSY from the walk, or a read_retry collision); not counted without a bound. */
   retries: number;
   /** Pages of the current attempt; only dereferenced after read_retry passed under the lock. */
   pages: Page[];
@@ -293,7 +296,7 @@ export interface DriverContext {
   mm: ActorId;
   dev: ActorId;
   pgmapOwner: string;
-  maxRetries: number;
+  maxRetries: number | 'unbounded';
   bugs: DriverBug[];
   pin: boolean;
   submitLockMode: LockMode;

@@ -97,7 +97,10 @@ const device = z
       .strict()
       .optional()
       .describe('{ start, length } of its interval notifier (default: the whole address space)'),
-    maxRetries: z.number().int().positive().optional().describe("the driver's retry bound for -EBUSY"),
+    maxRetries: z
+      .union([z.number().int().positive(), z.literal('unbounded')])
+      .optional()
+      .describe("the driver's read_begin restarts before it gives up with -EBUSY (default 8), or 'unbounded'"),
     bugs: z
       .array(z.string())
       .default([])

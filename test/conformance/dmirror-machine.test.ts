@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dmirrorMachine } from '../../machines/dmirror/dmirror.machine.ts';
 import type { TableEntry } from '../../machines/dmirror/dmirror-types.ts';
-import { EFAULT, EINVAL, EPERM } from '../../machines/errno.ts';
+import { EBUSY, EFAULT, EINVAL, EPERM } from '../../machines/errno.ts';
 import { MachineHarness } from '../../src/testing/index.ts';
 
 const ID = 'drv:d0';
@@ -12,7 +12,9 @@ const MM = 'mm:p';
 const P = 4096;
 const A = 0x100000;
 
-function dmirror(opts: { open?: boolean; device?: number; table?: Record<number, TableEntry> } = {}): MachineHarness {
+function dmirror(
+  opts: { open?: boolean; device?: number; table?: Record<number, TableEntry>; maxRetries?: number | 'unbounded' } = {},
+): MachineHarness {
   const h = new MachineHarness(dmirrorMachine, {
     id: ID,
     sub: SUB,
@@ -21,6 +23,7 @@ function dmirror(opts: { open?: boolean; device?: number; table?: Record<number,
     device: opts.device ?? 0,
     wordsPerPage: 2,
     subscribed: opts.open ?? true,
+    ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
   });
   if (opts.table) {
     h.snapshot = dmirrorMachine.resolveState({
@@ -63,6 +66,28 @@ describe('dmirror (lib/test_hmm.c)', () => {
     cmd(h, 'FROB');
     expect(h.sentTo(T)).toMatchObject([{ result: EINVAL }]);
     expect(h.matches({ command: 'idle' } as never)).toBe(true);
+  });
+
+  it("should restart a colliding fault round without end, and keep no count, with maxRetries 'unbounded'", () => {
+    const busyRounds = (h: MachineHarness, rounds: number) => {
+      cmd(h, 'READ');
+      h.send({ type: 'lock.granted', lock: LOCK, tid: T, mode: 'write' });
+      h.send({ type: 'mm.result', mm: MM, tid: T, op: 'get', result: 0 });
+      for (let r = 0; r < rounds; r++) {
+        h.send({ type: 'sub.readBeginResult', sub: SUB, tid: T, seq: 5 });
+        h.send({ type: 'hmm.rangeResult', mm: MM, tid: T, result: EBUSY, pfns: [] });
+      }
+    };
+    const bounded = dmirror({ maxRetries: 2 });
+    busyRounds(bounded, 3);
+    expect(bounded.sentTo(T)).toMatchObject([{ type: 'dmirror.result', cmd: 'READ', result: EBUSY }]);
+    const h = dmirror({ maxRetries: 'unbounded' });
+    busyRounds(h, 12);
+    expect(h.sentTo(SUB)).toEqual([{ type: 'sub.readBegin', replyTo: ID, tid: T }]);
+    expect((h.context as { cmd: { fault: { tries: number } } }).cmd.fault.tries).toBe(0);
+    expect(() => dmirror({ maxRetries: -1 })).toThrow(
+      /dmirror input 'maxRetries' must be a non-negative integer or 'unbounded', got -1/,
+    );
   });
 
   it('should open by inserting one notifier over the whole address space of its mm', () => {

@@ -57,6 +57,15 @@ describe('livelock', () => {
     expect(replayLasso(world, saved.steps.slice(0, -1), saved.loopFrom!).closed).toBe(false);
   });
 
+  it("should find the same livelock in a built-in driver told maxRetries 'unbounded'", async () => {
+    const c = await checkScenario(SEED, { params: { retries: 'unbounded' } });
+    const v = c.violations.find((x) => x.kind === 'livelock');
+    expect(v?.message).toMatch(/^thread:gpu waits for drv:gpu0 to answer drv\.fault/);
+    expect(c.observations.map((o) => o.kind)).not.toContain('unbounded-retry');
+    const { world } = await worldFor(SEED, undefined, { retries: 'unbounded' });
+    expect(replayLasso(world, v!.trace, v!.loopFrom!).closed).toBe(true);
+  });
+
   it('should find a fault that never completes once the invalidations are over (seq-retry)', async () => {
     const { world } = await worldFor('scenarios/bench/seq-retry.yaml', await driver('never-completing-driver'), {
       rounds: 1,

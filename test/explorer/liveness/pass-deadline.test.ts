@@ -125,8 +125,8 @@ function stoppedAtRead<T>(k: number, run: () => T): T {
 
 describe('a pass stopped in its scan of pending requests', () => {
   it('should count the requests it met before the stop', async () => {
-    // Past 2^17 states (seq-retry 1×6), so that the scan asks the clock on its way.
-    const { world } = await worldFor('scenarios/bench/seq-retry.yaml', undefined, { ndrv: 1, rounds: 6 });
+    // Past 2^17 states (seq-retry 1×7), so that the scan asks the clock on its way.
+    const { world } = await worldFor('scenarios/bench/seq-retry.yaml', undefined, { ndrv: 1, rounds: 7 });
     const g = buildStateGraph(world, 2_000_000, false);
     expect(g.count).toBeGreaterThan(2 ** 17);
     const whole = livelocksIn(world, g, {}, 0);

@@ -72,6 +72,10 @@ describe('driver profile registry', () => {
     expect(driver('svm', { profile: 'custom' }).context.profile).toBe('svm');
     expect(() => driver('svm', { sub: undefined })).toThrow(/'sub' must be an actor id/);
     expect(() => driver('svm', { maxRetries: -1 })).toThrow(/maxRetries/);
+    expect(() => driver('svm', { maxRetries: 'forever' })).toThrow(
+      /'maxRetries' must be a non-negative integer or 'unbounded', got "forever"/,
+    );
+    expect(driver('svm', { maxRetries: 'unbounded' }).context.maxRetries).toBe('unbounded');
     expect(() => driver('svm', { submitLockMode: 'shared' })).toThrow(/submitLockMode/);
   });
 });

@@ -98,6 +98,23 @@ describe('driver profile shadow-pte: fault path', () => {
     expect(sentEvent(h, 'drv.faultResult').result).toBe(EBUSY);
   });
 
+  it("should restart as often as it collides, and keep no count, with maxRetries 'unbounded'", () => {
+    const h = driver('shadow-pte', { maxRetries: 'unbounded' });
+    h.send(fault());
+    for (let i = 0; i < 20; i++) {
+      h.send(readBegin(3));
+      h.send(rangeResult(EBUSY));
+      expect(sends(h)).toEqual([`${SUB} sub.readBegin`]);
+      // No count: a restart leaves the request as the first attempt began it.
+      expect(h.context.request).toMatchObject({ retries: 0, seq: null });
+    }
+    h.send(readBegin(3));
+    h.send(rangeResult());
+    h.send(granted());
+    h.send(retryResult(false));
+    expect(sentEvent(h, 'drv.faultResult').result).toBe(0);
+  });
+
   it('should count read_retry collisions against the same bound', () => {
     const h = driver('shadow-pte', { maxRetries: 1 });
     toLocked(h);
