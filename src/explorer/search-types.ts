@@ -135,6 +135,11 @@ export interface SearchStats {
   maxDepthReached: number;
   /** Exhaustive strategies: the reduction the search ran with (`SearchLimits.reduction`). */
   reduction?: ReductionMode;
+  /**
+   * With the canonical reduction: threads' returns taken in the step that answered them
+   * (explorer/reduction/returns.ts), deliveries that `transitions` does not count.
+   */
+  returnsTaken?: number;
   /** 2 when the visited set moved to a second thread (visited-pipeline.ts), else 1. */
   threads?: number;
   /** How many steps ran XState's transition (the rest came from the cache). */
@@ -259,4 +264,10 @@ export interface ExpansionRecorder {
    * `sameTarget`): the recorder need keep no fingerprint per edge to look targets up.
    */
   everyTargetTold(): void;
+  /**
+   * Said before the first expansion by a search whose steps take threads' returns at once
+   * (reduction/returns.ts): `steps(vec, step)` lists the semantic steps of the edge taken by local
+   * step `step` from the state with vector `vec`, for the graph's traces (`StateGraph.expand`).
+   */
+  stepsOfEdges?(steps: (vec: Int32Array, step: number) => SemanticStep[]): void;
 }

@@ -9,7 +9,7 @@
 import type { Observation } from '../../machines/kernel-actions.ts';
 import type { StepRecord } from '../runtime/controlled-world.ts';
 import type { Monitor } from './monitor.ts';
-import { callbackTids, ctxOf, heldLocks, topology } from './topology.ts';
+import { callbackTids, ctxOf, heldLocks, NO_OTHER_ACTOR, topology } from './topology.ts';
 
 function blocking(o: Observation): { tid: string; on: string } | null {
   if (o.kind === 'lock.wait' || o.kind === 'fence.waitBegin' || o.kind === 'sleep') {
@@ -20,6 +20,7 @@ function blocking(o: Observation): { tid: string; on: string } | null {
 
 export const falseOnBlockableMonitor: Monitor = {
   name: 'false-on-blockable',
+  ...NO_OTHER_ACTOR,
   interest: (_world, record) =>
     record.actor.startsWith('sub:') && record.message.event.type === 'drv.invalidateReturned' ? 'local' : 'skip',
   onStep(ctx, record: StepRecord, before) {
@@ -50,6 +51,7 @@ export const sleepInNonblockMonitor: Monitor = {
   // Besides the step itself (which fixes the acting lock's own situation), only the
   // subscriptions' callbacks decide the verdict.
   reads: (world) => topology(world).subs,
+  inFlight: [],
   onStep(ctx, record, before) {
     const sleeps = record.observations.map(blocking).filter((b) => b !== null);
     // A blocking acquire of a sleeping lock is a might_sleep() even when it is uncontended.
@@ -77,6 +79,7 @@ export const sleepInAtomicMonitor: Monitor = {
   name: 'sleep-in-atomic',
   interest: (_world, record) => (record.observations.some((o) => blocking(o) !== null) ? 'global' : 'skip'),
   reads: (world) => topology(world).locks,
+  inFlight: ['lock.release'],
   onStep(ctx, record, before) {
     const sleeps = record.observations.map(blocking).filter((b) => b !== null);
     if (sleeps.length === 0) return null;

@@ -10,7 +10,7 @@
 import type { ControlledWorld, StepRecord } from '../runtime/controlled-world.ts';
 import type { Interest, Monitor, Violation } from './monitor.ts';
 import { ctxOf, topology } from './topology.ts';
-import { cycleText, findCycle, type WaitEdge, waitEdges } from './wait-for.ts';
+import { cycleText, findCycle, WAIT_FOR_IN_FLIGHT, type WaitEdge, waitEdges } from './wait-for.ts';
 
 function cycleDetails(cycle: WaitEdge[] | null) {
   return cycle?.map((e) => ({ tid: e.tid, on: e.on, text: e.text, blockedBy: e.why })) ?? null;
@@ -39,6 +39,7 @@ export const deadlockMonitor: Monitor = {
       ? 'global'
       : 'skip',
   reads: waitActors,
+  inFlight: WAIT_FOR_IN_FLIGHT,
   onStep(ctx, _record, _before, after): Violation | null {
     const edges = waitEdges(ctx.world, after);
     if (edges.length < 1) return null;

@@ -3,9 +3,11 @@
  * (in some interleaving, e.g. munmap returned an error, or a read saw a stale value).
  */
 import type { Monitor } from './monitor.ts';
+import { NO_OTHER_ACTOR } from './topology.ts';
 
 export const expectationMonitor: Monitor = {
   name: 'expectation',
+  ...NO_OTHER_ACTOR,
   interest: (_world, record) => (record.observations.some((o) => o.kind === 'thread.mismatch') ? 'local' : 'skip'),
   onStep(_ctx, record) {
     for (const o of record.observations) {

@@ -10,6 +10,7 @@ export const fenceOrderMonitor: Monitor = {
   name: 'fence-order',
   interest: (_world, record) => (record.observations.some((o) => o.kind === 'fence.signaled') ? 'global' : 'skip'),
   reads: (world) => topology(world).fences,
+  inFlight: [],
   onStep(ctx, record, before) {
     for (const o of record.observations) {
       if (o.kind !== 'fence.signaled') continue;

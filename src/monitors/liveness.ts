@@ -14,7 +14,7 @@ import { EBUSY } from '../../machines/errno.ts';
 import { AWAITING_REPLY_TAG } from '../../machines/tags.ts';
 import type { ControlledWorld, WorldState } from '../runtime/controlled-world.ts';
 import type { Monitor } from './monitor.ts';
-import { ctxOf, topology } from './topology.ts';
+import { ctxOf, NO_OTHER_ACTOR, topology } from './topology.ts';
 import { waitEdges } from './wait-for.ts';
 
 export const fenceUnsignaledMonitor: Monitor = {
@@ -66,6 +66,7 @@ function stuckText(world: ControlledWorld, state: WorldState, engine: string): s
 
 export const unboundedRetryMonitor: Monitor = {
   name: 'unbounded-retry',
+  ...NO_OTHER_ACTOR,
   interest: (_world, record) => (record.actor.startsWith('drv:') && record.sends.length ? 'local' : 'skip'),
   onStep(ctx, record) {
     if (!record.actor.startsWith('drv:')) return null;

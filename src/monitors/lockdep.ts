@@ -91,6 +91,9 @@ export class LockdepMonitor implements Monitor {
     return taking || invalidates ? 'global' : 'skip';
   }
 
+  /** Of the messages on their way, only releases count (a lock whose release is sent is let go: heldLocks). */
+  readonly inFlight = ['lock.release'];
+
   reads(world: ControlledWorld): number[] {
     const t = topology(world);
     return [...t.locks, ...t.subs, ...t.devices, ...t.drivers];

@@ -46,6 +46,7 @@ export const staleSptsMonitor: Monitor = {
       : 'skip';
   },
   reads: tablesAndMms,
+  inFlight: [],
   onStep(ctx, record, _before, after) {
     const { world } = ctx;
     const t = topology(world);
@@ -84,6 +85,7 @@ export const useAfterFreeMonitor: Monitor = {
   name: 'use-after-free',
   interest: (_world, record) => accesses(record, false),
   reads: tablesAndMms,
+  inFlight: [],
   onStep(ctx, record, before) {
     const { world } = ctx;
     for (const o of record.observations) {
@@ -110,6 +112,7 @@ export const staleDataMonitor: Monitor = {
   name: 'stale-data',
   interest: (_world, record) => accesses(record, true),
   reads: tablesAndMms,
+  inFlight: [],
   onStep(ctx, record, before) {
     const { world } = ctx;
     for (const o of record.observations) {

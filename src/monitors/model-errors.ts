@@ -4,6 +4,7 @@
  * A false return from a callback on a blockable range is its own property (`false-on-blockable`).
  */
 import type { Monitor } from './monitor.ts';
+import { NO_OTHER_ACTOR } from './topology.ts';
 
 function errorsOf(ctx: unknown): unknown[] {
   const errors = (ctx as { errors?: unknown[] } | undefined)?.errors;
@@ -12,6 +13,7 @@ function errorsOf(ctx: unknown): unknown[] {
 
 export const modelErrorMonitor: Monitor = {
   name: 'model-error',
+  ...NO_OTHER_ACTOR,
   // Reads only the acting actor's own context before and after.
   interest: (_world, record) => (record.before !== record.after ? 'local' : 'skip'),
   onStep(ctx, record, before, after) {

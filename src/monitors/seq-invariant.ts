@@ -38,6 +38,7 @@ export const seqInvariantMonitor: Monitor = {
     return record.sends.some((s) => world.message(s.msg).event.type === 'sub.readBeginResult') ? 'global' : 'local';
   },
   reads: (world) => [...topology(world).cores, ...topology(world).subs],
+  inFlight: [],
   onStep(ctx, record, before, after) {
     const { world } = ctx;
     const actor = record.actor;

@@ -69,6 +69,12 @@ export function mmMemory(snapshot: AnyMachineSnapshot): {
 }
 
 /**
+ * `Monitor.reads` of a monitor that judges each step by its record and the acting actor alone
+ * (never `global`): no other actor, no message on its way. Said so that the search knows it.
+ */
+export const NO_OTHER_ACTOR = { reads: (): number[] => [], inFlight: [] as readonly string[] };
+
+/**
  * Lock holders by tid: which locks (actor ids) each tid holds in `state`. A holder whose
  * `lock.release` is already on its way to the lock has let go (the unlock happened in its
  * own thread; the lock actor just has not processed the message yet).

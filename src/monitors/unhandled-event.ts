@@ -1,8 +1,10 @@
 /** `unhandled-event`: an event delivered to a state that neither handles, defers nor ignores it. */
 import type { Monitor } from './monitor.ts';
+import { NO_OTHER_ACTOR } from './topology.ts';
 
 export const unhandledEventMonitor: Monitor = {
   name: 'unhandled-event',
+  ...NO_OTHER_ACTOR,
   interest: (_world, record) => (record.policy === 'unhandled' ? 'local' : 'skip'),
   onStep(ctx, record, before) {
     if (record.policy !== 'unhandled') return null;

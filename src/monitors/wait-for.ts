@@ -32,6 +32,9 @@ export interface WaitEdge {
   text: string;
 }
 
+/** The types of the messages on their way that a wait-for graph reads (`Monitor.inFlight`). */
+export const WAIT_FOR_IN_FLIGHT = ['lock.release', 'fence.signal', 'core.invalidateEnd'] as const;
+
 /** Event types in an actor's inbox (messages already on their way to it). */
 function inFlight(world: ControlledWorld, state: WorldState, actor: number): { type: string; tid?: string }[] {
   return world.inbox(state, actor).map((m) => world.message(m).event as { type: string; tid?: string });

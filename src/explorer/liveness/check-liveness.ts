@@ -16,6 +16,7 @@
 import type { Monitor } from '../../monitors/monitor.ts';
 import type { ControlledWorld } from '../../runtime/controlled-world.ts';
 import { ViolationLog } from '../counterexamples/violation-log.ts';
+import { ReturnFusion } from '../reduction/returns.ts';
 import { stateKeyOf } from '../reduction/state-key.ts';
 import { worstPileUp } from '../search/pile-up.ts';
 import type { MemoryWatch } from '../search/search-host.ts';
@@ -81,6 +82,8 @@ export function searchWithLiveness(
         // The states the search identified (sleep sets prune steps, not states: canonical too).
         stateKeyOf(world, result.stats.reduction === 'none' ? 'none' : 'canonical'),
         choice.memory,
+        // The search took threads' returns at once: so does the graph (the same states).
+        result.stats.returnsTaken !== undefined ? ReturnFusion.for(world, monitors()) : null,
       );
     const live = livelocksIn(world, g, { fairness: choice.fairness }, t0, stopAt);
     return { ...result, violations: [...result.violations, ...live.violations], liveness: live.stats };

@@ -36,6 +36,7 @@
  * Past `maxBytes` the recorder drops what it has and records no more (check-liveness.ts allows half
  * the search's memory budget), and the liveness pass builds its own graph after all.
  */
+import type { SemanticStep } from '../../runtime/controlled-world.ts';
 import { interrupted } from '../search/interrupt.ts';
 import type { ExpansionRecorder, SearchStats } from '../search-types.ts';
 import type { StateGraph } from './state-graph.ts';
@@ -230,8 +231,17 @@ export class GraphRecorder implements ExpansionRecorder {
     if (!edgeTo) return null;
     // The fingerprints are read: their room holds the breadth-first tree.
     const tree = { parent: fps.subarray(0, count), via: fps.subarray(count) };
-    return breadthFirst(this.n, count, this.vecs.view(), this.edgeStart.view(), edgeTo, this.edgeStep.view(), tree);
+    const g = breadthFirst(this.n, count, this.vecs.view(), this.edgeStart.view(), edgeTo, this.edgeStep.view(), tree);
+    if (g && this.edgeSteps) g.expand = this.edgeSteps;
+    return g;
   }
+
+  /** The search takes threads' returns at once: how to list an edge's steps (`StateGraph.expand`). */
+  stepsOfEdges(steps: (vec: Int32Array, step: number) => SemanticStep[]): void {
+    this.edgeSteps = steps;
+  }
+
+  private edgeSteps: ((vec: Int32Array, step: number) => SemanticStep[]) | null = null;
 
   private drop(): void {
     this.dropped = true;

@@ -12,7 +12,7 @@ import { cyclicStates } from './cyclic-states.ts';
 import { CycleFinder, type Fairness } from './fair-cycles.ts';
 import { FairnessUnits } from './fairness.ts';
 import { PassDeadline } from './pass-deadline.ts';
-import { buildStateGraph, pathTo, type StateGraph, semanticOf } from './state-graph.ts';
+import { buildStateGraph, edgeSteps, pathTo, type StateGraph } from './state-graph.ts';
 
 export interface LivenessOptions {
   /** States the graph may hold (default 2 M). */
@@ -113,14 +113,19 @@ export function livelocksIn(
     if (finder!.stopped) break;
     if (!scc) continue;
     const { entry, loop } = finder!.lasso(scc, r.owner);
-    const prefix = pathTo(world, g.parent, g.via, entry);
-    if (best && best.steps <= prefix.length + loop.length) continue;
-    const loopSteps = loop.map((e) => semanticOf(world, g.edgeStep[e]));
+    const prefix = pathTo(world, g.parent, g.via, entry, g);
+    let from = entry;
+    const loopSteps = loop.flatMap((e) => {
+      const steps = edgeSteps(world, g, from, g.edgeStep[e]);
+      from = g.edgeTo[e];
+      return steps;
+    });
+    if (best && best.steps <= prefix.length + loopSteps.length) continue;
     best = {
       kind: 'livelock',
-      message: `${r.name}, forever: after ${prefix.length} steps a loop of ${loop.length} steps can repeat without end and never answers it (${fairness} fairness: every channel the loop ${fairness === 'strong' ? 'ever' : 'always'} lets deliver delivers in it)`,
-      details: { request: r.name, prefix: prefix.length, loop: loop.length, fairness },
-      steps: prefix.length + loop.length,
+      message: `${r.name}, forever: after ${prefix.length} steps a loop of ${loopSteps.length} steps can repeat without end and never answers it (${fairness} fairness: every channel the loop ${fairness === 'strong' ? 'ever' : 'always'} lets deliver delivers in it)`,
+      details: { request: r.name, prefix: prefix.length, loop: loopSteps.length, fairness },
+      steps: prefix.length + loopSteps.length,
       trace: [...prefix, ...loopSteps],
       loopFrom: prefix.length,
     };

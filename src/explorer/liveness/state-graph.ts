@@ -10,6 +10,7 @@
  */
 
 import type { ControlledWorld, SemanticStep, StepRecord, WorldState } from '../../runtime/controlled-world.ts';
+import { applyTakingReturns, type ReturnFusion, stepsTakingReturns } from '../reduction/returns.ts';
 import { interrupted } from '../search/interrupt.ts';
 import type { MemoryWatch } from '../search/search-host.ts';
 import { zobrist1, zobrist2, zobristVec } from '../visited/fingerprint.ts';
@@ -37,6 +38,12 @@ export interface StateGraph {
    * stopped the build (the states after that have no edges).
    */
   stoppedBy?: GraphStop;
+  /**
+   * Set on a recorded graph whose edges take threads' returns at once (reduction/returns.ts): the
+   * semantic steps of the edge taken by local step `step` from the state with vector `vec`.
+   * Without it an edge is the one step its local step names.
+   */
+  expand?: (vec: Int32Array, step: number) => SemanticStep[];
 }
 
 /** What stopped a graph build short of its state bound: see `StateGraph.stoppedBy`. */
@@ -83,16 +90,26 @@ export interface GraphObserver {
   terminal(state: WorldState, trace: () => SemanticStep[]): void;
 }
 
-/** The semantic steps from the initial state to state `s` of a graph (its breadth-first tree path). */
+/**
+ * The semantic steps from the initial state to state `s` of a graph (its breadth-first tree
+ * path); give the graph (`g`) when its edges may take returns at once (`StateGraph.expand`).
+ */
 export function pathTo(
   world: ControlledWorld,
   parent: ArrayLike<number>,
   via: ArrayLike<number>,
   s: number,
+  g?: StateGraph,
 ): SemanticStep[] {
-  const ids: number[] = [];
-  for (let k = s; k > 0; k = parent[k]) ids.push(via[k]);
-  return ids.reverse().map((id) => semanticOf(world, id));
+  const path: number[] = [];
+  for (let k = s; k > 0; k = parent[k]) path.push(k);
+  return path.reverse().flatMap((k) => (g ? edgeSteps(world, g, parent[k], via[k]) : [semanticOf(world, via[k])]));
+}
+
+/** The semantic steps of the edge of graph `g` taken by local step `step` from state `from`. */
+export function edgeSteps(world: ControlledWorld, g: StateGraph, from: number, step: number): SemanticStep[] {
+  if (!g.expand) return [semanticOf(world, step)];
+  return g.expand(Int32Array.from(g.vecs.subarray(from * g.n, (from + 1) * g.n)), step);
 }
 
 export function semanticOf(world: ControlledWorld, step: number): SemanticStep {
@@ -121,7 +138,13 @@ export function buildStateGraph(
   keyOf: (actor: number, local: number) => number = exactKey,
   /** The process's memory budget (the search's `--max-memory`), read every 1024 states. */
   memory: MemoryWatch | null = null,
+  /**
+   * Take threads' returns at once, as the safety search did (reduction/returns.ts), so the graph
+   * has the states it counted; not with an `observer` (it would have to see those steps too).
+   */
+  fusion: ReturnFusion | null = null,
 ): StateGraph {
+  const taking = observer ? null : fusion;
   const n = world.actors.length;
   const keys = renamed ? new ShiftKeys(world) : null;
   const states = Math.min(expect?.states ?? 0, maxStates);
@@ -176,7 +199,10 @@ export function buildStateGraph(
     for (let i = 0; i < n; i++) {
       for (const ls of world.stepsOf(i, vec[i])) {
         steps++;
-        const record = world.applyInto(vec, i, ls, out);
+        const took: number[] = [];
+        const record = taking
+          ? applyTakingReturns(world, taking, vec, ls.id, out, took)
+          : world.applyInto(vec, i, ls, out);
         if (observer && before) {
           const at = k;
           observer.step(record, before, world.stateOf(out.slice()), () => [
@@ -185,6 +211,7 @@ export function buildStateGraph(
           ]);
         }
         if (keys) keys.key(out, key);
+        else if (took.length) zobristVec(out, key, keyOf);
         else changedKey(vec, out, i, ls.sends, here, key, keyOf);
         const to = add(out, k, ls.id);
         if (to < 0) {
@@ -212,6 +239,7 @@ export function buildStateGraph(
     edgeStep: edgeStep.done(),
     complete,
     ...(stoppedBy ? { stoppedBy } : {}),
+    ...(taking ? { expand: (v: Int32Array, step: number) => stepsTakingReturns(world, taking, v, step) } : {}),
   };
 }
 

@@ -45,6 +45,7 @@ import type { ControlledWorld, SemanticStep, WorldState } from '../../runtime/co
 import { ViolationLog } from '../counterexamples/violation-log.ts';
 import type { Reduction } from '../reduction/reduction.ts';
 import { reductionFor } from '../reduction/reduction.ts';
+import { applyTakingReturns, ReturnFusion, stepsTakingReturns } from '../reduction/returns.ts';
 import { type ReductionMode, reductionMode, stateKeyOf } from '../reduction/state-key.ts';
 import { type Symmetry, type SymmetryStats, symmetryFor } from '../reduction/symmetry.ts';
 import type { ExpansionRecorder, SearchLimit, SearchOptions, SearchResult } from '../search-types.ts';
@@ -126,6 +127,7 @@ export class StateSearch {
 
   // What the search has found out so far.
   private transitions = 0;
+  private returnsTaken = 0;
   private cutByDepth = false;
   /** Stopped at the first violation (`stopOnFirst`). */
   private stopped = false;
@@ -166,9 +168,20 @@ export class StateSearch {
   private kidStep = new Int32Array(this.kidCap);
   /** The child whose vector `fillNext` writes into `next` (for the monitors). */
   private kidNow = 0;
+  /**
+   * Returns taken at once (reduction/returns.ts; null: none): child c's are the local steps
+   * `took[tookAt[c] .. tookAt[c + 1])`, in the order they ran after its step.
+   */
+  private readonly fusion: ReturnFusion | null;
+  private tookAt = new Int32Array(this.kidCap + 1);
+  private took = new Int32Array(64);
+  /** Of the child being judged, how many of its returns the trace of a violation includes. */
+  private viaTook = 0;
+  /** Fingerprint delta of the returns `takeReturns` ran (two halves). */
+  private readonly tookFp = new Int32Array(2);
 
   // Bound once: handed to the monitor plan and the log at every call.
-  private readonly traceNow = (): SemanticStep[] => this.traceOf(this.node, this.via);
+  private readonly traceNow = (): SemanticStep[] => this.traceOf(this.node, this.via, this.viaTook);
   private readonly traceHere = (): SemanticStep[] => this.traceOf(this.node);
   private readonly fillNext = (): void => {
     const { n, next, cur, changes, kidAt, kidNow } = this;
@@ -228,8 +241,12 @@ export class StateSearch {
         `threads: ${opts.threads} needs a second thread for the visited set, which this platform's search host does not start: leave threads at 1`,
       );
     this.startXstate = world.xstateSteps;
+    // A thread's return is no scheduling point (returns.ts): on the canonical states (sleep sets
+    // included: a return taken with a step touches only its own thread's actor besides, which no
+    // other step touches), not under symmetry (its renaming of steps knows single steps only).
+    this.fusion = mode !== 'none' && this.symmetry === null ? ReturnFusion.for(world, opts.monitors) : null;
     // Step lists, next ids, sends, fingerprint deltas and appends, in flat arrays (step-table.ts).
-    this.table = new StepTable(world, this.keyOf, reduction !== null ? (ls) => reduction.learn(ls) : null);
+    this.table = new StepTable(world, this.keyOf, reduction !== null ? (ls) => reduction.learn(ls) : null, this.fusion);
     this.nodes = new Nodes(Math.min(opts.maxStates ?? 0, 2 ** 20));
     this.frontier = new Frontier(n, order === 'bfs');
     this.cur = new Int32Array(n);
@@ -252,6 +269,9 @@ export class StateSearch {
             this.recorder,
           )
         : null;
+    const fusion = this.fusion;
+    if (this.recorder !== null && fusion !== null)
+      this.recorder.stepsOfEdges?.((vec, step) => stepsTakingReturns(world, fusion, vec, step));
     // Recording the liveness graph: the visited set also says which state an old child is, so
     // every edge learns its target on the way (on one thread).
     if (this.recorder !== null && this.deferred?.numberStates(rootSlot, 0)) this.recorder.everyTargetTold();
@@ -423,6 +443,7 @@ export class StateSearch {
     this.kidAt = new Int32Array(this.kidCap + 1);
     this.kidFp = new Int32Array(this.kidCap * 2);
     this.kidStep = new Int32Array(this.kidCap);
+    this.tookAt = new Int32Array(this.kidCap + 1);
   }
 
   /**
@@ -431,13 +452,14 @@ export class StateSearch {
    * with a reduction, only the steps it takes. Returns how many children.
    */
   private children(): number {
-    const { table, cur, actorList, stepLists, kidAt, kidFp, kidStep, reduction } = this;
+    const { table, actorList, stepLists, kidAt, kidFp, kidStep, reduction } = this;
     const ph1 = this.fp[0];
     const ph2 = this.fp[1];
     const actors = this.actors;
     let changes = this.changes;
     let kids = 0;
     let w = 0;
+    this.tookTop = 0;
     const list = table.list;
     for (let x = 0; x < actors; x++) {
       const i = actorList[x];
@@ -458,25 +480,24 @@ export class StateSearch {
         }
         const from = w;
         kidAt[kids] = from;
+        this.tookAt[kids] = this.tookTop;
         changes[w] = i;
         changes[w + 1] = table.next[id];
         w += 2;
         let h1 = ph1 ^ table.d1[id];
         let h2 = ph2 ^ table.d2[id];
         for (let s = sendsFrom; s < sendsEnd; s += 2) {
-          const to = sends[s];
-          // The target's entry so far: changed by an earlier send of this step, or the parent's.
-          let p = from + 2;
-          while (p < w && changes[p] !== to) p += 2;
-          const old = p < w ? changes[p + 1] : cur[to];
-          const now = table.append(to, old, sends[s + 1]);
-          if (p === w) {
-            changes[w] = to;
-            w += 2;
-          }
-          changes[p + 1] = now;
+          // A step never sends to its own actor: the targets' entries follow the step's own.
+          w = this.sendChange(changes, from + 2, w, sends[s], sends[s + 1]);
           h1 ^= table.appendD1;
           h2 ^= table.appendD2;
+          if (table.appendTook >= 0) {
+            // A thread's return, taken at once: its own sends go out now, into the same change list.
+            w = this.takeReturn(table.appendTook, from, w);
+            changes = this.changes;
+            h1 ^= this.tookFp[0];
+            h2 ^= this.tookFp[1];
+          }
         }
         kidFp[kids * 2] = h1;
         kidFp[kids * 2 + 1] = h2;
@@ -485,8 +506,67 @@ export class StateSearch {
       }
     }
     kidAt[kids] = w;
+    this.tookAt[kids] = this.tookTop;
     reduction?.end(kids);
     return kids;
+  }
+
+  /**
+   * One send of a child: the target's entry in the child's changes from `first` on (changed by an
+   * earlier send, else the parent's) gets message `msg`; returns the new end of the changes. The
+   * fingerprint delta is the table's `appendD1`, `appendD2`, a return it took `appendTook`.
+   */
+  private sendChange(changes: Int32Array, first: number, w: number, to: number, msg: number): number {
+    let p = first;
+    while (p < w && changes[p] !== to) p += 2;
+    const now = this.table.append(to, p < w ? changes[p + 1] : this.cur[to], msg);
+    if (p === w) {
+      changes[w] = to;
+      w += 2;
+    }
+    changes[p + 1] = now;
+    return w;
+  }
+
+  /** How many entries of `took` the children so far filled. */
+  private tookTop = 0;
+
+  /**
+   * Child's return `id` (a local step `table.append` took at once) was taken: notes it, and makes
+   * its sends into the child's changes from `from` (a send may take another return). The
+   * fingerprint delta of those sends goes to `tookFp`; returns the new end of the changes.
+   */
+  private takeReturn(id: number, from: number, w: number): number {
+    const { table } = this;
+    if (this.tookTop === this.took.length) {
+      const more = new Int32Array(this.took.length * 2);
+      more.set(this.took);
+      this.took = more;
+    }
+    this.took[this.tookTop++] = id;
+    let h1 = 0;
+    let h2 = 0;
+    const at = table.sendAt[id];
+    const count = table.sends[at];
+    for (let s = at + 1; s < at + 1 + count; s += 2) {
+      if (w + 2 > this.changes.length) {
+        const more = new Int32Array(this.changes.length * 2);
+        more.set(this.changes);
+        this.changes = more;
+      }
+      // A return may send to the step's own actor: look from the child's first entry.
+      w = this.sendChange(this.changes, from, w, table.sends[s], table.sends[s + 1]);
+      h1 ^= table.appendD1;
+      h2 ^= table.appendD2;
+      if (table.appendTook >= 0) {
+        w = this.takeReturn(table.appendTook, from, w);
+        h1 ^= this.tookFp[0];
+        h2 ^= this.tookFp[1];
+      }
+    }
+    this.tookFp[0] = h1;
+    this.tookFp[1] = h2;
+    return w;
   }
 
   /**
@@ -495,30 +575,26 @@ export class StateSearch {
    * True when a violation stops the search (`stopOnFirst`).
    */
   private judge(kids: number, depth: number): boolean {
-    const { table, plan, world, cur, kidAt, kidFp, kidStep, changes, deferred, visited, nodes, frontier, reduction } =
-      this;
+    const { table, cur, kidAt, kidFp, kidStep, changes, deferred, visited, nodes, frontier, reduction } = this;
     const node = this.node;
     const parentActive = this.fp[2];
     const stopOnFirst = this.opts.stopOnFirst;
     this.transitions += kids;
+    this.returnsTaken += this.tookAt[kids];
     for (let c = 0; c < kids; c++) {
       const id = kidStep[c];
-      if ((table.flags[id] & QUIET) === 0) {
-        // Most occurrences of a monitored step repeat a combination its monitors have judged:
-        // the step's gate, probed from flat arrays, settles those without calling the plan.
-        const gate = table.gate[id];
-        if (gate === 0 || plan.passGate(gate, id, cur)) {
-          const ls = world.localSteps[id];
-          this.kidNow = c;
-          this.via = id;
-          if (plan.step(ls, this.curState, this.nextState, this.traceNow, this.fillNext, gate !== 0) && stopOnFirst) {
-            this.stopped = true;
-            this.transitions -= kids - c - 1; // the children after this one were not judged
-            return true;
-          }
-          if (plan.quiet(ls)) table.flags[id] |= QUIET;
-          else if (gate === 0) table.gate[id] = plan.gate(ls);
-        }
+      let stop = (table.flags[id] & QUIET) === 0 && this.judgeStep(c, id, id, 0) && stopOnFirst;
+      // The returns taken at once with it, each judged as the step it is (local monitors only).
+      for (let k = this.tookAt[c]; k < this.tookAt[c + 1] && !stop; k++) {
+        const t = this.took[k];
+        stop = (table.flags[t] & QUIET) === 0 && this.judgeStep(c, id, t, k - this.tookAt[c] + 1) && stopOnFirst;
+      }
+      if (stop) {
+        this.stopped = true;
+        // The children after this one were not judged.
+        this.transitions -= kids - c - 1;
+        this.returnsTaken -= this.tookAt[kids] - this.tookAt[c + 1];
+        return true;
       }
       const h1 = kidFp[c * 2];
       const h2 = kidFp[c * 2 + 1];
@@ -548,6 +624,26 @@ export class StateSearch {
     return false;
   }
 
+  /**
+   * The monitors judge local step `id` of child `c` (its step `via`, or one of the returns taken
+   * with it: the trace then includes the first `took` of them). True when one found a violation.
+   */
+  private judgeStep(c: number, via: number, id: number, took: number): boolean {
+    const { table, plan, world } = this;
+    // Most occurrences of a monitored step repeat a combination its monitors have judged:
+    // the step's gate, probed from flat arrays, settles those without calling the plan.
+    const gate = table.gate[id];
+    if (gate !== 0 && !plan.passGate(gate, id, this.cur)) return false;
+    const ls = world.localSteps[id];
+    this.kidNow = c;
+    this.via = via;
+    this.viaTook = took;
+    const found = plan.step(ls, this.curState, this.nextState, this.traceNow, this.fillNext, gate !== 0);
+    if (plan.quiet(ls)) table.flags[id] |= QUIET;
+    else if (gate === 0) table.gate[id] = plan.gate(ls);
+    return found;
+  }
+
   /** Actor `i`'s bit in the active set when its local id `local` has a step. */
   private activeBit(i: number, local: number): number {
     if (!this.masked) return 0;
@@ -567,12 +663,28 @@ export class StateSearch {
     return active;
   }
 
-  /** The semantic trace to search node `node`, then step `last` if given, after the start's trace. */
-  private traceOf(node: number, last = -1): SemanticStep[] {
+  /**
+   * The semantic trace to search node `node`, then step `last` if given (with the first
+   * `lastTook` returns taken at once with it), after the start's trace.
+   */
+  private traceOf(node: number, last = -1, lastTook = 0): SemanticStep[] {
     const { nodes, world } = this;
     const ids: number[] = last >= 0 ? [last] : [];
     for (let k = node; k > 0; k = nodes.parent[k]) ids.push(nodes.via[k]);
-    const path = ids.reverse().map((id) => world.semantic(world.localSteps[id].record!));
+    ids.reverse();
+    const semantic = (id: number) => world.semantic(world.localSteps[id].record!);
+    if (this.fusion === null) return this.start.trace.concat(ids.map(semantic));
+    // Returns taken at once are steps of the trace too: replay the path to list them.
+    let vec = Int32Array.from(this.start.state.vec);
+    let out = new Int32Array(vec.length);
+    const path: SemanticStep[] = [];
+    ids.forEach((id, k) => {
+      const took: number[] = [];
+      applyTakingReturns(world, this.fusion, vec, id, out, took);
+      [vec, out] = [out, vec];
+      path.push(semantic(id));
+      for (const t of last >= 0 && k === ids.length - 1 ? took.slice(0, lastTook) : took) path.push(semantic(t));
+    });
     return this.start.trace.concat(path);
   }
 
@@ -614,6 +726,7 @@ export class StateSearch {
         statesPerSecond: Math.round(states / Math.max(elapsedMs / 1000, 1e-6)),
         maxDepthReached: this.maxDepthReached,
         reduction: this.mode,
+        ...(this.fusion !== null ? { returnsTaken: this.returnsTaken } : {}),
         threads: deferred?.threads ?? 1,
         xstateSteps: world.xstateSteps - this.startXstate,
         visitedBytes: deferred?.bytes ?? this.visited.bytes,

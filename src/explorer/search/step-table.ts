@@ -20,6 +20,7 @@
  * form (explorer/reduction/state-key.ts).
  */
 import type { ControlledWorld, LocalStep } from '../../runtime/controlled-world.ts';
+import type { ReturnFusion } from '../reduction/returns.ts';
 import { zobrist1, zobrist2 } from '../visited/fingerprint.ts';
 
 /** `flags` bits of a local step. */
@@ -27,7 +28,7 @@ export const LEARNED = 1;
 export const QUIET = 2;
 
 /** Int32 values per append-cache slot. */
-const SLOT = 6;
+const SLOT = 7;
 
 export class StepTable {
   /** Per actor: local id → start of its step list in `list` (0: not listed yet). */
@@ -45,7 +46,7 @@ export class StepTable {
   /** `sends[0]` is the empty list every step without sends points at. */
   sends = new Int32Array(64);
   private sendsTop = 1;
-  /** Append cache: per slot (actor + 1, local id, message, result, fingerprint delta d1, d2). */
+  /** Append cache: per slot (actor + 1, local id, message, result, fingerprint delta d1, d2, step taken at once). */
   private appends = new Int32Array(SLOT * 64);
   private appendMask = 63;
   private appendCount = 0;
@@ -53,6 +54,12 @@ export class StepTable {
   /** The fingerprint delta of the latest `append`: XOR it into the state's two halves. */
   appendD1 = 0;
   appendD2 = 0;
+  /**
+   * The step the latest `append` took at once (a thread's return: reduction/returns.ts), or -1.
+   * Its result and delta are then those of the situation after that step; its sends are the
+   * caller's to make.
+   */
+  appendTook = -1;
 
   /**
    * `keyOf(actor, local)`: the key the fingerprint uses for a local id (the id, or its
@@ -63,6 +70,7 @@ export class StepTable {
     private readonly world: ControlledWorld,
     private readonly keyOf: (actor: number, local: number) => number,
     private readonly porKey: ((ls: LocalStep) => number) | null,
+    private readonly fusion: ReturnFusion | null = null,
   ) {
     this.at = world.actors.map(() => new Int32Array(16));
   }
@@ -148,11 +156,18 @@ export class StepTable {
       if (a === tag && t[p + 1] === local && t[p + 2] === msg) {
         this.appendD1 = t[p + 4];
         this.appendD2 = t[p + 5];
+        this.appendTook = t[p + 6];
         return t[p + 3];
       }
       slot = (slot + 1) & this.appendMask;
     }
-    const result = this.world.append(actor, local, msg);
+    let result = this.world.append(actor, local, msg);
+    const took = this.fusion === null ? -1 : this.fusion.takeNow(actor, result);
+    if (took >= 0) {
+      if (!this.learned(took)) this.learn(took);
+      result = this.next[took];
+    }
+    this.appendTook = took;
     const a = this.keyOf(actor, local);
     const b = this.keyOf(actor, result);
     this.appendD1 = zobrist1(actor, a) ^ zobrist1(actor, b);
@@ -161,7 +176,7 @@ export class StepTable {
     return result;
   }
 
-  /** Stores an append (with the delta just computed) at `slot` of table `t`, then grows at half load. */
+  /** Stores an append (with the delta and step just computed) at `slot` of table `t`, then grows at half load. */
   private remember(t: Int32Array, slot: number, tag: number, local: number, msg: number, result: number): void {
     const p = slot * SLOT;
     t[p] = tag;
@@ -170,6 +185,7 @@ export class StepTable {
     t[p + 3] = result;
     t[p + 4] = this.appendD1;
     t[p + 5] = this.appendD2;
+    t[p + 6] = this.appendTook;
     if (++this.appendCount * 2 <= this.appendMask + 1) return;
     const mask = this.appendMask * 2 + 1;
     const more = new Int32Array((mask + 1) * SLOT);

@@ -21,7 +21,8 @@ export type { SearchStart } from '../search/state-search.ts';
 /**
  * Explore every interleaving of a world, breadth-first (shortest counterexamples) or depth-first,
  * visiting each state once (64-bit fingerprints; states equal up to how senders interleave in an
- * inbox count as one unless `reduction: 'none'`), with the monitors watching every step. Limits cut
+ * inbox count as one and threads' replies are taken in the step that sends them, unless
+ * `reduction: 'none'`: reduction/returns.ts), with the monitors watching every step. Limits cut
  * it short; `stats.complete` says whether the whole space was covered.
  *
  * @example

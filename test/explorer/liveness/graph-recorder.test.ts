@@ -10,6 +10,7 @@ import { GraphRecorder } from '../../../src/explorer/liveness/graph-recorder.ts'
 import { livelocksIn } from '../../../src/explorer/liveness/livelock-search.ts';
 import { buildStateGraph, type StateGraph } from '../../../src/explorer/liveness/state-graph.ts';
 import { exhaustiveSearch as searchOnNode } from '../../../src/explorer/node-search.ts';
+import { ReturnFusion } from '../../../src/explorer/reduction/returns.ts';
 import { stateKeyOf } from '../../../src/explorer/reduction/state-key.ts';
 import type { SearchOptions, SearchStats } from '../../../src/explorer/search-types.ts';
 import { exhaustiveSearch } from '../../../src/explorer/strategies/exhaustive.ts';
@@ -48,16 +49,13 @@ describe('GraphRecorder', () => {
   it('should record the canonical states the search identified, as the separate build keyed alike', async () => {
     const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 2 });
     const exact = buildStateGraph(world, 2_000_000, false);
-    const built = buildStateGraph(
-      world,
-      2_000_000,
-      false,
-      undefined,
-      undefined,
-      undefined,
-      stateKeyOf(world, 'canonical'),
-    );
-    expect(built.count).toBeLessThan(exact.count);
+    const canonical = stateKeyOf(world, 'canonical');
+    const keyedOnly = buildStateGraph(world, 2_000_000, false, undefined, undefined, undefined, canonical);
+    // Canonical keys, and the threads' returns taken at once, as the search takes them (returns.ts).
+    const fusion = ReturnFusion.for(world, defaultMonitors());
+    const built = buildStateGraph(world, 2_000_000, false, undefined, undefined, undefined, canonical, null, fusion);
+    expect(built.count).toBeLessThan(keyedOnly.count);
+    expect(keyedOnly.count).toBeLessThan(exact.count);
     // Breadth-first, both keep the first concrete state of each class they reach, in one order.
     const bfs = recorded(world, 'bfs');
     expect(bfs.stats.states).toBe(built.count);

@@ -1,0 +1,105 @@
+/**
+ * A thread's return is no scheduling point where no monitor can tell (src/explorer/reduction/
+ * returns.ts): which threads qualify, which monitors keep every return a step, and that what the
+ * search reports with it (counterexamples, lassos, its own graph) is in the full semantics.
+ * The verdicts against the full search over every bundled scenario: reduction-soundness.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkScenario } from '../../src/check/check-scenario.ts';
+import { worldFor } from '../../src/check/world-for.ts';
+import { replayTrace } from '../../src/explorer/counterexamples/replay.ts';
+import { replayLasso } from '../../src/explorer/liveness/lasso-replay.ts';
+import { ReturnFusion } from '../../src/explorer/reduction/returns.ts';
+import { exhaustiveSearch } from '../../src/explorer/strategies/exhaustive.ts';
+import { defaultMonitors } from '../../src/monitors/index.ts';
+import type { Monitor } from '../../src/monitors/monitor.ts';
+import { topology } from '../../src/monitors/topology.ts';
+import { driverAt } from '../support/driver-at.ts';
+
+const SEQ_RETRY = 'scenarios/bench/seq-retry.yaml';
+
+describe("threads' returns taken in the step that answers them", () => {
+  it('should take every thread that only its own calls answer, and no thread a signal may reach', async () => {
+    const seq = (await worldFor(SEQ_RETRY, undefined, { ndrv: 2, rounds: 1 })).world;
+    expect(ReturnFusion.for(seq, defaultMonitors())?.threadsTaken()).toEqual([
+      'thread:cpu',
+      'thread:drv0',
+      'thread:drv1',
+    ]);
+    // `killer` signals `cpu`: a signal is a message from another thread, which may come before the reply.
+    const signalled = (await worldFor('scenarios/seeds/signal-during-fence-wait.yaml')).world;
+    expect(ReturnFusion.for(signalled, defaultMonitors())?.threadsTaken()).toEqual(['thread:gpu', 'thread:killer']);
+  });
+
+  it('should take fewer states than the exact search, and as many with sleep sets', async () => {
+    const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 2, rounds: 1 });
+    const monitors = defaultMonitors();
+    const exact = exhaustiveSearch(world, 'bfs', { monitors, reduction: 'none' });
+    const canonical = exhaustiveSearch(world, 'bfs', { monitors, reduction: 'canonical' });
+    const sleep = exhaustiveSearch(world, 'bfs', { monitors, reduction: 'sleep' });
+    expect(exact.stats.returnsTaken).toBeUndefined();
+    expect(canonical.stats.returnsTaken).toBeGreaterThan(0);
+    expect(canonical.stats.states).toBeLessThan(exact.stats.states);
+    expect(sleep.stats.states).toBe(canonical.stats.states);
+    expect([exact, canonical, sleep].map((r) => r.violations)).toEqual([[], [], []]);
+  });
+
+  it('should keep every return a step under symmetry, which renames single steps', async () => {
+    const { world } = await worldFor('test/explorer/fixtures/symmetry/cpu-replicas.yaml');
+    const r = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), symmetry: true });
+    expect(r.stats.symmetry).toMatchObject({ group: expect.any(Number) });
+    expect(r.stats.returnsTaken).toBeUndefined();
+    expect(exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() }).stats.returnsTaken).toBeGreaterThan(0);
+  });
+
+  it('should keep every return a step for a monitor that does not say what it reads', async () => {
+    const { world } = await worldFor(SEQ_RETRY);
+    const silent: Monitor = { name: 'silent', onStep: () => null };
+    expect(ReturnFusion.for(world, [...defaultMonitors(), silent])).toBeNull();
+    const r = exhaustiveSearch(world, 'bfs', { monitors: [...defaultMonitors(), silent] });
+    expect(r.stats.returnsTaken).toBeUndefined();
+  });
+
+  it('should keep the returns a monitor judges globally, and the threads a monitor reads', async () => {
+    const { world } = await worldFor(SEQ_RETRY);
+    const everything: Monitor = { name: 'everything', interest: () => 'global', reads: () => [], onStep: () => null };
+    expect(exhaustiveSearch(world, 'bfs', { monitors: [...defaultMonitors(), everything] }).stats.returnsTaken).toBe(0);
+    const cpu = world.indexOf('thread:cpu');
+    const watchesCpu: Monitor = { name: 'watches-cpu', reads: () => [cpu], inFlight: [], onStep: () => null };
+    expect(ReturnFusion.for(world, [...defaultMonitors(), watchesCpu])?.threadsTaken()).toEqual(['thread:drv0']);
+  });
+
+  it('should keep a return whose next call a monitor reads on its way', async () => {
+    // The cpu thread's returns go on with madvise: a monitor of the mm that reads madvise calls
+    // on their way makes those returns steps of their own (here none qualifies anyway: each
+    // sleeps, which the sleep rules judge globally), and takes nothing else away.
+    const { world } = await worldFor('scenarios/seeds/fault-vs-unmap.yaml');
+    const mm = topology(world).mms;
+    const onItsWay: Monitor = { name: 'on-its-way', reads: () => mm, inFlight: ['mm.munmap'], onStep: () => null };
+    const fusion = ReturnFusion.for(world, [...defaultMonitors(), onItsWay])!;
+    const all = ReturnFusion.for(world, defaultMonitors())!;
+    expect(fusion.threadsTaken()).toEqual(all.threadsTaken());
+    const plain = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() });
+    const watched = exhaustiveSearch(world, 'bfs', { monitors: [...defaultMonitors(), onItsWay] });
+    expect(watched.stats.states).toBeGreaterThanOrEqual(plain.stats.states);
+  });
+
+  it('should report counterexamples and lassos with the returns it took, replaying in the full semantics', async () => {
+    const bug = await checkScenario('scenarios/bench/seq-retry-bug.yaml', { params: { rounds: 1 } });
+    expect(bug.stats.returnsTaken).toBeGreaterThan(0);
+    const v = bug.violations.find((x) => x.kind === 'stale-spte')!;
+    const { world } = await worldFor('scenarios/bench/seq-retry-bug.yaml', undefined, { rounds: 1 });
+    expect(replayTrace(world, v.trace, defaultMonitors()).violations.map((x) => x.kind)).toContain('stale-spte');
+
+    // A fault that never completes: the cpu thread's last return is taken with the step that
+    // answers it, so the lasso's prefix has a step the recorded graph's edge does not name.
+    const driver = await driverAt('examples/drivers/never-completing-driver.ts');
+    const live = await checkScenario(SEQ_RETRY, { driver, params: { rounds: 1 } });
+    expect(live.stats.returnsTaken).toBeGreaterThan(0);
+    const lasso = live.violations.find((x) => x.kind === 'livelock')!;
+    const loopWorld = (await worldFor(SEQ_RETRY, driver, { rounds: 1 })).world;
+    const replayed = replayLasso(loopWorld, lasso.trace, lasso.loopFrom!);
+    expect(replayed.divergence).toBeNull();
+    expect(replayed.closed).toBe(true);
+  });
+});
