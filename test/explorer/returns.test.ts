@@ -9,7 +9,9 @@ import { checkScenario } from '../../src/check/check-scenario.ts';
 import { worldFor } from '../../src/check/world-for.ts';
 import { replayTrace } from '../../src/explorer/counterexamples/replay.ts';
 import { replayLasso } from '../../src/explorer/liveness/lasso-replay.ts';
+import { buildStateGraph } from '../../src/explorer/liveness/state-graph.ts';
 import { ReturnFusion } from '../../src/explorer/reduction/returns.ts';
+import { stateKeyOf } from '../../src/explorer/reduction/state-key.ts';
 import { exhaustiveSearch } from '../../src/explorer/strategies/exhaustive.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import type { Monitor } from '../../src/monitors/monitor.ts';
@@ -82,6 +84,35 @@ describe("threads' returns taken in the step that answers them", () => {
     const plain = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() });
     const watched = exhaustiveSearch(world, 'bfs', { monitors: [...defaultMonitors(), onItsWay] });
     expect(watched.stats.states).toBeGreaterThanOrEqual(plain.stats.states);
+  });
+
+  it('should take a return that goes on without waiting, with what it sends', async () => {
+    // `a` returns from mprotect and signals `b` (no reply, so no sleep): the return is taken with
+    // the step that answers it, and the signal goes out in that step too.
+    const text = [
+      'name: return-then-signal',
+      'processes:',
+      '  p1:',
+      '    vmas: [{ addr: 0x10000, length: 0x1000, prot: rw, type: private-anon }]',
+      '    populate: [{ addr: 0x10000, value: 7 }]',
+      'threads:',
+      '  a: { process: p1, ops: [{ mprotect: { addr: 0x10000, length: 0x1000, prot: r } }, { signal: { thread: b } }] }',
+      '  b: { process: p1, ops: [{ munmap: { addr: 0x10000, length: 0x1000 } }] }',
+      'expect: { violations: [] }',
+    ].join('\n');
+    const { world } = await worldFor('return-then-signal.yaml', undefined, {}, { text });
+    expect(ReturnFusion.for(world, defaultMonitors())?.threadsTaken()).toEqual(['thread:a']);
+    const monitors = defaultMonitors();
+    const exact = exhaustiveSearch(world, 'bfs', { monitors, reduction: 'none' });
+    const taken = exhaustiveSearch(world, 'bfs', { monitors });
+    expect(taken.stats.returnsTaken).toBeGreaterThan(0);
+    expect(taken.stats.states).toBeLessThan(exact.stats.states);
+    expect([taken.violations, exact.violations]).toEqual([[], []]);
+    // The liveness graph built apart takes the same returns: the states the search counted.
+    const fusion = ReturnFusion.for(world, monitors);
+    const keys = stateKeyOf(world, 'canonical');
+    const built = buildStateGraph(world, 100_000, false, undefined, undefined, undefined, keys, null, fusion);
+    expect(built.count).toBe(taken.stats.states);
   });
 
   it('should report counterexamples and lassos with the returns it took, replaying in the full semantics', async () => {

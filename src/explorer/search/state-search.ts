@@ -472,12 +472,7 @@ export class StateSearch {
         const sends = table.sends;
         const sendsFrom = table.sendAt[id] + 1;
         const sendsEnd = sendsFrom + sends[sendsFrom - 1];
-        if (w + 2 + sendsEnd - sendsFrom > changes.length) {
-          const more = new Int32Array(changes.length * 2 + sendsEnd - sendsFrom);
-          more.set(changes);
-          changes = more;
-          this.changes = more;
-        }
+        if (w + 2 + sendsEnd - sendsFrom > changes.length) changes = this.roomForChanges(w + 2 + sendsEnd - sendsFrom);
         const from = w;
         kidAt[kids] = from;
         this.tookAt[kids] = this.tookTop;
@@ -492,9 +487,10 @@ export class StateSearch {
           h1 ^= table.appendD1;
           h2 ^= table.appendD2;
           if (table.appendTook >= 0) {
-            // A thread's return, taken at once: its own sends go out now, into the same change list.
+            // A thread's return, taken at once: its own sends go out now, into the same change list,
+            // which keeps room for this step's sends still to come.
             w = this.takeReturn(table.appendTook, from, w);
-            changes = this.changes;
+            changes = this.roomForChanges(w + sendsEnd - s);
             h1 ^= this.tookFp[0];
             h2 ^= this.tookFp[1];
           }
@@ -528,6 +524,16 @@ export class StateSearch {
     return w;
   }
 
+  /** The children's change list, grown to hold at least `size` entries. */
+  private roomForChanges(size: number): Int32Array<ArrayBuffer> {
+    if (size > this.changes.length) {
+      const more = new Int32Array(Math.max(this.changes.length * 2, size));
+      more.set(this.changes);
+      this.changes = more;
+    }
+    return this.changes;
+  }
+
   /** How many entries of `took` the children so far filled. */
   private tookTop = 0;
 
@@ -549,13 +555,8 @@ export class StateSearch {
     const at = table.sendAt[id];
     const count = table.sends[at];
     for (let s = at + 1; s < at + 1 + count; s += 2) {
-      if (w + 2 > this.changes.length) {
-        const more = new Int32Array(this.changes.length * 2);
-        more.set(this.changes);
-        this.changes = more;
-      }
       // A return may send to the step's own actor: look from the child's first entry.
-      w = this.sendChange(this.changes, from, w, table.sends[s], table.sends[s + 1]);
+      w = this.sendChange(this.roomForChanges(w + 2), from, w, table.sends[s], table.sends[s + 1]);
       h1 ^= table.appendD1;
       h2 ^= table.appendD2;
       if (table.appendTook >= 0) {
