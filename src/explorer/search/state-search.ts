@@ -576,7 +576,7 @@ export class StateSearch {
    * True when a violation stops the search (`stopOnFirst`).
    */
   private judge(kids: number, depth: number): boolean {
-    const { table, cur, kidAt, kidFp, kidStep, changes, deferred, visited, nodes, frontier, reduction } = this;
+    const { table, plan, cur, kidAt, kidFp, kidStep, changes, deferred, visited, nodes, frontier, reduction } = this;
     const node = this.node;
     const parentActive = this.fp[2];
     const stopOnFirst = this.opts.stopOnFirst;
@@ -584,11 +584,23 @@ export class StateSearch {
     this.returnsTaken += this.tookAt[kids];
     for (let c = 0; c < kids; c++) {
       const id = kidStep[c];
-      let stop = (table.flags[id] & QUIET) === 0 && this.judgeStep(c, id, id, 0) && stopOnFirst;
+      // Most occurrences of a monitored step repeat a combination its monitors have judged:
+      // the step's gate, probed from flat arrays, settles those without calling the plan.
+      let gate = table.gate[id];
+      let stop =
+        (table.flags[id] & QUIET) === 0 &&
+        (gate === 0 || plan.passGate(gate, id, cur)) &&
+        this.judgeStep(c, id, id, 0, gate) &&
+        stopOnFirst;
       // The returns taken at once with it, each judged as the step it is (local monitors only).
       for (let k = this.tookAt[c]; k < this.tookAt[c + 1] && !stop; k++) {
         const t = this.took[k];
-        stop = (table.flags[t] & QUIET) === 0 && this.judgeStep(c, id, t, k - this.tookAt[c] + 1) && stopOnFirst;
+        gate = table.gate[t];
+        stop =
+          (table.flags[t] & QUIET) === 0 &&
+          (gate === 0 || plan.passGate(gate, t, cur)) &&
+          this.judgeStep(c, id, t, k - this.tookAt[c] + 1, gate) &&
+          stopOnFirst;
       }
       if (stop) {
         this.stopped = true;
@@ -627,14 +639,11 @@ export class StateSearch {
 
   /**
    * The monitors judge local step `id` of child `c` (its step `via`, or one of the returns taken
-   * with it: the trace then includes the first `took` of them). True when one found a violation.
+   * with it: the trace then includes the first `took` of them), its gate (`gate`, 0: none) passed.
+   * True when one found a violation.
    */
-  private judgeStep(c: number, via: number, id: number, took: number): boolean {
+  private judgeStep(c: number, via: number, id: number, took: number, gate: number): boolean {
     const { table, plan, world } = this;
-    // Most occurrences of a monitored step repeat a combination its monitors have judged:
-    // the step's gate, probed from flat arrays, settles those without calling the plan.
-    const gate = table.gate[id];
-    if (gate !== 0 && !plan.passGate(gate, id, this.cur)) return false;
     const ls = world.localSteps[id];
     this.kidNow = c;
     this.via = via;
