@@ -39,6 +39,30 @@ describe('the checking mode catches a monitor that declares too little', () => {
     expect(r.stats.monitorChecks!.discrepancies.length).toBeGreaterThan(0);
   });
 
+  it('should report a monitor that reads messages on their way it does not declare (inFlight)', async () => {
+    // sleep-in-atomic reads lock releases on their way (a released lock is let go); declaring
+    // that it reads none of them hides the difference a release in flight makes.
+    const lockWatch: Monitor = {
+      name: 'lock-inbox',
+      interest: (_w, record) => (record.actor.startsWith('mm:') ? 'global' : 'skip'),
+      reads: (world) => topology(world).locks,
+      inFlight: [],
+      onStep: (ctx, _record, before) =>
+        topology(ctx.world).locks.some((l) => ctx.world.inbox(before, l).length > 0)
+          ? { kind: 'lock-inbox', message: 'a lock has mail' }
+          : null,
+    };
+    const r = await audit('scenarios/seeds/fault-vs-unmap.yaml', [lockWatch]);
+    expect(planFindings(r).map((v) => v.message)).toContainEqual(
+      expect.stringMatching(
+        /^lock-inbox declares it reads, of the messages on their way to lock:gpu0, only none at .*, but says/,
+      ),
+    );
+    // Declaring every type it reads (any: it counts them all) leaves nothing to report.
+    const honest = { ...lockWatch, inFlight: undefined };
+    expect(planFindings(await audit('scenarios/seeds/fault-vs-unmap.yaml', [honest]))).toEqual([]);
+  });
+
   it('should report a verdict that only steps the monitor skips give', async () => {
     // stale-spte declaring it needs no step at all: ungated, it reports the stale entry of
     // retry-outside-lock; gated, nothing ever would.

@@ -5,7 +5,8 @@
  * the gated plan (monitor-plan.ts) assumes:
  *   - `local`: it says the same at every occurrence of the machine transition as at the first;
  *   - `global` with `reads`: it says the same at every occurrence of (local step, situations
- *     of the actors it reads) as at the first;
+ *     of the actors it reads) as at the first; with `inFlight` too, at every occurrence of
+ *     (local step, those situations with only the messages of the types it names in their inboxes);
  *   - `skip`: it says nothing new there. A monitor of a condition on states (a stale entry)
  *     may repeat at a skipped step what it said where the condition arose, so this one is
  *     judged over the whole search: every verdict said ungated must have been said gated;
@@ -48,6 +49,8 @@ const MAX_KEPT = 20;
 export class MonitorAudit {
   private readonly shadows: Monitor[];
   private readonly reads: (Int32Array | null)[];
+  /** Per monitor: the message types it declares it reads on their way (`inFlight`), or null. */
+  private readonly inFlight: (ReadonlySet<string> | null)[];
   /** First verdict per (monitor, transition) or (monitor, local step, read situations). */
   private readonly first = new Map<string, string>();
   /** Every verdict the gated monitors said. */
@@ -68,6 +71,14 @@ export class MonitorAudit {
       const r = m.reads?.(world);
       return r ? Int32Array.from(r) : null;
     });
+    this.inFlight = monitors.map((m) => (m.inFlight ? new Set(m.inFlight) : null));
+  }
+
+  /** Actor `a`'s situation in `state` with only the messages of `types` in its inbox, as text. */
+  private seenOnTheWay(state: WorldState, a: number, types: ReadonlySet<string>): string {
+    const l = this.world.local(a, state.vec[a]);
+    const kept = l.inbox.filter((m) => types.has(this.world.message(m).event.type));
+    return `${l.snap}:${kept.join('.')}:${l.timers.join('.')}:${l.choice}`;
   }
 
   /**
@@ -110,6 +121,15 @@ export class MonitorAudit {
             reads === null
               ? `${m.name} is local to the step ${at}, but says "${verdict || 'nothing'}" where its first occurrence said "${was || 'nothing'}"`
               : `${m.name} declares it reads ${this.names(reads)} ${at}, but says "${verdict || 'nothing'}" where the same situations of those actors said "${was || 'nothing'}"`;
+        const types = this.inFlight[k];
+        if (!wrong && reads !== null && types !== null) {
+          // What it declares it reads on their way (`inFlight`): the rest of those inboxes must not matter.
+          const seen = `${k}|f${ls.id}|${Array.from(reads, (a) => this.seenOnTheWay(before, a, types)).join(',')}`;
+          const first = this.first.get(seen);
+          if (first === undefined) this.first.set(seen, verdict);
+          else if (first !== verdict)
+            wrong = `${m.name} declares it reads, of the messages on their way to ${this.names(reads)}, only ${[...types].join(', ') || 'none'} ${at}, but says "${verdict || 'nothing'}" where the same situations with the same such messages said "${first || 'nothing'}"`;
+        }
       }
       if (wrong) {
         this.note(wrong);
