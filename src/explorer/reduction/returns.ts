@@ -25,10 +25,15 @@
  * Terminal states are untouched (a pending reply is a step), and a cycle that postpones a reply
  * forever is unfair to its thread, so no livelock verdict changes either.
  *
+ * In practice what is taken is a thread's last return, and a return after which it goes on
+ * without waiting: a return after which it calls again is judged by the sleep rules against the
+ * locks and subscriptions (the call sleeps), so it stays a step.
+ *
  * Measured on seq-retry (docs/performance.md, "Returns are no scheduling points"). The replies
  * to the driver, mm, notifier core and subscriptions commute the same way on the bundled
- * scenarios, but a driver is the user's code (its fault path and invalidate callback share its
- * context) and the monitors read those actors: they stay scheduling points.
+ * scenarios (`npm run bench:returns`), but a driver is the user's code (its fault path and
+ * invalidate callback share its context) and the monitors read those actors: they stay
+ * scheduling points.
  */
 import { threadMachine } from '../../../machines/thread.machine.ts';
 import type { Interest, Monitor } from '../../monitors/monitor.ts';
