@@ -39,28 +39,21 @@
  *
  *   npm run bench:persistent -- scenarios/bench/seq-retry.yaml ndrv=2 rounds=2
  */
-import { worldFor } from '../src/check/world-for.ts';
 import { ViolationLog } from '../src/explorer/counterexamples/violation-log.ts';
 import { buildStateGraph, type StateGraph } from '../src/explorer/liveness/state-graph.ts';
 import { MonitorPlan } from '../src/explorer/search/monitor-plan.ts';
 import { defaultMonitors } from '../src/monitors/index.ts';
 import type { ControlledWorld } from '../src/runtime/controlled-world.ts';
+import { worldFromArgs } from './lib/world-from-args.ts';
 
-const [file = 'scenarios/bench/seq-retry.yaml', ...knobs] = process.argv.slice(2);
-const params = Object.fromEntries(
-  knobs.map((kv) => {
-    const [k, v] = kv.split('=');
-    return [k, Number(v)];
-  }),
-);
-const { world } = await worldFor(file, undefined, params);
+const { file, knobs, world } = await worldFromArgs(process.argv.slice(2));
 const graph = buildStateGraph(world, 20_000_000, false);
 if (!graph.complete) throw new Error(`${file}: the state graph passed 20,000,000 states; pick smaller knobs`);
 const monitors = defaultMonitors();
 const plan = new MonitorPlan(world, monitors, new ViolationLog(monitors, { world }));
 const facts = learn(world, plan);
 
-console.log(`${file} ${JSON.stringify(params)}: ${graph.count} states, ${graph.edgeTo.length} transitions (exact)`);
+console.log(`${file} ${knobs.join(' ')}: ${graph.count} states, ${graph.edgeTo.length} transitions (exact)`);
 console.log(
   `actors a monitor reads: ${
     facts.readsAll

@@ -20,17 +20,10 @@
  *
  *   npm run bench:returns -- scenarios/bench/seq-retry.yaml ndrv=2 rounds=2
  */
-import { worldFor } from '../src/check/world-for.ts';
 import type { ControlledWorld, Step, WorldState } from '../src/runtime/controlled-world.ts';
+import { worldFromArgs } from './lib/world-from-args.ts';
 
-const [file = 'scenarios/bench/seq-retry.yaml', ...knobs] = process.argv.slice(2);
-const params = Object.fromEntries(
-  knobs.map((kv) => {
-    const [k, v] = kv.split('=');
-    return [k, Number(v)];
-  }),
-);
-const { world } = await worldFor(file, undefined, params);
+const { file, knobs, world } = await worldFromArgs(process.argv.slice(2));
 
 const kindOf = (w: ControlledWorld, actor: number) => w.actors[actor].id.split(':')[0];
 /** `drv:lock.granted`: the receiver's kind and the delivered event's type. */
