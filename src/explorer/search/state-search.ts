@@ -59,7 +59,7 @@ import type { MemoryWatch } from './search-host.ts';
 import { portableHost } from './search-host.ts';
 import { Frontier, Nodes } from './search-structures.ts';
 import { FRONTIER_PER_SHARD, ownsState, type ShardSplit } from './shard.ts';
-import { QUIET, StepTable } from './step-table.ts';
+import { grow, QUIET, StepTable } from './step-table.ts';
 
 /**
  * With `threads: 2`, when a breadth-first search moves its visited set to a second thread
@@ -526,11 +526,7 @@ export class StateSearch {
 
   /** The children's change list, grown to hold at least `size` entries. */
   private roomForChanges(size: number): Int32Array<ArrayBuffer> {
-    if (size > this.changes.length) {
-      const more = new Int32Array(Math.max(this.changes.length * 2, size));
-      more.set(this.changes);
-      this.changes = more;
-    }
+    if (size > this.changes.length) this.changes = grow(this.changes, size);
     return this.changes;
   }
 
@@ -544,11 +540,7 @@ export class StateSearch {
    */
   private takeReturn(id: number, from: number, w: number): number {
     const { table } = this;
-    if (this.tookTop === this.took.length) {
-      const more = new Int32Array(this.took.length * 2);
-      more.set(this.took);
-      this.took = more;
-    }
+    if (this.tookTop === this.took.length) this.took = grow(this.took, this.tookTop + 1);
     this.took[this.tookTop++] = id;
     let h1 = 0;
     let h2 = 0;
