@@ -45,7 +45,7 @@ import { jobsRegion } from './jobs-region.ts';
  * ```
  */
 export function createDriverMachine(profile: DriverProfileName) {
-  return driverSetup.createMachine({
+  const machine = driverSetup.createMachine({
     id: `driver-${profile}`,
     context: ({ input }) => initialDriverContext(input, profile),
     type: 'parallel',
@@ -55,6 +55,20 @@ export function createDriverMachine(profile: DriverProfileName) {
       jobs: jobsRegion,
     },
   });
+  builtIn.add(machine);
+  return machine;
+}
+
+/** The machines createDriverMachine made: code of ours, whose replies the search may take at once. */
+const builtIn = new WeakSet<object>();
+
+/**
+ * Whether `machine` is a built-in driver profile's machine as createDriverMachine made it (not a
+ * module's own machine, nor one changed with `.provide()`): the explorer relies on how its
+ * regions share context (src/explorer/reduction/returns.ts).
+ */
+export function isBuiltInDriverMachine(machine: unknown): boolean {
+  return typeof machine === 'object' && machine !== null && builtIn.has(machine);
 }
 
 /**

@@ -99,6 +99,11 @@ export class LockdepMonitor implements Monitor {
     return [...t.locks, ...t.subs, ...t.devices, ...t.drivers];
   }
 
+  /** Of a driver, only who is inside a fence-signalling section (`signallingTids`). */
+  fieldsRead(world: ControlledWorld, actor: number): readonly string[] | null {
+    return topology(world).drivers.includes(actor) ? ['signalling'] : null;
+  }
+
   fresh(): LockdepMonitor {
     return new LockdepMonitor();
   }

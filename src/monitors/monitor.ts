@@ -103,6 +103,14 @@ export interface Monitor {
    */
   inFlight?: readonly string[];
   /**
+   * With `reads`: of actor `actor` (one it reads), the fields of its context that decide anything
+   * it does, with the messages of the `inFlight` types on their way to it; omitted or null: its
+   * whole situation. The search takes a reply to a built-in driver in the step that sends it only
+   * when every monitor reading the driver names fields that reply leaves as they were
+   * (explorer/reduction/returns.ts); the checking mode (`--check-monitors`) checks the claim.
+   */
+  fieldsRead?(world: ControlledWorld, actor: number): readonly string[] | null;
+  /**
    * A new instance with empty bookkeeping, for a monitor that keeps some across steps: the
    * checking mode (explorer/search/monitor-audit.ts) runs it ungated beside the gated one.
    */

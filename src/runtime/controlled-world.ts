@@ -169,6 +169,15 @@ export class ControlledWorld {
     return this.locals[actor][state.vec[actor]].snap;
   }
 
+  /**
+   * Actor `actor`'s snapshot with interned id `snap` (a `StepRecord`'s `before` or `after`).
+   *
+   * @internal Compact-state plumbing, as `localSteps`.
+   */
+  snapshotById(actor: number, snap: number): AnyMachineSnapshot {
+    return this.snapshots[actor][snap];
+  }
+
   /** An actor's inbox (message ids, oldest first). */
   inbox(state: WorldState, actor: number): readonly number[] {
     return this.locals[actor][state.vec[actor]].inbox;

@@ -14,7 +14,7 @@ import { exhaustiveSearch } from '../../src/explorer/strategies/exhaustive.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import { staleSptsMonitor } from '../../src/monitors/memory-safety.ts';
 import type { Monitor } from '../../src/monitors/monitor.ts';
-import { topology } from '../../src/monitors/topology.ts';
+import { ctxOf, topology } from '../../src/monitors/topology.ts';
 
 const yamls = (dir: string) =>
   readdirSync(dir)
@@ -60,6 +60,29 @@ describe('the checking mode catches a monitor that declares too little', () => {
     );
     // Declaring every type it reads (any: it counts them all) leaves nothing to report.
     const honest = { ...lockWatch, inFlight: undefined };
+    expect(planFindings(await audit('scenarios/seeds/fault-vs-unmap.yaml', [honest]))).toEqual([]);
+  });
+
+  it('should report a monitor that reads fields of an actor it does not declare (fieldsRead)', async () => {
+    // A monitor judging the device's steps by whether the driver is serving a request, while it
+    // declares it reads only the driver's `signalling`, which never changes there.
+    const busyWatch: Monitor = {
+      name: 'driver-busy',
+      interest: (_w, record) => (record.actor.startsWith('dev:') ? 'global' : 'skip'),
+      reads: (world) => topology(world).drivers,
+      inFlight: [],
+      fieldsRead: () => ['signalling'],
+      onStep: (ctx, _record, before) =>
+        topology(ctx.world).drivers.some((d) => ctxOf<{ request: unknown }>(ctx.world, before, d).request !== null)
+          ? { kind: 'driver-busy', message: 'the driver serves a request' }
+          : null,
+    };
+    const r = await audit('scenarios/seeds/fault-vs-unmap.yaml', [busyWatch]);
+    expect(planFindings(r).map((v) => v.message)).toContainEqual(
+      expect.stringMatching(/^driver-busy declares which fields it reads of drv:gpu0 at .*, but says/),
+    );
+    // Naming the field it reads leaves nothing to report.
+    const honest: Monitor = { ...busyWatch, fieldsRead: () => ['signalling', 'request'] };
     expect(planFindings(await audit('scenarios/seeds/fault-vs-unmap.yaml', [honest]))).toEqual([]);
   });
 

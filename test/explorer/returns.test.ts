@@ -1,8 +1,9 @@
 /**
- * A thread's return is no scheduling point where no monitor can tell (src/explorer/reduction/
- * returns.ts): which threads qualify, which monitors keep every return a step, and that what the
- * search reports with it (counterexamples, lassos, its own graph) is in the full semantics.
- * The verdicts against the full search over every bundled scenario: reduction-soundness.test.ts.
+ * A return is no scheduling point where no monitor can tell (src/explorer/reduction/returns.ts):
+ * which threads and drivers qualify, which of a driver's replies are taken (machines/drivers/
+ * movers.ts), which monitors keep every return a step, and that what the search reports with it
+ * (counterexamples, lassos, its own graph) is in the full semantics. The verdicts against the
+ * full search over every bundled scenario: reduction-soundness.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/check/check-scenario.ts';
@@ -10,11 +11,12 @@ import { worldFor } from '../../src/check/world-for.ts';
 import { replayTrace } from '../../src/explorer/counterexamples/replay.ts';
 import { replayLasso } from '../../src/explorer/liveness/lasso-replay.ts';
 import { buildStateGraph } from '../../src/explorer/liveness/state-graph.ts';
-import { ReturnFusion } from '../../src/explorer/reduction/returns.ts';
+import { applyTakingReturns, ReturnFusion } from '../../src/explorer/reduction/returns.ts';
 import { stateKeyOf } from '../../src/explorer/reduction/state-key.ts';
 import { exhaustiveSearch } from '../../src/explorer/strategies/exhaustive.ts';
 import { defaultMonitors } from '../../src/monitors/index.ts';
 import type { Monitor } from '../../src/monitors/monitor.ts';
+import type { ControlledWorld } from '../../src/runtime/controlled-world.ts';
 import { driverAt } from '../support/driver-at.ts';
 
 const SEQ_RETRY = 'scenarios/bench/seq-retry.yaml';
@@ -34,14 +36,20 @@ const RETURN_THEN_SIGNAL = [
 describe("threads' returns taken in the step that answers them", () => {
   it('should take every thread that only its own calls answer, and no thread a signal may reach', async () => {
     const seq = (await worldFor(SEQ_RETRY, undefined, { ndrv: 2, rounds: 1 })).world;
-    expect(ReturnFusion.for(seq, defaultMonitors())?.threadsTaken()).toEqual([
+    expect(ReturnFusion.for(seq, defaultMonitors())?.receivers()).toEqual([
+      'drv:gpu0',
+      'drv:gpu1',
       'thread:cpu',
       'thread:drv0',
       'thread:drv1',
     ]);
     // `killer` signals `cpu`: a signal is a message from another thread, which may come before the reply.
     const signalled = (await worldFor('scenarios/seeds/signal-during-fence-wait.yaml')).world;
-    expect(ReturnFusion.for(signalled, defaultMonitors())?.threadsTaken()).toEqual(['thread:gpu', 'thread:killer']);
+    expect(ReturnFusion.for(signalled, defaultMonitors())?.receivers()).toEqual([
+      'drv:gpu0',
+      'thread:gpu',
+      'thread:killer',
+    ]);
   });
 
   it('should take fewer states than the exact search, and as many with sleep sets', async () => {
@@ -57,12 +65,14 @@ describe("threads' returns taken in the step that answers them", () => {
     expect([exact, canonical, sleep].map((r) => r.violations)).toEqual([[], [], []]);
   });
 
-  it('should keep every return a step under symmetry, which renames single steps', async () => {
+  it('should take returns under symmetry too, each checked against its images', async () => {
     const { world } = await worldFor('test/explorer/fixtures/symmetry/cpu-replicas.yaml');
-    const r = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), symmetry: true });
-    expect(r.stats.symmetry).toMatchObject({ group: expect.any(Number) });
-    expect(r.stats.returnsTaken).toBeUndefined();
-    expect(exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() }).stats.returnsTaken).toBeGreaterThan(0);
+    const sym = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors(), symmetry: true });
+    const plain = exhaustiveSearch(world, 'bfs', { monitors: defaultMonitors() });
+    expect(sym.stats.symmetry).toMatchObject({ group: 2 });
+    expect(sym.stats.returnsTaken).toBeGreaterThan(0);
+    expect(sym.stats.states).toBeLessThan(plain.stats.states);
+    expect(sym.violations.map((v) => v.kind)).toEqual(plain.violations.map((v) => v.kind));
   });
 
   it('should keep every return a step for a monitor that does not say what it reads', async () => {
@@ -79,7 +89,10 @@ describe("threads' returns taken in the step that answers them", () => {
     expect(exhaustiveSearch(world, 'bfs', { monitors: [...defaultMonitors(), everything] }).stats.returnsTaken).toBe(0);
     const cpu = world.indexOf('thread:cpu');
     const watchesCpu: Monitor = { name: 'watches-cpu', reads: () => [cpu], inFlight: [], onStep: () => null };
-    expect(ReturnFusion.for(world, [...defaultMonitors(), watchesCpu])?.threadsTaken()).toEqual(['thread:drv0']);
+    expect(ReturnFusion.for(world, [...defaultMonitors(), watchesCpu])?.receivers()).toEqual([
+      'drv:gpu0',
+      'thread:drv0',
+    ]);
   });
 
   it('should keep a return whose next message a monitor reads on its way', async () => {
@@ -105,7 +118,7 @@ describe("threads' returns taken in the step that answers them", () => {
     // `a` returns from mprotect and signals `b` (no reply, so no sleep): the return is taken with
     // the step that answers it, and the signal goes out in that step too.
     const { world } = await worldFor('return-then-signal.yaml', undefined, {}, { text: RETURN_THEN_SIGNAL });
-    expect(ReturnFusion.for(world, defaultMonitors())?.threadsTaken()).toEqual(['thread:a']);
+    expect(ReturnFusion.for(world, defaultMonitors())?.receivers()).toEqual(['thread:a']);
     const monitors = defaultMonitors();
     const exact = exhaustiveSearch(world, 'bfs', { monitors, reduction: 'none' });
     const taken = exhaustiveSearch(world, 'bfs', { monitors });
@@ -136,5 +149,109 @@ describe("threads' returns taken in the step that answers them", () => {
     const replayed = replayLasso(loopWorld, lasso.trace, lasso.loopFrom!);
     expect(replayed.divergence).toBeNull();
     expect(replayed.closed).toBe(true);
+  });
+});
+
+/**
+ * What the search takes at once over the whole graph of `world` (breadth-first, every state):
+ * per receiving actor kind, the types of the replies it took, and how many states there were.
+ */
+function takenOver(world: ControlledWorld, fusion: ReturnFusion): { types: Set<string>; states: number } {
+  const types = new Set<string>();
+  const seen = new Set([world.initial.vec.join(',')]);
+  let level = [world.initial.vec];
+  while (level.length) {
+    const next: Int32Array[] = [];
+    for (const vec of level)
+      for (let a = 0; a < vec.length; a++)
+        for (const ls of world.stepsOf(a, vec[a])) {
+          const out = new Int32Array(vec.length);
+          const took: number[] = [];
+          applyTakingReturns(world, fusion, vec, ls.id, out, took);
+          for (const t of took) {
+            const r = world.localSteps[t].record!;
+            types.add(`${r.actor.split(':')[0]}:${r.message.event.type}`);
+          }
+          const key = out.join(',');
+          if (!seen.has(key)) {
+            seen.add(key);
+            next.push(out);
+          }
+        }
+    level = next;
+  }
+  return { types, states: seen.size };
+}
+
+describe("a built-in driver's replies taken in the step that sends them", () => {
+  it("should take only the fault path's read_begin results and lock grants (machines/drivers/movers.ts)", async () => {
+    const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 1 });
+    const { types } = takenOver(world, ReturnFusion.for(world, defaultMonitors())!);
+    expect([...types].filter((t) => t.startsWith('drv:')).sort()).toEqual([
+      'drv:lock.granted',
+      'drv:sub.readBeginResult',
+    ]);
+    expect(types.has('thread:drv.faultResult')).toBe(true);
+  });
+
+  it('should keep the lock grants of a driver with the bug retry-outside-lock, which program at once', async () => {
+    const { world } = await worldFor('scenarios/bench/seq-retry-bug.yaml', undefined, { rounds: 1 });
+    const { types } = takenOver(world, ReturnFusion.for(world, defaultMonitors())!);
+    expect([...types].filter((t) => t.startsWith('drv:'))).toEqual(['drv:sub.readBeginResult']);
+  });
+
+  it("should take nothing of a module's own driver, whose regions the explorer does not know", async () => {
+    const driver = await driverAt('examples/drivers/minimal-driver.ts');
+    const { world } = await worldFor(SEQ_RETRY, driver, { ndrv: 1, rounds: 1 });
+    const fusion = ReturnFusion.for(world, defaultMonitors())!;
+    expect(fusion.receivers()).toEqual(['thread:cpu', 'thread:drv0']);
+    expect([...takenOver(world, fusion).types].filter((t) => t.startsWith('drv:'))).toEqual([]);
+  });
+
+  it('should keep the replies that change a driver field a monitor names, and every reply for one that names none', async () => {
+    const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 1 });
+    const drv = world.indexOf('drv:gpu0');
+    const reading = (fields?: string[]): Monitor => ({
+      name: 'reads-the-driver',
+      interest: () => 'skip',
+      reads: () => [drv],
+      inFlight: [],
+      ...(fields ? { fieldsRead: () => fields } : {}),
+      onStep: () => null,
+    });
+    const driverTypes = (m: Monitor) => {
+      const fusion = ReturnFusion.for(world, [...defaultMonitors(), m])!;
+      return [...takenOver(world, fusion).types].filter((t) => t.startsWith('drv:')).sort();
+    };
+    // read_begin's result writes the request's seq; a lock grant only the list of lock waiters.
+    expect(driverTypes(reading(['request']))).toEqual(['drv:lock.granted']);
+    expect(driverTypes(reading(['lockWaiters']))).toEqual(['drv:sub.readBeginResult']);
+    expect(driverTypes(reading(['published']))).toEqual(['drv:lock.granted', 'drv:sub.readBeginResult']);
+    expect(driverTypes(reading())).toEqual([]);
+    expect(ReturnFusion.for(world, [...defaultMonitors(), reading()])!.receivers()).not.toContain('drv:gpu0');
+  });
+
+  it("should reach the exact search's verdicts, with fewer states than threads' returns alone", async () => {
+    const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 2, rounds: 1 });
+    const monitors = defaultMonitors();
+    const drivers = world.actors.flatMap((a, i) => (a.id.startsWith('drv:') ? [i] : []));
+    // A monitor reading the drivers whole keeps their replies steps, and only those.
+    const threadsOnly: Monitor = {
+      name: 'drivers-whole',
+      interest: () => 'skip',
+      reads: () => drivers,
+      inFlight: [],
+      onStep: () => null,
+    };
+    const both = exhaustiveSearch(world, 'bfs', { monitors });
+    const threads = exhaustiveSearch(world, 'bfs', { monitors: [...monitors, threadsOnly] });
+    expect(both.stats.states).toBeLessThan(threads.stats.states);
+    expect(both.stats.returnsTaken).toBeGreaterThan(threads.stats.returnsTaken!);
+    const bug = await checkScenario('scenarios/bench/seq-retry-bug.yaml', { params: { ndrv: 2, rounds: 1 } });
+    const bugExact = await checkScenario('scenarios/bench/seq-retry-bug.yaml', {
+      params: { ndrv: 2, rounds: 1 },
+      reduction: 'none',
+    });
+    expect(new Set(bug.violations.map((v) => v.kind))).toEqual(new Set(bugExact.violations.map((v) => v.kind)));
   });
 });

@@ -21,7 +21,8 @@
  * can run, runs), so steps that depend on a moved step move with it; when no listed step can
  * run any more, or all ran, it goes on towards a final state, each time running the actor that
  * waited longest (the reversal may change what later steps carry: a retry instead of a result).
- * A reversal counts when j really ran before i, the violation kind was not reported, no kind was
+ * A reversal counts when j really ran before i (each as itself, not a step of its type that took
+ * its place), the violation kind was not reported, no kind was
  * reported that the failing schedule did not report, and the schedule was judged:
  *   - it reached a final state (no step enabled): a whole passing schedule; or
  *   - every step of the failing schedule ran and the failing schedule was not judged at a final
@@ -92,6 +93,9 @@ export function findCriticalReordering(
       const ran = r.order.map((k) => (k < 0 ? -1 : order[k]));
       const at = { i: ran.indexOf(i), j: ran.indexOf(j) };
       if (at.i < 0 || at.j < 0 || at.j > at.i) continue;
+      // The pair ran as itself: not another step of the same type in its place (follow mode
+      // takes one when the listed step cannot run, as a changed payload needs).
+      if (!sameStep(r.executed[at.i], steps[i]) || !sameStep(r.executed[at.j], steps[j])) continue;
       const found = {
         first: { index: i, step: steps[i] },
         second: { index: j, step: steps[j] },
@@ -143,6 +147,13 @@ function drivers(s: SemanticStep): boolean {
 const SLOT = /^(drv|dev|lock|sub):/;
 /** The driver itself: the code its author writes. */
 const DRIVER = /^drv:/;
+
+/** The same delivery (or option): actor, kind, sender and event alike. */
+function sameStep(a: SemanticStep, b: SemanticStep): boolean {
+  return (
+    a.actor === b.actor && a.kind === b.kind && a.from === b.from && JSON.stringify(a.event) === JSON.stringify(b.event)
+  );
+}
 
 /** The thread of control a step belongs to, when its event names one. */
 function tidOf(s: SemanticStep): string | undefined {

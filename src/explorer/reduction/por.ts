@@ -28,6 +28,7 @@
  */
 import type { ControlledWorld, LocalStep } from '../../runtime/controlled-world.ts';
 import { actorBit, type MonitorPlan } from '../search/monitor-plan.ts';
+import type { ReturnFusion } from './returns.ts';
 
 /**
  * Sleep sets, stored flat: a set is a reference into one growable `Int32Array`, where
@@ -114,7 +115,9 @@ export class SleepArena {
  * Dependence between two steps, by machine transition id (a step's identity across states:
  * while a step sleeps its actor does not move, so its transition stays the same). Two steps
  * depend when they are the same actor's, or when one writes (its actor, or an inbox it sends
- * to) what a monitor reads at the other (`MonitorPlan.reads`).
+ * to) what a monitor reads at the other (`MonitorPlan.reads`). A step that sends a reply the
+ * search may take at once (returns.ts) also reads its receiver: whether the reply is taken, and
+ * so what the step does, depends on what else the receiver has then.
  */
 export class Dependence {
   private readonly actor: number[] = [];
@@ -124,6 +127,7 @@ export class Dependence {
   constructor(
     private readonly world: ControlledWorld,
     private readonly plan: MonitorPlan,
+    private readonly fusion: ReturnFusion | null,
   ) {}
 
   /** Registers the step's transition (once) and returns its id. */
@@ -133,10 +137,14 @@ export class Dependence {
     if (this.actor[id] === undefined) {
       const t = this.world.transitions[id];
       let w = actorBit(t.actor);
-      for (const s of t.appends) w |= actorBit(s.to);
+      let r = this.plan.reads(ls);
+      for (const s of t.appends) {
+        w |= actorBit(s.to);
+        if (this.fusion?.takesAt(s.to)) r |= actorBit(s.to);
+      }
       this.actor[id] = t.actor;
       this.write[id] = w;
-      this.read[id] = this.plan.reads(ls);
+      this.read[id] = r;
     }
     return id;
   }

@@ -35,6 +35,7 @@
 import type { ControlledWorld, LocalStep } from '../../runtime/controlled-world.ts';
 import type { MonitorPlan } from '../search/monitor-plan.ts';
 import type { VisitedSet } from '../visited/visited-set.ts';
+import type { ReturnFusion } from './returns.ts';
 import { SleepSets } from './sleep-sets.ts';
 import type { ReductionMode } from './state-key.ts';
 
@@ -70,6 +71,11 @@ export interface Reduction {
 }
 
 /** The step-pruning reduction of a search's reduction mode (state-key.ts), or null for none. */
-export function reductionFor(world: ControlledWorld, plan: MonitorPlan, mode: ReductionMode): Reduction | null {
-  return mode === 'sleep' ? new SleepSets(world, plan) : null;
+export function reductionFor(
+  world: ControlledWorld,
+  plan: MonitorPlan,
+  mode: ReductionMode,
+  fusion: ReturnFusion | null,
+): Reduction | null {
+  return mode === 'sleep' ? new SleepSets(world, plan, fusion) : null;
 }

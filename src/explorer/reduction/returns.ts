@@ -1,40 +1,48 @@
 /**
- * A thread's return from a kernel call is no scheduling point: the reply is taken in the step
- * that answers it (issue 12: coarser steps where they change no verdict).
+ * A return from a kernel call is no scheduling point: the reply is taken in the step that
+ * answers it, where that changes no verdict (issue 12: coarser steps where they change no
+ * verdict). Two kinds of receivers qualify: the calling threads, and the built-in drivers.
  *
  * The trust issue's granularity gives a scheduling point per kernel call. In the model a call is
- * two deliveries: the request at the callee, where it takes effect, and the reply at the calling
- * thread, which only lets the thread issue its next call. The second is a *left mover* in
- * Lipton's sense (R. J. Lipton, "Reduction: a method of proving properties of parallel
- * programs", CACM 18(12), 1975; as in Flanagan and Qadeer's atomicity types): no step of
- * another actor can depend on it, so running it at once, in the step that sends the reply,
- * reaches every state the interleaved runs reach that a monitor could tell apart. It holds for a
- * thread actor whose returns are taken here because:
- *   - nothing but its own thread ever sends to it: its machine is the bundled thread machine
- *     and no signal will come (`signalsToCome`, and no op of any thread signals it), so its only
- *     messages are replies to the one call it has outstanding;
- *   - steps of other actors commute with the delivery (it changes the thread's own situation and
- *     appends to inboxes on channels of its own: the runtime's delivery rules, delivery.ts);
+ * two deliveries: the request at the callee, where it takes effect, and the reply at the caller.
+ * Where the reply's delivery is a *left mover* in Lipton's sense (R. J. Lipton, "Reduction: a
+ * method of proving properties of parallel programs", CACM 18(12), 1975; as in Flanagan and
+ * Qadeer's atomicity types), running it at once, in the step that sends the reply, reaches every
+ * state the interleaved runs reach that a monitor could tell apart. It is one when:
+ *   - steps of other actors commute with it (it changes its receiver's situation and appends to
+ *     inboxes on channels of the receiver's own: the runtime's delivery rules, delivery.ts);
+ *   - whatever else its receiver could take before it commutes with it too. A thread actor
+ *     whose returns are taken is the bundled thread machine that no signal will come to
+ *     (`signalsToCome`, and no op of any thread signals it), so its only messages are replies
+ *     to the one call it has outstanding. A built-in driver (createDriverMachine's, not a
+ *     module's own) serves several threads at once, and machines/drivers/movers.ts says which of
+ *     its replies commute with everything else it could take meanwhile, and why;
+ *   - it is its receiver's only step, deliverable now, on the message just sent, with no choice
+ *     or timer pending (a thread's reply is then its only message);
  *   - no monitor can see it: every monitor that judges steps says what it reads (`reads`,
- *     `inFlight`), none reads a thread, the delivery is `global` to none, and what it sends next
- *     is of no type a monitor reading its receiver names in `inFlight`;
- *   - the reply is the only message in the thread's inbox, with no choice or timer pending, and
- *     deliverable: the step taken at once is the thread's only step there.
+ *     `inFlight`), the delivery is `global` to none, a monitor that reads the receiver names
+ *     the fields it reads (`fieldsRead`) and the delivery leaves them as they were (and none of
+ *     them reads the reply on its way), and what the delivery sends is of no type a monitor
+ *     reading its receiver names in `inFlight`.
  * A fused delivery is still judged by the monitors it is `local` to (the thread's expectation
  * checks), and counterexamples list it as the step it is, so they replay in the full semantics.
  * Terminal states are untouched (a pending reply is a step), and a cycle that postpones a reply
- * forever is unfair to its thread, so no livelock verdict changes either.
+ * forever is unfair to its channel (nothing disables it: the receiver can take nothing else
+ * that would), so no livelock verdict changes either.
  *
- * In practice what is taken is a thread's last return, and a return after which it goes on
- * without waiting: a return after which it calls again is judged by the sleep rules against the
- * locks and subscriptions (the call sleeps), so it stays a step.
+ * In practice what is taken is a thread's last return and its returns after which it goes on
+ * without waiting (a return after which it calls again is judged by the sleep rules against the
+ * locks and subscriptions: the call sleeps, so it stays a step), and the driver's read_begin
+ * results and its fault path's lock grants (movers.ts).
  *
  * Measured on seq-retry (docs/performance.md, "Returns are no scheduling points"). The replies
- * to the driver, mm, notifier core and subscriptions commute the same way on the bundled
- * scenarios (`npm run bench:returns`), but a driver is the user's code (its fault path and
- * invalidate callback share its context) and the monitors read those actors: they stay
- * scheduling points.
+ * to the mm, notifier core and subscriptions commute the same way on the bundled scenarios
+ * (`npm run bench:returns`), but the monitors read those actors whole: they stay scheduling
+ * points.
  */
+import { isBuiltInDriverMachine } from '../../../machines/drivers/driver.machine.ts';
+import type { DriverContext } from '../../../machines/drivers/driver-types.ts';
+import { replyCommutes } from '../../../machines/drivers/movers.ts';
 import { threadMachine } from '../../../machines/thread.machine.ts';
 import type { Interest, Monitor } from '../../monitors/monitor.ts';
 import type { ControlledWorld, LocalStep, SemanticStep, StepRecord } from '../../runtime/controlled-world.ts';
@@ -43,9 +51,22 @@ const UNKNOWN = 0;
 const FUSE = 1;
 const KEEP = 2;
 
+/** Receivers whose replies may be taken at once. */
+const NONE = 0;
+const THREAD = 1;
+const DRIVER = 2;
+
+/** A monitor reading an actor: the context fields it names (null: the whole situation) and the types it reads on their way. */
+interface Reader {
+  fields: readonly string[] | null;
+  inFlight: ReadonlySet<string> | null;
+}
+
 export class ReturnFusion {
-  /** Per actor: a thread whose returns are taken at once. */
-  private readonly threads: Uint8Array;
+  /** Per actor: NONE, or the kind of receiver whose replies are taken at once. */
+  private readonly kinds: Uint8Array;
+  /** Per actor: the monitors that read it. */
+  private readonly readers: Reader[][];
   /** Per actor: the message types some monitor reads on their way to it (null: any type). */
   private readonly readInFlight: (ReadonlySet<string> | null)[];
   /** Per local step id: whether it may be taken at once (FUSE), or not (KEEP). */
@@ -53,29 +74,29 @@ export class ReturnFusion {
 
   /**
    * The fusion for a search with these monitors, or null when none can be done: some monitor
-   * that judges steps does not say what it reads, or no thread qualifies.
+   * that judges steps does not say what it reads, or no receiver qualifies.
    */
   static for(world: ControlledWorld, monitors: readonly Monitor[]): ReturnFusion | null {
     if (monitors.some((m) => m.onStep && !m.reads)) return null;
     const fusion = new ReturnFusion(world, monitors);
-    return fusion.threads.includes(1) ? fusion : null;
+    return fusion.kinds.some((k) => k !== NONE) ? fusion : null;
   }
 
   private constructor(
     private readonly world: ControlledWorld,
     private readonly monitors: readonly Monitor[],
   ) {
-    const n = world.actors.length;
-    const read = new Uint8Array(n);
+    this.readers = world.actors.map(() => []);
     this.readInFlight = world.actors.map(() => new Set<string>());
     for (const m of monitors) {
       if (!m.onStep) continue;
+      const inFlight = m.inFlight === undefined ? null : new Set(m.inFlight);
       for (const a of m.reads!(world)) {
-        read[a] = 1;
+        this.readers[a].push({ fields: m.fieldsRead?.(world, a) ?? null, inFlight });
         const types = this.readInFlight[a];
         if (types === null) continue;
-        if (m.inFlight === undefined) this.readInFlight[a] = null;
-        else for (const t of m.inFlight) (types as Set<string>).add(t);
+        if (inFlight === null) this.readInFlight[a] = null;
+        else for (const t of inFlight) (types as Set<string>).add(t);
       }
     }
     const signalled = new Set<string>();
@@ -84,50 +105,81 @@ export class ReturnFusion {
       if (Array.isArray(ops))
         for (const op of ops) if (op.event?.type === 'thread.signal' && op.to) signalled.add(op.to);
     }
-    this.threads = Uint8Array.from(world.actors, (a, i) => {
-      const input = a.input as { signalsToCome?: number };
-      return a.machine === threadMachine && !(input.signalsToCome ?? 0) && !signalled.has(a.id) && read[i] === 0
-        ? 1
-        : 0;
+    this.kinds = Uint8Array.from(world.actors, (a, i) => {
+      // A monitor that reads the receiver whole sees every delivery to it.
+      if (this.readers[i].some((r) => r.fields === null)) return NONE;
+      if (a.machine === threadMachine)
+        return !(a.input as { signalsToCome?: number }).signalsToCome && !signalled.has(a.id) ? THREAD : NONE;
+      return isBuiltInDriverMachine(a.machine) ? DRIVER : NONE;
     });
   }
 
-  /** The threads whose returns are taken at once (actor ids). */
-  threadsTaken(): string[] {
-    return this.world.actors.filter((_, i) => this.threads[i] === 1).map((a) => a.id);
+  /** Whether a reply reaching actor `actor` may be taken at once (what it does then depends on the actor's other messages). */
+  takesAt(actor: number): boolean {
+    return this.kinds[actor] !== NONE;
+  }
+
+  /** The actors whose replies may be taken at once (ids): threads and built-in drivers. */
+  receivers(): string[] {
+    return this.world.actors.filter((_, i) => this.kinds[i] !== NONE).map((a) => a.id);
   }
 
   /**
    * The local step to take at once in actor `actor`'s situation `local`, which a message just
-   * reached: the delivery of a thread's reply, when it qualifies (see above); -1 otherwise.
+   * reached: the delivery of that reply, when it qualifies (see above); -1 otherwise.
    */
   takeNow(actor: number, local: number): number {
-    if (this.threads[actor] === 0) return -1;
-    const l = this.world.local(actor, local);
-    if (l.inbox.length !== 1 || l.choice !== 0 || l.timers.length !== 0) return -1;
-    if (this.world.message(l.inbox[0]).thread !== this.world.actors[actor].id) return -1;
-    const steps = this.world.stepsOf(actor, local);
+    const kind = this.kinds[actor];
+    if (kind === NONE) return -1;
+    const { world } = this;
+    const l = world.local(actor, local);
+    if (l.choice !== 0 || l.timers.length !== 0) return -1;
+    if (kind === THREAD && (l.inbox.length !== 1 || world.message(l.inbox[0]).thread !== world.actors[actor].id))
+      return -1;
+    const steps = world.stepsOf(actor, local);
     if (steps.length !== 1) return -1;
-    const id = steps[0].id;
+    const ls = steps[0];
+    const id = ls.id;
     if (id >= this.verdicts.length) {
       const more = new Uint8Array(Math.max(this.verdicts.length * 2, id + 1));
       more.set(this.verdicts);
       this.verdicts = more;
     }
-    if (this.verdicts[id] === UNKNOWN) this.verdicts[id] = this.invisible(id) ? FUSE : KEEP;
+    if (this.verdicts[id] === UNKNOWN) this.verdicts[id] = this.qualifies(ls, kind, l.inbox) ? FUSE : KEEP;
     return this.verdicts[id] === FUSE ? id : -1;
   }
 
-  /** No monitor judges the step globally, and no monitor reading a receiver reads what it sends. */
-  private invisible(id: number): boolean {
+  /** Whether the receiver's only step `ls` is a reply it takes as a left mover, unseen by every monitor. */
+  private qualifies(ls: LocalStep, kind: number, inbox: readonly number[]): boolean {
     const { world } = this;
-    const ls = world.localSteps[id];
     const record = ls.record ?? world.resolve(ls);
+    if (kind === DRIVER) {
+      // The message just sent (the inbox's last), a reply the driver's regions all commute with.
+      if (record.msg !== inbox[inbox.length - 1]) return false;
+      const context = world.snapshotById(ls.actor, record.before).context as DriverContext;
+      if (!replyCommutes(context, record.message.event as { type: string; tid?: unknown })) return false;
+    }
+    return this.invisible(ls, record);
+  }
+
+  /** No monitor judges the step globally, none sees what it changes, none reading a receiver reads what it sends. */
+  private invisible(ls: LocalStep, record: StepRecord): boolean {
+    const { world } = this;
     for (const m of this.monitors) {
       const interest: Interest = !m.onStep ? 'skip' : m.interest ? m.interest(world, record) : 'global';
       if (interest === 'global') return false;
     }
-    // What lands in inboxes now: the thread's next call, and the rest of the answering chain.
+    const readers = this.readers[ls.actor];
+    if (readers.length > 0) {
+      const before = world.snapshotById(ls.actor, record.before).context as Record<string, unknown>;
+      const after = world.snapshotById(ls.actor, record.after).context as Record<string, unknown>;
+      const type = record.message.event.type;
+      for (const r of readers) {
+        if (r.inFlight === null || r.inFlight.has(type)) return false;
+        for (const f of r.fields!) if (JSON.stringify(before[f]) !== JSON.stringify(after[f])) return false;
+      }
+    }
+    // What lands in inboxes now: the receiver's next call, and the rest of the answering chain.
     const sends = ls.sends;
     for (let k = 0; k < sends.length; k += 2) {
       const types = this.readInFlight[sends[k]];

@@ -16,6 +16,7 @@ import { grow } from '../search/step-table.ts';
 import type { VisitedSet } from '../visited/visited-set.ts';
 import { Dependence, SleepArena } from './por.ts';
 import type { Reduction } from './reduction.ts';
+import type { ReturnFusion } from './returns.ts';
 
 export class SleepSets implements Reduction {
   readonly name = 'por';
@@ -39,8 +40,8 @@ export class SleepSets implements Reduction {
   private sleepTop = 0;
   private meet = new Int32Array(64);
 
-  constructor(world: ControlledWorld, plan: MonitorPlan) {
-    this.dep = new Dependence(world, plan);
+  constructor(world: ControlledWorld, plan: MonitorPlan, fusion: ReturnFusion | null) {
+    this.dep = new Dependence(world, plan, fusion);
   }
 
   learn(step: LocalStep): number {

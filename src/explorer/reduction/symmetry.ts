@@ -330,8 +330,9 @@ export class Symmetry {
 
   /**
    * Children of the state `cur` being expanded, each the (actor, local id) pairs
-   * `changes[kidAt[c] .. kidAt[c + 1])` reached by local step `kidStep[c]`: checks each step
-   * against its images and overwrites the child's fingerprint `kidFp[2c ..]` with its canonical one.
+   * `changes[kidAt[c] .. kidAt[c + 1])` reached by local step `kidStep[c]` and the returns taken
+   * with it, `took[tookAt[c] .. tookAt[c + 1])`: checks each of those steps against its images
+   * and overwrites the child's fingerprint `kidFp[2c ..]` with its canonical one.
    */
   rekey(
     cur: Int32Array,
@@ -340,6 +341,8 @@ export class Symmetry {
     kidFp: Int32Array,
     kidStep: Int32Array,
     kids: number,
+    took: Int32Array,
+    tookAt: Int32Array,
   ): void {
     const { vec, n } = this;
     const steps = this.world.localSteps;
@@ -348,6 +351,7 @@ export class Symmetry {
     for (const im of this.images) for (let i = 0; i < n; i++) this.local(im, i, cur[i]);
     for (let c = 0; c < kids; c++) {
       this.check(steps[kidStep[c]]);
+      for (let k = tookAt[c]; k < tookAt[c + 1]; k++) this.check(steps[took[k]]);
       for (let i = 0; i < n; i++) vec[i] = cur[i];
       for (let k = kidAt[c]; k < kidAt[c + 1]; k += 2) vec[changes[k]] = changes[k + 1];
       this.key(vec, kidFp, c * 2);

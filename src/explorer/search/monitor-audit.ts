@@ -7,6 +7,8 @@
  *   - `global` with `reads`: it says the same at every occurrence of (local step, situations
  *     of the actors it reads) as at the first; with `inFlight` too, at every occurrence of
  *     (local step, those situations with only the messages of the types it names in their inboxes);
+ *     with `fieldsRead` too, at every occurrence of (local step, the fields it names of those
+ *     actors' contexts, with those messages);
  *   - `skip`: it says nothing new there. A monitor of a condition on states (a stale entry)
  *     may repeat at a skipped step what it said where the condition arose, so this one is
  *     judged over the whole search: every verdict said ungated must have been said gated;
@@ -51,6 +53,8 @@ export class MonitorAudit {
   private readonly reads: (Int32Array | null)[];
   /** Per monitor: the message types it declares it reads on their way (`inFlight`), or null. */
   private readonly inFlight: (ReadonlySet<string> | null)[];
+  /** Per monitor: per actor it reads (in `reads` order), the context fields it names (`fieldsRead`), or null. */
+  private readonly fields: ((readonly string[] | null)[] | null)[];
   /** First verdict per (monitor, transition) or (monitor, local step, read situations). */
   private readonly first = new Map<string, string>();
   /** Every verdict the gated monitors said. */
@@ -72,6 +76,28 @@ export class MonitorAudit {
       return r ? Int32Array.from(r) : null;
     });
     this.inFlight = monitors.map((m) => (m.inFlight ? new Set(m.inFlight) : null));
+    this.fields = monitors.map((m, k) => {
+      const reads = this.reads[k];
+      if (!m.fieldsRead || reads === null) return null;
+      const fields = Array.from(reads, (a) => m.fieldsRead!(world, a));
+      return fields.some((f) => f !== null) ? fields : null;
+    });
+  }
+
+  /**
+   * Actor `a`'s situation in `state` as a monitor naming `fields` of it sees it: those context
+   * fields, and its inbox (only the messages of `types`, when it names them), timers and choice.
+   */
+  private seenThroughFields(
+    state: WorldState,
+    a: number,
+    fields: readonly string[],
+    types: ReadonlySet<string> | null,
+  ): string {
+    const l = this.world.local(a, state.vec[a]);
+    const context = this.world.snapshot(state, a).context as Record<string, unknown>;
+    const kept = types === null ? l.inbox : l.inbox.filter((m) => types.has(this.world.message(m).event.type));
+    return `${JSON.stringify(fields.map((f) => context[f]))}:${kept.join('.')}:${l.timers.join('.')}:${l.choice}`;
   }
 
   /** Actor `a`'s situation in `state` with only the messages of `types` in its inbox, as text. */
@@ -129,6 +155,18 @@ export class MonitorAudit {
           if (first === undefined) this.first.set(seen, verdict);
           else if (first !== verdict)
             wrong = `${m.name} declares it reads, of the messages on their way to ${this.names(reads)}, only ${[...types].join(', ') || 'none'} ${at}, but says "${verdict || 'nothing'}" where the same situations with the same such messages said "${first || 'nothing'}"`;
+        }
+        const fields = this.fields[k];
+        if (!wrong && reads !== null && fields !== null) {
+          // What it declares it reads of an actor's context (`fieldsRead`): the rest must not matter.
+          const seen = `${k}|v${ls.id}|${Array.from(reads, (a, j) => {
+            const f = fields[j];
+            return f === null ? `${before.vec[a]}` : this.seenThroughFields(before, a, f, types);
+          }).join(',')}`;
+          const first = this.first.get(seen);
+          if (first === undefined) this.first.set(seen, verdict);
+          else if (first !== verdict)
+            wrong = `${m.name} declares which fields it reads of ${this.names(reads)} ${at}, but says "${verdict || 'nothing'}" where the same such fields said "${first || 'nothing'}"`;
         }
       }
       if (wrong) {

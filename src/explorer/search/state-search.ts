@@ -203,7 +203,12 @@ export class StateSearch {
       throw new Error('a sharded exhaustive search is breadth-first without sleep sets');
     this.log = new ViolationLog(opts.monitors, { world });
     this.plan = new MonitorPlan(world, opts.monitors, this.log, opts.checkMonitors === true);
-    const reduction = reductionFor(world, this.plan, mode);
+    // A return is no scheduling point (returns.ts): on the canonical states, sleep sets included
+    // (a step that sends a reply taken at once reads its receiver: por.ts's `Dependence`), and
+    // under symmetry (each return taken is checked against its images like any step).
+    const fusion = mode !== 'none' ? ReturnFusion.for(world, opts.monitors) : null;
+    this.fusion = fusion;
+    const reduction = reductionFor(world, this.plan, mode, fusion);
     this.reduction = reduction;
     // Fingerprints are Zobrist sums (fingerprint.ts) over each actor's key (state-key.ts).
     this.keyOf = stateKeyOf(world, mode);
@@ -241,10 +246,6 @@ export class StateSearch {
         `threads: ${opts.threads} needs a second thread for the visited set, which this platform's search host does not start: leave threads at 1`,
       );
     this.startXstate = world.xstateSteps;
-    // A thread's return is no scheduling point (returns.ts): on the canonical states (sleep sets
-    // included: a return taken with a step touches only its own thread's actor besides, which no
-    // other step touches), not under symmetry (its renaming of steps knows single steps only).
-    this.fusion = mode !== 'none' && this.symmetry === null ? ReturnFusion.for(world, opts.monitors) : null;
     // Step lists, next ids, sends, fingerprint deltas and appends, in flat arrays (step-table.ts).
     this.table = new StepTable(world, this.keyOf, reduction !== null ? (ls) => reduction.learn(ls) : null, this.fusion);
     this.nodes = new Nodes(Math.min(opts.maxStates ?? 0, 2 ** 20));
@@ -269,7 +270,6 @@ export class StateSearch {
             this.recorder,
           )
         : null;
-    const fusion = this.fusion;
     if (this.recorder !== null && fusion !== null)
       this.recorder.stepsOfEdges?.((vec, step) => stepsTakingReturns(world, fusion, vec, step));
     // Recording the liveness graph: the visited set also says which state an old child is, so
@@ -394,7 +394,7 @@ export class StateSearch {
       if (count > this.kidCap) this.growKids(count);
       this.reduction?.prepare(count);
       const kids = this.children();
-      this.symmetry?.rekey(this.cur, this.changes, this.kidAt, this.kidFp, this.kidStep, kids);
+      this.symmetry?.rekey(this.cur, this.changes, this.kidAt, this.kidFp, this.kidStep, kids, this.took, this.tookAt);
       // The liveness graph, recorded on the way (liveness/graph-recorder.ts).
       const edge = this.recorder?.expanded(this.cur, this.fp[0], this.fp[1], this.kidFp, this.kidStep, kids) ?? -1;
       // Breadth-first, state k of the recording is search node k, so an edge can say which state
