@@ -3,30 +3,47 @@
  * they wait: the explorer delivers those in the step that sends them (left movers in Lipton's
  * sense; src/explorer/reduction/returns.ts cites the paper and checks the monitors' side).
  *
- * Only replies to the fault region qualify, and only two of them, each for the request it serves
- * (its tid; no invalidate callback runs in that thread):
- *   - `sub.readBeginResult` in readBegin: it writes `request.seq` and sends the walk (or the pin).
- *     Nothing else the driver does reads or writes `request.seq`, and the region stays busy, so
- *     the requests waiting behind it stay deferred.
- *   - `lock.granted` in locked.acquiring (the grant routed to the request: `lockWaiters` has it
- *     and no callback waits with that tid): it drops the request's entry from `lockWaiters` and
- *     sends read_retry. A callback adds or drops its own entries there, so the order of theirs is
- *     the same either way, and a grant for another tid finds the same region. Not with the bug
- *     `retry-outside-lock`, where the grant programs the device at once: programming writes
- *     `published`, `pinned` and `submitted`, which the callback and jobs regions read.
+ * Each reply names the thread it answers (its tid). Everything else the driver could take before
+ * it belongs to other threads: their requests (deferred while the fault region is busy), their
+ * invalidate callbacks and the replies to those, and the jobs region's fence callbacks. Three
+ * replies qualify:
+ *   - `sub.readBeginResult` to the fault region's request: it writes `request.seq` and sends the
+ *     walk (or the pin). Nothing else the driver does reads or writes `request.seq`, and the
+ *     region stays busy, so the requests waiting behind it stay deferred.
+ *   - `lock.granted` routed to the request (`lockWaiters` has it and no callback waits with that
+ *     tid): it drops one 'request' entry from `lockWaiters` and sends read_retry. A callback adds
+ *     or drops its own entries there, so the list is the same in either order, and a grant for
+ *     another tid is routed the same way. Not with the bug `retry-outside-lock`, where the grant
+ *     programs the device at once: programming writes `published`, `pinned` and `submitted`,
+ *     which the other regions read.
+ *   - `lock.granted` routed to a callback, when no fence is `published`: it marks the callback's
+ *     run as holding the lock, drops a 'callback' entry, sends set_seq and the zap (no fence to
+ *     wait for). The lock is held by the grant's thread until it is delivered, so no other
+ *     thread can publish a fence meanwhile: `published` stays empty whatever the jobs region
+ *     takes. With a fence published, the grant collects it and a fence callback may drop it
+ *     first: the order matters, and the grant stays a scheduling point.
  * Everything else stays a scheduling point, for a reason: the walk's result (`hmm.rangeResult`)
  * races the invalidate callback; read_retry's result and the zap's confirmation release the
- * lock; a callback's grant collects `published`, which a job's fence callback shrinks (jobs
- * region); a module's own driver is code the explorer knows nothing of.
+ * lock (which the monitors read on its way); a module's own driver is code the explorer knows
+ * nothing of.
  */
 import type { DriverContext } from './driver-types.ts';
 
 /** Whether the built-in driver in `context` takes `event`, a reply just sent to it, as a left mover. */
 export function replyCommutes(context: DriverContext, event: { type: string; tid?: unknown }): boolean {
+  const { tid } = event;
+  if (typeof tid !== 'string') return false;
   const r = context.request;
-  if (r === null || event.tid !== r.tid || context.callbacks.some((c) => c.tid === r.tid)) return false;
-  if (event.type === 'sub.readBeginResult') return r.seq === null;
-  if (event.type === 'lock.granted')
-    return context.lockWaiters.includes('request') && !context.bugs.includes('retry-outside-lock');
-  return false;
+  const forRequest = r !== null && r.tid === tid;
+  const callback = context.callbacks.find((c) => c.tid === tid);
+  if (event.type === 'sub.readBeginResult') return forRequest && r.seq === null && callback === undefined;
+  if (event.type !== 'lock.granted') return false;
+  // Routed as the machine routes it: to the first region in `lockWaiters` waiting with that tid.
+  const region = context.lockWaiters.find((w) =>
+    w === 'request'
+      ? forRequest
+      : callback !== undefined && (callback.step === 'locking' || callback.step === 'tryLocking'),
+  );
+  if (region === 'request') return callback === undefined && !context.bugs.includes('retry-outside-lock');
+  return region === 'callback' && !forRequest && context.published.length === 0;
 }

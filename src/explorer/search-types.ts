@@ -136,7 +136,8 @@ export interface SearchStats {
   /** Exhaustive strategies: the reduction the search ran with (`SearchLimits.reduction`). */
   reduction?: ReductionMode;
   /**
-   * With the canonical reduction: threads' returns taken in the step that answered them
+   * With the canonical reduction: returns (threads' replies, and a built-in driver's that
+   * machines/drivers/movers.ts names) taken in the step that answered them
    * (explorer/reduction/returns.ts), deliveries that `transitions` does not count.
    */
   returnsTaken?: number;
@@ -265,7 +266,7 @@ export interface ExpansionRecorder {
    */
   everyTargetTold(): void;
   /**
-   * Said before the first expansion by a search whose steps take threads' returns at once
+   * Said before the first expansion by a search whose steps take returns at once
    * (reduction/returns.ts): `steps(vec, step)` lists the semantic steps of the edge taken by local
    * step `step` from the state with vector `vec`, for the graph's traces (`StateGraph.expand`).
    */

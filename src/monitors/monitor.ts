@@ -97,9 +97,9 @@ export interface Monitor {
   reads?(world: ControlledWorld): number[];
   /**
    * With `reads`: the types of the messages on their way to those actors (in their inboxes) that
-   * decide anything it does. Omitted: any type may. The search runs a thread's return in the step
-   * that answers it only when every monitor says what it reads and the call the thread makes next
-   * is of no type a monitor reading its receiver names here (explorer/reduction/returns.ts).
+   * decide anything it does. Omitted: any type may. The search runs a return in the step that
+   * answers it only when every monitor says what it reads and what the receiver sends next is of
+   * no type a monitor reading that message's receiver names here (explorer/reduction/returns.ts).
    */
   inFlight?: readonly string[];
   /**

@@ -82,7 +82,7 @@ export function searchWithLiveness(
         // The states the search identified (sleep sets prune steps, not states: canonical too).
         stateKeyOf(world, result.stats.reduction === 'none' ? 'none' : 'canonical'),
         choice.memory,
-        // The search took threads' returns at once: so does the graph (the same states).
+        // The search took returns at once: so does the graph (the same states).
         result.stats.returnsTaken !== undefined ? ReturnFusion.for(world, monitors()) : null,
       );
     const live = livelocksIn(world, g, { fairness: choice.fairness }, t0, stopAt);

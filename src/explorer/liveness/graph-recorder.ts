@@ -236,7 +236,7 @@ export class GraphRecorder implements ExpansionRecorder {
     return g;
   }
 
-  /** The search takes threads' returns at once: how to list an edge's steps (`StateGraph.expand`). */
+  /** The search takes returns at once: how to list an edge's steps (`StateGraph.expand`). */
   stepsOfEdges(steps: (vec: Int32Array, step: number) => SemanticStep[]): void {
     this.edgeSteps = steps;
   }

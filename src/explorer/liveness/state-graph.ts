@@ -39,7 +39,7 @@ export interface StateGraph {
    */
   stoppedBy?: GraphStop;
   /**
-   * Set on a recorded graph whose edges take threads' returns at once (reduction/returns.ts): the
+   * Set on a recorded graph whose edges take returns at once (reduction/returns.ts): the
    * semantic steps of the edge taken by local step `step` from the state with vector `vec`.
    * Without it an edge is the one step its local step names.
    */
@@ -139,7 +139,7 @@ export function buildStateGraph(
   /** The process's memory budget (the search's `--max-memory`), read every 1024 states. */
   memory: MemoryWatch | null = null,
   /**
-   * Take threads' returns at once, as the safety search did (reduction/returns.ts), so the graph
+   * Take returns at once, as the safety search did (reduction/returns.ts), so the graph
    * has the states it counted; not with an `observer` (it would have to see those steps too).
    */
   fusion: ReturnFusion | null = null,

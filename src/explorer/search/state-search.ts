@@ -487,7 +487,7 @@ export class StateSearch {
           h1 ^= table.appendD1;
           h2 ^= table.appendD2;
           if (table.appendTook >= 0) {
-            // A thread's return, taken at once: its own sends go out now, into the same change list,
+            // A return, taken at once: its own sends go out now, into the same change list,
             // which keeps room for this step's sends still to come.
             w = this.takeReturn(table.appendTook, from, w);
             changes = this.roomForChanges(w + sendsEnd - s);

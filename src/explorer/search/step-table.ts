@@ -55,7 +55,7 @@ export class StepTable {
   appendD1 = 0;
   appendD2 = 0;
   /**
-   * The step the latest `append` took at once (a thread's return: reduction/returns.ts), or -1.
+   * The step the latest `append` took at once (a return: reduction/returns.ts), or -1.
    * Its result and delta are then those of the situation after that step; its sends are the
    * caller's to make.
    */
