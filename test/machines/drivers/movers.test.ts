@@ -1,0 +1,87 @@
+/**
+ * Which replies to a built-in driver the explorer may take in the step that sends them
+ * (machines/drivers/movers.ts): each rule on the driver contexts it is about. That the search
+ * keeps its verdicts with them: test/explorer/returns.test.ts and reduction-soundness.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { initialDriverContext } from '../../../machines/drivers/driver-context.ts';
+import type { CallbackRun, DriverContext, DriverRequest } from '../../../machines/drivers/driver-types.ts';
+import { replyCommutes } from '../../../machines/drivers/movers.ts';
+
+const input = { id: 'drv:gpu0', sub: 'sub:gpu0', lock: 'lock:gpu0', mm: 'mm:p1', dev: 'dev:gpu0' };
+
+function request(tid: string, seq: number | null): DriverRequest {
+  return {
+    kind: 'fault',
+    replyTo: tid,
+    tid,
+    start: 0x10000,
+    end: 0x11000,
+    write: false,
+    job: null,
+    fence: null,
+    accesses: [],
+    deps: [],
+    seq,
+    retries: 0,
+    pages: [],
+    pinned: false,
+    result: 0,
+  } as DriverRequest;
+}
+
+function callback(tid: string, step: CallbackRun['step']): CallbackRun {
+  const run = { sub: 'sub:gpu0', tid, start: 0x10000, end: 0x11000, curSeq: 3, event: 'CLEAR', blockable: true };
+  return { ...run, holdsLock: false, step, fences: [] };
+}
+
+/** A shadow-pte driver context with `patch` over it. */
+const driver = (patch: Partial<DriverContext>): DriverContext => ({
+  ...initialDriverContext(input, 'shadow-pte'),
+  ...patch,
+});
+
+describe("a built-in driver's replies that commute with everything else it could take", () => {
+  it("should take read_begin's result for the request it serves, and nothing for another thread", () => {
+    const waiting = driver({ request: request('thread:drv0', null) });
+    expect(replyCommutes(waiting, { type: 'sub.readBeginResult', tid: 'thread:drv0' })).toBe(true);
+    expect(replyCommutes(waiting, { type: 'sub.readBeginResult', tid: 'thread:cpu' })).toBe(false);
+    expect(replyCommutes(driver({}), { type: 'sub.readBeginResult', tid: 'thread:drv0' })).toBe(false);
+  });
+
+  it('should take a lock grant routed to the request, but not with retry-outside-lock (it programs at once)', () => {
+    const acquiring = { request: request('thread:drv0', 1), lockWaiters: ['request' as const] };
+    expect(replyCommutes(driver(acquiring), { type: 'lock.granted', tid: 'thread:drv0' })).toBe(true);
+    const bug = driver({ ...acquiring, bugs: ['retry-outside-lock'] });
+    expect(replyCommutes(bug, { type: 'lock.granted', tid: 'thread:drv0' })).toBe(false);
+    // Not waiting: a grant the machine would not route to the request.
+    expect(
+      replyCommutes(driver({ request: request('thread:drv0', 1) }), { type: 'lock.granted', tid: 'thread:drv0' }),
+    ).toBe(false);
+  });
+
+  it("should take a callback's lock grant only while no fence is published (the jobs region may drop one first)", () => {
+    const locking = {
+      request: request('thread:drv0', 1),
+      callbacks: [callback('thread:cpu', 'locking')],
+      lockWaiters: ['request' as const, 'callback' as const],
+    };
+    expect(replyCommutes(driver(locking), { type: 'lock.granted', tid: 'thread:cpu' })).toBe(true);
+    const published = driver({ ...locking, published: ['fence:job0'] });
+    expect(replyCommutes(published, { type: 'lock.granted', tid: 'thread:cpu' })).toBe(false);
+    // A callback already past its lock request gets no grant routed to it.
+    const zapping = driver({ ...locking, callbacks: [callback('thread:cpu', 'zapping')] });
+    expect(replyCommutes(zapping, { type: 'lock.granted', tid: 'thread:cpu' })).toBe(false);
+  });
+
+  it('should keep every other reply a step: the walk, read_retry, the zap, a grant without a thread', () => {
+    const busy = driver({
+      request: request('thread:drv0', 1),
+      callbacks: [callback('thread:cpu', 'zapping')],
+      lockWaiters: ['request'],
+    });
+    for (const type of ['hmm.rangeResult', 'sub.retryResult', 'dev.zapped', 'mm.result', 'fence.waitResult'])
+      expect(replyCommutes(busy, { type, tid: 'thread:drv0' }), type).toBe(false);
+    expect(replyCommutes(busy, { type: 'lock.granted' })).toBe(false);
+  });
+});
