@@ -20,6 +20,7 @@
  *
  *   npm run bench:returns -- scenarios/bench/seq-retry.yaml ndrv=2 rounds=2
  */
+import { auditCommutation } from '../src/explorer/reduction/commutation-audit.ts';
 import type { ControlledWorld, Step, WorldState } from '../src/runtime/controlled-world.ts';
 import { worldFromArgs } from './lib/world-from-args.ts';
 
@@ -32,7 +33,6 @@ function classOf(w: ControlledWorld, s: WorldState, step: Step): string | null {
   return `${kindOf(w, step.actor)}:${w.describe(s, step).event.type}`;
 }
 const exactKey = (s: WorldState) => s.vec.join(',');
-const canonicalKey = (w: ControlledWorld, s: WorldState) => Array.from(s.vec, (v, i) => w.canonical(i, v)).join(',');
 
 const REPLIES = {
   thread: /^thread:/,
@@ -71,13 +71,6 @@ function statesTaking(takeNow: (cls: string) => boolean): number {
   return seen.size;
 }
 
-/** A step's identity across states: its actor and the message it delivers (or its option). */
-function identity(s: WorldState, step: Step): string {
-  const d = world.describe(s, step);
-  return `${step.kind} ${d.actor} ${d.from ?? ''} ${d.thread ?? ''} ${JSON.stringify(d.event)}`;
-}
-const find = (s: WorldState, id: string) => world.enabled(s).find((st) => identity(s, st) === id) ?? null;
-
 interface Movers {
   pairs: number;
   failed: number;
@@ -87,50 +80,18 @@ interface Movers {
 /** Part 2: for every delivery kind, whether it commutes with every co-enabled step. */
 function moverAudit(): Map<string, Movers> {
   const out = new Map<string, Movers>();
-  const seen = new Set([canonicalKey(world, world.initial)]);
-  let level = [world.initial];
-  while (level.length) {
-    const next: WorldState[] = [];
-    for (const s of level) {
-      const enabled = world.enabled(s);
-      for (const e of enabled) {
-        const cls = classOf(world, s, e);
-        if (!cls) continue;
-        const m = out.get(cls) ?? { pairs: 0, failed: 0 };
-        out.set(cls, m);
-        const eId = identity(s, e);
-        const afterE = world.apply(s, e).state;
-        for (const b of enabled) {
-          if (b === e) continue;
-          m.pairs++;
-          const bId = identity(s, b);
-          const afterB = world.apply(s, b).state;
-          const e2 = find(afterB, eId);
-          const b2 = find(afterE, bId);
-          const why = !e2
-            ? 'disabled by'
-            : !b2
-              ? 'disables'
-              : canonicalKey(world, world.apply(afterB, e2).state) !==
-                  canonicalKey(world, world.apply(afterE, b2).state)
-                ? 'does not commute with'
-                : null;
-          if (why === null) continue;
-          m.failed++;
-          m.first ??= `${why} ${classOf(world, s, b) ?? b.kind} (thread ${world.describe(s, b).thread ?? '?'})`;
-        }
-      }
-      for (const b of enabled) {
-        const t = world.apply(s, b).state;
-        const k = canonicalKey(world, t);
-        if (!seen.has(k)) {
-          seen.add(k);
-          next.push(t);
-        }
-      }
-    }
-    level = next;
-  }
+  auditCommutation(world, {
+    mover: (s, e) => classOf(world, s, e) !== null,
+    pair(s, e, b, failure) {
+      const cls = classOf(world, s, e)!;
+      const m = out.get(cls) ?? { pairs: 0, failed: 0 };
+      out.set(cls, m);
+      m.pairs++;
+      if (failure === null) return;
+      m.failed++;
+      m.first ??= `${failure} ${classOf(world, s, b) ?? b.kind} (thread ${world.describe(s, b).thread ?? '?'})`;
+    },
+  });
   return out;
 }
 

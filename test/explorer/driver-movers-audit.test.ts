@@ -14,7 +14,8 @@ import { isBuiltInDriverMachine } from '../../machines/drivers/driver.machine.ts
 import type { DriverContext } from '../../machines/drivers/driver-types.ts';
 import { replyCommutes } from '../../machines/drivers/movers.ts';
 import { worldFor } from '../../src/check/world-for.ts';
-import type { ControlledWorld, Step, WorldState } from '../../src/runtime/controlled-world.ts';
+import { auditCommutation } from '../../src/explorer/reduction/commutation-audit.ts';
+import type { ControlledWorld } from '../../src/runtime/controlled-world.ts';
 
 const FILES: [string, Record<string, number>][] = [
   ...['scenarios/seeds', 'scenarios/profiles'].flatMap((dir) =>
@@ -28,57 +29,27 @@ const FILES: [string, Record<string, number>][] = [
 ];
 const MAX_STATES = 30_000;
 
-const canonicalKey = (w: ControlledWorld, s: WorldState) => Array.from(s.vec, (v, i) => w.canonical(i, v)).join(',');
-/** A step's identity across states: its actor and the message it delivers (or the option it takes). */
-const identity = (w: ControlledWorld, s: WorldState, step: Step) => {
-  const d = w.describe(s, step);
-  return `${step.kind} ${d.actor} ${d.from ?? ''} ${d.thread ?? ''} ${JSON.stringify(d.event)}`;
-};
-const find = (w: ControlledWorld, s: WorldState, id: string) =>
-  w.enabled(s).find((st) => identity(w, s, st) === id) ?? null;
-
 /** Pairs (a taken reply, another step of its driver) compared, and the first that does not commute. */
-function audit(world: ControlledWorld): { pairs: number; failure: string | null; states: number } {
+function audit(world: ControlledWorld): { pairs: number; failure: string | null } {
   const drivers = new Set(world.actors.flatMap((a, i) => (isBuiltInDriverMachine(a.machine) ? [i] : [])));
-  const seen = new Set([canonicalKey(world, world.initial)]);
-  let level = [world.initial];
   let pairs = 0;
-  while (level.length && seen.size < MAX_STATES) {
-    const next: WorldState[] = [];
-    for (const s of level) {
-      const enabled = world.enabled(s);
-      for (const d of enabled) {
-        if (d.kind !== 'deliver' || !drivers.has(d.actor)) continue;
-        const context = world.snapshot(s, d.actor).context as DriverContext;
-        if (!replyCommutes(context, world.describe(s, d).event as { type: string; tid?: unknown })) continue;
-        const dId = identity(world, s, d);
-        const afterD = world.apply(s, d).state;
-        for (const x of enabled) {
-          if (x === d || x.actor !== d.actor) continue;
-          pairs++;
-          const xId = identity(world, s, x);
-          const afterX = world.apply(s, x).state;
-          const d2 = find(world, afterX, dId);
-          const x2 = find(world, afterD, xId);
-          const same =
-            d2 !== null &&
-            x2 !== null &&
-            canonicalKey(world, world.apply(afterX, d2).state) === canonicalKey(world, world.apply(afterD, x2).state);
-          if (!same) return { pairs, failure: `${dId} against ${xId}`, states: seen.size };
-        }
-      }
-      for (const b of enabled) {
-        const t = world.apply(s, b).state;
-        const k = canonicalKey(world, t);
-        if (!seen.has(k)) {
-          seen.add(k);
-          next.push(t);
-        }
-      }
-    }
-    level = next;
-  }
-  return { pairs, failure: null, states: seen.size };
+  let failure: string | null = null;
+  auditCommutation(world, {
+    maxStates: MAX_STATES,
+    mover(s, d) {
+      if (d.kind !== 'deliver' || !drivers.has(d.actor)) return false;
+      const context = world.snapshot(s, d.actor).context as DriverContext;
+      return replyCommutes(context, world.describe(s, d).event as { type: string; tid?: unknown });
+    },
+    against: (_s, d, x) => x.actor === d.actor,
+    pair(s, d, x, why) {
+      pairs++;
+      if (why === null) return false;
+      failure = `${JSON.stringify(world.describe(s, d).event)} ${why} ${JSON.stringify(world.describe(s, x).event)}`;
+      return true;
+    },
+  });
+  return { pairs, failure };
 }
 
 describe("a built-in driver's replies taken at once commute with its other steps", () => {
