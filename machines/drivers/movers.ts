@@ -5,7 +5,7 @@
  *
  * Each reply names the thread it answers (its tid). Everything else the driver could take before
  * it belongs to other threads: their requests (deferred while the fault region is busy), their
- * invalidate callbacks and the replies to those, and the jobs region's fence callbacks. Three
+ * invalidate callbacks and the replies to those, and the jobs region's fence callbacks. These
  * replies qualify:
  *   - `sub.readBeginResult` to the fault region's request: it writes `request.seq` and sends the
  *     walk (or the pin). Nothing else the driver does reads or writes `request.seq`, and the
@@ -22,10 +22,20 @@
  *     thread can publish a fence meanwhile: `published` stays empty whatever the jobs region
  *     takes. With a fence published, the grant collects it and a fence callback may drop it
  *     first: the order matters, and the grant stays a scheduling point.
+ *   - `sub.retryResult` to the request: under the lock it either restarts (drops the lock and the
+ *     attempt's pins, read_begin again) or programs the device (writes `published`, `pinned`,
+ *     `submitted`, `signalling`, releases the lock and finishes the request, which lets the
+ *     deferred requests in). The callback region reads `published` only when its grant comes,
+ *     and `pinned` only when its zap completes, both under the lock the request holds; the jobs
+ *     region drops a job's fence from `published` and `submitted`, which the request only adds
+ *     to (sorted sets: the same either way). With `retry-outside-lock` the check runs without
+ *     the lock and only moves the request on to take it.
+ *   - `dev.zapped` to a callback: it drops the zapped range's pins (a registration cache, whose
+ *     zap runs under the lock), releases the lock if held, answers the subscription and ends the
+ *     callback's run; other threads' runs, the request and the jobs are left alone.
  * Everything else stays a scheduling point, for a reason: the walk's result (`hmm.rangeResult`)
- * races the invalidate callback; read_retry's result and the zap's confirmation release the
- * lock (which the monitors read on its way); a module's own driver is code the explorer knows
- * nothing of.
+ * races the invalidate callback (each appends its lock request to `lockWaiters`, in the order
+ * they ran); a module's own driver is code the explorer knows nothing of.
  */
 import type { DriverContext } from './driver-types.ts';
 
@@ -37,6 +47,8 @@ export function replyCommutes(context: DriverContext, event: { type: string; tid
   const forRequest = r !== null && r.tid === tid;
   const callback = context.callbacks.find((c) => c.tid === tid);
   if (event.type === 'sub.readBeginResult') return forRequest && r.seq === null && callback === undefined;
+  if (event.type === 'sub.retryResult') return forRequest && r.seq !== null && callback === undefined;
+  if (event.type === 'dev.zapped') return !forRequest && callback?.step === 'zapping';
   if (event.type !== 'lock.granted') return false;
   // Routed as the machine routes it: to the first region in `lockWaiters` waiting with that tid.
   const region = context.lockWaiters.find((w) =>

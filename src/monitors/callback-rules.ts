@@ -43,6 +43,8 @@ export const falseOnBlockableMonitor: Monitor = {
 
 export const sleepInNonblockMonitor: Monitor = {
   name: 'sleep-in-nonblock',
+  // It judges the blocking tids of the step only: whether they run a non-blockable callback.
+  threadScoped: true,
   interest: (_world, record) =>
     record.observations.some((o) => blocking(o) !== null) ||
     (record.message.event.type === 'lock.acquire' && record.actor.startsWith('lock:'))
@@ -77,6 +79,8 @@ export const sleepInNonblockMonitor: Monitor = {
 
 export const sleepInAtomicMonitor: Monitor = {
   name: 'sleep-in-atomic',
+  // It judges the blocking tids of the step only: the spinlocks they hold.
+  threadScoped: true,
   interest: (_world, record) => (record.observations.some((o) => blocking(o) !== null) ? 'global' : 'skip'),
   reads: (world) => topology(world).locks,
   inFlight: ['lock.release'],

@@ -31,6 +31,9 @@ function formsWait(record: StepRecord): boolean {
 
 export const deadlockMonitor: Monitor = {
   name: 'deadlock',
+  // A cycle is made of waiting threads: what a thread that waits for nothing holds, or has on its
+  // way, adds edges into it only, and no cycle passes through a thread with no edge out.
+  threadScoped: true,
   // A cycle forms only where a wait or a blocker appears: a waiter queues on a lock, a fence or
   // a subscription, a lock gets a new holder, a remove sleeps, an invalidation opens or joins an
   // epoch, a device takes a job whose fence someone may wait for.

@@ -73,6 +73,8 @@ export function lockOrderVerdict(shown: readonly LockOrderEdge[]): Violation | n
 
 export class LockdepMonitor implements Monitor {
   readonly name = 'potential-deadlock';
+  /** Each edge is drawn from what the tid a step names holds (`contextOf`), nothing else. */
+  readonly threadScoped = true;
   private edges = new Map<string, Edge>();
 
   interest(world: ControlledWorld, record: StepRecord): Interest {

@@ -111,6 +111,16 @@ export interface Monitor {
    */
   fieldsRead?(world: ControlledWorld, actor: number): readonly string[] | null;
   /**
+   * What it says at a step never depends on what concerns a thread of control that neither the
+   * step names (the tids of its observations and of what it sends) nor waits (for a lock, a
+   * fence, a sequence, a removal): the locks such a thread holds, the callbacks it runs, its
+   * messages on their way. In a world of the machines this package ships, a thread whose reply
+   * is on its way is such a thread until the reply is taken, and nothing changes what concerns
+   * it meanwhile, so the search may take a reply at once although this monitor judges the
+   * delivery `global` or reads what it sends on their way (explorer/reduction/returns.ts).
+   */
+  threadScoped?: boolean;
+  /**
    * A new instance with empty bookkeeping, for a monitor that keeps some across steps: the
    * checking mode (explorer/search/monitor-audit.ts) runs it ungated beside the gated one.
    */

@@ -7,8 +7,6 @@
  * graph to its end or to a bound on its states (work, not time). Taking a callback's grant with
  * a fence published, say, fails here on every userptr scenario.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isBuiltInDriverMachine } from '../../machines/drivers/driver.machine.ts';
 import type { DriverContext } from '../../machines/drivers/driver-types.ts';
@@ -16,17 +14,8 @@ import { replyCommutes } from '../../machines/drivers/movers.ts';
 import { worldFor } from '../../src/check/world-for.ts';
 import { auditCommutation } from '../../src/explorer/reduction/commutation-audit.ts';
 import type { ControlledWorld } from '../../src/runtime/controlled-world.ts';
+import { SHIPPED_SCENARIOS } from '../support/shipped-scenarios.ts';
 
-const FILES: [string, Record<string, number>][] = [
-  ...['scenarios/seeds', 'scenarios/profiles'].flatMap((dir) =>
-    readdirSync(dir)
-      .filter((f) => f.endsWith('.yaml'))
-      .map((f): [string, Record<string, number>] => [join(dir, f), {}]),
-  ),
-  // Two drivers on one process, two rounds each: many grants and read_begins against callbacks.
-  ['scenarios/bench/seq-retry.yaml', { ndrv: 2, rounds: 2 }],
-  ['scenarios/bench/seq-retry-bug.yaml', { ndrv: 2, rounds: 2 }],
-];
 const MAX_STATES = 30_000;
 
 /** Pairs (a taken reply, another step of its driver) compared, and the first that does not commute. */
@@ -54,7 +43,7 @@ function audit(world: ControlledWorld): { pairs: number; failure: string | null 
 
 describe("a built-in driver's replies taken at once commute with its other steps", () => {
   const totals = { pairs: 0 };
-  it.each(FILES)('%s %o', async (file, params) => {
+  it.each(SHIPPED_SCENARIOS)('%s %o', async (file, params) => {
     const { world } = await worldFor(file, undefined, params);
     const r = audit(world);
     expect(r.failure).toBeNull();

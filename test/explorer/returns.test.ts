@@ -6,6 +6,7 @@
  * full search over every bundled scenario: reduction-soundness.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import type { DriverContext } from '../../machines/drivers/driver-types.ts';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { worldFor } from '../../src/check/world-for.ts';
 import { replayTrace } from '../../src/explorer/counterexamples/replay.ts';
@@ -152,12 +153,8 @@ describe("threads' returns taken in the step that answers them", () => {
   });
 });
 
-/**
- * What the search takes at once over the whole graph of `world` (breadth-first, every state):
- * per receiving actor kind, the types of the replies it took, and how many states there were.
- */
-function takenOver(world: ControlledWorld, fusion: ReturnFusion): { types: Set<string>; states: number } {
-  const types = new Set<string>();
+/** Calls `took` with each local step `fusion` takes at once, over the whole graph of `world` (breadth-first). */
+function eachTaken(world: ControlledWorld, fusion: ReturnFusion, took: (step: number) => void): void {
   const seen = new Set([world.initial.vec.join(',')]);
   let level = [world.initial.vec];
   while (level.length) {
@@ -166,12 +163,9 @@ function takenOver(world: ControlledWorld, fusion: ReturnFusion): { types: Set<s
       for (let a = 0; a < vec.length; a++)
         for (const ls of world.stepsOf(a, vec[a])) {
           const out = new Int32Array(vec.length);
-          const took: number[] = [];
-          applyTakingReturns(world, fusion, vec, ls.id, out, took);
-          for (const t of took) {
-            const r = world.localSteps[t].record!;
-            types.add(`${r.actor.split(':')[0]}:${r.message.event.type}`);
-          }
+          const taken: number[] = [];
+          applyTakingReturns(world, fusion, vec, ls.id, out, taken);
+          for (const t of taken) took(t);
           const key = out.join(',');
           if (!seen.has(key)) {
             seen.add(key);
@@ -180,24 +174,85 @@ function takenOver(world: ControlledWorld, fusion: ReturnFusion): { types: Set<s
         }
     level = next;
   }
-  return { types, states: seen.size };
 }
 
+/**
+ * The kinds of the replies `fusion` takes over the graph of `world` (`drv:sub.retryResult`), a
+ * driver's lock grant by the region it goes to (the request's thread, or a callback's).
+ */
+function takenOver(world: ControlledWorld, fusion: ReturnFusion): { types: Set<string> } {
+  const types = new Set<string>();
+  eachTaken(world, fusion, (t) => {
+    const r = world.localSteps[t].record!;
+    const kind = `${r.actor.split(':')[0]}:${r.message.event.type}`;
+    const context = world.snapshotById(world.localSteps[t].actor, r.before).context as DriverContext;
+    const tid = (r.message.event as { tid?: string }).tid;
+    types.add(kind === 'drv:lock.granted' ? `${kind} (${context.request?.tid === tid ? 'fault' : 'callback'})` : kind);
+  });
+  return { types };
+}
+
+/** The returns `fusion` takes over the graph after which the thread goes on (its last ones aside). */
+function returnsGoingOn(world: ControlledWorld, fusion: ReturnFusion): number {
+  let n = 0;
+  eachTaken(world, fusion, (t) => {
+    const r = world.localSteps[t].record!;
+    if (r.actor.startsWith('thread:') && world.snapshotById(world.localSteps[t].actor, r.after).status !== 'done') n++;
+  });
+  return n;
+}
+
+describe('returns a thread-scoped monitor judges (the sleep rules, lockdep, the wait-for graph)', () => {
+  it('should take a return whose thread calls again at once only where every machine is shipped', async () => {
+    // The thread's next fault sleeps: the sleep rules judge it, but only by what concerns that
+    // thread, which nothing changes while its reply is on its way (resting-threads.test.ts).
+    const shipped = (await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 2 })).world;
+    expect(returnsGoingOn(shipped, ReturnFusion.for(shipped, defaultMonitors())!)).toBeGreaterThan(0);
+    // A module's driver may change what a thread holds behind its back: such returns stay steps.
+    const module = await driverAt('examples/drivers/minimal-driver.ts');
+    const custom = (await worldFor(SEQ_RETRY, module, { ndrv: 1, rounds: 2 })).world;
+    expect(returnsGoingOn(custom, ReturnFusion.for(custom, defaultMonitors())!)).toBe(0);
+  });
+
+  it('should keep them for a monitor that judges them globally and is not thread-scoped', async () => {
+    const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 2 });
+    const sleeps: Monitor = {
+      name: 'every-sleep',
+      interest: (_w, record) => (record.observations.some((o) => o.kind === 'sleep') ? 'global' : 'skip'),
+      reads: () => [],
+      inFlight: [],
+      onStep: () => null,
+    };
+    expect(returnsGoingOn(world, ReturnFusion.for(world, [...defaultMonitors(), sleeps])!)).toBe(0);
+    expect(
+      returnsGoingOn(world, ReturnFusion.for(world, [...defaultMonitors(), { ...sleeps, threadScoped: true }])!),
+    ).toBeGreaterThan(0);
+  });
+});
+
 describe("a built-in driver's replies taken in the step that sends them", () => {
-  it("should take only the fault path's read_begin results and lock grants (machines/drivers/movers.ts)", async () => {
+  it("should take read_begin's and read_retry's results, lock grants and zap confirmations, never the walk's", async () => {
     const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 1 });
     const { types } = takenOver(world, ReturnFusion.for(world, defaultMonitors())!);
     expect([...types].filter((t) => t.startsWith('drv:')).sort()).toEqual([
-      'drv:lock.granted',
+      'drv:dev.zapped',
+      'drv:lock.granted (callback)',
+      'drv:lock.granted (fault)',
       'drv:sub.readBeginResult',
+      'drv:sub.retryResult',
     ]);
     expect(types.has('thread:drv.faultResult')).toBe(true);
   });
 
-  it('should keep the lock grants of a driver with the bug retry-outside-lock, which program at once', async () => {
+  it("should keep the fault path's lock grants with the bug retry-outside-lock, which program at once", async () => {
     const { world } = await worldFor('scenarios/bench/seq-retry-bug.yaml', undefined, { rounds: 1 });
     const { types } = takenOver(world, ReturnFusion.for(world, defaultMonitors())!);
-    expect([...types].filter((t) => t.startsWith('drv:'))).toEqual(['drv:sub.readBeginResult']);
+    expect([...types].filter((t) => t.startsWith('drv:')).sort()).toEqual([
+      'drv:dev.zapped',
+      'drv:lock.granted (callback)',
+      'drv:sub.readBeginResult',
+      'drv:sub.retryResult',
+    ]);
   });
 
   it("should take nothing of a module's own driver, whose regions the explorer does not know", async () => {
@@ -223,10 +278,23 @@ describe("a built-in driver's replies taken in the step that sends them", () => 
       const fusion = ReturnFusion.for(world, [...defaultMonitors(), m])!;
       return [...takenOver(world, fusion).types].filter((t) => t.startsWith('drv:')).sort();
     };
-    // read_begin's result writes the request's seq; a lock grant only the list of lock waiters.
-    expect(driverTypes(reading(['request']))).toEqual(['drv:lock.granted']);
-    expect(driverTypes(reading(['lockWaiters']))).toEqual(['drv:sub.readBeginResult']);
-    expect(driverTypes(reading(['published']))).toEqual(['drv:lock.granted', 'drv:sub.readBeginResult']);
+    // read_begin's and read_retry's results write the request; lock grants the list of lock
+    // waiters (and a callback's run); the zap's confirmation ends the callback's run.
+    expect(driverTypes(reading(['request']))).toEqual([
+      'drv:dev.zapped',
+      'drv:lock.granted (callback)',
+      'drv:lock.granted (fault)',
+    ]);
+    expect(driverTypes(reading(['lockWaiters']))).toEqual([
+      'drv:dev.zapped',
+      'drv:sub.readBeginResult',
+      'drv:sub.retryResult',
+    ]);
+    expect(driverTypes(reading(['callbacks']))).toEqual([
+      'drv:lock.granted (fault)',
+      'drv:sub.readBeginResult',
+      'drv:sub.retryResult',
+    ]);
     expect(driverTypes(reading())).toEqual([]);
     expect(ReturnFusion.for(world, [...defaultMonitors(), reading()])!.receivers()).not.toContain('drv:gpu0');
   });

@@ -17,11 +17,11 @@ import { defaultMonitors } from '../../src/monitors/index.ts';
 type Mode = 'child by child' | 'batched' | 'worker';
 
 /**
- * seq-retry's states up to how senders interleave in an inbox, with the threads' returns and the
- * built-in driver's read_begin results and lock grants taken at once (explorer/reduction/
- * returns.ts); 9,774 exact states.
+ * seq-retry's states up to how senders interleave in an inbox, with the returns the search takes
+ * at once (the threads', and the built-in driver's that machines/drivers/movers.ts names:
+ * explorer/reduction/returns.ts); 9,774 exact states.
  */
-const CANONICAL_STATES = 7_443;
+const CANONICAL_STATES = 5_963;
 
 async function search(file: string, mode: Mode, reduction: ReductionMode = 'canonical'): Promise<SearchResult> {
   const { world } = await worldFor(file);

@@ -35,15 +35,41 @@ function find(w: ControlledWorld, s: WorldState, id: string): Step | null {
   return w.enabled(s).find((st) => identity(w, s, st) === id) ?? null;
 }
 
-/** Runs the audit over the graph of `world`; returns how many states it explored. */
-export function auditCommutation(world: ControlledWorld, audit: CommutationAudit): number {
+/**
+ * Visits the states of `world` breadth-first, each channel-canonical state once, with its enabled
+ * steps, until `visit` returns true or `maxStates` states are known; returns how many are known.
+ */
+export function forEachState(
+  world: ControlledWorld,
+  visit: (s: WorldState, enabled: Step[]) => boolean | undefined,
+  maxStates = Number.POSITIVE_INFINITY,
+): number {
   const seen = new Set([canonicalKey(world, world.initial)]);
-  const max = audit.maxStates ?? Number.POSITIVE_INFINITY;
   let level = [world.initial];
-  while (level.length && seen.size < max) {
+  while (level.length && seen.size < maxStates) {
     const next: WorldState[] = [];
     for (const s of level) {
       const enabled = world.enabled(s);
+      if (visit(s, enabled)) return seen.size;
+      for (const b of enabled) {
+        const t = world.apply(s, b).state;
+        const k = canonicalKey(world, t);
+        if (!seen.has(k)) {
+          seen.add(k);
+          next.push(t);
+        }
+      }
+    }
+    level = next;
+  }
+  return seen.size;
+}
+
+/** Runs the audit over the graph of `world`; returns how many states it explored. */
+export function auditCommutation(world: ControlledWorld, audit: CommutationAudit): number {
+  return forEachState(
+    world,
+    (s, enabled) => {
       for (const e of enabled) {
         if (!audit.mover(s, e)) continue;
         const eId = identity(world, s, e);
@@ -61,19 +87,11 @@ export function auditCommutation(world: ControlledWorld, audit: CommutationAudit
                   canonicalKey(world, world.apply(afterE, b2).state)
                 ? 'does not commute with'
                 : null;
-          if (audit.pair(s, e, b, failure)) return seen.size;
+          if (audit.pair(s, e, b, failure)) return true;
         }
       }
-      for (const b of enabled) {
-        const t = world.apply(s, b).state;
-        const k = canonicalKey(world, t);
-        if (!seen.has(k)) {
-          seen.add(k);
-          next.push(t);
-        }
-      }
-    }
-    level = next;
-  }
-  return seen.size;
+      return false;
+    },
+    audit.maxStates,
+  );
 }

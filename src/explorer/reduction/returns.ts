@@ -40,6 +40,7 @@
  * (`npm run bench:returns`), but the monitors read those actors whole: they stay scheduling
  * points.
  */
+import { isBundledMachine } from '../../../machines/bundled.ts';
 import { isBuiltInDriverMachine } from '../../../machines/drivers/driver.machine.ts';
 import type { DriverContext } from '../../../machines/drivers/driver-types.ts';
 import { replyCommutes } from '../../../machines/drivers/movers.ts';
@@ -56,10 +57,14 @@ const NONE = 0;
 const THREAD = 1;
 const DRIVER = 2;
 
-/** A monitor reading an actor: the context fields it names (null: the whole situation) and the types it reads on their way. */
+/**
+ * A monitor reading an actor: the context fields it names (null: the whole situation), the types
+ * it reads on their way (null: any), and whether it is `threadScoped`.
+ */
 interface Reader {
   fields: readonly string[] | null;
   inFlight: ReadonlySet<string> | null;
+  threadScoped: boolean;
 }
 
 export class ReturnFusion {
@@ -67,8 +72,8 @@ export class ReturnFusion {
   private readonly kinds: Uint8Array;
   /** Per actor: the monitors that read it. */
   private readonly readers: Reader[][];
-  /** Per actor: the message types some monitor reads on their way to it (null: any type). */
-  private readonly readInFlight: (ReadonlySet<string> | null)[];
+  /** Whether every machine is one the package ships: threads with a reply on their way are then at rest. */
+  private readonly bundled: boolean;
   /** Per local step id: whether it may be taken at once (FUSE), or not (KEEP). */
   private verdicts = new Uint8Array(64);
 
@@ -87,17 +92,13 @@ export class ReturnFusion {
     private readonly monitors: readonly Monitor[],
   ) {
     this.readers = world.actors.map(() => []);
-    this.readInFlight = world.actors.map(() => new Set<string>());
+    this.bundled = world.actors.every((a) => isBundledMachine(a.machine));
     for (const m of monitors) {
       if (!m.onStep) continue;
       const inFlight = m.inFlight === undefined ? null : new Set(m.inFlight);
-      for (const a of m.reads!(world)) {
-        this.readers[a].push({ fields: m.fieldsRead?.(world, a) ?? null, inFlight });
-        const types = this.readInFlight[a];
-        if (types === null) continue;
-        if (inFlight === null) this.readInFlight[a] = null;
-        else for (const t of inFlight) (types as Set<string>).add(t);
-      }
+      const threadScoped = m.threadScoped === true;
+      for (const a of m.reads!(world))
+        this.readers[a].push({ fields: m.fieldsRead?.(world, a) ?? null, inFlight, threadScoped });
     }
     const signalled = new Set<string>();
     for (const a of world.actors) {
@@ -162,12 +163,20 @@ export class ReturnFusion {
     return this.invisible(ls, record);
   }
 
-  /** No monitor judges the step globally, none sees what it changes, none reading a receiver reads what it sends. */
+  /**
+   * No monitor judges the step globally, none sees what it changes, none reading a receiver
+   * reads what it sends. Where every machine is one the package ships, the thread whose reply
+   * this is stays at rest until it is taken (machines/bundled.ts): a `threadScoped` monitor
+   * cannot tell then whether it was taken, so one may judge the step globally and read what it
+   * sends, as long as all of that concerns that thread alone.
+   */
   private invisible(ls: LocalStep, record: StepRecord): boolean {
     const { world } = this;
+    const own = this.bundled ? replyThread(world, ls.actor, record) : null;
+    const aboutOwn = own !== null && namesOnly(world, record, own);
     for (const m of this.monitors) {
       const interest: Interest = !m.onStep ? 'skip' : m.interest ? m.interest(world, record) : 'global';
-      if (interest === 'global') return false;
+      if (interest === 'global' && !(aboutOwn && m.threadScoped)) return false;
     }
     const readers = this.readers[ls.actor];
     if (readers.length > 0) {
@@ -182,11 +191,31 @@ export class ReturnFusion {
     // What lands in inboxes now: the receiver's next call, and the rest of the answering chain.
     const sends = ls.sends;
     for (let k = 0; k < sends.length; k += 2) {
-      const types = this.readInFlight[sends[k]];
-      if (types === null || types.has(world.message(sends[k + 1]).event.type)) return false;
+      const event = world.message(sends[k + 1]).event as { type: string; tid?: unknown };
+      for (const r of this.readers[sends[k]]) {
+        if (r.inFlight !== null && !r.inFlight.has(event.type)) continue;
+        if (!(aboutOwn && r.threadScoped && r.inFlight !== null)) return false;
+      }
     }
     return true;
   }
+}
+
+/** The thread of control a reply answers: a thread actor's own, or the tid a driver's reply names. */
+function replyThread(world: ControlledWorld, actor: number, record: StepRecord): string | null {
+  if (world.actors[actor].machine === threadMachine) return world.actors[actor].id;
+  const tid = (record.message.event as { tid?: unknown }).tid;
+  return typeof tid === 'string' ? tid : null;
+}
+
+/** Whether every tid the step's observations and sends name is `tid`. */
+function namesOnly(world: ControlledWorld, record: StepRecord, tid: string): boolean {
+  for (const o of record.observations) if (o.tid !== undefined && o.tid !== tid) return false;
+  for (const s of record.sends) {
+    const t = (world.message(s.msg).event as { tid?: unknown }).tid;
+    if (t !== undefined && t !== tid) return false;
+  }
+  return true;
 }
 
 /**

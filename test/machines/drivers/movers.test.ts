@@ -74,14 +74,31 @@ describe("a built-in driver's replies that commute with everything else it could
     expect(replyCommutes(zapping, { type: 'lock.granted', tid: 'thread:cpu' })).toBe(false);
   });
 
-  it('should keep every other reply a step: the walk, read_retry, the zap, a grant without a thread', () => {
-    const busy = driver({
+  it("should take read_retry's result for the request, and the zap's confirmation for a callback zapping", () => {
+    const both = driver({
       request: request('thread:drv0', 1),
       callbacks: [callback('thread:cpu', 'zapping')],
+      lockWaiters: [],
+    });
+    expect(replyCommutes(both, { type: 'sub.retryResult', tid: 'thread:drv0' })).toBe(true);
+    expect(replyCommutes(both, { type: 'dev.zapped', tid: 'thread:cpu' })).toBe(true);
+    // Crossed: no read_retry of the callback's thread, no zap of the request's.
+    expect(replyCommutes(both, { type: 'sub.retryResult', tid: 'thread:cpu' })).toBe(false);
+    expect(replyCommutes(both, { type: 'dev.zapped', tid: 'thread:drv0' })).toBe(false);
+    // Still locking: no zap confirmation is due.
+    const locking = driver({ callbacks: [callback('thread:cpu', 'locking')], lockWaiters: ['callback'] });
+    expect(replyCommutes(locking, { type: 'dev.zapped', tid: 'thread:cpu' })).toBe(false);
+  });
+
+  it("should keep every other reply a step: the walk's result, pins, fence waits, a grant without a thread", () => {
+    const busy = driver({
+      request: request('thread:drv0', 1),
+      callbacks: [callback('thread:cpu', 'fenceWait')],
       lockWaiters: ['request'],
     });
-    for (const type of ['hmm.rangeResult', 'sub.retryResult', 'dev.zapped', 'mm.result', 'fence.waitResult'])
-      expect(replyCommutes(busy, { type, tid: 'thread:drv0' }), type).toBe(false);
+    for (const type of ['hmm.rangeResult', 'mm.result', 'fence.waitResult', 'lock.busy'])
+      for (const tid of ['thread:drv0', 'thread:cpu'])
+        expect(replyCommutes(busy, { type, tid }), `${type} ${tid}`).toBe(false);
     expect(replyCommutes(busy, { type: 'lock.granted' })).toBe(false);
   });
 });
