@@ -2,14 +2,13 @@
  * `npm run bench:returns -- [scenario] [k=v ...]`: how many states would taking more replies in
  * the step that sends them remove, and which replies commute with everything they could meet?
  * (issue 12: coarser steps). A measurement, not a reduction the explorer runs: the explorer takes
- * only threads' returns, and only those no monitor can see (src/explorer/reduction/returns.ts).
+ * threads' returns and the built-in driver's replies that machines/drivers/movers.ts names, and
+ * only those no monitor can tell apart (src/explorer/reduction/returns.ts).
  *
  * Two parts, over exact states, breadth-first:
  *   1. States when every delivery of a class is taken at once after the step that makes it
  *      deliverable (then again while one is deliverable): replies to threads, then also the
- *      driver's replies but its walk's result (`hmm.rangeResult`, which does not commute with
- *      its invalidate callback: part 2), then also the kernel objects' (mm, notifier core,
- *      subscription). The
+ *      driver's replies, then also the kernel objects' (mm, notifier core, subscription). The
  *      visibility of those steps to the monitors is ignored: an upper bound on what taking them
  *      could remove, not a claim that it keeps the verdicts.
  *   2. Per kind of delivery (receiver kind and event type), over the whole graph: at every state
@@ -36,7 +35,7 @@ const exactKey = (s: WorldState) => s.vec.join(',');
 
 const REPLIES = {
   thread: /^thread:/,
-  driver: /^drv:(lock\.granted|sub\.readBeginResult|sub\.retryResult|dev\.zapped|mm\.result)$/,
+  driver: /^drv:(lock\.granted|sub\.readBeginResult|hmm\.rangeResult|sub\.retryResult|dev\.zapped|mm\.result)$/,
   kernel: /^(mm:core\.(startDone|endDone)|core:sub\.callbackReturned|sub:(drv\.invalidateReturned|sub\.epochEnded))$/,
 };
 

@@ -32,6 +32,7 @@ import type {
   Region,
   SubmittedJob,
 } from './driver-types.ts';
+import { grantedTo, withoutWaiter, withWaiter } from './lock-waiters.ts';
 
 const req = (context: DriverContext): DriverRequest => {
   if (!context.request) throw new Error(`driver '${context.id}': no request in progress (model bug)`);
@@ -54,17 +55,6 @@ const cbIdOf = (context: DriverContext): string => `${context.id}#${String(req(c
 const jobOf = (context: DriverContext, cbId: string): SubmittedJob | undefined =>
   context.submitted.find((j) => j.cbId === cbId);
 const mmOpIs = (op: unknown, name: string): boolean => op === name || op === `mm.${name}`;
-const waitsWith = (context: DriverContext, region: Region, tid: string): boolean =>
-  region === 'request'
-    ? context.request?.tid === tid
-    : context.callbacks.some((c) => c.tid === tid && (c.step === 'locking' || c.step === 'tryLocking'));
-/** A grant for `tid` goes to the region that asked first among those waiting with that tid. */
-const grantedTo = (context: DriverContext, tid: string): Region | undefined =>
-  context.lockWaiters.find((region) => waitsWith(context, region, tid));
-const withoutFirst = (list: readonly Region[], region: Region): Region[] => {
-  const i = list.indexOf(region);
-  return i < 0 ? [...list] : [...list.slice(0, i), ...list.slice(i + 1)];
-};
 const newRequest = (fields: Omit<DriverRequest, 'seq' | 'retries' | 'pages' | 'pinned' | 'result'>): DriverRequest => ({
   ...fields,
   seq: null,
@@ -296,12 +286,14 @@ export const driverSetup = base.extend({
       const intr = kind === 'submit' && context.submitLockIntr ? { intr: context.submitLockIntr } : {};
       enqueue(kSend(context.lock, 'lock.acquire', { replyTo: context.id, tid, mode, ...intr }));
       enqueue(kObserve({ kind: 'sleep', tid, on: context.lock }));
-      enqueue.assign({ lockWaiters: [...context.lockWaiters, 'request'] });
+      enqueue.assign({ lockWaiters: withWaiter(context.lockWaiters, 'request', tid) });
     }),
-    requestGotLock: assign({ lockWaiters: ({ context }) => withoutFirst(context.lockWaiters, 'request') }),
+    requestGotLock: assign({
+      lockWaiters: ({ context }) => withoutWaiter(context.lockWaiters, 'request', req(context).tid),
+    }),
     /** A signal ended the submission's lock wait: it fails with that error (-EINTR). */
     requestLockInterrupted: assign({
-      lockWaiters: ({ context }) => withoutFirst(context.lockWaiters, 'request'),
+      lockWaiters: ({ context }) => withoutWaiter(context.lockWaiters, 'request', req(context).tid),
       request: ({ context, event }) => {
         assertEvent(event, 'lock.interrupted');
         return { ...req(context), result: event.result };
@@ -423,7 +415,7 @@ export const driverSetup = base.extend({
       const run = cb(context, event);
       enqueue(kSend(context.lock, 'lock.tryAcquire', { replyTo: context.id, tid: run.tid, mode: 'write' }));
       enqueue.assign({
-        lockWaiters: [...context.lockWaiters, 'callback'],
+        lockWaiters: withWaiter(context.lockWaiters, 'callback', run.tid),
         callbacks: withRun(context, run, { step: 'tryLocking' }),
       });
     }),
@@ -431,13 +423,15 @@ export const driverSetup = base.extend({
       const { tid } = cb(context, event);
       enqueue(kSend(context.lock, 'lock.acquire', { replyTo: context.id, tid, mode: 'write' }));
       enqueue(kObserve({ kind: 'sleep', tid, on: context.lock }));
-      enqueue.assign({ lockWaiters: [...context.lockWaiters, 'callback'] });
+      enqueue.assign({ lockWaiters: withWaiter(context.lockWaiters, 'callback', tid) });
     }),
     callbackGotLock: assign({
-      lockWaiters: ({ context }) => withoutFirst(context.lockWaiters, 'callback'),
+      lockWaiters: ({ context, event }) => withoutWaiter(context.lockWaiters, 'callback', cb(context, event).tid),
       callbacks: ({ context, event }) => withRun(context, cb(context, event), { holdsLock: true }),
     }),
-    callbackLockBusy: assign({ lockWaiters: ({ context }) => withoutFirst(context.lockWaiters, 'callback') }),
+    callbackLockBusy: assign({
+      lockWaiters: ({ context, event }) => withoutWaiter(context.lockWaiters, 'callback', cb(context, event).tid),
+    }),
     /** mmu_interval_set_seq under the update lock; skipped by the `missing-set-seq` bug. */
     setNotifierSeq: enqueueActions(({ context, event, enqueue }) => {
       if (hasBug(context, 'missing-set-seq')) return;

@@ -306,8 +306,12 @@ export interface DriverContext {
   request: DriverRequest | null;
   /** The invalidate callbacks being run, one per invalidating thread, in call order. */
   callbacks: CallbackRun[];
-  /** Regions waiting for `lock.granted`, in the order they asked (routes a grant when tids coincide). */
-  lockWaiters: Region[];
+  /**
+   * Regions waiting for `lock.granted` and the thread each asked in, sorted by tid, each tid's in
+   * the order they asked (routes a grant when a fault and a callback of one thread both wait:
+   * lock-waiters.ts).
+   */
+  lockWaiters: { region: Region; tid: string }[];
   /** Fences of submitted jobs not yet signalled; written under the update lock (sorted). */
   published: ActorId[];
   /** Registration-cache entries holding a pin (sorted by addr). Guarded by the update lock. */

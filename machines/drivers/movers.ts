@@ -10,12 +10,16 @@
  *   - `sub.readBeginResult` to the fault region's request: it writes `request.seq` and sends the
  *     walk (or the pin). Nothing else the driver does reads or writes `request.seq`, and the
  *     region stays busy, so the requests waiting behind it stay deferred.
- *   - `lock.granted` routed to the request (`lockWaiters` has it and no callback waits with that
- *     tid): it drops one 'request' entry from `lockWaiters` and sends read_retry. A callback adds
- *     or drops its own entries there, so the list is the same in either order, and a grant for
- *     another tid is routed the same way. Not with the bug `retry-outside-lock`, where the grant
- *     programs the device at once: programming writes `published`, `pinned` and `submitted`,
- *     which the other regions read.
+ *   - `hmm.rangeResult` to the request: it records the walk, then restarts (read_begin again),
+ *     fails (answers its caller) or goes on to take the lock: the request's entry joins
+ *     `lockWaiters`, which keeps one order whoever asked first across threads (lock-waiters.ts),
+ *     so a callback that asks meanwhile leaves the same list either way. Nothing else the
+ *     driver does reads the request's pages or result.
+ *   - `lock.granted` routed to the request (no callback waits in that thread): it drops the
+ *     request's entry from `lockWaiters` and sends read_retry. A callback adds or drops its own
+ *     entries there, and a grant for another tid is routed the same way. Not with the bug
+ *     `retry-outside-lock`, where the grant programs the device at once: programming writes
+ *     `published`, `pinned` and `submitted`, which the other regions read.
  *   - `lock.granted` routed to a callback, when no fence is `published`: it marks the callback's
  *     run as holding the lock, drops a 'callback' entry, sends set_seq and the zap (no fence to
  *     wait for). The lock is held by the grant's thread until it is delivered, so no other
@@ -33,11 +37,12 @@
  *   - `dev.zapped` to a callback: it drops the zapped range's pins (a registration cache, whose
  *     zap runs under the lock), releases the lock if held, answers the subscription and ends the
  *     callback's run; other threads' runs, the request and the jobs are left alone.
- * Everything else stays a scheduling point, for a reason: the walk's result (`hmm.rangeResult`)
- * races the invalidate callback (each appends its lock request to `lockWaiters`, in the order
- * they ran); a module's own driver is code the explorer knows nothing of.
+ * Everything else stays a scheduling point: the answers to pins, mmget, fence waits, trylocks and
+ * job fences, which no search has needed yet; and a module's own driver is code the explorer
+ * knows nothing of.
  */
 import type { DriverContext } from './driver-types.ts';
+import { grantedTo } from './lock-waiters.ts';
 
 /** Whether the built-in driver in `context` takes `event`, a reply just sent to it, as a left mover. */
 export function replyCommutes(context: DriverContext, event: { type: string; tid?: unknown }): boolean {
@@ -49,13 +54,9 @@ export function replyCommutes(context: DriverContext, event: { type: string; tid
   if (event.type === 'sub.readBeginResult') return forRequest && r.seq === null && callback === undefined;
   if (event.type === 'sub.retryResult') return forRequest && r.seq !== null && callback === undefined;
   if (event.type === 'dev.zapped') return !forRequest && callback?.step === 'zapping';
+  if (event.type === 'hmm.rangeResult') return forRequest && r.seq !== null && callback === undefined;
   if (event.type !== 'lock.granted') return false;
-  // Routed as the machine routes it: to the first region in `lockWaiters` waiting with that tid.
-  const region = context.lockWaiters.find((w) =>
-    w === 'request'
-      ? forRequest
-      : callback !== undefined && (callback.step === 'locking' || callback.step === 'tryLocking'),
-  );
+  const region = grantedTo(context, tid);
   if (region === 'request') return callback === undefined && !context.bugs.includes('retry-outside-lock');
   return region === 'callback' && !forRequest && context.published.length === 0;
 }

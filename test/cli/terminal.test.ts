@@ -81,9 +81,11 @@ describe('progress', () => {
   });
 
   it('should be told the depth and the frontier by the search as it goes', async () => {
-    const { world } = await worldFor('scenarios/bench/seq-retry-bug.yaml');
+    // Two drivers: more states than one progress interval (the search says where it is every 8,192
+    // states it expands).
+    const { world } = await worldFor('scenarios/bench/seq-retry-bug.yaml', undefined, { ndrv: 2 });
     const seen: [number, ProgressDetail | undefined][] = [];
-    exhaustiveSearch(world, 'bfs', { monitors: [], maxStates: 9000, onProgress: (n, _ms, d) => seen.push([n, d]) });
+    exhaustiveSearch(world, 'bfs', { monitors: [], maxStates: 20_000, onProgress: (n, _ms, d) => seen.push([n, d]) });
     expect(seen.length).toBeGreaterThanOrEqual(1);
     const [states, detail] = seen[0];
     expect(states).toBeGreaterThan(8000);

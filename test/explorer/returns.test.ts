@@ -231,11 +231,12 @@ describe('returns a thread-scoped monitor judges (the sleep rules, lockdep, the 
 });
 
 describe("a built-in driver's replies taken in the step that sends them", () => {
-  it("should take read_begin's and read_retry's results, lock grants and zap confirmations, never the walk's", async () => {
+  it('should take the results of read_begin, the walk and read_retry, lock grants and zap confirmations', async () => {
     const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 1 });
     const { types } = takenOver(world, ReturnFusion.for(world, defaultMonitors())!);
     expect([...types].filter((t) => t.startsWith('drv:')).sort()).toEqual([
       'drv:dev.zapped',
+      'drv:hmm.rangeResult',
       'drv:lock.granted (callback)',
       'drv:lock.granted (fault)',
       'drv:sub.readBeginResult',
@@ -249,6 +250,7 @@ describe("a built-in driver's replies taken in the step that sends them", () => 
     const { types } = takenOver(world, ReturnFusion.for(world, defaultMonitors())!);
     expect([...types].filter((t) => t.startsWith('drv:')).sort()).toEqual([
       'drv:dev.zapped',
+      'drv:hmm.rangeResult',
       'drv:lock.granted (callback)',
       'drv:sub.readBeginResult',
       'drv:sub.retryResult',
@@ -278,8 +280,9 @@ describe("a built-in driver's replies taken in the step that sends them", () => 
       const fusion = ReturnFusion.for(world, [...defaultMonitors(), m])!;
       return [...takenOver(world, fusion).types].filter((t) => t.startsWith('drv:')).sort();
     };
-    // read_begin's and read_retry's results write the request; lock grants the list of lock
-    // waiters (and a callback's run); the zap's confirmation ends the callback's run.
+    // The results of read_begin, the walk and read_retry write the request (the walk's, going on
+    // to the lock, the list of lock waiters too); lock grants the list of lock waiters (and a
+    // callback's run); the zap's confirmation ends the callback's run.
     expect(driverTypes(reading(['request']))).toEqual([
       'drv:dev.zapped',
       'drv:lock.granted (callback)',
@@ -291,6 +294,7 @@ describe("a built-in driver's replies taken in the step that sends them", () => 
       'drv:sub.retryResult',
     ]);
     expect(driverTypes(reading(['callbacks']))).toEqual([
+      'drv:hmm.rangeResult',
       'drv:lock.granted (fault)',
       'drv:sub.readBeginResult',
       'drv:sub.retryResult',

@@ -35,6 +35,8 @@ function callback(tid: string, step: CallbackRun['step']): CallbackRun {
   return { ...run, holdsLock: false, step, fences: [] };
 }
 
+const waiter = (region: 'request' | 'callback', tid: string) => ({ region, tid });
+
 /** A shadow-pte driver context with `patch` over it. */
 const driver = (patch: Partial<DriverContext>): DriverContext => ({
   ...initialDriverContext(input, 'shadow-pte'),
@@ -50,7 +52,7 @@ describe("a built-in driver's replies that commute with everything else it could
   });
 
   it('should take a lock grant routed to the request, but not with retry-outside-lock (it programs at once)', () => {
-    const acquiring = { request: request('thread:drv0', 1), lockWaiters: ['request' as const] };
+    const acquiring = { request: request('thread:drv0', 1), lockWaiters: [waiter('request', 'thread:drv0')] };
     expect(replyCommutes(driver(acquiring), { type: 'lock.granted', tid: 'thread:drv0' })).toBe(true);
     const bug = driver({ ...acquiring, bugs: ['retry-outside-lock'] });
     expect(replyCommutes(bug, { type: 'lock.granted', tid: 'thread:drv0' })).toBe(false);
@@ -64,7 +66,7 @@ describe("a built-in driver's replies that commute with everything else it could
     const locking = {
       request: request('thread:drv0', 1),
       callbacks: [callback('thread:cpu', 'locking')],
-      lockWaiters: ['request' as const, 'callback' as const],
+      lockWaiters: [waiter('callback', 'thread:cpu'), waiter('request', 'thread:drv0')],
     };
     expect(replyCommutes(driver(locking), { type: 'lock.granted', tid: 'thread:cpu' })).toBe(true);
     const published = driver({ ...locking, published: ['fence:job0'] });
@@ -72,6 +74,12 @@ describe("a built-in driver's replies that commute with everything else it could
     // A callback already past its lock request gets no grant routed to it.
     const zapping = driver({ ...locking, callbacks: [callback('thread:cpu', 'zapping')] });
     expect(replyCommutes(zapping, { type: 'lock.granted', tid: 'thread:cpu' })).toBe(false);
+  });
+
+  it("should take the walk's result for the request it serves", () => {
+    const walking = driver({ request: request('thread:drv0', 1), callbacks: [callback('thread:cpu', 'locking')] });
+    expect(replyCommutes(walking, { type: 'hmm.rangeResult', tid: 'thread:drv0' })).toBe(true);
+    expect(replyCommutes(walking, { type: 'hmm.rangeResult', tid: 'thread:cpu' })).toBe(false);
   });
 
   it("should take read_retry's result for the request, and the zap's confirmation for a callback zapping", () => {
@@ -86,17 +94,20 @@ describe("a built-in driver's replies that commute with everything else it could
     expect(replyCommutes(both, { type: 'sub.retryResult', tid: 'thread:cpu' })).toBe(false);
     expect(replyCommutes(both, { type: 'dev.zapped', tid: 'thread:drv0' })).toBe(false);
     // Still locking: no zap confirmation is due.
-    const locking = driver({ callbacks: [callback('thread:cpu', 'locking')], lockWaiters: ['callback'] });
+    const locking = driver({
+      callbacks: [callback('thread:cpu', 'locking')],
+      lockWaiters: [waiter('callback', 'thread:cpu')],
+    });
     expect(replyCommutes(locking, { type: 'dev.zapped', tid: 'thread:cpu' })).toBe(false);
   });
 
-  it("should keep every other reply a step: the walk's result, pins, fence waits, a grant without a thread", () => {
+  it('should keep every other reply a step: pins, fence waits, trylocks, a grant without a thread', () => {
     const busy = driver({
       request: request('thread:drv0', 1),
       callbacks: [callback('thread:cpu', 'fenceWait')],
-      lockWaiters: ['request'],
+      lockWaiters: [waiter('request', 'thread:drv0')],
     });
-    for (const type of ['hmm.rangeResult', 'mm.result', 'fence.waitResult', 'lock.busy'])
+    for (const type of ['mm.result', 'fence.waitResult', 'lock.busy'])
       for (const tid of ['thread:drv0', 'thread:cpu'])
         expect(replyCommutes(busy, { type, tid }), `${type} ${tid}`).toBe(false);
     expect(replyCommutes(busy, { type: 'lock.granted' })).toBe(false);

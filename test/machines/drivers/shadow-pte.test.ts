@@ -236,12 +236,15 @@ describe('driver profile shadow-pte: invalidate callback', () => {
     h.send(readBegin(3));
     h.send(rangeResult());
     h.send(invalidate({ tid: T1 }));
-    expect(h.context.lockWaiters).toEqual(['request', 'callback']);
+    expect(h.context.lockWaiters).toEqual([
+      { region: 'request', tid: T1 },
+      { region: 'callback', tid: T1 },
+    ]);
     h.send(granted(T1));
     expect(sends(h)).toEqual([`${SUB} sub.readRetry`]);
     expect(h.matches('callback.running')).toBe(true);
     expect(runs(h).map((c) => c.step)).toEqual(['locking']);
-    expect(h.context.lockWaiters).toEqual(['callback']);
+    expect(h.context.lockWaiters).toEqual([{ region: 'callback', tid: T1 }]);
   });
 
   it("should run a second thread's invalidation beside the first, each in its own thread (per-thread callbacks)", () => {

@@ -7,6 +7,7 @@
 // The second acquire is a plain mutex_lock (uninterruptible): once the fence is published the
 // path cannot fail, so it does not take the submission's `submitLockIntr` either.
 import { enqueueActions } from 'xstate';
+import { withWaiter } from '../../../../machines/drivers/lock-waiters.ts';
 import { send, sleep } from '../kit/effects.ts';
 import { programmedThen, rebuiltProfile } from '../kit/rebuilt-profile.ts';
 
@@ -18,7 +19,7 @@ export default rebuiltProfile({
       const { tid } = c.request;
       enqueue(send(c.lock, { type: 'lock.acquire', replyTo: c.id, tid, mode: 'write' }));
       enqueue(sleep(tid, c.lock));
-      enqueue.assign({ lockWaiters: [...c.lockWaiters, 'request'] });
+      enqueue.assign({ lockWaiters: withWaiter(c.lockWaiters, 'request', tid) });
     }),
   },
   fault: {
