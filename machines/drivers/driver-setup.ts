@@ -29,7 +29,6 @@ import type {
   DriverEvent,
   DriverInput,
   DriverRequest,
-  Region,
   SubmittedJob,
 } from './driver-types.ts';
 import { grantedTo, withoutWaiter, withWaiter } from './lock-waiters.ts';
