@@ -11,7 +11,7 @@
  *
  * Keys of `--json` rows: name, size, states, transitions, seconds (end to end), searchSeconds,
  * statesPerSecond (states / searchSeconds), schedulesPerSecond, bytesPerState (visited set),
- * steps (counterexample length), ratio (seconds / Spin's seconds at the same size, default
+ * steps (counterexample length in scheduling points, as Spin's trail counts), ratio (seconds / Spin's seconds at the same size, default
  * reduction), statesRatio (states / Spin -DNOREDUCE states at the same size), note.
  * Environment: GRAPH_LIMIT (state cap for xstate/graph, default 300000), SAMPLES (schedules per
  * sampler row, default 4000).
@@ -121,9 +121,12 @@ for (const { ndrv, rounds, size } of sizes) {
     transitions: o.transitions,
     seconds: round(o.seconds),
     searchSeconds: o.searchSeconds,
-    steps: v?.steps ?? null,
+    // One per interleaving decision, as Spin's trail counts its statements.
+    steps: v ? (v.schedulingPoints ?? v.steps) : null,
     ratio: spin.seconds ? round(o.seconds / spin.seconds) : null,
-    note: v ? 'found stale-spte (message deliveries; Spin counts Promela statements)' : 'NOT FOUND',
+    note: v
+      ? `found stale-spte: ${v.schedulingPoints ?? v.steps} scheduling points, ${v.steps} deliveries (Spin: one per statement)`
+      : 'NOT FOUND',
   });
   log(spin);
 }

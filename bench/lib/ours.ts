@@ -15,7 +15,8 @@ export interface OurRun {
   schedules: number;
   visitedBytes: number;
   complete: boolean;
-  violations: { kind: string; steps: number }[];
+  /** `schedulingPoints`: the steps but the returns taken in the step that answered them. */
+  violations: { kind: string; steps: number; schedulingPoints: number | null }[];
   verdict: string;
 }
 
@@ -46,7 +47,7 @@ export function runOurs(scenario: string, params: Record<string, number>, extra:
       visitedBytes?: number;
       complete: boolean;
     };
-    violations: { kind: string; steps: number }[];
+    violations: { kind: string; steps: number; schedulingPoints: number | null }[];
   };
   return {
     states: o.stats.states,
@@ -56,7 +57,7 @@ export function runOurs(scenario: string, params: Record<string, number>, extra:
     schedules: o.stats.schedules,
     visitedBytes: o.stats.visitedBytes ?? 0,
     complete: o.stats.complete,
-    violations: o.violations.map((v) => ({ kind: v.kind, steps: v.steps })),
+    violations: o.violations.map((v) => ({ kind: v.kind, steps: v.steps, schedulingPoints: v.schedulingPoints })),
     verdict: o.verdict,
   };
 }

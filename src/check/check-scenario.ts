@@ -9,6 +9,7 @@ import { type CheckedSearch, searchWithLiveness } from '../explorer/liveness/che
 import type { Fairness } from '../explorer/liveness/fair-cycles.ts';
 import type { LivenessStats } from '../explorer/liveness/livelock-search.ts';
 import { exhaustiveSearch, samplingSearch } from '../explorer/node-search.ts';
+import { ReturnFusion, schedulingPoints } from '../explorer/reduction/returns.ts';
 import { defaultMaxMemoryMiB, MemoryBudget } from '../explorer/search/memory-budget.ts';
 import type { ExpansionRecorder, FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
@@ -78,6 +79,11 @@ export interface CheckOptions extends SearchLimits {
  */
 export interface CheckedViolation extends FoundViolation {
   minimizedFrom?: number;
+  /**
+   * An exhaustive search that took returns in the step that answered them: the counterexample's
+   * scheduling points, its steps but those returns (the unit Spin's trail counts).
+   */
+  schedulingPoints?: number;
   contextSwitches: number;
   /** With a driver under test (`options.driver`): the driver's, or its scenario's environment's (charge.ts). */
   charge?: Charge;
@@ -236,7 +242,8 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     .filter((v) => v.severity !== 'observation')
     .map((v) => (minimize ? minimized(world, v) : { ...v, contextSwitches: contextSwitches(v.trace) }))
     // Under a driver override, each counterexample as reported is charged to the driver or to the environment.
-    .map((v) => (options.driver ? { ...v, charge: chargeViolation(world, environment, v) } : v));
+    .map((v) => (options.driver ? { ...v, charge: chargeViolation(world, environment, v) } : v))
+    .map((v) => withSchedulingPoints(world, result.stats.returnsTaken !== undefined, v));
   const observations = result.violations.filter((v) => v.severity === 'observation');
   const expected = compiled.scenario.expect.violations;
   const expectedObservations = compiled.scenario.expect.observations;
@@ -277,6 +284,12 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     world,
     compiled,
   };
+}
+
+/** `v` with its scheduling points, when the search took returns at once (returns.ts). */
+function withSchedulingPoints(world: ControlledWorld, tookReturns: boolean, v: CheckedViolation): CheckedViolation {
+  const fusion = tookReturns && v.trace.length ? ReturnFusion.for(world, defaultMonitors()) : null;
+  return fusion ? { ...v, schedulingPoints: schedulingPoints(world, fusion, v.trace) } : v;
 }
 
 /** The counterexample shrunk to the fewest steps, then switches; as found when it cannot be replayed alone. */

@@ -309,6 +309,7 @@ function toJson(c: CheckOutcome, saved: SavedTraces) {
       ...(v.charge ? { charge: { to: v.charge.to, reason: v.charge.reason } } : {}),
       message: v.message,
       steps: v.steps,
+      schedulingPoints: v.schedulingPoints ?? null,
       minimizedFrom: v.minimizedFrom ?? null,
       contextSwitches: v.contextSwitches,
       trace: v.trace,
@@ -340,10 +341,15 @@ function reorderingJson(r: CriticalReordering | null) {
   };
 }
 
-/** `after 12 steps` / `after 12 steps (minimized from 40; 5 context switches)`. */
+/**
+ * `after 12 steps` / `after 12 steps (9 scheduling points)` / `after 12 steps (minimized from 40;
+ * 5 context switches)`.
+ */
 function lengthText(v: CheckedViolation | FoundViolation): string {
   const m = v as Partial<CheckedViolation>;
-  if (m.minimizedFrom === undefined) return `after ${v.steps} steps`;
+  const points = m.schedulingPoints !== undefined && m.schedulingPoints < v.steps ? m.schedulingPoints : null;
+  if (m.minimizedFrom === undefined)
+    return `after ${v.steps} steps${points !== null ? ` (${points} scheduling points)` : ''}`;
   return `after ${v.steps} steps (minimized from ${m.minimizedFrom}; ${m.contextSwitches} context switches)`;
 }
 

@@ -133,6 +133,17 @@ describe("threads' returns taken in the step that answers them", () => {
     expect(built.count).toBe(taken.stats.states);
   });
 
+  it("should count a counterexample's scheduling points: its steps but the returns taken with them", async () => {
+    // The planted bug of the Spin yardstick: 25 deliveries, of which 5 are returns taken in the
+    // step that answered them, so 20 interleaving decisions (Spin's breadth-first trail: 21).
+    const bug = await checkScenario('scenarios/bench/seq-retry-bug.yaml');
+    const v = bug.violations.find((x) => x.kind === 'stale-spte')!;
+    expect([v.steps, v.schedulingPoints]).toEqual([25, 20]);
+    // Every delivery is a scheduling point of the exact search: nothing to count apart.
+    const exact = await checkScenario('scenarios/bench/seq-retry-bug.yaml', { reduction: 'none' });
+    expect(exact.violations.find((x) => x.kind === 'stale-spte')!.schedulingPoints).toBeUndefined();
+  });
+
   it('should report counterexamples and lassos with the returns it took, replaying in the full semantics', async () => {
     const bug = await checkScenario('scenarios/bench/seq-retry-bug.yaml', { params: { rounds: 1 } });
     expect(bug.stats.returnsTaken).toBeGreaterThan(0);
