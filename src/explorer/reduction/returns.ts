@@ -23,17 +23,23 @@
  *     `inFlight`), the delivery is `global` to none, a monitor that reads the receiver names
  *     the fields it reads (`fieldsRead`) and the delivery leaves them as they were (and none of
  *     them reads the reply on its way), and what the delivery sends is of no type a monitor
- *     reading its receiver names in `inFlight`.
+ *     reading its receiver names in `inFlight`. One exception, where every machine is one the
+ *     package ships (machines/bundled.ts): a `threadScoped` monitor may judge the delivery
+ *     globally and read what it sends on their way, if all of that concerns the reply's own
+ *     thread only. Such a monitor tells nothing of a thread that neither runs the step it
+ *     judges nor waits, and among shipped machines a thread whose reply is on its way is such a
+ *     thread, with nothing changing what concerns it, until the reply is taken
+ *     (test/explorer/resting-threads.test.ts checks it on whole state graphs).
  * A fused delivery is still judged by the monitors it is `local` to (the thread's expectation
  * checks), and counterexamples list it as the step it is, so they replay in the full semantics.
  * Terminal states are untouched (a pending reply is a step), and a cycle that postpones a reply
  * forever is unfair to its channel (nothing disables it: the receiver can take nothing else
  * that would), so no livelock verdict changes either.
  *
- * In practice what is taken is a thread's last return and its returns after which it goes on
- * without waiting (a return after which it calls again is judged by the sleep rules against the
- * locks and subscriptions: the call sleeps, so it stays a step), and the driver's read_begin
- * results and its fault path's lock grants (movers.ts).
+ * In practice what is taken: a thread's returns (with a module's driver in the world, only its
+ * last and those after which it goes on without waiting: a call that sleeps is judged by the
+ * sleep rules, thread-scoped, which need shipped machines), and the built-in driver's replies
+ * movers.ts names.
  *
  * Measured on seq-retry (docs/performance.md, "Returns are no scheduling points"). The replies
  * to the mm, notifier core and subscriptions commute the same way on the bundled scenarios
