@@ -86,6 +86,28 @@ describe('the checking mode catches a monitor that declares too little', () => {
     expect(planFindings(await audit('scenarios/seeds/fault-vs-unmap.yaml', [honest]))).toEqual([]);
   });
 
+  it('should report a monitor that says it is thread-scoped and reads a thread the step does not name (threadScoped)', async () => {
+    // Judging each sleep by whether anyone at all holds a lock: the holder may be a thread that
+    // neither sleeps here nor waits, which a thread-scoped monitor must not tell apart.
+    const anyHolder: Monitor = {
+      name: 'any-holder',
+      threadScoped: true,
+      interest: (_w, record) => (record.observations.some((o) => o.kind === 'sleep') ? 'global' : 'skip'),
+      reads: (world) => topology(world).locks,
+      inFlight: ['lock.release'],
+      onStep: (ctx, _record, before) =>
+        topology(ctx.world).locks.some((l) => ctxOf<{ holders: unknown[] }>(ctx.world, before, l).holders.length > 0)
+          ? { kind: 'any-holder', message: 'someone holds a lock' }
+          : null,
+    };
+    const r = await audit('scenarios/bench/seq-retry.yaml', [anyHolder]);
+    expect(planFindings(r).map((v) => v.message)).toContainEqual(
+      expect.stringMatching(/^any-holder declares it is thread-scoped at .*, but says/),
+    );
+    // The real sleep rules are thread-scoped: nothing to report (the seeds: it.each above).
+    expect(planFindings(await audit('scenarios/bench/seq-retry.yaml', defaultMonitors()))).toEqual([]);
+  });
+
   it('should report a verdict that only steps the monitor skips give', async () => {
     // stale-spte declaring it needs no step at all: ungated, it reports the stale entry of
     // retry-outside-lock; gated, nothing ever would.

@@ -8,7 +8,9 @@
  *     of the actors it reads) as at the first; with `inFlight` too, at every occurrence of
  *     (local step, those situations with only the messages of the types it names in their inboxes);
  *     with `fieldsRead` too, at every occurrence of (local step, the fields it names of those
- *     actors' contexts, with those messages);
+ *     actors' contexts, with those messages); with `threadScoped` too, at every occurrence of
+ *     (local step, those situations without what concerns a thread the step does not name and
+ *     that does not wait);
  *   - `skip`: it says nothing new there. A monitor of a condition on states (a stale entry)
  *     may repeat at a skipped step what it said where the condition arose, so this one is
  *     judged over the whole search: every verdict said ungated must have been said gated;
@@ -17,6 +19,8 @@
  * The search reports it as a `monitor-plan` violation, with the schedule that showed it.
  */
 import type { Interest, Monitor, MonitorContext, Violation } from '../../monitors/monitor.ts';
+import { topology } from '../../monitors/topology.ts';
+import { waitEdges } from '../../monitors/wait-for.ts';
 import type {
   ControlledWorld,
   LocalStep,
@@ -55,6 +59,8 @@ export class MonitorAudit {
   private readonly inFlight: (ReadonlySet<string> | null)[];
   /** Per monitor: per actor it reads (in `reads` order), the context fields it names (`fieldsRead`), or null. */
   private readonly fields: ((readonly string[] | null)[] | null)[];
+  /** Every tid a thread of control can have: thread actors, device engines (what `threadScoped` is about). */
+  private readonly tids: ReadonlySet<string>;
   /** First verdict per (monitor, transition) or (monitor, local step, read situations). */
   private readonly first = new Map<string, string>();
   /** Every verdict the gated monitors said. */
@@ -76,6 +82,11 @@ export class MonitorAudit {
       return r ? Int32Array.from(r) : null;
     });
     this.inFlight = monitors.map((m) => (m.inFlight ? new Set(m.inFlight) : null));
+    const t = topology(world);
+    this.tids = new Set([
+      ...t.threads.map((i) => world.actors[i].id),
+      ...t.devices.map((i) => `${world.actors[i].id}/engine`),
+    ]);
     this.fields = monitors.map((m, k) => {
       const reads = this.reads[k];
       if (!m.fieldsRead || reads === null) return null;
@@ -105,6 +116,52 @@ export class MonitorAudit {
     const l = this.world.local(a, state.vec[a]);
     const kept = l.inbox.filter((m) => types.has(this.world.message(m).event.type));
     return `${l.snap}:${kept.join('.')}:${l.timers.join('.')}:${l.choice}`;
+  }
+
+  /**
+   * Actor `a`'s situation in `state` as a `threadScoped` monitor may see it: the context fields
+   * it names (all, without `fieldsRead`) and its messages on their way (of the types it names),
+   * each without what concerns a thread outside `keep` (an entry or a message naming another
+   * tid, a tid in a list). Not its state value, which sums up its context for every thread at
+   * once (a lock `held` by a thread at rest).
+   */
+  private seenForThreads(
+    state: WorldState,
+    a: number,
+    fields: readonly string[] | null,
+    types: ReadonlySet<string> | null,
+    keep: ReadonlySet<string>,
+  ): string {
+    const other = (x: unknown): boolean =>
+      typeof x === 'string'
+        ? this.tids.has(x) && !keep.has(x)
+        : typeof x === 'object' && x !== null && typeof (x as { tid?: unknown }).tid === 'string'
+          ? !keep.has((x as { tid: string }).tid)
+          : false;
+    const strip = (x: unknown): unknown =>
+      Array.isArray(x)
+        ? x.filter((e) => !other(e)).map(strip)
+        : typeof x === 'object' && x !== null
+          ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, strip(v)]))
+          : x;
+    const context = this.world.snapshot(state, a).context as Record<string, unknown>;
+    const seen = fields === null ? context : Object.fromEntries(fields.map((f) => [f, context[f]]));
+    const l = this.world.local(a, state.vec[a]);
+    const onTheWay = l.inbox
+      .map((m) => this.world.message(m).event as { type: string; tid?: unknown })
+      .filter((e) => (types === null || types.has(e.type)) && !other(e));
+    return JSON.stringify([strip(seen), onTheWay, l.timers, l.choice]);
+  }
+
+  /** The tids a step names (its message, observations and sends) and the tids that wait in `state`. */
+  private threadsOf(record: StepRecord, state: WorldState): Set<string> {
+    const out = new Set<string>();
+    const add = (tid: unknown) => typeof tid === 'string' && out.add(tid);
+    add((record.message.event as { tid?: unknown }).tid);
+    for (const o of record.observations) add(o.tid);
+    for (const s of record.sends) add((this.world.message(s.msg).event as { tid?: unknown }).tid);
+    for (const e of waitEdges(this.world, state)) add(e.tid);
+    return out;
   }
 
   /**
@@ -155,6 +212,19 @@ export class MonitorAudit {
           if (first === undefined) this.first.set(seen, verdict);
           else if (first !== verdict)
             wrong = `${m.name} declares it reads, of the messages on their way to ${this.names(reads)}, only ${[...types].join(', ') || 'none'} ${at}, but says "${verdict || 'nothing'}" where the same situations with the same such messages said "${first || 'nothing'}"`;
+        }
+        if (!wrong && reads !== null && m.threadScoped && interests[k] === 'global') {
+          // What it declares it never tells apart (`threadScoped`): what concerns a thread the
+          // step does not name and that does not wait must not matter.
+          const keep = this.threadsOf(record, before);
+          const own = this.fields[k];
+          const seen = `${k}|t${ls.id}|${[...keep].sort().join(' ')}|${Array.from(reads, (a, j) =>
+            this.seenForThreads(before, a, own?.[j] ?? null, types, keep),
+          ).join(',')}`;
+          const first = this.first.get(seen);
+          if (first === undefined) this.first.set(seen, verdict);
+          else if (first !== verdict)
+            wrong = `${m.name} declares it is thread-scoped ${at}, but says "${verdict || 'nothing'}" where the same situations of the threads the step names or that wait said "${first || 'nothing'}"`;
         }
         const fields = this.fields[k];
         if (!wrong && reads !== null && fields !== null) {
