@@ -5,11 +5,12 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import { contextSwitches, minimizeTrace } from '../explorer/counterexamples/minimize.ts';
+import { schedulingPoints } from '../explorer/counterexamples/scheduling-points.ts';
 import { type CheckedSearch, searchWithLiveness } from '../explorer/liveness/check-liveness.ts';
 import type { Fairness } from '../explorer/liveness/fair-cycles.ts';
 import type { LivenessStats } from '../explorer/liveness/livelock-search.ts';
 import { exhaustiveSearch, samplingSearch } from '../explorer/node-search.ts';
-import { ReturnFusion, schedulingPoints } from '../explorer/reduction/returns.ts';
+import { ReturnFusion } from '../explorer/reduction/returns.ts';
 import { defaultMaxMemoryMiB, MemoryBudget } from '../explorer/search/memory-budget.ts';
 import type { ExpansionRecorder, FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
