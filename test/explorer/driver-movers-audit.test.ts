@@ -42,15 +42,11 @@ function audit(world: ControlledWorld): { pairs: number; failure: string | null 
 }
 
 describe("a built-in driver's replies taken at once commute with its other steps", () => {
-  const totals = { pairs: 0 };
   it.each(SHIPPED_SCENARIOS)('%s %o', async (file, params) => {
     const { world } = await worldFor(file, undefined, params);
     const r = audit(world);
     expect(r.failure).toBeNull();
-    totals.pairs += r.pairs;
-  });
-
-  it('compared some pairs at all (the audit is not vacuous)', () => {
-    expect(totals.pairs).toBeGreaterThan(0);
+    // Not vacuous where it matters most: seq-retry's two drivers meet callbacks all the time.
+    if (file.includes('seq-retry')) expect(r.pairs).toBeGreaterThan(100);
   });
 });

@@ -79,17 +79,13 @@ function audit(world: ControlledWorld): { replies: number; failure: string | nul
 }
 
 describe('a thread whose reply is on its way is at rest (worlds of shipped machines)', () => {
-  let replies = 0;
   it.each(SHIPPED_SCENARIOS)('%s %o', async (file, params) => {
     const { world } = await worldFor(file, undefined, params);
     expect(world.actors.every((a) => isBundledMachine(a.machine))).toBe(true);
     const r = audit(world);
     expect(r.failure).toBeNull();
-    replies += r.replies;
-  });
-
-  it('saw replies on their way at all (the audit is not vacuous)', () => {
-    expect(replies).toBeGreaterThan(0);
+    // Not vacuous: every scenario has a thread whose call gets an answer.
+    expect(r.replies).toBeGreaterThan(0);
   });
 
   it('fails with a driver module that answers its caller before it drops the lock', async () => {
