@@ -244,7 +244,7 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
     .map((v) => (minimize ? minimized(world, v) : { ...v, contextSwitches: contextSwitches(v.trace) }))
     // Under a driver override, each counterexample as reported is charged to the driver or to the environment.
     .map((v) => (options.driver ? { ...v, charge: chargeViolation(world, environment, v) } : v))
-    .map((v) => withSchedulingPoints(world, result.stats.returnsTaken !== undefined, v));
+    .map(withSchedulingPoints(world, result.stats.returnsTaken !== undefined));
   const observations = result.violations.filter((v) => v.severity === 'observation');
   const expected = compiled.scenario.expect.violations;
   const expectedObservations = compiled.scenario.expect.observations;
@@ -287,10 +287,14 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
   };
 }
 
-/** `v` with its scheduling points, when the search took returns at once (returns.ts). */
-function withSchedulingPoints(world: ControlledWorld, tookReturns: boolean, v: CheckedViolation): CheckedViolation {
-  const fusion = tookReturns && v.trace.length ? ReturnFusion.for(world, defaultMonitors()) : null;
-  return fusion ? { ...v, schedulingPoints: schedulingPoints(world, fusion, v.trace) } : v;
+/** A counterexample with its scheduling points, when the search took returns at once (returns.ts). */
+function withSchedulingPoints(world: ControlledWorld, tookReturns: boolean): (v: CheckedViolation) => CheckedViolation {
+  let fusion: ReturnFusion | null | undefined; // made at the first counterexample: most checks have none
+  return (v) => {
+    if (!tookReturns || !v.trace.length) return v;
+    fusion ??= ReturnFusion.for(world, defaultMonitors());
+    return fusion ? { ...v, schedulingPoints: schedulingPoints(world, fusion, v.trace) } : v;
+  };
 }
 
 /** The counterexample shrunk to the fewest steps, then switches; as found when it cannot be replayed alone. */

@@ -38,6 +38,7 @@
 import type { Monitor } from '../../monitors/monitor.ts';
 import type { ControlledWorld, SemanticStep } from '../../runtime/controlled-world.ts';
 import { runSchedule } from './run-schedule.ts';
+import { sameStep } from './same-step.ts';
 
 export interface CriticalReordering {
   /** 0-based indices into the failing schedule; `first` ran before `second` there. */
@@ -147,13 +148,6 @@ function drivers(s: SemanticStep): boolean {
 const SLOT = /^(drv|dev|lock|sub):/;
 /** The driver itself: the code its author writes. */
 const DRIVER = /^drv:/;
-
-/** The same delivery (or option): actor, kind, sender and event alike. */
-function sameStep(a: SemanticStep, b: SemanticStep): boolean {
-  return (
-    a.actor === b.actor && a.kind === b.kind && a.from === b.from && JSON.stringify(a.event) === JSON.stringify(b.event)
-  );
-}
 
 /** The thread of control a step belongs to, when its event names one. */
 function tidOf(s: SemanticStep): string | undefined {

@@ -6,6 +6,7 @@
  */
 import type { ControlledWorld, SemanticStep } from '../../runtime/controlled-world.ts';
 import { type ReturnFusion, stepsTakingReturns } from '../reduction/returns.ts';
+import { sameStep } from './same-step.ts';
 
 /**
  * The scheduling points of schedule `trace`: its steps, but for the returns `fusion` takes in the
@@ -30,10 +31,4 @@ export function schedulingPoints(world: ControlledWorld, fusion: ReturnFusion, t
     i += k;
   }
   return points;
-}
-
-function sameStep(a: SemanticStep, b: SemanticStep): boolean {
-  return (
-    a.actor === b.actor && a.kind === b.kind && a.from === b.from && JSON.stringify(a.event) === JSON.stringify(b.event)
-  );
 }
