@@ -3,8 +3,9 @@
  * built-in driver profiles. A world made of these alone keeps an invariant the explorer relies on
  * (src/explorer/reduction/returns.ts): a thread of control whose reply is on its way is at rest,
  * waiting for nothing else, and nothing but that reply changes what concerns it (the locks it
- * holds, the callbacks it runs). A driver module may break it (one that answers its caller
- * before its own lock request is through: examples/drivers/early-return-driver.ts).
+ * holds, the callbacks it runs, its walks of a notifier core). A driver module may break it (one
+ * that answers its caller while it still holds the lock in its name:
+ * test/explorer/fixtures/reply-before-unlock-driver.ts).
  */
 import { deviceMachine } from './device.machine.ts';
 import { dmaFenceMachine } from './dma-fence.machine.ts';

@@ -54,6 +54,7 @@ export const sleepInNonblockMonitor: Monitor = {
   // subscriptions' callbacks decide the verdict.
   reads: (world) => topology(world).subs,
   inFlight: [],
+  fieldsRead: () => ['callbacks'],
   onStep(ctx, record, before) {
     const sleeps = record.observations.map(blocking).filter((b) => b !== null);
     // A blocking acquire of a sleeping lock is a might_sleep() even when it is uncontended.

@@ -22,6 +22,10 @@ function waitActors(world: ControlledWorld): number[] {
   return [...t.locks, ...t.fences, ...t.subs, ...t.cores, ...t.devices].sort((a, b) => a - b);
 }
 
+/** What the wait-for graph reads of a subscription and of a core (wait-for.ts); the rest it reads whole. */
+const SUBSCRIPTION_FIELDS = ['readers', 'core', 'driver'];
+const CORE_FIELDS = ['seq', 'starting', 'started', 'removing'];
+
 const WAIT_OBSERVATIONS = new Set(['lock.wait', 'lock.acquired', 'fence.waitBegin', 'sleep']);
 const WAIT_EVENTS = new Set(['core.remove', 'core.invalidateStart', 'dev.submit']);
 
@@ -43,6 +47,11 @@ export const deadlockMonitor: Monitor = {
       : 'skip',
   reads: waitActors,
   inFlight: WAIT_FOR_IN_FLIGHT,
+  fieldsRead: (world, actor) => {
+    const t = topology(world);
+    if (t.subs.includes(actor)) return SUBSCRIPTION_FIELDS;
+    return t.cores.includes(actor) ? CORE_FIELDS : null;
+  },
   onStep(ctx, _record, _before, after): Violation | null {
     const edges = waitEdges(ctx.world, after);
     if (edges.length < 1) return null;

@@ -101,9 +101,14 @@ export class LockdepMonitor implements Monitor {
     return [...t.locks, ...t.subs, ...t.devices, ...t.drivers];
   }
 
-  /** Of a driver, only who is inside a fence-signalling section (`signallingTids`). */
+  /**
+   * Of a driver, only who is inside a fence-signalling section (`signallingTids`); of a
+   * subscription, who runs its callback (`callbackTids`).
+   */
   fieldsRead(world: ControlledWorld, actor: number): readonly string[] | null {
-    return topology(world).drivers.includes(actor) ? ['signalling'] : null;
+    const t = topology(world);
+    if (t.drivers.includes(actor)) return ['signalling'];
+    return t.subs.includes(actor) ? ['callbacks'] : null;
   }
 
   fresh(): LockdepMonitor {

@@ -105,9 +105,11 @@ export interface Monitor {
   /**
    * With `reads`: of actor `actor` (one it reads), the fields of its context that decide anything
    * it does, with the messages of the `inFlight` types on their way to it; omitted or null: its
-   * whole situation. The search takes a reply to a built-in driver in the step that sends it only
-   * when every monitor reading the driver names fields that reply leaves as they were
-   * (explorer/reduction/returns.ts); the checking mode (`--check-monitors`) checks the claim.
+   * whole situation. The search takes a reply to a built-in driver, a subscription or a notifier
+   * core in the step that sends it only when every monitor reading the receiver names fields that
+   * reply leaves as they were, or a thread-scoped one names fields in which only the replying
+   * thread's entries change (explorer/reduction/returns.ts); the checking mode
+   * (`--check-monitors`) checks the claim.
    */
   fieldsRead?(world: ControlledWorld, actor: number): readonly string[] | null;
   /**

@@ -39,6 +39,8 @@ export const seqInvariantMonitor: Monitor = {
   },
   reads: (world) => [...topology(world).cores, ...topology(world).subs],
   inFlight: [],
+  // A core's seq and count of active ranges; a subscription's seq and the core it belongs to.
+  fieldsRead: (world, actor) => (topology(world).cores.includes(actor) ? ['seq', 'active'] : ['seq', 'core']),
   onStep(ctx, record, before, after) {
     const { world } = ctx;
     const actor = record.actor;

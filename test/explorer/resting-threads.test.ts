@@ -3,17 +3,14 @@
  * judges it or reads what it sends (src/explorer/reduction/returns.ts, machines/bundled.ts),
  * checked on whole state graphs rather than argued: in a world of shipped machines, wherever a
  * reply the search may take is on its way to thread T (to T's own actor, or to a built-in
- * driver working in T's context), T waits for nothing else (no edge of the wait-for graph
- * leaves it), and no step but that reply's delivery changes what concerns T: the locks it holds
- * (its releases on their way counted as done), the callbacks it runs, whether it is inside a
- * fence-signalling section. Every seed and profile scenario, and seq-retry; each graph to its
+ * driver, a subscription or a notifier core working in T's context), T waits for nothing else
+ * (no edge of the wait-for graph leaves it), and no step but that reply's delivery changes what
+ * concerns T: the locks it holds (its releases on their way counted as done), the callbacks it
+ * runs, whether it is inside a fence-signalling section, its walks of the notifier cores. Every seed and profile scenario, and seq-retry; each graph to its
  * end or to a bound on its states (work, not time).
  */
 import { describe, expect, it } from 'vitest';
 import { isBundledMachine } from '../../machines/bundled.ts';
-import { isBuiltInDriverMachine } from '../../machines/drivers/driver.machine.ts';
-import type { DriverContext } from '../../machines/drivers/driver-types.ts';
-import { replyCommutes } from '../../machines/drivers/movers.ts';
 import { threadMachine } from '../../machines/thread.machine.ts';
 import { worldFor } from '../../src/check/world-for.ts';
 import { forEachState } from '../../src/explorer/reduction/commutation-audit.ts';
@@ -21,16 +18,28 @@ import { callbackTids, heldLocks, topology } from '../../src/monitors/topology.t
 import { waitEdges } from '../../src/monitors/wait-for.ts';
 import type { ControlledWorld, WorldState } from '../../src/runtime/controlled-world.ts';
 import { driverAt } from '../support/driver-at.ts';
+import { moverThread } from '../support/movers.ts';
 import { SHIPPED_SCENARIOS } from '../support/shipped-scenarios.ts';
 
 const MAX_STATES = 20_000;
 
 /** What concerns thread `tid` in `s`, as the thread-scoped monitors see it. */
 function concerning(world: ControlledWorld, s: WorldState, tid: string): string {
-  const signalling = topology(world).drivers.some((d) =>
+  const t = topology(world);
+  const signalling = t.drivers.some((d) =>
     ((world.snapshot(s, d).context as { signalling?: string[] }).signalling ?? []).includes(tid),
   );
-  return JSON.stringify([heldLocks(world, s).get(tid) ?? [], callbackTids(world, s).get(tid) ?? null, signalling]);
+  // Its walks of the notifier cores: the wait-for graph makes it an epoch holder by them.
+  const walks = t.cores.map((c) => {
+    const core = world.snapshot(s, c).context as { starting: { tid: string }[]; started: string[] };
+    return [core.starting.filter((x) => x.tid === tid), core.started.includes(tid)];
+  });
+  return JSON.stringify([
+    heldLocks(world, s).get(tid) ?? [],
+    callbackTids(world, s).get(tid) ?? null,
+    signalling,
+    walks,
+  ]);
 }
 
 /** The replies on their way in `s` that the search may take: (receiver, message id, thread). */
@@ -40,10 +49,9 @@ function repliesOnTheirWay(world: ControlledWorld, s: WorldState): { actor: numb
     for (const msg of world.inbox(s, i)) {
       const m = world.message(msg);
       if (a.machine === threadMachine && m.thread === a.id) out.push({ actor: i, msg, tid: a.id });
-      else if (isBuiltInDriverMachine(a.machine)) {
-        const event = m.event as { type: string; tid?: unknown };
-        if (typeof event.tid === 'string' && replyCommutes(world.snapshot(s, i).context as DriverContext, event))
-          out.push({ actor: i, msg, tid: event.tid });
+      else {
+        const tid = moverThread(world, s, i, m.event as { type: string; tid?: unknown });
+        if (tid !== null) out.push({ actor: i, msg, tid });
       }
     }
   });

@@ -1,7 +1,8 @@
 /**
  * Scenarios of shipped machines only, for the tests that check a property of whole state graphs
- * (the driver replies the search takes, the threads at rest): every seed, every profile
- * scenario, and seq-retry with two drivers, correct and with its planted bug.
+ * (the replies the search takes, the threads at rest): every seed, every profile scenario,
+ * seq-retry with two drivers, correct and with its planted bug, and two invalidations walking
+ * the notifier core at once.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,4 +16,5 @@ export const SHIPPED_SCENARIOS: [file: string, params: Record<string, number>][]
   // Two drivers on one process, two rounds each: many grants and read_begins against callbacks.
   ['scenarios/bench/seq-retry.yaml', { ndrv: 2, rounds: 2 }],
   ['scenarios/bench/seq-retry-bug.yaml', { ndrv: 2, rounds: 2 }],
+  ['test/explorer/fixtures/concurrent-invalidations.yaml', {}],
 ];

@@ -1,7 +1,8 @@
 /**
  * A return from a kernel call is no scheduling point: the reply is taken in the step that
  * answers it, where that changes no verdict (issue 12: coarser steps where they change no
- * verdict). Two kinds of receivers qualify: the calling threads, and the built-in drivers.
+ * verdict). The receivers that qualify: the calling threads, the built-in drivers, and the
+ * subscriptions and notifier cores along an invalidation's walk.
  *
  * The trust issue's granularity gives a scheduling point per kernel call. In the model a call is
  * two deliveries: the request at the callee, where it takes effect, and the reply at the caller.
@@ -16,7 +17,10 @@
  *     (`signalsToCome`, and no op of any thread signals it), so its only messages are replies
  *     to the one call it has outstanding. A built-in driver (createDriverMachine's, not a
  *     module's own) serves several threads at once, and machines/drivers/movers.ts says which of
- *     its replies commute with everything else it could take meanwhile, and why;
+ *     its replies commute with everything else it could take meanwhile, and why; and
+ *     machines/notifier-movers.ts says it for the returns along an invalidation's walk (a
+ *     callback's to its subscription, the subscription's to the core), which need a world of
+ *     shipped machines where no two walks of one core overlap;
  *   - it is its receiver's only step, deliverable now, on the message just sent, with no choice
  *     or timer pending (a thread's reply is then its only message);
  *   - no monitor can see it: every monitor that judges steps says what it reads (`reads`,
@@ -38,20 +42,27 @@
  *
  * In practice what is taken: a thread's returns (with a module's driver in the world, only its
  * last and those after which it goes on without waiting: a call that sleeps is judged by the
- * sleep rules, thread-scoped, which need shipped machines), and the built-in driver's replies
- * movers.ts names.
+ * sleep rules, thread-scoped, which need shipped machines), the built-in driver's replies
+ * movers.ts names, and the walk's returns notifier-movers.ts names. A thread-scoped monitor may
+ * read a field such a return changes (the subscription's running callbacks, the core's walks)
+ * when only the returning thread's entries change.
  *
- * Measured on seq-retry (docs/performance.md, "Returns are no scheduling points"). The replies
- * to the mm, notifier core and subscriptions commute the same way on the bundled scenarios
- * (`npm run bench:returns`), but the monitors read those actors whole: they stay scheduling
- * points.
+ * Measured on seq-retry (docs/performance.md, "Returns are no scheduling points"). The mm's
+ * replies (`core.endDone`) commute the same way on the bundled scenarios (`npm run
+ * bench:returns`), but what the mm does next is a whole operation's next attempt (it may free
+ * pages, release the mmap lock): they stay scheduling points.
  */
 import { isBundledMachine } from '../../../machines/bundled.ts';
 import { isBuiltInDriverMachine } from '../../../machines/drivers/driver.machine.ts';
 import type { DriverContext } from '../../../machines/drivers/driver-types.ts';
 import { replyCommutes } from '../../../machines/drivers/movers.ts';
+import { notifierCoreMachine } from '../../../machines/notifier-core.machine.ts';
+import type { NotifierCoreContext } from '../../../machines/notifier-core-types.ts';
+import { coreReplyCommutes, subscriptionReplyCommutes, walksMayOverlap } from '../../../machines/notifier-movers.ts';
+import { type RangeNotifierContext, rangeNotifierMachine } from '../../../machines/range-notifier.machine.ts';
 import { threadMachine } from '../../../machines/thread.machine.ts';
 import type { Interest, Monitor } from '../../monitors/monitor.ts';
+import { differOnlyFor } from '../../monitors/thread-part.ts';
 import type { ControlledWorld, LocalStep, SemanticStep, StepRecord } from '../../runtime/controlled-world.ts';
 
 const UNKNOWN = 0;
@@ -62,6 +73,9 @@ const KEEP = 2;
 const NONE = 0;
 const THREAD = 1;
 const DRIVER = 2;
+/** A subscription and the notifier core: where every machine is shipped and the core's walks never overlap (notifier-movers.ts). */
+const SUBSCRIPTION = 3;
+const CORE = 4;
 
 /**
  * A monitor reading an actor: the context fields it names (null: the whole situation), the types
@@ -112,11 +126,20 @@ export class ReturnFusion {
       if (Array.isArray(ops))
         for (const op of ops) if (op.event?.type === 'thread.signal' && op.to) signalled.add(op.to);
     }
+    // The walks of a core's invalidations one at a time, among shipped machines (notifier-movers.ts).
+    const inputs = world.actors.map((a) => a.input);
+    const walksAlone = (core: string): boolean => {
+      const mm = (world.actors.find((a) => a.id === core)?.input as { mm?: string } | undefined)?.mm;
+      return this.bundled && mm !== undefined && !walksMayOverlap(inputs, mm);
+    };
     this.kinds = Uint8Array.from(world.actors, (a, i) => {
       // A monitor that reads the receiver whole sees every delivery to it.
       if (this.readers[i].some((r) => r.fields === null)) return NONE;
       if (a.machine === threadMachine)
         return !(a.input as { signalsToCome?: number }).signalsToCome && !signalled.has(a.id) ? THREAD : NONE;
+      if (a.machine === rangeNotifierMachine)
+        return walksAlone((a.input as { core: string }).core) ? SUBSCRIPTION : NONE;
+      if (a.machine === notifierCoreMachine) return walksAlone(a.id) ? CORE : NONE;
       return isBuiltInDriverMachine(a.machine) ? DRIVER : NONE;
     });
   }
@@ -158,15 +181,20 @@ export class ReturnFusion {
 
   /** Whether the receiver's only step `ls` is a reply it takes as a left mover, unseen by every monitor. */
   private qualifies(ls: LocalStep, kind: number, inbox: readonly number[]): boolean {
+    if (kind === THREAD) return this.invisible(ls, ls.record ?? this.world.resolve(ls));
     const { world } = this;
     const record = ls.record ?? world.resolve(ls);
-    if (kind === DRIVER) {
-      // The message just sent (the inbox's last), a reply the driver's regions all commute with.
-      if (record.msg !== inbox[inbox.length - 1]) return false;
-      const context = world.snapshotById(ls.actor, record.before).context as DriverContext;
-      if (!replyCommutes(context, record.message.event as { type: string; tid?: unknown })) return false;
-    }
-    return this.invisible(ls, record);
+    // The message just sent (the inbox's last), a reply the receiver's other work commutes with.
+    if (record.msg !== inbox[inbox.length - 1]) return false;
+    const context = world.snapshotById(ls.actor, record.before).context;
+    const event = record.message.event as { type: string; tid?: unknown };
+    const commutes =
+      kind === DRIVER
+        ? replyCommutes(context as DriverContext, event)
+        : kind === SUBSCRIPTION
+          ? subscriptionReplyCommutes(context as RangeNotifierContext, event)
+          : coreReplyCommutes(context as NotifierCoreContext, event);
+    return commutes && this.invisible(ls, record);
   }
 
   /**
@@ -191,7 +219,11 @@ export class ReturnFusion {
       const type = record.message.event.type;
       for (const r of readers) {
         if (r.inFlight === null || r.inFlight.has(type)) return false;
-        for (const f of r.fields!) if (JSON.stringify(before[f]) !== JSON.stringify(after[f])) return false;
+        for (const f of r.fields!) {
+          if (JSON.stringify(before[f]) === JSON.stringify(after[f])) continue;
+          // A thread-scoped monitor tells nothing of the thread at rest: its own entries may change.
+          if (!(aboutOwn && r.threadScoped && differOnlyFor(before[f], after[f], own!))) return false;
+        }
       }
     }
     // What lands in inboxes now: the receiver's next call, and the rest of the answering chain.

@@ -19,6 +19,7 @@
  * The search reports it as a `monitor-plan` violation, with the schedule that showed it.
  */
 import type { Interest, Monitor, MonitorContext, Violation } from '../../monitors/monitor.ts';
+import { withoutThreads } from '../../monitors/thread-part.ts';
 import { topology } from '../../monitors/topology.ts';
 import { waitEdges } from '../../monitors/wait-for.ts';
 import type {
@@ -132,25 +133,15 @@ export class MonitorAudit {
     types: ReadonlySet<string> | null,
     keep: ReadonlySet<string>,
   ): string {
-    const other = (x: unknown): boolean =>
-      typeof x === 'string'
-        ? this.tids.has(x) && !keep.has(x)
-        : typeof x === 'object' && x !== null && typeof (x as { tid?: unknown }).tid === 'string'
-          ? !keep.has((x as { tid: string }).tid)
-          : false;
-    const strip = (x: unknown): unknown =>
-      Array.isArray(x)
-        ? x.filter((e) => !other(e)).map(strip)
-        : typeof x === 'object' && x !== null
-          ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, strip(v)]))
-          : x;
+    const drop = (tid: string) => !keep.has(tid);
+    const isTid = (s: string) => this.tids.has(s);
     const context = this.world.snapshot(state, a).context as Record<string, unknown>;
     const seen = fields === null ? context : Object.fromEntries(fields.map((f) => [f, context[f]]));
     const l = this.world.local(a, state.vec[a]);
     const onTheWay = l.inbox
       .map((m) => this.world.message(m).event as { type: string; tid?: unknown })
-      .filter((e) => (types === null || types.has(e.type)) && !other(e));
-    return JSON.stringify([strip(seen), onTheWay, l.timers, l.choice]);
+      .filter((e) => (types === null || types.has(e.type)) && !(typeof e.tid === 'string' && drop(e.tid)));
+    return JSON.stringify([withoutThreads(seen, drop, isTid), onTheWay, l.timers, l.choice]);
   }
 
   /** The tids a step names (its message, observations and sends) and the tids that wait in `state`. */

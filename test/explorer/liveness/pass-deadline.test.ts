@@ -87,8 +87,8 @@ describe('the liveness pass and --time', () => {
     expect(plain.verdict).toBe('ok');
     expect(plain.violations).toEqual([]);
     expect(plain.liveness).toEqual({
-      states: 268,
-      edges: 463,
+      states: 242,
+      edges: 417,
       requests: 3,
       complete: true,
       elapsedMs: expect.any(Number),

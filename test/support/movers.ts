@@ -1,0 +1,44 @@
+/**
+ * The replies the search may take in the step that sends them by the receiving machine's own
+ * rule (machines/drivers/movers.ts for a built-in driver, machines/notifier-movers.ts for a
+ * subscription and the notifier core), for the tests that check those rules on whole graphs.
+ */
+import { isBuiltInDriverMachine } from '../../machines/drivers/driver.machine.ts';
+import type { DriverContext } from '../../machines/drivers/driver-types.ts';
+import { replyCommutes } from '../../machines/drivers/movers.ts';
+import { notifierCoreMachine } from '../../machines/notifier-core.machine.ts';
+import type { NotifierCoreContext } from '../../machines/notifier-core-types.ts';
+import { coreReplyCommutes, subscriptionReplyCommutes, walksMayOverlap } from '../../machines/notifier-movers.ts';
+import { type RangeNotifierContext, rangeNotifierMachine } from '../../machines/range-notifier.machine.ts';
+import type { ControlledWorld, WorldState } from '../../src/runtime/controlled-world.ts';
+
+/**
+ * The thread of `event`, a message to actor `actor` in `s`, when it is a reply the rule of that
+ * actor's machine lets the search take at once; null otherwise. `overlapping`: apply the
+ * subscription's and the core's rules even where two walks may overlap, which they exclude.
+ */
+export function moverThread(
+  world: ControlledWorld,
+  s: WorldState,
+  actor: number,
+  event: { type: string; tid?: unknown },
+  overlapping = false,
+): string | null {
+  if (typeof event.tid !== 'string') return null;
+  const { machine, input } = world.actors[actor];
+  const context = world.snapshot(s, actor).context;
+  const alone = (core: string) =>
+    overlapping ||
+    !walksMayOverlap(
+      world.actors.map((a) => a.input),
+      (world.actors[world.indexOf(core)].input as { mm: string }).mm,
+    );
+  const takes = isBuiltInDriverMachine(machine)
+    ? replyCommutes(context as DriverContext, event)
+    : machine === rangeNotifierMachine
+      ? alone((input as { core: string }).core) && subscriptionReplyCommutes(context as RangeNotifierContext, event)
+      : machine === notifierCoreMachine &&
+        alone(world.actors[actor].id) &&
+        coreReplyCommutes(context as NotifierCoreContext, event);
+  return takes ? event.tid : null;
+}
