@@ -2,15 +2,19 @@
  * Whether chosen steps commute with the steps enabled beside them, checked over a whole state
  * graph (breadth-first, channel-canonical states) instead of argued: at every state, for each
  * step `mover` picks and each other enabled step `against` picks, the two orders must reach the
- * same state and neither may disable the other. That is what makes a step a left mover (Lipton
+ * same state, each step must observe the same in either order, and neither may disable the other. That is what makes a step a left mover (Lipton
  * 1975; returns.ts), on this scenario. Used by `npm run bench:returns` to measure which kinds of
  * delivery qualify, and by the tests to check the ones the search takes
  * (machines/drivers/movers.ts). Bounded by states, not time.
  */
-import type { ControlledWorld, Step, WorldState } from '../../runtime/controlled-world.ts';
+import type { ControlledWorld, Step, StepRecord, WorldState } from '../../runtime/controlled-world.ts';
 
-/** How a pair fails to commute: the mover is disabled by the other step, disables it, or the orders differ. */
-export type NotCommuting = 'disabled by' | 'disables' | 'does not commute with';
+/**
+ * How a pair fails to commute: the mover is disabled by the other step, disables it, the orders
+ * reach different states, or one of the two steps observes something else in the other order
+ * (a monitor judging it would see a different step).
+ */
+export type NotCommuting = 'disabled by' | 'disables' | 'does not commute with' | 'changes what is observed of';
 
 export interface CommutationAudit {
   /** Which enabled steps to check. */
@@ -65,6 +69,9 @@ export function forEachState(
   return seen.size;
 }
 
+const sameObservations = (a: StepRecord, b: StepRecord) =>
+  JSON.stringify(a.observations) === JSON.stringify(b.observations);
+
 /** Runs the audit over the graph of `world`; returns how many states it explored. */
 export function auditCommutation(world: ControlledWorld, audit: CommutationAudit): number {
   return forEachState(
@@ -73,20 +80,21 @@ export function auditCommutation(world: ControlledWorld, audit: CommutationAudit
       for (const e of enabled) {
         if (!audit.mover(s, e)) continue;
         const eId = identity(world, s, e);
-        const afterE = world.apply(s, e).state;
+        const { state: afterE, record: eFirst } = world.apply(s, e);
         for (const b of enabled) {
           if (b === e || (audit.against && !audit.against(s, e, b))) continue;
-          const afterB = world.apply(s, b).state;
+          const { state: afterB, record: bFirst } = world.apply(s, b);
           const e2 = find(world, afterB, eId);
           const b2 = find(world, afterE, identity(world, s, b));
-          const failure: NotCommuting | null = !e2
-            ? 'disabled by'
-            : !b2
-              ? 'disables'
-              : canonicalKey(world, world.apply(afterB, e2).state) !==
-                  canonicalKey(world, world.apply(afterE, b2).state)
-                ? 'does not commute with'
-                : null;
+          let failure: NotCommuting | null = !e2 ? 'disabled by' : !b2 ? 'disables' : null;
+          if (e2 && b2) {
+            const eSecond = world.apply(afterB, e2);
+            const bSecond = world.apply(afterE, b2);
+            if (canonicalKey(world, eSecond.state) !== canonicalKey(world, bSecond.state))
+              failure = 'does not commute with';
+            else if (!sameObservations(eFirst, eSecond.record) || !sameObservations(bFirst, bSecond.record))
+              failure = 'changes what is observed of';
+          }
           if (audit.pair(s, e, b, failure)) return true;
         }
       }
