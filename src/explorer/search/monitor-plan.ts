@@ -5,7 +5,9 @@
  *     change, and a violation kind is logged once anyway);
  *   - `global` monitors run on every occurrence, or, when they declare which actors they
  *     `reads`, once per distinct (local step, situations of those actors): a 64-bit fingerprint
- *     of that combination is kept per monitor, like the visited set (same omission odds);
+ *     of that combination is kept per monitor, like the visited set (same omission odds). A
+ *     situation counts as what the monitor says it reads of it (`fieldsRead`, `inFlight`:
+ *     situation-views.ts), so a change it never looks at does not make it run again;
  *   - the rest are not called.
  * When every global monitor of a transition declares its reads, one more fingerprint, of
  * (local step, situations of the union of those reads), is probed first in a set shared by all
@@ -21,9 +23,15 @@ import type { ViolationLog } from '../counterexamples/violation-log.ts';
 import { hashEntries } from '../visited/fingerprint.ts';
 import { VisitedSet } from '../visited/visited-set.ts';
 import { MonitorAudit } from './monitor-audit.ts';
+import { joinSpecs, type SituationView, SituationViews, type ViewSpec } from './situation-views.ts';
 
 /** Scratch for `firstTime`'s two hashes. */
 const pair = new Int32Array(2);
+/** Scratch for `firstTime`'s views of the situations read. */
+let seenNow = new Int32Array(64);
+
+/** Per actor read (in `reads` order): what is seen of it; null: the whole situation, for every one. */
+type Views = (SituationView | null)[] | null;
 
 interface Plan {
   /** Each monitor's interest in this transition, in monitor order (for the checking mode). */
@@ -36,10 +44,15 @@ interface Plan {
   reads: number;
   /** The union of the global monitors' reads, sorted; null when one of them reads everything. */
   union: Int32Array | null;
+  /** What the global monitors see together of each actor of `union`. */
+  unionViews: Views;
 }
 
 interface Seen {
   reads: Int32Array;
+  /** What the monitor sees of each actor it reads (its `fieldsRead` and `inFlight`). */
+  specs: ViewSpec[];
+  views: Views;
   keys: VisitedSet;
 }
 
@@ -52,12 +65,14 @@ export class MonitorPlan {
   /** (local step, situations of `Plan.union`) combinations already judged. */
   private readonly unionSeen = new VisitedSet(14);
   /**
-   * Gates (`gate`), flat: [set, count, actors...] per record, where `set` indexes `gateSets`.
-   * Offset 0 is no gate.
+   * Gates (`gate`), flat: [set, views, count, actors...] per record, where `set` indexes
+   * `gateSets` and `views` `gateViews`. Offset 0 is no gate.
    */
   private gates = new Int32Array(64);
   private gatesTop = 1;
   private readonly gateSets: VisitedSet[] = [this.unionSeen];
+  private readonly gateViews: Views[] = [];
+  private readonly views: SituationViews;
   private readonly gateOfPlan = new Map<Plan, number>();
 
   /** The checking mode: every monitor at every step, compared with this plan (monitor-audit.ts). */
@@ -71,10 +86,24 @@ export class MonitorPlan {
   ) {
     this.ctx = { world };
     this.audit = checkMonitors ? new MonitorAudit(world, monitors, this.ctx) : null;
+    this.views = new SituationViews(world);
     for (const m of monitors) {
       const reads = m.reads?.(world);
-      this.seen.set(m, reads ? { reads: Int32Array.from(reads), keys: new VisitedSet(12) } : null);
+      if (!reads) {
+        this.seen.set(m, null);
+        continue;
+      }
+      const types = m.inFlight ? new Set(m.inFlight) : null;
+      const specs = reads.map((a) => ({ fields: m.fieldsRead?.(world, a) ?? null, types }));
+      const views = this.viewsOf(reads, specs);
+      this.seen.set(m, { reads: Int32Array.from(reads), specs, views, keys: new VisitedSet(12) });
     }
+  }
+
+  /** The views of actors `reads` by `specs` (null when each keeps the whole situation). */
+  private viewsOf(reads: readonly number[], specs: readonly ViewSpec[]): Views {
+    const views = reads.map((a, k) => this.views.get(a, specs[k]));
+    return views.some((v) => v !== null) ? views : null;
   }
 
   private plan(ls: LocalStep): Plan {
@@ -104,16 +133,34 @@ export class MonitorPlan {
         }
       }
     }
+    const sorted = union && global.length > 1 ? union.sort((a, b) => a - b) : null;
     p = {
       interests,
       global: global.length ? global : NONE,
       globalSeen: global.map((m) => this.seen.get(m) ?? null),
       local: local.length ? local : null,
       reads,
-      union: union && global.length > 1 ? Int32Array.from(union.sort((a, b) => a - b)) : null,
+      union: sorted ? Int32Array.from(sorted) : null,
+      unionViews: sorted
+        ? this.viewsOf(
+            sorted,
+            sorted.map((a) => this.jointSpec(global, a)),
+          )
+        : null,
     };
     this.plans[record.transition] = p;
     return p;
+  }
+
+  /** What monitors `global` (each of which says what it reads) see together of actor `a`. */
+  private jointSpec(global: readonly Monitor[], a: number): ViewSpec {
+    const specs: ViewSpec[] = [];
+    for (const m of global) {
+      const seen = this.seen.get(m)!;
+      const k = seen.reads.indexOf(a);
+      if (k >= 0) specs.push(seen.specs[k]);
+    }
+    return joinSpecs(specs);
   }
 
   /** True when some monitor reads other actors' state at this step. */
@@ -140,28 +187,32 @@ export class MonitorPlan {
     if (p.local !== null || p.global.length === 0) return 0;
     let set: number;
     let reads: Int32Array;
+    let views: Views;
     if (p.union !== null) {
       set = 0;
       reads = p.union;
+      views = p.unionViews;
     } else {
       const seen = p.globalSeen[0];
       if (p.global.length !== 1 || seen === null) return 0;
       set = this.gateSets.indexOf(seen.keys);
       if (set < 0) set = this.gateSets.push(seen.keys) - 1;
       reads = seen.reads;
+      views = seen.views;
     }
     const known = this.gateOfPlan.get(p);
     if (known !== undefined) return known;
     const off = this.gatesTop;
-    if (off + 2 + reads.length > this.gates.length) {
-      const more = new Int32Array((off + 2 + reads.length) * 2);
+    if (off + 3 + reads.length > this.gates.length) {
+      const more = new Int32Array((off + 3 + reads.length) * 2);
       more.set(this.gates);
       this.gates = more;
     }
     this.gates[off] = set;
-    this.gates[off + 1] = reads.length;
-    this.gates.set(reads, off + 2);
-    this.gatesTop = off + 2 + reads.length;
+    this.gates[off + 1] = this.gateViews.push(views) - 1;
+    this.gates[off + 2] = reads.length;
+    this.gates.set(reads, off + 3);
+    this.gatesTop = off + 3 + reads.length;
     this.gateOfPlan.set(p, off);
     return off;
   }
@@ -169,7 +220,7 @@ export class MonitorPlan {
   /** Whether (step, situations the gate reads in `vec`) is new: then `step(..., gated)` must run. */
   passGate(gate: number, step: number, vec: Int32Array): boolean {
     const g = this.gates;
-    return firstTime(this.gateSets[g[gate]], g, gate + 2, g[gate + 1], step, vec);
+    return firstTime(this.gateSets[g[gate]], g, this.gateViews[g[gate + 1]], gate + 3, g[gate + 2], step, vec);
   }
 
   /** The actors whose state some monitor reads at this step, as a bit set (`actorBit`). */
@@ -217,7 +268,11 @@ export class MonitorPlan {
     }
     const g = p.global;
     if (g.length === 0) return added;
-    if (!gated && p.union !== null && !firstTime(this.unionSeen, p.union, 0, p.union.length, ls.id, before.vec))
+    if (
+      !gated &&
+      p.union !== null &&
+      !firstTime(this.unionSeen, p.union, p.unionViews, 0, p.union.length, ls.id, before.vec)
+    )
       return added;
     // A single monitor's own combination was the gate.
     const ownChecked = gated && p.union === null;
@@ -225,7 +280,8 @@ export class MonitorPlan {
     for (let k = 0; k < g.length; k++) {
       const m = g[k];
       const seen = seens[k];
-      if (seen && !ownChecked && !firstTime(seen.keys, seen.reads, 0, seen.reads.length, ls.id, before.vec)) continue;
+      if (seen && !ownChecked && !firstTime(seen.keys, seen.reads, seen.views, 0, seen.reads.length, ls.id, before.vec))
+        continue;
       if (!filled) {
         ready!();
         filled = true;
@@ -248,23 +304,30 @@ export function finishAudit(plan: MonitorPlan, log: ViolationLog): void {
   for (const v of plan.audit?.finish() ?? []) log.add(v, () => []);
 }
 
-/** Whether (local step, situations of the actors `reads[from .. from + count)`) is new to `keys` (and adds it). */
+/**
+ * Whether (local step, situations of the actors `reads[from .. from + count)`, each as its view
+ * in `views` sees it) is new to `keys` (and adds it).
+ */
 function firstTime(
   keys: VisitedSet,
   reads: Int32Array,
+  views: Views,
   from: number,
   count: number,
   step: number,
   vec: Int32Array,
 ): boolean {
-  hashEntries(
-    Math.imul(step ^ 0x811c9dc5, 0x01000193),
-    Math.imul(step + 0x9747b28c, 0x85ebca6b),
-    vec,
-    reads,
-    from,
-    count,
-    pair,
-  );
+  const h1 = Math.imul(step ^ 0x811c9dc5, 0x01000193);
+  const h2 = Math.imul(step + 0x9747b28c, 0x85ebca6b);
+  if (views === null) hashEntries(h1, h2, vec, reads, from, count, pair);
+  else {
+    if (count > seenNow.length) seenNow = new Int32Array(count * 2);
+    for (let k = 0; k < count; k++) {
+      const local = vec[reads[from + k]];
+      const view = views[k];
+      seenNow[k] = view === null ? local : view.of(local);
+    }
+    hashEntries(h1, h2, seenNow, null, 0, count, pair);
+  }
   return keys.add(pair[0], pair[1]);
 }
