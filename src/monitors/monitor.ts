@@ -92,7 +92,8 @@ export interface Monitor {
   /**
    * For a `global` monitor: the actors (indices) whose situations before the step (snapshot,
    * inbox, timers, choice), together with the step itself, decide everything `onStep` does,
-   * its bookkeeping included. A search then runs it once per distinct combination.
+   * its bookkeeping included. A search then runs it once per distinct combination, each
+   * situation as it says it reads it (`inFlight`, `fieldsRead`; explorer/search/situation-views.ts).
    */
   reads?(world: ControlledWorld): number[];
   /**

@@ -7,7 +7,8 @@
  * Every failing input is saved under DIR (default fuzz-failures/<date>/) with the command, the
  * output and why it failed; the exit code is 1 when any failed. Figures: docs/reliability.md.
  * With `--reduction [NAMES]` every round is the reduction soundness check instead
- * (reduction-campaign.ts).
+ * (reduction-campaign.ts); with `--monitors`, the check of what the monitors say they read
+ * (monitor-campaign.ts).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import fc from 'fast-check';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { main } from '../../src/cli/main.ts';
 import { correctScenario, mutatedScenario, validScenario } from './arbitraries.ts';
+import { monitorCampaign } from './monitor-campaign.ts';
 import { reductionCampaign } from './reduction-campaign.ts';
 
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
@@ -30,12 +32,13 @@ const seconds = Number(option('--time', '60'));
 const baseSeed = Number(option('--seed', String(Date.now() % 1_000_000)));
 const outDir = option('--out', join('fuzz-failures', new Date().toISOString().replace(/[:.]/g, '-')));
 const reduction = process.argv.includes('--reduction');
+const monitors = process.argv.includes('--monitors');
 const named = option('--reduction', 'canonical,sleep');
 const names = named.startsWith('--') ? 'canonical,sleep' : named;
-const maxStates = Number(option('--max-states', '20000'));
+const maxStates = Number(option('--max-states', monitors ? '5000' : '20000'));
 if (!(seconds > 0) || !Number.isInteger(baseSeed) || !(maxStates > 0)) {
   process.stderr.write(
-    'usage: npm run fuzz -- [--reduction [canonical,sleep,...] [--max-states <n>]] --time <seconds> [--seed <n>] [--out <dir>]\n',
+    'usage: npm run fuzz -- [--reduction [canonical,sleep,...] | --monitors] [--max-states <n>] --time <seconds> [--seed <n>] [--out <dir>]\n',
   );
   process.exit(2);
 }
@@ -70,6 +73,7 @@ function save(kind: string, round: number, input: string, command: string, why: 
 }
 
 if (reduction) process.exitCode = await reductionCampaign({ seconds, baseSeed, outDir, names, maxStates });
+else if (monitors) process.exitCode = await monitorCampaign({ seconds, baseSeed, outDir, maxStates });
 else await mixedCampaign();
 
 /** The four checks in turn (see the header). */
