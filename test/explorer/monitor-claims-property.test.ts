@@ -15,8 +15,8 @@ import { bugScenario } from '../fuzz/arbitraries.ts';
 import { checkMonitorClaims } from '../fuzz/monitor-check.ts';
 
 const SEED = 2412;
-const CASES = 40;
-const MAX_STATES = 3_000;
+const CASES = 24;
+const MAX_STATES = 2_000;
 
 describe("the monitors' claims of what they read, on random small scenarios", () => {
   it('should hold at every step the checking mode compares', async () => {
