@@ -2,8 +2,9 @@
  * `npm run bench:returns -- [scenario] [k=v ...]`: how many states would taking more replies in
  * the step that sends them remove, and which replies commute with everything they could meet?
  * (issue 12: coarser steps). A measurement, not a reduction the explorer runs: the explorer takes
- * threads' returns and the built-in driver's replies that machines/drivers/movers.ts names, and
- * only those no monitor can tell apart (src/explorer/reduction/returns.ts).
+ * threads' returns, the built-in driver's replies that machines/drivers/movers.ts names and the
+ * walk's returns that machines/notifier-movers.ts names, and only those no monitor can tell apart
+ * (src/explorer/reduction/returns.ts).
  *
  * Two parts, over exact states, breadth-first:
  *   1. States when every delivery of a class is taken at once after the step that makes it
