@@ -15,7 +15,7 @@ import { bugScenario } from '../fuzz/arbitraries.ts';
 import { checkMonitorClaims } from '../fuzz/monitor-check.ts';
 
 const SEED = 2412;
-const CASES = 24;
+const CASES = 16;
 const MAX_STATES = 2_000;
 
 describe("the monitors' claims of what they read, on random small scenarios", () => {
