@@ -40,6 +40,14 @@
  * Everything else stays a scheduling point: the answers to pins, mmget, fence waits, trylocks and
  * job fences, which no search has needed yet; and a module's own driver is code the explorer
  * knows nothing of.
+ *
+ * Other actors' steps do not always commute with these as the runtime's rules suggest: a failed
+ * walk answers a device's fault on the device's ring, and another thread's step (a set_seq
+ * consumed) can let the driver's callback post its zap to the same ring, so the two posts land in
+ * the order the two steps ran (test/explorer/movers-audit.test.ts found it on the shadow-pte
+ * profile). The order the search skips is still reached: the step that sent the reply (the mm's
+ * walk) touches nothing the other step does, so another schedule runs the other step first.
+ * The audit checks such pairs for the rule's stability only (the reply stays one it takes).
  */
 import type { DriverContext } from './driver-types.ts';
 import { grantedTo } from './lock-waiters.ts';

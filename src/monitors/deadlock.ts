@@ -22,9 +22,10 @@ function waitActors(world: ControlledWorld): number[] {
   return [...t.locks, ...t.fences, ...t.subs, ...t.cores, ...t.devices].sort((a, b) => a - b);
 }
 
-/** What the wait-for graph reads of a subscription and of a core (wait-for.ts); the rest it reads whole. */
+/** What the wait-for graph reads of a subscription, a core and a device (wait-for.ts); the rest it reads whole. */
 const SUBSCRIPTION_FIELDS = ['readers', 'core', 'driver'];
 const CORE_FIELDS = ['seq', 'starting', 'started', 'removing'];
+const DEVICE_FIELDS = ['job', 'queue'];
 
 const WAIT_OBSERVATIONS = new Set(['lock.wait', 'lock.acquired', 'fence.waitBegin', 'sleep']);
 const WAIT_EVENTS = new Set(['core.remove', 'core.invalidateStart', 'dev.submit']);
@@ -50,6 +51,7 @@ export const deadlockMonitor: Monitor = {
   fieldsRead: (world, actor) => {
     const t = topology(world);
     if (t.subs.includes(actor)) return SUBSCRIPTION_FIELDS;
+    if (t.devices.includes(actor)) return DEVICE_FIELDS;
     return t.cores.includes(actor) ? CORE_FIELDS : null;
   },
   onStep(ctx, _record, _before, after): Violation | null {

@@ -10,7 +10,7 @@
  */
 import { FENCE_SIGNALLING_TAG } from '../../machines/tags.ts';
 import type { ControlledWorld, SemanticStep, StepRecord, WorldState } from '../runtime/controlled-world.ts';
-import type { Interest, Monitor, MonitorContext, Violation } from './monitor.ts';
+import { type Interest, type Monitor, type MonitorContext, STATE_VALUE, type Violation } from './monitor.ts';
 import { callbackTids, heldLocks, topology } from './topology.ts';
 
 const FENCE = 'dma_fence_map';
@@ -102,12 +102,14 @@ export class LockdepMonitor implements Monitor {
   }
 
   /**
-   * Of a driver, only who is inside a fence-signalling section (`signallingTids`); of a
-   * subscription, who runs its callback (`callbackTids`).
+   * Of a driver, only who is inside a fence-signalling section (`signallingTids`); of a device,
+   * its state (whose tag says its engine is in one); of a subscription, who runs its callback
+   * (`callbackTids`).
    */
   fieldsRead(world: ControlledWorld, actor: number): readonly string[] | null {
     const t = topology(world);
     if (t.drivers.includes(actor)) return ['signalling'];
+    if (t.devices.includes(actor)) return [STATE_VALUE];
     return t.subs.includes(actor) ? ['callbacks'] : null;
   }
 

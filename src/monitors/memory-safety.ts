@@ -7,6 +7,7 @@
  *   - `use-after-free`: the device accessed a page that was freed, or freed and reused (its
  *     generation moved on), while the device held no pin on it.
  */
+import type { DeviceContext } from '../../machines/device.machine.ts';
 import type { ControlledWorld, StepRecord, WorldState } from '../runtime/controlled-world.ts';
 import type { Interest, Monitor } from './monitor.ts';
 import { ctxOf, mmMemory, topology } from './topology.ts';
@@ -29,6 +30,23 @@ function tablesAndMms(world: ControlledWorld): number[] {
   return [...new Set([...t.devices, ...holders, ...t.mms])].sort((a, b) => a - b);
 }
 
+/**
+ * Whether `record` is a map that only adds entries (no vpn it maps has one yet) to a device with
+ * no job running or queued: stale-spte's verdicts stay the same if such a map is taken in the step
+ * that posts it (`Monitor.allowsEarly`), judged there. Taken earlier, it leaves the device's table
+ * a superset of what it would be meanwhile (nothing accesses it: no job; nothing overwritten),
+ * with the same CPU PTEs, so a stale entry the later map would show exists as early or earlier,
+ * and a PTE change meanwhile that would make the new entry stale makes the later map install it
+ * stale too (the zap that could remove it queues behind the map in the ring).
+ */
+function mapOnlyAdds(world: ControlledWorld, record: StepRecord): boolean {
+  const event = record.message.event as { type: string; entries?: { addr: number }[] };
+  if (event.type !== 'dev.map' || !topology(world).devices.includes(world.indexOf(record.actor))) return false;
+  const device = world.snapshotById(world.indexOf(record.actor), record.before).context as DeviceContext;
+  if (device.job !== null || device.queue.length > 0) return false;
+  return (event.entries ?? []).every((e) => device.table[String(Math.floor(e.addr / device.pageSize))] === undefined);
+}
+
 export const staleSptsMonitor: Monitor = {
   name: 'stale-spte',
   // An entry can turn stale only when a table gains one (`dev.map` for a device; any change for
@@ -47,6 +65,9 @@ export const staleSptsMonitor: Monitor = {
   },
   reads: tablesAndMms,
   inFlight: [],
+  // Of a device, its table (and page size); a table keeper that is not a device, and the mm, whole.
+  fieldsRead: (world, actor) => (topology(world).devices.includes(actor) ? ['table', 'pageSize'] : null),
+  allowsEarly: (world, record) => mapOnlyAdds(world, record),
   onStep(ctx, record, _before, after) {
     const { world } = ctx;
     const t = topology(world);
@@ -86,6 +107,8 @@ export const useAfterFreeMonitor: Monitor = {
   interest: (_world, record) => accesses(record, false),
   reads: tablesAndMms,
   inFlight: [],
+  // An access names its page and generation itself: of a device, nothing else.
+  fieldsRead: (world, actor) => (topology(world).devices.includes(actor) ? [] : null),
   onStep(ctx, record, before) {
     const { world } = ctx;
     for (const o of record.observations) {
@@ -113,6 +136,7 @@ export const staleDataMonitor: Monitor = {
   interest: (_world, record) => accesses(record, true),
   reads: tablesAndMms,
   inFlight: [],
+  fieldsRead: (world, actor) => (topology(world).devices.includes(actor) ? ['pageSize'] : null),
   onStep(ctx, record, before) {
     const { world } = ctx;
     for (const o of record.observations) {

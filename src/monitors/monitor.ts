@@ -114,6 +114,14 @@ export interface Monitor {
    */
   fieldsRead?(world: ControlledWorld, actor: number): readonly string[] | null;
   /**
+   * For a step this monitor judges `global`ly: its verdicts over a whole search stay what they
+   * are if the step, a delivery, is taken in the step that sends it (as the search takes
+   * replies, explorer/reduction/returns.ts), being judged there, with the state after it. The
+   * search then may take it so although this monitor judges it or reads what it changes.
+   * stale-spte says so of a map that only adds entries to a device with no job (memory-safety.ts).
+   */
+  allowsEarly?(world: ControlledWorld, record: StepRecord): boolean;
+  /**
    * What it says at a step never depends on what concerns a thread of control that neither the
    * step names (the tids of its observations and of what it sends) nor waits (for a lock, a
    * fence, a sequence, a removal): the locks such a thread holds, the callbacks it runs, its
@@ -142,4 +150,15 @@ export interface Monitor {
   onTerminal?(ctx: MonitorContext, state: WorldState): Violation | null;
   /** After the whole search: inferences over everything explored. `path` resolves a witness. */
   onFinish?(ctx: MonitorContext): Violation[];
+}
+
+/**
+ * In `Monitor.fieldsRead`, the actor's state value (and so its tags) rather than a context field:
+ * what a monitor reads of an actor whose state names a phase (a device's fence-signalling section).
+ */
+export const STATE_VALUE = '$value';
+
+/** Field `f` of a snapshot, as `Monitor.fieldsRead` names it (`STATE_VALUE`: the state value). */
+export function fieldOf(snapshot: { value: unknown; context: unknown }, f: string): unknown {
+  return f === STATE_VALUE ? snapshot.value : (snapshot.context as Record<string, unknown>)[f];
 }

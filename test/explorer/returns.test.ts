@@ -6,6 +6,7 @@
  * full search over every bundled scenario: reduction-soundness.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import type { DeviceContext } from '../../machines/device.machine.ts';
 import type { DriverContext } from '../../machines/drivers/driver-types.ts';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { worldFor } from '../../src/check/world-for.ts';
@@ -40,8 +41,10 @@ describe("threads' returns taken in the step that answers them", () => {
     expect(ReturnFusion.for(seq, defaultMonitors())?.receivers()).toEqual([
       'core:p1',
       'sub:gpu0',
+      'dev:gpu0',
       'drv:gpu0',
       'sub:gpu1',
+      'dev:gpu1',
       'drv:gpu1',
       'thread:cpu',
       'thread:drv0',
@@ -52,6 +55,7 @@ describe("threads' returns taken in the step that answers them", () => {
     expect(ReturnFusion.for(signalled, defaultMonitors())?.receivers()).toEqual([
       'core:p1',
       'sub:gpu0',
+      'dev:gpu0',
       'drv:gpu0',
       'thread:gpu',
       'thread:killer',
@@ -98,6 +102,7 @@ describe("threads' returns taken in the step that answers them", () => {
     expect(ReturnFusion.for(world, [...defaultMonitors(), watchesCpu])?.receivers()).toEqual([
       'core:p1',
       'sub:gpu0',
+      'dev:gpu0',
       'drv:gpu0',
       'thread:drv0',
     ]);
@@ -141,11 +146,11 @@ describe("threads' returns taken in the step that answers them", () => {
   });
 
   it("should count a counterexample's scheduling points: its steps but the returns taken with them", async () => {
-    // The planted bug of the Spin yardstick: 25 deliveries, of which 7 are returns taken in the
-    // step that answered them, so 18 interleaving decisions (Spin's breadth-first trail: 21).
+    // The planted bug of the Spin yardstick: 25 deliveries, of which 8 are returns and maps taken
+    // in the step that sent them, so 17 interleaving decisions (Spin's breadth-first trail: 21).
     const bug = await checkScenario('scenarios/bench/seq-retry-bug.yaml');
     const v = bug.violations.find((x) => x.kind === 'stale-spte')!;
-    expect([v.steps, v.schedulingPoints]).toEqual([25, 18]);
+    expect([v.steps, v.schedulingPoints]).toEqual([25, 17]);
     // Every delivery is a scheduling point of the exact search: nothing to count apart.
     const exact = await checkScenario('scenarios/bench/seq-retry-bug.yaml', { reduction: 'none' });
     expect(exact.violations.find((x) => x.kind === 'stale-spte')!.schedulingPoints).toBeUndefined();
@@ -279,7 +284,8 @@ describe("a built-in driver's replies taken in the step that sends them", () => 
     const driver = await driverAt('examples/drivers/minimal-driver.ts');
     const { world } = await worldFor(SEQ_RETRY, driver, { ndrv: 1, rounds: 1 });
     const fusion = ReturnFusion.for(world, defaultMonitors())!;
-    expect(fusion.receivers()).toEqual(['thread:cpu', 'thread:drv0']);
+    // The device's maps are the device's business (device-movers.ts), whoever posts them.
+    expect(fusion.receivers()).toEqual(['dev:gpu0', 'thread:cpu', 'thread:drv0']);
     expect([...takenOver(world, fusion).types].filter((t) => t.startsWith('drv:'))).toEqual([]);
   });
 
@@ -387,5 +393,46 @@ describe("a subscription's and the notifier core's replies taken in the step tha
       );
     expect(subTypes(callbacks(false))).toEqual([]);
     expect(subTypes(callbacks(true))).toEqual(['sub:drv.invalidateReturned']);
+  });
+});
+
+describe("a device's maps taken in the step that posts them", () => {
+  it('should take a map posted to the empty ring of a device with no job, when it only adds entries', async () => {
+    const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 1 });
+    expect(takenOver(world, ReturnFusion.for(world, defaultMonitors())!).types.has('dev:dev.map')).toBe(true);
+    // Over graphs where devices run jobs too: every map taken found the device idle, its ring
+    // empty and its entries new (device-movers.ts, memory-safety.ts `mapOnlyAdds`).
+    let taken = 0;
+    for (const file of [
+      'scenarios/seeds/exit-while-device-faults.yaml',
+      'scenarios/seeds/fence-wait-under-lock.yaml',
+    ]) {
+      const w = (await worldFor(file)).world;
+      eachTaken(w, ReturnFusion.for(w, defaultMonitors())!, (t) => {
+        const ls = w.localSteps[t];
+        const r = ls.record!;
+        if (r.message.event.type !== 'dev.map') return;
+        taken++;
+        const device = w.snapshotById(ls.actor, r.before).context as DeviceContext;
+        expect([device.job, device.queue]).toEqual([null, []]);
+        for (const e of (r.message.event as unknown as { entries: { addr: number }[] }).entries)
+          expect(device.table[String(Math.floor(e.addr / device.pageSize))]).toBeUndefined();
+      });
+    }
+    expect(taken).toBeGreaterThan(0);
+  });
+
+  it('should keep every map a step for a monitor that judges maps and does not allow them early', async () => {
+    const { world } = await worldFor(SEQ_RETRY, undefined, { ndrv: 1, rounds: 1 });
+    const maps: Monitor = {
+      name: 'every-map',
+      interest: (_w, record) => (record.message.event.type === 'dev.map' ? 'global' : 'skip'),
+      reads: () => [],
+      inFlight: [],
+      onStep: () => null,
+    };
+    const types = (m: Monitor) => takenOver(world, ReturnFusion.for(world, [...defaultMonitors(), m])!).types;
+    expect(types(maps).has('dev:dev.map')).toBe(false);
+    expect(types({ ...maps, allowsEarly: () => true }).has('dev:dev.map')).toBe(true);
   });
 });

@@ -1,8 +1,11 @@
 /**
- * The replies the search may take in the step that sends them by the receiving machine's own
+ * The deliveries the search may take in the step that sends them by the receiving machine's own
  * rule (machines/drivers/movers.ts for a built-in driver, machines/notifier-movers.ts for a
- * subscription and the notifier core), for the tests that check those rules on whole graphs.
+ * subscription and the notifier core, machines/device-movers.ts for a device), for the tests
+ * that check those rules on whole graphs.
  */
+import { type DeviceContext, deviceMachine } from '../../machines/device.machine.ts';
+import { mapCommutes, postedByThreads } from '../../machines/device-movers.ts';
 import { isBuiltInDriverMachine } from '../../machines/drivers/driver.machine.ts';
 import type { DriverContext } from '../../machines/drivers/driver-types.ts';
 import { replyCommutes } from '../../machines/drivers/movers.ts';
@@ -41,4 +44,22 @@ export function moverThread(
         alone(world.actors[actor].id) &&
         coreReplyCommutes(context as NotifierCoreContext, event);
   return takes ? event.tid : null;
+}
+
+/** Whether `event`, a message to actor `actor` in `s`, is a delivery some machine's rule lets the search take at once. */
+export function isMover(
+  world: ControlledWorld,
+  s: WorldState,
+  actor: number,
+  event: { type: string; tid?: unknown },
+  overlapping = false,
+): boolean {
+  if (world.actors[actor].machine === deviceMachine)
+    return (
+      !postedByThreads(
+        world.actors.map((a) => a.input),
+        world.actors[actor].id,
+      ) && mapCommutes(world.snapshot(s, actor).context as DeviceContext, event)
+    );
+  return moverThread(world, s, actor, event, overlapping) !== null;
 }

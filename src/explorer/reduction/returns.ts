@@ -53,6 +53,8 @@
  * pages, release the mmap lock): they stay scheduling points.
  */
 import { isBundledMachine } from '../../../machines/bundled.ts';
+import { type DeviceContext, deviceMachine } from '../../../machines/device.machine.ts';
+import { mapCommutes, postedByThreads } from '../../../machines/device-movers.ts';
 import { isBuiltInDriverMachine } from '../../../machines/drivers/driver.machine.ts';
 import type { DriverContext } from '../../../machines/drivers/driver-types.ts';
 import { replyCommutes } from '../../../machines/drivers/movers.ts';
@@ -76,12 +78,15 @@ const DRIVER = 2;
 /** A subscription and the notifier core: where every machine is shipped and the core's walks never overlap (notifier-movers.ts). */
 const SUBSCRIPTION = 3;
 const CORE = 4;
+/** A device no thread posts to: the maps its driver posts to its empty ring while it runs no job (device-movers.ts). */
+const DEVICE = 5;
 
 /**
  * A monitor reading an actor: the context fields it names (null: the whole situation), the types
  * it reads on their way (null: any), and whether it is `threadScoped`.
  */
 interface Reader {
+  monitor: Monitor;
   fields: readonly string[] | null;
   inFlight: ReadonlySet<string> | null;
   threadScoped: boolean;
@@ -118,7 +123,7 @@ export class ReturnFusion {
       const inFlight = m.inFlight === undefined ? null : new Set(m.inFlight);
       const threadScoped = m.threadScoped === true;
       for (const a of m.reads!(world))
-        this.readers[a].push({ fields: m.fieldsRead?.(world, a) ?? null, inFlight, threadScoped });
+        this.readers[a].push({ monitor: m, fields: m.fieldsRead?.(world, a) ?? null, inFlight, threadScoped });
     }
     const signalled = new Set<string>();
     for (const a of world.actors) {
@@ -140,6 +145,7 @@ export class ReturnFusion {
       if (a.machine === rangeNotifierMachine)
         return walksAlone((a.input as { core: string }).core) ? SUBSCRIPTION : NONE;
       if (a.machine === notifierCoreMachine) return walksAlone(a.id) ? CORE : NONE;
+      if (a.machine === deviceMachine) return postedByThreads(inputs, a.id) ? NONE : DEVICE;
       return isBuiltInDriverMachine(a.machine) ? DRIVER : NONE;
     });
   }
@@ -193,7 +199,9 @@ export class ReturnFusion {
         ? replyCommutes(context as DriverContext, event)
         : kind === SUBSCRIPTION
           ? subscriptionReplyCommutes(context as RangeNotifierContext, event)
-          : coreReplyCommutes(context as NotifierCoreContext, event);
+          : kind === CORE
+            ? coreReplyCommutes(context as NotifierCoreContext, event)
+            : mapCommutes(context as DeviceContext, event);
     return commutes && this.invisible(ls, record);
   }
 
@@ -210,7 +218,7 @@ export class ReturnFusion {
     const aboutOwn = own !== null && namesOnly(world, record, own);
     for (const m of this.monitors) {
       const interest: Interest = !m.onStep ? 'skip' : m.interest ? m.interest(world, record) : 'global';
-      if (interest === 'global' && !(aboutOwn && m.threadScoped)) return false;
+      if (interest === 'global' && !(aboutOwn && m.threadScoped) && !m.allowsEarly?.(world, record)) return false;
     }
     const readers = this.readers[ls.actor];
     if (readers.length > 0) {
@@ -218,6 +226,8 @@ export class ReturnFusion {
       const after = world.snapshotById(ls.actor, record.after).context as Record<string, unknown>;
       const type = record.message.event.type;
       for (const r of readers) {
+        // It judges the step where it is taken, and says taking it early changes none of its verdicts.
+        if (r.monitor.allowsEarly?.(world, record)) continue;
         if (r.inFlight === null || r.inFlight.has(type)) return false;
         for (const f of r.fields!) {
           if (JSON.stringify(before[f]) === JSON.stringify(after[f])) continue;

@@ -18,7 +18,7 @@
  * (`onFinish`). A broken assumption is a discrepancy: the plan could have hidden a verdict.
  * The search reports it as a `monitor-plan` violation, with the schedule that showed it.
  */
-import type { Interest, Monitor, MonitorContext, Violation } from '../../monitors/monitor.ts';
+import { fieldOf, type Interest, type Monitor, type MonitorContext, type Violation } from '../../monitors/monitor.ts';
 import { withoutThreads } from '../../monitors/thread-part.ts';
 import { topology } from '../../monitors/topology.ts';
 import { waitEdges } from '../../monitors/wait-for.ts';
@@ -107,9 +107,9 @@ export class MonitorAudit {
     types: ReadonlySet<string> | null,
   ): string {
     const l = this.world.local(a, state.vec[a]);
-    const context = this.world.snapshot(state, a).context as Record<string, unknown>;
+    const snapshot = this.world.snapshot(state, a);
     const kept = types === null ? l.inbox : l.inbox.filter((m) => types.has(this.world.message(m).event.type));
-    return `${JSON.stringify(fields.map((f) => context[f]))}:${kept.join('.')}:${l.timers.join('.')}:${l.choice}`;
+    return `${JSON.stringify(fields.map((f) => fieldOf(snapshot, f)))}:${kept.join('.')}:${l.timers.join('.')}:${l.choice}`;
   }
 
   /** Actor `a`'s situation in `state` with only the messages of `types` in its inbox, as text. */
@@ -135,8 +135,8 @@ export class MonitorAudit {
   ): string {
     const drop = (tid: string) => !keep.has(tid);
     const isTid = (s: string) => this.tids.has(s);
-    const context = this.world.snapshot(state, a).context as Record<string, unknown>;
-    const seen = fields === null ? context : Object.fromEntries(fields.map((f) => [f, context[f]]));
+    const snapshot = this.world.snapshot(state, a);
+    const seen = fields === null ? snapshot.context : Object.fromEntries(fields.map((f) => [f, fieldOf(snapshot, f)]));
     const l = this.world.local(a, state.vec[a]);
     const onTheWay = l.inbox
       .map((m) => this.world.message(m).event as { type: string; tid?: unknown })

@@ -5,8 +5,9 @@
  * messages on their way it reads (`Monitor.inFlight`) runs again only where one of those moved,
  * not where a field it never looks at did. The view of a local situation is what the checking
  * mode compares it by (monitor-audit.ts `seenThroughFields`, `seenOnTheWay`): the named context
- * fields (or the whole snapshot), the messages of the named types in the inbox, timers, choice.
+ * fields (`STATE_VALUE`: the state value; or the whole snapshot), the messages of the named types in the inbox, timers, choice.
  */
+import { fieldOf } from '../../monitors/monitor.ts';
 import type { ControlledWorld } from '../../runtime/controlled-world.ts';
 
 /** What a view keeps of an actor: context fields (null: the whole snapshot), inbox types (null: all). */
@@ -53,8 +54,8 @@ export class SituationView {
     let seen: string;
     if (spec.fields === null) seen = `${l.snap}`;
     else {
-      const context = world.snapshotById(actor, l.snap).context as Record<string, unknown>;
-      seen = JSON.stringify(spec.fields.map((f) => context[f]));
+      const snapshot = world.snapshotById(actor, l.snap);
+      seen = JSON.stringify(spec.fields.map((f) => fieldOf(snapshot, f)));
     }
     return `${seen}:${inbox.join('.')}:${l.timers.join('.')}:${l.choice}`;
   }
