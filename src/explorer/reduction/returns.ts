@@ -2,7 +2,8 @@
  * A return from a kernel call is no scheduling point: the reply is taken in the step that
  * answers it, where that changes no verdict (issue 12: coarser steps where they change no
  * verdict). The receivers that qualify: the calling threads, the built-in drivers, and the
- * subscriptions and notifier cores along an invalidation's walk.
+ * subscriptions and notifier cores along an invalidation's walk; and one delivery that is no
+ * reply, a map posted to an idle device (machines/device-movers.ts), on the same argument.
  *
  * The trust issue's granularity gives a scheduling point per kernel call. In the model a call is
  * two deliveries: the request at the callee, where it takes effect, and the reply at the caller.
@@ -20,7 +21,8 @@
  *     its replies commute with everything else it could take meanwhile, and why; and
  *     machines/notifier-movers.ts says it for the returns along an invalidation's walk (a
  *     callback's to its subscription, the subscription's to the core), which need a world of
- *     shipped machines where no two walks of one core overlap;
+ *     shipped machines where no two walks of one core overlap; machines/device-movers.ts says it
+ *     for a device's maps;
  *   - it is its receiver's only step, deliverable now, on the message just sent, with no choice
  *     or timer pending (a thread's reply is then its only message);
  *   - no monitor can see it: every monitor that judges steps says what it reads (`reads`,
@@ -33,7 +35,10 @@
  *     thread only. Such a monitor tells nothing of a thread that neither runs the step it
  *     judges nor waits, and among shipped machines a thread whose reply is on its way is such a
  *     thread, with nothing changing what concerns it, until the reply is taken
- *     (test/explorer/resting-threads.test.ts checks it on whole state graphs).
+ *     (test/explorer/resting-threads.test.ts checks it on whole state graphs). And a monitor
+ *     that judges the delivery or reads what it changes may say that taking it early changes
+ *     none of its verdicts (`Monitor.allowsEarly`: stale-spte of a map that only adds entries);
+ *     it then judges it where it is taken.
  * A fused delivery is still judged by the monitors it is `local` to (the thread's expectation
  * checks), and counterexamples list it as the step it is, so they replay in the full semantics.
  * Terminal states are untouched (a pending reply is a step), and a cycle that postpones a reply
