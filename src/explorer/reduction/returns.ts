@@ -293,6 +293,18 @@ export function applyTakingReturns(
   return record;
 }
 
+/**
+ * A taken delivery runs, with what it sends and takes in turn, before the step's later sends are
+ * appended (here and in the search's own expansion, state-search.ts). That is the order they
+ * happen in only while no chain of taken deliveries posts into a channel that a later send of
+ * the same step posts into too. None of the taken kinds does so far: a map is the only ring post
+ * a chain reaches, from a read_retry's answer, and the subscription's read_retry step sends
+ * nothing else. Taking the read_retry itself would break it: a lock's release grants the fault
+ * path the lock, and the chain (read_retry, its answer, the map) would post the map before the
+ * releasing callback's next call, its zap, reaches the same ring (the fuzz found it:
+ * test/explorer/fixtures/reduction-regressions/). A new kind of taken delivery needs that checked,
+ * or both places changed to append all of a step's sends before taking any.
+ */
 function sendAll(world: ControlledWorld, fusion: ReturnFusion | null, out: Int32Array, ls: LocalStep, took: number[]) {
   const sends = ls.sends;
   for (let k = 0; k < sends.length; k += 2) {
