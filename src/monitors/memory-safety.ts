@@ -8,6 +8,7 @@
  *     generation moved on), while the device held no pin on it.
  */
 import type { DeviceContext } from '../../machines/device.machine.ts';
+import { mapCommutes } from '../../machines/device-movers.ts';
 import type { ControlledWorld, StepRecord, WorldState } from '../runtime/controlled-world.ts';
 import type { Interest, Monitor } from './monitor.ts';
 import { ctxOf, mmMemory, topology } from './topology.ts';
@@ -41,9 +42,11 @@ function tablesAndMms(world: ControlledWorld): number[] {
  */
 function mapOnlyAdds(world: ControlledWorld, record: StepRecord): boolean {
   const event = record.message.event as { type: string; entries?: { addr: number }[] };
-  if (event.type !== 'dev.map' || !topology(world).devices.includes(world.indexOf(record.actor))) return false;
-  const device = world.snapshotById(world.indexOf(record.actor), record.before).context as DeviceContext;
-  if (device.job !== null || device.queue.length > 0) return false;
+  const actor = world.indexOf(record.actor);
+  if (event.type !== 'dev.map' || !topology(world).devices.includes(actor)) return false;
+  const device = world.snapshotById(actor, record.before).context as DeviceContext;
+  // No job running or queued (the device's own rule: device-movers.ts), so nothing accesses the table.
+  if (!mapCommutes(device, event)) return false;
   return (event.entries ?? []).every((e) => device.table[String(Math.floor(e.addr / device.pageSize))] === undefined);
 }
 
