@@ -7,7 +7,7 @@
  * Blocking is read from the observations `lock.wait`, `fence.waitBegin` and `sleep`.
  */
 import type { Observation } from '../../machines/kernel-actions.ts';
-import type { StepRecord } from '../runtime/controlled-world.ts';
+import type { ControlledWorld, StepRecord } from '../runtime/controlled-world.ts';
 import type { Monitor } from './monitor.ts';
 import { callbackTids, ctxOf, heldLocks, NO_OTHER_ACTOR, topology } from './topology.ts';
 
@@ -16,6 +16,21 @@ function blocking(o: Observation): { tid: string; on: string } | null {
     return { tid: String(o.tid), on: String(o.lock ?? o.fence ?? o.on ?? '?') };
   }
   return null;
+}
+
+/**
+ * The locks the step itself releases for the sleeping thread before its call to what it sleeps
+ * on: a step's calls take effect in the order it makes them (docs/protocol.md, program order per
+ * transition), so a driver that drops its spinlock and then calls read_begin sleeps without it.
+ */
+function releasedBefore(world: ControlledWorld, record: StepRecord, sleep: { tid: string; on: string }): Set<string> {
+  const released = new Set<string>();
+  for (const send of record.sends) {
+    if (send.to === sleep.on) break;
+    const e = world.message(send.msg).event as { type: string; tid?: unknown };
+    if (e.type === 'lock.release' && e.tid === sleep.tid) released.add(send.to);
+  }
+  return released;
 }
 
 export const falseOnBlockableMonitor: Monitor = {
@@ -95,7 +110,8 @@ export const sleepInAtomicMonitor: Monitor = {
         .map((i) => ctx.world.actors[i].id),
     );
     for (const s of sleeps) {
-      const spinHeld = (held.get(s.tid) ?? []).filter((l) => spin.has(l) && l !== s.on);
+      const released = releasedBefore(ctx.world, record, s);
+      const spinHeld = (held.get(s.tid) ?? []).filter((l) => spin.has(l) && l !== s.on && !released.has(l));
       if (spinHeld.length) {
         return {
           kind: 'sleep-in-atomic',

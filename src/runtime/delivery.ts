@@ -15,13 +15,14 @@
  *   posted command and the next call go out together), and the ring is FIFO per sending actor,
  *   whatever the sender's thread: commands run in the order they were written to it.
  * - **Channels are FIFO per (sender, receiver), and per thread for a concurrent sender.** A
- *   kernel object (mm, notifier core, subscription, lock, fence, device) is one serialisation
- *   point: what it sends to one receiver arrives in the order sent, as its own lock orders its
- *   work in the kernel. A driver runs several threads of control at once (its fault path, its
- *   invalidate callback in the invalidating thread, its submissions): its sends are FIFO per
- *   thread, so one thread's late call can be overtaken by another thread's later one (set_seq
- *   after the unlock, overtaken by the fault path's read_retry). An actor may take, from each
- *   channel, the first message its state does not defer.
+ *   kernel object (mm, notifier core, lock, fence, device) is one serialisation point: what it
+ *   sends to one receiver arrives in the order sent, as its own lock orders its work in the
+ *   kernel. A driver runs several threads of control at once (its fault path, its invalidate
+ *   callback in the invalidating thread, its submissions): its sends are FIFO per thread, so one
+ *   thread's late call can be overtaken by another thread's later one (set_seq after the unlock,
+ *   overtaken by the fault path's read_retry). So does a subscription, which has no lock of its
+ *   own: its answers run on the reader's stack, its invalidate op on the invalidating thread's.
+ *   An actor may take, from each channel, the first message its state does not defer.
  */
 import type { EventObject } from 'xstate';
 

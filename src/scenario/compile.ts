@@ -171,6 +171,9 @@ export async function compileScenario(loaded: LoadedScenario, options: CompileOp
     kernel.push({
       id: `sub:${d}`,
       machine: rangeNotifierMachine,
+      // Its answers run on the reader's stack and its invalidate op on the invalidating thread's:
+      // nothing orders what it does for different threads (delivery.ts).
+      concurrent: true,
       input: { core: `core:${dev.process}`, driver: `drv:${d}`, start: sub.start, length: sub.length },
     });
     kernel.push({

@@ -92,7 +92,7 @@ describe('check: --json, --junit and --sarif', () => {
     const junit = join(dir, 'junit.xml');
     const sarif = join(dir, 'results.sarif');
     const r = await cli(
-      ...['check', `${SEEDS}/missing-set-seq.yaml`, 'scenarios/profiles/shadow-pte.yaml', bad, '--max-states', '1000'],
+      ...['check', `${SEEDS}/missing-set-seq.yaml`, 'scenarios/profiles/shadow-pte.yaml', bad, '--max-states', '500'],
       ...['--json', '--junit', junit, '--sarif', sarif],
     );
     expect(r.code).toBe(2);
@@ -117,7 +117,7 @@ describe('check: --json, --junit and --sarif', () => {
     );
     // Cut short: nothing shown absent, so every property is skipped as inconclusive.
     expect(new Set(of('profile-shadow-pte').map((c) => c.outcome))).toEqual(new Set(['skipped']));
-    expect(of('profile-shadow-pte')[0].message).toMatch(/^inconclusive: .*--max-states 1000/);
+    expect(of('profile-shadow-pte')[0].message).toMatch(/^inconclusive: .*--max-states 500/);
     expect(of(bad)).toEqual([
       {
         suite: bad,

@@ -31,17 +31,56 @@ function core(starting: Partial<PendingStart>[]): NotifierCoreContext {
   };
 }
 
+const ALONE = { walksAlone: true, retriesUnderLock: false };
+const UNDER_LOCK = { walksAlone: false, retriesUnderLock: true };
+
 describe("a subscription's replies", () => {
   it("should take a callback's return in the thread of a callback it runs, naming that thread", () => {
     const running = subscription([{ tid: CPU, blockable: true }]);
     const ret = { type: 'drv.invalidateReturned', sub: 'sub:gpu0', ok: true };
-    expect(subscriptionReplyCommutes(running, { ...ret, tid: CPU })).toBe(true);
-    expect(subscriptionReplyCommutes(running, { ...ret, ok: false, tid: CPU } as never)).toBe(true);
+    expect(subscriptionReplyCommutes(running, { ...ret, tid: CPU }, ALONE)).toBe(true);
+    expect(subscriptionReplyCommutes(running, { ...ret, ok: false, tid: CPU } as never, ALONE)).toBe(true);
     // One that names no thread ends the oldest callback, whoever's it is.
-    expect(subscriptionReplyCommutes(running, ret)).toBe(false);
-    expect(subscriptionReplyCommutes(running, { ...ret, tid: 'thread:other' })).toBe(false);
-    expect(subscriptionReplyCommutes(subscription([]), { ...ret, tid: CPU })).toBe(false);
-    expect(subscriptionReplyCommutes(running, { type: 'sub.readBegin', tid: CPU })).toBe(false);
+    expect(subscriptionReplyCommutes(running, ret, ALONE)).toBe(false);
+    expect(subscriptionReplyCommutes(running, { ...ret, tid: 'thread:other' }, ALONE)).toBe(false);
+    expect(subscriptionReplyCommutes(subscription([]), { ...ret, tid: CPU }, ALONE)).toBe(false);
+    expect(subscriptionReplyCommutes(running, { type: 'sub.readBegin', tid: CPU }, ALONE)).toBe(false);
+    // Where two walks may overlap, two threads' returns leave their next calls in either order.
+    expect(subscriptionReplyCommutes(running, { ...ret, tid: CPU }, UNDER_LOCK)).toBe(false);
+  });
+
+  it('should take a read_retry of a driver that retries under its lock, unless a set_seq could go first', () => {
+    const retry = { type: 'sub.readRetry', replyTo: 'drv:gpu0', tid: 'gpu0/fault', seq: 3 };
+    const idle = subscription([]);
+    expect(subscriptionReplyCommutes(idle, retry, UNDER_LOCK)).toBe(true);
+    // Other threads' read_begin, a callback's return, the epoch's end: none touches the seq.
+    expect(
+      subscriptionReplyCommutes(idle, retry, UNDER_LOCK, ['sub.readBegin', 'drv.invalidateReturned', 'sub.epochEnded']),
+    ).toBe(true);
+    expect(subscriptionReplyCommutes(idle, retry, UNDER_LOCK, ['sub.setSeq'])).toBe(false);
+    // A driver that checks outside its lock (the planted retry-outside-lock), or a module's.
+    expect(subscriptionReplyCommutes(idle, retry, ALONE)).toBe(false);
+    // Not attached yet: the read_retry waits (deferred).
+    expect(subscriptionReplyCommutes({ ...idle, seq: null }, retry, UNDER_LOCK)).toBe(false);
+  });
+
+  it("should take an invalidation's call where a read_begin answers alike before and after it", () => {
+    const call = { type: 'sub.invalidate', tid: CPU, curSeq: 5, start: 0, end: 0x1000, blockable: true };
+    // The epoch of seq 3 is over (its end still on its way): a read_begin now sleeps, after the
+    // new epoch's call it would not (the subscription's seq is still 3): the order matters.
+    expect(subscriptionReplyCommutes(subscription([]), call, ALONE)).toBe(false);
+    // Told of no epoch: a read_begin answers at once either way.
+    const quiet = { ...subscription([]), epochSeq: null };
+    expect(subscriptionReplyCommutes(quiet, call, ALONE)).toBe(true);
+    expect(subscriptionReplyCommutes(quiet, call, ALONE, ['sub.readBegin', 'sub.setSeq', 'sub.readRetry'])).toBe(true);
+    // Another walk's call or the end of an epoch beside it: where walks overlap.
+    expect(subscriptionReplyCommutes(quiet, call, ALONE, ['sub.invalidate'])).toBe(false);
+    expect(subscriptionReplyCommutes(quiet, call, ALONE, ['sub.epochEnded'])).toBe(false);
+    expect(subscriptionReplyCommutes(quiet, call, UNDER_LOCK)).toBe(false);
+    // The thread already runs the callback: the call is dropped, nothing to take.
+    expect(subscriptionReplyCommutes({ ...quiet, callbacks: [{ tid: CPU, blockable: true }] }, call, ALONE)).toBe(
+      false,
+    );
   });
 });
 

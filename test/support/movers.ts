@@ -11,7 +11,12 @@ import type { DriverContext } from '../../machines/drivers/driver-types.ts';
 import { replyCommutes } from '../../machines/drivers/movers.ts';
 import { notifierCoreMachine } from '../../machines/notifier-core.machine.ts';
 import type { NotifierCoreContext } from '../../machines/notifier-core-types.ts';
-import { coreReplyCommutes, subscriptionReplyCommutes, walksMayOverlap } from '../../machines/notifier-movers.ts';
+import {
+  coreReplyCommutes,
+  retriesUnderLock,
+  subscriptionReplyCommutes,
+  walksMayOverlap,
+} from '../../machines/notifier-movers.ts';
 import { type RangeNotifierContext, rangeNotifierMachine } from '../../machines/range-notifier.machine.ts';
 import type { ControlledWorld, WorldState } from '../../src/runtime/controlled-world.ts';
 
@@ -36,10 +41,19 @@ export function moverThread(
       world.actors.map((a) => a.input),
       (world.actors[world.indexOf(core)].input as { mm: string }).mm,
     );
+  const sub = input as { core: string; driver: string };
+  // The receiver's other steps now: every delivery it could take but this one.
+  const others = world.stepsOf(actor, s.vec[actor]).map((ls) => (ls.record ?? world.resolve(ls)).message.event.type);
+  others.splice(others.indexOf(event.type), 1);
   const takes = isBuiltInDriverMachine(machine)
     ? replyCommutes(context as DriverContext, event)
     : machine === rangeNotifierMachine
-      ? alone((input as { core: string }).core) && subscriptionReplyCommutes(context as RangeNotifierContext, event)
+      ? subscriptionReplyCommutes(
+          context as RangeNotifierContext,
+          event,
+          { walksAlone: alone(sub.core), retriesUnderLock: retriesUnderLock(world.actors, sub.driver) },
+          others,
+        )
       : machine === notifierCoreMachine &&
         alone(world.actors[actor].id) &&
         coreReplyCommutes(context as NotifierCoreContext, event);

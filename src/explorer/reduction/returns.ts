@@ -21,10 +21,13 @@
  *     its replies commute with everything else it could take meanwhile, and why; and
  *     machines/notifier-movers.ts says it for the returns along an invalidation's walk (a
  *     callback's to its subscription, the subscription's to the core), which need a world of
- *     shipped machines where no two walks of one core overlap; machines/device-movers.ts says it
+ *     shipped machines where no two walks of one core overlap, and for a subscription's calls
+ *     (a read_retry under the driver's lock, a walk's call); machines/device-movers.ts says it
  *     for a device's maps;
- *   - it is its receiver's only step, deliverable now, on the message just sent, with no choice
- *     or timer pending (a thread's reply is then its only message);
+ *   - it delivers a message the step just sent, deliverable now, with no choice or timer
+ *     pending, and it is its receiver's only step (a thread's reply is then its only message);
+ *     but a subscription's, whose rule is told what else it could take and says whether that
+ *     commutes with it;
  *   - no monitor can see it: every monitor that judges steps says what it reads (`reads`,
  *     `inFlight`), the delivery is `global` to none, a monitor that reads the receiver names
  *     the fields it reads (`fieldsRead`) and the delivery leaves them as they were (and none of
@@ -40,7 +43,10 @@
  *     none of its verdicts (`Monitor.allowsEarly`: stale-spte of a map that only adds entries);
  *     it then judges it where it is taken.
  * A fused delivery is still judged by the monitors it is `local` to (the thread's expectation
- * checks), and counterexamples list it as the step it is, so they replay in the full semantics.
+ * checks), and by those allowed to judge it where it is taken, each from the state it was taken
+ * in (the chain before it may have changed what they read: a lock's release granting the lock
+ * to the thread whose read_retry answer follows); counterexamples list it as the step it is, so
+ * they replay in the full semantics. It runs once the step that sent it is whole (`sendAll`).
  * Terminal states are untouched (a pending reply is a step), and a cycle that postpones a reply
  * forever is unfair to its channel (nothing disables it: the receiver can take nothing else
  * that would), so no livelock verdict changes either.
@@ -48,7 +54,8 @@
  * In practice what is taken: a thread's returns (with a module's driver in the world, only its
  * last and those after which it goes on without waiting: a call that sleeps is judged by the
  * sleep rules, thread-scoped, which need shipped machines), the built-in driver's replies
- * movers.ts names, and the walk's returns notifier-movers.ts names. A thread-scoped monitor may
+ * movers.ts names, and the walk's returns and the subscription's calls notifier-movers.ts names
+ * (its sends FIFO per thread: src/scenario/compile.ts). A thread-scoped monitor may
  * read a field such a return changes (the subscription's running callbacks, the core's walks)
  * when only the returning thread's entries change.
  *
@@ -65,7 +72,13 @@ import type { DriverContext } from '../../../machines/drivers/driver-types.ts';
 import { replyCommutes } from '../../../machines/drivers/movers.ts';
 import { notifierCoreMachine } from '../../../machines/notifier-core.machine.ts';
 import type { NotifierCoreContext } from '../../../machines/notifier-core-types.ts';
-import { coreReplyCommutes, subscriptionReplyCommutes, walksMayOverlap } from '../../../machines/notifier-movers.ts';
+import {
+  coreReplyCommutes,
+  retriesUnderLock,
+  type SubscriptionWorld,
+  subscriptionReplyCommutes,
+  walksMayOverlap,
+} from '../../../machines/notifier-movers.ts';
 import { type RangeNotifierContext, rangeNotifierMachine } from '../../../machines/range-notifier.machine.ts';
 import { threadMachine } from '../../../machines/thread.machine.ts';
 import type { Interest, Monitor } from '../../monitors/monitor.ts';
@@ -104,6 +117,8 @@ export class ReturnFusion {
   private readonly readers: Reader[][];
   /** Whether every machine is one the package ships: threads with a reply on their way are then at rest. */
   private readonly bundled: boolean;
+  /** Per subscription actor: what its rule needs to know of the world (notifier-movers.ts). */
+  private readonly subWorlds = new Map<number, SubscriptionWorld>();
   /** Per local step id: whether it may be taken at once (FUSE), or not (KEEP). */
   private verdicts = new Uint8Array(64);
 
@@ -147,8 +162,15 @@ export class ReturnFusion {
       if (this.readers[i].some((r) => r.fields === null)) return NONE;
       if (a.machine === threadMachine)
         return !(a.input as { signalsToCome?: number }).signalsToCome && !signalled.has(a.id) ? THREAD : NONE;
-      if (a.machine === rangeNotifierMachine)
-        return walksAlone((a.input as { core: string }).core) ? SUBSCRIPTION : NONE;
+      if (a.machine === rangeNotifierMachine) {
+        const { core, driver } = a.input as { core: string; driver: string };
+        const around = {
+          walksAlone: walksAlone(core),
+          retriesUnderLock: this.bundled && retriesUnderLock(world.actors, driver),
+        };
+        this.subWorlds.set(i, around);
+        return around.walksAlone || around.retriesUnderLock ? SUBSCRIPTION : NONE;
+      }
       if (a.machine === notifierCoreMachine) return walksAlone(a.id) ? CORE : NONE;
       if (a.machine === deviceMachine) return postedByThreads(inputs, a.id) ? NONE : DEVICE;
       return isBuiltInDriverMachine(a.machine) ? DRIVER : NONE;
@@ -166,8 +188,9 @@ export class ReturnFusion {
   }
 
   /**
-   * The local step to take at once in actor `actor`'s situation `local`, which a message just
-   * reached: the delivery of that reply, when it qualifies (see above); -1 otherwise.
+   * The local step to take at once in actor `actor`'s situation `local`, which a step just sent
+   * messages to: the delivery of a reply, when it qualifies (see above); -1 otherwise. The caller
+   * takes it only if it delivers one of the messages just sent (`delivers`).
    */
   takeNow(actor: number, local: number): number {
     const kind = this.kinds[actor];
@@ -178,32 +201,41 @@ export class ReturnFusion {
     if (kind === THREAD && (l.inbox.length !== 1 || world.message(l.inbox[0]).thread !== world.actors[actor].id))
       return -1;
     const steps = world.stepsOf(actor, local);
-    if (steps.length !== 1) return -1;
-    const ls = steps[0];
+    // A subscription's rule says which of its other steps its deliveries commute with; every
+    // other receiver's delivery must be its only step.
+    const ls = kind === SUBSCRIPTION ? delivering(world, steps, l.inbox[l.inbox.length - 1]) : steps[0];
+    if (ls === undefined || (kind !== SUBSCRIPTION && steps.length !== 1)) return -1;
     const id = ls.id;
     if (id >= this.verdicts.length) {
       const more = new Uint8Array(Math.max(this.verdicts.length * 2, id + 1));
       more.set(this.verdicts);
       this.verdicts = more;
     }
-    if (this.verdicts[id] === UNKNOWN) this.verdicts[id] = this.qualifies(ls, kind, l.inbox) ? FUSE : KEEP;
+    if (this.verdicts[id] === UNKNOWN) this.verdicts[id] = this.qualifies(ls, kind, steps) ? FUSE : KEEP;
     return this.verdicts[id] === FUSE ? id : -1;
   }
 
-  /** Whether the receiver's only step `ls` is a reply it takes as a left mover, unseen by every monitor. */
-  private qualifies(ls: LocalStep, kind: number, inbox: readonly number[]): boolean {
+  /**
+   * Whether the receiver's step `ls` (one of its `steps`) is a reply it takes as a left mover,
+   * unseen by every monitor.
+   */
+  private qualifies(ls: LocalStep, kind: number, steps: readonly LocalStep[]): boolean {
     if (kind === THREAD) return this.invisible(ls, ls.record ?? this.world.resolve(ls));
     const { world } = this;
     const record = ls.record ?? world.resolve(ls);
-    // The message just sent (the inbox's last), a reply the receiver's other work commutes with.
-    if (record.msg !== inbox[inbox.length - 1]) return false;
+    // A reply the receiver's other work commutes with.
     const context = world.snapshotById(ls.actor, record.before).context;
     const event = record.message.event as { type: string; tid?: unknown };
     const commutes =
       kind === DRIVER
         ? replyCommutes(context as DriverContext, event)
         : kind === SUBSCRIPTION
-          ? subscriptionReplyCommutes(context as RangeNotifierContext, event)
+          ? subscriptionReplyCommutes(
+              context as RangeNotifierContext,
+              event,
+              this.subWorlds.get(ls.actor)!,
+              steps.filter((o) => o !== ls).map((o) => (o.record ?? world.resolve(o)).message.event.type),
+            )
           : kind === CORE
             ? coreReplyCommutes(context as NotifierCoreContext, event)
             : mapCommutes(context as DeviceContext, event);
@@ -254,6 +286,11 @@ export class ReturnFusion {
   }
 }
 
+/** Of `steps`, the delivery of message `msg`. */
+function delivering(world: ControlledWorld, steps: readonly LocalStep[], msg: number): LocalStep | undefined {
+  return steps.find((s) => (s.record ?? world.resolve(s)).msg === msg);
+}
+
 /** The thread of control a reply answers: a thread actor's own, or the tid a driver's reply names. */
 function replyThread(world: ControlledWorld, actor: number, record: StepRecord): string | null {
   if (world.actors[actor].machine === threadMachine) return world.actors[actor].id;
@@ -274,8 +311,7 @@ function namesOnly(world: ControlledWorld, record: StepRecord, tid: string): boo
 /**
  * Writes into `out` the state after local step `id` from `vec`, taking the returns `fusion` takes
  * on the way (their local step ids pushed to `took`, in the order they ran), exactly as the
- * search's children do: each right after the send that reached its thread. Without `fusion`,
- * `ControlledWorld.applyInto`.
+ * search's children do (`sendAll`). Without `fusion`, `ControlledWorld.applyInto`.
  */
 export function applyTakingReturns(
   world: ControlledWorld,
@@ -294,27 +330,26 @@ export function applyTakingReturns(
 }
 
 /**
- * A taken delivery runs, with what it sends and takes in turn, before the step's later sends are
- * appended (here and in the search's own expansion, state-search.ts). That is the order they
- * happen in only while no chain of taken deliveries posts into a channel that a later send of
- * the same step posts into too. None of the taken kinds does so far: a map is the only ring post
- * a chain reaches, from a read_retry's answer, and the subscription's read_retry step sends
- * nothing else. Taking the read_retry itself would break it: a lock's release grants the fault
- * path the lock, and the chain (read_retry, its answer, the map) would post the map before the
- * releasing callback's next call, its zap, reaches the same ring (the fuzz found it:
- * test/explorer/fixtures/reduction-regressions/). A new kind of taken delivery needs that checked,
- * or both places changed to append all of a step's sends before taking any.
+ * Appends all of step `ls`'s sends, then takes the returns they reached, in the order it sent
+ * them, each followed by the same for its own sends (the search's expansion, state-search.ts
+ * `takeReturns`, runs in this order too). A taken delivery so runs only once the step that
+ * reached it is whole, as it may in the full semantics: taking it between two of the step's
+ * sends could put what its chain posts ahead of the step's later sends on a channel they share
+ * (a lock's release granting the fault path the lock, whose chain posts a map to a device's ring
+ * before the releasing callback's zap: test/explorer/fixtures/reduction-regressions/).
  */
 function sendAll(world: ControlledWorld, fusion: ReturnFusion | null, out: Int32Array, ls: LocalStep, took: number[]) {
   const sends = ls.sends;
+  for (let k = 0; k < sends.length; k += 2) out[sends[k]] = world.append(sends[k], out[sends[k]], sends[k + 1]);
+  if (fusion === null) return;
   for (let k = 0; k < sends.length; k += 2) {
     const to = sends[k];
-    out[to] = world.append(to, out[to], sends[k + 1]);
-    const f = fusion === null ? -1 : fusion.takeNow(to, out[to]);
+    const f = fusion.takeNow(to, out[to]);
     if (f < 0) continue;
-    took.push(f);
     const taken = world.localSteps[f];
-    if (taken.record === null) world.resolve(taken);
+    // Only the delivery of what this step sent: one waiting from before was no scheduling point's to take.
+    if ((taken.record ?? world.resolve(taken)).msg !== sends[k + 1]) continue;
+    took.push(f);
     out[to] = taken.next;
     sendAll(world, fusion, out, taken, took);
   }

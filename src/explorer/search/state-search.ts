@@ -175,9 +175,21 @@ export class StateSearch {
   private readonly fusion: ReturnFusion | null;
   private tookAt = new Int32Array(this.kidCap + 1);
   private took = new Int32Array(64);
+  /**
+   * Of each return taken (as `took`) that a monitor may judge: the child's changes as they
+   * stood just before it, `preChanges[preFrom[k] .. preTo[k])`, so the monitors judge it from
+   * the state it was taken in (reduction/returns.ts), not from the parent's. Empty for the quiet.
+   */
+  private preFrom = new Int32Array(64);
+  private preTo = new Int32Array(64);
+  private preChanges = new Int32Array(256);
+  private preTop = 0;
+  /** The state a return was taken in, as `preChanges` give it (judge). */
+  private readonly preVec: Int32Array;
+  private readonly preState: WorldState;
   /** Of the child being judged, how many of its returns the trace of a violation includes. */
   private viaTook = 0;
-  /** Fingerprint delta of the returns `takeReturns` ran (two halves). */
+  /** Fingerprint delta of the returns `takeReturns` took (two halves). */
   private readonly tookFp = new Int32Array(2);
 
   // Bound once: handed to the monitor plan and the log at every call.
@@ -254,6 +266,8 @@ export class StateSearch {
     this.next = new Int32Array(n);
     this.curState = world.stateOf(this.cur);
     this.nextState = world.stateOf(this.next);
+    this.preVec = new Int32Array(this.n);
+    this.preState = world.stateOf(this.preVec);
     this.masked = n <= 31;
     this.actorList = new Int32Array(n);
     this.stepLists = new Int32Array(n);
@@ -460,6 +474,7 @@ export class StateSearch {
     let kids = 0;
     let w = 0;
     this.tookTop = 0;
+    this.preTop = 0;
     const list = table.list;
     for (let x = 0; x < actors; x++) {
       const i = actorList[x];
@@ -486,14 +501,13 @@ export class StateSearch {
           w = this.sendChange(changes, from + 2, w, sends[s], sends[s + 1]);
           h1 ^= table.appendD1;
           h2 ^= table.appendD2;
-          if (table.appendTook >= 0) {
-            // A return, taken at once: its own sends go out now, into the same change list,
-            // which keeps room for this step's sends still to come.
-            w = this.takeReturn(table.appendTook, from, w);
-            changes = this.roomForChanges(w + sendsEnd - s);
-            h1 ^= this.tookFp[0];
-            h2 ^= this.tookFp[1];
-          }
+        }
+        if (this.fusion !== null && sendsEnd > sendsFrom) {
+          // The returns its sends reach, taken at once once all of them are in (returns.ts).
+          w = this.takeReturns(id, from, w);
+          changes = this.changes;
+          h1 ^= this.tookFp[0];
+          h2 ^= this.tookFp[1];
         }
         kidFp[kids * 2] = h1;
         kidFp[kids * 2 + 1] = h2;
@@ -510,7 +524,7 @@ export class StateSearch {
   /**
    * One send of a child: the target's entry in the child's changes from `first` on (changed by an
    * earlier send, else the parent's) gets message `msg`; returns the new end of the changes. The
-   * fingerprint delta is the table's `appendD1`, `appendD2`, a return it took `appendTook`.
+   * fingerprint delta is the table's `appendD1`, `appendD2`.
    */
   private sendChange(changes: Int32Array, first: number, w: number, to: number, msg: number): number {
     let p = first;
@@ -534,25 +548,38 @@ export class StateSearch {
   private tookTop = 0;
 
   /**
-   * Child's return `id` (a local step `table.append` took at once) was taken: notes it, and makes
-   * its sends into the child's changes from `from` (a send may take another return). The
-   * fingerprint delta of those sends goes to `tookFp`; returns the new end of the changes.
+   * The returns that step `id`'s sends reached (all of them appended already), taken at once
+   * in the order it sent them (reduction/returns.ts `sendAll` does the same): each is noted, its
+   * receiver's entry in the child's changes from `from` moves past it, and its own sends go in,
+   * then the returns those reach. The fingerprint delta goes to `tookFp`; returns the new end of
+   * the changes.
    */
-  private takeReturn(id: number, from: number, w: number): number {
+  private takeReturns(id: number, from: number, w: number): number {
     const { table } = this;
-    if (this.tookTop === this.took.length) this.took = grow(this.took, this.tookTop + 1);
-    this.took[this.tookTop++] = id;
     let h1 = 0;
     let h2 = 0;
     const at = table.sendAt[id];
-    const count = table.sends[at];
-    for (let s = at + 1; s < at + 1 + count; s += 2) {
-      // A return may send to the step's own actor: look from the child's first entry.
-      w = this.sendChange(this.roomForChanges(w + 2), from, w, table.sends[s], table.sends[s + 1]);
-      h1 ^= table.appendD1;
-      h2 ^= table.appendD2;
-      if (table.appendTook >= 0) {
-        w = this.takeReturn(table.appendTook, from, w);
+    const end = at + 1 + table.sends[at];
+    for (let s = at + 1; s < end; s += 2) {
+      const to = table.sends[s];
+      let p = from;
+      while (this.changes[p] !== to) p += 2;
+      const t = table.takeAt(to, this.changes[p + 1]);
+      if (t < 0 || table.delivers[t] !== table.sends[s + 1]) continue;
+      this.noteTaken(t, from, w);
+      this.changes[p + 1] = table.next[t];
+      h1 ^= table.d1[t];
+      h2 ^= table.d2[t];
+      const tAt = table.sendAt[t];
+      const tEnd = tAt + 1 + table.sends[tAt];
+      for (let u = tAt + 1; u < tEnd; u += 2) {
+        // A return may send to the step's own actor: look from the child's first entry.
+        w = this.sendChange(this.roomForChanges(w + 2), from, w, table.sends[u], table.sends[u + 1]);
+        h1 ^= table.appendD1;
+        h2 ^= table.appendD2;
+      }
+      if (tEnd > tAt + 1) {
+        w = this.takeReturns(t, from, w);
         h1 ^= this.tookFp[0];
         h2 ^= this.tookFp[1];
       }
@@ -560,6 +587,25 @@ export class StateSearch {
     this.tookFp[0] = h1;
     this.tookFp[1] = h2;
     return w;
+  }
+
+  /** Notes return `t` taken, with the child's changes `changes[from .. w)` it was taken after, unless it is quiet. */
+  private noteTaken(t: number, from: number, w: number): void {
+    const k = this.tookTop++;
+    if (k === this.took.length) {
+      this.took = grow(this.took, k + 1);
+      this.preFrom = grow(this.preFrom, k + 1);
+      this.preTo = grow(this.preTo, k + 1);
+    }
+    this.took[k] = t;
+    const at = this.preTop;
+    this.preFrom[k] = at;
+    if ((this.table.flags[t] & QUIET) === 0) {
+      if (at + w - from > this.preChanges.length) this.preChanges = grow(this.preChanges, at + w - from);
+      this.preChanges.set(this.changes.subarray(from, w), at);
+      this.preTop = at + w - from;
+    }
+    this.preTo[k] = this.preTop;
   }
 
   /**
@@ -584,14 +630,16 @@ export class StateSearch {
         (gate === 0 || plan.passGate(gate, id, cur)) &&
         this.judgeStep(c, id, id, 0, gate) &&
         stopOnFirst;
-      // The returns taken at once with it, each judged as the step it is (local monitors only).
+      // The returns taken at once with it, each judged as the step it is, from the state it was
+      // taken in.
       for (let k = this.tookAt[c]; k < this.tookAt[c + 1] && !stop; k++) {
         const t = this.took[k];
+        if ((table.flags[t] & QUIET) !== 0) continue;
+        const pre = this.stateBefore(k);
         gate = table.gate[t];
         stop =
-          (table.flags[t] & QUIET) === 0 &&
-          (gate === 0 || plan.passGate(gate, t, cur)) &&
-          this.judgeStep(c, id, t, k - this.tookAt[c] + 1, gate) &&
+          (gate === 0 || plan.passGate(gate, t, pre)) &&
+          this.judgeStep(c, id, t, k - this.tookAt[c] + 1, gate, this.preState) &&
           stopOnFirst;
       }
       if (stop) {
@@ -634,16 +682,31 @@ export class StateSearch {
    * with it: the trace then includes the first `took` of them), its gate (`gate`, 0: none) passed.
    * True when one found a violation.
    */
-  private judgeStep(c: number, via: number, id: number, took: number, gate: number): boolean {
+  private judgeStep(
+    c: number,
+    via: number,
+    id: number,
+    took: number,
+    gate: number,
+    before: WorldState = this.curState,
+  ): boolean {
     const { table, plan, world } = this;
     const ls = world.localSteps[id];
     this.kidNow = c;
     this.via = via;
     this.viaTook = took;
-    const found = plan.step(ls, this.curState, this.nextState, this.traceNow, this.fillNext, gate !== 0);
+    const found = plan.step(ls, before, this.nextState, this.traceNow, this.fillNext, gate !== 0);
     if (plan.quiet(ls)) table.flags[id] |= QUIET;
     else if (gate === 0) table.gate[id] = plan.gate(ls);
     return found;
+  }
+
+  /** The state the k-th return taken was taken in, written into `preVec` (`noteTaken`). */
+  private stateBefore(k: number): Int32Array {
+    const { preVec, preChanges } = this;
+    preVec.set(this.cur);
+    for (let j = this.preFrom[k]; j < this.preTo[k]; j += 2) preVec[preChanges[j]] = preChanges[j + 1];
+    return preVec;
   }
 
   /** Actor `i`'s bit in the active set when its local id `local` has a step. */

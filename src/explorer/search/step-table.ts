@@ -28,7 +28,7 @@ export const LEARNED = 1;
 export const QUIET = 2;
 
 /** Int32 values per append-cache slot. */
-const SLOT = 7;
+const SLOT = 6;
 
 export class StepTable {
   /** Per actor: local id → start of its step list in `list` (0: not listed yet). */
@@ -41,12 +41,14 @@ export class StepTable {
   d1 = new Int32Array(64);
   d2 = new Int32Array(64);
   key = new Int32Array(64);
+  /** The message the step delivers (-1: none). */
+  delivers = new Int32Array(64);
   /** The step's monitor gate (`MonitorPlan.gate`) once known; 0: none, or not known yet. */
   gate = new Int32Array(64);
   /** `sends[0]` is the empty list every step without sends points at. */
   sends = new Int32Array(64);
   private sendsTop = 1;
-  /** Append cache: per slot (actor + 1, local id, message, result, fingerprint delta d1, d2, step taken at once). */
+  /** Append cache: per slot (actor + 1, local id, message, result, fingerprint delta d1, d2). */
   private appends = new Int32Array(SLOT * 64);
   private appendMask = 63;
   private appendCount = 0;
@@ -55,11 +57,10 @@ export class StepTable {
   appendD1 = 0;
   appendD2 = 0;
   /**
-   * The step the latest `append` took at once (a return: reduction/returns.ts), or -1.
-   * Its result and delta are then those of the situation after that step; its sends are the
-   * caller's to make.
+   * Per actor: local id → 2 + the step taken at once in that situation (a return:
+   * reduction/returns.ts), 1 when none is, 0 when not asked yet.
    */
-  appendTook = -1;
+  private takes: Int32Array[];
 
   /**
    * `keyOf(actor, local)`: the key the fingerprint uses for a local id (the id, or its
@@ -73,6 +74,7 @@ export class StepTable {
     private readonly fusion: ReturnFusion | null = null,
   ) {
     this.at = world.actors.map(() => new Int32Array(16));
+    this.takes = world.actors.map(() => new Int32Array(16));
   }
 
   /** Start of the step list of actor `actor` in situation `local` (listed on first use). */
@@ -118,6 +120,7 @@ export class StepTable {
       this.d1 = grow(this.d1, size);
       this.d2 = grow(this.d2, size);
       this.key = grow(this.key, size);
+      this.delivers = grow(this.delivers, size);
       this.gate = grow(this.gate, size);
     }
     const i = ls.actor;
@@ -127,6 +130,7 @@ export class StepTable {
     this.d1[id] = zobrist1(i, a) ^ zobrist1(i, b);
     this.d2[id] = zobrist2(i, a) ^ zobrist2(i, b);
     this.key[id] = this.porKey ? this.porKey(ls) : 0;
+    this.delivers[id] = ls.record!.msg;
     const pairs = ls.sends;
     if (pairs.length === 0) {
       this.sendAt[id] = 0;
@@ -156,24 +160,35 @@ export class StepTable {
       if (a === tag && t[p + 1] === local && t[p + 2] === msg) {
         this.appendD1 = t[p + 4];
         this.appendD2 = t[p + 5];
-        this.appendTook = t[p + 6];
         return t[p + 3];
       }
       slot = (slot + 1) & this.appendMask;
     }
-    let result = this.world.append(actor, local, msg);
-    const took = this.fusion === null ? -1 : this.fusion.takeNow(actor, result);
-    if (took >= 0) {
-      if (!this.learned(took)) this.learn(took);
-      result = this.next[took];
-    }
-    this.appendTook = took;
+    const result = this.world.append(actor, local, msg);
     const a = this.keyOf(actor, local);
     const b = this.keyOf(actor, result);
     this.appendD1 = zobrist1(actor, a) ^ zobrist1(actor, b);
     this.appendD2 = zobrist2(actor, a) ^ zobrist2(actor, b);
     this.remember(t, slot, tag, local, msg, result);
     return result;
+  }
+
+  /**
+   * The step actor `actor` would take at once in situation `local`, which a message reached (a
+   * return: reduction/returns.ts), learned; -1 when none. The caller takes it if it `delivers`
+   * the message just sent; its delta is its own (`d1`, `d2`), its sends the caller's to make.
+   */
+  takeAt(actor: number, local: number): number {
+    let takes = this.takes[actor];
+    if (local < takes.length && takes[local] !== 0) return takes[local] - 2;
+    if (local >= takes.length) {
+      takes = grow(takes, local + 1);
+      this.takes[actor] = takes;
+    }
+    const took = this.fusion === null ? -1 : this.fusion.takeNow(actor, local);
+    if (took >= 0 && !this.learned(took)) this.learn(took);
+    takes[local] = took + 2;
+    return took;
   }
 
   /** Stores an append (with the delta and step just computed) at `slot` of table `t`, then grows at half load. */
@@ -185,7 +200,6 @@ export class StepTable {
     t[p + 3] = result;
     t[p + 4] = this.appendD1;
     t[p + 5] = this.appendD2;
-    t[p + 6] = this.appendTook;
     if (++this.appendCount * 2 <= this.appendMask + 1) return;
     const mask = this.appendMask * 2 + 1;
     const more = new Int32Array((mask + 1) * SLOT);

@@ -87,8 +87,8 @@ describe('the liveness pass and --time', () => {
     expect(plain.verdict).toBe('ok');
     expect(plain.violations).toEqual([]);
     expect(plain.liveness).toEqual({
-      states: 242,
-      edges: 417,
+      states: 210,
+      edges: 360,
       requests: 3,
       complete: true,
       elapsedMs: expect.any(Number),
@@ -98,8 +98,8 @@ describe('the liveness pass and --time', () => {
     expect(live.verdict).toBe('mismatch');
     expect(live.violations.map((v) => [v.kind, v.steps])).toEqual([['livelock', 33]]);
     expect(live.liveness).toEqual({
-      states: 949,
-      edges: 1683,
+      states: 1183,
+      edges: 2169,
       requests: 2,
       complete: true,
       elapsedMs: expect.any(Number),
