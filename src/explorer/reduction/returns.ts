@@ -25,9 +25,10 @@
  *     (a read_retry under the driver's lock, a walk's call); machines/device-movers.ts says it
  *     for a device's maps;
  *   - it delivers a message the step just sent, deliverable now, with no choice or timer
- *     pending, and it is its receiver's only step (a thread's reply is then its only message);
- *     but a subscription's, whose rule is told what else it could take and says whether that
- *     commutes with it;
+ *     pending. A thread's reply must be its only message; another receiver may have other
+ *     steps enabled, which its rule's argument covers as it covers those still to come (a
+ *     subscription's rule is told their types), and test/explorer/movers-audit.test.ts checks
+ *     on whole graphs that each pair commutes;
  *   - no monitor can see it: every monitor that judges steps says what it reads (`reads`,
  *     `inFlight`), the delivery is `global` to none, a monitor that reads the receiver names
  *     the fields it reads (`fieldsRead`) and the delivery leaves them as they were (and none of
@@ -182,7 +183,7 @@ export class ReturnFusion {
     return this.kinds[actor] !== NONE;
   }
 
-  /** The actors whose replies may be taken at once (ids): threads and built-in drivers. */
+  /** The actors whose deliveries may be taken at once (ids): threads, built-in drivers, subscriptions, cores, devices. */
   receivers(): string[] {
     return this.world.actors.filter((_, i) => this.kinds[i] !== NONE).map((a) => a.id);
   }
@@ -201,10 +202,10 @@ export class ReturnFusion {
     if (kind === THREAD && (l.inbox.length !== 1 || world.message(l.inbox[0]).thread !== world.actors[actor].id))
       return -1;
     const steps = world.stepsOf(actor, local);
-    // A subscription's rule says which of its other steps its deliveries commute with; every
-    // other receiver's delivery must be its only step.
-    const ls = kind === SUBSCRIPTION ? delivering(world, steps, l.inbox[l.inbox.length - 1]) : steps[0];
-    if (ls === undefined || (kind !== SUBSCRIPTION && steps.length !== 1)) return -1;
+    // A thread's reply is its only step. Another receiver may have other steps: its rule says
+    // its delivery commutes with whatever else it could take (a subscription's is told what).
+    const ls = kind === THREAD ? steps[0] : newestDelivery(world, steps, l.inbox);
+    if (ls === undefined || (kind === THREAD && steps.length !== 1)) return -1;
     const id = ls.id;
     if (id >= this.verdicts.length) {
       const more = new Uint8Array(Math.max(this.verdicts.length * 2, id + 1));
@@ -286,9 +287,25 @@ export class ReturnFusion {
   }
 }
 
-/** Of `steps`, the delivery of message `msg`. */
-function delivering(world: ControlledWorld, steps: readonly LocalStep[], msg: number): LocalStep | undefined {
-  return steps.find((s) => (s.record ?? world.resolve(s)).msg === msg);
+/**
+ * Of `steps`, the delivery of the message that came last to `inbox`: the one a step that just
+ * sent to this actor may take at once (its caller checks that it sent that message).
+ */
+function newestDelivery(
+  world: ControlledWorld,
+  steps: readonly LocalStep[],
+  inbox: readonly number[],
+): LocalStep | undefined {
+  let newest: LocalStep | undefined;
+  let at = -1;
+  for (const s of steps) {
+    const k = inbox.lastIndexOf((s.record ?? world.resolve(s)).msg);
+    if (k > at) {
+      at = k;
+      newest = s;
+    }
+  }
+  return newest;
 }
 
 /** The thread of control a reply answers: a thread actor's own, or the tid a driver's reply names. */

@@ -87,8 +87,8 @@ describe('the liveness pass and --time', () => {
     expect(plain.verdict).toBe('ok');
     expect(plain.violations).toEqual([]);
     expect(plain.liveness).toEqual({
-      states: 210,
-      edges: 360,
+      states: 188,
+      edges: 321,
       requests: 3,
       complete: true,
       elapsedMs: expect.any(Number),
