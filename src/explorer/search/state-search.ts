@@ -602,7 +602,9 @@ export class StateSearch {
     this.preFrom[k] = at;
     if ((this.table.flags[t] & QUIET) === 0) {
       if (at + w - from > this.preChanges.length) this.preChanges = grow(this.preChanges, at + w - from);
-      this.preChanges.set(this.changes.subarray(from, w), at);
+      // A loop, not `set(subarray(..))`: no view allocated per return.
+      const { preChanges, changes } = this;
+      for (let j = from; j < w; j++) preChanges[at + j - from] = changes[j];
       this.preTop = at + w - from;
     }
     this.preTo[k] = this.preTop;
