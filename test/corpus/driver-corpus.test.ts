@@ -6,9 +6,13 @@
  * leaves unread pile up without end, and the search says so (src/explorer/search/pile-up.ts).
  * Drivers marked `pendingOn` get a wrong verdict today: their check is expected to fail until
  * the named fix lands (then vitest reports the `it.fails` as failing: drop the field).
+ * Each driver also gets the checking mode of the monitor plan on the driver seeds (the part of
+ * test/explorer/monitor-audit-drivers.test.ts for the corpus): here, where its module is
+ * already probed and loaded, rather than probed and loaded again in a process of its own.
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { expectPlanFaithful } from '../explorer/driver-plan-audit.ts';
 import { batteryVerdict, verdictText } from './battery-verdict.ts';
 import { CORPUS_DIR, loadCorpus } from './corpus-manifest.ts';
 
@@ -48,5 +52,13 @@ describe('driver corpus verdicts on the battery', () => {
       },
       NO_WALL_CLOCK,
     );
+  }
+});
+
+describe('the checking mode of the monitor plan over the driver corpus', () => {
+  // The manifest lists every module of the corpus (the first test): these are all of them.
+  for (const d of corpus.drivers) {
+    const module = `${CORPUS_DIR}/${d.file}`;
+    it(`should find the monitor plan faithful with ${module}`, () => expectPlanFaithful(module));
   }
 });

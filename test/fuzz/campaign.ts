@@ -8,7 +8,8 @@
  * output and why it failed; the exit code is 1 when any failed. Figures: docs/reliability.md.
  * With `--reduction [NAMES]` every round is the reduction soundness check instead
  * (reduction-campaign.ts); with `--monitors`, the check of what the monitors say they read
- * (monitor-campaign.ts).
+ * (monitor-campaign.ts); with `--conformance`, fresh schedules of the random-mode conformance
+ * tests (conformance-campaign.ts).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import fc from 'fast-check';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { main } from '../../src/cli/main.ts';
 import { correctScenario, mutatedScenario, validScenario } from './arbitraries.ts';
+import { conformanceCampaign } from './conformance-campaign.ts';
 import { monitorCampaign } from './monitor-campaign.ts';
 import { reductionCampaign } from './reduction-campaign.ts';
 
@@ -33,12 +35,13 @@ const baseSeed = Number(option('--seed', String(Date.now() % 1_000_000)));
 const outDir = option('--out', join('fuzz-failures', new Date().toISOString().replace(/[:.]/g, '-')));
 const reduction = process.argv.includes('--reduction');
 const monitors = process.argv.includes('--monitors');
+const conformance = process.argv.includes('--conformance');
 const named = option('--reduction', 'canonical,sleep');
 const names = named.startsWith('--') ? 'canonical,sleep' : named;
 const maxStates = Number(option('--max-states', monitors ? '5000' : '20000'));
 if (!(seconds > 0) || !Number.isInteger(baseSeed) || !(maxStates > 0)) {
   process.stderr.write(
-    'usage: npm run fuzz -- [--reduction [canonical,sleep,...] | --monitors] [--max-states <n>] --time <seconds> [--seed <n>] [--out <dir>]\n',
+    'usage: npm run fuzz -- [--reduction [canonical,sleep,...] | --monitors | --conformance] [--max-states <n>] --time <seconds> [--seed <n>] [--out <dir>]\n',
   );
   process.exit(2);
 }
@@ -74,6 +77,7 @@ function save(kind: string, round: number, input: string, command: string, why: 
 
 if (reduction) process.exitCode = await reductionCampaign({ seconds, baseSeed, outDir, names, maxStates });
 else if (monitors) process.exitCode = await monitorCampaign({ seconds, baseSeed, outDir, maxStates });
+else if (conformance) process.exitCode = await conformanceCampaign({ seconds, baseSeed, outDir });
 else await mixedCampaign();
 
 /** The four checks in turn (see the header). */

@@ -47,11 +47,13 @@ describe('sizes are capped before any work', () => {
 
 describe('one time budget for set-up and search', () => {
   it('set-up longer than --time: a located error naming the budget, exit 2', async () => {
+    // 4096 populated pages take over a second to set up, a hundred times the budget and more
+    // (16384, as before, reached the same message several times slower).
     const setup = file(
       'long-setup.yaml',
       BASE.replace(
         /vmas: .*\n\s+populate: .*\n/,
-        'vmas: [{ addr: 0x10000, length: 0x4000000, prot: rw, type: private-anon }]\n    populate: [{ addr: 0x10000, value: 7, count: 16384 }]\n',
+        'vmas: [{ addr: 0x10000, length: 0x1000000, prot: rw, type: private-anon }]\n    populate: [{ addr: 0x10000, value: 7, count: 4096 }]\n',
       ),
     );
     const r = await runCaptured('check', setup, '--time', '0.01');
