@@ -1,7 +1,7 @@
 /**
- * Which replies to a built-in driver commute with everything else the driver could take while
- * they wait: the explorer delivers those in the step that sends them (left movers in Lipton's
- * sense; src/explorer/reduction/returns.ts cites the paper and checks the monitors' side).
+ * Which replies (and one call) to a built-in driver commute with everything else the driver could
+ * take while they wait: the explorer delivers those in the step that sends them (left movers in
+ * Lipton's sense; src/explorer/reduction/returns.ts cites the paper and checks the monitors' side).
  *
  * Each reply names the thread it answers (its tid). Everything else the driver could take before
  * it belongs to other threads: their requests (deferred while the fault region is busy), their
@@ -37,6 +37,12 @@
  *   - `dev.zapped` to a callback: it drops the zapped range's pins (a registration cache, whose
  *     zap runs under the lock), releases the lock if held, answers the subscription and ends the
  *     callback's run; other threads' runs, the request and the jobs are left alone.
+ *   - `drv.fault`, a thread's call, while the fault region is idle, where by the world's ops
+ *     every request the driver can get is a fault of that one thread (`faultsFromOneThread`: no
+ *     other thread calls it, no submissions, no jobs on its device that could fault into it). It
+ *     sets `request` and calls read_begin (or mmget) in that thread: no other region reads the
+ *     request for its own thread's events, and no other request can arrive first, so which
+ *     request is served first is fixed.
  * Everything else stays a scheduling point: the answers to pins, mmget, fence waits, trylocks and
  * job fences, which no search has needed yet; and a module's own driver is code the explorer
  * knows nothing of.
@@ -52,13 +58,22 @@
 import type { DriverContext } from './driver-types.ts';
 import { grantedTo } from './lock-waiters.ts';
 
-/** Whether the built-in driver in `context` takes `event`, a reply just sent to it, as a left mover. */
-export function replyCommutes(context: DriverContext, event: { type: string; tid?: unknown }): boolean {
+/**
+ * Whether the built-in driver in `context` takes `event`, a message just sent to it, as a left
+ * mover. `faultsFromOneThread`: whether its requests can only be faults of one thread
+ * (`faultsFromOneThread` below), which lets it take that thread's `drv.fault` too.
+ */
+export function replyCommutes(
+  context: DriverContext,
+  event: { type: string; tid?: unknown },
+  faultsFromOneThread = false,
+): boolean {
   const { tid } = event;
   if (typeof tid !== 'string') return false;
   const r = context.request;
   const forRequest = r !== null && r.tid === tid;
   const callback = context.callbacks.find((c) => c.tid === tid);
+  if (event.type === 'drv.fault') return faultsFromOneThread && r === null && callback === undefined;
   if (event.type === 'sub.readBeginResult') return forRequest && r.seq === null && callback === undefined;
   if (event.type === 'sub.retryResult') return forRequest && r.seq !== null && callback === undefined;
   if (event.type === 'dev.zapped') return !forRequest && callback?.step === 'zapping';
@@ -67,4 +82,24 @@ export function replyCommutes(context: DriverContext, event: { type: string; tid
   const region = grantedTo(context, tid);
   if (region === 'request') return callback === undefined && !context.bugs.includes('retry-outside-lock');
   return region === 'callback' && !forRequest && context.published.length === 0;
+}
+
+/**
+ * Whether every request driver `driver` can get is a `drv.fault` of one and the same thread:
+ * by the ops of the actors of the world (`inputs`), one thread sends it faults and nothing else
+ * sends it requests, and no one posts to its device `device` (a job there could fault into it).
+ */
+export function faultsFromOneThread(inputs: readonly unknown[], driver: string, device: string): boolean {
+  const senders = new Set<unknown>();
+  for (const input of inputs) {
+    const ops = (input as { ops?: { to?: string; event?: { type?: string } }[] } | undefined)?.ops;
+    if (!Array.isArray(ops)) continue;
+    for (const op of ops) {
+      if (op.to === device) return false;
+      if (op.to !== driver) continue;
+      if (op.event?.type !== 'drv.fault') return false;
+      senders.add(input);
+    }
+  }
+  return senders.size === 1;
 }

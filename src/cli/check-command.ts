@@ -527,7 +527,7 @@ function reductionNote(reductions: readonly (ReductionMode | undefined)[]): stri
   const used = new Set(reductions.filter((r) => r === 'canonical' || r === 'sleep'));
   if (used.size === 0) return null;
   const how = [...used].sort().join(', ');
-  return `states: states that differ only in how senders' messages interleave in an inbox count as one, and a reply to a thread, a built-in driver or, along an invalidation, a subscription or the notifier core, a read_retry under the driver lock or a walk call at a subscription, and a map to an idle device, is taken in the step that sends it where no monitor can tell (--reduction ${how}); --no-reduction counts every state`;
+  return `states: states that differ only in how senders' messages interleave in an inbox count as one, and a reply to a thread, a built-in driver or, along an invalidation, a subscription or the notifier core, a read_retry under the driver lock, a walk call at a subscription, a fault call to a built-in driver only one thread faults into, and a map to an idle device, is taken in the step that sends it where no monitor can tell (--reduction ${how}); --no-reduction counts every state`;
 }
 
 /** `a, b, c and 4 more`. */

@@ -142,7 +142,7 @@ export async function main(
     .addOption(
       new Option(
         '--reduction <kind>',
-        'bfs and dfs: canonical (default) identifies states equal up to how senders interleave in an inbox and takes a reply to a thread, a built-in driver or, along an invalidation, a subscription or the notifier core, a read_retry under the driver lock or a walk call at a subscription, and a map to an idle device, in the step that sends it (where no monitor can tell); sleep adds sleep sets (fewer transitions); none searches exact states, every delivery a step',
+        'bfs and dfs: canonical (default) identifies states equal up to how senders interleave in an inbox and takes a reply to a thread, a built-in driver or, along an invalidation, a subscription or the notifier core, a read_retry under the driver lock, a walk call at a subscription, a fault call to a built-in driver only one thread faults into, and a map to an idle device, in the step that sends it (where no monitor can tell); sleep adds sleep sets (fewer transitions); none searches exact states, every delivery a step',
       ).choices([...REDUCTION_MODES]),
     )
     .option('--no-reduction', 'bfs and dfs: search the exact states (--reduction none)')

@@ -8,7 +8,7 @@ import { type DeviceContext, deviceMachine } from '../../machines/device.machine
 import { mapCommutes, postedByThreads } from '../../machines/device-movers.ts';
 import { isBuiltInDriverMachine } from '../../machines/drivers/driver.machine.ts';
 import type { DriverContext } from '../../machines/drivers/driver-types.ts';
-import { replyCommutes } from '../../machines/drivers/movers.ts';
+import { faultsFromOneThread, replyCommutes } from '../../machines/drivers/movers.ts';
 import { notifierCoreMachine } from '../../machines/notifier-core.machine.ts';
 import type { NotifierCoreContext } from '../../machines/notifier-core-types.ts';
 import {
@@ -46,7 +46,15 @@ export function moverThread(
   const others = world.stepsOf(actor, s.vec[actor]).map((ls) => (ls.record ?? world.resolve(ls)).message.event.type);
   others.splice(others.indexOf(event.type), 1);
   const takes = isBuiltInDriverMachine(machine)
-    ? replyCommutes(context as DriverContext, event)
+    ? replyCommutes(
+        context as DriverContext,
+        event,
+        faultsFromOneThread(
+          world.actors.map((a) => a.input),
+          world.actors[actor].id,
+          (input as { dev: string }).dev,
+        ),
+      )
     : machine === rangeNotifierMachine
       ? subscriptionReplyCommutes(
           context as RangeNotifierContext,

@@ -55,7 +55,8 @@
  * In practice what is taken: a thread's returns (with a module's driver in the world, only its
  * last and those after which it goes on without waiting: a call that sleeps is judged by the
  * sleep rules, thread-scoped, which need shipped machines), the built-in driver's replies
- * movers.ts names, and the walk's returns and the subscription's calls notifier-movers.ts names
+ * movers.ts names (and a thread's fault call when that thread is the only one that faults into
+ * the driver: `faultsFromOneThread`), and the walk's returns and the subscription's calls notifier-movers.ts names
  * (its sends FIFO per thread: src/scenario/compile.ts). A thread-scoped monitor may
  * read a field such a return changes (the subscription's running callbacks, the core's walks)
  * when only the returning thread's entries change.
@@ -70,7 +71,7 @@ import { type DeviceContext, deviceMachine } from '../../../machines/device.mach
 import { mapCommutes, postedByThreads } from '../../../machines/device-movers.ts';
 import { isBuiltInDriverMachine } from '../../../machines/drivers/driver.machine.ts';
 import type { DriverContext } from '../../../machines/drivers/driver-types.ts';
-import { replyCommutes } from '../../../machines/drivers/movers.ts';
+import { faultsFromOneThread, replyCommutes } from '../../../machines/drivers/movers.ts';
 import { notifierCoreMachine } from '../../../machines/notifier-core.machine.ts';
 import type { NotifierCoreContext } from '../../../machines/notifier-core-types.ts';
 import {
@@ -120,6 +121,8 @@ export class ReturnFusion {
   private readonly bundled: boolean;
   /** Per subscription actor: what its rule needs to know of the world (notifier-movers.ts). */
   private readonly subWorlds = new Map<number, SubscriptionWorld>();
+  /** The built-in drivers whose requests can only be one thread's faults (drivers/movers.ts). */
+  private readonly oneFaulter = new Set<number>();
   /** Per local step id: whether it may be taken at once (FUSE), or not (KEEP). */
   private verdicts = new Uint8Array(64);
 
@@ -174,7 +177,10 @@ export class ReturnFusion {
       }
       if (a.machine === notifierCoreMachine) return walksAlone(a.id) ? CORE : NONE;
       if (a.machine === deviceMachine) return postedByThreads(inputs, a.id) ? NONE : DEVICE;
-      return isBuiltInDriverMachine(a.machine) ? DRIVER : NONE;
+      if (!isBuiltInDriverMachine(a.machine)) return NONE;
+      const dev = (a.input as { dev?: string }).dev;
+      if (this.bundled && dev !== undefined && faultsFromOneThread(inputs, a.id, dev)) this.oneFaulter.add(i);
+      return DRIVER;
     });
   }
 
@@ -229,7 +235,7 @@ export class ReturnFusion {
     const event = record.message.event as { type: string; tid?: unknown };
     const commutes =
       kind === DRIVER
-        ? replyCommutes(context as DriverContext, event)
+        ? replyCommutes(context as DriverContext, event, this.oneFaulter.has(ls.actor))
         : kind === SUBSCRIPTION
           ? subscriptionReplyCommutes(
               context as RangeNotifierContext,

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialDriverContext } from '../../../machines/drivers/driver-context.ts';
 import type { CallbackRun, DriverContext, DriverRequest } from '../../../machines/drivers/driver-types.ts';
-import { replyCommutes } from '../../../machines/drivers/movers.ts';
+import { faultsFromOneThread, replyCommutes } from '../../../machines/drivers/movers.ts';
 
 const input = { id: 'drv:gpu0', sub: 'sub:gpu0', lock: 'lock:gpu0', mm: 'mm:p1', dev: 'dev:gpu0' };
 
@@ -111,5 +111,29 @@ describe("a built-in driver's replies that commute with everything else it could
       for (const tid of ['thread:drv0', 'thread:cpu'])
         expect(replyCommutes(busy, { type, tid }), `${type} ${tid}`).toBe(false);
     expect(replyCommutes(busy, { type: 'lock.granted' })).toBe(false);
+  });
+});
+
+describe("a thread's fault call to a driver only that thread calls", () => {
+  const fault = { type: 'drv.fault', tid: 'thread:drv0', start: 0x10000, end: 0x11000 };
+
+  it('should take it while the fault path is idle, where its requests can only be that thread’s faults', () => {
+    expect(replyCommutes(driver({}), fault, true)).toBe(true);
+    // Beside a callback of another thread: the regions touch different fields.
+    expect(replyCommutes(driver({ callbacks: [callback('thread:cpu', 'locking')] }), fault, true)).toBe(true);
+    // Another request could come first: which is served first would matter.
+    expect(replyCommutes(driver({}), fault, false)).toBe(false);
+    expect(replyCommutes(driver({ request: request('thread:drv0', null) }), fault, true)).toBe(false);
+  });
+
+  it('should say which drivers get faults of one thread only, by the ops of the world', () => {
+    const faults = (to: string) => ({ ops: [{ to, event: { type: 'drv.fault' } }] });
+    const job = { ops: [{ to: 'dev:gpu0', event: { type: 'dev.submit' } }] };
+    const submit = { ops: [{ to: 'drv:gpu0', event: { type: 'drv.submit' } }] };
+    expect(faultsFromOneThread([faults('drv:gpu0'), faults('drv:gpu1')], 'drv:gpu0', 'dev:gpu0')).toBe(true);
+    expect(faultsFromOneThread([faults('drv:gpu0'), faults('drv:gpu0')], 'drv:gpu0', 'dev:gpu0')).toBe(false);
+    expect(faultsFromOneThread([faults('drv:gpu0'), job], 'drv:gpu0', 'dev:gpu0')).toBe(false);
+    expect(faultsFromOneThread([faults('drv:gpu0'), submit], 'drv:gpu0', 'dev:gpu0')).toBe(false);
+    expect(faultsFromOneThread([faults('drv:gpu1')], 'drv:gpu0', 'dev:gpu0')).toBe(false);
   });
 });
