@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VisitedSet } from '../../src/explorer/visited/visited-set.ts';
+import { checkScenario } from '../../src/index.ts';
 
 /** A small deterministic generator of 32-bit integers (xorshift32). */
 function ints(seed: number): () => number {
@@ -82,5 +83,15 @@ describe('visited set', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(2500);
+  });
+
+  it('should cost a search at most 16 bytes per state once it holds a few thousand', async () => {
+    // The search's first table is 2^12 slots (state-search.ts): seq-retry 2×2's 14,001 states
+    // took 37.4 B/state in a first table of 2^16.
+    const out = await checkScenario('scenarios/bench/seq-retry.yaml', { params: { ndrv: 2, rounds: 2 }, liveness: false });
+    const { states, visitedBytes } = out.stats;
+    expect(states).toBeGreaterThan(3_072);
+    expect(visitedBytes).toBeGreaterThan(0);
+    expect((visitedBytes ?? 0) / states).toBeLessThanOrEqual(16);
   });
 });

@@ -240,10 +240,11 @@ export class StateSearch {
     // `maxStates` up front (often 10^8, a bound rather than an estimate) is mostly empty, and an
     // emptier table costs more cache and TLB misses per probe (seq-retry 2×2: 2^24 slots were
     // ~10 % slower than 2^22), while growing rehashes in slot order, nearly sequentially.
-    // 2^16 slots (8 bytes each) to begin with: a table that starts larger than the search needs
-    // stays emptier than the half to three-quarters load growth keeps, more bytes per state than
-    // issue 12 allows (2^20 slots for seq-retry 2×2's 357 k states: 23.5 B/state; grown: 11.7).
-    const slots = 16;
+    // 2^12 slots (8 bytes each, 32 KB) to begin with: a table that starts larger than the search
+    // needs stays emptier than the half to three-quarters load growth keeps, more bytes per state
+    // than issue 12 allows (2^16 slots for seq-retry 2×2's 14,001 states: 37.4 B/state; from 2^12:
+    // at most 16 from 3,072 states on). The early growths copy a few kilobytes.
+    const slots = 12;
     this.visited = new VisitedSet(slots, reduction?.visitedValues ?? 0);
     const n = world.actors.length;
     this.n = n;
