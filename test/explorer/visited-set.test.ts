@@ -88,7 +88,10 @@ describe('visited set', () => {
   it('should cost a search at most 16 bytes per state once it holds a few thousand', async () => {
     // The search's first table is 2^12 slots (state-search.ts): seq-retry 2×2's 14,001 states
     // took 37.4 B/state in a first table of 2^16.
-    const out = await checkScenario('scenarios/bench/seq-retry.yaml', { params: { ndrv: 2, rounds: 2 }, liveness: false });
+    const out = await checkScenario('scenarios/bench/seq-retry.yaml', {
+      params: { ndrv: 2, rounds: 2 },
+      liveness: false,
+    });
     const { states, visitedBytes } = out.stats;
     expect(states).toBeGreaterThan(3_072);
     expect(visitedBytes).toBeGreaterThan(0);
