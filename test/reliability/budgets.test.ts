@@ -47,8 +47,8 @@ describe('sizes are capped before any work', () => {
 
 describe('one time budget for set-up and search', () => {
   it('set-up longer than --time: a located error naming the budget, exit 2', async () => {
-    // 4096 populated pages take over a second to set up, a hundred times the budget and more
-    // (16384, as before, reached the same message several times slower).
+    // 4096 populated pages take over a second to set up, a hundred times the budget and more;
+    // set-up reads the clock every 16 steps (settle.ts), so it stops within a few steps of the budget.
     const setup = file(
       'long-setup.yaml',
       BASE.replace(
