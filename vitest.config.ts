@@ -25,6 +25,12 @@ export default defineConfig({
     testTimeout: 1_800_000,
     hookTimeout: 1_800_000,
     pool: 'forks',
+    // Files share their worker's module registry rather than each importing the whole package
+    // again: on this 2-core machine 193 s against 245 s quiet, 295 s against 391 s with a fuzz
+    // campaign taking a core (2026-12-07). So a file must leave no global behind (a `window`:
+    // test/support/mermaid-parser.ts; the interrupt flag: clearInterrupt), and a file that
+    // vi.mocks a module the CLI imports loads the CLI after vi.resetModules (check-threads.test.ts).
+    isolate: false,
     // Both cores: many tests wait on child processes (the CLI, npm pack, Chromium) rather than compute.
     maxWorkers: 2,
     // Longest files first, even without vitest's cached timings (a fresh checkout).

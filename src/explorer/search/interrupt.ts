@@ -25,6 +25,14 @@ export function requestInterrupt(): void {
   Atomics.store(flag, 0, 1);
 }
 
+/**
+ * Lower the flag again: for a process that goes on searching after an interrupt it asked for
+ * itself (a test of interruption; the CLI exits instead).
+ */
+export function clearInterrupt(): void {
+  Atomics.store(flag, 0, 0);
+}
+
 export function interrupted(): boolean {
   return Atomics.load(flag, 0) !== 0;
 }

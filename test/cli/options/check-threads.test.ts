@@ -1,8 +1,15 @@
 // Issue 10 item 8: `check --threads 2` hands the visited set to a second thread. It does so only
 // past 2 M states, too many for a test, so here every breadth-first search is given a threshold
 // of 500 states (pipelineFrom, which the library takes); the option itself comes from the CLI.
-import { describe, expect, it, vi } from 'vitest';
-import { cli } from '../run-cli.ts';
+// The CLI is imported after the registry is reset: files that share this worker (vitest.config.ts,
+// `isolate: false`) may have loaded it already, bound to the real search.
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+let cli: typeof import('../run-cli.ts').cli;
+beforeAll(async () => {
+  vi.resetModules();
+  ({ cli } = await import('../run-cli.ts'));
+});
 
 vi.mock('../../../src/explorer/strategies/exhaustive.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../../src/explorer/strategies/exhaustive.ts')>();

@@ -1,18 +1,20 @@
 /**
  * SIGINT/SIGTERM during the liveness pass: the flag (search/interrupt.ts) stops it at its first
- * look, and the verdict says it was interrupted. Its own file: nothing clears the flag, which
- * stays set for the rest of this file's worker.
+ * look, and the verdict says it was interrupted. The flag is lowered after the test, for the
+ * files that share this worker.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { judgeScenario } from '../../../src/check/verdict.ts';
 import { worldFor } from '../../../src/check/world-for.ts';
 import { livelocksIn } from '../../../src/explorer/liveness/livelock-search.ts';
 import { buildStateGraph } from '../../../src/explorer/liveness/state-graph.ts';
-import { requestInterrupt } from '../../../src/explorer/search/interrupt.ts';
+import { clearInterrupt, requestInterrupt } from '../../../src/explorer/search/interrupt.ts';
 import { loadDriverModule } from '../../../src/scenario/driver-module.ts';
 import { wholeSearchStats } from './whole-search.ts';
 
 describe('an interrupted liveness pass', () => {
+  afterEach(clearInterrupt);
+
   it('should claim nothing, say why, and leave livelock open', async () => {
     const path = 'examples/drivers/unbounded-retry-driver.ts';
     const { world } = await worldFor('scenarios/seeds/fault-vs-endless-remap.yaml', {
