@@ -55,25 +55,27 @@
  * walk) touches nothing the other step does, so another schedule runs the other step first.
  * The audit checks such pairs for the rule's stability only (the reply stays one it takes).
  */
+
+import { postedByThreads } from '../device-movers.ts';
 import type { DriverContext } from './driver-types.ts';
 import { grantedTo } from './lock-waiters.ts';
 
 /**
  * Whether the built-in driver in `context` takes `event`, a message just sent to it, as a left
- * mover. `faultsFromOneThread`: whether its requests can only be faults of one thread
+ * mover. `oneFaulter`: whether its requests can only be faults of one thread
  * (`faultsFromOneThread` below), which lets it take that thread's `drv.fault` too.
  */
 export function replyCommutes(
   context: DriverContext,
   event: { type: string; tid?: unknown },
-  faultsFromOneThread = false,
+  oneFaulter = false,
 ): boolean {
   const { tid } = event;
   if (typeof tid !== 'string') return false;
   const r = context.request;
   const forRequest = r !== null && r.tid === tid;
   const callback = context.callbacks.find((c) => c.tid === tid);
-  if (event.type === 'drv.fault') return faultsFromOneThread && r === null && callback === undefined;
+  if (event.type === 'drv.fault') return oneFaulter && r === null && callback === undefined;
   if (event.type === 'sub.readBeginResult') return forRequest && r.seq === null && callback === undefined;
   if (event.type === 'sub.retryResult') return forRequest && r.seq !== null && callback === undefined;
   if (event.type === 'dev.zapped') return !forRequest && callback?.step === 'zapping';
@@ -90,12 +92,12 @@ export function replyCommutes(
  * sends it requests, and no one posts to its device `device` (a job there could fault into it).
  */
 export function faultsFromOneThread(inputs: readonly unknown[], driver: string, device: string): boolean {
+  if (postedByThreads(inputs, device)) return false;
   const senders = new Set<unknown>();
   for (const input of inputs) {
     const ops = (input as { ops?: { to?: string; event?: { type?: string } }[] } | undefined)?.ops;
     if (!Array.isArray(ops)) continue;
     for (const op of ops) {
-      if (op.to === device) return false;
       if (op.to !== driver) continue;
       if (op.event?.type !== 'drv.fault') return false;
       senders.add(input);

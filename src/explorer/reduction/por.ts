@@ -150,6 +150,7 @@ export class Dependence {
         if (this.fusion?.takesAt(s.to)) {
           w = -1;
           r = -1;
+          break;
         }
       }
       this.actor[id] = t.actor;

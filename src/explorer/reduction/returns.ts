@@ -56,8 +56,9 @@
  * last and those after which it goes on without waiting: a call that sleeps is judged by the
  * sleep rules, thread-scoped, which need shipped machines), the built-in driver's replies
  * movers.ts names (and a thread's fault call when that thread is the only one that faults into
- * the driver: `faultsFromOneThread`), and the walk's returns and the subscription's calls notifier-movers.ts names
- * (its sends FIFO per thread: src/scenario/compile.ts). A thread-scoped monitor may
+ * the driver: `faultsFromOneThread`), and the walk's returns and the subscription's calls
+ * notifier-movers.ts names (its sends FIFO per thread: src/scenario/compile.ts). A thread-scoped
+ * monitor may
  * read a field such a return changes (the subscription's running callbacks, the core's walks)
  * when only the returning thread's entries change.
  *
