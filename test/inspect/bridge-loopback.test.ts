@@ -3,9 +3,10 @@
  * events are not for the network, and the bridge relays whatever any client sends to every
  * other. @statelyai/inspect's server takes no host and would listen on every interface.
  */
+import dns from 'node:dns';
 import { createConnection, createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startInspectorServer } from '../../src/inspect/server.ts';
 
 /** A free port: taken from the OS, then let go. */
@@ -43,6 +44,27 @@ describe('the inspector bridge', () => {
       expect(server.socket).toBe(`ws://localhost:${port}`);
       expect(await accepts('localhost', port)).toBe(true);
       if (outside) expect(await accepts(outside, port), `${outside}:${port}`).toBe(false);
+    } finally {
+      server.stop();
+    }
+  });
+
+  it('should be listening when it returns, however long the name lookup takes', async () => {
+    // Listening on a name looks it up first; a slow lookup (a loaded machine) once let
+    // `mirrorlab inspect` print its address while connections were still refused.
+    const lookup = dns.lookup;
+    const slow = vi.spyOn(dns, 'lookup').mockImplementation(((...args: Parameters<typeof dns.lookup>) => {
+      setTimeout(() => (lookup as (...a: unknown[]) => void)(...args), 300);
+    }) as typeof dns.lookup);
+    const port = await freePort();
+    let server: Awaited<ReturnType<typeof startInspectorServer>> | undefined;
+    try {
+      server = await startInspectorServer(port, false);
+    } finally {
+      slow.mockRestore();
+    }
+    try {
+      expect(await accepts('localhost', port)).toBe(true);
     } finally {
       server.stop();
     }
