@@ -107,7 +107,11 @@ describe('mirrorlab inspect', () => {
       await new Promise((r) => viewer.once('open', r));
       const { code } = await cli('run', SCENARIO, '--live', '--inspect', `ws://localhost:${port}`);
       expect(code).toBe(0);
-      await vi.waitFor(() => expect(events.some((e) => e.event?.type === 'mm.munmap')).toBe(true));
+      // The bridge relays after the run has sent; bounded by that, not by vi.waitFor's 1 s default
+      // (a busy CI machine), with a backstop far above it against a real hang.
+      await vi.waitFor(() => expect(events.some((e) => e.event?.type === 'mm.munmap')).toBe(true), {
+        timeout: 120_000,
+      });
       expectSenders(events);
       viewer.close();
     } finally {
