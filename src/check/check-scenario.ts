@@ -12,7 +12,13 @@ import type { LivenessStats } from '../explorer/liveness/livelock-search.ts';
 import { exhaustiveSearch, samplingSearch } from '../explorer/node-search.ts';
 import { ReturnFusion } from '../explorer/reduction/returns.ts';
 import { defaultMaxMemoryMiB, MemoryBudget } from '../explorer/search/memory-budget.ts';
-import type { ExpansionRecorder, FoundViolation, SearchLimits, SearchResult } from '../explorer/search-types.ts';
+import {
+  DEFAULT_MAX_STATES,
+  type ExpansionRecorder,
+  type FoundViolation,
+  type SearchLimits,
+  type SearchResult,
+} from '../explorer/search-types.ts';
 import { defaultMonitors } from '../monitors/index.ts';
 import type { ControlledWorld } from '../runtime/controlled-world.ts';
 import type { CompiledScenario } from '../scenario/compile.ts';
@@ -184,7 +190,7 @@ export async function checkScenario(file: string, options: CheckOptions = {}): P
   const limits: SearchLimits = {
     ...options,
     maxDepth: options.maxDepth ?? defaults.maxDepth,
-    maxStates: options.maxStates ?? defaults.maxStates ?? 2_000_000,
+    maxStates: options.maxStates ?? defaults.maxStates ?? DEFAULT_MAX_STATES,
     schedules: options.schedules ?? defaults.schedules,
     maxMemoryMiB: options.maxMemoryMiB ?? defaultMaxMemoryMiB(),
     timeLimit: deadline.remainingSeconds(),

@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { KERNEL_VERSIONS } from '../../machines/mm/kernel-version.ts';
 import { REDUCTION_MODES } from '../explorer/reduction/state-key.ts';
 import { parseShard, ShardError } from '../explorer/search/shard.ts';
+import { DEFAULT_MAX_STATES } from '../explorer/search-types.ts';
 import { EXPORT_FORMATS } from '../report/export-formats.ts';
 import { CONFORMANCE_TIME_SECONDS, DEFAULT_TIME_SECONDS } from '../scenario/deadline.ts';
 import { bundledPath } from './bundled.ts';
@@ -121,7 +122,11 @@ export async function main(
     .argument('[scenarios...]', 'scenario files or folders (default: the bundled scenarios/seeds)')
     .addOption(new Option('--strategy <name>', 'search strategy').choices(['bfs', 'dfs', 'random', 'pct', 'swarm']))
     .option('--max-depth <n>', 'deepest schedule to explore', int('--max-depth'))
-    .option('--max-states <n>', 'stop after this many states', int('--max-states'))
+    .option(
+      '--max-states <n>',
+      `stop after this many states (default ${DEFAULT_MAX_STATES}, or the scenario's check.maxStates)`,
+      int('--max-states'),
+    )
     .option('--time <s>', 'stop after this many seconds', seconds)
     .option(
       '--max-memory <MiB>',

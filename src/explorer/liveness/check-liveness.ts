@@ -20,7 +20,7 @@ import { ReturnFusion } from '../reduction/returns.ts';
 import { stateKeyOf } from '../reduction/state-key.ts';
 import { worstPileUp } from '../search/pile-up.ts';
 import type { MemoryWatch } from '../search/search-host.ts';
-import type { ExpansionRecorder, SearchLimits, SearchResult } from '../search-types.ts';
+import { DEFAULT_MAX_STATES, type ExpansionRecorder, type SearchLimits, type SearchResult } from '../search-types.ts';
 import type { Fairness } from './fair-cycles.ts';
 import { graphRecorder } from './graph-recorder.ts';
 import { type LivenessStats, livelocksIn } from './livelock-search.ts';
@@ -74,7 +74,7 @@ export function searchWithLiveness(
       recorder?.graph(result.stats, stopAt) ??
       buildStateGraph(
         world,
-        limits.maxStates ?? 2_000_000,
+        limits.maxStates ?? DEFAULT_MAX_STATES,
         false,
         undefined,
         stopAt,
@@ -93,7 +93,7 @@ export function searchWithLiveness(
   let observed = 0;
   const g = buildStateGraph(
     world,
-    limits.maxStates ?? 2_000_000,
+    limits.maxStates ?? DEFAULT_MAX_STATES,
     true,
     {
       step: (record, before, after, trace) => {

@@ -7,7 +7,7 @@
  */
 import { mayAwaitReply, pendingRequest } from '../../monitors/liveness.ts';
 import type { ControlledWorld } from '../../runtime/controlled-world.ts';
-import type { FoundViolation } from '../search-types.ts';
+import { DEFAULT_MAX_STATES, type FoundViolation } from '../search-types.ts';
 import { cyclicStates } from './cyclic-states.ts';
 import { CycleFinder, type Fairness } from './fair-cycles.ts';
 import { FairnessUnits } from './fairness.ts';
@@ -65,7 +65,12 @@ export interface LivenessResult {
 
 export function livelockSearch(world: ControlledWorld, opts: LivenessOptions = {}): LivenessResult {
   const t0 = performance.now();
-  return livelocksIn(world, buildStateGraph(world, opts.maxStates ?? 2_000_000, opts.renamed ?? false), opts, t0);
+  return livelocksIn(
+    world,
+    buildStateGraph(world, opts.maxStates ?? DEFAULT_MAX_STATES, opts.renamed ?? false),
+    opts,
+    t0,
+  );
 }
 
 /**
