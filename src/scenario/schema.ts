@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { KERNEL_VERSIONS } from '../../machines/mm/kernel-version.ts';
+import { DEFAULT_MAX_STATES } from '../explorer/search-types.ts';
 
 const address = z
   .union([z.number().int().nonnegative(), z.string().regex(/^0x[0-9a-fA-F]+$/)])
@@ -252,7 +253,12 @@ export const scenarioSchema = z
       .object({
         strategy: z.enum(['bfs', 'dfs', 'random', 'pct', 'swarm']).optional().describe('search strategy'),
         maxDepth: z.number().int().positive().optional().describe('deepest schedule to explore'),
-        maxStates: z.number().int().positive().optional().describe('stop after this many states'),
+        maxStates: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe(`stop after this many states (default ${DEFAULT_MAX_STATES}; --max-states overrides it)`),
         schedules: z.number().int().positive().optional().describe('schedules for random, pct and swarm'),
         /** A random or pct run that finds nothing counts as a pass here (src/check/verdict.ts). */
         acceptSampling: z
