@@ -57,12 +57,7 @@ describe('the inspector bridge', () => {
       setTimeout(() => (lookup as (...a: unknown[]) => void)(...args), 300);
     }) as typeof dns.lookup);
     const port = await freePort();
-    let server: Awaited<ReturnType<typeof startInspectorServer>> | undefined;
-    try {
-      server = await startInspectorServer(port, false);
-    } finally {
-      slow.mockRestore();
-    }
+    const server = await startInspectorServer(port, false).finally(() => slow.mockRestore());
     try {
       expect(await accepts('localhost', port)).toBe(true);
     } finally {
